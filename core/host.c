@@ -1,0 +1,443 @@
+/* host.c: the service table.  Each service is a thin, defensive wrapper:
+ * plugins are third-party code, so NULLs are tolerated and nothing they
+ * pass is kept without a copy. */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "log.h"
+#include "record.h"
+
+static const char *
+svc_instance_name(pw_instance *inst)
+{
+	return inst && inst->cfg ? inst->cfg->name : "?";
+}
+
+static void
+svc_log(pw_instance *inst, pw_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_vmsg(level, svc_instance_name(inst), fmt, ap);
+	va_end(ap);
+}
+
+static const char *
+svc_config_string(pw_instance *inst, const char *key)
+{
+	const cJSON *v = cfg_option(inst->cfg, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int
+svc_config_int(pw_instance *inst, const char *key, int64_t *out)
+{
+	const cJSON *v = cfg_option(inst->cfg, key);
+	if (!cJSON_IsNumber(v))
+		return 0;
+	*out = (int64_t)v->valuedouble;
+	return 1;
+}
+
+static int
+svc_config_number(pw_instance *inst, const char *key, double *out)
+{
+	const cJSON *v = cfg_option(inst->cfg, key);
+	if (!cJSON_IsNumber(v))
+		return 0;
+	*out = v->valuedouble;
+	return 1;
+}
+
+static int
+svc_config_bool(pw_instance *inst, const char *key, int *out)
+{
+	const cJSON *v = cfg_option(inst->cfg, key);
+	if (!cJSON_IsBool(v))
+		return 0;
+	*out = cJSON_IsTrue(v);
+	return 1;
+}
+
+static size_t
+svc_config_list_count(pw_instance *inst, const char *key)
+{
+	const cJSON *v = cfg_option(inst->cfg, key);
+	return cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 0;
+}
+
+static const char *
+svc_config_list_at(pw_instance *inst, const char *key, size_t i)
+{
+	const cJSON *v = cfg_option(inst->cfg, key);
+	const cJSON *e = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, (int)i) : NULL;
+	return cJSON_IsString(e) ? e->valuestring : NULL;
+}
+
+static size_t
+svc_config_map_count(pw_instance *inst, const char *key)
+{
+	const cJSON *v = cfg_option(inst->cfg, key);
+	return cJSON_IsObject(v) ? (size_t)cJSON_GetArraySize(v) : 0;
+}
+
+static const char *
+svc_config_map_at(pw_instance *inst, const char *key, size_t i, double *value)
+{
+	const cJSON *v = cfg_option(inst->cfg, key);
+	const cJSON *e = cJSON_IsObject(v) ? cJSON_GetArrayItem(v, (int)i) : NULL;
+	if (!e)
+		return NULL;
+	if (value)
+		*value = cJSON_IsNumber(e) ? e->valuedouble : 0;
+	return e->string;
+}
+
+static pw_record *
+svc_record_new(pw_instance *inst)
+{
+	return rec_new();
+}
+
+static void
+svc_record_free(pw_instance *inst, pw_record *rec)
+{
+	rec_free(rec);
+}
+
+static pw_status
+svc_record_set(pw_instance *inst, pw_record *rec, const char *field, const char *value)
+{
+	return rec && rec_set(rec, field, value) == 0 ? PW_OK : PW_ERROR;
+}
+
+static pw_status
+svc_record_add(pw_instance *inst, pw_record *rec, const char *field, const char *value)
+{
+	return rec && rec_add(rec, field, value) == 0 ? PW_OK : PW_ERROR;
+}
+
+static pw_status
+svc_record_set_time(pw_instance *inst, pw_record *rec, const char *field, int64_t t)
+{
+	return rec && field && rec_set_time(rec, field, t) == 0 ? PW_OK : PW_ERROR;
+}
+
+static const char *
+svc_record_get(pw_instance *inst, const pw_record *rec, const char *field)
+{
+	return rec && field ? rec_get(rec, field) : NULL;
+}
+
+static size_t
+svc_record_count(pw_instance *inst, const pw_record *rec, const char *field)
+{
+	return rec && field ? rec_count(rec, field) : 0;
+}
+
+static const char *
+svc_record_get_at(pw_instance *inst, const pw_record *rec, const char *field, size_t i)
+{
+	return rec && field ? rec_get_at(rec, field, i) : NULL;
+}
+
+static int64_t
+svc_record_get_time(pw_instance *inst, const pw_record *rec, const char *field)
+{
+	return rec && field ? rec_get_time(rec, field) : 0;
+}
+
+static double
+svc_record_score(pw_instance *inst, const pw_record *rec)
+{
+	return rec ? rec_score(rec) : 0;
+}
+
+static size_t
+svc_record_score_count(pw_instance *inst, const pw_record *rec)
+{
+	return rec ? rec_score_count(rec) : 0;
+}
+
+static const char *
+svc_record_score_at(pw_instance *inst, const pw_record *rec, size_t i, double *value, const char **reason)
+{
+	return rec ? rec_score_at(rec, i, value, reason) : NULL;
+}
+
+static pw_status
+svc_emit(pw_instance *inst, pw_record *rec)
+{
+	if (!rec)
+		return PW_ERROR;
+	if (!inst->on_emit) {
+		rec_free(rec);
+		return PW_ERROR;
+	}
+	return inst->on_emit(inst, rec, inst->emit_ud) == 0 ? PW_OK : PW_ERROR;
+}
+
+static void
+count_code(pw_instance *inst, long code)
+{
+	char tok[16];
+	snprintf(tok, sizeof tok, "%ld", code);
+	size_t tl = strlen(tok);
+	char *p = inst->http_codes;
+	/* Tallies look like "200x3 429x1". */
+	while ((p = strstr(p, tok)) != NULL) {
+		if ((p == inst->http_codes || p[-1] == ' ') && p[tl] == 'x') {
+			int n = atoi(p + tl + 1) + 1;
+			char rest[128];
+			const char *after = strchr(p + tl + 1, ' ');
+			snprintf(rest, sizeof rest, "%s", after ? after : "");
+			snprintf(p, sizeof inst->http_codes - (size_t)(p - inst->http_codes), "%sx%d%s", tok, n, rest);
+			return;
+		}
+		p += tl;
+	}
+	size_t len = strlen(inst->http_codes);
+	snprintf(inst->http_codes + len, sizeof inst->http_codes - len, "%s%sx1", len ? " " : "", tok);
+}
+
+static pw_status
+svc_http_get(pw_instance *inst, const char *url, unsigned flags, pw_response **out)
+{
+	char err[1024];
+	if (!out || !url)
+		return PW_ERROR;
+	*out = NULL;
+	if (!inst->http) {
+		log_msg(PW_LOG_ERROR, svc_instance_name(inst), "no HTTP client in this context");
+		return PW_ERROR;
+	}
+	inst->http_requests++;
+	if (http_get(inst->http, url, flags, out, err, sizeof err) < 0) {
+		inst->http_failures++;
+		log_msg(PW_LOG_ERROR, svc_instance_name(inst), "%s", err);
+		return PW_RETRY;
+	}
+	inst->http_retries += (*out)->attempts - 1;
+	count_code(inst, (*out)->code);
+	return PW_OK;
+}
+
+static long
+svc_response_code(pw_instance *inst, const pw_response *r)
+{
+	return r ? r->code : 0;
+}
+
+static const char *
+svc_response_body(pw_instance *inst, const pw_response *r, size_t *len)
+{
+	if (len)
+		*len = r ? r->len : 0;
+	return r ? r->body : NULL;
+}
+
+static const char *
+svc_response_header(pw_instance *inst, const pw_response *r, const char *name)
+{
+	if (!r || !name)
+		return NULL;
+	if (strcasecmp(name, "ETag") == 0)
+		return r->etag;
+	if (strcasecmp(name, "Last-Modified") == 0)
+		return r->last_modified;
+	if (strcasecmp(name, "Content-Type") == 0)
+		return r->content_type;
+	if (strcasecmp(name, "Retry-After") == 0)
+		return r->retry_after;
+	return NULL;
+}
+
+static void
+svc_response_free(pw_instance *inst, pw_response *r)
+{
+	http_response_free(r);
+}
+
+/* Keeps s alive until the current callback returns. */
+static const char *
+borrow(pw_instance *inst, char *s)
+{
+	if (!s)
+		return NULL;
+	int i = inst->scratch_next++ % HOST_SCRATCH;
+	free(inst->scratch[i]);
+	inst->scratch[i] = s;
+	return s;
+}
+
+static const char *
+svc_state_get(pw_instance *inst, const char *key)
+{
+	return inst->store && key ? borrow(inst, store_state_get(inst->store, inst->ns, key)) : NULL;
+}
+
+static pw_status
+svc_state_set(pw_instance *inst, const char *key, const char *value)
+{
+	if (!inst->store || !key || !value)
+		return PW_ERROR;
+	return store_state_set(inst->store, inst->ns, key, value) == 0 ? PW_OK : PW_ERROR;
+}
+
+static const char *
+svc_cache_get(pw_instance *inst, const char *key)
+{
+	return inst->store && key ? borrow(inst, store_cache_get(inst->store, inst->ns, key)) : NULL;
+}
+
+static pw_status
+svc_cache_put(pw_instance *inst, const char *key, const char *value)
+{
+	if (!inst->store || !key || !value)
+		return PW_ERROR;
+	return store_cache_put(inst->store, inst->ns, key, value) == 0 ? PW_OK : PW_ERROR;
+}
+
+static size_t
+svc_delivery_count(pw_instance *inst, const pw_delivery *d)
+{
+	return d ? d->count : 0;
+}
+
+static const pw_record *
+svc_delivery_record(pw_instance *inst, const pw_delivery *d, size_t i)
+{
+	return d && i < d->count ? d->records[i] : NULL;
+}
+
+static const char *
+svc_delivery_info(pw_instance *inst, const pw_delivery *d, const char *key)
+{
+	for (size_t i = 0; d && key && i < d->ninfo; i++)
+		if (strcmp(d->keys[i], key) == 0)
+			return d->values[i];
+	return NULL;
+}
+
+static const pw_host host_table = {
+	.abi = PW_ABI_HEADER_FOR(pw_host),
+	.log = svc_log,
+	.config_string = svc_config_string,
+	.config_int = svc_config_int,
+	.config_number = svc_config_number,
+	.config_bool = svc_config_bool,
+	.config_list_count = svc_config_list_count,
+	.config_list_at = svc_config_list_at,
+	.config_map_count = svc_config_map_count,
+	.config_map_at = svc_config_map_at,
+	.record_new = svc_record_new,
+	.record_free = svc_record_free,
+	.record_set = svc_record_set,
+	.record_add = svc_record_add,
+	.record_set_time = svc_record_set_time,
+	.record_get = svc_record_get,
+	.record_count = svc_record_count,
+	.record_get_at = svc_record_get_at,
+	.record_get_time = svc_record_get_time,
+	.record_score = svc_record_score,
+	.record_score_count = svc_record_score_count,
+	.record_score_at = svc_record_score_at,
+	.emit = svc_emit,
+	.http_get = svc_http_get,
+	.response_code = svc_response_code,
+	.response_body = svc_response_body,
+	.response_header = svc_response_header,
+	.response_free = svc_response_free,
+	.state_get = svc_state_get,
+	.state_set = svc_state_set,
+	.cache_get = svc_cache_get,
+	.cache_put = svc_cache_put,
+	.delivery_count = svc_delivery_count,
+	.delivery_record = svc_delivery_record,
+	.delivery_info = svc_delivery_info,
+	.instance_name = svc_instance_name,
+};
+
+const pw_host *
+host_services(void)
+{
+	return &host_table;
+}
+
+pw_instance *
+host_instance_new(const ldr_plugin *plugin, cfg_instance *cfg, const char *ns, pw_store *store,
+                  http_client *http)
+{
+	pw_instance *inst = calloc(1, sizeof *inst);
+	if (!inst)
+		return NULL;
+	inst->plugin = plugin;
+	inst->cfg = cfg;
+	inst->store = store;
+	inst->http = http;
+	snprintf(inst->ns, sizeof inst->ns, "%s", ns);
+	return inst;
+}
+
+pw_status
+host_instance_create(pw_instance *inst)
+{
+	pw_status st = PW_OK;
+	if (inst->plugin->desc.create)
+		st = inst->plugin->desc.create(&host_table, inst, &inst->state);
+	host_instance_release_scratch(inst);
+	if (st == PW_OK)
+		inst->created = 1;
+	return st;
+}
+
+void
+host_instance_release_scratch(pw_instance *inst)
+{
+	for (int i = 0; i < HOST_SCRATCH; i++) {
+		free(inst->scratch[i]);
+		inst->scratch[i] = NULL;
+	}
+}
+
+void
+host_instance_free(pw_instance *inst)
+{
+	if (!inst)
+		return;
+	if (inst->created && inst->plugin->desc.destroy)
+		inst->plugin->desc.destroy(&host_table, inst, inst->state);
+	host_instance_release_scratch(inst);
+	free(inst);
+}
+
+void
+delivery_set_info(pw_delivery *d, const char *key, const char *value)
+{
+	for (size_t i = 0; i < d->ninfo; i++)
+		if (strcmp(d->keys[i], key) == 0) {
+			free(d->values[i]);
+			d->values[i] = strdup(value ? value : "");
+			return;
+		}
+	if (d->ninfo == sizeof d->keys / sizeof d->keys[0])
+		return;
+	d->keys[d->ninfo] = strdup(key);
+	d->values[d->ninfo] = strdup(value ? value : "");
+	d->ninfo++;
+}
+
+void
+delivery_clear(pw_delivery *d)
+{
+	for (size_t i = 0; i < d->ninfo; i++) {
+		free(d->keys[i]);
+		free(d->values[i]);
+	}
+	d->ninfo = 0;
+}

@@ -1,0 +1,57 @@
+/* host.h: instances of plugins and the service table they call. */
+#ifndef PW_HOST_H
+#define PW_HOST_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "http.h"
+#include "loader.h"
+#include "paperwire/plugin.h"
+#include "store.h"
+
+typedef int (*host_emit_fn)(pw_instance *inst, pw_record *rec, void *ud);
+
+#define HOST_SCRATCH 8
+
+struct pw_instance {
+	const ldr_plugin *plugin;
+	cfg_instance *cfg;
+	void *state;
+	int created;
+	char ns[512];            /* store namespace: "source/ml", "daily/sink/markdown" */
+	pw_store *store;
+	http_client *http;
+	host_emit_fn on_emit;
+	void *emit_ud;
+	/* What the run report says of this instance. */
+	long emitted, rejected, http_requests, http_retries, http_failures;
+	char http_codes[128];    /* "200x2 429x1" */
+	/* Strings handed out as borrowed until the callback returns. */
+	char *scratch[HOST_SCRATCH];
+	int scratch_next;
+};
+
+/* What a sink delivers. */
+struct pw_delivery {
+	pw_record **records;
+	size_t count;
+	char *keys[16], *values[16];
+	size_t ninfo;
+};
+
+const pw_host *host_services(void);
+
+pw_instance *host_instance_new(const ldr_plugin *plugin, cfg_instance *cfg, const char *ns,
+                               pw_store *store, http_client *http);
+/* Calls the plugin's create(); logs and returns its status. */
+pw_status host_instance_create(pw_instance *inst);
+/* Calls destroy() when create() had succeeded, then frees. */
+void host_instance_free(pw_instance *inst);
+/* Releases the borrowed strings once a callback has returned. */
+void host_instance_release_scratch(pw_instance *inst);
+
+void delivery_set_info(pw_delivery *d, const char *key, const char *value);
+void delivery_clear(pw_delivery *d);
+
+#endif

@@ -1,0 +1,445 @@
+/* http.c: every plugin's requests go through here, so politeness (spacing,
+ * backoff, identification) and limits (time, size, protocols) are enforced
+ * once, for all of them. */
+#include "autoconf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "http.h"
+#include "log.h"
+
+#define HTTP_MAX_HOSTS 32
+
+struct host_clock {
+	char key[128];
+	double last; /* monotonic seconds of the last request's end */
+};
+
+struct pending_validator {
+	char *url, *etag, *last_modified;
+};
+
+struct http_client {
+	CURL *curl;
+	http_options opt;
+	pw_store *store;
+	char user_agent[256];
+	struct host_clock hosts[HTTP_MAX_HOSTS];
+	size_t nhosts;
+	struct pending_validator *pending;
+	size_t npending;
+};
+
+struct body_buf {
+	char *data;
+	size_t len, cap, max;
+	int over_cap;
+};
+
+void
+http_default_options(http_options *o)
+{
+	o->contact = NULL;
+	o->connect_timeout = 20;
+	o->timeout = 180;
+	o->retries = 4;
+	o->max_bytes = 256u * 1024 * 1024;
+	o->backoff_base = 2.0;
+	o->max_retry_after = 600;
+	o->default_spacing = 1.0;
+}
+
+static double
+now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_seconds(double s)
+{
+	if (s <= 0)
+		return;
+	struct timespec ts = { (time_t)s, (long)((s - floor(s)) * 1e9) };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+http_client *
+http_new(const http_options *opt, pw_store *store)
+{
+	http_client *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->opt = *opt;
+	c->store = store;
+	c->curl = curl_easy_init();
+	if (!c->curl) {
+		free(c);
+		return NULL;
+	}
+	if (opt->contact && *opt->contact)
+		snprintf(c->user_agent, sizeof c->user_agent, "paperwire/%s (+%s; mailto:%s)", PACKAGE_VERSION,
+		         PACKAGE_BUGREPORT, opt->contact);
+	else
+		snprintf(c->user_agent, sizeof c->user_agent, "paperwire/%s (+%s)", PACKAGE_VERSION,
+		         PACKAGE_BUGREPORT);
+	return c;
+}
+
+static void
+free_pending(http_client *c)
+{
+	for (size_t i = 0; i < c->npending; i++) {
+		free(c->pending[i].url);
+		free(c->pending[i].etag);
+		free(c->pending[i].last_modified);
+	}
+	free(c->pending);
+	c->pending = NULL;
+	c->npending = 0;
+}
+
+void
+http_free(http_client *c)
+{
+	if (!c)
+		return;
+	curl_easy_cleanup(c->curl);
+	free_pending(c);
+	free(c);
+}
+
+void
+http_response_free(pw_response *r)
+{
+	if (!r)
+		return;
+	free(r->body);
+	free(r->etag);
+	free(r->last_modified);
+	free(r->content_type);
+	free(r->retry_after);
+	free(r);
+}
+
+/* arXiv's API, RSS and OAI-PMH hosts share one budget: one request every
+ * 3 s, as its terms of use ask, counted together. */
+static void
+host_key(const char *url, char *key, size_t size, double *spacing, double default_spacing)
+{
+	const char *h = strstr(url, "://");
+	h = h ? h + 3 : url;
+	size_t n = strcspn(h, "/:?#");
+	if (n >= size)
+		n = size - 1;
+	for (size_t i = 0; i < n; i++)
+		key[i] = (char)tolower((unsigned char)h[i]);
+	key[n] = '\0';
+	*spacing = default_spacing;
+	size_t kl = strlen(key);
+	if (strcmp(key, "arxiv.org") == 0 || (kl > 10 && strcmp(key + kl - 10, ".arxiv.org") == 0)) {
+		snprintf(key, size, "arxiv.org");
+		*spacing = 3.0;
+	}
+	if (strncmp(url, "file:", 5) == 0)
+		*spacing = 0;
+}
+
+static struct host_clock *
+clock_for(http_client *c, const char *key)
+{
+	for (size_t i = 0; i < c->nhosts; i++)
+		if (strcmp(c->hosts[i].key, key) == 0)
+			return &c->hosts[i];
+	size_t slot = c->nhosts < HTTP_MAX_HOSTS ? c->nhosts++ : HTTP_MAX_HOSTS - 1;
+	snprintf(c->hosts[slot].key, sizeof c->hosts[slot].key, "%s", key);
+	c->hosts[slot].last = -1e9;
+	return &c->hosts[slot];
+}
+
+double
+http_spacing_for(const http_client *c, const char *url)
+{
+	char key[128];
+	double spacing;
+	host_key(url, key, sizeof key, &spacing, c->opt.default_spacing);
+	return spacing;
+}
+
+static size_t
+on_body(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+	struct body_buf *b = ud;
+	size_t n = size * nmemb;
+	/* The cap lives here too: CURLOPT_MAXFILESIZE does not see
+	 * decompressed bytes in libcurl before 8.20. */
+	if (b->len + n > b->max) {
+		b->over_cap = 1;
+		return 0;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 65536;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *nd = realloc(b->data, cap);
+		if (!nd)
+			return 0;
+		b->data = nd;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, ptr, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return n;
+}
+
+static char *
+header_value(CURL *curl, const char *name)
+{
+	struct curl_header *h = NULL;
+	if (curl_easy_header(curl, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK || !h)
+		return NULL;
+	return strdup(h->value);
+}
+
+static int
+is_retryable_code(long code)
+{
+	return code == 429 || code == 500 || code == 502 || code == 503 || code == 504;
+}
+
+static int
+is_retryable_curl(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static struct curl_slist *
+conditional_headers(http_client *c, const char *url, unsigned flags)
+{
+	struct curl_slist *hdrs = NULL;
+	char *etag = NULL, *lm = NULL, line[1024];
+	if (!(flags & PW_HTTP_CONDITIONAL) || !c->store)
+		return NULL;
+	if (store_validators_get(c->store, url, &etag, &lm) == 0) {
+		if (etag) {
+			snprintf(line, sizeof line, "If-None-Match: %s", etag);
+			hdrs = curl_slist_append(hdrs, line);
+		}
+		if (lm) {
+			snprintf(line, sizeof line, "If-Modified-Since: %s", lm);
+			hdrs = curl_slist_append(hdrs, line);
+		}
+	}
+	free(etag);
+	free(lm);
+	return hdrs;
+}
+
+static void
+hold_validators(http_client *c, const char *url, const pw_response *r)
+{
+	if (!r->etag && !r->last_modified)
+		return;
+	struct pending_validator *np = realloc(c->pending, (c->npending + 1) * sizeof *np);
+	if (!np)
+		return;
+	c->pending = np;
+	np[c->npending].url = strdup(url);
+	np[c->npending].etag = r->etag ? strdup(r->etag) : NULL;
+	np[c->npending].last_modified = r->last_modified ? strdup(r->last_modified) : NULL;
+	c->npending++;
+}
+
+int
+http_commit_validators(http_client *c, pw_store *store)
+{
+	int rc = 0;
+	for (size_t i = 0; i < c->npending; i++)
+		if (store_validators_put(store, c->pending[i].url, c->pending[i].etag,
+		                         c->pending[i].last_modified) < 0)
+			rc = -1;
+	free_pending(c);
+	return rc;
+}
+
+/* One attempt.  Returns the CURLcode; fills r on an answer. */
+static CURLcode
+attempt(http_client *c, const char *url, struct curl_slist *hdrs, pw_response *r, struct body_buf *b,
+        char *curl_err)
+{
+	CURL *h = c->curl;
+	curl_easy_reset(h);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->opt.connect_timeout);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, c->opt.timeout);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->opt.max_bytes);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
+	curl_easy_setopt(h, CURLOPT_MAXCONNECTS, 1L);
+	if (hdrs)
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_err[0] = '\0';
+	CURLcode rc = curl_easy_perform(h);
+	if (rc == CURLE_OK) {
+		long code = 0;
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+		/* file:// has no status line: a read that worked is a 200. */
+		r->code = code == 0 ? 200 : code;
+		if (strncmp(url, "file:", 5) != 0) {
+			r->etag = header_value(h, "ETag");
+			r->last_modified = header_value(h, "Last-Modified");
+			r->content_type = header_value(h, "Content-Type");
+			r->retry_after = header_value(h, "Retry-After");
+		}
+	}
+	return rc;
+}
+
+static double
+retry_delay(const http_client *c, const pw_response *r, int attempt_no, double spacing)
+{
+	double d = c->opt.backoff_base * pow(2.0, attempt_no - 1);
+	if (r && r->retry_after) {
+		char *end;
+		double ra = strtod(r->retry_after, &end);
+		if (end != r->retry_after && ra >= 0) {
+			d = ra;
+		} else {
+			/* An HTTP-date. */
+			curl_off_t t = curl_getdate(r->retry_after, NULL);
+			if (t > 0)
+				d = (double)(t - (curl_off_t)time(NULL));
+		}
+	}
+	if (d < spacing)
+		d = spacing;
+	return d;
+}
+
+static void
+reset_response(pw_response *r, struct body_buf *b)
+{
+	free(r->etag);
+	free(r->last_modified);
+	free(r->content_type);
+	free(r->retry_after);
+	r->etag = r->last_modified = r->content_type = r->retry_after = NULL;
+	r->code = 0;
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->over_cap = 0;
+}
+
+int
+http_get(http_client *c, const char *url, unsigned flags, pw_response **out, char *err, size_t err_size)
+{
+	char key[128], curl_err[CURL_ERROR_SIZE];
+	double spacing;
+	struct body_buf b = { NULL, 0, 0, c->opt.max_bytes, 0 };
+	pw_response *r = calloc(1, sizeof *r);
+
+	*out = NULL;
+	if (!r) {
+		snprintf(err, err_size, "%s: out of memory", url);
+		return -1;
+	}
+	host_key(url, key, sizeof key, &spacing, c->opt.default_spacing);
+	struct host_clock *clk = clock_for(c, key);
+	struct curl_slist *hdrs = conditional_headers(c, url, flags);
+	double wait = 0;
+
+	for (int n = 1;; n++) {
+		double since = now_mono() - clk->last;
+		sleep_seconds(wait > spacing - since ? wait : spacing - since);
+		reset_response(r, &b);
+		CURLcode rc = attempt(c, url, hdrs, r, &b, curl_err);
+		clk->last = now_mono();
+		r->attempts = n;
+		int last = n > c->opt.retries;
+		if (rc == CURLE_OK && !is_retryable_code(r->code))
+			break;
+		if (b.over_cap || rc == CURLE_FILESIZE_EXCEEDED) {
+			snprintf(err, err_size, "%s: the response is larger than the %zu-byte cap", url, c->opt.max_bytes);
+			goto fail;
+		}
+		if (rc != CURLE_OK && (!is_retryable_curl(rc) || last)) {
+			snprintf(err, err_size, "%s: %s%s%s", url, curl_easy_strerror(rc), curl_err[0] ? ": " : "",
+			         curl_err);
+			if (last && is_retryable_curl(rc))
+				snprintf(err + strlen(err), err_size - strlen(err), " (after %d attempts)", n);
+			goto fail;
+		}
+		if (rc == CURLE_OK && last)
+			break; /* a final 429/503: the caller sees the code */
+		wait = retry_delay(c, rc == CURLE_OK ? r : NULL, n, spacing);
+		if (wait > c->opt.max_retry_after) {
+			if (rc == CURLE_OK)
+				break;
+			snprintf(err, err_size, "%s: asked to wait %.0f s, longer than the %.0f s allowed", url, wait,
+			         c->opt.max_retry_after);
+			goto fail;
+		}
+		if (rc == CURLE_OK)
+			log_msg(PW_LOG_WARNING, "http", "%s: HTTP %ld, retry %d of %d in %.1f s", url, r->code, n,
+			        c->opt.retries, wait);
+		else
+			log_msg(PW_LOG_WARNING, "http", "%s: %s, retry %d of %d in %.1f s", url, curl_easy_strerror(rc),
+			        n, c->opt.retries, wait);
+	}
+	curl_slist_free_all(hdrs);
+	if (!b.data) {
+		b.data = calloc(1, 1);
+		if (!b.data) {
+			snprintf(err, err_size, "%s: out of memory", url);
+			http_response_free(r);
+			return -1;
+		}
+	}
+	r->body = b.data;
+	r->len = b.len;
+	if (r->code == 200)
+		hold_validators(c, url, r);
+	*out = r;
+	return 0;
+fail:
+	curl_slist_free_all(hdrs);
+	free(b.data);
+	http_response_free(r);
+	return -1;
+}

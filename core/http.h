@@ -1,0 +1,50 @@
+/* http.h: the host's one polite HTTP client (libcurl). */
+#ifndef PW_HTTP_H
+#define PW_HTTP_H
+
+#include <stddef.h>
+
+#include "paperwire/plugin.h"
+#include "store.h"
+
+typedef struct http_options {
+	const char *contact;       /* put in the User-Agent */
+	long connect_timeout;      /* seconds */
+	long timeout;              /* seconds, whole transfer */
+	int retries;               /* after the first try */
+	size_t max_bytes;          /* size cap of one body */
+	double backoff_base;       /* seconds; doubled each retry without Retry-After */
+	double max_retry_after;    /* a longer Retry-After fails the request instead */
+	double default_spacing;    /* seconds between two requests to one host */
+} http_options;
+
+void http_default_options(http_options *o);
+
+typedef struct http_client http_client;
+
+struct pw_response {
+	long code;           /* 200, 304, ...; file:// answers 200 */
+	char *body;          /* NUL-terminated; len excludes the NUL */
+	size_t len;
+	char *etag, *last_modified, *content_type, *retry_after;
+	int attempts;        /* 1 + retries taken */
+};
+
+/* store may be NULL (no conditional GET). */
+http_client *http_new(const http_options *opt, pw_store *store);
+void http_free(http_client *c);
+
+/* GET url.  Returns 0 with *out set for any HTTP answer that is final after
+ * retries (the caller reads the code), -1 with err set when no answer came
+ * (connection, timeout, size cap, protocol refused). */
+int http_get(http_client *c, const char *url, unsigned flags, pw_response **out, char *err, size_t err_size);
+void http_response_free(pw_response *r);
+
+/* Validators seen on 200 answers are held back until the run has saved
+ * what it fetched: a crash must not leave an ETag that hides papers. */
+int http_commit_validators(http_client *c, pw_store *store);
+
+/* Seconds to wait before the next request to url's host (for tests). */
+double http_spacing_for(const http_client *c, const char *url);
+
+#endif

@@ -1,0 +1,289 @@
+/* loader.c: a plugin is trusted only after its descriptor has been checked
+ * against the ABI this host speaks; every refusal says which file, which
+ * plugin and which versions, so the user knows what to rebuild. */
+#include "autoconf.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <ltdl.h>
+
+#include "loader.h"
+
+int
+ldr_init(void)
+{
+	return lt_dlinit() == 0 ? 0 : -1;
+}
+
+void
+ldr_exit(void)
+{
+	lt_dlexit();
+}
+
+const char *
+ldr_kind_name(pw_kind kind)
+{
+	switch (kind) {
+	case PW_KIND_SOURCE: return "source";
+	case PW_KIND_SCORER: return "scorer";
+	case PW_KIND_ENRICHER: return "enricher";
+	case PW_KIND_SINK: return "sink";
+	}
+	return "unknown";
+}
+
+/* Checks the callbacks the plugin's kind needs. */
+static const char *
+missing_callback(const pw_plugin *d)
+{
+	switch (d->kind) {
+	case PW_KIND_SOURCE: return d->fetch ? NULL : "fetch";
+	case PW_KIND_SCORER: return d->score ? NULL : "score";
+	case PW_KIND_ENRICHER: return d->enrich ? NULL : "enrich";
+	case PW_KIND_SINK: return d->write ? NULL : "write";
+	}
+	return NULL;
+}
+
+static int
+vet_descriptor(const char *path, const pw_plugin *raw, pw_plugin *out, char *err, size_t err_size)
+{
+	const pw_abi_header *abi = &raw->abi;
+	/* The name is read only once the layout is known to be ours. */
+	if (abi->major != PW_ABI_MAJOR) {
+		/* Another major may lay the descriptor out differently, so the
+		 * plugin is named by its file, not by reading its name. */
+		const char *base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		snprintf(err, err_size,
+		         "%s: refused: plugin '%.*s' was built for plugin ABI %u.%u, but this paperwire %s speaks ABI %d.%d "
+		         "(another major version): rebuild the plugin against this paperwire's SDK",
+		         path, (int)strcspn(base, "."), base, abi->major, abi->minor, PACKAGE_VERSION, PW_ABI_MAJOR,
+		         PW_ABI_MINOR);
+		return -1;
+	}
+	if (abi->minor > PW_ABI_MINOR) {
+		snprintf(err, err_size,
+		         "%s: refused: plugin '%s' needs plugin ABI %u.%u, newer than ABI %d.%d of this paperwire %s: "
+		         "upgrade paperwire or rebuild the plugin against this SDK",
+		         path, raw->name ? raw->name : "?", abi->major, abi->minor, PW_ABI_MAJOR, PW_ABI_MINOR,
+		         PACKAGE_VERSION);
+		return -1;
+	}
+	if (abi->size < offsetof(pw_plugin, write) + sizeof raw->write) {
+		snprintf(err, err_size, "%s: refused: the descriptor declares %u bytes, fewer than ABI %u.0 needs (%zu)",
+		         path, abi->size, abi->major, offsetof(pw_plugin, write) + sizeof raw->write);
+		return -1;
+	}
+	memset(out, 0, sizeof *out);
+	memcpy(out, raw, abi->size < sizeof *out ? abi->size : sizeof *out);
+	if (!out->name || !*out->name) {
+		snprintf(err, err_size, "%s: refused: the descriptor has no name", path);
+		return -1;
+	}
+	if (out->kind < PW_KIND_SOURCE || out->kind > PW_KIND_SINK) {
+		snprintf(err, err_size, "%s: refused: plugin '%s' declares unknown kind %d", path, out->name,
+		         (int)out->kind);
+		return -1;
+	}
+	const char *missing = missing_callback(out);
+	if (missing) {
+		snprintf(err, err_size, "%s: refused: plugin '%s' is a %s but has no '%s' callback", path, out->name,
+		         ldr_kind_name(out->kind), missing);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ldr_load_file(const char *path, ldr_plugin *out, char *err, size_t err_size)
+{
+	memset(out, 0, sizeof *out);
+	lt_dlhandle h = lt_dlopen(path);
+	if (!h) {
+		snprintf(err, err_size, "%s: refused: cannot load: %s", path, lt_dlerror());
+		return -1;
+	}
+	pw_plugin_entry_fn entry = (pw_plugin_entry_fn)(uintptr_t)lt_dlsym(h, PW_PLUGIN_ENTRY_SYMBOL);
+	if (!entry) {
+		snprintf(err, err_size, "%s: refused: not a paperwire plugin: no '%s' symbol", path,
+		         PW_PLUGIN_ENTRY_SYMBOL);
+		lt_dlclose(h);
+		return -1;
+	}
+	const pw_plugin *raw = entry();
+	if (!raw) {
+		snprintf(err, err_size, "%s: refused: %s() returned no descriptor", path, PW_PLUGIN_ENTRY_SYMBOL);
+		lt_dlclose(h);
+		return -1;
+	}
+	if (vet_descriptor(path, raw, &out->desc, err, err_size) < 0) {
+		lt_dlclose(h);
+		return -1;
+	}
+	out->path = strdup(path);
+	out->handle = h;
+	return 0;
+}
+
+void
+ldr_unload(ldr_plugin *p)
+{
+	if (p->handle)
+		lt_dlclose((lt_dlhandle)p->handle);
+	free(p->path);
+	memset(p, 0, sizeof *p);
+}
+
+static void
+add_refusal(ldr_registry *reg, const char *msg)
+{
+	char **nr = realloc(reg->refusals, (reg->nrefusals + 1) * sizeof *nr);
+	if (!nr)
+		return;
+	reg->refusals = nr;
+	reg->refusals[reg->nrefusals] = strdup(msg);
+	if (reg->refusals[reg->nrefusals])
+		reg->nrefusals++;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The module files of dir: a libtool .la when there is one (it knows
+ * where the real object is, even uninstalled), else the .so. */
+static size_t
+list_modules(const char *dir, char ***out)
+{
+	DIR *d = opendir(dir);
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *e;
+	*out = NULL;
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		int is_la = len > 3 && strcmp(e->d_name + len - 3, ".la") == 0;
+		int is_so = len > 3 && strcmp(e->d_name + len - 3, ".so") == 0;
+		if (!is_la && !is_so)
+			continue;
+		char **nn = realloc(names, (n + 1) * sizeof *nn);
+		if (!nn)
+			break;
+		names = nn;
+		names[n++] = strdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	/* Drop foo.so when foo.la is present. */
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+		int dup = 0;
+		if (strcmp(names[i] + len - 3, ".so") == 0)
+			for (size_t j = 0; j < n; j++)
+				if (strlen(names[j]) == len && strncmp(names[j], names[i], len - 3) == 0 &&
+				    strcmp(names[j] + len - 3, ".la") == 0)
+					dup = 1;
+		if (dup)
+			free(names[i]);
+		else
+			names[kept++] = names[i];
+	}
+	*out = names;
+	return kept;
+}
+
+static void
+scan_dir(ldr_registry *reg, const char *dir)
+{
+	char **files;
+	size_t n = list_modules(dir, &files);
+	for (size_t i = 0; i < n; i++) {
+		char path[4096], err[5120];
+		ldr_plugin p;
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		free(files[i]);
+		if (ldr_load_file(path, &p, err, sizeof err) < 0) {
+			add_refusal(reg, err);
+			continue;
+		}
+		const ldr_plugin *first = ldr_find(reg, p.desc.name);
+		if (first) {
+			snprintf(err, sizeof err,
+			         "%s: refused: duplicate plugin name '%s', already provided by %s (earlier in the search path)",
+			         path, p.desc.name, first->path);
+			add_refusal(reg, err);
+			ldr_unload(&p);
+			continue;
+		}
+		ldr_plugin *np = realloc(reg->plugins, (reg->count + 1) * sizeof *np);
+		if (!np) {
+			ldr_unload(&p);
+			continue;
+		}
+		reg->plugins = np;
+		reg->plugins[reg->count++] = p;
+	}
+	free(files);
+}
+
+ldr_registry *
+ldr_scan(const char *const *dirs, size_t ndirs)
+{
+	ldr_registry *reg = calloc(1, sizeof *reg);
+	if (!reg)
+		return NULL;
+	reg->dirs = calloc(ndirs + 1, sizeof *reg->dirs);
+	for (size_t i = 0; reg->dirs && i < ndirs; i++) {
+		struct stat st;
+		/* A relative entry would make the working directory a plugin
+		 * source; only absolute directories are searched. */
+		if (!dirs[i] || dirs[i][0] != '/' || stat(dirs[i], &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		int seen = 0;
+		for (size_t j = 0; j < reg->ndirs; j++)
+			if (strcmp(reg->dirs[j], dirs[i]) == 0)
+				seen = 1;
+		if (seen)
+			continue;
+		reg->dirs[reg->ndirs++] = strdup(dirs[i]);
+		scan_dir(reg, dirs[i]);
+	}
+	return reg;
+}
+
+const ldr_plugin *
+ldr_find(const ldr_registry *reg, const char *name)
+{
+	for (size_t i = 0; i < reg->count; i++)
+		if (strcmp(reg->plugins[i].desc.name, name) == 0)
+			return &reg->plugins[i];
+	return NULL;
+}
+
+void
+ldr_registry_free(ldr_registry *reg)
+{
+	if (!reg)
+		return;
+	for (size_t i = 0; i < reg->count; i++)
+		ldr_unload(&reg->plugins[i]);
+	free(reg->plugins);
+	for (size_t i = 0; i < reg->nrefusals; i++)
+		free(reg->refusals[i]);
+	free(reg->refusals);
+	for (size_t i = 0; i < reg->ndirs; i++)
+		free(reg->dirs[i]);
+	free(reg->dirs);
+	free(reg);
+}

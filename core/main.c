@@ -1,0 +1,269 @@
+/* main.c: the command line.  Exit 0 on success, 1 when a source or sink
+ * failed, 2 on usage or config errors. */
+#include "autoconf.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "config.h"
+#include "loader.h"
+#include "log.h"
+#include "pipeline.h"
+
+#ifndef PW_PLUGINDIR
+#define PW_PLUGINDIR "/usr/local/lib/paperwire/plugins"
+#endif
+
+static void
+usage(FILE *out)
+{
+	fputs("usage: paperwire run [-c FILE] [--dry-run] [-v | -q]\n"
+	      "       paperwire check [-c FILE]\n"
+	      "       paperwire plugins [NAME]\n"
+	      "       paperwire --help | --version\n"
+	      "\n"
+	      "  run       fetch, score, select, enrich and deliver, once\n"
+	      "  check     validate the config and every plugin's options; run nothing\n"
+	      "  plugins   list the plugins found, or print one plugin's options\n"
+	      "\n"
+	      "  -c FILE     the config (else $PAPERWIRE_CONFIG, else ./paperwire.json)\n"
+	      "  --dry-run   fetch and score, print what would be delivered; write and mark nothing\n"
+	      "  -v, -q      more or less logging on stderr\n"
+	      "\n"
+	      "Plugins are searched in $PAPERWIRE_PLUGIN_PATH, then the config's plugin_path,\n"
+	      "then " PW_PLUGINDIR ".\n"
+	      "Exit status: 0 success (a day with no papers included), 1 a source or sink failed,\n"
+	      "2 usage or config error.\n", out);
+}
+
+struct search_path {
+	char *dirs[64];
+	size_t count;
+};
+
+static void
+path_add(struct search_path *sp, const char *dir, const char *relative_to)
+{
+	char joined[PATH_MAX], resolved[PATH_MAX];
+	if (!dir || !*dir || sp->count == sizeof sp->dirs / sizeof sp->dirs[0])
+		return;
+	if (dir[0] != '/' && relative_to)
+		snprintf(joined, sizeof joined, "%s/%s", relative_to, dir);
+	else
+		snprintf(joined, sizeof joined, "%s", dir);
+	if (!realpath(joined, resolved)) {
+		log_msg(PW_LOG_DEBUG, "plugins", "skipping %s: not a directory", joined);
+		return;
+	}
+	sp->dirs[sp->count++] = strdup(resolved);
+}
+
+static void
+path_free(struct search_path *sp)
+{
+	for (size_t i = 0; i < sp->count; i++)
+		free(sp->dirs[i]);
+	sp->count = 0;
+}
+
+/* PAPERWIRE_PLUGIN_PATH, then the config's plugin_path (relative to the
+ * config's directory), then the installed plugindir. */
+static ldr_registry *
+load_plugins(const pw_config *cfg, int warn_refusals)
+{
+	struct search_path sp = { { 0 }, 0 };
+	const char *env = getenv("PAPERWIRE_PLUGIN_PATH");
+	if (env) {
+		char *copy = strdup(env), *save = NULL;
+		for (char *tok = copy ? strtok_r(copy, ":", &save) : NULL; tok; tok = strtok_r(NULL, ":", &save))
+			path_add(&sp, tok, NULL);
+		free(copy);
+	}
+	if (cfg) {
+		char cfgdir[PATH_MAX];
+		snprintf(cfgdir, sizeof cfgdir, "%s", cfg->file);
+		char *slash = strrchr(cfgdir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(cfgdir, sizeof cfgdir, ".");
+		for (size_t i = 0; i < cfg->nplugin_path; i++)
+			path_add(&sp, cfg->plugin_path[i], cfgdir);
+	}
+	path_add(&sp, PW_PLUGINDIR, NULL);
+	ldr_registry *reg = ldr_scan((const char *const *)sp.dirs, sp.count);
+	path_free(&sp);
+	if (reg && warn_refusals)
+		for (size_t i = 0; i < reg->nrefusals; i++)
+			log_msg(PW_LOG_WARNING, "plugins", "%s", reg->refusals[i]);
+	return reg;
+}
+
+static const char *
+config_file(const char *given)
+{
+	if (given)
+		return given;
+	const char *env = getenv("PAPERWIRE_CONFIG");
+	return env && *env ? env : "paperwire.json";
+}
+
+static const char *
+type_name(pw_option_type t)
+{
+	switch (t) {
+	case PW_OPT_STRING: return "string";
+	case PW_OPT_INT: return "integer";
+	case PW_OPT_NUMBER: return "number";
+	case PW_OPT_BOOL: return "boolean";
+	case PW_OPT_STRING_LIST: return "array of strings";
+	case PW_OPT_NUMBER_MAP: return "object of numbers";
+	}
+	return "?";
+}
+
+static int
+cmd_plugins(const char *name)
+{
+	ldr_registry *reg = load_plugins(NULL, 1);
+	if (!reg)
+		return 2;
+	int rc = 0;
+	if (!name) {
+		printf("%-12s %-9s %-9s %-5s %s\n", "NAME", "KIND", "VERSION", "ABI", "PATH");
+		for (size_t i = 0; i < reg->count; i++) {
+			const pw_plugin *d = &reg->plugins[i].desc;
+			printf("%-12s %-9s %-9s %u.%-3u %s\n", d->name, ldr_kind_name(d->kind), d->version ? d->version : "?",
+			       d->abi.major, d->abi.minor, reg->plugins[i].path);
+		}
+		if (reg->count == 0)
+			printf("(no plugins found)\n");
+	} else {
+		const ldr_plugin *p = ldr_find(reg, name);
+		if (!p) {
+			log_msg(PW_LOG_ERROR, NULL, "no plugin named \"%s\"; 'paperwire plugins' lists them", name);
+			rc = 2;
+		} else {
+			const pw_plugin *d = &p->desc;
+			printf("%s %s: %s (%s, plugin ABI %u.%u)\n%s\n\nOPTIONS\n", d->name, d->version ? d->version : "",
+			       d->description ? d->description : "", ldr_kind_name(d->kind), d->abi.major, d->abi.minor,
+			       p->path);
+			printf("  plugin (string, required)\n      \"%s\"\n  name (string, default \"%s\")\n"
+			       "      instance name, used in logs, reports and the store\n", d->name, d->name);
+			if (d->kind == PW_KIND_SCORER)
+				printf("  weight (number, default 1)\n      this scorer's weight in the sum\n");
+			for (const pw_option *o = d->options; o && o->key; o++) {
+				printf("  %s (%s", o->key, type_name(o->type));
+				if (o->required)
+					printf(", required");
+				else if (o->default_value)
+					printf(o->type == PW_OPT_STRING ? ", default \"%s\"" : ", default %s", o->default_value);
+				printf(")\n      %s\n", o->help ? o->help : "");
+			}
+		}
+	}
+	ldr_registry_free(reg);
+	return rc;
+}
+
+static int
+cmd_check_or_run(const char *file, int run, const run_options *opt)
+{
+	cfg_diag diag = { NULL, 0 };
+	pw_config *cfg = cfg_load(file, &diag);
+	int rc = 2;
+	if (!cfg) {
+		cfg_diag_print(&diag);
+		cfg_diag_free(&diag);
+		return 2;
+	}
+	ldr_registry *reg = load_plugins(cfg, 1);
+	if (!reg)
+		goto out;
+	if (pipeline_check(cfg, reg, !run, &diag) > 0) {
+		cfg_diag_print(&diag);
+		goto out;
+	}
+	if (run) {
+		rc = pipeline_run(cfg, reg, opt);
+	} else {
+		printf("%s: OK: %zu sources, %zu digests\n", file, cfg->nsources, cfg->ndigests);
+		rc = 0;
+	}
+out:
+	cfg_diag_free(&diag);
+	ldr_registry_free(reg);
+	cfg_free(cfg);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	run_options opt = { 0 };
+	const char *file = NULL;
+	int c, level = PW_LOG_INFO;
+
+	while ((c = getopt_long(argc, argv, "+c:nvqhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': file = optarg; break;
+		case 'n': opt.dry_run = 1; break;
+		case 'v': level = PW_LOG_DEBUG; break;
+		case 'q': level = PW_LOG_WARNING; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("paperwire %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, PW_ABI_MAJOR, PW_ABI_MINOR); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	/* Options may also follow the command: "paperwire run -c x.json". */
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	const char *cmd = argv[optind];
+	optind++;
+	while ((c = getopt_long(argc, argv, "c:nvqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': file = optarg; break;
+		case 'n': opt.dry_run = 1; break;
+		case 'v': level = PW_LOG_DEBUG; break;
+		case 'q': level = PW_LOG_WARNING; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	log_set_level((pw_log_level)level);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || ldr_init() < 0) {
+		log_msg(PW_LOG_ERROR, NULL, "cannot initialise libcurl or libltdl");
+		return 2;
+	}
+	int rc;
+	if (strcmp(cmd, "plugins") == 0 && argc - optind <= 1)
+		rc = cmd_plugins(optind < argc ? argv[optind] : NULL);
+	else if (strcmp(cmd, "run") == 0 && optind == argc)
+		rc = cmd_check_or_run(config_file(file), 1, &opt);
+	else if (strcmp(cmd, "check") == 0 && optind == argc && !opt.dry_run)
+		rc = cmd_check_or_run(config_file(file), 0, &opt);
+	else {
+		usage(stderr);
+		rc = 2;
+	}
+	ldr_exit();
+	curl_global_cleanup();
+	log_clear_secrets();
+	return rc;
+}

@@ -1,0 +1,703 @@
+/* pipeline.c: the order of a run, and the rule that makes delivery exact:
+ * a paper is marked delivered for a sink only after that sink succeeded,
+ * and a selection that was not delivered stays pending in the store. */
+#include "autoconf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "host.h"
+#include "log.h"
+#include "merge.h"
+#include "pipeline.h"
+#include "record.h"
+#include "report.h"
+
+struct stage {
+	pw_instance *inst;
+	const cfg_instance *cfg;
+};
+
+struct digest_run {
+	const cfg_digest *cfg;
+	struct stage *scorers, *enrichers, *sinks;
+	report_digest *report;
+};
+
+struct run {
+	pw_config *cfg;
+	const ldr_registry *reg;
+	const run_options *opt;
+	pw_store *store;
+	http_client *http;
+	struct stage *sources;
+	struct digest_run *digests;
+	paper_set papers;
+	run_report report;
+	int64_t run_id;
+	time_t started;
+	char run_time[32];
+};
+
+static const ldr_plugin *
+find_plugin(const pw_config *cfg, const ldr_registry *reg, const cfg_instance *inst, pw_kind kind,
+            cfg_diag *diag)
+{
+	const ldr_plugin *p = ldr_find(reg, inst->plugin);
+	if (!p) {
+		char dirs[1024] = "";
+		for (size_t i = 0; i < reg->ndirs; i++)
+			snprintf(dirs + strlen(dirs), sizeof dirs - strlen(dirs), "%s%s", i ? ":" : "", reg->dirs[i]);
+		cfg_report(cfg, diag, inst->path, "plugin", "no plugin named \"%s\" (searched %s)", inst->plugin,
+		           dirs[0] ? dirs : "no directory");
+		return NULL;
+	}
+	if (p->desc.kind != kind) {
+		cfg_report(cfg, diag, inst->path, "plugin", "plugin \"%s\" is a %s, not a %s", inst->plugin,
+		           ldr_kind_name(p->desc.kind), ldr_kind_name(kind));
+		return NULL;
+	}
+	return p;
+}
+
+/* Calls fn on every instance of the config with its kind. */
+static int
+each_instance(pw_config *cfg, int (*fn)(pw_config *, cfg_instance *, pw_kind, const char *ns, void *), void *ud)
+{
+	char ns[512];
+	int errors = 0;
+	for (size_t i = 0; i < cfg->nsources; i++) {
+		snprintf(ns, sizeof ns, "source/%s", cfg->sources[i].name);
+		errors += fn(cfg, &cfg->sources[i], PW_KIND_SOURCE, ns, ud);
+	}
+	for (size_t d = 0; d < cfg->ndigests; d++) {
+		cfg_digest *dg = &cfg->digests[d];
+		for (size_t i = 0; i < dg->nscorers; i++) {
+			snprintf(ns, sizeof ns, "%s/scorer/%s", dg->name, dg->scorers[i].name);
+			errors += fn(cfg, &dg->scorers[i], PW_KIND_SCORER, ns, ud);
+		}
+		for (size_t i = 0; i < dg->nenrichers; i++) {
+			snprintf(ns, sizeof ns, "%s/enricher/%s", dg->name, dg->enrichers[i].name);
+			errors += fn(cfg, &dg->enrichers[i], PW_KIND_ENRICHER, ns, ud);
+		}
+		for (size_t i = 0; i < dg->nsinks; i++) {
+			snprintf(ns, sizeof ns, "%s/sink/%s", dg->name, dg->sinks[i].name);
+			errors += fn(cfg, &dg->sinks[i], PW_KIND_SINK, ns, ud);
+		}
+	}
+	return errors;
+}
+
+struct check_ctx {
+	const ldr_registry *reg;
+	cfg_diag *diag;
+	int create;
+};
+
+static int
+check_one(pw_config *cfg, cfg_instance *inst, pw_kind kind, const char *ns, void *ud)
+{
+	struct check_ctx *c = ud;
+	const ldr_plugin *p = find_plugin(cfg, c->reg, inst, kind, c->diag);
+	if (!p)
+		return 1;
+	int errors = cfg_check_options(cfg, inst, p->desc.options, kind == PW_KIND_SCORER, c->diag);
+	if (errors || !c->create)
+		return errors;
+	pw_instance *pi = host_instance_new(p, inst, ns, NULL, NULL);
+	if (!pi)
+		return 1;
+	pw_status st = host_instance_create(pi);
+	if (st != PW_OK) {
+		cfg_report(cfg, c->diag, inst->path, NULL, "plugin \"%s\" refused its options (see the messages above)",
+		           inst->plugin);
+		errors++;
+	}
+	host_instance_free(pi);
+	return errors;
+}
+
+int
+pipeline_check(pw_config *cfg, const ldr_registry *reg, int create_instances, cfg_diag *diag)
+{
+	struct check_ctx c = { reg, diag, create_instances };
+	return each_instance(cfg, check_one, &c);
+}
+
+static int
+start_stage(struct run *r, struct stage *st, cfg_instance *inst, pw_kind kind, const char *ns)
+{
+	st->cfg = inst;
+	st->inst = host_instance_new(ldr_find(r->reg, inst->plugin), inst, ns, r->store, r->http);
+	if (!st->inst)
+		return -1;
+	if (host_instance_create(st->inst) != PW_OK) {
+		log_msg(PW_LOG_ERROR, inst->name, "%s: plugin \"%s\" could not start", inst->path, inst->plugin);
+		return -1;
+	}
+	(void)kind;
+	return 0;
+}
+
+static int
+start_all(struct run *r)
+{
+	char ns[512];
+	pw_config *cfg = r->cfg;
+	r->sources = calloc(cfg->nsources + 1, sizeof *r->sources);
+	r->digests = calloc(cfg->ndigests + 1, sizeof *r->digests);
+	if (!r->sources || !r->digests)
+		return -1;
+	for (size_t i = 0; i < cfg->nsources; i++) {
+		snprintf(ns, sizeof ns, "source/%s", cfg->sources[i].name);
+		if (start_stage(r, &r->sources[i], &cfg->sources[i], PW_KIND_SOURCE, ns) < 0)
+			return -1;
+	}
+	for (size_t d = 0; d < cfg->ndigests; d++) {
+		cfg_digest *dg = &cfg->digests[d];
+		struct digest_run *dr = &r->digests[d];
+		dr->cfg = dg;
+		dr->scorers = calloc(dg->nscorers + 1, sizeof *dr->scorers);
+		dr->enrichers = calloc(dg->nenrichers + 1, sizeof *dr->enrichers);
+		dr->sinks = calloc(dg->nsinks + 1, sizeof *dr->sinks);
+		if (!dr->scorers || !dr->enrichers || !dr->sinks)
+			return -1;
+		for (size_t i = 0; i < dg->nscorers; i++) {
+			snprintf(ns, sizeof ns, "%s/scorer/%s", dg->name, dg->scorers[i].name);
+			if (start_stage(r, &dr->scorers[i], &dg->scorers[i], PW_KIND_SCORER, ns) < 0)
+				return -1;
+		}
+		for (size_t i = 0; i < dg->nenrichers; i++) {
+			snprintf(ns, sizeof ns, "%s/enricher/%s", dg->name, dg->enrichers[i].name);
+			if (start_stage(r, &dr->enrichers[i], &dg->enrichers[i], PW_KIND_ENRICHER, ns) < 0)
+				return -1;
+		}
+		for (size_t i = 0; i < dg->nsinks; i++) {
+			snprintf(ns, sizeof ns, "%s/sink/%s", dg->name, dg->sinks[i].name);
+			if (start_stage(r, &dr->sinks[i], &dg->sinks[i], PW_KIND_SINK, ns) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+stop_stages(struct stage *st, size_t n)
+{
+	for (size_t i = 0; st && i < n; i++)
+		host_instance_free(st[i].inst);
+	free(st);
+}
+
+static void
+stop_all(struct run *r)
+{
+	stop_stages(r->sources, r->cfg->nsources);
+	for (size_t d = 0; r->digests && d < r->cfg->ndigests; d++) {
+		struct digest_run *dr = &r->digests[d];
+		stop_stages(dr->scorers, dr->cfg ? dr->cfg->nscorers : 0);
+		stop_stages(dr->enrichers, dr->cfg ? dr->cfg->nenrichers : 0);
+		stop_stages(dr->sinks, dr->cfg ? dr->cfg->nsinks : 0);
+	}
+	free(r->digests);
+}
+
+/* emit(): canonical id, source name, then into the merged set. */
+static int
+on_emit(pw_instance *inst, pw_record *rec, void *ud)
+{
+	struct run *r = ud;
+	if (rec_canonicalize(rec) < 0) {
+		const char *title = rec_get(rec, PW_F_TITLE);
+		log_msg(PW_LOG_WARNING, inst->cfg->name, "a record without a usable id was dropped (title: %.80s)",
+		        title ? title : "none");
+		inst->rejected++;
+		rec_free(rec);
+		return -1;
+	}
+	if (!rec_get(rec, PW_F_SOURCE))
+		rec_set(rec, PW_F_SOURCE, inst->cfg->name);
+	inst->emitted++;
+	if (pset_add(&r->papers, rec) < 0)
+		return -1;
+	if (inst->emitted % 500 == 0)
+		log_progress("%s: %ld papers", inst->cfg->name, inst->emitted);
+	return 0;
+}
+
+static void
+run_sources(struct run *r)
+{
+	for (size_t i = 0; i < r->cfg->nsources; i++) {
+		struct stage *st = &r->sources[i];
+		report_source *rs = &r->report.sources[i];
+		st->inst->on_emit = on_emit;
+		st->inst->emit_ud = r;
+		log_progress("%s: fetching", st->cfg->name);
+		pw_status s = st->inst->plugin->desc.fetch(host_services(), st->inst, st->inst->state);
+		host_instance_release_scratch(st->inst);
+		log_progress_done();
+		rs->name = st->cfg->name;
+		rs->plugin = st->cfg->plugin;
+		rs->fetched = st->inst->emitted;
+		rs->rejected = st->inst->rejected;
+		rs->requests = st->inst->http_requests;
+		rs->retries = st->inst->http_retries;
+		snprintf(rs->http_codes, sizeof rs->http_codes, "%s", st->inst->http_codes);
+		if (s != PW_OK) {
+			rs->failed = 1;
+			log_msg(PW_LOG_ERROR, st->cfg->name, "source failed%s; the other sources still run",
+			        s == PW_RETRY ? " (transient: the next run will try again)" : "");
+		}
+	}
+	r->report.fetched = (long)r->papers.count;
+}
+
+/* Saves what was fetched, and only then the HTTP validators that would
+ * let the next run skip it. */
+static int
+save_papers(struct run *r)
+{
+	if (r->opt->dry_run)
+		return 0;
+	if (store_begin(r->store) < 0)
+		return -1;
+	for (size_t i = 0; i < r->papers.count; i++) {
+		int is_new = 0;
+		pw_record *rec = r->papers.recs[i];
+		if (store_paper_put(r->store, rec, &is_new) < 0)
+			goto fail;
+		if (is_new)
+			for (size_t s = 0; s < r->cfg->nsources; s++)
+				if (strcmp(r->cfg->sources[s].name, rec_get(rec, PW_F_SOURCE)) == 0)
+					r->report.sources[s].new_papers++;
+	}
+	if (http_commit_validators(r->http, r->store) < 0)
+		goto fail;
+	return store_commit(r->store);
+fail:
+	log_msg(PW_LOG_ERROR, NULL, "%s", store_error(r->store));
+	store_rollback(r->store);
+	return -1;
+}
+
+/* A paper is a candidate for a digest while some sink has never seen it. */
+static int
+is_candidate(struct run *r, const struct digest_run *dr, const pw_record *rec)
+{
+	const char *id = rec_get(rec, PW_F_ID);
+	if (dr->cfg->nsinks == 0)
+		return 1;
+	for (size_t i = 0; i < dr->cfg->nsinks; i++)
+		if (store_ledger_status(r->store, dr->cfg->name, dr->cfg->sinks[i].name, id) == LEDGER_NONE)
+			return 1;
+	return 0;
+}
+
+static void
+score_all(struct run *r, struct digest_run *dr, pw_record **cands, size_t n)
+{
+	for (size_t s = 0; s < dr->cfg->nscorers; s++) {
+		struct stage *st = &dr->scorers[s];
+		long failures = 0;
+		for (size_t i = 0; i < n; i++) {
+			char reason[512] = "";
+			double value = 0;
+			int veto = 0;
+			if (rec_vetoed(cands[i]))
+				continue;
+			pw_status ps = st->inst->plugin->desc.score(host_services(), st->inst, st->inst->state, cands[i],
+			                                            &value, &veto, reason, sizeof reason);
+			reason[sizeof reason - 1] = '\0';
+			if (ps != PW_OK || !isfinite(value)) {
+				failures++;
+				continue;
+			}
+			if (veto) {
+				rec_veto(cands[i], st->cfg->name, reason);
+				dr->report->vetoed++;
+			} else {
+				rec_score_add(cands[i], st->cfg->name, st->cfg->weight, value, reason);
+			}
+		}
+		host_instance_release_scratch(st->inst);
+		if (failures)
+			log_msg(PW_LOG_WARNING, st->cfg->name, "could not score %ld of %zu papers; they count 0 here",
+			        failures, n);
+	}
+	dr->report->scored = (long)n;
+}
+
+static int
+by_score_desc(const void *a, const void *b)
+{
+	const pw_record *ra = *(pw_record *const *)a, *rb = *(pw_record *const *)b;
+	double sa = rec_score(ra), sb = rec_score(rb);
+	if (sa != sb)
+		return sa < sb ? 1 : -1;
+	return 0;
+}
+
+/* Stable: equal scores keep the order in which papers were fetched. */
+static void
+stable_sort(pw_record **v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		pw_record *x = v[i];
+		size_t j = i;
+		while (j > 0 && by_score_desc(&v[j - 1], &x) > 0) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+static size_t
+select_papers(const cfg_digest *dg, pw_record **cands, size_t n)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!rec_vetoed(cands[i]) && rec_score(cands[i]) >= dg->min_score)
+			cands[kept++] = cands[i];
+		else
+			rec_free(cands[i]);
+	}
+	stable_sort(cands, kept);
+	if (dg->max_papers > 0 && kept > (size_t)dg->max_papers) {
+		for (size_t i = (size_t)dg->max_papers; i < kept; i++)
+			rec_free(cands[i]);
+		kept = (size_t)dg->max_papers;
+	}
+	return kept;
+}
+
+static void
+enrich_all(struct digest_run *dr, pw_record **sel, size_t n)
+{
+	for (size_t e = 0; e < dr->cfg->nenrichers; e++) {
+		struct stage *st = &dr->enrichers[e];
+		long failures = 0;
+		for (size_t i = 0; i < n; i++)
+			if (st->inst->plugin->desc.enrich(host_services(), st->inst, st->inst->state, sel[i]) != PW_OK)
+				failures++;
+		host_instance_release_scratch(st->inst);
+		if (failures)
+			log_msg(PW_LOG_WARNING, st->cfg->name, "could not enrich %ld of %zu papers; they are delivered without it",
+			        failures, n);
+	}
+}
+
+struct pending_list {
+	pw_record **recs;
+	size_t count;
+};
+
+static void
+collect_pending(pw_record *rec, void *ud)
+{
+	struct pending_list *pl = ud;
+	pw_record **nr = realloc(pl->recs, (pl->count + 1) * sizeof *nr);
+	if (!nr) {
+		rec_free(rec);
+		return;
+	}
+	pl->recs = nr;
+	pl->recs[pl->count++] = rec;
+}
+
+static void
+set_common_info(struct run *r, const struct digest_run *dr, pw_delivery *d, size_t nselected)
+{
+	char buf[2048] = "", num[32];
+	delivery_set_info(d, PW_D_DIGEST, dr->cfg->name);
+	delivery_set_info(d, PW_D_RUN_TIME, r->run_time);
+	snprintf(num, sizeof num, "%ld", r->report.fetched);
+	delivery_set_info(d, PW_D_FETCHED, num);
+	snprintf(num, sizeof num, "%ld", dr->report->candidates);
+	delivery_set_info(d, PW_D_NEW, num);
+	snprintf(num, sizeof num, "%zu", nselected);
+	delivery_set_info(d, PW_D_SELECTED, num);
+	char cats[1024] = "";
+	for (size_t i = 0; i < r->cfg->nsources; i++) {
+		const cfg_instance *s = &r->cfg->sources[i];
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s (%s)", i ? ", " : "", s->name, s->plugin);
+		const cJSON *c = cfg_option(s, "categories"), *e;
+		cJSON_ArrayForEach(e, c)
+			if (cJSON_IsString(e) && !strstr(cats, e->valuestring))
+				snprintf(cats + strlen(cats), sizeof cats - strlen(cats), "%s%s", cats[0] ? ", " : "",
+				         e->valuestring);
+	}
+	delivery_set_info(d, PW_D_SOURCES, buf);
+	delivery_set_info(d, PW_D_CATEGORIES, cats);
+	delivery_set_info(d, PW_D_EMPTY_REASON, dr->report->empty_reason);
+}
+
+static int
+mark_all(struct run *r, const char *digest, const char *sink, pw_record **recs, size_t n, int delivered)
+{
+	if (store_begin(r->store) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int rc = delivered ? store_ledger_delivered(r->store, digest, sink, rec_get(recs[i], PW_F_ID), r->run_id)
+		                   : store_ledger_pending(r->store, digest, sink, recs[i]);
+		if (rc < 0) {
+			log_msg(PW_LOG_ERROR, sink, "%s", store_error(r->store));
+			store_rollback(r->store);
+			return -1;
+		}
+	}
+	return store_commit(r->store);
+}
+
+/* Delivers to one sink: what it had pending from earlier runs, then what
+ * this run selected that it never had. */
+static int
+deliver(struct run *r, struct digest_run *dr, size_t s, pw_record **sel, size_t nsel)
+{
+	struct stage *st = &dr->sinks[s];
+	report_sink *rs = &dr->report->sinks[s];
+	const char *dname = dr->cfg->name, *sname = st->cfg->name;
+	struct pending_list pl = { NULL, 0 };
+	pw_delivery d;
+	int ok = 0;
+
+	memset(&d, 0, sizeof d);
+	rs->name = sname;
+	rs->plugin = st->cfg->plugin;
+	if (store_ledger_each_pending(r->store, dname, sname, collect_pending, &pl) < 0)
+		log_msg(PW_LOG_ERROR, sname, "%s", store_error(r->store));
+	size_t npending = pl.count;
+	pw_record **fresh = calloc(nsel + 1, sizeof *fresh);
+	size_t nfresh = 0;
+	for (size_t i = 0; fresh && i < nsel; i++)
+		if (store_ledger_status(r->store, dname, sname, rec_get(sel[i], PW_F_ID)) == LEDGER_NONE)
+			fresh[nfresh++] = sel[i];
+	d.records = calloc(npending + nfresh + 1, sizeof *d.records);
+	if (!fresh || !d.records)
+		goto out;
+	for (size_t i = 0; i < nfresh; i++)
+		d.records[d.count++] = fresh[i];
+	for (size_t i = 0; i < npending; i++)
+		d.records[d.count++] = pl.recs[i];
+	if (mark_all(r, dname, sname, fresh, nfresh, 0) < 0)
+		goto out;
+	set_common_info(r, dr, &d, d.count);
+	if (npending)
+		log_msg(PW_LOG_INFO, sname, "retrying %zu papers a previous run failed to deliver", npending);
+	pw_status ps = st->inst->plugin->desc.write(host_services(), st->inst, st->inst->state, &d);
+	host_instance_release_scratch(st->inst);
+	if (ps != PW_OK) {
+		log_msg(PW_LOG_ERROR, sname, "sink failed; %zu papers stay pending for the next run", d.count);
+		goto out;
+	}
+	if (mark_all(r, dname, sname, d.records, d.count, 1) < 0)
+		goto out;
+	ok = 1;
+out:
+	rs->delivered = (long)d.count;
+	rs->retried_pending = (long)npending;
+	rs->failed = !ok;
+	for (size_t i = 0; i < pl.count; i++)
+		rec_free(pl.recs[i]);
+	free(pl.recs);
+	free(fresh);
+	free(d.records);
+	delivery_clear(&d);
+	return ok ? 0 : -1;
+}
+
+static void
+explain_empty(struct run *r, report_digest *rd, const cfg_digest *dg)
+{
+	int failed = 0;
+	for (size_t i = 0; i < r->report.nsources; i++)
+		failed |= r->report.sources[i].failed;
+	if (r->report.fetched == 0)
+		snprintf(rd->empty_reason, sizeof rd->empty_reason, "%s",
+		         failed ? "a source failed and the others returned no papers"
+		                : "the sources returned no papers (on arXiv, no announcement on weekends and holidays)");
+	else if (rd->candidates == 0)
+		snprintf(rd->empty_reason, sizeof rd->empty_reason,
+		         "no new papers since the last run (%ld fetched, all delivered before)", r->report.fetched);
+	else if (rd->vetoed == rd->candidates)
+		snprintf(rd->empty_reason, sizeof rd->empty_reason, "all %ld new papers were vetoed", rd->candidates);
+	else
+		snprintf(rd->empty_reason, sizeof rd->empty_reason, "none of the %ld new papers reached min_score %g",
+		         rd->candidates, dg->min_score);
+}
+
+static void
+print_dry_run(const cfg_digest *dg, pw_record **sel, size_t n)
+{
+	printf("digest %s: %zu papers would be delivered\n", dg->name, n);
+	for (size_t i = 0; i < n; i++) {
+		double v;
+		const char *reason;
+		printf("%7.2f  %-18s %s\n", rec_score(sel[i]), rec_get(sel[i], PW_F_ID),
+		       rec_get(sel[i], PW_F_TITLE) ? rec_get(sel[i], PW_F_TITLE) : "");
+		for (size_t k = 0; rec_score_at(sel[i], k, &v, &reason); k++)
+			printf("         %s: %s\n", rec_score_at(sel[i], k, NULL, NULL), reason);
+	}
+}
+
+static int
+run_digest(struct run *r, struct digest_run *dr)
+{
+	const cfg_digest *dg = dr->cfg;
+	report_digest *rd = dr->report;
+	int failed = 0;
+	pw_record **cands = calloc(r->papers.count + 1, sizeof *cands);
+	size_t n = 0;
+	if (!cands)
+		return -1;
+	for (size_t i = 0; i < r->papers.count; i++)
+		if (is_candidate(r, dr, r->papers.recs[i])) {
+			cands[n] = rec_clone(r->papers.recs[i]);
+			if (cands[n])
+				n++;
+		}
+	rd->candidates = (long)n;
+	score_all(r, dr, cands, n);
+	size_t nsel = select_papers(dg, cands, n);
+	rd->selected = (long)nsel;
+	if (nsel == 0)
+		explain_empty(r, rd, dg);
+	enrich_all(dr, cands, nsel);
+	if (r->opt->dry_run) {
+		print_dry_run(dg, cands, nsel);
+		for (size_t s = 0; s < dg->nsinks; s++) {
+			rd->sinks[s].name = dg->sinks[s].name;
+			rd->sinks[s].plugin = dg->sinks[s].plugin;
+		}
+	} else {
+		for (size_t s = 0; s < dg->nsinks; s++)
+			if (deliver(r, dr, s, cands, nsel) < 0)
+				failed = 1;
+	}
+	for (size_t i = 0; i < nsel; i++)
+		rec_free(cands[i]);
+	free(cands);
+	return failed ? -1 : 0;
+}
+
+static int
+alloc_report(struct run *r)
+{
+	r->report.nsources = r->cfg->nsources;
+	r->report.sources = calloc(r->cfg->nsources + 1, sizeof *r->report.sources);
+	r->report.ndigests = r->cfg->ndigests;
+	r->report.digests = calloc(r->cfg->ndigests + 1, sizeof *r->report.digests);
+	if (!r->report.sources || !r->report.digests)
+		return -1;
+	for (size_t d = 0; d < r->cfg->ndigests; d++) {
+		report_digest *rd = &r->report.digests[d];
+		rd->name = r->cfg->digests[d].name;
+		rd->nsinks = r->cfg->digests[d].nsinks;
+		rd->sinks = calloc(rd->nsinks + 1, sizeof *rd->sinks);
+		if (!rd->sinks)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+free_report(run_report *rep)
+{
+	for (size_t d = 0; rep->digests && d < rep->ndigests; d++)
+		free(rep->digests[d].sinks);
+	free(rep->digests);
+	free(rep->sources);
+}
+
+static double
+elapsed_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void
+finish_report(struct run *r, const struct timespec *t0)
+{
+	r->report.elapsed = elapsed_since(t0);
+	char *line = report_summary(&r->report);
+	log_msg(r->report.exit_code ? PW_LOG_WARNING : PW_LOG_INFO, NULL, "%s", line ? line : "run finished");
+	free(line);
+	if (r->store && !r->opt->dry_run && r->run_id > 0) {
+		char *json = report_json(&r->report);
+		if (store_run_end(r->store, r->run_id, (int64_t)time(NULL), r->report.exit_code, json) < 0)
+			log_msg(PW_LOG_ERROR, NULL, "%s", store_error(r->store));
+		free(json);
+	}
+}
+
+int
+pipeline_run(pw_config *cfg, const ldr_registry *reg, const run_options *opt)
+{
+	struct run r;
+	struct timespec t0;
+	char err[1024];
+	http_options hopt;
+	int exit_code = 0;
+
+	memset(&r, 0, sizeof r);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r.cfg = cfg;
+	r.reg = reg;
+	r.opt = opt;
+	r.started = time(NULL);
+	r.report.dry_run = opt->dry_run;
+	strftime(r.run_time, sizeof r.run_time, "%Y-%m-%dT%H:%M:%SZ", gmtime(&r.started));
+
+	r.store = store_open(cfg->store, err, sizeof err);
+	if (!r.store) {
+		log_msg(PW_LOG_ERROR, NULL, "%s", err);
+		return 2;
+	}
+	http_default_options(&hopt);
+	cfg_http_options(cfg, &hopt);
+	r.http = http_new(&hopt, r.store);
+	if (!r.http || alloc_report(&r) < 0) {
+		log_msg(PW_LOG_ERROR, NULL, "out of memory");
+		exit_code = 2;
+		goto out;
+	}
+	if (start_all(&r) < 0) {
+		exit_code = 2;
+		goto out;
+	}
+	if (!opt->dry_run && (r.run_id = store_run_begin(r.store, (int64_t)r.started)) < 0) {
+		log_msg(PW_LOG_ERROR, NULL, "%s", store_error(r.store));
+		exit_code = 2;
+		goto out;
+	}
+	r.report.run_id = r.run_id;
+	run_sources(&r);
+	for (size_t i = 0; i < r.report.nsources; i++)
+		if (r.report.sources[i].failed)
+			exit_code = 1;
+	if (save_papers(&r) < 0) {
+		exit_code = 1;
+		goto report;
+	}
+	for (size_t d = 0; d < cfg->ndigests; d++) {
+		r.digests[d].report = &r.report.digests[d];
+		if (run_digest(&r, &r.digests[d]) < 0)
+			exit_code = 1;
+	}
+report:
+	r.report.exit_code = exit_code;
+	finish_report(&r, &t0);
+out:
+	stop_all(&r);
+	pset_free(&r.papers);
+	free_report(&r.report);
+	http_free(r.http);
+	store_close(r.store);
+	return exit_code;
+}

@@ -1,0 +1,460 @@
+/* record.c: a paper is a small ordered map of named fields, each a string
+ * or a list of strings, plus the scores it earned. */
+#include "autoconf.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "ident.h"
+#include "record.h"
+#include "text.h"
+
+struct rec_field {
+	char *name;
+	char **values;
+	size_t count;
+	int is_list;
+};
+
+struct rec_score {
+	char *scorer;
+	double weight, value;
+	char *reason;
+};
+
+struct pw_record {
+	struct rec_field *fields;
+	size_t nfields, cap;
+	struct rec_score *scores;
+	size_t nscores;
+	int vetoed;
+};
+
+static const char *const rec_core_fields[] = {
+	PW_F_ID, PW_F_VERSION, PW_F_TITLE, PW_F_ABSTRACT, PW_F_AUTHORS, PW_F_CATEGORIES,
+	PW_F_PRIMARY, PW_F_URL, PW_F_PDF_URL, PW_F_DOI, PW_F_SOURCE, PW_F_ANNOUNCE,
+	PW_F_COMMENT, PW_F_JOURNAL_REF, PW_T_PUBLISHED, PW_T_UPDATED, NULL
+};
+
+static int
+is_core_field(const char *name)
+{
+	for (size_t i = 0; rec_core_fields[i]; i++)
+		if (strcmp(rec_core_fields[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+pw_record *
+rec_new(void)
+{
+	return calloc(1, sizeof(pw_record));
+}
+
+static void
+field_clear_values(struct rec_field *f)
+{
+	for (size_t i = 0; i < f->count; i++)
+		free(f->values[i]);
+	free(f->values);
+	f->values = NULL;
+	f->count = 0;
+}
+
+void
+rec_free(pw_record *rec)
+{
+	if (!rec)
+		return;
+	for (size_t i = 0; i < rec->nfields; i++) {
+		field_clear_values(&rec->fields[i]);
+		free(rec->fields[i].name);
+	}
+	free(rec->fields);
+	for (size_t i = 0; i < rec->nscores; i++) {
+		free(rec->scores[i].scorer);
+		free(rec->scores[i].reason);
+	}
+	free(rec->scores);
+	free(rec);
+}
+
+static struct rec_field *
+find_field(const pw_record *rec, const char *name)
+{
+	for (size_t i = 0; i < rec->nfields; i++)
+		if (strcmp(rec->fields[i].name, name) == 0)
+			return &rec->fields[i];
+	return NULL;
+}
+
+static struct rec_field *
+get_or_add_field(pw_record *rec, const char *name)
+{
+	struct rec_field *f = find_field(rec, name);
+	if (f)
+		return f;
+	if (rec->nfields == rec->cap) {
+		size_t cap = rec->cap ? rec->cap * 2 : 16;
+		struct rec_field *nf = realloc(rec->fields, cap * sizeof *nf);
+		if (!nf)
+			return NULL;
+		rec->fields = nf;
+		rec->cap = cap;
+	}
+	f = &rec->fields[rec->nfields];
+	memset(f, 0, sizeof *f);
+	f->name = strdup(name);
+	if (!f->name)
+		return NULL;
+	rec->nfields++;
+	return f;
+}
+
+static int
+append_value(struct rec_field *f, char *owned)
+{
+	char **nv = realloc(f->values, (f->count + 1) * sizeof *nv);
+	if (!nv) {
+		free(owned);
+		return -1;
+	}
+	f->values = nv;
+	f->values[f->count++] = owned;
+	return 0;
+}
+
+/* A list field that may stay empty ("authors": []). */
+static int
+mark_list(pw_record *rec, const char *name)
+{
+	struct rec_field *f = get_or_add_field(rec, name);
+	if (!f)
+		return -1;
+	if (!f->is_list)
+		field_clear_values(f);
+	f->is_list = 1;
+	return 0;
+}
+
+static char *
+clean_for(const char *field, const char *value)
+{
+	return txt_clean(value, strlen(value), !is_core_field(field));
+}
+
+int
+rec_set(pw_record *rec, const char *field, const char *value)
+{
+	if (!rec || !field || !*field)
+		return -1;
+	if (!value) {
+		rec_unset(rec, field);
+		return 0;
+	}
+	char *clean = clean_for(field, value);
+	struct rec_field *f = clean ? get_or_add_field(rec, field) : NULL;
+	if (!f) {
+		free(clean);
+		return -1;
+	}
+	field_clear_values(f);
+	f->is_list = 0;
+	return append_value(f, clean);
+}
+
+int
+rec_add(pw_record *rec, const char *field, const char *value)
+{
+	if (!rec || !field || !*field || !value)
+		return -1;
+	char *clean = clean_for(field, value);
+	struct rec_field *f = clean ? get_or_add_field(rec, field) : NULL;
+	if (!f) {
+		free(clean);
+		return -1;
+	}
+	if (!f->is_list)
+		field_clear_values(f);
+	f->is_list = 1;
+	if (*clean == '\0') {
+		free(clean);
+		return 0;
+	}
+	return append_value(f, clean);
+}
+
+int
+rec_set_time(pw_record *rec, const char *field, int64_t unix_utc)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%" PRId64, unix_utc);
+	return rec_set(rec, field, buf);
+}
+
+void
+rec_unset(pw_record *rec, const char *field)
+{
+	struct rec_field *f = find_field(rec, field);
+	if (!f)
+		return;
+	field_clear_values(f);
+	free(f->name);
+	size_t idx = (size_t)(f - rec->fields);
+	memmove(f, f + 1, (rec->nfields - idx - 1) * sizeof *f);
+	rec->nfields--;
+}
+
+const char *
+rec_get(const pw_record *rec, const char *field)
+{
+	const struct rec_field *f = rec ? find_field(rec, field) : NULL;
+	return f && f->count ? f->values[0] : NULL;
+}
+
+size_t
+rec_count(const pw_record *rec, const char *field)
+{
+	const struct rec_field *f = rec ? find_field(rec, field) : NULL;
+	return f ? f->count : 0;
+}
+
+const char *
+rec_get_at(const pw_record *rec, const char *field, size_t i)
+{
+	const struct rec_field *f = rec ? find_field(rec, field) : NULL;
+	return f && i < f->count ? f->values[i] : NULL;
+}
+
+int64_t
+rec_get_time(const pw_record *rec, const char *field)
+{
+	const char *v = rec_get(rec, field);
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+int
+rec_version(const pw_record *rec)
+{
+	const char *v = rec_get(rec, PW_F_VERSION);
+	return v ? atoi(v) : 0;
+}
+
+size_t
+rec_nfields(const pw_record *rec)
+{
+	return rec->nfields;
+}
+
+const char *
+rec_field_name(const pw_record *rec, size_t i)
+{
+	return i < rec->nfields ? rec->fields[i].name : NULL;
+}
+
+int
+rec_field_is_list(const pw_record *rec, size_t i)
+{
+	return i < rec->nfields ? rec->fields[i].is_list : 0;
+}
+
+int
+rec_score_add(pw_record *rec, const char *scorer, double weight, double value, const char *reason)
+{
+	struct rec_score *ns = realloc(rec->scores, (rec->nscores + 1) * sizeof *ns);
+	if (!ns)
+		return -1;
+	rec->scores = ns;
+	struct rec_score *s = &rec->scores[rec->nscores];
+	s->scorer = strdup(scorer ? scorer : "");
+	s->reason = txt_clean(reason ? reason : "", reason ? strlen(reason) : 0, 0);
+	s->weight = weight;
+	s->value = value;
+	if (!s->scorer || !s->reason) {
+		free(s->scorer);
+		free(s->reason);
+		return -1;
+	}
+	rec->nscores++;
+	return 0;
+}
+
+double
+rec_score(const pw_record *rec)
+{
+	double total = 0;
+	for (size_t i = 0; i < rec->nscores; i++)
+		total += rec->scores[i].weight * rec->scores[i].value;
+	return total;
+}
+
+size_t
+rec_score_count(const pw_record *rec)
+{
+	return rec->nscores;
+}
+
+const char *
+rec_score_at(const pw_record *rec, size_t i, double *value, const char **reason)
+{
+	if (i >= rec->nscores)
+		return NULL;
+	if (value)
+		*value = rec->scores[i].weight * rec->scores[i].value;
+	if (reason)
+		*reason = rec->scores[i].reason;
+	return rec->scores[i].scorer;
+}
+
+void
+rec_veto(pw_record *rec, const char *scorer, const char *reason)
+{
+	rec->vetoed = 1;
+	rec_score_add(rec, scorer, 0, 0, reason);
+}
+
+int
+rec_vetoed(const pw_record *rec)
+{
+	return rec->vetoed;
+}
+
+int
+rec_canonicalize(pw_record *rec)
+{
+	char id[512];
+	int version = 0;
+	const char *raw = rec_get(rec, PW_F_ID);
+
+	if (!raw || ident_canonical(raw, id, sizeof id, &version) < 0) {
+		/* Fall back on the DOI, then the URL, as DESIGN.md orders them. */
+		raw = rec_get(rec, PW_F_DOI);
+		if (!raw || ident_canonical(raw, id, sizeof id, &version) < 0) {
+			raw = rec_get(rec, PW_F_URL);
+			if (!raw || ident_canonical(raw, id, sizeof id, &version) < 0)
+				return -1;
+		}
+	}
+	if (rec_set(rec, PW_F_ID, id) < 0)
+		return -1;
+	if (version > 0) {
+		char vbuf[16];
+		snprintf(vbuf, sizeof vbuf, "%d", version);
+		if (rec_set(rec, PW_F_VERSION, vbuf) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+copy_field(pw_record *dst, const struct rec_field *f)
+{
+	if (f->is_list) {
+		rec_unset(dst, f->name);
+		for (size_t j = 0; j < f->count; j++)
+			rec_add(dst, f->name, f->values[j]);
+		if (f->count == 0)
+			mark_list(dst, f->name);
+	} else if (f->count) {
+		rec_set(dst, f->name, f->values[0]);
+	}
+}
+
+void
+rec_merge(pw_record *dst, const pw_record *src)
+{
+	int src_newer = rec_version(src) > rec_version(dst);
+	for (size_t i = 0; i < src->nfields; i++) {
+		const struct rec_field *f = &src->fields[i];
+		if (strcmp(f->name, PW_F_ID) == 0)
+			continue;
+		if (src_newer || rec_count(dst, f->name) == 0)
+			copy_field(dst, f);
+	}
+}
+
+char *
+rec_to_json(const pw_record *rec, int with_scores)
+{
+	cJSON *obj = cJSON_CreateObject();
+	if (!obj)
+		return NULL;
+	for (size_t i = 0; i < rec->nfields; i++) {
+		const struct rec_field *f = &rec->fields[i];
+		if (f->is_list) {
+			cJSON *arr = cJSON_AddArrayToObject(obj, f->name);
+			for (size_t j = 0; arr && j < f->count; j++)
+				cJSON_AddItemToArray(arr, cJSON_CreateString(f->values[j]));
+		} else if (f->count) {
+			cJSON_AddStringToObject(obj, f->name, f->values[0]);
+		}
+	}
+	if (with_scores) {
+		cJSON_AddNumberToObject(obj, "score", rec_score(rec));
+		cJSON *scores = cJSON_AddObjectToObject(obj, "scores");
+		for (size_t i = 0; scores && i < rec->nscores; i++) {
+			cJSON *s = cJSON_CreateObject();
+			cJSON_AddNumberToObject(s, "value", rec->scores[i].weight * rec->scores[i].value);
+			cJSON_AddStringToObject(s, "reason", rec->scores[i].reason);
+			cJSON_AddItemToObject(scores, rec->scores[i].scorer, s);
+		}
+	}
+	char *out = cJSON_PrintUnformatted(obj);
+	cJSON_Delete(obj);
+	return out;
+}
+
+pw_record *
+rec_from_json(const char *json)
+{
+	cJSON *obj = cJSON_Parse(json);
+	pw_record *rec = NULL;
+	if (!cJSON_IsObject(obj))
+		goto out;
+	rec = rec_new();
+	if (!rec)
+		goto out;
+	const cJSON *item;
+	cJSON_ArrayForEach(item, obj) {
+		if (cJSON_IsString(item)) {
+			rec_set(rec, item->string, item->valuestring);
+		} else if (cJSON_IsObject(item) && strcmp(item->string, "scores") == 0) {
+			const cJSON *s;
+			cJSON_ArrayForEach(s, item) {
+				const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, "value");
+				const cJSON *r = cJSON_GetObjectItemCaseSensitive(s, "reason");
+				rec_score_add(rec, s->string, 1, cJSON_IsNumber(v) ? v->valuedouble : 0,
+				              cJSON_IsString(r) ? r->valuestring : "");
+			}
+		} else if (cJSON_IsArray(item)) {
+			const cJSON *v;
+			if (mark_list(rec, item->string) < 0)
+				continue;
+			cJSON_ArrayForEach(v, item)
+				if (cJSON_IsString(v))
+					rec_add(rec, item->string, v->valuestring);
+		}
+	}
+out:
+	cJSON_Delete(obj);
+	return rec;
+}
+
+pw_record *
+rec_clone(const pw_record *src)
+{
+	pw_record *dst = rec_new();
+	if (!dst)
+		return NULL;
+	for (size_t i = 0; i < src->nfields; i++)
+		copy_field(dst, &src->fields[i]);
+	for (size_t i = 0; i < src->nscores; i++)
+		rec_score_add(dst, src->scores[i].scorer, src->scores[i].weight, src->scores[i].value,
+		              src->scores[i].reason);
+	dst->vetoed = src->vetoed;
+	return dst;
+}

@@ -1,0 +1,54 @@
+/* record.h: papers as the host holds them (opaque to plugins). */
+#ifndef PW_RECORD_H
+#define PW_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "paperwire/plugin.h"
+
+pw_record *rec_new(void);
+void rec_free(pw_record *rec);
+
+/* Text is cleaned (UTF-8, controls, white space) on the way in.  Core
+ * fields lose line breaks; extension fields keep them.  Return 0 or -1. */
+int rec_set(pw_record *rec, const char *field, const char *value);
+int rec_add(pw_record *rec, const char *field, const char *value);
+int rec_set_time(pw_record *rec, const char *field, int64_t unix_utc);
+void rec_unset(pw_record *rec, const char *field);
+
+const char *rec_get(const pw_record *rec, const char *field);
+size_t rec_count(const pw_record *rec, const char *field);
+const char *rec_get_at(const pw_record *rec, const char *field, size_t i);
+int64_t rec_get_time(const pw_record *rec, const char *field);
+int rec_version(const pw_record *rec);
+
+/* Iteration over every field, in insertion order. */
+size_t rec_nfields(const pw_record *rec);
+const char *rec_field_name(const pw_record *rec, size_t i);
+int rec_field_is_list(const pw_record *rec, size_t i);
+
+/* Scores: each scorer's part is kept with its reason; the total is the
+ * weighted sum. */
+int rec_score_add(pw_record *rec, const char *scorer, double weight, double value, const char *reason);
+double rec_score(const pw_record *rec);
+size_t rec_score_count(const pw_record *rec);
+const char *rec_score_at(const pw_record *rec, size_t i, double *value, const char **reason);
+void rec_veto(pw_record *rec, const char *scorer, const char *reason);
+int rec_vetoed(const pw_record *rec);
+
+/* Sets the canonical id and version from whatever the source put in "id".
+ * Returns -1 when the record has no usable id. */
+int rec_canonicalize(pw_record *rec);
+
+/* Folds src into dst (same paper): fields dst lacks are taken from src; when
+ * src is a newer version, its fields win. */
+void rec_merge(pw_record *dst, const pw_record *src);
+pw_record *rec_clone(const pw_record *src);
+
+/* JSON for the store and the json sink: {"field": "v" | ["a","b"], ...}.
+ * with_scores adds "score" and "scores". */
+char *rec_to_json(const pw_record *rec, int with_scores);
+pw_record *rec_from_json(const char *json);
+
+#endif

@@ -1,0 +1,44 @@
+/* report.h: what a run did, as one summary line and as JSON for the run log. */
+#ifndef PW_REPORT_H
+#define PW_REPORT_H
+
+#include <stddef.h>
+
+typedef struct report_source {
+	const char *name, *plugin;
+	long fetched, new_papers, rejected, requests, retries;
+	char http_codes[128];
+	int failed;
+} report_source;
+
+typedef struct report_sink {
+	const char *name, *plugin;
+	long delivered, retried_pending;
+	int failed;
+} report_sink;
+
+typedef struct report_digest {
+	const char *name;
+	long candidates, scored, vetoed, selected;
+	report_sink *sinks;
+	size_t nsinks;
+	char empty_reason[256];
+} report_digest;
+
+typedef struct run_report {
+	long long run_id;
+	int dry_run;
+	double elapsed;
+	long fetched;   /* distinct papers after merge */
+	report_source *sources;
+	size_t nsources;
+	report_digest *digests;
+	size_t ndigests;
+	int exit_code;
+} run_report;
+
+/* "run 3: 1.2 s; source ml: fetched 100, new 100 (HTTP 200x1); ..." */
+char *report_summary(const run_report *r);
+char *report_json(const run_report *r);
+
+#endif

@@ -1,0 +1,57 @@
+/* store.h: the deployment's SQLite file (papers, ledger, state, caches, runs). */
+#ifndef PW_STORE_H
+#define PW_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "paperwire/plugin.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+typedef struct pw_store pw_store;
+
+/* Opens (creating or upgrading) the store and takes the deployment's run
+ * lock, so two runs can never deliver the same paper twice. */
+pw_store *store_open(const char *path, char *err, size_t err_size);
+void store_close(pw_store *s);
+const char *store_error(const pw_store *s);
+
+int store_begin(pw_store *s);
+int store_commit(pw_store *s);
+void store_rollback(pw_store *s);
+
+/* Papers by canonical id; *is_new is 1 when the id was never seen. */
+int store_paper_put(pw_store *s, const pw_record *rec, int *is_new);
+pw_record *store_paper_get(pw_store *s, const char *id);
+long store_paper_count(pw_store *s);
+
+/* The delivery ledger.  A paper selected for a sink is "pending" until the
+ * sink succeeded, then "delivered".  Pending rows keep the scored record so
+ * that a failed sink is retried on the next run without re-fetching. */
+int store_ledger_status(pw_store *s, const char *digest, const char *sink, const char *id);
+#define LEDGER_NONE 0
+#define LEDGER_PENDING 1
+#define LEDGER_DELIVERED 2
+int store_ledger_pending(pw_store *s, const char *digest, const char *sink, const pw_record *scored);
+int store_ledger_delivered(pw_store *s, const char *digest, const char *sink, const char *id, int64_t run_id);
+/* Calls fn for every pending record of (digest, sink); fn takes ownership. */
+int store_ledger_each_pending(pw_store *s, const char *digest, const char *sink,
+                              void (*fn)(pw_record *rec, void *ud), void *ud);
+long store_ledger_count(pw_store *s, const char *digest, const char *sink, int status);
+
+/* Per-instance state and cache.  get returns a malloc'd string or NULL. */
+char *store_state_get(pw_store *s, const char *ns, const char *key);
+int store_state_set(pw_store *s, const char *ns, const char *key, const char *value);
+char *store_cache_get(pw_store *s, const char *ns, const char *key);
+int store_cache_put(pw_store *s, const char *ns, const char *key, const char *value);
+
+/* HTTP validators by URL; out strings are malloc'd or NULL. */
+int store_validators_get(pw_store *s, const char *url, char **etag, char **last_modified);
+int store_validators_put(pw_store *s, const char *url, const char *etag, const char *last_modified);
+
+/* The run log. */
+int64_t store_run_begin(pw_store *s, int64_t started);
+int store_run_end(pw_store *s, int64_t run_id, int64_t finished, int exit_code, const char *report_json);
+
+#endif

@@ -1,0 +1,116 @@
+/* text.c: every string that enters a record passes through txt_clean, so
+ * sinks can trust what they print. */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "text.h"
+
+size_t
+txt_utf8_seq_len(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0];
+	size_t need;
+	unsigned cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		need = 2; cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 3; cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 4; cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (avail < need)
+		return 0;
+	for (size_t i = 1; i < need; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	/* Overlong forms, surrogates and code points past U+10FFFF. */
+	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+		return 0;
+	return need;
+}
+
+/* Code points that XML 1.0 forbids and no reader wants: C1 controls,
+ * U+FFFE and U+FFFF. */
+static int
+is_unwanted_multibyte(const unsigned char *s, size_t n)
+{
+	if (n == 2 && s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F)
+		return 1;
+	if (n == 3 && s[0] == 0xEF && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
+		return 1;
+	return 0;
+}
+
+char *
+txt_clean(const char *in, size_t len, int keep_newlines)
+{
+	/* Each invalid byte grows to 3 bytes (U+FFFD). */
+	char *out = malloc(len * 3 + 1);
+	size_t o = 0;
+	int pending_space = 0, pending_newlines = 0;
+	const unsigned char *s = (const unsigned char *)in;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = s[i];
+		if (c == '\n' && keep_newlines) {
+			pending_newlines++;
+			pending_space = 0;
+			i++;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+			pending_space = 1;
+			i++;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7F) {
+			i++;
+			continue;
+		}
+		size_t n = txt_utf8_seq_len(s + i, len - i);
+		if (n > 1 && is_unwanted_multibyte(s + i, n)) {
+			i += n;
+			continue;
+		}
+		if (o > 0) {
+			if (pending_newlines) {
+				int k = pending_newlines > 2 ? 2 : pending_newlines;
+				while (k--)
+					out[o++] = '\n';
+			} else if (pending_space) {
+				out[o++] = ' ';
+			}
+		}
+		pending_space = pending_newlines = 0;
+		if (n == 0) {
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+int
+txt_has_prefix_ci(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}

@@ -1,0 +1,240 @@
+/* markdown.c: the digest as a Markdown page, in the manner of the arXiv
+ * Papers Bot's README: statistics, then numbered papers with their score
+ * and the reason for it.  The page is written to a temporary file and
+ * renamed into place, so a reader never sees half a page, and it is
+ * rewritten on an empty day too, saying why, so it is never stale. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "paperwire/plugin.h"
+
+static const pw_option markdown_options[] = {
+	{ "path", PW_OPT_STRING, NULL, 1, "the Markdown file to write, e.g. \"README.md\"" },
+	{ "title", PW_OPT_STRING, NULL, 0, "the page's heading (default: \"paperwire: <digest>\")" },
+	{ "abstract_chars", PW_OPT_INT, "600", 0, "abstracts are cut at a sentence boundary before this length" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+struct markdown {
+	const char *path, *title;
+	long abstract_chars;
+};
+
+static pw_status
+markdown_create(const pw_host *h, pw_instance *inst, void **state)
+{
+	int64_t chars = 600;
+	struct markdown *m = calloc(1, sizeof *m);
+	if (!m)
+		return PW_ERROR;
+	m->path = h->config_string(inst, "path");
+	m->title = h->config_string(inst, "title");
+	h->config_int(inst, "abstract_chars", &chars);
+	if (!m->path || !*m->path || chars < 40) {
+		h->log(inst, PW_LOG_ERROR, "\"path\" must be a file name and abstract_chars at least 40");
+		free(m);
+		return PW_CONFIG_ERROR;
+	}
+	m->abstract_chars = (long)chars;
+	*state = m;
+	return PW_OK;
+}
+
+static void
+markdown_destroy(const pw_host *h, pw_instance *inst, void *state)
+{
+	free(state);
+}
+
+/* Markdown specials in titles and names would turn into links, emphasis
+ * or HTML; a backslash keeps them literal. */
+static void
+put_escaped(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		if (strchr("\\`*_[]<>|#", *s))
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+}
+
+/* Writes at most max bytes of text, ending at the last sentence end that
+ * fits; else at a word boundary with an ellipsis.  Never splits UTF-8. */
+static void
+put_abstract(FILE *f, const char *text, long max)
+{
+	size_t len = strlen(text);
+	if (len <= (size_t)max) {
+		fputs(text, f);
+		return;
+	}
+	size_t cut = 0;
+	for (size_t i = 0; i < (size_t)max; i++)
+		if ((text[i] == '.' || text[i] == '?' || text[i] == '!') && text[i + 1] == ' ')
+			cut = i + 1;
+	if (cut > (size_t)max / 3) {
+		fwrite(text, 1, cut, f);
+		return;
+	}
+	cut = (size_t)max;
+	while (cut > 0 && text[cut] != ' ')
+		cut--;
+	while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+		cut--;
+	fwrite(text, 1, cut, f);
+	fputs("…", f);
+}
+
+static void
+put_list(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, const char *field)
+{
+	size_t n = h->record_count(inst, rec, field);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", f);
+		put_escaped(f, h->record_get_at(inst, rec, field, i));
+	}
+}
+
+static void
+put_paper(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f, size_t no, const pw_record *rec)
+{
+	const char *id = h->record_get(inst, rec, PW_F_ID);
+	const char *url = h->record_get(inst, rec, PW_F_URL);
+	const char *version = h->record_get(inst, rec, PW_F_VERSION);
+	const char *primary = h->record_get(inst, rec, PW_F_PRIMARY);
+	const char *announce = h->record_get(inst, rec, PW_F_ANNOUNCE);
+	const char *abstract = h->record_get(inst, rec, PW_F_ABSTRACT);
+	int64_t published = h->record_get_time(inst, rec, PW_T_PUBLISHED);
+
+	fprintf(f, "### %zu. [", no);
+	put_escaped(f, h->record_get(inst, rec, PW_F_TITLE));
+	fprintf(f, "](%s)\n\n", url ? url : "");
+	fputs("**Authors**: ", f);
+	put_list(h, inst, f, rec, PW_F_AUTHORS);
+	fputs("  \n**Category**: ", f);
+	if (primary)
+		put_escaped(f, primary);
+	else
+		put_list(h, inst, f, rec, PW_F_CATEGORIES);
+	if (published > 0) {
+		char date[16];
+		time_t t = (time_t)published;
+		strftime(date, sizeof date, "%Y-%m-%d", gmtime(&t));
+		fprintf(f, "  \n**Published**: %s", date);
+	}
+	fprintf(f, "  \n**Score**: %.2f", h->record_score(inst, rec));
+	size_t ns = h->record_score_count(inst, rec);
+	for (size_t i = 0; i < ns; i++) {
+		double v;
+		const char *reason = NULL;
+		const char *scorer = h->record_score_at(inst, rec, i, &v, &reason);
+		fprintf(f, "%s%s: ", i ? "; " : " (", scorer);
+		put_escaped(f, reason);
+		if (i + 1 == ns)
+			fputs(")", f);
+	}
+	if (announce)
+		fprintf(f, "  \n**Type**: %s", announce);
+	fprintf(f, "  \n**ArXiv ID**: %s%s%s  \n\n", id ? id : "", version ? "v" : "", version ? version : "");
+	if (abstract && *abstract) {
+		fputs("#### Abstract\n", f);
+		put_abstract(f, abstract, m->abstract_chars);
+		fputs("\n\n", f);
+	}
+	fputs("---\n\n", f);
+}
+
+static void
+put_page(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f, const pw_delivery *d)
+{
+	const char *digest = h->delivery_info(inst, d, PW_D_DIGEST);
+	const char *run_time = h->delivery_info(inst, d, PW_D_RUN_TIME);
+	const char *cats = h->delivery_info(inst, d, PW_D_CATEGORIES);
+	const char *reason = h->delivery_info(inst, d, PW_D_EMPTY_REASON);
+	size_t n = h->delivery_count(inst, d);
+
+	if (m->title) {
+		fputs("# ", f);
+		put_escaped(f, m->title);
+		fputs("\n\n", f);
+	} else {
+		fprintf(f, "# paperwire: %s\n\n", digest ? digest : "digest");
+	}
+	fputs("## 📊 Statistics\n\n", f);
+	fprintf(f, "- **Last Updated**: %s\n", run_time ? run_time : "");
+	fprintf(f, "- **Papers Fetched**: %s\n", h->delivery_info(inst, d, PW_D_FETCHED));
+	fprintf(f, "- **New Papers**: %s\n", h->delivery_info(inst, d, PW_D_NEW));
+	fprintf(f, "- **Papers in this Digest**: %zu\n", n);
+	if (cats && *cats)
+		fprintf(f, "- **Categories Monitored**: %s\n", cats);
+	fprintf(f, "- **Sources**: %s\n\n", h->delivery_info(inst, d, PW_D_SOURCES));
+	fputs("## 📚 Papers\n\n", f);
+	if (n == 0)
+		fprintf(f, "No new papers in this digest: %s.\n\n", reason && *reason ? reason : "nothing was selected");
+	for (size_t i = 0; i < n; i++)
+		put_paper(h, inst, m, f, i + 1, h->delivery_record(inst, d, i));
+	fputs("*Generated by paperwire. Thank you to arXiv for use of its open access interoperability.*\n", f);
+}
+
+static pw_status
+markdown_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *d)
+{
+	const struct markdown *m = state;
+	size_t plen = strlen(m->path);
+	char *tmp = malloc(plen + 16);
+	if (!tmp)
+		return PW_ERROR;
+	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", m->path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		h->log(inst, PW_LOG_ERROR, "cannot create a file beside %s: %s", m->path, strerror(errno));
+		free(tmp);
+		return PW_ERROR;
+	}
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return PW_ERROR;
+	}
+	put_page(h, inst, m, f, d);
+	int failed = ferror(f) | (fflush(f) != 0) | (fsync(fileno(f)) != 0);
+	failed |= fclose(f) != 0;
+	if (!failed && rename(tmp, m->path) != 0)
+		failed = 1;
+	if (failed) {
+		h->log(inst, PW_LOG_ERROR, "cannot write %s: %s", m->path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return PW_ERROR;
+	}
+	/* mkstemp makes the file 0600; a digest page is meant to be read. */
+	mode_t mask = umask(0);
+	umask(mask);
+	chmod(m->path, 0666 & ~mask);
+	free(tmp);
+	h->log(inst, PW_LOG_INFO, "wrote %zu papers to %s", h->delivery_count(inst, d), m->path);
+	return PW_OK;
+}
+
+static const pw_plugin markdown_plugin = {
+	.abi = PW_ABI_HEADER_FOR(pw_plugin),
+	.name = "markdown",
+	.kind = PW_KIND_SINK,
+	.version = "0.1.0",
+	.description = "a Markdown digest page (statistics, numbered papers, scores with reasons)",
+	.options = markdown_options,
+	.create = markdown_create,
+	.destroy = markdown_destroy,
+	.write = markdown_write,
+};
+
+PW_PLUGIN_DEFINE(markdown_plugin)

@@ -1,0 +1,269 @@
+/*
+ * paperwire plugin ABI: the one public header.
+ *
+ * A plugin is a shared object that exports exactly one symbol,
+ *
+ *     const pw_plugin *pw_plugin_entry(void);
+ *
+ * returning a pointer to a static const descriptor.  The host passes every
+ * callback a const table of services (pw_host) and the instance handle it
+ * created for this use of the plugin (pw_instance).  No library type (cJSON,
+ * libxml2, libcurl, SQLite) crosses this boundary, so a plugin needs no host
+ * symbol at link time and survives a host that upgrades its libraries.
+ *
+ * VERSIONING
+ *   Both pw_plugin and pw_host start with a pw_abi_header {major, minor, size}.
+ *   Appending a member bumps PW_ABI_MINOR; any other change bumps PW_ABI_MAJOR.
+ *   The host refuses a plugin of another major or of a newer minor, with a
+ *   message naming both versions and the file.  It copies only the bytes the
+ *   plugin declared into a zeroed descriptor, so members a plugin does not know
+ *   read as NULL.  A plugin built against a newer header that runs on an older
+ *   host tests PW_HOST_HAS(host, member) before calling a newer service.
+ *
+ * OWNERSHIP
+ *   - Everything the host passes in (records, strings, the delivery) is
+ *     borrowed until the callback returns.  Copy what you keep.
+ *   - Every string a plugin hands the host is copied by the host.
+ *   - emit() always takes the record, whether it succeeds or not.
+ *   - Whoever allocates frees: never free() what the host gave you, and
+ *     release host objects only through the host (record_free, response_free).
+ *   - A create() that fails cleans up after itself and destroy() is not called;
+ *     after a successful create(), destroy() is called exactly once.
+ *
+ * RULES FOR PLUGINS
+ *   Return status codes, never exit(); never write to stdout (log through the
+ *   host); keep no mutable globals, because a plugin can run as several
+ *   instances in one process.  Text given to the host must be UTF-8; the host
+ *   collapses whitespace, strips control characters and replaces invalid bytes.
+ *
+ * CHANGELOG
+ *   1.0  first release: four kinds, option schema, records, HTTP, state, cache.
+ */
+#ifndef PAPERWIRE_PLUGIN_H
+#define PAPERWIRE_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PW_ABI_MAJOR 1
+#define PW_ABI_MINOR 0
+
+/* The name of the one symbol a plugin exports. */
+#define PW_PLUGIN_ENTRY_SYMBOL "pw_plugin_entry"
+
+typedef struct pw_abi_header {
+	uint16_t major;
+	uint16_t minor;
+	uint32_t size; /* sizeof the whole struct this header starts */
+} pw_abi_header;
+
+#define PW_ABI_HEADER_FOR(type) { PW_ABI_MAJOR, PW_ABI_MINOR, (uint32_t)sizeof(type) }
+
+/* Status codes returned by every callback and most services. */
+typedef enum pw_status {
+	PW_OK = 0,
+	PW_RETRY = 1,        /* transient: worth trying again on a later run */
+	PW_ERROR = 2,        /* failed; the host reports it and goes on */
+	PW_CONFIG_ERROR = 3  /* the instance's options are unusable */
+} pw_status;
+
+typedef enum pw_kind {
+	PW_KIND_SOURCE = 1,
+	PW_KIND_SCORER = 2,
+	PW_KIND_ENRICHER = 3,
+	PW_KIND_SINK = 4
+} pw_kind;
+
+/* Option types; the host validates the config against them before any run. */
+typedef enum pw_option_type {
+	PW_OPT_STRING = 1,
+	PW_OPT_INT = 2,
+	PW_OPT_NUMBER = 3,
+	PW_OPT_BOOL = 4,
+	PW_OPT_STRING_LIST = 5, /* array of strings */
+	PW_OPT_NUMBER_MAP = 6   /* object whose values are numbers: term -> weight */
+} pw_option_type;
+
+typedef struct pw_option {
+	const char *key;
+	pw_option_type type;
+	const char *default_value; /* as text, NULL when there is none */
+	int required;
+	const char *help;
+} pw_option;
+/* A plugin's option array ends with an entry whose key is NULL. */
+
+typedef enum pw_log_level {
+	PW_LOG_ERROR = 0,
+	PW_LOG_WARNING = 1,
+	PW_LOG_INFO = 2,
+	PW_LOG_DEBUG = 3
+} pw_log_level;
+
+/* Opaque host objects. */
+typedef struct pw_instance pw_instance;   /* one configured use of a plugin */
+typedef struct pw_record pw_record;       /* one paper */
+typedef struct pw_delivery pw_delivery;   /* what a sink is asked to deliver */
+typedef struct pw_response pw_response;   /* one HTTP answer */
+
+/*
+ * Record fields.  Core fields have these names; anything else is an extension
+ * field (summary, translation, tags, related...).  Single-valued fields are
+ * read with record_get; list fields (authors, categories and any extension
+ * added with record_add) with record_count/record_get_at.
+ */
+#define PW_F_ID           "id"            /* canonical: arXiv id without version, else DOI or URL */
+#define PW_F_VERSION      "version"       /* "3" */
+#define PW_F_TITLE        "title"
+#define PW_F_ABSTRACT     "abstract"
+#define PW_F_AUTHORS      "authors"       /* list */
+#define PW_F_CATEGORIES   "categories"    /* list */
+#define PW_F_PRIMARY      "primary_category"
+#define PW_F_URL          "url"
+#define PW_F_PDF_URL      "pdf_url"
+#define PW_F_DOI          "doi"
+#define PW_F_SOURCE       "source"        /* name of the source instance; set by the host */
+#define PW_F_ANNOUNCE     "announce_type" /* new, cross, replace, replace-cross, ... */
+#define PW_F_COMMENT      "comment"
+#define PW_F_JOURNAL_REF  "journal_ref"
+/* Times are int64 seconds since the Unix epoch, UTC. */
+#define PW_T_PUBLISHED    "published"
+#define PW_T_UPDATED      "updated"
+
+/* HTTP request flags. */
+#define PW_HTTP_CONDITIONAL 0x1u /* send stored ETag / Last-Modified; a 304 has an empty body */
+
+/* Keys of pw_host.delivery_info. */
+#define PW_D_DIGEST       "digest"        /* digest name */
+#define PW_D_RUN_TIME     "run_time"      /* RFC 3339 UTC */
+#define PW_D_FETCHED      "fetched"       /* papers fetched this run, all sources */
+#define PW_D_NEW          "new"           /* papers new to this digest */
+#define PW_D_SELECTED     "selected"      /* papers passed to this sink */
+#define PW_D_SOURCES      "sources"       /* "ml (arxiv: cs.LG, cs.CL)", comma separated */
+#define PW_D_CATEGORIES   "categories"    /* categories monitored, comma separated */
+#define PW_D_EMPTY_REASON "empty_reason"  /* set when nothing was selected: why */
+#define PW_D_DRY_RUN      "dry_run"       /* "1" on --dry-run: write nothing */
+
+/* The host's services.  Every function takes the calling instance first. */
+typedef struct pw_host {
+	pw_abi_header abi;
+
+	/* Logging, prefixed with the instance name. Secrets are masked. */
+	void (*log)(pw_instance *inst, pw_log_level level, const char *fmt, ...)
+#if defined(__GNUC__)
+		__attribute__((format(printf, 3, 4)))
+#endif
+		;
+
+	/* Typed config getters; defaults from the schema apply.  Strings are
+	 * borrowed for the life of the instance.  The int/number/bool getters
+	 * return 1 when the option has a value, 0 when it has none. */
+	const char *(*config_string)(pw_instance *inst, const char *key);
+	int (*config_int)(pw_instance *inst, const char *key, int64_t *out);
+	int (*config_number)(pw_instance *inst, const char *key, double *out);
+	int (*config_bool)(pw_instance *inst, const char *key, int *out);
+	size_t (*config_list_count)(pw_instance *inst, const char *key);
+	const char *(*config_list_at)(pw_instance *inst, const char *key, size_t i);
+	size_t (*config_map_count)(pw_instance *inst, const char *key);
+	const char *(*config_map_at)(pw_instance *inst, const char *key, size_t i, double *value);
+
+	/* Records. */
+	pw_record *(*record_new)(pw_instance *inst);
+	void (*record_free)(pw_instance *inst, pw_record *rec);
+	pw_status (*record_set)(pw_instance *inst, pw_record *rec, const char *field, const char *value);
+	pw_status (*record_add)(pw_instance *inst, pw_record *rec, const char *field, const char *value);
+	pw_status (*record_set_time)(pw_instance *inst, pw_record *rec, const char *field, int64_t unix_utc);
+	const char *(*record_get)(pw_instance *inst, const pw_record *rec, const char *field);
+	size_t (*record_count)(pw_instance *inst, const pw_record *rec, const char *field);
+	const char *(*record_get_at)(pw_instance *inst, const pw_record *rec, const char *field, size_t i);
+	int64_t (*record_get_time)(pw_instance *inst, const pw_record *rec, const char *field);
+	/* The combined score and each scorer's part (name, value, reason). */
+	double (*record_score)(pw_instance *inst, const pw_record *rec);
+	size_t (*record_score_count)(pw_instance *inst, const pw_record *rec);
+	const char *(*record_score_at)(pw_instance *inst, const pw_record *rec, size_t i,
+	                               double *value, const char **reason);
+
+	/* Sources hand each record over here; the host always takes it. */
+	pw_status (*emit)(pw_instance *inst, pw_record *rec);
+
+	/* HTTP through the host's polite client (User-Agent, per-host spacing,
+	 * retries, validators, timeouts, size cap).  On PW_OK *out holds the
+	 * answer, whatever its status code; free it with response_free. */
+	pw_status (*http_get)(pw_instance *inst, const char *url, unsigned flags, pw_response **out);
+	long (*response_code)(pw_instance *inst, const pw_response *resp);
+	const char *(*response_body)(pw_instance *inst, const pw_response *resp, size_t *len);
+	const char *(*response_header)(pw_instance *inst, const pw_response *resp, const char *name);
+	void (*response_free)(pw_instance *inst, pw_response *resp);
+
+	/* Per-instance key/value state (cursors, last run) and cache, kept in the
+	 * store.  A returned string is borrowed until the callback returns. */
+	const char *(*state_get)(pw_instance *inst, const char *key);
+	pw_status (*state_set)(pw_instance *inst, const char *key, const char *value);
+	const char *(*cache_get)(pw_instance *inst, const char *key);
+	pw_status (*cache_put)(pw_instance *inst, const char *key, const char *value);
+
+	/* What a sink delivers: the records, and facts about the run. */
+	size_t (*delivery_count)(pw_instance *inst, const pw_delivery *d);
+	const pw_record *(*delivery_record)(pw_instance *inst, const pw_delivery *d, size_t i);
+	const char *(*delivery_info)(pw_instance *inst, const pw_delivery *d, const char *key);
+
+	/* The instance name (config "name", else the plugin name). */
+	const char *(*instance_name)(pw_instance *inst);
+} pw_host;
+
+/* True when the host's table is long enough to hold MEMBER. */
+#define PW_HOST_HAS(host, member) \
+	((host)->abi.size >= offsetof(pw_host, member) + sizeof((host)->member) && (host)->member != NULL)
+
+/*
+ * The descriptor.  Fill the callbacks of your kind; leave the others NULL.
+ *   create  : read options, allocate state; *state may stay NULL.
+ *   fetch   : source; emit() each record.
+ *   score   : scorer; write the score in *value and a short reason into
+ *             reason[reason_size] ("title has 'speculative decoding' +3").
+ *             Set *veto to 1 to exclude the paper.
+ *   enrich  : enricher; add extension fields with record_set/record_add.
+ *   write   : sink; deliver every record of the delivery, or fail.
+ */
+typedef struct pw_plugin {
+	pw_abi_header abi;
+	const char *name;
+	pw_kind kind;
+	const char *version;
+	const char *description;
+	const pw_option *options;
+
+	pw_status (*create)(const pw_host *host, pw_instance *inst, void **state);
+	void (*destroy)(const pw_host *host, pw_instance *inst, void *state);
+
+	pw_status (*fetch)(const pw_host *host, pw_instance *inst, void *state);
+	pw_status (*score)(const pw_host *host, pw_instance *inst, void *state, const pw_record *rec,
+	                   double *value, int *veto, char *reason, size_t reason_size);
+	pw_status (*enrich)(const pw_host *host, pw_instance *inst, void *state, pw_record *rec);
+	pw_status (*write)(const pw_host *host, pw_instance *inst, void *state, const pw_delivery *d);
+} pw_plugin;
+
+typedef const pw_plugin *(*pw_plugin_entry_fn)(void);
+
+#if defined(_WIN32)
+#define PW_EXPORT __declspec(dllexport)
+#elif defined(__GNUC__)
+#define PW_EXPORT __attribute__((visibility("default")))
+#else
+#define PW_EXPORT
+#endif
+
+/* Declares the entry function; use as:  PW_PLUGIN_DEFINE(my_descriptor) */
+#define PW_PLUGIN_DEFINE(descriptor) \
+	PW_EXPORT const pw_plugin *pw_plugin_entry(void); \
+	PW_EXPORT const pw_plugin *pw_plugin_entry(void) { return &(descriptor); }
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PAPERWIRE_PLUGIN_H */

@@ -284,19 +284,6 @@ fail:
 	return -1;
 }
 
-/* A paper is a candidate for a digest while some sink has never seen it. */
-static int
-is_candidate(struct run *r, const struct digest_run *dr, const pw_record *rec)
-{
-	const char *id = rec_get(rec, PW_F_ID);
-	if (dr->cfg->nsinks == 0)
-		return 1;
-	for (size_t i = 0; i < dr->cfg->nsinks; i++)
-		if (store_ledger_status(r->store, dr->cfg->name, dr->cfg->sinks[i].name, id) == LEDGER_NONE)
-			return 1;
-	return 0;
-}
-
 static void
 score_all(struct run *r, struct digest_run *dr, pw_record **cands, size_t n)
 {
@@ -436,27 +423,49 @@ set_common_info(struct run *r, const struct digest_run *dr, pw_delivery *d, size
 	delivery_set_info(d, PW_D_EMPTY_REASON, dr->report->empty_reason);
 }
 
+/* One transaction: the digest has now considered these papers, and each
+ * selected one is pending for every sink until that sink succeeds. */
 static int
-mark_all(struct run *r, const char *digest, const char *sink, pw_record **recs, size_t n, int delivered)
+commit_selection(struct run *r, const cfg_digest *dg, char **considered, size_t ncons, pw_record **sel,
+                 size_t nsel)
 {
 	if (store_begin(r->store) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		int rc = delivered ? store_ledger_delivered(r->store, digest, sink, rec_get(recs[i], PW_F_ID), r->run_id)
-		                   : store_ledger_pending(r->store, digest, sink, recs[i]);
-		if (rc < 0) {
-			log_msg(PW_LOG_ERROR, sink, "%s", store_error(r->store));
-			store_rollback(r->store);
-			return -1;
-		}
-	}
-	return store_commit(r->store);
+		goto fail;
+	for (size_t i = 0; i < ncons; i++)
+		if (store_digest_mark_seen(r->store, dg->name, considered[i], r->run_id) < 0)
+			goto fail;
+	for (size_t s = 0; s < dg->nsinks; s++)
+		for (size_t i = 0; i < nsel; i++)
+			if (store_ledger_pending(r->store, dg->name, dg->sinks[s].name, sel[i]) < 0)
+				goto fail;
+	if (store_commit(r->store) == 0)
+		return 0;
+fail:
+	log_msg(PW_LOG_ERROR, dg->name, "%s", store_error(r->store));
+	store_rollback(r->store);
+	return -1;
 }
 
-/* Delivers to one sink: what it had pending from earlier runs, then what
- * this run selected that it never had. */
 static int
-deliver(struct run *r, struct digest_run *dr, size_t s, pw_record **sel, size_t nsel)
+mark_delivered(struct run *r, const char *digest, const char *sink, pw_record **recs, size_t n)
+{
+	if (store_begin(r->store) < 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++)
+		if (store_ledger_delivered(r->store, digest, sink, rec_get(recs[i], PW_F_ID), r->run_id) < 0)
+			goto fail;
+	if (store_commit(r->store) == 0)
+		return 0;
+fail:
+	log_msg(PW_LOG_ERROR, sink, "%s", store_error(r->store));
+	store_rollback(r->store);
+	return -1;
+}
+
+/* Delivers to one sink everything pending for it: this run's selection
+ * and whatever an earlier run failed to deliver. */
+static int
+deliver(struct run *r, struct digest_run *dr, size_t s, size_t nsel)
 {
 	struct stage *st = &dr->sinks[s];
 	report_sink *rs = &dr->report->sinks[s];
@@ -468,44 +477,33 @@ deliver(struct run *r, struct digest_run *dr, size_t s, pw_record **sel, size_t 
 	memset(&d, 0, sizeof d);
 	rs->name = sname;
 	rs->plugin = st->cfg->plugin;
-	if (store_ledger_each_pending(r->store, dname, sname, collect_pending, &pl) < 0)
+	if (store_ledger_each_pending(r->store, dname, sname, collect_pending, &pl) < 0) {
 		log_msg(PW_LOG_ERROR, sname, "%s", store_error(r->store));
-	size_t npending = pl.count;
-	pw_record **fresh = calloc(nsel + 1, sizeof *fresh);
-	size_t nfresh = 0;
-	for (size_t i = 0; fresh && i < nsel; i++)
-		if (store_ledger_status(r->store, dname, sname, rec_get(sel[i], PW_F_ID)) == LEDGER_NONE)
-			fresh[nfresh++] = sel[i];
-	d.records = calloc(npending + nfresh + 1, sizeof *d.records);
-	if (!fresh || !d.records)
 		goto out;
-	for (size_t i = 0; i < nfresh; i++)
-		d.records[d.count++] = fresh[i];
-	for (size_t i = 0; i < npending; i++)
-		d.records[d.count++] = pl.recs[i];
-	if (mark_all(r, dname, sname, fresh, nfresh, 0) < 0)
-		goto out;
+	}
+	stable_sort(pl.recs, pl.count);
+	d.records = pl.recs;
+	d.count = pl.count;
 	set_common_info(r, dr, &d, d.count);
-	if (npending)
-		log_msg(PW_LOG_INFO, sname, "retrying %zu papers a previous run failed to deliver", npending);
+	if (pl.count > nsel)
+		log_msg(PW_LOG_INFO, sname, "also delivering %zu papers an earlier run failed to deliver",
+		        pl.count - nsel);
 	pw_status ps = st->inst->plugin->desc.write(host_services(), st->inst, st->inst->state, &d);
 	host_instance_release_scratch(st->inst);
 	if (ps != PW_OK) {
 		log_msg(PW_LOG_ERROR, sname, "sink failed; %zu papers stay pending for the next run", d.count);
 		goto out;
 	}
-	if (mark_all(r, dname, sname, d.records, d.count, 1) < 0)
+	if (mark_delivered(r, dname, sname, d.records, d.count) < 0)
 		goto out;
 	ok = 1;
 out:
-	rs->delivered = (long)d.count;
-	rs->retried_pending = (long)npending;
+	rs->delivered = ok ? (long)d.count : 0;
+	rs->retried_pending = (long)(pl.count > nsel ? pl.count - nsel : 0);
 	rs->failed = !ok;
 	for (size_t i = 0; i < pl.count; i++)
 		rec_free(pl.recs[i]);
 	free(pl.recs);
-	free(fresh);
-	free(d.records);
 	delivery_clear(&d);
 	return ok ? 0 : -1;
 }
@@ -522,7 +520,7 @@ explain_empty(struct run *r, report_digest *rd, const cfg_digest *dg)
 		                : "the sources returned no papers (on arXiv, no announcement on weekends and holidays)");
 	else if (rd->candidates == 0)
 		snprintf(rd->empty_reason, sizeof rd->empty_reason,
-		         "no new papers since the last run (%ld fetched, all delivered before)", r->report.fetched);
+		         "no new papers since the last run (%ld fetched, all seen before)", r->report.fetched);
 	else if (rd->vetoed == rd->candidates)
 		snprintf(rd->empty_reason, sizeof rd->empty_reason, "all %ld new papers were vetoed", rd->candidates);
 	else
@@ -551,15 +549,22 @@ run_digest(struct run *r, struct digest_run *dr)
 	report_digest *rd = dr->report;
 	int failed = 0;
 	pw_record **cands = calloc(r->papers.count + 1, sizeof *cands);
+	char **considered = calloc(r->papers.count + 1, sizeof *considered);
 	size_t n = 0;
-	if (!cands)
+	if (!cands || !considered) {
+		free(cands);
+		free(considered);
 		return -1;
-	for (size_t i = 0; i < r->papers.count; i++)
-		if (is_candidate(r, dr, r->papers.recs[i])) {
-			cands[n] = rec_clone(r->papers.recs[i]);
-			if (cands[n])
-				n++;
-		}
+	}
+	for (size_t i = 0; i < r->papers.count; i++) {
+		const char *id = rec_get(r->papers.recs[i], PW_F_ID);
+		if (store_digest_seen(r->store, dg->name, id) != 0)
+			continue;
+		cands[n] = rec_clone(r->papers.recs[i]);
+		considered[n] = (char *)id;
+		if (cands[n])
+			n++;
+	}
 	rd->candidates = (long)n;
 	score_all(r, dr, cands, n);
 	size_t nsel = select_papers(dg, cands, n);
@@ -573,14 +578,17 @@ run_digest(struct run *r, struct digest_run *dr)
 			rd->sinks[s].name = dg->sinks[s].name;
 			rd->sinks[s].plugin = dg->sinks[s].plugin;
 		}
+	} else if (commit_selection(r, dg, considered, n, cands, nsel) < 0) {
+		failed = 1;
 	} else {
 		for (size_t s = 0; s < dg->nsinks; s++)
-			if (deliver(r, dr, s, cands, nsel) < 0)
+			if (deliver(r, dr, s, nsel) < 0)
 				failed = 1;
 	}
 	for (size_t i = 0; i < nsel; i++)
 		rec_free(cands[i]);
 	free(cands);
+	free(considered);
 	return failed ? -1 : 0;
 }
 

@@ -34,6 +34,8 @@ static const char *const store_migrations[] = {
 	"  status INTEGER NOT NULL, scored TEXT, selected_at INTEGER NOT NULL,"
 	"  delivered_at INTEGER, run_id INTEGER,"
 	"  PRIMARY KEY (digest, sink, paper_id));"
+	"CREATE TABLE digest_seen (digest TEXT NOT NULL, paper_id TEXT NOT NULL, run_id INTEGER,"
+	"  PRIMARY KEY (digest, paper_id));"
 	"CREATE TABLE state (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
 	"  PRIMARY KEY (ns, key));"
 	"CREATE TABLE cache (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
@@ -525,4 +527,30 @@ store_run_end(pw_store *s, int64_t run_id, int64_t finished, int exit_code, cons
 	bind_text(st, 3, report_json);
 	sqlite3_bind_int64(st, 4, run_id);
 	return step_done(s, st, "cannot finish the run log");
+}
+
+int
+store_digest_seen(pw_store *s, const char *digest, const char *id)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT 1 FROM digest_seen WHERE digest = ? AND paper_id = ?");
+	int seen;
+	if (!st)
+		return -1;
+	bind_text(st, 1, digest);
+	bind_text(st, 2, id);
+	seen = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return seen;
+}
+
+int
+store_digest_mark_seen(pw_store *s, const char *digest, const char *id, int64_t run_id)
+{
+	sqlite3_stmt *st = prepare(s, "INSERT OR IGNORE INTO digest_seen (digest, paper_id, run_id) VALUES (?, ?, ?)");
+	if (!st)
+		return -1;
+	bind_text(st, 1, digest);
+	bind_text(st, 2, id);
+	sqlite3_bind_int64(st, 3, run_id);
+	return step_done(s, st, "cannot record a paper as considered");
 }

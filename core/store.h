@@ -26,6 +26,11 @@ int store_paper_put(pw_store *s, const pw_record *rec, int *is_new);
 pw_record *store_paper_get(pw_store *s, const char *id);
 long store_paper_count(pw_store *s);
 
+/* Papers a digest has considered (scored) once: a paper is weighed by a
+ * digest on the run that first fetched it, not again on every later run. */
+int store_digest_seen(pw_store *s, const char *digest, const char *id);
+int store_digest_mark_seen(pw_store *s, const char *digest, const char *id, int64_t run_id);
+
 /* The delivery ledger.  A paper selected for a sink is "pending" until the
  * sink succeeded, then "delivered".  Pending rows keep the scored record so
  * that a failed sink is retried on the next run without re-fetching. */

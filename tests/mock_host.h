@@ -1,0 +1,34 @@
+/* mock_host.h: a host for unit-testing plugins without the real binary.
+ * Records are the host's own (core/record.c); config, HTTP, state, logs
+ * and emitted records are kept in memory where tests can look at them. */
+#ifndef PW_MOCK_HOST_H
+#define PW_MOCK_HOST_H
+
+#include <stddef.h>
+
+#include "paperwire/plugin.h"
+
+const pw_host *mock_host(void);
+
+/* An instance with options from JSON text, checked against schema (with
+ * defaults applied).  NULL if the options do not pass the schema. */
+pw_instance *mock_instance_new(const pw_option *schema, const char *options_json);
+void mock_instance_free(pw_instance *inst);
+
+/* HTTP: a URL containing `contains` is answered with code and the bytes of
+ * file (or with body when file is NULL).  Unrouted URLs fail. */
+void mock_route(pw_instance *inst, const char *contains, long code, const char *file, const char *body);
+size_t mock_requests(const pw_instance *inst);
+const char *mock_request_url(const pw_instance *inst, size_t i);
+
+size_t mock_emitted_count(const pw_instance *inst);
+pw_record *mock_emitted(const pw_instance *inst, size_t i);
+
+/* Everything logged so far, one message per line. */
+const char *mock_log(const pw_instance *inst);
+
+/* A delivery of n records with info pairs (key, value, ..., NULL). */
+pw_delivery *mock_delivery_new(pw_record **recs, size_t n, ...);
+void mock_delivery_free(pw_delivery *d);
+
+#endif

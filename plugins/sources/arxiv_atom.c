@@ -236,6 +236,36 @@ glimpse(const char *body, size_t len, char *out, size_t size)
 	out[o] = '\0';
 }
 
+/* True when the prolog (before the root element) declares a document
+ * type.  Checked on the raw bytes, so a DTD is refused before libxml2
+ * parses a single entity declaration in it. */
+static int
+has_doctype(const char *body, size_t len)
+{
+	const char *p = body, *end = body + len;
+	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+			p++;
+		if (end - p >= 9 && memcmp(p, "<!DOCTYPE", 9) == 0)
+			return 1;
+		const char *close = NULL;
+		if (end - p >= 2 && memcmp(p, "<?", 2) == 0)
+			close = "?>";
+		else if (end - p >= 4 && memcmp(p, "<!--", 4) == 0)
+			close = "-->";
+		if (!close)
+			return 0;
+		const char *q = p + 2;
+		size_t cl = strlen(close);
+		while (q + cl <= end && memcmp(q, close, cl) != 0)
+			q++;
+		p = q + cl;
+	}
+	return 0;
+}
+
 int
 atom_parse(const pw_host *host, pw_instance *inst, const char *body, size_t len, atom_page *page,
            char *err, size_t err_size)
@@ -251,6 +281,20 @@ atom_parse(const pw_host *host, pw_instance *inst, const char *body, size_t len,
 	ps.page = page;
 	if (len > 0x7fffffff) {
 		snprintf(err, err_size, "the response is too large to parse");
+		return -1;
+	}
+	size_t lead = 0;
+	while (lead < len && strchr(" \t\r\n", body[lead]))
+		lead++;
+	if (lead == len || (body[lead] != '<' && (unsigned char)body[lead] != 0xEF)) {
+		char g[64];
+		glimpse(body + lead, len - lead, g, sizeof g);
+		snprintf(err, err_size, "not an Atom feed: the body %s%s%s", lead == len ? "is empty" : "starts with \"",
+		         g, lead == len ? "" : "\"");
+		return -1;
+	}
+	if (has_doctype(body, len)) {
+		snprintf(err, err_size, "refused: the document has a DTD (entity declarations are not accepted)");
 		return -1;
 	}
 	/* Never XML_PARSE_NOENT (substitutes entities, loads external ones),

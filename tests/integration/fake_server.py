@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""A local HTTP server for paperwire's tests: serves fixture files and
+misbehaves on request.  Binds 127.0.0.1 on a free port, writes the port to
+--port-file, and exits by itself after --lifetime seconds.
+
+Paths:
+  /fixture/NAME            a file from --root (ETag and If-None-Match honoured)
+  /status/CODE             that status; ?retry_after=N adds Retry-After
+  /flaky/KEY/N/CODE/NAME   the first N requests for KEY get CODE (Retry-After: 1),
+                           then NAME is served
+  /slow                    headers, then a body that trickles for 30 s
+  /truncated               Content-Length says 4000, 100 bytes come, then close
+  /big                     a 3 MiB body
+  /echo-headers            the request headers as the body
+  /count/KEY               how many requests KEY has had
+Query strings are ignored, except as noted; the arXiv paging parameter
+start=N selects NAME with ".N" inserted before the extension when such a
+file exists (page1.atom -> page1.2.atom for start=2).
+"""
+import argparse
+import hashlib
+import os
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit, parse_qs
+
+COUNTS = {}
+LOCK = threading.Lock()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        if os.environ.get("PW_SERVER_VERBOSE"):
+            sys.stderr.write("server: " + fmt % args + "\n")
+
+    def send_body(self, code, body, ctype="application/atom+xml; charset=utf-8", extra=None):
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def serve_fixture(self, name, query):
+        start = query.get("start", [None])[0]
+        path = os.path.join(self.server.root, os.path.basename(name))
+        if start not in (None, "0"):
+            base, ext = os.path.splitext(path)
+            paged = "%s.%s%s" % (base, start, ext)
+            if os.path.exists(paged):
+                path = paged
+        try:
+            with open(path, "rb") as f:
+                body = f.read()
+        except OSError:
+            return self.send_body(404, b"no such fixture", "text/plain")
+        etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_body(200, body, extra={"ETag": etag})
+
+    def do_GET(self):
+        url = urlsplit(self.path)
+        query = parse_qs(url.query)
+        parts = [p for p in url.path.split("/") if p]
+        with LOCK:
+            key = "/".join(parts[:2])
+            COUNTS[key] = COUNTS.get(key, 0) + 1
+            seen = COUNTS[key]
+        if not parts:
+            return self.send_body(404, b"", "text/plain")
+        kind = parts[0]
+        if kind == "fixture" and len(parts) == 2:
+            return self.serve_fixture(parts[1], query)
+        if kind == "status" and len(parts) == 2:
+            extra = {}
+            if "retry_after" in query:
+                extra["Retry-After"] = query["retry_after"][0]
+            return self.send_body(int(parts[1]), b"Rate exceeded.", "text/plain", extra)
+        if kind == "flaky" and len(parts) == 5:
+            if seen <= int(parts[2]):
+                return self.send_body(int(parts[3]), b"Rate exceeded.", "text/plain", {"Retry-After": "1"})
+            return self.serve_fixture(parts[4], query)
+        if kind == "slow":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/atom+xml")
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            try:
+                for _ in range(300):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass
+            return
+        if kind == "truncated":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/atom+xml")
+            self.send_header("Content-Length", "4000")
+            self.end_headers()
+            self.wfile.write(b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'>" + b" " * 36)
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if kind == "big":
+            return self.send_body(200, b"x" * (3 * 1024 * 1024), "text/plain")
+        if kind == "echo-headers":
+            return self.send_body(200, str(self.headers).encode(), "text/plain")
+        if kind == "count" and len(parts) == 2:
+            with LOCK:
+                n = sum(v for k, v in COUNTS.items() if k.split("/")[1:2] == [parts[1]])
+            return self.send_body(200, str(n).encode(), "text/plain")
+        self.send_body(404, b"unknown path", "text/plain")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--lifetime", type=float, default=600)
+    args = ap.parse_args()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    httpd.root = args.root
+    tmp = args.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(str(httpd.server_address[1]))
+    os.rename(tmp, args.port_file)
+    threading.Timer(args.lifetime, httpd.shutdown).start()
+    httpd.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

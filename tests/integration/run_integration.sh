@@ -1,0 +1,228 @@
+#!/bin/sh
+# Integration tests: the real paperwire binary against a local HTTP server
+# (127.0.0.1 only) serving our fixtures, with the faults arXiv really has.
+# Prints "integration: N passed, M failed" and exits non-zero on failure.
+set -u
+: "${PW_BUILDDIR:?}" "${PW_SRCDIR:?}"
+BIN="$PW_BUILDDIR/paperwire"
+export PAPERWIRE_PLUGIN_PATH="$PW_BUILDDIR/plugins"
+unset PAPERWIRE_CONFIG
+work=$(mktemp -d "${TMPDIR:-/tmp}/pw-integration.XXXXXX")
+pass=0
+fail=0
+
+python3 "$PW_SRCDIR/tests/integration/fake_server.py" --root "$PW_SRCDIR/tests/fixtures" \
+	--port-file "$work/port" --lifetime 900 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+PORT=$(cat "$work/port")
+BASE="http://127.0.0.1:$PORT"
+
+ok() { pass=$((pass + 1)); echo "ok   - $1"; }
+not_ok() { fail=$((fail + 1)); echo "FAIL - $1"; [ -f "$dir/err" ] && sed 's/^/       | /' "$dir/err" | tail -n 15; }
+check() { # description, then a shell condition
+	desc=$1; shift
+	if eval "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# new_case NAME URL [SOURCE-EXTRA] [HTTP-EXTRA]: a config in its own dir
+new_case() {
+	dir="$work/$1"
+	mkdir -p "$dir"
+	cat > "$dir/pw.json" <<JSON
+{
+  "store": "$dir/pw.db",
+  "contact": "tests@example.org",
+  "http": {"timeout": 3, "connect_timeout": 2, "retries": 2, "backoff": 0.2, "spacing": 0 ${4:-}},
+  "sources": [{"plugin": "arxiv", "name": "src", "query": "all:test", "base_url": "$2",
+               "max_results": 10, "page_size": 2 ${3:-}}],
+  "digests": [{"name": "daily",
+    "scorers": [{"plugin": "keyword", "keywords": {"speculative decoding": 3, "RL": 2, "world model": 1}, "exclude": ["survey"]}],
+    "select": {"min_score": 1, "max_papers": 10},
+    "sinks": [{"plugin": "markdown", "path": "$dir/digest.md"}]}]
+}
+JSON
+}
+run() { (cd "$dir" && "$BIN" run -c pw.json "$@" >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"; }
+rc() { cat "$dir/rc"; }
+
+# --- a normal run, then a second one that finds nothing new
+new_case normal "$BASE/fixture/api_paged.atom"
+run
+check "a normal run exits 0" '[ "$(rc)" = 0 ]'
+check "it pages through both pages" 'grep -q "3 fetched, 3 new" "$dir/err"'
+check "the digest lists the speculative decoding paper with its reason" \
+	'grep -q "Speculative Decoding with Tiny Drafts" "$dir/digest.md" && grep -q "title has .speculative decoding. +6" "$dir/digest.md"'
+check "'RL' in 'world' does not match; 'world model' does" \
+	'grep -q "A World Model for Robots" "$dir/digest.md" && grep -q "title has .world model. +2)" "$dir/digest.md"'
+check "the survey is vetoed" '! grep -q "Revisited" "$dir/digest.md" && grep -q "1 vetoed" "$dir/err"'
+check "no temporary file is left" '[ -z "$(ls "$dir" | grep tmp)" ]'
+run
+check "a second run exits 0" '[ "$(rc)" = 0 ]'
+check "a second run delivers nothing new and says so" \
+	'grep -q "0 delivered (nothing new: no new papers since the last run" "$dir/err" && grep -q "No new papers in this digest" "$dir/digest.md"'
+
+# --- dry run writes and marks nothing
+new_case dry "$BASE/fixture/api_paged.atom"
+run --dry-run
+check "a dry run exits 0 and prints what it would deliver" \
+	'[ "$(rc)" = 0 ] && grep -q "2 papers would be delivered" "$dir/out"'
+check "a dry run writes no digest" '[ ! -e "$dir/digest.md" ]'
+run
+check "a real run after a dry run still delivers everything" 'grep -q "2 delivered" "$dir/err"'
+
+# --- 429 with Retry-After, then success
+new_case r429 "$BASE/flaky/a429/2/429/api_paged.atom"
+run
+check "429 with Retry-After is retried and the run succeeds" \
+	'[ "$(rc)" = 0 ] && grep -q "HTTP 429, retry 1" "$dir/err" && grep -q "3 fetched" "$dir/err"'
+check "Retry-After: 1 was honoured (the wait is logged as 1.0 s)" 'grep -q "retry 1 of 2 in 1.0 s" "$dir/err"'
+
+# --- 503 until the retries run out: the source fails, the sink still runs, exit 1
+new_case r503 "$BASE/status/503?retry_after=0"
+run
+check "503 after every retry: exit 1" '[ "$(rc)" = 1 ]'
+check "the failure is reported, and the page says why it is empty" \
+	'grep -q "HTTP 503" "$dir/err" && grep -q "source src: FAILED" "$dir/err" && grep -q "a source failed" "$dir/digest.md"'
+
+# --- a truncated body
+new_case trunc "$BASE/truncated"
+run
+check "a truncated body is an error (exit 1) after retries" \
+	'[ "$(rc)" = 1 ] && grep -qi "partial\|transfer closed" "$dir/err"'
+
+# --- a body slower than the timeout
+new_case slow "$BASE/slow" "" ', "timeout": 1'
+sed -i 's/"timeout": 3, //' "$dir/pw.json"
+run
+check "a body slower than the timeout fails the source (exit 1)" \
+	'[ "$(rc)" = 1 ] && grep -qi "timed out\|timeout" "$dir/err"'
+
+# --- the API's error entry
+new_case apierr "$BASE/fixture/api_error.atom"
+run
+check "an API error entry is an error, not a paper" \
+	'[ "$(rc)" = 1 ] && grep -q "arXiv API error (HTTP 200).*max_results must be an integer" "$dir/err" && grep -q "0 fetched" "$dir/err"'
+
+# --- malformed XML: no partial records
+new_case malformed "$BASE/fixture/api_malformed.atom"
+run
+check "malformed XML fails with its line, and no partial record comes out" \
+	'[ "$(rc)" = 1 ] && grep -q "malformed XML at line" "$dir/err" && grep -q "0 fetched" "$dir/err"'
+
+# --- hostile XML
+new_case bomb "$BASE/fixture/api_bomb.atom"
+run
+check "an entity-expansion bomb is refused" '[ "$(rc)" = 1 ] && grep -q "refused: the document has a DTD" "$dir/err"'
+new_case xxe "$BASE/fixture/api_xxe.atom"
+run
+check "an external entity is refused and no file is read" \
+	'[ "$(rc)" = 1 ] && grep -q "refused: the document has a DTD" "$dir/err" && ! grep -rq "root:x" "$dir"'
+
+# --- a throttled 200 that is not Atom
+new_case notatom "$BASE/fixture/api_rate_exceeded.txt"
+run
+check "a 200 whose body is 'Rate exceeded.' is not parsed as papers" \
+	'[ "$(rc)" = 1 ] && grep -q "not an Atom feed: the body starts with \"Rate exceeded.\"" "$dir/err"'
+
+# --- an oversized body
+new_case big "$BASE/big" "" ', "max_bytes": 1048576'
+run
+check "a body over max_bytes is cut off in the write callback" \
+	'[ "$(rc)" = 1 ] && grep -q "larger than the 1048576-byte cap" "$dir/err"'
+
+# --- a refused protocol
+new_case proto "ftp://127.0.0.1:$PORT/x"
+run
+check "protocols other than http, https and file are refused" \
+	'[ "$(rc)" = 1 ] && grep -qi "protocol" "$dir/err"'
+
+# --- file:// works offline
+new_case file "file://$PW_SRCDIR/tests/fixtures/api_paged.atom"
+sed -i 's/"max_results": 10/"max_results": 2/' "$dir/pw.json"
+run
+check "file:// reads a page offline" '[ "$(rc)" = 0 ] && grep -q "2 fetched" "$dir/err"'
+
+# --- config errors: exit 2 with FILE:LINE:COL
+new_case cfg "$BASE/fixture/api_paged.atom"
+sed -i 's/"max_results": 10/"max_results": "ten"/' "$dir/pw.json"
+run
+check "a wrong option type: exit 2 and FILE:LINE:COL: path: message" \
+	'[ "$(rc)" = 2 ] && grep -q "^pw.json:6:31: sources\[0\].max_results: expected an integer$" "$dir/err"'
+new_case cfg2 "$BASE/fixture/api_paged.atom"
+sed -i 's/"plugin": "keyword"/"plugin": "keywrd"/' "$dir/pw.json"
+run
+check "an unknown plugin: exit 2, named with its position" \
+	'[ "$(rc)" = 2 ] && grep -q "^pw.json:8:28: digests\[0\].scorers\[0\].plugin: no plugin named \"keywrd\"" "$dir/err"'
+new_case cfg3 "$BASE/fixture/api_paged.atom"
+printf '{"sources": [\n  {"plugin": "arxiv",}\n]}\n' > "$dir/pw.json"
+run
+check "malformed JSON: exit 2 with its line and column" '[ "$(rc)" = 2 ] && grep -q "^pw.json:2:23: malformed JSON" "$dir/err"'
+new_case cfg4 "$BASE/fixture/api_paged.atom"
+sed -i 's/"contact": "tests@example.org"/"contact": "${PW_TEST_SECRET_CONTACT}"/' "$dir/pw.json"
+(cd "$dir" && PW_TEST_SECRET_CONTACT=hunter2-secret "$BIN" check -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
+check "\${ENV} expansion works in check" '[ "$(rc)" = 0 ]'
+sed -i 's/"max_results": 10/"max_results": "${PW_TEST_SECRET_CONTACT}"/' "$dir/pw.json"
+(cd "$dir" && PW_TEST_SECRET_CONTACT=hunter2-secret "$BIN" -v run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
+check "a value from the environment is never printed" '[ "$(rc)" = 2 ] && ! grep -q hunter2-secret "$dir/err" "$dir/out"'
+(cd "$dir" && "$BIN" run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
+check "an unset environment variable: exit 2, named" \
+	'[ "$(rc)" = 2 ] && grep -q "environment variable PW_TEST_SECRET_CONTACT is not set" "$dir/err"'
+
+# --- the store
+new_case locked "$BASE/fixture/api_paged.atom"
+( flock -x 9; sleep 3 ) 9>"$dir/pw.db.lock" &
+holder=$!
+sleep 0.5
+run
+check "a store locked by another run: exit 2, said plainly" '[ "$(rc)" = 2 ] && grep -q "is locked: another paperwire run" "$dir/err"'
+wait $holder
+new_case garbage "$BASE/fixture/api_paged.atom"
+head -c 5000 /dev/urandom > "$dir/pw.db"
+run
+check "a store that is not SQLite: exit 2, naming the file" '[ "$(rc)" = 2 ] && grep -q "store $dir/pw.db" "$dir/err"'
+
+# --- a failing sink keeps papers pending; the next run delivers them once
+new_case sinkfail "$BASE/fixture/api_paged.atom"
+sed -i "s|\"path\": \"$dir/digest.md\"|\"path\": \"$dir/missing-dir/digest.md\"|" "$dir/pw.json"
+run
+check "a sink that cannot write: exit 1" '[ "$(rc)" = 1 ] && grep -q "sink failed; 2 papers stay pending" "$dir/err"'
+mkdir "$dir/missing-dir"
+run
+check "the next run delivers the pending papers" \
+	'[ "$(rc)" = 0 ] && grep -q "sink markdown: 2 delivered" "$dir/err" && grep -q "Tiny Drafts" "$dir/missing-dir/digest.md"'
+run
+check "and then nothing again" 'grep -q "sink markdown: 0 delivered" "$dir/err"'
+
+# --- kill -9 in the middle of a fetch (during a retry wait) loses nothing committed
+new_case kill9 "$BASE/flaky/k9/1/503/api_paged.atom"
+sed -i 's/"backoff": 0.2/"backoff": 2/' "$dir/pw.json"
+(cd "$dir" && exec "$BIN" run -c pw.json >"$dir/out" 2>"$dir/err") &
+victim=$!
+sleep 1
+kill -9 $victim 2>/dev/null
+wait $victim 2>/dev/null
+run
+check "after a kill -9 mid-run the next run delivers every paper once" \
+	'[ "$(rc)" = 0 ] && grep -q "sink markdown: 2 delivered" "$dir/err"'
+run
+check "and a further run delivers none again" 'grep -q "sink markdown: 0 delivered" "$dir/err"'
+
+# --- broken plugins are refused with their message
+dir="$work/plugins"; mkdir -p "$dir"
+PAPERWIRE_PLUGIN_PATH="$PW_BUILDDIR/tests/plugins/.libs:$PW_BUILDDIR/plugins" "$BIN" plugins >"$dir/out" 2>"$dir/err"
+check "'plugins' lists arxiv, keyword and markdown" \
+	'grep -q "^arxiv  *source" "$dir/out" && grep -q "^keyword  *scorer" "$dir/out" && grep -q "^markdown  *sink" "$dir/out"'
+check "another ABI major is refused" 'grep -q "bad_major.[ls][ao]: refused: plugin .bad_major. was built for plugin ABI 2.0" "$dir/err"'
+check "a newer minor is refused" 'grep -q "newer_minor.[ls][ao]: refused: plugin .newer_minor. needs plugin ABI 1.1" "$dir/err"'
+check "no entry symbol is refused" 'grep -q "no_entry.[ls][ao]: refused: not a paperwire plugin: no .pw_plugin_entry. symbol" "$dir/err"'
+check "a missing callback is refused" 'grep -q "no_callback.[ls][ao]: refused: plugin .no_callback. is a sink but has no .write. callback" "$dir/err"'
+check "a duplicate name is refused" 'grep -q "dup_second.[ls][ao]: refused: duplicate plugin name .dup." "$dir/err"'
+check "an older minor loads" 'grep -q "^old_minor  *scorer" "$dir/out"'
+"$BIN" plugins arxiv >"$dir/out" 2>"$dir/err"
+check "'plugins arxiv' prints every option with type, default and help" \
+	'grep -q "max_results (integer, default 200)" "$dir/out" && grep -q "base_url (string, default \"https://export.arxiv.org/api/query\")" "$dir/out"'
+
+echo "integration: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,165 @@
+/* The markdown sink against the mock host. */
+#include "autoconf.h"
+
+#include <dirent.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mock_host.h"
+#include "pw_check.h"
+#include "record.h"
+
+const pw_plugin *pw_plugin_entry(void);
+
+static char dir[128], path[256];
+
+static char *
+slurp(const char *file)
+{
+	static char buf[65536];
+	FILE *f = fopen(file, "r");
+	ck_assert_ptr_nonnull(f);
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void
+fresh_dir(void)
+{
+	char cmd[300];
+	snprintf(dir, sizeof dir, "/tmp/pw-test-md-%d", (int)getpid());
+	snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(path, sizeof path, "%s/README.md", dir);
+}
+
+static pw_record *
+paper(void)
+{
+	pw_record *r = rec_new();
+	rec_set(r, PW_F_ID, "2611.00001");
+	rec_set(r, PW_F_VERSION, "2");
+	rec_set(r, PW_F_TITLE, "Speculative *Decoding* with [Tiny] Drafts");
+	rec_set(r, PW_F_URL, "https://arxiv.org/abs/2611.00001");
+	rec_add(r, PW_F_AUTHORS, "Ada Lovelace");
+	rec_add(r, PW_F_AUTHORS, "Alan Turing");
+	rec_set(r, PW_F_PRIMARY, "cs.CL");
+	rec_set(r, PW_F_ANNOUNCE, "new");
+	rec_set_time(r, PW_T_PUBLISHED, 1795111200);
+	rec_set(r, PW_F_ABSTRACT, "First sentence here. Second sentence is a bit longer than the first one. "
+	                          "Third sentence runs past the limit for sure and must be cut away.");
+	rec_score_add(r, "keyword", 1, 6, "title has 'speculative decoding' +6");
+	return r;
+}
+
+static pw_instance *
+sink(const char *extra, void **st)
+{
+	const pw_plugin *P = pw_plugin_entry();
+	char opts[512];
+	snprintf(opts, sizeof opts, "{\"path\": \"%s\"%s}", path, extra);
+	pw_instance *in = mock_instance_new(P->options, opts);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_int_eq(P->create(mock_host(), in, st), PW_OK);
+	return in;
+}
+
+START_TEST(writes_a_digest_page)
+{
+	void *st;
+	fresh_dir();
+	const pw_plugin *P = pw_plugin_entry();
+	pw_instance *in = sink(", \"abstract_chars\": 100", &st);
+	pw_record *recs[1] = { paper() };
+	pw_delivery *d = mock_delivery_new(recs, 1, PW_D_DIGEST, "daily", PW_D_RUN_TIME, "2026-11-20T06:00:00Z",
+	                                   PW_D_FETCHED, "120", PW_D_NEW, "100", PW_D_CATEGORIES, "cs.CL, cs.LG",
+	                                   PW_D_SOURCES, "ml (arxiv)", NULL);
+	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
+	const char *md = slurp(path);
+	ck_assert(strstr(md, "# paperwire: daily\n"));
+	ck_assert(strstr(md, "- **Last Updated**: 2026-11-20T06:00:00Z\n"));
+	ck_assert(strstr(md, "- **Papers Fetched**: 120\n"));
+	ck_assert(strstr(md, "- **Categories Monitored**: cs.CL, cs.LG\n"));
+	ck_assert_msg(strstr(md, "### 1. [Speculative \\*Decoding\\* with \\[Tiny\\] Drafts](https://arxiv.org/abs/2611.00001)"),
+	              "%s", md);
+	ck_assert(strstr(md, "**Authors**: Ada Lovelace, Alan Turing  \n"));
+	ck_assert(strstr(md, "**Category**: cs.CL  \n"));
+	ck_assert(strstr(md, "**Published**: 2026-11-19  \n"));
+	ck_assert(strstr(md, "**Score**: 6.00 (keyword: title has 'speculative decoding' +6)  \n"));
+	ck_assert(strstr(md, "**Type**: new  \n"));
+	ck_assert(strstr(md, "**ArXiv ID**: 2611.00001v2  \n"));
+	ck_assert_msg(strstr(md, "#### Abstract\nFirst sentence here. Second sentence is a bit longer than the first one.\n"),
+	              "%s", md);
+	ck_assert(!strstr(md, "Third sentence"));
+	ck_assert(strstr(md, "Thank you to arXiv for use of its open access interoperability."));
+	struct stat sb;
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0044, 0044); /* readable by others, not mkstemp's 0600 */
+	mock_delivery_free(d);
+	rec_free(recs[0]);
+	P->destroy(mock_host(), in, st);
+	mock_instance_free(in);
+}
+END_TEST
+
+START_TEST(an_empty_day_rewrites_the_page_with_the_reason)
+{
+	void *st;
+	fresh_dir();
+	FILE *f = fopen(path, "w");
+	fputs("yesterday's stale page", f);
+	fclose(f);
+	const pw_plugin *P = pw_plugin_entry();
+	pw_instance *in = sink("", &st);
+	pw_delivery *d = mock_delivery_new(NULL, 0, PW_D_DIGEST, "daily", PW_D_EMPTY_REASON,
+	                                   "no new papers since the last run", PW_D_FETCHED, "5", PW_D_NEW, "0",
+	                                   PW_D_SOURCES, "ml (arxiv)", NULL);
+	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
+	const char *md = slurp(path);
+	ck_assert(!strstr(md, "stale"));
+	ck_assert(strstr(md, "No new papers in this digest: no new papers since the last run.\n"));
+	mock_delivery_free(d);
+	P->destroy(mock_host(), in, st);
+	mock_instance_free(in);
+}
+END_TEST
+
+START_TEST(a_failed_write_leaves_the_old_page_and_no_temp_file)
+{
+	void *st;
+	fresh_dir();
+	snprintf(path, sizeof path, "%s/missing/README.md", dir);
+	const pw_plugin *P = pw_plugin_entry();
+	pw_instance *in = sink("", &st);
+	pw_delivery *d = mock_delivery_new(NULL, 0, PW_D_DIGEST, "daily", NULL);
+	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_ERROR);
+	ck_assert(strstr(mock_log(in), "cannot create a file beside"));
+	mock_delivery_free(d);
+	P->destroy(mock_host(), in, st);
+	mock_instance_free(in);
+	DIR *dh = opendir(dir);
+	struct dirent *e;
+	int files = 0;
+	while ((e = readdir(dh)) != NULL)
+		files += e->d_name[0] != '.';
+	closedir(dh);
+	ck_assert_int_eq(files, 0);
+}
+END_TEST
+
+static Suite *
+markdown_suite(void)
+{
+	Suite *s = suite_create("markdown");
+	TCase *tc = tcase_create("markdown");
+	tcase_add_test(tc, writes_a_digest_page);
+	tcase_add_test(tc, an_empty_day_rewrites_the_page_with_the_reason);
+	tcase_add_test(tc, a_failed_write_leaves_the_old_page_and_no_temp_file);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+PW_CHECK_MAIN(markdown_suite)

@@ -1,0 +1,132 @@
+/* Tests of core/record.c and core/merge.c's merge rules. */
+#include "autoconf.h"
+
+#include <string.h>
+
+#include "pw_check.h"
+#include "record.h"
+
+START_TEST(set_get_and_lists)
+{
+	pw_record *r = rec_new();
+	ck_assert_int_eq(rec_set(r, PW_F_TITLE, "  A\n  title "), 0);
+	ck_assert_str_eq(rec_get(r, PW_F_TITLE), "A title");
+	rec_add(r, PW_F_AUTHORS, "Ada Lovelace");
+	rec_add(r, PW_F_AUTHORS, "Alan Turing");
+	ck_assert_uint_eq(rec_count(r, PW_F_AUTHORS), 2);
+	ck_assert_str_eq(rec_get_at(r, PW_F_AUTHORS, 1), "Alan Turing");
+	ck_assert_ptr_null(rec_get_at(r, PW_F_AUTHORS, 2));
+	rec_set_time(r, PW_T_PUBLISHED, 1700000000);
+	ck_assert(rec_get_time(r, PW_T_PUBLISHED) == 1700000000);
+	rec_set(r, "summary", "line one\nline two");
+	ck_assert_str_eq(rec_get(r, "summary"), "line one\nline two");
+	rec_unset(r, PW_F_TITLE);
+	ck_assert_ptr_null(rec_get(r, PW_F_TITLE));
+	rec_free(r);
+}
+END_TEST
+
+START_TEST(canonicalize_sets_id_and_version)
+{
+	pw_record *r = rec_new();
+	rec_set(r, PW_F_ID, "http://arxiv.org/abs/math.CA/0611800v2");
+	ck_assert_int_eq(rec_canonicalize(r), 0);
+	ck_assert_str_eq(rec_get(r, PW_F_ID), "math/0611800");
+	ck_assert_int_eq(rec_version(r), 2);
+	rec_free(r);
+	r = rec_new();
+	rec_set(r, PW_F_TITLE, "no id at all");
+	ck_assert_int_eq(rec_canonicalize(r), -1);
+	rec_set(r, PW_F_DOI, "10.48550/arXiv.2401.00001");
+	ck_assert_int_eq(rec_canonicalize(r), 0);
+	ck_assert_str_eq(rec_get(r, PW_F_ID), "2401.00001");
+	rec_free(r);
+}
+END_TEST
+
+START_TEST(merge_fills_gaps_and_newer_version_wins)
+{
+	pw_record *a = rec_new(), *b = rec_new();
+	rec_set(a, PW_F_ID, "2401.00001");
+	rec_set(a, PW_F_VERSION, "1");
+	rec_set(a, PW_F_TITLE, "Old title");
+	rec_add(a, PW_F_AUTHORS, "A");
+	rec_set(b, PW_F_ID, "2401.00001");
+	rec_set(b, PW_F_DOI, "10.1/x");
+	rec_merge(a, b);
+	ck_assert_str_eq(rec_get(a, PW_F_TITLE), "Old title");
+	ck_assert_str_eq(rec_get(a, PW_F_DOI), "10.1/x");
+	rec_set(b, PW_F_VERSION, "2");
+	rec_set(b, PW_F_TITLE, "New title");
+	rec_add(b, PW_F_AUTHORS, "A");
+	rec_add(b, PW_F_AUTHORS, "B");
+	rec_merge(a, b);
+	ck_assert_str_eq(rec_get(a, PW_F_TITLE), "New title");
+	ck_assert_uint_eq(rec_count(a, PW_F_AUTHORS), 2);
+	ck_assert_int_eq(rec_version(a), 2);
+	rec_free(a);
+	rec_free(b);
+}
+END_TEST
+
+START_TEST(scores_keep_reasons_and_weights)
+{
+	pw_record *r = rec_new();
+	double v;
+	const char *why;
+	rec_score_add(r, "keyword", 2, 3, "title has 'x' +3");
+	rec_score_add(r, "other", 0.5, 4, "0.62 like y");
+	ck_assert_double_eq_tol(rec_score(r), 8.0, 1e-9);
+	ck_assert_str_eq(rec_score_at(r, 0, &v, &why), "keyword");
+	ck_assert_double_eq_tol(v, 6.0, 1e-9);
+	ck_assert_str_eq(why, "title has 'x' +3");
+	ck_assert(!rec_vetoed(r));
+	rec_veto(r, "keyword", "excluded: 'survey' in title");
+	ck_assert(rec_vetoed(r));
+	rec_free(r);
+}
+END_TEST
+
+START_TEST(json_round_trip_keeps_fields_and_scores)
+{
+	pw_record *r = rec_new();
+	rec_set(r, PW_F_ID, "2401.00001");
+	rec_set(r, PW_F_TITLE, "T \"quoted\"");
+	rec_add(r, PW_F_AUTHORS, "A");
+	rec_add(r, PW_F_CATEGORIES, "cs.LG");
+	rec_score_add(r, "keyword", 1, 5, "why");
+	char *json = rec_to_json(r, 1);
+	pw_record *back = rec_from_json(json);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_str_eq(rec_get(back, PW_F_TITLE), "T \"quoted\"");
+	ck_assert_str_eq(rec_get_at(back, PW_F_CATEGORIES, 0), "cs.LG");
+	ck_assert_double_eq_tol(rec_score(back), 5.0, 1e-9);
+	const char *why;
+	rec_score_at(back, 0, NULL, &why);
+	ck_assert_str_eq(why, "why");
+	pw_record *copy = rec_clone(back);
+	ck_assert_str_eq(rec_get(copy, PW_F_ID), "2401.00001");
+	ck_assert_double_eq_tol(rec_score(copy), 5.0, 1e-9);
+	free(json);
+	rec_free(r);
+	rec_free(back);
+	rec_free(copy);
+	ck_assert_ptr_null(rec_from_json("[1,2"));
+}
+END_TEST
+
+static Suite *
+record_suite(void)
+{
+	Suite *s = suite_create("record");
+	TCase *tc = tcase_create("record");
+	tcase_add_test(tc, set_get_and_lists);
+	tcase_add_test(tc, canonicalize_sets_id_and_version);
+	tcase_add_test(tc, merge_fills_gaps_and_newer_version_wins);
+	tcase_add_test(tc, scores_keep_reasons_and_weights);
+	tcase_add_test(tc, json_round_trip_keeps_fields_and_scores);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+PW_CHECK_MAIN(record_suite)

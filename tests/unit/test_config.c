@@ -44,7 +44,7 @@ START_TEST(syntax_error_has_line_and_column)
 	pw_config *c = cfg_load(write_cfg("{\n  \"sources\": [\n    {\"plugin\": \"x\",}\n  ]\n}\n"), &d);
 	ck_assert_ptr_null(c);
 	ck_assert_uint_eq(d.count, 1);
-	char want[300];
+	char want[1024];
 	snprintf(want, sizeof want, "%s:3:21: malformed JSON", cfg_path);
 	ck_assert_str_eq(d.msgs[0], want);
 	cfg_diag_free(&d);
@@ -68,7 +68,7 @@ START_TEST(schema_errors_have_positions)
 	ck_assert_ptr_nonnull(c);
 	int errors = cfg_check_options(c, &c->sources[0], schema, 0, &d);
 	ck_assert_int_eq(errors, 3);
-	char want[300];
+	char want[1024];
 	snprintf(want, sizeof want, "%s:4:18: sources[0].max_results: expected an integer", cfg_path);
 	ck_assert_msg(diag_has(&d, want), "missing: %s (got %s)", want, d.msgs[0]);
 	snprintf(want, sizeof want, "%s:5:3: sources[0].colour: unknown option", cfg_path);

@@ -172,7 +172,7 @@ END_TEST
 
 START_TEST(conditional_get_after_validators_are_committed)
 {
-	char err[512], db[128], cmd[300];
+	char err[512], db[128], cmd[512];
 	snprintf(db, sizeof db, "/tmp/pw-test-http-%d.db", (int)getpid());
 	snprintf(cmd, sizeof cmd, "rm -f %s %s-wal %s-shm", db, db, db);
 	ck_assert_int_eq(system(cmd), 0);

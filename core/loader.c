@@ -184,21 +184,26 @@ list_modules(const char *dir, char ***out)
 	}
 	closedir(d);
 	qsort(names, n, sizeof *names, cmp_str);
-	/* Drop foo.so when foo.la is present. */
+	/* Drop foo.so when foo.la is present: mark first, then compact, so no
+	 * name is compared after it was freed. */
+	char *drop = calloc(n + 1, 1);
+	for (size_t i = 0; drop && i < n; i++) {
+		size_t len = strlen(names[i]);
+		if (strcmp(names[i] + len - 3, ".so") != 0)
+			continue;
+		for (size_t j = 0; j < n; j++)
+			if (strlen(names[j]) == len && strncmp(names[j], names[i], len - 3) == 0 &&
+			    strcmp(names[j] + len - 3, ".la") == 0)
+				drop[i] = 1;
+	}
 	size_t kept = 0;
 	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(names[i]);
-		int dup = 0;
-		if (strcmp(names[i] + len - 3, ".so") == 0)
-			for (size_t j = 0; j < n; j++)
-				if (strlen(names[j]) == len && strncmp(names[j], names[i], len - 3) == 0 &&
-				    strcmp(names[j] + len - 3, ".la") == 0)
-					dup = 1;
-		if (dup)
+		if (drop && drop[i])
 			free(names[i]);
 		else
 			names[kept++] = names[i];
 	}
+	free(drop);
 	*out = names;
 	return kept;
 }

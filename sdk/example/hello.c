@@ -11,6 +11,7 @@ static pw_status
 hello_fetch(const pw_host *h, pw_instance *inst, void *state)
 {
 	pw_record *r = h->record_new(inst);
+	(void)state; /* this source keeps no state */
 	if (!r)
 		return PW_ERROR;
 	h->record_set(inst, r, PW_F_ID, "arXiv:1706.03762v7");

@@ -120,6 +120,12 @@ run
 check "an external entity is refused and no file is read" \
 	'[ "$(rc)" = 1 ] && grep -q "refused: the document has a DTD" "$dir/err" && ! grep -rq "root:x" "$dir"'
 
+# --- bytes that are not UTF-8
+new_case latin1 "$BASE/fixture/api_latin1.atom"
+run
+check "a document that is not valid UTF-8 is an error naming the line" \
+	'[ "$(rc)" = 1 ] && grep -q "malformed XML at line 5: Input is not proper UTF-8" "$dir/err" && grep -q "0 fetched" "$dir/err"'
+
 # --- a throttled 200 that is not Atom
 new_case notatom "$BASE/fixture/api_rate_exceeded.txt"
 run
@@ -208,6 +214,29 @@ check "after a kill -9 mid-run the next run delivers every paper once" \
 	'[ "$(rc)" = 0 ] && grep -q "sink markdown: 2 delivered" "$dir/err"'
 run
 check "and a further run delivers none again" 'grep -q "sink markdown: 0 delivered" "$dir/err"'
+
+# --- kill -9 at random moments, then a clean run: every paper delivered once
+new_case killloop "file://$PW_SRCDIR/tests/fixtures/api_paged.atom"
+sed -i 's/"max_results": 10/"max_results": 2/' "$dir/pw.json"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	rm -f "$dir/digest.md"
+	(cd "$dir" && exec "$BIN" run -c pw.json >/dev/null 2>&1) &
+	victim=$!
+	sleep "0.0$(( (i * 7) % 10 ))"
+	kill -9 $victim 2>/dev/null
+	wait $victim 2>/dev/null
+done
+run
+python3 - "$dir/pw.db" > "$dir/ledger" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("PRAGMA integrity_check").fetchone()[0])
+print(db.execute("SELECT count(*) FROM papers").fetchone()[0])
+print(db.execute("SELECT count(*) FROM ledger WHERE status = 2").fetchone()[0])
+print(db.execute("SELECT count(*) FROM ledger WHERE status = 1").fetchone()[0])
+PY
+check "after twelve kill -9s the store is intact and both papers are delivered, none pending" \
+	'[ "$(rc)" = 0 ] && [ "$(tr "\n" " " < "$dir/ledger")" = "ok 2 2 0 " ]'
 
 # --- broken plugins are refused with their message
 dir="$work/plugins"; mkdir -p "$dir"

@@ -202,8 +202,17 @@ out:
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+struct cli {
+	run_options run;
+	const char *file;
+	int level;
+};
+
+/* Parses options until the first non-option (with '+') or to the end.
+ * Returns -1 to go on, else the exit status (after --help, --version or
+ * a usage error). */
+static int
+parse_options(int argc, char **argv, const char *optstring, struct cli *cli)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -214,38 +223,40 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	run_options opt = { 0 };
-	const char *file = NULL;
-	int c, level = PW_LOG_INFO;
-
-	while ((c = getopt_long(argc, argv, "+c:nvqhV", longopts, NULL)) != -1) {
+	int c;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': file = optarg; break;
-		case 'n': opt.dry_run = 1; break;
-		case 'v': level = PW_LOG_DEBUG; break;
-		case 'q': level = PW_LOG_WARNING; break;
+		case 'c': cli->file = optarg; break;
+		case 'n': cli->run.dry_run = 1; break;
+		case 'v': cli->level = PW_LOG_DEBUG; break;
+		case 'q': cli->level = PW_LOG_WARNING; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("paperwire %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, PW_ABI_MAJOR, PW_ABI_MINOR); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	/* Options may also follow the command: "paperwire run -c x.json". */
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli = { { 0 }, NULL, PW_LOG_INFO };
+	int done = parse_options(argc, argv, "+c:nvqhV", &cli);
+	if (done >= 0)
+		return done;
 	if (optind >= argc) {
 		usage(stderr);
 		return 2;
 	}
 	const char *cmd = argv[optind];
+	/* Options may also follow the command: "paperwire run -c x.json". */
 	optind++;
-	while ((c = getopt_long(argc, argv, "c:nvqh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c': file = optarg; break;
-		case 'n': opt.dry_run = 1; break;
-		case 'v': level = PW_LOG_DEBUG; break;
-		case 'q': level = PW_LOG_WARNING; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
+	if ((done = parse_options(argc, argv, "c:nvqh", &cli)) >= 0)
+		return done;
+	run_options opt = cli.run;
+	const char *file = cli.file;
+	int level = cli.level;
 	log_set_level((pw_log_level)level);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || ldr_init() < 0) {
 		log_msg(PW_LOG_ERROR, NULL, "cannot initialise libcurl or libltdl");

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "host.h"
 #include "log.h"
@@ -324,6 +325,50 @@ svc_delivery_info(pw_instance *inst, const pw_delivery *d, const char *key)
 	return NULL;
 }
 
+static size_t
+svc_record_field_count(pw_instance *inst, const pw_record *rec)
+{
+	return rec ? rec_nfields(rec) : 0;
+}
+
+static const char *
+svc_record_field_name(pw_instance *inst, const pw_record *rec, size_t i)
+{
+	return rec ? rec_field_name(rec, i) : NULL;
+}
+
+static int
+svc_record_field_is_list(pw_instance *inst, const pw_record *rec, size_t i)
+{
+	return rec ? rec_field_is_list(rec, i) : 0;
+}
+
+struct delivered_ctx {
+	void (*fn)(void *ud, const pw_record *rec, int64_t delivered_at);
+	void *ud;
+};
+
+static void
+on_delivered(pw_record *rec, int64_t delivered_at, void *ud)
+{
+	struct delivered_ctx *c = ud;
+	c->fn(c->ud, rec, delivered_at);
+	rec_free(rec);
+}
+
+static pw_status
+svc_delivered_each(pw_instance *inst, int64_t since,
+                   void (*fn)(void *ud, const pw_record *rec, int64_t delivered_at), void *ud)
+{
+	struct delivered_ctx c = { fn, ud };
+	if (!fn)
+		return PW_ERROR;
+	if (!inst->store || !inst->digest || !inst->sink)
+		return PW_OK; /* not a sink, or `check`: nothing was delivered */
+	return store_ledger_each_delivered(inst->store, inst->digest, inst->sink, since, on_delivered, &c) == 0
+	       ? PW_OK : PW_ERROR;
+}
+
 static const pw_host host_table = {
 	.abi = PW_ABI_HEADER_FOR(pw_host),
 	.log = svc_log,
@@ -361,6 +406,10 @@ static const pw_host host_table = {
 	.delivery_record = svc_delivery_record,
 	.delivery_info = svc_delivery_info,
 	.instance_name = svc_instance_name,
+	.record_field_count = svc_record_field_count,
+	.record_field_name = svc_record_field_name,
+	.record_field_is_list = svc_record_field_is_list,
+	.delivered_each = svc_delivered_each,
 };
 
 const pw_host *

@@ -22,6 +22,7 @@ struct pw_instance {
 	char ns[512];            /* store namespace: "source/ml", "daily/sink/markdown" */
 	pw_store *store;
 	http_client *http;
+	const char *digest, *sink;  /* set for sinks: their ledger */
 	host_emit_fn on_emit;
 	void *emit_ud;
 	/* What the run report says of this instance. */

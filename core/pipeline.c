@@ -128,17 +128,22 @@ pipeline_check(pw_config *cfg, const ldr_registry *reg, int create_instances, cf
 }
 
 static int
-start_stage(struct run *r, struct stage *st, cfg_instance *inst, pw_kind kind, const char *ns)
+start_stage(struct run *r, struct stage *st, cfg_instance *inst, pw_kind kind, const char *ns,
+            const char *digest)
 {
 	st->cfg = inst;
 	st->inst = host_instance_new(ldr_find(r->reg, inst->plugin), inst, ns, r->store, r->http);
 	if (!st->inst)
 		return -1;
+	if (kind == PW_KIND_SINK) {
+		/* A sink's ledger is keyed by its digest's name and its own. */
+		st->inst->digest = digest;
+		st->inst->sink = inst->name;
+	}
 	if (host_instance_create(st->inst) != PW_OK) {
 		log_msg(PW_LOG_ERROR, inst->name, "%s: plugin \"%s\" could not start", inst->path, inst->plugin);
 		return -1;
 	}
-	(void)kind;
 	return 0;
 }
 
@@ -153,7 +158,7 @@ start_all(struct run *r)
 		return -1;
 	for (size_t i = 0; i < cfg->nsources; i++) {
 		snprintf(ns, sizeof ns, "source/%s", cfg->sources[i].name);
-		if (start_stage(r, &r->sources[i], &cfg->sources[i], PW_KIND_SOURCE, ns) < 0)
+		if (start_stage(r, &r->sources[i], &cfg->sources[i], PW_KIND_SOURCE, ns, NULL) < 0)
 			return -1;
 	}
 	for (size_t d = 0; d < cfg->ndigests; d++) {
@@ -167,17 +172,17 @@ start_all(struct run *r)
 			return -1;
 		for (size_t i = 0; i < dg->nscorers; i++) {
 			snprintf(ns, sizeof ns, "%s/scorer/%s", dg->name, dg->scorers[i].name);
-			if (start_stage(r, &dr->scorers[i], &dg->scorers[i], PW_KIND_SCORER, ns) < 0)
+			if (start_stage(r, &dr->scorers[i], &dg->scorers[i], PW_KIND_SCORER, ns, dg->name) < 0)
 				return -1;
 		}
 		for (size_t i = 0; i < dg->nenrichers; i++) {
 			snprintf(ns, sizeof ns, "%s/enricher/%s", dg->name, dg->enrichers[i].name);
-			if (start_stage(r, &dr->enrichers[i], &dg->enrichers[i], PW_KIND_ENRICHER, ns) < 0)
+			if (start_stage(r, &dr->enrichers[i], &dg->enrichers[i], PW_KIND_ENRICHER, ns, dg->name) < 0)
 				return -1;
 		}
 		for (size_t i = 0; i < dg->nsinks; i++) {
 			snprintf(ns, sizeof ns, "%s/sink/%s", dg->name, dg->sinks[i].name);
-			if (start_stage(r, &dr->sinks[i], &dg->sinks[i], PW_KIND_SINK, ns) < 0)
+			if (start_stage(r, &dr->sinks[i], &dg->sinks[i], PW_KIND_SINK, ns, dg->name) < 0)
 				return -1;
 		}
 	}

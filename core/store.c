@@ -367,7 +367,7 @@ int
 store_ledger_delivered(pw_store *s, const char *digest, const char *sink, const char *id, int64_t run_id)
 {
 	sqlite3_stmt *st = prepare(s,
-		"UPDATE ledger SET status = ?, delivered_at = ?, run_id = ?, scored = NULL "
+		"UPDATE ledger SET status = ?, delivered_at = ?, run_id = ? "
 		"WHERE digest = ? AND sink = ? AND paper_id = ?");
 	if (!st)
 		return -1;
@@ -401,6 +401,33 @@ store_ledger_each_pending(pw_store *s, const char *digest, const char *sink,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		set_err(s, "cannot read pending deliveries");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_ledger_each_delivered(pw_store *s, const char *digest, const char *sink, int64_t since,
+                            void (*fn)(pw_record *rec, int64_t delivered_at, void *ud), void *ud)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT scored, delivered_at FROM ledger WHERE digest = ? AND sink = ? "
+	                              "AND status = ? AND delivered_at >= ? AND scored IS NOT NULL "
+	                              "ORDER BY delivered_at DESC, rowid DESC");
+	if (!st)
+		return -1;
+	bind_text(st, 1, digest);
+	bind_text(st, 2, sink);
+	sqlite3_bind_int(st, 3, LEDGER_DELIVERED);
+	sqlite3_bind_int64(st, 4, since);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		pw_record *rec = rec_from_json((const char *)sqlite3_column_text(st, 0));
+		if (rec)
+			fn(rec, sqlite3_column_int64(st, 1), ud);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		set_err(s, "cannot read delivered papers");
 		return -1;
 	}
 	return 0;

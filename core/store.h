@@ -43,6 +43,10 @@ int store_ledger_delivered(pw_store *s, const char *digest, const char *sink, co
 /* Calls fn for every pending record of (digest, sink); fn takes ownership. */
 int store_ledger_each_pending(pw_store *s, const char *digest, const char *sink,
                               void (*fn)(pw_record *rec, void *ud), void *ud);
+/* Calls fn, newest first, for each paper delivered to (digest, sink) at or
+ * after since; fn takes ownership of rec. */
+int store_ledger_each_delivered(pw_store *s, const char *digest, const char *sink, int64_t since,
+                                void (*fn)(pw_record *rec, int64_t delivered_at, void *ud), void *ud);
 long store_ledger_count(pw_store *s, const char *digest, const char *sink, int status);
 
 /* Per-instance state and cache.  get returns a malloc'd string or NULL. */

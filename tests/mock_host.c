@@ -32,6 +32,9 @@ struct pw_instance {
 	size_t loglen;
 	char *state_keys[64], *state_values[64];
 	size_t nstate;
+	pw_record *delivered[64];
+	int64_t delivered_at[64];
+	size_t ndelivered;
 };
 
 struct pw_response {
@@ -257,6 +260,18 @@ m_delivery_info(pw_instance *inst, const pw_delivery *d, const char *key)
 	return NULL;
 }
 static const char *m_instance_name(pw_instance *inst) { return "mock"; }
+static size_t m_record_field_count(pw_instance *inst, const pw_record *r) { return rec_nfields(r); }
+static const char *m_record_field_name(pw_instance *inst, const pw_record *r, size_t i) { return rec_field_name(r, i); }
+static int m_record_field_is_list(pw_instance *inst, const pw_record *r, size_t i) { return rec_field_is_list(r, i); }
+
+static pw_status
+m_delivered_each(pw_instance *inst, int64_t since, void (*fn)(void *, const pw_record *, int64_t), void *ud)
+{
+	for (size_t i = inst->ndelivered; i-- > 0;)
+		if (inst->delivered_at[i] >= since)
+			fn(ud, inst->delivered[i], inst->delivered_at[i]);
+	return PW_OK;
+}
 
 static const pw_host mock_table = {
 	.abi = PW_ABI_HEADER_FOR(pw_host),
@@ -295,6 +310,10 @@ static const pw_host mock_table = {
 	.delivery_record = m_delivery_record,
 	.delivery_info = m_delivery_info,
 	.instance_name = m_instance_name,
+	.record_field_count = m_record_field_count,
+	.record_field_name = m_record_field_name,
+	.record_field_is_list = m_record_field_is_list,
+	.delivered_each = m_delivered_each,
 };
 
 const pw_host *
@@ -342,6 +361,8 @@ mock_instance_free(pw_instance *inst)
 		free(inst->state_keys[i]);
 		free(inst->state_values[i]);
 	}
+	for (size_t i = 0; i < inst->ndelivered; i++)
+		rec_free(inst->delivered[i]);
 	free(inst->emitted);
 	free(inst->log);
 	cJSON_Delete(inst->inst.resolved);
@@ -403,4 +424,15 @@ mock_delivery_free(pw_delivery *d)
 		free(d->values[i]);
 	}
 	free(d);
+}
+
+void
+mock_add_delivered(pw_instance *inst, pw_record *rec, int64_t at)
+{
+	if (inst->ndelivered == 64) {
+		rec_free(rec);
+		return;
+	}
+	inst->delivered[inst->ndelivered] = rec;
+	inst->delivered_at[inst->ndelivered++] = at;
 }

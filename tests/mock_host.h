@@ -24,6 +24,9 @@ const char *mock_request_url(const pw_instance *inst, size_t i);
 size_t mock_emitted_count(const pw_instance *inst);
 pw_record *mock_emitted(const pw_instance *inst, size_t i);
 
+/* What delivered_each reports: rec (taken) delivered at `at`, oldest first. */
+void mock_add_delivered(pw_instance *inst, pw_record *rec, int64_t at);
+
 /* Everything logged so far, one message per line. */
 const char *mock_log(const pw_instance *inst);
 

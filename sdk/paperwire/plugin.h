@@ -38,6 +38,9 @@
  *
  * CHANGELOG
  *   1.0  first release: four kinds, option schema, records, HTTP, state, cache.
+ *   1.1  record_field_count/record_field_name/record_field_is_list (a sink can
+ *        show every extension field); delivered_each (a sink can rebuild
+ *        what it delivered in the last days, as a feed does).
  */
 #ifndef PAPERWIRE_PLUGIN_H
 #define PAPERWIRE_PLUGIN_H
@@ -50,7 +53,7 @@ extern "C" {
 #endif
 
 #define PW_ABI_MAJOR 1
-#define PW_ABI_MINOR 0
+#define PW_ABI_MINOR 1
 
 /* The name of the one symbol a plugin exports. */
 #define PW_PLUGIN_ENTRY_SYMBOL "pw_plugin_entry"
@@ -213,6 +216,19 @@ typedef struct pw_host {
 
 	/* The instance name (config "name", else the plugin name). */
 	const char *(*instance_name)(pw_instance *inst);
+
+	/* ---- 1.1 ---- test PW_HOST_HAS(host, member) before use */
+
+	/* Every field of a record, in the order it was set. */
+	size_t (*record_field_count)(pw_instance *inst, const pw_record *rec);
+	const char *(*record_field_name)(pw_instance *inst, const pw_record *rec, size_t i);
+	int (*record_field_is_list)(pw_instance *inst, const pw_record *rec, size_t i);
+
+	/* Sinks: calls fn for each paper this sink delivered at or after
+	 * `since` (Unix UTC), newest first, with the time it was delivered.
+	 * The records are borrowed for the call of fn. */
+	pw_status (*delivered_each)(pw_instance *inst, int64_t since,
+	                            void (*fn)(void *ud, const pw_record *rec, int64_t delivered_at), void *ud);
 } pw_host;
 
 /* True when the host's table is long enough to hold MEMBER. */

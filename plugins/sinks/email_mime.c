@@ -1,0 +1,258 @@
+/* email_mime.c: see email_mime.h.  Every header built from paper data
+ * passes through mime_header_text, which is what stops a title from
+ * injecting a header. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "email_mime.h"
+
+void
+mbuf_put(mbuf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *ns = realloc(b->s, cap);
+		if (!ns) {
+			b->failed = 1;
+			return;
+		}
+		b->s = ns;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void
+mbuf_puts(mbuf *b, const char *s)
+{
+	mbuf_put(b, s, strlen(s));
+}
+
+void
+mbuf_printf(mbuf *b, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof tmp) {
+		mbuf_put(b, tmp, (size_t)n);
+		return;
+	}
+	char *big = malloc((size_t)n + 1);
+	if (!big) {
+		b->failed = 1;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	mbuf_put(b, big, (size_t)n);
+	free(big);
+}
+
+void
+mbuf_free(mbuf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof *b);
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void
+b64_chunk(mbuf *out, const unsigned char *p, size_t n)
+{
+	char q[4];
+	q[0] = b64[p[0] >> 2];
+	q[1] = b64[((p[0] & 3) << 4) | (n > 1 ? p[1] >> 4 : 0)];
+	q[2] = n > 1 ? b64[((p[1] & 15) << 2) | (n > 2 ? p[2] >> 6 : 0)] : '=';
+	q[3] = n > 2 ? b64[p[2] & 63] : '=';
+	mbuf_put(out, q, 4);
+}
+
+void
+mime_base64(mbuf *out, const char *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	size_t col = 0;
+	for (size_t i = 0; i < len; i += 3) {
+		b64_chunk(out, p + i, len - i >= 3 ? 3 : len - i);
+		col += 4;
+		if (col == 76) {
+			mbuf_puts(out, "\r\n");
+			col = 0;
+		}
+	}
+	if (col)
+		mbuf_puts(out, "\r\n");
+}
+
+/* Length of the UTF-8 sequence starting with c (1 for stray bytes). */
+static size_t
+utf8_len(unsigned char c)
+{
+	if (c >= 0xF0)
+		return 4;
+	if (c >= 0xE0)
+		return 3;
+	if (c >= 0xC0)
+		return 2;
+	return 1;
+}
+
+void
+mime_header_text(mbuf *out, const char *value, size_t name_len)
+{
+	/* First the clean text: no controls at all, white space collapsed. */
+	mbuf clean = { 0 };
+	int ascii = 1, space = 0;
+	for (const unsigned char *p = (const unsigned char *)value; p && *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			space = clean.len > 0;
+			continue;
+		}
+		if (*p == ' ') {
+			space = clean.len > 0;
+			continue;
+		}
+		if (space)
+			mbuf_put(&clean, " ", 1);
+		space = 0;
+		if (*p >= 0x80)
+			ascii = 0;
+		mbuf_put(&clean, (const char *)p, 1);
+	}
+	if (!clean.s) {
+		mbuf_free(&clean);
+		return;
+	}
+	/* Plain ASCII that does not look like an encoded word stays as is,
+	 * folded at spaces. */
+	if (ascii && !strstr(clean.s, "=?")) {
+		size_t col = name_len;
+		const char *w = clean.s;
+		while (*w) {
+			size_t n = strcspn(w, " ");
+			if (col + n + 1 > 78 && col > name_len) {
+				mbuf_puts(out, "\r\n ");
+				col = 1;
+			} else if (w != clean.s) {
+				mbuf_puts(out, " ");
+				col++;
+			}
+			mbuf_put(out, w, n);
+			col += n;
+			w += n;
+			while (*w == ' ')
+				w++;
+		}
+		mbuf_free(&clean);
+		return;
+	}
+	/* Encoded words of at most 45 bytes of text (60 of base64, 72 with
+	 * the =?UTF-8?B?...?= frame), never splitting a character. */
+	const char *p = clean.s, *end = clean.s + clean.len;
+	int first = 1;
+	while (p < end) {
+		size_t take = 0;
+		while (p + take < end) {
+			size_t n = utf8_len((unsigned char)p[take]);
+			if (take + n > 45)
+				break;
+			take += n;
+		}
+		if (take == 0)
+			take = (size_t)(end - p);
+		if (!first)
+			mbuf_puts(out, "\r\n ");
+		mbuf_puts(out, "=?UTF-8?B?");
+		for (size_t i = 0; i < take; i += 3)
+			b64_chunk(out, (const unsigned char *)p + i, take - i >= 3 ? 3 : take - i);
+		mbuf_puts(out, "?=");
+		p += take;
+		first = 0;
+	}
+	mbuf_free(&clean);
+}
+
+void
+mime_date(int64_t t, char *out, size_t size)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	snprintf(out, size, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+int
+mime_address_ok(const char *addr)
+{
+	const char *at = addr ? strchr(addr, '@') : NULL;
+	if (!at || at == addr || !at[1] || strchr(at + 1, '@'))
+		return 0;
+	for (const char *p = addr; *p; p++)
+		if ((unsigned char)*p <= 0x20 || strchr("<>,;\"()[]\\", *p) || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+void
+mime_html_escape(mbuf *out, const char *text)
+{
+	for (const char *p = text; p && *p; p++) {
+		switch (*p) {
+		case '&': mbuf_puts(out, "&amp;"); break;
+		case '<': mbuf_puts(out, "&lt;"); break;
+		case '>': mbuf_puts(out, "&gt;"); break;
+		case '"': mbuf_puts(out, "&quot;"); break;
+		case '\'': mbuf_puts(out, "&#39;"); break;
+		case '\n': mbuf_puts(out, "<br>"); break;
+		default: mbuf_put(out, p, 1);
+		}
+	}
+}
+
+void
+mime_random_hex(char *out, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[32];
+	size_t n = (size - 1) / 2 + 1;
+	FILE *f = fopen("/dev/urandom", "rb");
+	if (n > sizeof raw)
+		n = sizeof raw;
+	if (!f || fread(raw, 1, n, f) != n) {
+		/* No urandom: time and address still make ids unique enough. */
+		unsigned long seed = (unsigned long)time(NULL) ^ (unsigned long)(size_t)out;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			raw[i] = (unsigned char)(seed >> 56);
+		}
+	}
+	if (f)
+		fclose(f);
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 1 < size; i++) {
+		out[o++] = hex[raw[i] >> 4];
+		if (o + 1 < size)
+			out[o++] = hex[raw[i] & 15];
+	}
+	out[o] = '\0';
+}

@@ -1,0 +1,499 @@
+/* rss.c: an RSS 2.0 or Atom 1.0 feed of what this sink delivered in the
+ * last keep_days, rebuilt from the delivery ledger on every run so that a
+ * reader sees a stable history, not just today.  Written with libxml2's
+ * writer (which escapes), into memory, then to a temporary file renamed
+ * into place. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "paperwire/plugin.h"
+
+#define NS_ATOM "http://www.w3.org/2005/Atom"
+#define NS_DC "http://purl.org/dc/elements/1.1/"
+
+static const pw_option rss_options[] = {
+	{ "path", PW_OPT_STRING, NULL, 1, "the feed file to write, e.g. \"feed.xml\"" },
+	{ "format", PW_OPT_STRING, "rss", 0, "rss (RSS 2.0) or atom (Atom 1.0)" },
+	{ "keep_days", PW_OPT_INT, "30", 0, "papers delivered in this many past days stay in the feed" },
+	{ "url", PW_OPT_STRING, NULL, 0, "where the feed is served (its rel=self link); default: a file:// URL" },
+	{ "link", PW_OPT_STRING, "https://arxiv.org/", 0, "the site the feed is about" },
+	{ "title", PW_OPT_STRING, NULL, 0, "the feed's title (default: \"paperwire: <digest>\")" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+struct rss {
+	const char *path, *link, *title;
+	char self[PATH_MAX + 16];
+	int atom;
+	int64_t keep_days;
+};
+
+struct item {
+	char *html;             /* the description, built while the record is alive */
+	char *title, *url, *id, *authors, *published_text;
+	char **categories;
+	size_t ncategories;
+	int64_t when;           /* delivered (or now, for this run's papers) */
+	int64_t published;
+	int permalink;
+};
+
+struct items {
+	struct item *v;
+	size_t n;
+	const pw_host *h;
+	pw_instance *inst;
+};
+
+static pw_status
+rss_create(const pw_host *h, pw_instance *inst, void **state)
+{
+	const char *format = h->config_string(inst, "format");
+	const char *url = h->config_string(inst, "url");
+	struct rss *r = calloc(1, sizeof *r);
+	if (!r)
+		return PW_ERROR;
+	r->path = h->config_string(inst, "path");
+	r->link = h->config_string(inst, "link");
+	r->title = h->config_string(inst, "title");
+	r->keep_days = 30;
+	h->config_int(inst, "keep_days", &r->keep_days);
+	if (strcmp(format, "rss") != 0 && strcmp(format, "atom") != 0) {
+		h->log(inst, PW_LOG_ERROR, "format \"%s\" is not rss or atom", format);
+		goto config_error;
+	}
+	if (r->keep_days < 1 || r->keep_days > 3650) {
+		h->log(inst, PW_LOG_ERROR, "keep_days must be 1..3650");
+		goto config_error;
+	}
+	if (!PW_HOST_HAS(h, delivered_each)) {
+		h->log(inst, PW_LOG_ERROR, "this sink needs a paperwire with plugin ABI 1.1 or newer");
+		goto config_error;
+	}
+	r->atom = strcmp(format, "atom") == 0;
+	if (url) {
+		snprintf(r->self, sizeof r->self, "%s", url);
+	} else if (r->path[0] == '/') {
+		snprintf(r->self, sizeof r->self, "file://%s", r->path);
+	} else {
+		char cwd[PATH_MAX];
+		snprintf(r->self, sizeof r->self, "file://%s/%s", getcwd(cwd, sizeof cwd) ? cwd : "", r->path);
+	}
+	*state = r;
+	return PW_OK;
+config_error:
+	free(r);
+	return PW_CONFIG_ERROR;
+}
+
+static void
+rss_destroy(const pw_host *h, pw_instance *inst, void *state)
+{
+	free(state);
+}
+
+/* RFC 822 with English names whatever the locale (strftime would not). */
+static void
+rfc822(int64_t t, char *out, size_t size)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	snprintf(out, size, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static void
+rfc3339(int64_t t, char *out, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A growing string. */
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void
+put(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *ns = realloc(b->s, cap);
+		if (!ns)
+			return;
+		b->s = ns;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void
+puts_raw(struct buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+/* Text into HTML: the writer escapes the HTML once more for XML. */
+static void
+puts_html(struct buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': puts_raw(b, "&lt;"); break;
+		case '>': puts_raw(b, "&gt;"); break;
+		case '&': puts_raw(b, "&amp;"); break;
+		case '"': puts_raw(b, "&quot;"); break;
+		case '\n': puts_raw(b, "<br/>"); break;
+		default: put(b, s, 1);
+		}
+	}
+}
+
+static int
+is_shown_elsewhere(const char *field)
+{
+	static const char *const core[] = { PW_F_ID, PW_F_VERSION, PW_F_TITLE, PW_F_ABSTRACT, PW_F_AUTHORS,
+	                                    PW_F_CATEGORIES, PW_F_PRIMARY, PW_F_URL, PW_F_PDF_URL, PW_F_SOURCE,
+	                                    PW_T_PUBLISHED, PW_T_UPDATED, NULL };
+	for (size_t i = 0; core[i]; i++)
+		if (strcmp(core[i], field) == 0)
+			return 1;
+	return 0;
+}
+
+static char *
+describe(const pw_host *h, pw_instance *inst, const pw_record *rec)
+{
+	struct buf b = { NULL, 0, 0 };
+	char num[64];
+	puts_raw(&b, "<p><b>Authors:</b> ");
+	for (size_t i = 0; i < h->record_count(inst, rec, PW_F_AUTHORS); i++) {
+		if (i)
+			puts_raw(&b, ", ");
+		puts_html(&b, h->record_get_at(inst, rec, PW_F_AUTHORS, i));
+	}
+	snprintf(num, sizeof num, "%.2f", h->record_score(inst, rec));
+	puts_raw(&b, "</p>\n<p><b>Score:</b> ");
+	puts_raw(&b, num);
+	for (size_t i = 0; i < h->record_score_count(inst, rec); i++) {
+		const char *reason = NULL;
+		const char *scorer = h->record_score_at(inst, rec, i, NULL, &reason);
+		puts_raw(&b, i ? "; " : " (");
+		puts_html(&b, scorer);
+		puts_raw(&b, ": ");
+		puts_html(&b, reason);
+		if (i + 1 == h->record_score_count(inst, rec))
+			puts_raw(&b, ")");
+	}
+	puts_raw(&b, "</p>\n");
+	/* Extension fields (summary, translation, ...) and the rest. */
+	for (size_t f = 0; f < h->record_field_count(inst, rec); f++) {
+		const char *name = h->record_field_name(inst, rec, f);
+		if (is_shown_elsewhere(name))
+			continue;
+		puts_raw(&b, "<p><b>");
+		puts_html(&b, name);
+		puts_raw(&b, ":</b> ");
+		for (size_t i = 0; i < h->record_count(inst, rec, name); i++) {
+			if (i)
+				puts_raw(&b, "; ");
+			puts_html(&b, h->record_get_at(inst, rec, name, i));
+		}
+		puts_raw(&b, "</p>\n");
+	}
+	const char *abstract = h->record_get(inst, rec, PW_F_ABSTRACT);
+	if (abstract) {
+		puts_raw(&b, "<p>");
+		puts_html(&b, abstract);
+		puts_raw(&b, "</p>");
+	}
+	return b.s;
+}
+
+static char *
+dup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+static void
+add_item(struct items *it, const pw_record *rec, int64_t when)
+{
+	const pw_host *h = it->h;
+	pw_instance *inst = it->inst;
+	struct item *nv = realloc(it->v, (it->n + 1) * sizeof *nv);
+	if (!nv)
+		return;
+	it->v = nv;
+	struct item *x = &it->v[it->n++];
+	memset(x, 0, sizeof *x);
+	const char *id = h->record_get(inst, rec, PW_F_ID);
+	const char *url = h->record_get(inst, rec, PW_F_URL);
+	x->title = dup_or_empty(h->record_get(inst, rec, PW_F_TITLE));
+	x->url = dup_or_empty(url);
+	x->id = dup_or_empty(id);
+	/* A stable guid: the abs page, without version, so that a
+	 * replacement never shows up as a new item. */
+	x->permalink = url && strncmp(url, "https://arxiv.org/abs/", 22) == 0;
+	x->html = describe(h, inst, rec);
+	x->when = when;
+	x->published = h->record_get_time(inst, rec, PW_T_PUBLISHED);
+	struct buf a = { NULL, 0, 0 };
+	for (size_t i = 0; i < h->record_count(inst, rec, PW_F_AUTHORS); i++) {
+		if (i)
+			puts_raw(&a, ", ");
+		puts_raw(&a, h->record_get_at(inst, rec, PW_F_AUTHORS, i));
+	}
+	x->authors = a.s ? a.s : strdup("");
+	x->ncategories = h->record_count(inst, rec, PW_F_CATEGORIES);
+	x->categories = calloc(x->ncategories + 1, sizeof *x->categories);
+	for (size_t i = 0; x->categories && i < x->ncategories; i++)
+		x->categories[i] = strdup(h->record_get_at(inst, rec, PW_F_CATEGORIES, i));
+}
+
+static void
+on_history(void *ud, const pw_record *rec, int64_t delivered_at)
+{
+	struct items *it = ud;
+	const char *id = it->h->record_get(it->inst, rec, PW_F_ID);
+	for (size_t i = 0; id && i < it->n; i++)
+		if (strcmp(it->v[i].id, id) == 0)
+			return;
+	add_item(it, rec, delivered_at);
+}
+
+static void
+free_items(struct items *it)
+{
+	for (size_t i = 0; i < it->n; i++) {
+		struct item *x = &it->v[i];
+		free(x->html);
+		free(x->title);
+		free(x->url);
+		free(x->id);
+		free(x->authors);
+		for (size_t c = 0; c < x->ncategories && x->categories; c++)
+			free(x->categories[c]);
+		free(x->categories);
+	}
+	free(it->v);
+}
+
+#define W(call) do { if ((call) < 0) goto fail; } while (0)
+
+static int
+write_rss(xmlTextWriterPtr w, const struct rss *r, const char *title, const struct items *it, int64_t now)
+{
+	char date[64];
+	W(xmlTextWriterStartElement(w, BAD_CAST "rss"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "version", BAD_CAST "2.0"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:atom", BAD_CAST NS_ATOM));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:dc", BAD_CAST NS_DC));
+	W(xmlTextWriterStartElement(w, BAD_CAST "channel"));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST title));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "link", BAD_CAST r->link));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "description",
+	                            BAD_CAST "Papers selected by paperwire. Thank you to arXiv for use of its open "
+	                                     "access interoperability."));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "language", BAD_CAST "en"));
+	rfc822(now, date, sizeof date);
+	W(xmlTextWriterWriteElement(w, BAD_CAST "lastBuildDate", BAD_CAST date));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "generator", BAD_CAST "paperwire"));
+	W(xmlTextWriterStartElement(w, BAD_CAST "atom:link"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST r->self));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "self"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "application/rss+xml"));
+	W(xmlTextWriterEndElement(w));
+	for (size_t i = 0; i < it->n; i++) {
+		const struct item *x = &it->v[i];
+		W(xmlTextWriterStartElement(w, BAD_CAST "item"));
+		W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST x->title));
+		if (x->url[0])
+			W(xmlTextWriterWriteElement(w, BAD_CAST "link", BAD_CAST x->url));
+		W(xmlTextWriterStartElement(w, BAD_CAST "guid"));
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "isPermaLink", BAD_CAST(x->permalink ? "true" : "false")));
+		W(xmlTextWriterWriteString(w, BAD_CAST(x->permalink ? x->url : x->id)));
+		W(xmlTextWriterEndElement(w));
+		rfc822(x->when, date, sizeof date);
+		W(xmlTextWriterWriteElement(w, BAD_CAST "pubDate", BAD_CAST date));
+		if (x->authors[0])
+			W(xmlTextWriterWriteElement(w, BAD_CAST "dc:creator", BAD_CAST x->authors));
+		for (size_t c = 0; c < x->ncategories; c++)
+			W(xmlTextWriterWriteElement(w, BAD_CAST "category", BAD_CAST x->categories[c]));
+		W(xmlTextWriterWriteElement(w, BAD_CAST "description", BAD_CAST(x->html ? x->html : "")));
+		W(xmlTextWriterEndElement(w));
+	}
+	W(xmlTextWriterEndElement(w));
+	W(xmlTextWriterEndElement(w));
+	return 0;
+fail:
+	return -1;
+}
+
+static int
+write_atom(xmlTextWriterPtr w, const struct rss *r, const char *title, const struct items *it, int64_t now)
+{
+	char date[64];
+	W(xmlTextWriterStartElement(w, BAD_CAST "feed"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST NS_ATOM));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "id", BAD_CAST r->self));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST title));
+	rfc3339(now, date, sizeof date);
+	W(xmlTextWriterWriteElement(w, BAD_CAST "updated", BAD_CAST date));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "generator", BAD_CAST "paperwire"));
+	W(xmlTextWriterStartElement(w, BAD_CAST "author"));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "name", BAD_CAST "paperwire"));
+	W(xmlTextWriterEndElement(w));
+	W(xmlTextWriterStartElement(w, BAD_CAST "link"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "self"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "application/atom+xml"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST r->self));
+	W(xmlTextWriterEndElement(w));
+	W(xmlTextWriterStartElement(w, BAD_CAST "link"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "alternate"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST r->link));
+	W(xmlTextWriterEndElement(w));
+	for (size_t i = 0; i < it->n; i++) {
+		const struct item *x = &it->v[i];
+		W(xmlTextWriterStartElement(w, BAD_CAST "entry"));
+		W(xmlTextWriterWriteElement(w, BAD_CAST "id", BAD_CAST(x->permalink ? x->url : x->id)));
+		W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST x->title));
+		rfc3339(x->when, date, sizeof date);
+		W(xmlTextWriterWriteElement(w, BAD_CAST "updated", BAD_CAST date));
+		if (x->published > 0) {
+			rfc3339(x->published, date, sizeof date);
+			W(xmlTextWriterWriteElement(w, BAD_CAST "published", BAD_CAST date));
+		}
+		if (x->url[0]) {
+			W(xmlTextWriterStartElement(w, BAD_CAST "link"));
+			W(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "alternate"));
+			W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST x->url));
+			W(xmlTextWriterEndElement(w));
+		}
+		if (x->authors[0]) {
+			W(xmlTextWriterStartElement(w, BAD_CAST "author"));
+			W(xmlTextWriterWriteElement(w, BAD_CAST "name", BAD_CAST x->authors));
+			W(xmlTextWriterEndElement(w));
+		}
+		for (size_t c = 0; c < x->ncategories; c++) {
+			W(xmlTextWriterStartElement(w, BAD_CAST "category"));
+			W(xmlTextWriterWriteAttribute(w, BAD_CAST "term", BAD_CAST x->categories[c]));
+			W(xmlTextWriterEndElement(w));
+		}
+		W(xmlTextWriterStartElement(w, BAD_CAST "summary"));
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "html"));
+		W(xmlTextWriterWriteString(w, BAD_CAST(x->html ? x->html : "")));
+		W(xmlTextWriterEndElement(w));
+		W(xmlTextWriterEndElement(w));
+	}
+	W(xmlTextWriterEndElement(w));
+	return 0;
+fail:
+	return -1;
+}
+
+static int
+save(const char *path, const char *data, size_t len)
+{
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	if (!tmp)
+		return -1;
+	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	mode_t mask = umask(0);
+	umask(mask);
+	int failed = fchmod(fd, 0666 & ~mask) < 0;
+	for (size_t off = 0; !failed && off < len;) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			failed = 1;
+		else
+			off += (size_t)n;
+	}
+	failed = failed || fsync(fd) < 0;
+	failed |= close(fd) != 0;
+	failed = failed || rename(tmp, path) != 0;
+	if (failed)
+		unlink(tmp);
+	free(tmp);
+	return failed ? -1 : 0;
+}
+
+static pw_status
+rss_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *d)
+{
+	const struct rss *r = state;
+	struct items it = { NULL, 0, h, inst };
+	int64_t now = (int64_t)time(NULL);
+	char title[512];
+	const char *digest = h->delivery_info(inst, d, PW_D_DIGEST);
+	pw_status st = PW_ERROR;
+
+	snprintf(title, sizeof title, "%s", r->title ? r->title : "");
+	if (!r->title)
+		snprintf(title, sizeof title, "paperwire: %s", digest ? digest : "digest");
+	for (size_t i = 0; i < h->delivery_count(inst, d); i++)
+		add_item(&it, h->delivery_record(inst, d, i), now);
+	if (h->delivered_each(inst, now - r->keep_days * 86400, on_history, &it) != PW_OK) {
+		h->log(inst, PW_LOG_ERROR, "cannot read what this feed delivered before");
+		goto out;
+	}
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	int ok = w && xmlTextWriterSetIndent(w, 1) >= 0 &&
+	         xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) >= 0 &&
+	         (r->atom ? write_atom(w, r, title, &it, now) : write_rss(w, r, title, &it, now)) == 0 &&
+	         xmlTextWriterEndDocument(w) >= 0;
+	if (w)
+		xmlFreeTextWriter(w); /* flushes into buf */
+	if (!ok || save(r->path, (const char *)xmlBufferContent(buf), (size_t)xmlBufferLength(buf)) < 0) {
+		h->log(inst, PW_LOG_ERROR, "cannot write %s: %s", r->path, ok ? strerror(errno) : "XML writer failed");
+	} else {
+		h->log(inst, PW_LOG_INFO, "wrote %zu items (%zu new) to %s", it.n, h->delivery_count(inst, d), r->path);
+		st = PW_OK;
+	}
+	if (buf)
+		xmlBufferFree(buf);
+out:
+	free_items(&it);
+	return st;
+}
+
+static const pw_plugin rss_plugin = {
+	.abi = PW_ABI_HEADER_FOR(pw_plugin),
+	.name = "rss",
+	.kind = PW_KIND_SINK,
+	.version = "0.1.0",
+	.description = "an RSS 2.0 or Atom 1.0 feed of the last keep_days of delivered papers",
+	.options = rss_options,
+	.create = rss_create,
+	.destroy = rss_destroy,
+	.write = rss_write,
+};
+
+PW_PLUGIN_DEFINE(rss_plugin)

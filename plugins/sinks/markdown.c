@@ -18,12 +18,14 @@ static const pw_option markdown_options[] = {
 	{ "path", PW_OPT_STRING, NULL, 1, "the Markdown file to write, e.g. \"README.md\"" },
 	{ "title", PW_OPT_STRING, NULL, 0, "the page's heading (default: \"paperwire: <digest>\")" },
 	{ "abstract_chars", PW_OPT_INT, "600", 0, "abstracts are cut at a sentence boundary before this length" },
+	{ "group_by", PW_OPT_STRING, "none", 0, "none, or category: a section per primary category" },
 	{ NULL, 0, NULL, 0, NULL }
 };
 
 struct markdown {
 	const char *path, *title;
 	long abstract_chars;
+	int by_category;
 };
 
 static pw_status
@@ -42,6 +44,13 @@ markdown_create(const pw_host *h, pw_instance *inst, void **state)
 		return PW_CONFIG_ERROR;
 	}
 	m->abstract_chars = (long)chars;
+	const char *group = h->config_string(inst, "group_by");
+	if (strcmp(group, "none") != 0 && strcmp(group, "category") != 0) {
+		h->log(inst, PW_LOG_ERROR, "group_by \"%s\" is not none or category", group);
+		free(m);
+		return PW_CONFIG_ERROR;
+	}
+	m->by_category = strcmp(group, "category") == 0;
 	*state = m;
 	return PW_OK;
 }
@@ -102,6 +111,53 @@ put_list(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, con
 	}
 }
 
+static int
+is_core_field(const char *f)
+{
+	static const char *const core[] = { PW_F_ID, PW_F_VERSION, PW_F_TITLE, PW_F_ABSTRACT, PW_F_AUTHORS,
+	                                    PW_F_CATEGORIES, PW_F_PRIMARY, PW_F_URL, PW_F_PDF_URL, PW_F_SOURCE,
+	                                    PW_F_ANNOUNCE, PW_F_DOI, PW_F_COMMENT, PW_F_JOURNAL_REF, PW_T_PUBLISHED,
+	                                    PW_T_UPDATED, "affiliations", NULL };
+	for (size_t i = 0; core[i]; i++)
+		if (strcmp(core[i], f) == 0)
+			return 1;
+	return 0;
+}
+
+/* Extension fields (summary, translation, related...): a short one-line
+ * value inline, anything longer or a list folded into <details>. */
+static void
+put_extensions(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec)
+{
+	if (!PW_HOST_HAS(h, record_field_is_list))
+		return;
+	for (size_t i = 0; i < h->record_field_count(inst, rec); i++) {
+		const char *name = h->record_field_name(inst, rec, i);
+		if (is_core_field(name))
+			continue;
+		size_t n = h->record_count(inst, rec, name);
+		const char *first = h->record_get_at(inst, rec, name, 0);
+		if (n == 0 || !first)
+			continue;
+		if (!h->record_field_is_list(inst, rec, i) && strlen(first) <= 120 && !strchr(first, '\n')) {
+			fprintf(f, "**%c%s**: ", name[0] >= 'a' && name[0] <= 'z' ? name[0] - 32 : name[0], name + 1);
+			put_escaped(f, first);
+			fputs("  \n\n", f);
+			continue;
+		}
+		fputs("<details>\n<summary><strong>", f);
+		put_escaped(f, name);
+		fputs("</strong></summary>\n\n", f);
+		for (size_t k = 0; k < n; k++) {
+			if (h->record_field_is_list(inst, rec, i))
+				fputs("- ", f);
+			put_escaped(f, h->record_get_at(inst, rec, name, k));
+			fputs("\n", f);
+		}
+		fputs("\n</details>\n\n", f);
+	}
+}
+
 static void
 put_paper(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f, size_t no, const pw_record *rec)
 {
@@ -148,7 +204,44 @@ put_paper(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f
 		put_abstract(f, abstract, m->abstract_chars);
 		fputs("\n\n", f);
 	}
+	put_extensions(h, inst, f, rec);
 	fputs("---\n\n", f);
+}
+
+static const char *
+primary_of(const pw_host *h, pw_instance *inst, const pw_record *rec)
+{
+	const char *p = h->record_get(inst, rec, PW_F_PRIMARY);
+	if (!p)
+		p = h->record_get_at(inst, rec, PW_F_CATEGORIES, 0);
+	return p ? p : "uncategorised";
+}
+
+/* A section per primary category, in order of first appearance (so the
+ * best paper's section comes first); numbering runs across sections. */
+static void
+put_by_category(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f, const pw_delivery *d)
+{
+	size_t n = h->delivery_count(inst, d), no = 0;
+	char *done = calloc(n + 1, 1);
+	if (!done)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		const char *cat = primary_of(h, inst, h->delivery_record(inst, d, i));
+		fputs("## ", f);
+		put_escaped(f, cat);
+		fputs("\n\n", f);
+		for (size_t j = i; j < n; j++) {
+			const pw_record *rec = h->delivery_record(inst, d, j);
+			if (!done[j] && strcmp(primary_of(h, inst, rec), cat) == 0) {
+				done[j] = 1;
+				put_paper(h, inst, m, f, ++no, rec);
+			}
+		}
+	}
+	free(done);
 }
 
 static void
@@ -178,8 +271,12 @@ put_page(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f,
 	fputs("## 📚 Papers\n\n", f);
 	if (n == 0)
 		fprintf(f, "No new papers in this digest: %s.\n\n", reason && *reason ? reason : "nothing was selected");
-	for (size_t i = 0; i < n; i++)
-		put_paper(h, inst, m, f, i + 1, h->delivery_record(inst, d, i));
+	if (!m->by_category) {
+		for (size_t i = 0; i < n; i++)
+			put_paper(h, inst, m, f, i + 1, h->delivery_record(inst, d, i));
+	} else {
+		put_by_category(h, inst, m, f, d);
+	}
 	fputs("*Generated by paperwire. Thank you to arXiv for use of its open access interoperability.*\n", f);
 }
 

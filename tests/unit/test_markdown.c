@@ -150,6 +150,42 @@ START_TEST(a_failed_write_leaves_the_old_page_and_no_temp_file)
 }
 END_TEST
 
+START_TEST(extension_fields_inline_or_folded_and_grouping)
+{
+	void *st;
+	fresh_dir();
+	const pw_plugin *P = pw_plugin_entry();
+	pw_instance *in = sink(", \"group_by\": \"category\"", &st);
+	pw_record *a = paper(), *b = paper(), *c = paper();
+	rec_set(a, "label", "Inference efficiency");
+	rec_set(a, "summary", "Problem: decoding is slow.\nMethod: draft and verify.\nResults: 2x faster.");
+	rec_add(a, "related", "2302.01318: Accelerating LLM Decoding with Speculative Sampling");
+	rec_add(a, "related", "2401.10774: Medusa");
+	rec_set(b, PW_F_ID, "2611.00002");
+	rec_set(b, PW_F_PRIMARY, "cs.RO");
+	rec_set(c, PW_F_ID, "2611.00003");
+	pw_record *recs[3] = { a, b, c };
+	pw_delivery *d = mock_delivery_new(recs, 3, PW_D_DIGEST, "daily", NULL);
+	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
+	const char *md = slurp(path);
+	ck_assert_msg(strstr(md, "**Label**: Inference efficiency  \n"), "%s", md);
+	ck_assert(strstr(md, "<details>\n<summary><strong>summary</strong></summary>\n\nProblem: decoding is slow.\n"
+	                     "Method: draft and verify.\nResults: 2x faster.\n\n</details>"));
+	ck_assert(strstr(md, "<summary><strong>related</strong></summary>\n\n- 2302.01318: Accelerating LLM Decoding"));
+	const char *cl = strstr(md, "## cs.CL\n"), *ro = strstr(md, "## cs.RO\n");
+	ck_assert(cl && ro && cl < ro);
+	/* Both cs.CL papers come under cs.CL, numbered 1 and 2; the cs.RO one is 3. */
+	ck_assert(strstr(cl, "### 2. ") < ro);
+	ck_assert(strstr(ro, "### 3. ") != NULL);
+	mock_delivery_free(d);
+	rec_free(a);
+	rec_free(b);
+	rec_free(c);
+	P->destroy(mock_host(), in, st);
+	mock_instance_free(in);
+}
+END_TEST
+
 static Suite *
 markdown_suite(void)
 {
@@ -158,6 +194,7 @@ markdown_suite(void)
 	tcase_add_test(tc, writes_a_digest_page);
 	tcase_add_test(tc, an_empty_day_rewrites_the_page_with_the_reason);
 	tcase_add_test(tc, a_failed_write_leaves_the_old_page_and_no_temp_file);
+	tcase_add_test(tc, extension_fields_inline_or_folded_and_grouping);
 	suite_add_tcase(s, tc);
 	return s;
 }

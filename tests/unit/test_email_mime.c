@@ -1,0 +1,127 @@
+/* The e-mail sink's message pieces: header encoding, dates, addresses. */
+#include "autoconf.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "../../plugins/sinks/email_mime.h"
+#include "pw_check.h"
+
+static char *
+header(const char *value)
+{
+	static char out[2048];
+	mbuf b = { 0 };
+	mime_header_text(&b, value, 9);
+	snprintf(out, sizeof out, "%s", b.s ? b.s : "");
+	mbuf_free(&b);
+	return out;
+}
+
+START_TEST(ascii_headers_lose_control_characters)
+{
+	ck_assert_str_eq(header("Evil\r\nBcc: victim@example.org"), "Evil Bcc: victim@example.org");
+	ck_assert_str_eq(header("a\0b"), "a");
+	ck_assert_ptr_null(strchr(header("x\ry\nz\tw"), '\r'));
+}
+END_TEST
+
+START_TEST(long_ascii_headers_fold_below_78)
+{
+	const char *h = header("paperwire: daily: 12 new papers about speculative decoding, KV caches, "
+	                       "quantization and other things that make inference cheaper");
+	ck_assert(strstr(h, "\r\n ") != NULL);
+	const char *line = h;
+	size_t first = 9;
+	while (line) {
+		const char *end = strstr(line, "\r\n");
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		ck_assert_uint_le(len + first, 78);
+		first = 0;
+		line = end ? end + 2 : NULL;
+	}
+}
+END_TEST
+
+START_TEST(non_ascii_becomes_encoded_words)
+{
+	const char *h = header("Über Schrödinger — 日本語のタイトル that is rather long and needs two words");
+	ck_assert(strncmp(h, "=?UTF-8?B?", 10) == 0);
+	ck_assert(strstr(h, "?=\r\n =?UTF-8?B?") != NULL);
+	const char *line = h;
+	while (line) {
+		const char *end = strstr(line, "\r\n");
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		ck_assert_uint_le(len, 76);
+		line = end ? end + 2 : NULL;
+	}
+	/* "=?" in plain ASCII must not pass as an encoded word either. */
+	ck_assert(strncmp(header("=?UTF-8?B?SGk=?="), "=?UTF-8?B?", 10) == 0);
+	ck_assert_str_ne(header("=?UTF-8?B?SGk=?="), "=?UTF-8?B?SGk=?=");
+}
+END_TEST
+
+START_TEST(dates_are_english_in_any_locale)
+{
+	char d[64];
+	setlocale(LC_ALL, "de_DE.UTF-8");
+	mime_date(1795111200, d, sizeof d);
+	ck_assert_str_eq(d, "Thu, 19 Nov 2026 18:00:00 +0000");
+	setlocale(LC_ALL, "C");
+}
+END_TEST
+
+START_TEST(addresses_must_be_plain)
+{
+	ck_assert(mime_address_ok("reader@example.org"));
+	ck_assert(!mime_address_ok("reader@example.org\r\nBcc: x@y"));
+	ck_assert(!mime_address_ok("<reader@example.org>"));
+	ck_assert(!mime_address_ok("a b@example.org"));
+	ck_assert(!mime_address_ok("a@b@c"));
+	ck_assert(!mime_address_ok("@example.org"));
+	ck_assert(!mime_address_ok("a@example.org,b@example.org"));
+}
+END_TEST
+
+START_TEST(base64_lines_are_76)
+{
+	mbuf b = { 0 };
+	char data[200];
+	memset(data, 'x', sizeof data);
+	mime_base64(&b, data, sizeof data);
+	ck_assert(strncmp(b.s, "eHh4", 4) == 0);
+	ck_assert_uint_eq(strcspn(b.s, "\r"), 76);
+	ck_assert(b.s[b.len - 2] == '\r' && b.s[b.len - 1] == '\n');
+	mbuf_free(&b);
+	mime_base64(&b, "a", 1);
+	ck_assert_str_eq(b.s, "YQ==\r\n");
+	mbuf_free(&b);
+}
+END_TEST
+
+START_TEST(html_is_escaped)
+{
+	mbuf b = { 0 };
+	mime_html_escape(&b, "<script>alert(\"x\")</script> & 'y'");
+	ck_assert_str_eq(b.s, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;");
+	mbuf_free(&b);
+}
+END_TEST
+
+static Suite *
+email_suite(void)
+{
+	Suite *s = suite_create("email_mime");
+	TCase *tc = tcase_create("mime");
+	tcase_add_test(tc, ascii_headers_lose_control_characters);
+	tcase_add_test(tc, long_ascii_headers_fold_below_78);
+	tcase_add_test(tc, non_ascii_becomes_encoded_words);
+	tcase_add_test(tc, dates_are_english_in_any_locale);
+	tcase_add_test(tc, addresses_must_be_plain);
+	tcase_add_test(tc, base64_lines_are_76);
+	tcase_add_test(tc, html_is_escaped);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+PW_CHECK_MAIN(email_suite)

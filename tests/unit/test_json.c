@@ -1,0 +1,106 @@
+/* The json sink against the mock host. */
+#include "autoconf.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "mock_host.h"
+#include "pw_check.h"
+#include "record.h"
+
+const pw_plugin *pw_plugin_entry(void);
+
+static char path[256];
+
+static void
+deliver(const char *extra, size_t n)
+{
+	const pw_plugin *P = pw_plugin_entry();
+	char opts[512];
+	void *st;
+	snprintf(opts, sizeof opts, "{\"path\": \"%s\"%s}", path, extra);
+	pw_instance *in = mock_instance_new(P->options, opts);
+	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_OK);
+	pw_record *recs[2];
+	for (size_t i = 0; i < n; i++) {
+		recs[i] = rec_new();
+		rec_set(recs[i], PW_F_ID, i ? "2611.00002" : "2611.00001");
+		rec_set(recs[i], PW_F_VERSION, "3");
+		rec_set(recs[i], PW_F_TITLE, "A \"quoted\" title\\");
+		rec_add(recs[i], PW_F_AUTHORS, "Ada Lovelace");
+		rec_set_time(recs[i], PW_T_PUBLISHED, 1795111200);
+		rec_set(recs[i], "summary", "line 1\nline 2");
+		rec_add(recs[i], "tags", "llm");
+		rec_add(recs[i], "tags", "inference");
+		rec_score_add(recs[i], "keyword", 2, 1.5, "why");
+	}
+	pw_delivery *d = mock_delivery_new(recs, n, PW_D_DIGEST, "daily", NULL);
+	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
+	mock_delivery_free(d);
+	for (size_t i = 0; i < n; i++)
+		rec_free(recs[i]);
+	P->destroy(mock_host(), in, st);
+	mock_instance_free(in);
+}
+
+static int
+count_lines(cJSON **first)
+{
+	char line[8192];
+	int n = 0;
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f)) {
+		cJSON *o = cJSON_Parse(line);
+		ck_assert_msg(o != NULL, "not JSON: %s", line);
+		if (n == 0 && first)
+			*first = o;
+		else
+			cJSON_Delete(o);
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+START_TEST(one_object_per_line_with_every_field)
+{
+	cJSON *o = NULL;
+	snprintf(path, sizeof path, "/tmp/pw-test-json-%d.jsonl", (int)getpid());
+	deliver("", 2);
+	ck_assert_int_eq(count_lines(&o), 2);
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "id")->valuestring, "2611.00001");
+	ck_assert_int_eq(cJSON_GetObjectItem(o, "version")->valueint, 3);
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "title")->valuestring, "A \"quoted\" title\\");
+	ck_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "authors"), 0)->valuestring, "Ada Lovelace");
+	ck_assert(cJSON_IsArray(cJSON_GetObjectItem(o, "categories")));
+	ck_assert_double_eq_tol(cJSON_GetObjectItem(o, "score")->valuedouble, 3.0, 1e-9);
+	cJSON *k = cJSON_GetObjectItem(cJSON_GetObjectItem(o, "scores"), "keyword");
+	ck_assert_double_eq_tol(cJSON_GetObjectItem(k, "value")->valuedouble, 3.0, 1e-9);
+	ck_assert_str_eq(cJSON_GetObjectItem(k, "reason")->valuestring, "why");
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "summary")->valuestring, "line 1\nline 2");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(o, "tags")), 2);
+	ck_assert_int_eq((int)cJSON_GetObjectItem(o, "published")->valuedouble, 1795111200);
+	cJSON_Delete(o);
+	/* Replace mode: the next delivery is the whole file. */
+	deliver("", 1);
+	ck_assert_int_eq(count_lines(NULL), 1);
+	deliver(", \"append\": true", 2);
+	ck_assert_int_eq(count_lines(NULL), 3);
+	unlink(path);
+}
+END_TEST
+
+static Suite *
+json_suite(void)
+{
+	Suite *s = suite_create("json");
+	TCase *tc = tcase_create("json");
+	tcase_add_test(tc, one_object_per_line_with_every_field);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+PW_CHECK_MAIN(json_suite)

@@ -127,4 +127,8 @@ run
 check "tls implicit with an smtp:// url is refused before anything runs (exit 2)" \
 	'[ "$(rc)" = 2 ] && grep -q "tls \"implicit\" does not fit url" "$dir/err"'
 
+"$BIN" plugins > "$work/plugins.out" 2>&1
+check "'plugins' lists the four sinks" \
+	'grep -q "^markdown  *sink" "$work/plugins.out" && grep -q "^rss  *sink" "$work/plugins.out" && grep -q "^json  *sink" "$work/plugins.out" && grep -q "^email  *sink" "$work/plugins.out"'
+
 finish

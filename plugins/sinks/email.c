@@ -10,6 +10,7 @@
 
 #include <curl/curl.h>
 
+#include "../common/sink_util.h"
 #include "email_mime.h"
 #include "paperwire/plugin.h"
 
@@ -91,19 +92,6 @@ email_destroy(const pw_host *h, pw_instance *inst, void *state)
 	free(state);
 }
 
-static int
-is_core(const char *f)
-{
-	static const char *const core[] = { PW_F_ID, PW_F_VERSION, PW_F_TITLE, PW_F_ABSTRACT, PW_F_AUTHORS,
-	                                    PW_F_CATEGORIES, PW_F_PRIMARY, PW_F_URL, PW_F_PDF_URL, PW_F_SOURCE,
-	                                    PW_F_ANNOUNCE, PW_F_DOI, PW_F_COMMENT, PW_F_JOURNAL_REF, PW_T_PUBLISHED,
-	                                    PW_T_UPDATED, "affiliations", NULL };
-	for (size_t i = 0; core[i]; i++)
-		if (strcmp(core[i], f) == 0)
-			return 1;
-	return 0;
-}
-
 static void
 list_text(const pw_host *h, pw_instance *inst, const pw_record *rec, const char *field, mbuf *b, int html)
 {
@@ -145,7 +133,7 @@ extension_fields(const pw_host *h, pw_instance *inst, const pw_record *rec, mbuf
 		return;
 	for (size_t f = 0; f < h->record_field_count(inst, rec); f++) {
 		const char *name = h->record_field_name(inst, rec, f);
-		if (is_core(name))
+		if (su_is_core_field(name))
 			continue;
 		if (html) {
 			mbuf_puts(b, "<p style=\"margin:4px 0;color:#333\"><b>");
@@ -242,7 +230,7 @@ build_message(const pw_host *h, pw_instance *inst, const struct email *e, const 
 	size_t n = h->delivery_count(inst, d);
 	mbuf text = { 0 }, html = { 0 };
 
-	mime_date((int64_t)time(NULL), date, sizeof date);
+	su_rfc822((int64_t)time(NULL), date, sizeof date);
 	mime_random_hex(id, sizeof id);
 	mime_random_hex(boundary, 25);
 	if (e->subject)

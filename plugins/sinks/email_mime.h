@@ -6,25 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A growing byte string. */
-typedef struct mbuf {
-	char *s;
-	size_t len, cap;
-	int failed;
-} mbuf;
-
-void mbuf_put(mbuf *b, const char *s, size_t n);
-void mbuf_puts(mbuf *b, const char *s);
-void mbuf_printf(mbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void mbuf_free(mbuf *b);
+#include "../common/sink_util.h"
 
 /* A header value: CR, LF and NUL (and other controls) removed; non-ASCII
  * text as RFC 2047 encoded words (UTF-8, base64), folded so that no line
  * passes 78 characters.  `name_len` is the length of "Subject: ". */
 void mime_header_text(mbuf *out, const char *value, size_t name_len);
-
-/* "Tue, 22 Aug 2017 14:08:43 +0000", English whatever the locale. */
-void mime_date(int64_t t, char *out, size_t size);
 
 /* 1 when addr is a plain address: no CR, LF, space, '<', '>' or ',' and
  * one '@' with text on both sides. */

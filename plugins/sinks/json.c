@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
+#include "../common/sink_util.h"
 #include "paperwire/plugin.h"
 
 static const pw_option json_options[] = {
@@ -108,29 +108,39 @@ paper_line(const pw_host *h, pw_instance *inst, const pw_record *rec)
 	return line;
 }
 
-static int
-write_lines(const pw_host *h, pw_instance *inst, const pw_delivery *d, int fd)
+/* Every line of the delivery, in one buffer. */
+static char *
+all_lines(const pw_host *h, pw_instance *inst, const pw_delivery *d, size_t *len)
 {
-	for (size_t i = 0; i < h->delivery_count(inst, d); i++) {
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	if (!f)
+		return NULL;
+	int failed = 0;
+	for (size_t i = 0; i < h->delivery_count(inst, d) && !failed; i++) {
 		char *line = paper_line(h, inst, h->delivery_record(inst, d, i));
-		if (!line)
-			return -1;
-		size_t len = strlen(line);
-		line[len] = '\n';
-		const char *p = line;
-		size_t left = len + 1;
-		while (left > 0) {
-			ssize_t n = write(fd, p, left);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				free(line);
-				return -1;
-			}
-			p += n;
-			left -= (size_t)n;
-		}
+		failed = !line || fputs(line, f) < 0 || fputc('\n', f) < 0;
 		free(line);
+	}
+	failed |= fclose(f) != 0;
+	if (failed) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
 	}
 	return 0;
 }
@@ -139,42 +149,31 @@ static pw_status
 json_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *d)
 {
 	const struct json_sink *j = state;
+	size_t len = 0;
+	int rc;
+	char *lines = all_lines(h, inst, d, &len);
+	if (!lines) {
+		h->log(inst, PW_LOG_ERROR, "out of memory");
+		return PW_ERROR;
+	}
 	if (strcmp(j->path, "-") == 0) {
 		fflush(stdout);
-		return write_lines(h, inst, d, STDOUT_FILENO) == 0 ? PW_OK : PW_ERROR;
-	}
-	if (j->append) {
+		rc = write_all(STDOUT_FILENO, lines, len);
+	} else if (j->append) {
 		int fd = open(j->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
-		if (fd < 0 || write_lines(h, inst, d, fd) < 0 || fsync(fd) < 0) {
-			h->log(inst, PW_LOG_ERROR, "cannot append to %s: %s", j->path, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return PW_ERROR;
-		}
-		return close(fd) == 0 ? PW_OK : PW_ERROR;
+		rc = fd < 0 || write_all(fd, lines, len) < 0 || fsync(fd) < 0 ? -1 : 0;
+		if (fd >= 0 && close(fd) != 0)
+			rc = -1;
+	} else {
+		/* Replace: never half a file. */
+		rc = su_replace_file(j->path, lines, len);
 	}
-	/* Replace: a temporary file renamed into place, never half a file. */
-	size_t plen = strlen(j->path);
-	char *tmp = malloc(plen + 16);
-	if (!tmp)
-		return PW_ERROR;
-	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", j->path);
-	int fd = mkstemp(tmp);
-	int failed = fd < 0;
-	if (!failed) {
-		mode_t mask = umask(0);
-		umask(mask);
-		failed = fchmod(fd, 0666 & ~mask) < 0 || write_lines(h, inst, d, fd) < 0 || fsync(fd) < 0;
-		failed |= close(fd) != 0;
-		failed = failed || rename(tmp, j->path) != 0;
-	}
-	if (failed) {
+	free(lines);
+	if (rc < 0) {
 		h->log(inst, PW_LOG_ERROR, "cannot write %s: %s", j->path, strerror(errno));
-		if (fd >= 0)
-			unlink(tmp);
+		return PW_ERROR;
 	}
-	free(tmp);
-	return failed ? PW_ERROR : PW_OK;
+	return PW_OK;
 }
 
 static const pw_plugin json_plugin = {

@@ -9,9 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "../common/sink_util.h"
 #include "paperwire/plugin.h"
 
 static const pw_option markdown_options[] = {
@@ -111,19 +110,6 @@ put_list(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, con
 	}
 }
 
-static int
-is_core_field(const char *f)
-{
-	static const char *const core[] = { PW_F_ID, PW_F_VERSION, PW_F_TITLE, PW_F_ABSTRACT, PW_F_AUTHORS,
-	                                    PW_F_CATEGORIES, PW_F_PRIMARY, PW_F_URL, PW_F_PDF_URL, PW_F_SOURCE,
-	                                    PW_F_ANNOUNCE, PW_F_DOI, PW_F_COMMENT, PW_F_JOURNAL_REF, PW_T_PUBLISHED,
-	                                    PW_T_UPDATED, "affiliations", NULL };
-	for (size_t i = 0; core[i]; i++)
-		if (strcmp(core[i], f) == 0)
-			return 1;
-	return 0;
-}
-
 /* Extension fields (summary, translation, related...): a short one-line
  * value inline, anything longer or a list folded into <details>. */
 static void
@@ -133,7 +119,7 @@ put_extensions(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *re
 		return;
 	for (size_t i = 0; i < h->record_field_count(inst, rec); i++) {
 		const char *name = h->record_field_name(inst, rec, i);
-		if (is_core_field(name))
+		if (su_is_core_field(name))
 			continue;
 		size_t n = h->record_count(inst, rec, name);
 		const char *first = h->record_get_at(inst, rec, name, 0);
@@ -284,40 +270,20 @@ static pw_status
 markdown_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *d)
 {
 	const struct markdown *m = state;
-	size_t plen = strlen(m->path);
-	char *tmp = malloc(plen + 16);
-	if (!tmp)
+	char *page = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&page, &len);
+	if (!f)
 		return PW_ERROR;
-	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", m->path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		h->log(inst, PW_LOG_ERROR, "cannot create a file beside %s: %s", m->path, strerror(errno));
-		free(tmp);
-		return PW_ERROR;
-	}
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return PW_ERROR;
-	}
 	put_page(h, inst, m, f, d);
-	int failed = ferror(f) | (fflush(f) != 0) | (fsync(fileno(f)) != 0);
+	int failed = ferror(f);
 	failed |= fclose(f) != 0;
-	if (!failed && rename(tmp, m->path) != 0)
-		failed = 1;
-	if (failed) {
-		h->log(inst, PW_LOG_ERROR, "cannot write %s: %s", m->path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
+	if (failed || su_replace_file(m->path, page, len) < 0) {
+		h->log(inst, PW_LOG_ERROR, "cannot write %s: %s", m->path, failed ? "out of memory" : strerror(errno));
+		free(page);
 		return PW_ERROR;
 	}
-	/* mkstemp makes the file 0600; a digest page is meant to be read. */
-	mode_t mask = umask(0);
-	umask(mask);
-	chmod(m->path, 0666 & ~mask);
-	free(tmp);
+	free(page);
 	h->log(inst, PW_LOG_INFO, "wrote %zu papers to %s", h->delivery_count(inst, d), m->path);
 	return PW_OK;
 }

@@ -8,12 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <libxml/xmlwriter.h>
 
+#include "../common/sink_util.h"
 #include "paperwire/plugin.h"
 
 #define NS_ATOM "http://www.w3.org/2005/Atom"
@@ -100,130 +100,67 @@ rss_destroy(const pw_host *h, pw_instance *inst, void *state)
 	free(state);
 }
 
-/* RFC 822 with English names whatever the locale (strftime would not). */
-static void
-rfc822(int64_t t, char *out, size_t size)
-{
-	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	snprintf(out, size, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
-static void
-rfc3339(int64_t t, char *out, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* A growing string. */
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-static void
-put(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *ns = realloc(b->s, cap);
-		if (!ns)
-			return;
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-puts_raw(struct buf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
 /* Text into HTML: the writer escapes the HTML once more for XML. */
 static void
-puts_html(struct buf *b, const char *s)
+puts_html(mbuf *b, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
-		case '<': puts_raw(b, "&lt;"); break;
-		case '>': puts_raw(b, "&gt;"); break;
-		case '&': puts_raw(b, "&amp;"); break;
-		case '"': puts_raw(b, "&quot;"); break;
-		case '\n': puts_raw(b, "<br/>"); break;
-		default: put(b, s, 1);
+		case '<': mbuf_puts(b, "&lt;"); break;
+		case '>': mbuf_puts(b, "&gt;"); break;
+		case '&': mbuf_puts(b, "&amp;"); break;
+		case '"': mbuf_puts(b, "&quot;"); break;
+		case '\n': mbuf_puts(b, "<br/>"); break;
+		default: mbuf_put(b, s, 1);
 		}
 	}
-}
-
-static int
-is_shown_elsewhere(const char *field)
-{
-	static const char *const core[] = { PW_F_ID, PW_F_VERSION, PW_F_TITLE, PW_F_ABSTRACT, PW_F_AUTHORS,
-	                                    PW_F_CATEGORIES, PW_F_PRIMARY, PW_F_URL, PW_F_PDF_URL, PW_F_SOURCE,
-	                                    PW_T_PUBLISHED, PW_T_UPDATED, NULL };
-	for (size_t i = 0; core[i]; i++)
-		if (strcmp(core[i], field) == 0)
-			return 1;
-	return 0;
 }
 
 static char *
 describe(const pw_host *h, pw_instance *inst, const pw_record *rec)
 {
-	struct buf b = { NULL, 0, 0 };
+	mbuf b = { 0 };
 	char num[64];
-	puts_raw(&b, "<p><b>Authors:</b> ");
+	mbuf_puts(&b, "<p><b>Authors:</b> ");
 	for (size_t i = 0; i < h->record_count(inst, rec, PW_F_AUTHORS); i++) {
 		if (i)
-			puts_raw(&b, ", ");
+			mbuf_puts(&b, ", ");
 		puts_html(&b, h->record_get_at(inst, rec, PW_F_AUTHORS, i));
 	}
 	snprintf(num, sizeof num, "%.2f", h->record_score(inst, rec));
-	puts_raw(&b, "</p>\n<p><b>Score:</b> ");
-	puts_raw(&b, num);
+	mbuf_puts(&b, "</p>\n<p><b>Score:</b> ");
+	mbuf_puts(&b, num);
 	for (size_t i = 0; i < h->record_score_count(inst, rec); i++) {
 		const char *reason = NULL;
 		const char *scorer = h->record_score_at(inst, rec, i, NULL, &reason);
-		puts_raw(&b, i ? "; " : " (");
+		mbuf_puts(&b, i ? "; " : " (");
 		puts_html(&b, scorer);
-		puts_raw(&b, ": ");
+		mbuf_puts(&b, ": ");
 		puts_html(&b, reason);
 		if (i + 1 == h->record_score_count(inst, rec))
-			puts_raw(&b, ")");
+			mbuf_puts(&b, ")");
 	}
-	puts_raw(&b, "</p>\n");
+	mbuf_puts(&b, "</p>\n");
 	/* Extension fields (summary, translation, ...) and the rest. */
 	for (size_t f = 0; f < h->record_field_count(inst, rec); f++) {
 		const char *name = h->record_field_name(inst, rec, f);
-		if (is_shown_elsewhere(name))
+		if (su_is_core_field(name))
 			continue;
-		puts_raw(&b, "<p><b>");
+		mbuf_puts(&b, "<p><b>");
 		puts_html(&b, name);
-		puts_raw(&b, ":</b> ");
+		mbuf_puts(&b, ":</b> ");
 		for (size_t i = 0; i < h->record_count(inst, rec, name); i++) {
 			if (i)
-				puts_raw(&b, "; ");
+				mbuf_puts(&b, "; ");
 			puts_html(&b, h->record_get_at(inst, rec, name, i));
 		}
-		puts_raw(&b, "</p>\n");
+		mbuf_puts(&b, "</p>\n");
 	}
 	const char *abstract = h->record_get(inst, rec, PW_F_ABSTRACT);
 	if (abstract) {
-		puts_raw(&b, "<p>");
+		mbuf_puts(&b, "<p>");
 		puts_html(&b, abstract);
-		puts_raw(&b, "</p>");
+		mbuf_puts(&b, "</p>");
 	}
 	return b.s;
 }
@@ -256,11 +193,11 @@ add_item(struct items *it, const pw_record *rec, int64_t when)
 	x->html = describe(h, inst, rec);
 	x->when = when;
 	x->published = h->record_get_time(inst, rec, PW_T_PUBLISHED);
-	struct buf a = { NULL, 0, 0 };
+	mbuf a = { 0 };
 	for (size_t i = 0; i < h->record_count(inst, rec, PW_F_AUTHORS); i++) {
 		if (i)
-			puts_raw(&a, ", ");
-		puts_raw(&a, h->record_get_at(inst, rec, PW_F_AUTHORS, i));
+			mbuf_puts(&a, ", ");
+		mbuf_puts(&a, h->record_get_at(inst, rec, PW_F_AUTHORS, i));
 	}
 	x->authors = a.s ? a.s : strdup("");
 	x->ncategories = h->record_count(inst, rec, PW_F_CATEGORIES);
@@ -314,7 +251,7 @@ write_rss(xmlTextWriterPtr w, const struct rss *r, const char *title, const stru
 	                            BAD_CAST "Papers selected by paperwire. Thank you to arXiv for use of its open "
 	                                     "access interoperability."));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "language", BAD_CAST "en"));
-	rfc822(now, date, sizeof date);
+	su_rfc822(now, date, sizeof date);
 	W(xmlTextWriterWriteElement(w, BAD_CAST "lastBuildDate", BAD_CAST date));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "generator", BAD_CAST "paperwire"));
 	W(xmlTextWriterStartElement(w, BAD_CAST "atom:link"));
@@ -332,7 +269,7 @@ write_rss(xmlTextWriterPtr w, const struct rss *r, const char *title, const stru
 		W(xmlTextWriterWriteAttribute(w, BAD_CAST "isPermaLink", BAD_CAST(x->permalink ? "true" : "false")));
 		W(xmlTextWriterWriteString(w, BAD_CAST(x->permalink ? x->url : x->id)));
 		W(xmlTextWriterEndElement(w));
-		rfc822(x->when, date, sizeof date);
+		su_rfc822(x->when, date, sizeof date);
 		W(xmlTextWriterWriteElement(w, BAD_CAST "pubDate", BAD_CAST date));
 		if (x->authors[0])
 			W(xmlTextWriterWriteElement(w, BAD_CAST "dc:creator", BAD_CAST x->authors));
@@ -356,7 +293,7 @@ write_atom(xmlTextWriterPtr w, const struct rss *r, const char *title, const str
 	W(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST NS_ATOM));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "id", BAD_CAST r->self));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST title));
-	rfc3339(now, date, sizeof date);
+	su_rfc3339(now, date, sizeof date);
 	W(xmlTextWriterWriteElement(w, BAD_CAST "updated", BAD_CAST date));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "generator", BAD_CAST "paperwire"));
 	W(xmlTextWriterStartElement(w, BAD_CAST "author"));
@@ -376,10 +313,10 @@ write_atom(xmlTextWriterPtr w, const struct rss *r, const char *title, const str
 		W(xmlTextWriterStartElement(w, BAD_CAST "entry"));
 		W(xmlTextWriterWriteElement(w, BAD_CAST "id", BAD_CAST(x->permalink ? x->url : x->id)));
 		W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST x->title));
-		rfc3339(x->when, date, sizeof date);
+		su_rfc3339(x->when, date, sizeof date);
 		W(xmlTextWriterWriteElement(w, BAD_CAST "updated", BAD_CAST date));
 		if (x->published > 0) {
-			rfc3339(x->published, date, sizeof date);
+			su_rfc3339(x->published, date, sizeof date);
 			W(xmlTextWriterWriteElement(w, BAD_CAST "published", BAD_CAST date));
 		}
 		if (x->url[0]) {
@@ -410,40 +347,6 @@ fail:
 	return -1;
 }
 
-static int
-save(const char *path, const char *data, size_t len)
-{
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	if (!tmp)
-		return -1;
-	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		return -1;
-	}
-	mode_t mask = umask(0);
-	umask(mask);
-	int failed = fchmod(fd, 0666 & ~mask) < 0;
-	for (size_t off = 0; !failed && off < len;) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			failed = 1;
-		else
-			off += (size_t)n;
-	}
-	failed = failed || fsync(fd) < 0;
-	failed |= close(fd) != 0;
-	failed = failed || rename(tmp, path) != 0;
-	if (failed)
-		unlink(tmp);
-	free(tmp);
-	return failed ? -1 : 0;
-}
-
 static pw_status
 rss_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *d)
 {
@@ -471,7 +374,7 @@ rss_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *d
 	         xmlTextWriterEndDocument(w) >= 0;
 	if (w)
 		xmlFreeTextWriter(w); /* flushes into buf */
-	if (!ok || save(r->path, (const char *)xmlBufferContent(buf), (size_t)xmlBufferLength(buf)) < 0) {
+	if (!ok || su_replace_file(r->path, (const char *)xmlBufferContent(buf), (size_t)xmlBufferLength(buf)) < 0) {
 		h->log(inst, PW_LOG_ERROR, "cannot write %s: %s", r->path, ok ? strerror(errno) : "XML writer failed");
 	} else {
 		h->log(inst, PW_LOG_INFO, "wrote %zu items (%zu new) to %s", it.n, h->delivery_count(inst, d), r->path);

@@ -4,6 +4,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "../../plugins/common/sink_util.h"
 #include "../../plugins/sinks/email_mime.h"
 #include "pw_check.h"
 
@@ -65,7 +66,7 @@ START_TEST(dates_are_english_in_any_locale)
 {
 	char d[64];
 	setlocale(LC_ALL, "de_DE.UTF-8");
-	mime_date(1795111200, d, sizeof d);
+	su_rfc822(1795111200, d, sizeof d);
 	ck_assert_str_eq(d, "Thu, 19 Nov 2026 18:00:00 +0000");
 	setlocale(LC_ALL, "C");
 }

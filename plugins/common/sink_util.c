@@ -1,0 +1,147 @@
+/* sink_util.c: see sink_util.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "paperwire/plugin.h"
+#include "sink_util.h"
+
+void
+su_rfc822(int64_t t, char *out, size_t size)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	snprintf(out, size, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+void
+su_rfc3339(int64_t t, char *out, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int
+su_is_core_field(const char *name)
+{
+	static const char *const core[] = { PW_F_ID, PW_F_VERSION, PW_F_TITLE, PW_F_ABSTRACT, PW_F_AUTHORS,
+	                                    PW_F_CATEGORIES, PW_F_PRIMARY, PW_F_URL, PW_F_PDF_URL, PW_F_SOURCE,
+	                                    PW_F_ANNOUNCE, PW_F_DOI, PW_F_COMMENT, PW_F_JOURNAL_REF,
+	                                    PW_T_PUBLISHED, PW_T_UPDATED, "affiliations", NULL };
+	for (size_t i = 0; core[i]; i++)
+		if (strcmp(core[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+int
+su_replace_file(const char *path, const char *data, size_t len)
+{
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	if (!tmp)
+		return -1;
+	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	/* mkstemp makes the file 0600; a digest or a feed is meant to be read. */
+	mode_t mask = umask(0);
+	umask(mask);
+	int failed = fchmod(fd, 0666 & ~mask) < 0;
+	for (size_t off = 0; !failed && off < len;) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			failed = 1;
+		else
+			off += (size_t)n;
+	}
+	failed = failed || fsync(fd) < 0;
+	int saved = errno;
+	failed |= close(fd) != 0;
+	failed = failed || rename(tmp, path) != 0;
+	if (failed) {
+		saved = errno ? errno : saved;
+		unlink(tmp);
+		errno = saved;
+	}
+	free(tmp);
+	return failed ? -1 : 0;
+}
+
+void
+mbuf_put(mbuf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *ns = realloc(b->s, cap);
+		if (!ns) {
+			b->failed = 1;
+			return;
+		}
+		b->s = ns;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void
+mbuf_puts(mbuf *b, const char *s)
+{
+	mbuf_put(b, s, strlen(s));
+}
+
+void
+mbuf_printf(mbuf *b, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof tmp) {
+		mbuf_put(b, tmp, (size_t)n);
+		return;
+	}
+	char *big = malloc((size_t)n + 1);
+	if (!big) {
+		b->failed = 1;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	mbuf_put(b, big, (size_t)n);
+	free(big);
+}
+
+void
+mbuf_free(mbuf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof *b);
+}

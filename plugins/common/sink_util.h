@@ -1,0 +1,37 @@
+/* sink_util.h: what the bundled sinks share: dates in the formats feeds
+ * and mail need, which fields are the core ones, and replacing a file
+ * atomically.  Linked into each sink plugin; not part of the ABI. */
+#ifndef PW_SINK_UTIL_H
+#define PW_SINK_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growing byte string. */
+typedef struct mbuf {
+	char *s;
+	size_t len, cap;
+	int failed;
+} mbuf;
+
+void mbuf_put(mbuf *b, const char *s, size_t n);
+void mbuf_puts(mbuf *b, const char *s);
+void mbuf_printf(mbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mbuf_free(mbuf *b);
+
+/* "Thu, 19 Nov 2026 18:00:00 +0000": English names whatever the locale,
+ * as RFC 822 (RSS) and RFC 5322 (mail) want. */
+void su_rfc822(int64_t t, char *out, size_t size);
+/* "2026-11-19T18:00:00Z" (Atom, RFC 3339). */
+void su_rfc3339(int64_t t, char *out, size_t size);
+
+/* 1 for the fields a sink shows in its own layout (id, title, authors...);
+ * everything else is an extension field (summary, translation...). */
+int su_is_core_field(const char *name);
+
+/* Writes data to a temporary file beside path, fsyncs it and renames it
+ * over path, with the permissions the umask gives a new file.  A reader
+ * never sees half a file.  Returns 0, or -1 with errno set. */
+int su_replace_file(const char *path, const char *data, size_t len);
+
+#endif

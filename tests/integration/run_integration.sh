@@ -203,7 +203,7 @@ for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
 	wait $victim 2>/dev/null
 done
 run
-python3 - "$dir/pw.db" > "$dir/ledger" <<'PY'
+"$PY" - "$dir/pw.db" > "$dir/ledger" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 print(db.execute("PRAGMA integrity_check").fetchone()[0])

@@ -1,169 +1,190 @@
-/* keyword.c: scores papers by weighted terms matched as whole words, so
- * "RL" never matches "world".  A term is a word or a phrase; a trailing
- * '*' makes its last word a prefix ("quantiz*").  Title hits weigh more
- * than abstract hits; an exclude term vetoes the paper. */
-#include <ctype.h>
+/* keyword.c: scores papers by weighted terms matched as whole words ("RL"
+ * never matches "world"), case- and accent-insensitive, in every field
+ * that is configured, in one Aho-Corasick pass per field.  A trailing '*'
+ * makes a term's last word a prefix ("quantiz*").  `exclude` vetoes,
+ * `require` is a gate, `authors` follows people, tolerant of initials.
+ *
+ * The value is absolute, not relative to the day: the sum over matched
+ * terms of weight x the multiplier of the best field it was found in,
+ * plus the weights of followed authors.  So min_score means the same on a
+ * quiet day and a busy one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/fold.h"
+#include "aho.h"
 #include "paperwire/plugin.h"
 
 static const pw_option keyword_options[] = {
-	{ "keywords", PW_OPT_NUMBER_MAP, NULL, 1,
+	{ "keywords", PW_OPT_NUMBER_MAP, "{}", 0,
 	  "terms and their weights, e.g. {\"speculative decoding\": 3, \"quantiz*\": 1}" },
 	{ "exclude", PW_OPT_STRING_LIST, NULL, 0, "terms that veto a paper wherever they appear" },
-	{ "title_weight", PW_OPT_NUMBER, "2", 0, "multiplier for a term found in the title" },
-	{ "abstract_weight", PW_OPT_NUMBER, "1", 0, "multiplier for a term found only in the abstract" },
+	{ "require", PW_OPT_STRING_LIST, NULL, 0, "a gate: a paper with none of these terms is vetoed" },
+	{ "authors", PW_OPT_NUMBER_MAP, NULL, 0,
+	  "people to follow and their weights, e.g. {\"Yann LeCun\": 5} (matches \"Y. LeCun\")" },
+	{ "fields", PW_OPT_NUMBER_MAP, "{\"title\": 2, \"abstract\": 1}", 0,
+	  "where terms are looked for, with a multiplier each: title, abstract, comment, categories, "
+	  "journal_ref, and any extension field" },
 	{ NULL, 0, NULL, 0, NULL }
 };
 
-/* Text as lower-cased words: one NUL-separated buffer plus word starts. */
-struct words {
-	char *buf;
-	const char **w;
-	size_t n;
-};
+enum term_kind { TERM_KEYWORD, TERM_EXCLUDE, TERM_REQUIRE };
 
 struct term {
-	char *text;      /* as configured, for reasons */
-	struct words words;
-	int prefix;      /* last word matches as a prefix */
+	char *text;          /* as configured, for reasons */
+	double weight;
+	enum term_kind kind;
+};
+
+struct field {
+	char *name;
+	double multiplier;
+};
+
+struct person {
+	char *name;          /* as configured */
+	char *first, *last;  /* folded: first given name and surname */
 	double weight;
 };
 
 struct keyword {
-	struct term *terms, *excludes;
-	size_t nterms, nexcludes;
-	double title_weight, abstract_weight;
+	struct term *terms;
+	size_t nterms;
+	struct field *fields;
+	size_t nfields;
+	struct person *people;
+	size_t npeople;
+	aho *matcher;
 };
-
-/* Bytes of a word: ASCII letters and digits, and every non-ASCII byte so
- * that accented words stay whole. */
-static int
-is_word_byte(unsigned char c)
-{
-	return isalnum(c) || c >= 0x80;
-}
-
-static int
-split_words(const char *s, struct words *out)
-{
-	size_t len = strlen(s);
-	memset(out, 0, sizeof *out);
-	out->buf = malloc(len + 1);
-	out->w = malloc((len / 2 + 2) * sizeof *out->w);
-	if (!out->buf || !out->w)
-		return -1;
-	size_t o = 0;
-	for (size_t i = 0; i < len;) {
-		while (i < len && !is_word_byte((unsigned char)s[i]))
-			i++;
-		if (i == len)
-			break;
-		out->w[out->n++] = out->buf + o;
-		while (i < len && is_word_byte((unsigned char)s[i]))
-			out->buf[o++] = (char)tolower((unsigned char)s[i++]);
-		out->buf[o++] = '\0';
-	}
-	return 0;
-}
-
-static void
-free_words(struct words *w)
-{
-	free(w->buf);
-	free(w->w);
-}
-
-static int
-term_matches_at(const struct term *t, const struct words *text, size_t at)
-{
-	for (size_t k = 0; k < t->words.n; k++) {
-		const char *tw = t->words.w[k], *xw = text->w[at + k];
-		if (t->prefix && k + 1 == t->words.n) {
-			if (strncmp(xw, tw, strlen(tw)) != 0)
-				return 0;
-		} else if (strcmp(xw, tw) != 0) {
-			return 0;
-		}
-	}
-	return 1;
-}
-
-static int
-term_in(const struct term *t, const struct words *text)
-{
-	if (t->words.n == 0 || text->n < t->words.n)
-		return 0;
-	for (size_t i = 0; i + t->words.n <= text->n; i++)
-		if (term_matches_at(t, text, i))
-			return 1;
-	return 0;
-}
-
-static int
-init_term(struct term *t, const char *text, double weight)
-{
-	size_t len = strlen(text);
-	t->text = strdup(text);
-	t->weight = weight;
-	t->prefix = len > 0 && text[len - 1] == '*';
-	return t->text ? split_words(text, &t->words) : -1;
-}
-
-static void
-free_terms(struct term *t, size_t n)
-{
-	for (size_t i = 0; t && i < n; i++) {
-		free(t[i].text);
-		free_words(&t[i].words);
-	}
-	free(t);
-}
 
 static void
 keyword_free(struct keyword *k)
 {
 	if (!k)
 		return;
-	free_terms(k->terms, k->nterms);
-	free_terms(k->excludes, k->nexcludes);
+	for (size_t i = 0; i < k->nterms; i++)
+		free(k->terms[i].text);
+	for (size_t i = 0; i < k->nfields; i++)
+		free(k->fields[i].name);
+	for (size_t i = 0; i < k->npeople; i++) {
+		free(k->people[i].name);
+		free(k->people[i].first);
+		free(k->people[i].last);
+	}
+	free(k->terms);
+	free(k->fields);
+	free(k->people);
+	aho_free(k->matcher);
 	free(k);
+}
+
+/* " speculative decoding " for a term, " quantiz" for "quantiz*". */
+static int
+add_term(const pw_host *h, pw_instance *inst, struct keyword *k, const char *text, double weight,
+         enum term_kind kind)
+{
+	size_t len;
+	char *folded = fold_words(text, &len);
+	if (!folded)
+		return -1;
+	if (len < 3) {
+		h->log(inst, PW_LOG_ERROR, "term \"%s\" has no letters or digits to match", text);
+		free(folded);
+		return -2;
+	}
+	size_t tl = strlen(text);
+	if (tl && text[tl - 1] == '*')
+		len--; /* drop the closing space: the last word may go on */
+	struct term *t = &k->terms[k->nterms];
+	t->text = strdup(text);
+	t->weight = weight;
+	t->kind = kind;
+	int rc = t->text && aho_add(k->matcher, folded, len, (int)k->nterms) == 0 ? 0 : -1;
+	k->nterms++;
+	free(folded);
+	return rc;
+}
+
+/* Splits a folded name " yann le cun " into its first and last words. */
+static int
+split_name(const char *name, char **first, char **last)
+{
+	char *f = fold_words(name, NULL);
+	if (!f)
+		return -1;
+	char *w1 = f + 1, *end = w1 + strcspn(w1, " ");
+	*first = strndup(w1, (size_t)(end - w1));
+	size_t n = strlen(f);
+	char *lend = f + n - 1, *lstart = lend;
+	while (lstart > f && lstart[-1] != ' ')
+		lstart--;
+	*last = strndup(lstart, (size_t)(lend - lstart));
+	free(f);
+	return *first && *last && **last ? 0 : -1;
 }
 
 static pw_status
 keyword_create(const pw_host *h, pw_instance *inst, void **state)
 {
 	struct keyword *k = calloc(1, sizeof *k);
+	size_t nkw = h->config_map_count(inst, "keywords"), nx = h->config_list_count(inst, "exclude");
+	size_t nreq = h->config_list_count(inst, "require"), np = h->config_map_count(inst, "authors");
+	size_t nf = h->config_map_count(inst, "fields");
+	int rc = 0;
 	if (!k)
 		return PW_ERROR;
-	size_t n = h->config_map_count(inst, "keywords");
-	size_t nx = h->config_list_count(inst, "exclude");
-	k->terms = calloc(n + 1, sizeof *k->terms);
-	k->excludes = calloc(nx + 1, sizeof *k->excludes);
-	if (!k->terms || !k->excludes)
+	k->terms = calloc(nkw + nx + nreq + 1, sizeof *k->terms);
+	k->fields = calloc(nf + 1, sizeof *k->fields);
+	k->people = calloc(np + 1, sizeof *k->people);
+	k->matcher = aho_new();
+	if (!k->terms || !k->fields || !k->people || !k->matcher)
 		goto fail;
-	for (size_t i = 0; i < n; i++) {
+	if (nkw + np + nx + nreq == 0) {
+		h->log(inst, PW_LOG_ERROR, "give \"keywords\", \"authors\", \"exclude\" or \"require\": nothing to match");
+		goto config_error;
+	}
+	for (size_t i = 0; i < nkw && rc == 0; i++) {
 		double w = 0;
 		const char *term = h->config_map_at(inst, "keywords", i, &w);
-		if (init_term(&k->terms[k->nterms++], term, w) < 0)
-			goto fail;
-		if (k->terms[k->nterms - 1].words.n == 0) {
-			h->log(inst, PW_LOG_ERROR, "keyword \"%s\" has no letters or digits to match", term);
-			keyword_free(k);
-			return PW_CONFIG_ERROR;
+		rc = add_term(h, inst, k, term, w, TERM_KEYWORD);
+	}
+	for (size_t i = 0; i < nx && rc == 0; i++)
+		rc = add_term(h, inst, k, h->config_list_at(inst, "exclude", i), 0, TERM_EXCLUDE);
+	for (size_t i = 0; i < nreq && rc == 0; i++)
+		rc = add_term(h, inst, k, h->config_list_at(inst, "require", i), 0, TERM_REQUIRE);
+	if (rc == -2)
+		goto config_error;
+	if (rc < 0 || aho_build(k->matcher) < 0)
+		goto fail;
+	if (nf > 100) {
+		h->log(inst, PW_LOG_ERROR, "at most 100 fields");
+		goto config_error;
+	}
+	for (size_t i = 0; i < nf; i++) {
+		double m = 1;
+		const char *name = h->config_map_at(inst, "fields", i, &m);
+		k->fields[k->nfields].name = strdup(name);
+		k->fields[k->nfields++].multiplier = m;
+		if (strcmp(name, PW_F_AUTHORS) == 0) {
+			h->log(inst, PW_LOG_ERROR, "follow people with \"authors\", not with fields.authors");
+			goto config_error;
 		}
 	}
-	for (size_t i = 0; i < nx; i++)
-		if (init_term(&k->excludes[k->nexcludes++], h->config_list_at(inst, "exclude", i), 0) < 0)
-			goto fail;
-	k->title_weight = 2;
-	k->abstract_weight = 1;
-	h->config_number(inst, "title_weight", &k->title_weight);
-	h->config_number(inst, "abstract_weight", &k->abstract_weight);
+	for (size_t i = 0; i < np; i++) {
+		struct person *p = &k->people[k->npeople++];
+		const char *name = h->config_map_at(inst, "authors", i, &p->weight);
+		p->name = strdup(name);
+		if (!p->name || split_name(name, &p->first, &p->last) < 0) {
+			h->log(inst, PW_LOG_ERROR, "author \"%s\" has no name to match", name);
+			goto config_error;
+		}
+	}
 	*state = k;
 	return PW_OK;
+config_error:
+	keyword_free(k);
+	return PW_CONFIG_ERROR;
 fail:
 	keyword_free(k);
 	return PW_ERROR;
@@ -175,14 +196,66 @@ keyword_destroy(const pw_host *h, pw_instance *inst, void *state)
 	keyword_free(state);
 }
 
-/* Appends to reason, keeping it NUL-terminated within size. */
+struct hits {
+	signed char *in_field;   /* per term: index of the best field it was found in, or -1 */
+	const struct keyword *k;
+	size_t field;
+};
+
 static void
-add_reason(char *reason, size_t size, const char *field, const char *term, double pts)
+on_match(int id, void *ud)
+{
+	struct hits *hs = ud;
+	signed char *best = &hs->in_field[id];
+	if (*best < 0 || hs->k->fields[hs->field].multiplier > hs->k->fields[(size_t)*best].multiplier)
+		*best = (signed char)hs->field;
+}
+
+/* The field's text: a list field (categories, ...) joined by spaces. */
+static char *
+field_text(const pw_host *h, pw_instance *inst, const pw_record *rec, const char *name)
+{
+	size_t n = h->record_count(inst, rec, name), len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(h->record_get_at(inst, rec, name, i)) + 1;
+	char *s = malloc(len + 1);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (size_t i = 0, o = 0; i < n; i++) {
+		const char *v = h->record_get_at(inst, rec, name, i);
+		size_t vl = strlen(v);
+		memcpy(s + o, v, vl);
+		o += vl;
+		s[o++] = ' ';
+		s[o] = '\0';
+	}
+	return s;
+}
+
+/* Appends "WHERE 'WHAT' +PTS" (WHERE "title has", "author") to reason. */
+static void
+add_reason(char *reason, size_t size, const char *where, const char *what, double pts)
 {
 	size_t used = strlen(reason);
-	if (used + 1 >= size)
-		return;
-	snprintf(reason + used, size - used, "%s%s has '%s' %+g", used ? ", " : "", field, term, pts);
+	if (used + 1 < size)
+		snprintf(reason + used, size - used, "%s%s '%s' %+g", used ? ", " : "", where, what, pts);
+}
+
+/* "Y. LeCun" is "Yann LeCun": same surname, and given names equal or one
+ * an initial of the other. */
+static int
+same_person(const struct person *p, const char *author)
+{
+	char *first = NULL, *last = NULL;
+	int same = 0;
+	if (split_name(author, &first, &last) == 0 && strcmp(last, p->last) == 0) {
+		size_t a = strlen(first), b = strlen(p->first);
+		same = strcmp(first, p->first) == 0 || ((a == 1 || b == 1) && first[0] == p->first[0]);
+	}
+	free(first);
+	free(last);
+	return same;
 }
 
 static pw_status
@@ -190,56 +263,76 @@ keyword_score(const pw_host *h, pw_instance *inst, void *state, const pw_record 
               char *reason, size_t reason_size)
 {
 	const struct keyword *k = state;
-	const char *title = h->record_get(inst, rec, PW_F_TITLE);
-	const char *abstract = h->record_get(inst, rec, PW_F_ABSTRACT);
-	struct words tw, aw;
-	pw_status st = PW_OK;
-
+	struct hits hs = { calloc(k->nterms + 1, 1), k, 0 };
+	if (!hs.in_field)
+		return PW_ERROR;
+	memset(hs.in_field, -1, k->nterms);
 	reason[0] = '\0';
 	*value = 0;
-	memset(&tw, 0, sizeof tw);
-	memset(&aw, 0, sizeof aw);
-	if (split_words(title ? title : "", &tw) < 0 || split_words(abstract ? abstract : "", &aw) < 0) {
-		st = PW_ERROR;
-		goto out;
-	}
-	for (size_t i = 0; i < k->nexcludes; i++) {
-		int in_title = term_in(&k->excludes[i], &tw);
-		if (in_title || term_in(&k->excludes[i], &aw)) {
-			*veto = 1;
-			snprintf(reason, reason_size, "excluded: '%s' in %s", k->excludes[i].text,
-			         in_title ? "title" : "abstract");
-			goto out;
+	for (size_t f = 0; f < k->nfields; f++) {
+		char *raw = field_text(h, inst, rec, k->fields[f].name);
+		size_t len;
+		char *folded = raw ? fold_words(raw, &len) : NULL;
+		free(raw);
+		if (!folded) {
+			free(hs.in_field);
+			return PW_ERROR;
 		}
+		hs.field = f;
+		aho_scan(k->matcher, folded, len, on_match, &hs);
+		free(folded);
+	}
+	int gated = 0, passed_gate = 0;
+	for (size_t i = 0; i < k->nterms; i++) {
+		const struct term *t = &k->terms[i];
+		if (t->kind == TERM_EXCLUDE && hs.in_field[i] >= 0) {
+			*veto = 1;
+			snprintf(reason, reason_size, "excluded: '%s' in %s", t->text, k->fields[(size_t)hs.in_field[i]].name);
+			free(hs.in_field);
+			return PW_OK;
+		}
+		if (t->kind == TERM_REQUIRE) {
+			gated = 1;
+			passed_gate |= hs.in_field[i] >= 0;
+		}
+	}
+	if (gated && !passed_gate) {
+		*veto = 1;
+		snprintf(reason, reason_size, "gate: none of the required terms is present");
+		free(hs.in_field);
+		return PW_OK;
 	}
 	for (size_t i = 0; i < k->nterms; i++) {
 		const struct term *t = &k->terms[i];
-		double pts;
-		if (term_in(t, &tw)) {
-			pts = t->weight * k->title_weight;
-			add_reason(reason, reason_size, "title", t->text, pts);
-		} else if (term_in(t, &aw)) {
-			pts = t->weight * k->abstract_weight;
-			add_reason(reason, reason_size, "abstract", t->text, pts);
-		} else {
+		if (t->kind != TERM_KEYWORD || hs.in_field[i] < 0)
 			continue;
-		}
+		const struct field *f = &k->fields[(size_t)hs.in_field[i]];
+		double pts = t->weight * f->multiplier;
 		*value += pts;
+		char where[160];
+		snprintf(where, sizeof where, "%s has", f->name);
+		add_reason(reason, reason_size, where, t->text, pts);
 	}
+	for (size_t p = 0; p < k->npeople; p++)
+		for (size_t i = 0; i < h->record_count(inst, rec, PW_F_AUTHORS); i++)
+			if (same_person(&k->people[p], h->record_get_at(inst, rec, PW_F_AUTHORS, i))) {
+				*value += k->people[p].weight;
+				add_reason(reason, reason_size, "author", k->people[p].name, k->people[p].weight);
+				break;
+			}
 	if (!reason[0])
 		snprintf(reason, reason_size, "no keyword matched");
-out:
-	free_words(&tw);
-	free_words(&aw);
-	return st;
+	free(hs.in_field);
+	return PW_OK;
 }
 
 static const pw_plugin keyword_plugin = {
 	.abi = PW_ABI_HEADER_FOR(pw_plugin),
 	.name = "keyword",
 	.kind = PW_KIND_SCORER,
-	.version = "0.1.0",
-	.description = "weighted keywords and phrases, whole words, title above abstract, with exclusions",
+	.version = "0.2.0",
+	.description = "weighted terms (whole words, accent- and case-insensitive, one pass), fields, "
+	               "exclusions, gates and followed authors",
 	.options = keyword_options,
 	.create = keyword_create,
 	.destroy = keyword_destroy,

@@ -74,7 +74,7 @@ START_TEST(star_marks_a_prefix)
 {
 	char why[256];
 	int veto;
-	make("{\"keywords\": {\"quantiz*\": 1, \"large language model*\": 2}, \"title_weight\": 3}");
+	make("{\"keywords\": {\"quantiz*\": 1, \"large language model*\": 2}, \"fields\": {\"title\": 3, \"abstract\": 1}}");
 	ck_assert_double_eq(score("Quantization-aware training", "", why, &veto), 3);
 	ck_assert_double_eq(score("x", "We quantize large language models", why, &veto), 3);
 	ck_assert_double_eq(score("Unquantized", "", why, &veto), 0);
@@ -105,9 +105,109 @@ START_TEST(a_term_without_letters_is_a_config_error)
 	H = mock_host();
 	in = mock_instance_new(P->options, "{\"keywords\": {\"***\": 1}}");
 	ck_assert_int_eq(P->create(H, in, &st), PW_CONFIG_ERROR);
-	ck_assert(strstr(mock_log(in), "keyword \"***\" has no letters or digits"));
+	ck_assert(strstr(mock_log(in), "term \"***\" has no letters or digits"));
 	mock_instance_free(in);
-	ck_assert_ptr_null(mock_instance_new(P->options, "{\"exclude\": [\"x\"]}"));
+	in = mock_instance_new(P->options, "{}");
+	ck_assert_int_eq(P->create(H, in, &st), PW_CONFIG_ERROR);
+	ck_assert(strstr(mock_log(in), "nothing to match"));
+	mock_instance_free(in);
+	ck_assert_ptr_null(mock_instance_new(P->options, "{\"keywords\": {\"x\": \"high\"}}"));
+}
+END_TEST
+
+/* Scores with extra fields set on the record. */
+static double
+score_rec(pw_record *r, char *reason, int *veto)
+{
+	double v = -1;
+	*veto = 0;
+	ck_assert_int_eq(P->score(H, in, st, r, &v, veto, reason, 256), PW_OK);
+	H->record_free(in, r);
+	return v;
+}
+
+START_TEST(accents_and_case_fold)
+{
+	char why[256];
+	int veto;
+	make("{\"keywords\": {\"Schrödinger equation\": 2, \"naïve bayes\": 1, \"ΑΛΦΑ\": 1}}");
+	ck_assert_double_eq(score("The SCHRODINGER Equation, revisited", "", why, &veto), 4);
+	ck_assert_double_eq(score("x", "a naive Bayes baseline", why, &veto), 1);
+	ck_assert_double_eq(score("x", "a NAÏVE bayes baseline", why, &veto), 1);
+	ck_assert_double_eq(score("x", "decomposed: nai\xcc\x88ve Bayes", why, &veto), 1);
+	ck_assert_double_eq(score("x", "greek άλφα here", why, &veto), 1);
+	done();
+}
+END_TEST
+
+START_TEST(fields_have_multipliers)
+{
+	char why[256];
+	int veto;
+	make("{\"keywords\": {\"cs.CL\": 1, \"NeurIPS\": 2}, "
+	     "\"fields\": {\"title\": 2, \"categories\": 0.5, \"comment\": 1, \"journal_ref\": 3}}");
+	pw_record *r = H->record_new(in);
+	H->record_set(in, r, PW_F_TITLE, "t");
+	H->record_add(in, r, PW_F_CATEGORIES, "cs.LG");
+	H->record_add(in, r, PW_F_CATEGORIES, "cs.CL");
+	H->record_set(in, r, PW_F_COMMENT, "Accepted at NeurIPS 2026");
+	ck_assert_double_eq(score_rec(r, why, &veto), 2.5);
+	ck_assert_str_eq(why, "categories has 'cs.CL' +0.5, comment has 'NeurIPS' +2");
+	done();
+}
+END_TEST
+
+START_TEST(require_is_a_gate)
+{
+	char why[256];
+	int veto;
+	make("{\"keywords\": {\"decoding\": 1}, \"require\": [\"language model*\", \"LLM*\"]}");
+	score("Faster decoding", "for speech", why, &veto);
+	ck_assert_int_eq(veto, 1);
+	ck_assert_str_eq(why, "gate: none of the required terms is present");
+	ck_assert_double_eq(score("Faster decoding", "for LLMs", why, &veto), 2);
+	ck_assert_int_eq(veto, 0);
+	done();
+}
+END_TEST
+
+START_TEST(followed_authors_match_initials_and_accents)
+{
+	char why[256];
+	int veto;
+	make("{\"authors\": {\"Yann LeCun\": 5, \"Bernhard Schölkopf\": 3}}");
+	pw_record *r = H->record_new(in);
+	H->record_add(in, r, PW_F_AUTHORS, "Ada Lovelace");
+	H->record_add(in, r, PW_F_AUTHORS, "Y. LeCun");
+	ck_assert_double_eq(score_rec(r, why, &veto), 5);
+	ck_assert_str_eq(why, "author 'Yann LeCun' +5");
+	r = H->record_new(in);
+	H->record_add(in, r, PW_F_AUTHORS, "B. Scholkopf");
+	ck_assert_double_eq(score_rec(r, why, &veto), 3);
+	r = H->record_new(in);
+	H->record_add(in, r, PW_F_AUTHORS, "Yannick LeCunn");
+	H->record_add(in, r, PW_F_AUTHORS, "Xavier LeCun");
+	ck_assert_double_eq(score_rec(r, why, &veto), 0);
+	done();
+}
+END_TEST
+
+START_TEST(a_thousand_terms_match_like_ten)
+{
+	char why[256], opts[65536];
+	int veto;
+	size_t o = (size_t)snprintf(opts, sizeof opts, "{\"keywords\": {");
+	for (int i = 0; i < 1000; i++)
+		o += (size_t)snprintf(opts + o, sizeof opts - o, "%s\"term%d\": 1", i ? ", " : "", i);
+	snprintf(opts + o, sizeof opts - o, ", \"speculative decoding\": 3, \"decoding\": 1, \"coding\": 7}}");
+	make(opts);
+	/* Overlapping terms are each found once; "coding" is not a word here. */
+	ck_assert_double_eq(score("Speculative decoding", "term999 and term5 and term55", why, &veto), 6 + 2 + 3);
+	ck_assert(strstr(why, "title has 'speculative decoding' +6"));
+	ck_assert(strstr(why, "title has 'decoding' +2"));
+	ck_assert(strstr(why, "abstract has 'term5' +1"));
+	ck_assert(!strstr(why, "'coding'"));
+	done();
 }
 END_TEST
 
@@ -121,6 +221,11 @@ keyword_suite(void)
 	tcase_add_test(tc, star_marks_a_prefix);
 	tcase_add_test(tc, exclude_vetoes_with_a_reason);
 	tcase_add_test(tc, a_term_without_letters_is_a_config_error);
+	tcase_add_test(tc, accents_and_case_fold);
+	tcase_add_test(tc, fields_have_multipliers);
+	tcase_add_test(tc, require_is_a_gate);
+	tcase_add_test(tc, followed_authors_match_initials_and_accents);
+	tcase_add_test(tc, a_thousand_terms_match_like_ten);
 	suite_add_tcase(s, tc);
 	return s;
 }

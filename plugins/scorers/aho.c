@@ -1,0 +1,170 @@
+/* aho.c: see aho.h.  Nodes keep their edges sorted in small arrays (not a
+ * 256-wide table), so a thousand terms take kilobytes, not megabytes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "aho.h"
+
+struct edge {
+	unsigned char byte;
+	int to;
+};
+
+struct node {
+	struct edge *edges;
+	int nedges;
+	int fail;
+	int dict;       /* nearest node down the failure chain with ids, or -1 */
+	int *ids;
+	int nids;
+};
+
+struct aho {
+	struct node *nodes;
+	int count, cap;
+};
+
+static int
+new_node(aho *a)
+{
+	if (a->count == a->cap) {
+		int cap = a->cap ? a->cap * 2 : 64;
+		struct node *nn = realloc(a->nodes, (size_t)cap * sizeof *nn);
+		if (!nn)
+			return -1;
+		a->nodes = nn;
+		a->cap = cap;
+	}
+	memset(&a->nodes[a->count], 0, sizeof a->nodes[0]);
+	a->nodes[a->count].dict = -1;
+	return a->count++;
+}
+
+aho *
+aho_new(void)
+{
+	aho *a = calloc(1, sizeof *a);
+	if (a && new_node(a) < 0) {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void
+aho_free(aho *a)
+{
+	if (!a)
+		return;
+	for (int i = 0; i < a->count; i++) {
+		free(a->nodes[i].edges);
+		free(a->nodes[i].ids);
+	}
+	free(a->nodes);
+	free(a);
+}
+
+static int
+child(const aho *a, int node, unsigned char c)
+{
+	const struct node *n = &a->nodes[node];
+	int lo = 0, hi = n->nedges - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		if (n->edges[mid].byte == c)
+			return n->edges[mid].to;
+		if (n->edges[mid].byte < c)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static int
+add_child(aho *a, int node, unsigned char c)
+{
+	int to = new_node(a);
+	if (to < 0)
+		return -1;
+	struct node *n = &a->nodes[node];
+	struct edge *ne = realloc(n->edges, (size_t)(n->nedges + 1) * sizeof *ne);
+	if (!ne)
+		return -1;
+	n->edges = ne;
+	int i = n->nedges++;
+	while (i > 0 && ne[i - 1].byte > c) {
+		ne[i] = ne[i - 1];
+		i--;
+	}
+	ne[i].byte = c;
+	ne[i].to = to;
+	return to;
+}
+
+int
+aho_add(aho *a, const char *pattern, size_t len, int id)
+{
+	int node = 0;
+	for (size_t i = 0; i < len; i++) {
+		int next = child(a, node, (unsigned char)pattern[i]);
+		if (next < 0 && (next = add_child(a, node, (unsigned char)pattern[i])) < 0)
+			return -1;
+		node = next;
+	}
+	struct node *n = &a->nodes[node];
+	int *ni = realloc(n->ids, (size_t)(n->nids + 1) * sizeof *ni);
+	if (!ni)
+		return -1;
+	n->ids = ni;
+	n->ids[n->nids++] = id;
+	return 0;
+}
+
+int
+aho_build(aho *a)
+{
+	int *queue = malloc((size_t)a->count * sizeof *queue);
+	int head = 0, tail = 0;
+	if (!queue)
+		return -1;
+	a->nodes[0].fail = 0;
+	for (int e = 0; e < a->nodes[0].nedges; e++) {
+		int v = a->nodes[0].edges[e].to;
+		a->nodes[v].fail = 0;
+		queue[tail++] = v;
+	}
+	while (head < tail) {
+		int u = queue[head++];
+		for (int e = 0; e < a->nodes[u].nedges; e++) {
+			unsigned char c = a->nodes[u].edges[e].byte;
+			int v = a->nodes[u].edges[e].to;
+			int f = a->nodes[u].fail, t;
+			while ((t = child(a, f, c)) < 0 && f != 0)
+				f = a->nodes[f].fail;
+			a->nodes[v].fail = t >= 0 && t != v ? t : 0;
+			int fv = a->nodes[v].fail;
+			a->nodes[v].dict = a->nodes[fv].nids ? fv : a->nodes[fv].dict;
+			queue[tail++] = v;
+		}
+	}
+	free(queue);
+	return 0;
+}
+
+void
+aho_scan(const aho *a, const char *text, size_t len, void (*fn)(int id, void *ud), void *ud)
+{
+	int node = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		int t;
+		while ((t = child(a, node, c)) < 0 && node != 0)
+			node = a->nodes[node].fail;
+		node = t >= 0 ? t : 0;
+		/* The node's own patterns, then those that end here as suffixes. */
+		for (int k = node; k > 0; k = a->nodes[k].dict)
+			for (int j = 0; j < a->nodes[k].nids; j++)
+				fn(a->nodes[k].ids[j], ud);
+	}
+}

@@ -207,9 +207,11 @@ count_code(pw_instance *inst, long code)
 }
 
 static pw_status
-svc_http_get(pw_instance *inst, const char *url, unsigned flags, pw_response **out)
+svc_http_request(pw_instance *inst, const char *method, const char *url, const char *const *headers,
+                 const char *body, size_t body_len, unsigned flags, pw_response **out)
 {
 	char err[1024];
+	http_req req = { method ? method : "GET", url, headers, body, body_len, flags };
 	if (!out || !url)
 		return PW_ERROR;
 	*out = NULL;
@@ -218,7 +220,7 @@ svc_http_get(pw_instance *inst, const char *url, unsigned flags, pw_response **o
 		return PW_ERROR;
 	}
 	inst->http_requests++;
-	if (http_get(inst->http, url, flags, out, err, sizeof err) < 0) {
+	if (http_request(inst->http, &req, out, err, sizeof err) < 0) {
 		inst->http_failures++;
 		log_msg(PW_LOG_ERROR, svc_instance_name(inst), "%s", err);
 		return PW_RETRY;
@@ -226,6 +228,12 @@ svc_http_get(pw_instance *inst, const char *url, unsigned flags, pw_response **o
 	inst->http_retries += (*out)->attempts - 1;
 	count_code(inst, (*out)->code);
 	return PW_OK;
+}
+
+static pw_status
+svc_http_get(pw_instance *inst, const char *url, unsigned flags, pw_response **out)
+{
+	return svc_http_request(inst, "GET", url, NULL, NULL, 0, flags, out);
 }
 
 static long
@@ -369,6 +377,30 @@ svc_delivered_each(pw_instance *inst, int64_t since,
 	       ? PW_OK : PW_ERROR;
 }
 
+struct history_ctx {
+	void (*fn)(void *ud, const pw_record *rec);
+	void *ud;
+};
+
+static void
+on_history(pw_record *rec, void *ud)
+{
+	struct history_ctx *c = ud;
+	c->fn(c->ud, rec);
+	rec_free(rec);
+}
+
+static pw_status
+svc_history_each(pw_instance *inst, size_t max, void (*fn)(void *ud, const pw_record *rec), void *ud)
+{
+	struct history_ctx c = { fn, ud };
+	if (!fn)
+		return PW_ERROR;
+	if (!inst->store)
+		return PW_OK;
+	return store_paper_each(inst->store, max, on_history, &c) == 0 ? PW_OK : PW_ERROR;
+}
+
 static const pw_host host_table = {
 	.abi = PW_ABI_HEADER_FOR(pw_host),
 	.log = svc_log,
@@ -410,6 +442,8 @@ static const pw_host host_table = {
 	.record_field_name = svc_record_field_name,
 	.record_field_is_list = svc_record_field_is_list,
 	.delivered_each = svc_delivered_each,
+	.http_request = svc_http_request,
+	.history_each = svc_history_each,
 };
 
 const pw_host *

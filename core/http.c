@@ -291,9 +291,10 @@ http_commit_validators(http_client *c, pw_store *store)
 
 /* One attempt.  Returns the CURLcode; fills r on an answer. */
 static CURLcode
-attempt(http_client *c, const char *url, struct curl_slist *hdrs, pw_response *r, struct body_buf *b,
+attempt(http_client *c, const http_req *req, struct curl_slist *hdrs, pw_response *r, struct body_buf *b,
         char *curl_err)
 {
+	const char *url = req->url;
 	CURL *h = c->curl;
 	curl_easy_reset(h);
 	curl_easy_setopt(h, CURLOPT_URL, url);
@@ -313,6 +314,12 @@ attempt(http_client *c, const char *url, struct curl_slist *hdrs, pw_response *r
 	curl_easy_setopt(h, CURLOPT_MAXCONNECTS, 1L);
 	if (hdrs)
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	if (req->body) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body);
+	}
+	if (req->method && strcmp(req->method, req->body ? "POST" : "GET") != 0)
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
 	curl_err[0] = '\0';
 	CURLcode rc = curl_easy_perform(h);
 	if (rc == CURLE_OK) {
@@ -369,6 +376,15 @@ reset_response(pw_response *r, struct body_buf *b)
 int
 http_get(http_client *c, const char *url, unsigned flags, pw_response **out, char *err, size_t err_size)
 {
+	http_req req = { "GET", url, NULL, NULL, 0, flags };
+	return http_request(c, &req, out, err, err_size);
+}
+
+int
+http_request(http_client *c, const http_req *req, pw_response **out, char *err, size_t err_size)
+{
+	const char *url = req->url;
+	unsigned flags = req->flags;
 	char key[128], curl_err[CURL_ERROR_SIZE];
 	double spacing;
 	struct body_buf b = { NULL, 0, 0, c->opt.max_bytes, 0 };
@@ -381,14 +397,24 @@ http_get(http_client *c, const char *url, unsigned flags, pw_response **out, cha
 	}
 	host_key(url, key, sizeof key, &spacing, c->opt.default_spacing);
 	struct host_clock *clk = clock_for(c, key);
-	struct curl_slist *hdrs = conditional_headers(c, url, flags);
+	struct curl_slist *hdrs = req->body ? NULL : conditional_headers(c, url, flags);
+	for (size_t i = 0; req->headers && req->headers[i]; i++) {
+		/* A header value from a plugin must not smuggle in another line. */
+		if (strpbrk(req->headers[i], "\r\n")) {
+			snprintf(err, err_size, "%s: a request header contains a line break", url);
+			curl_slist_free_all(hdrs);
+			http_response_free(r);
+			return -1;
+		}
+		hdrs = curl_slist_append(hdrs, req->headers[i]);
+	}
 	double wait = 0;
 
 	for (int n = 1;; n++) {
 		double since = now_mono() - clk->last;
 		sleep_seconds(wait > spacing - since ? wait : spacing - since);
 		reset_response(r, &b);
-		CURLcode rc = attempt(c, url, hdrs, r, &b, curl_err);
+		CURLcode rc = attempt(c, req, hdrs, r, &b, curl_err);
 		clk->last = now_mono();
 		r->attempts = n;
 		int last = n > c->opt.retries;
@@ -433,7 +459,7 @@ http_get(http_client *c, const char *url, unsigned flags, pw_response **out, cha
 	}
 	r->body = b.data;
 	r->len = b.len;
-	if (r->code == 200)
+	if (r->code == 200 && !req->body)
 		hold_validators(c, url, r);
 	*out = r;
 	return 0;

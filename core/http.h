@@ -40,6 +40,18 @@ void http_free(http_client *c);
 int http_get(http_client *c, const char *url, unsigned flags, pw_response **out, char *err, size_t err_size);
 void http_response_free(pw_response *r);
 
+/* Any method, with extra headers ("Name: value", NULL-terminated) and an
+ * optional body (sent as POST unless method says otherwise). */
+typedef struct http_req {
+	const char *method;
+	const char *url;
+	const char *const *headers;
+	const char *body;
+	size_t body_len;
+	unsigned flags;
+} http_req;
+int http_request(http_client *c, const http_req *req, pw_response **out, char *err, size_t err_size);
+
 /* Validators seen on 200 answers are held back until the run has saved
  * what it fetched: a crash must not leave an ETag that hides papers. */
 int http_commit_validators(http_client *c, pw_store *store);

@@ -27,6 +27,10 @@ struct digest_run {
 	report_digest *report;
 };
 
+struct run;
+struct digest_run;
+static void set_common_info(struct run *r, const struct digest_run *dr, pw_delivery *d, size_t nselected);
+
 struct run {
 	pw_config *cfg;
 	const ldr_registry *reg;
@@ -289,37 +293,68 @@ fail:
 	return -1;
 }
 
+/* The candidates a stage sees: those no earlier scorer vetoed. */
+static size_t
+surviving(pw_record **cands, size_t n, pw_delivery *d)
+{
+	memset(d, 0, sizeof *d);
+	d->records = calloc(n + 1, sizeof *d->records);
+	for (size_t i = 0; d->records && i < n; i++)
+		if (!rec_vetoed(cands[i]))
+			d->records[d->count++] = cands[i];
+	return d->count;
+}
+
+static void
+run_scorer(struct run *r, struct digest_run *dr, struct stage *st, pw_record **cands, size_t n)
+{
+	const pw_plugin *p = &st->inst->plugin->desc;
+	pw_delivery batch;
+	long failures = 0;
+	size_t live = surviving(cands, n, &batch);
+	set_common_info(r, dr, &batch, live);
+	if (p->prepare && p->prepare(host_services(), st->inst, st->inst->state, &batch) != PW_OK) {
+		log_msg(PW_LOG_WARNING, st->cfg->name, "could not prepare; its %zu papers count 0 here", live);
+		failures = (long)live;
+		batch.count = 0;
+	}
+	for (size_t i = 0; i < batch.count; i++) {
+		pw_record *rec = batch.records[i];
+		char reason[512] = "";
+		double value = 0;
+		int veto = 0;
+		pw_status ps = p->score(host_services(), st->inst, st->inst->state, rec, &value, &veto, reason,
+		                        sizeof reason);
+		reason[sizeof reason - 1] = '\0';
+		if (ps != PW_OK || !isfinite(value)) {
+			failures++;
+		} else if (veto) {
+			rec_veto(rec, st->cfg->name, reason);
+			dr->report->vetoed++;
+		} else {
+			rec_score_add(rec, st->cfg->name, st->cfg->weight, value, reason);
+		}
+	}
+	host_instance_release_scratch(st->inst);
+	free(batch.records);
+	delivery_clear(&batch);
+	if (failures)
+		log_msg(PW_LOG_WARNING, st->cfg->name, "could not score %ld of %zu papers; they count 0 here", failures,
+		        live);
+}
+
+/* Cheap scorers first, in config order, then the expensive ones: gates
+ * and vetoes thin the field before anything costly runs. */
 static void
 score_all(struct run *r, struct digest_run *dr, pw_record **cands, size_t n)
 {
-	for (size_t s = 0; s < dr->cfg->nscorers; s++) {
-		struct stage *st = &dr->scorers[s];
-		long failures = 0;
-		for (size_t i = 0; i < n; i++) {
-			char reason[512] = "";
-			double value = 0;
-			int veto = 0;
-			if (rec_vetoed(cands[i]))
-				continue;
-			pw_status ps = st->inst->plugin->desc.score(host_services(), st->inst, st->inst->state, cands[i],
-			                                            &value, &veto, reason, sizeof reason);
-			reason[sizeof reason - 1] = '\0';
-			if (ps != PW_OK || !isfinite(value)) {
-				failures++;
-				continue;
-			}
-			if (veto) {
-				rec_veto(cands[i], st->cfg->name, reason);
-				dr->report->vetoed++;
-			} else {
-				rec_score_add(cands[i], st->cfg->name, st->cfg->weight, value, reason);
-			}
+	for (unsigned pass = 0; pass < 2; pass++)
+		for (size_t s = 0; s < dr->cfg->nscorers; s++) {
+			struct stage *st = &dr->scorers[s];
+			unsigned expensive = (st->inst->plugin->desc.flags & PW_PLUGIN_EXPENSIVE) ? 1 : 0;
+			if (expensive == pass)
+				run_scorer(r, dr, st, cands, n);
 		}
-		host_instance_release_scratch(st->inst);
-		if (failures)
-			log_msg(PW_LOG_WARNING, st->cfg->name, "could not score %ld of %zu papers; they count 0 here",
-			        failures, n);
-	}
 	dr->report->scored = (long)n;
 }
 
@@ -368,15 +403,23 @@ select_papers(const cfg_digest *dg, pw_record **cands, size_t n)
 }
 
 static void
-enrich_all(struct digest_run *dr, pw_record **sel, size_t n)
+enrich_all(struct run *r, struct digest_run *dr, pw_record **sel, size_t n)
 {
 	for (size_t e = 0; e < dr->cfg->nenrichers; e++) {
 		struct stage *st = &dr->enrichers[e];
+		const pw_plugin *p = &st->inst->plugin->desc;
 		long failures = 0;
+		pw_delivery batch;
+		surviving(sel, n, &batch);
+		set_common_info(r, dr, &batch, n);
+		if (p->prepare && p->prepare(host_services(), st->inst, st->inst->state, &batch) != PW_OK)
+			log_msg(PW_LOG_WARNING, st->cfg->name, "could not prepare; enriching paper by paper");
 		for (size_t i = 0; i < n; i++)
-			if (st->inst->plugin->desc.enrich(host_services(), st->inst, st->inst->state, sel[i]) != PW_OK)
+			if (p->enrich(host_services(), st->inst, st->inst->state, sel[i]) != PW_OK)
 				failures++;
 		host_instance_release_scratch(st->inst);
+		free(batch.records);
+		delivery_clear(&batch);
 		if (failures)
 			log_msg(PW_LOG_WARNING, st->cfg->name, "could not enrich %ld of %zu papers; they are delivered without it",
 			        failures, n);
@@ -576,7 +619,7 @@ run_digest(struct run *r, struct digest_run *dr)
 	rd->selected = (long)nsel;
 	if (nsel == 0)
 		explain_empty(r, rd, dg);
-	enrich_all(dr, cands, nsel);
+	enrich_all(r, dr, cands, nsel);
 	if (r->opt->dry_run) {
 		print_dry_run(dg, cands, nsel);
 		for (size_t s = 0; s < dg->nsinks; s++) {

@@ -317,6 +317,27 @@ count_query(pw_store *s, sqlite3_stmt *st)
 	return n;
 }
 
+int
+store_paper_each(pw_store *s, size_t max, void (*fn)(pw_record *rec, void *ud), void *ud)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT record FROM papers ORDER BY last_seen DESC, rowid DESC LIMIT ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		pw_record *rec = rec_from_json((const char *)sqlite3_column_text(st, 0));
+		if (rec)
+			fn(rec, ud);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		set_err(s, "cannot read papers");
+		return -1;
+	}
+	return 0;
+}
+
 long
 store_paper_count(pw_store *s)
 {

@@ -25,6 +25,8 @@ void store_rollback(pw_store *s);
 int store_paper_put(pw_store *s, const pw_record *rec, int *is_new);
 pw_record *store_paper_get(pw_store *s, const char *id);
 long store_paper_count(pw_store *s);
+/* Calls fn (which takes rec) for at most max papers, most recently seen first. */
+int store_paper_each(pw_store *s, size_t max, void (*fn)(pw_record *rec, void *ud), void *ud);
 
 /* Papers a digest has considered (scored) once: a paper is weighed by a
  * digest on the run that first fetched it, not again on every later run. */

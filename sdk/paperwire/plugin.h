@@ -38,9 +38,14 @@
  *
  * CHANGELOG
  *   1.0  first release: four kinds, option schema, records, HTTP, state, cache.
- *   1.1  record_field_count/record_field_name/record_field_is_list (a sink can
- *        show every extension field); delivered_each (a sink can rebuild
- *        what it delivered in the last days, as a feed does).
+ *   1.1  host: record_field_count/record_field_name/record_field_is_list (a
+ *        sink can show every extension field); delivered_each (a sink can
+ *        rebuild what it delivered in the last days, as a feed does);
+ *        http_request (POST and request headers: APIs with keys);
+ *        history_each (papers the store has seen, for corpus statistics).
+ *        plugin: flags (PW_PLUGIN_EXPENSIVE: run after cheap scorers, on
+ *        the survivors only); prepare (see every paper of a digest before
+ *        scoring or enriching one: batching, corpus statistics).
  */
 #ifndef PAPERWIRE_PLUGIN_H
 #define PAPERWIRE_PLUGIN_H
@@ -229,6 +234,17 @@ typedef struct pw_host {
 	 * The records are borrowed for the call of fn. */
 	pw_status (*delivered_each)(pw_instance *inst, int64_t since,
 	                            void (*fn)(void *ud, const pw_record *rec, int64_t delivered_at), void *ud);
+
+	/* Any method, with request headers ("Name: value", NULL-terminated
+	 * array) and a body, through the same polite client as http_get. */
+	pw_status (*http_request)(pw_instance *inst, const char *method, const char *url,
+	                          const char *const *headers, const char *body, size_t body_len,
+	                          unsigned flags, pw_response **out);
+
+	/* Calls fn for the papers the store has seen, most recent first, at
+	 * most max of them.  The records are borrowed for the call of fn. */
+	pw_status (*history_each)(pw_instance *inst, size_t max, void (*fn)(void *ud, const pw_record *rec),
+	                          void *ud);
 } pw_host;
 
 /* True when the host's table is long enough to hold MEMBER. */
@@ -244,7 +260,12 @@ typedef struct pw_host {
  *             Set *veto to 1 to exclude the paper.
  *   enrich  : enricher; add extension fields with record_set/record_add.
  *   write   : sink; deliver every record of the delivery, or fail.
+ *   prepare : optional (1.1), scorers and enrichers; see the whole batch
+ *             first (build statistics, batch remote calls).
  */
+/* pw_plugin.flags */
+#define PW_PLUGIN_EXPENSIVE 0x1u /* a scorer that costs time or money: runs last, on survivors */
+
 typedef struct pw_plugin {
 	pw_abi_header abi;
 	const char *name;
@@ -261,6 +282,12 @@ typedef struct pw_plugin {
 	                   double *value, int *veto, char *reason, size_t reason_size);
 	pw_status (*enrich)(const pw_host *host, pw_instance *inst, void *state, pw_record *rec);
 	pw_status (*write)(const pw_host *host, pw_instance *inst, void *state, const pw_delivery *d);
+
+	/* ---- 1.1 ---- */
+	unsigned flags;
+	/* Scorers and enrichers: every paper this instance is about to see in
+	 * this digest, before the first score()/enrich() call. */
+	pw_status (*prepare)(const pw_host *host, pw_instance *inst, void *state, const pw_delivery *papers);
 } pw_plugin;
 
 typedef const pw_plugin *(*pw_plugin_entry_fn)(void);

@@ -35,6 +35,9 @@ struct pw_instance {
 	pw_record *delivered[64];
 	int64_t delivered_at[64];
 	size_t ndelivered;
+	pw_record *history[64];
+	size_t nhistory;
+	char *last_body, *last_headers;
 };
 
 struct pw_response {
@@ -183,6 +186,34 @@ read_all(const char *file, size_t *len)
 	return buf;
 }
 
+static pw_status m_http_get(pw_instance *inst, const char *url, unsigned flags, pw_response **out);
+
+static pw_status
+m_http_request(pw_instance *inst, const char *method, const char *url, const char *const *headers,
+               const char *body, size_t len, unsigned flags, pw_response **out)
+{
+	free(inst->last_body);
+	inst->last_body = body ? strndup(body, len) : NULL;
+	size_t hl = 1;
+	for (size_t i = 0; headers && headers[i]; i++)
+		hl += strlen(headers[i]) + 1;
+	free(inst->last_headers);
+	inst->last_headers = calloc(1, hl);
+	for (size_t i = 0; inst->last_headers && headers && headers[i]; i++) {
+		strcat(inst->last_headers, headers[i]);
+		strcat(inst->last_headers, "\n");
+	}
+	return m_http_get(inst, url, flags, out);
+}
+
+static pw_status
+m_history_each(pw_instance *inst, size_t max, void (*fn)(void *, const pw_record *), void *ud)
+{
+	for (size_t i = 0; i < inst->nhistory && i < max; i++)
+		fn(ud, inst->history[i]);
+	return PW_OK;
+}
+
 static pw_status
 m_http_get(pw_instance *inst, const char *url, unsigned flags, pw_response **out)
 {
@@ -314,6 +345,8 @@ static const pw_host mock_table = {
 	.record_field_name = m_record_field_name,
 	.record_field_is_list = m_record_field_is_list,
 	.delivered_each = m_delivered_each,
+	.http_request = m_http_request,
+	.history_each = m_history_each,
 };
 
 const pw_host *
@@ -363,6 +396,10 @@ mock_instance_free(pw_instance *inst)
 	}
 	for (size_t i = 0; i < inst->ndelivered; i++)
 		rec_free(inst->delivered[i]);
+	for (size_t i = 0; i < inst->nhistory; i++)
+		rec_free(inst->history[i]);
+	free(inst->last_body);
+	free(inst->last_headers);
 	free(inst->emitted);
 	free(inst->log);
 	cJSON_Delete(inst->inst.resolved);
@@ -436,3 +473,16 @@ mock_add_delivered(pw_instance *inst, pw_record *rec, int64_t at)
 	inst->delivered[inst->ndelivered] = rec;
 	inst->delivered_at[inst->ndelivered++] = at;
 }
+
+void
+mock_add_history(pw_instance *inst, pw_record *rec)
+{
+	if (inst->nhistory == 64) {
+		rec_free(rec);
+		return;
+	}
+	inst->history[inst->nhistory++] = rec;
+}
+
+const char *mock_last_body(const pw_instance *inst) { return inst->last_body ? inst->last_body : ""; }
+const char *mock_last_headers(const pw_instance *inst) { return inst->last_headers ? inst->last_headers : ""; }

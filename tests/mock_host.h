@@ -27,6 +27,12 @@ pw_record *mock_emitted(const pw_instance *inst, size_t i);
 /* What delivered_each reports: rec (taken) delivered at `at`, oldest first. */
 void mock_add_delivered(pw_instance *inst, pw_record *rec, int64_t at);
 
+/* What history_each reports, most recent first (rec taken). */
+void mock_add_history(pw_instance *inst, pw_record *rec);
+/* The body and headers ("Name: value\n" each) of the last http_request. */
+const char *mock_last_body(const pw_instance *inst);
+const char *mock_last_headers(const pw_instance *inst);
+
 /* Everything logged so far, one message per line. */
 const char *mock_log(const pw_instance *inst);
 

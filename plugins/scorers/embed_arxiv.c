@@ -1,0 +1,162 @@
+/* embed_arxiv.c: arXiv ids in the profile, looked up through the host's
+ * polite HTTP client (arXiv's 3-second rule holds) in batches of 100, and
+ * kept in the instance's cache so that a run only asks for new ones. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../sources/arxiv_atom.h"
+#include "embedding.h"
+
+#define ARXIV_BATCH 100
+
+static size_t
+digits(const char *s)
+{
+	size_t n = 0;
+	while (isdigit((unsigned char)s[n]))
+		n++;
+	return n;
+}
+
+int
+profile_arxiv_id(const char *item, char *id, size_t size)
+{
+	const char *s = item;
+	if (strncasecmp(s, "arxiv:", 6) == 0)
+		s += 6;
+	size_t n = 0;
+	if (digits(s) == 4 && s[4] == '.' && (digits(s + 5) == 4 || digits(s + 5) == 5)) {
+		n = 5 + digits(s + 5);
+	} else {
+		const char *slash = strchr(s, '/');
+		size_t a = 0;
+		while (s[a] && (islower((unsigned char)s[a]) || s[a] == '-'))
+			a++;
+		if (!slash || a == 0 || (s + a != slash && !(s[a] == '.' && slash == s + a + 3)) || digits(slash + 1) != 7)
+			return 0;
+		n = (size_t)(slash - s) + 8;
+	}
+	const char *rest = s + n;
+	if (*rest == 'v' && digits(rest + 1) > 0)
+		rest += 1 + digits(rest + 1);
+	if (*rest || n + 1 > size)
+		return 0;
+	memcpy(id, s, n);
+	id[n] = '\0';
+	/* Old-style ids drop their subject class ("math.CA/0611800"). */
+	char *dot = strchr(id, '.'), *slash = strchr(id, '/');
+	if (slash && dot && dot < slash)
+		memmove(dot, slash, strlen(slash) + 1);
+	return 1;
+}
+
+static int
+add_cached(struct embedding *e, const char *cached)
+{
+	/* "year\ttitle\tabstract" */
+	char *copy = strdup(cached);
+	if (!copy)
+		return -1;
+	char *t = strchr(copy, '\t'), *a = t ? strchr(t + 1, '\t') : NULL;
+	int rc = -1;
+	if (t && a) {
+		*t++ = '\0';
+		*a++ = '\0';
+		rc = profile_add(&e->prof, t, a, atoi(copy));
+	}
+	free(copy);
+	return rc;
+}
+
+static void
+cache_key(const char *id, char *key, size_t size)
+{
+	snprintf(key, size, "arxiv:%s", id);
+}
+
+static int
+fetch_batch(const pw_host *h, pw_instance *inst, struct embedding *e, char **ids, size_t n)
+{
+	size_t len = strlen(e->arxiv_api) + 64;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(ids[i]) * 3 + 3;
+	char *url = malloc(len);
+	if (!url)
+		return -1;
+	size_t o = (size_t)snprintf(url, len, "%s%cid_list=", e->arxiv_api, strchr(e->arxiv_api, '?') ? '&' : '?');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			o += (size_t)snprintf(url + o, len - o, "%%2C");
+		for (const char *c = ids[i]; *c; c++)
+			o += (size_t)snprintf(url + o, len - o, *c == '/' ? "%%2F" : "%c", *c);
+	}
+	snprintf(url + o, len - o, "&start=0&max_results=%zu", n);
+	pw_response *resp = NULL;
+	char err[512];
+	atom_page page;
+	int rc = -1;
+	if (h->http_get(inst, url, 0, &resp) != PW_OK)
+		goto out;
+	size_t blen;
+	const char *body = h->response_body(inst, resp, &blen);
+	if (h->response_code(inst, resp) != 200) {
+		h->log(inst, PW_LOG_ERROR, "profile lookup: HTTP %ld from %s", h->response_code(inst, resp), url);
+		goto out;
+	}
+	if (atom_parse(h, inst, body, blen, &page, err, sizeof err) < 0) {
+		h->log(inst, PW_LOG_ERROR, "profile lookup: %s: %s", url, err);
+		goto out;
+	}
+	for (size_t i = 0; i < page.count; i++) {
+		const pw_record *r = page.records[i];
+		const char *raw = h->record_get(inst, r, PW_F_ID);
+		const char *abs = raw ? strstr(raw, "/abs/") : NULL;
+		char id[128], key[160], value[65536];
+		if (!abs || !profile_arxiv_id(abs + 5, id, sizeof id))
+			continue;
+		time_t t = (time_t)h->record_get_time(inst, r, PW_T_PUBLISHED);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		const char *title = h->record_get(inst, r, PW_F_TITLE), *ab = h->record_get(inst, r, PW_F_ABSTRACT);
+		snprintf(value, sizeof value, "%d\t%s\t%s", t > 0 ? tm.tm_year + 1900 : 0, title ? title : "",
+		         ab ? ab : "");
+		cache_key(id, key, sizeof key);
+		h->cache_put(inst, key, value);
+		add_cached(e, value);
+	}
+	if (page.count < n)
+		h->log(inst, PW_LOG_WARNING, "profile lookup: arXiv knows %zu of %zu ids", page.count, n);
+	atom_page_free(h, inst, &page);
+	rc = 0;
+out:
+	h->response_free(inst, resp);
+	free(url);
+	return rc;
+}
+
+int
+profile_fetch_arxiv(const pw_host *h, pw_instance *inst, struct embedding *e)
+{
+	char **missing = calloc(e->nids + 1, sizeof *missing);
+	size_t nmissing = 0;
+	int rc = 0;
+	if (!missing)
+		return -1;
+	for (size_t i = 0; i < e->nids; i++) {
+		char key[160];
+		cache_key(e->arxiv_ids[i], key, sizeof key);
+		const char *cached = h->cache_get(inst, key);
+		if (cached)
+			add_cached(e, cached);
+		else
+			missing[nmissing++] = e->arxiv_ids[i];
+	}
+	for (size_t i = 0; i < nmissing && rc == 0; i += ARXIV_BATCH)
+		rc = fetch_batch(h, inst, e, missing + i, nmissing - i < ARXIV_BATCH ? nmissing - i : ARXIV_BATCH);
+	free(missing);
+	return rc;
+}

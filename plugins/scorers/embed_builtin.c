@@ -1,0 +1,154 @@
+/* embed_builtin.c: the builtin backend.  prepare() counts document
+ * frequencies over the profile, the store's recent history and the day's
+ * papers, then indexes the profile's vectors by feature, so that scoring a
+ * paper costs the postings of its own features, not a pass over the
+ * whole library. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embedding.h"
+
+void
+builtin_free(struct embedding *e)
+{
+	tf_df_free(&e->df);
+	free(e->heads);
+	free(e->post);
+	e->heads = NULL;
+	e->post = NULL;
+	e->npost = 0;
+}
+
+/* "Title. Abstract" of a record. */
+static char *
+record_text(const pw_host *h, pw_instance *inst, const pw_record *rec)
+{
+	const char *t = h->record_get(inst, rec, PW_F_TITLE), *a = h->record_get(inst, rec, PW_F_ABSTRACT);
+	size_t n = (t ? strlen(t) : 0) + (a ? strlen(a) : 0) + 3;
+	char *s = malloc(n);
+	if (s)
+		snprintf(s, n, "%s. %s", t ? t : "", a ? a : "");
+	return s;
+}
+
+static int
+count_record(tf_df *df, const pw_host *h, pw_instance *inst, const pw_record *rec)
+{
+	tf_doc d;
+	char *text = record_text(h, inst, rec);
+	if (!text || tf_doc_from_text(text, &d) < 0) {
+		free(text);
+		return -1;
+	}
+	tf_df_add(df, &d);
+	tf_doc_free(&d);
+	free(text);
+	return 0;
+}
+
+struct history_ctx {
+	const pw_host *h;
+	pw_instance *inst;
+	tf_df *df;
+	int failed;
+};
+
+static void
+on_history(void *ud, const pw_record *rec)
+{
+	struct history_ctx *c = ud;
+	if (count_record(c->df, c->h, c->inst, rec) < 0)
+		c->failed = 1;
+}
+
+static int
+index_profile(struct embedding *e)
+{
+	tf_doc *docs = calloc(e->prof.count + 1, sizeof *docs);
+	int rc = -1;
+	if (!docs)
+		return -1;
+	size_t total = 0;
+	for (size_t j = 0; j < e->prof.count; j++) {
+		if (tf_doc_from_text(e->prof.docs[j].text, &docs[j]) < 0)
+			goto out;
+		total += docs[j].n;
+	}
+	e->heads = malloc(TFIDF_BUCKETS * sizeof *e->heads);
+	e->post = malloc((total + 1) * sizeof *e->post);
+	if (!e->heads || !e->post)
+		goto out;
+	memset(e->heads, 0xff, TFIDF_BUCKETS * sizeof *e->heads);
+	for (size_t j = 0; j < e->prof.count; j++) {
+		tf_vec v;
+		if (tf_vec_from_doc(&e->df, &docs[j], &v) < 0)
+			goto out;
+		for (size_t k = 0; k < v.n; k++) {
+			struct posting *p = &e->post[e->npost];
+			p->doc = (uint32_t)j;
+			p->w = v.val[k];
+			p->next = e->heads[v.idx[k]];
+			e->heads[v.idx[k]] = (int32_t)e->npost++;
+		}
+		tf_vec_free(&v);
+	}
+	rc = 0;
+out:
+	for (size_t j = 0; j < e->prof.count; j++)
+		tf_doc_free(&docs[j]);
+	free(docs);
+	return rc;
+}
+
+pw_status
+builtin_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_delivery *papers)
+{
+	builtin_free(e);
+	e->ready = 0;
+	if (tf_df_init(&e->df) < 0)
+		return PW_ERROR;
+	for (size_t j = 0; j < e->prof.count; j++) {
+		tf_doc d;
+		if (tf_doc_from_text(e->prof.docs[j].text, &d) < 0)
+			return PW_ERROR;
+		tf_df_add(&e->df, &d);
+		tf_doc_free(&d);
+	}
+	struct history_ctx c = { h, inst, &e->df, 0 };
+	if (e->history > 0 && h->history_each(inst, (size_t)e->history, on_history, &c) != PW_OK)
+		h->log(inst, PW_LOG_WARNING, "could not read the store's history; frequencies from today only");
+	for (size_t i = 0; i < h->delivery_count(inst, papers); i++)
+		if (count_record(&e->df, h, inst, h->delivery_record(inst, papers, i)) < 0)
+			c.failed = 1;
+	if (c.failed || index_profile(e) < 0)
+		return PW_ERROR;
+	e->ready = 1;
+	return PW_OK;
+}
+
+pw_status
+builtin_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_record *rec, double *value,
+              char *reason, size_t size)
+{
+	tf_doc d;
+	tf_vec v;
+	char *text = record_text(h, inst, rec);
+	float *sims = calloc(e->prof.count + 1, sizeof *sims);
+	pw_status st = PW_ERROR;
+	if (!text || !sims || tf_doc_from_text(text, &d) < 0)
+		goto out;
+	if (tf_vec_from_doc(&e->df, &d, &v) == 0) {
+		for (size_t k = 0; k < v.n; k++)
+			for (int32_t p = e->heads[v.idx[k]]; p >= 0; p = e->post[p].next)
+				sims[e->post[p].doc] += v.val[k] * e->post[p].w;
+		embedding_combine(e, sims, value, reason, size);
+		tf_vec_free(&v);
+		st = PW_OK;
+	}
+	tf_doc_free(&d);
+out:
+	free(text);
+	free(sims);
+	return st;
+}

@@ -1,0 +1,381 @@
+/* embed_remote.c: vectors from any OpenAI-compatible /v1/embeddings
+ * endpoint (Ollama, llama.cpp server, vLLM, TEI, OpenAI), asked in batches
+ * through the host's HTTP client (so 429s back off), and cached in the
+ * store by paper id, version and model: a re-run or a second digest never
+ * pays twice. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "embed_remote.h"
+
+struct remote {
+	const char *endpoint, *model, *api_key;
+	int64_t dims, batch;
+	char auth[1024];
+	size_t dim;              /* length of the vectors seen */
+	float **prof;            /* per profile document, l2-normalised */
+	char **ids;              /* this run's papers: key -> vector */
+	float **vecs;
+	size_t n;
+	size_t next;             /* papers are scored in batch order: look here first */
+};
+
+int
+remote_configure(const pw_host *h, pw_instance *inst, struct embedding *e)
+{
+	struct remote *r = calloc(1, sizeof *r);
+	if (!r)
+		return -1;
+	e->rm = r;
+	r->endpoint = h->config_string(inst, "endpoint");
+	r->model = h->config_string(inst, "model");
+	r->api_key = h->config_string(inst, "api_key");
+	r->batch = 64;
+	h->config_int(inst, "batch_size", &r->batch);
+	h->config_int(inst, "dimensions", &r->dims);
+	if (!r->endpoint || !*r->endpoint) {
+		h->log(inst, PW_LOG_ERROR, "backend openai needs \"endpoint\" (a base URL ending in /v1)");
+		return -1;
+	}
+	if (r->batch < 1 || r->batch > 2048 || r->dims < 0) {
+		h->log(inst, PW_LOG_ERROR, "batch_size must be 1..2048 and dimensions positive");
+		return -1;
+	}
+	if (r->api_key && strpbrk(r->api_key, "\r\n")) {
+		h->log(inst, PW_LOG_ERROR, "api_key contains a line break");
+		return -1;
+	}
+	if (r->api_key)
+		snprintf(r->auth, sizeof r->auth, "Authorization: Bearer %s", r->api_key);
+	return 0;
+}
+
+static void
+clear_run(struct remote *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->ids[i]);
+		free(r->vecs[i]);
+	}
+	free(r->ids);
+	free(r->vecs);
+	r->ids = NULL;
+	r->vecs = NULL;
+	r->n = 0;
+	r->next = 0;
+}
+
+void
+remote_free(struct embedding *e)
+{
+	struct remote *r = e->rm;
+	if (!r)
+		return;
+	clear_run(r);
+	for (size_t j = 0; r->prof && j < e->prof.count; j++)
+		free(r->prof[j]);
+	free(r->prof);
+	free(r);
+	e->rm = NULL;
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Vectors are cached as base64 of little-endian float32. */
+static char *
+encode_vec(const float *v, size_t dim)
+{
+	const unsigned char *p = (const unsigned char *)v;
+	size_t len = dim * 4, o = 0;
+	char *out = malloc(len / 3 * 4 + 8);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned x = (unsigned)p[i] << 16 | (i + 1 < len ? (unsigned)p[i + 1] << 8 : 0) |
+		             (i + 2 < len ? p[i + 2] : 0);
+		out[o++] = b64[x >> 18];
+		out[o++] = b64[(x >> 12) & 63];
+		out[o++] = i + 1 < len ? b64[(x >> 6) & 63] : '=';
+		out[o++] = i + 2 < len ? b64[x & 63] : '=';
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static float *
+decode_vec(const char *s, size_t *dim)
+{
+	size_t len = strlen(s);
+	if (len % 4)
+		return NULL;
+	unsigned char *out = malloc(len / 4 * 3 + 4);
+	size_t o = 0;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i += 4) {
+		unsigned x = 0;
+		int pad = 0;
+		for (int k = 0; k < 4; k++) {
+			const char *c = strchr(b64, s[i + (size_t)k]);
+			if (s[i + (size_t)k] == '=')
+				pad++;
+			else if (!c || !*c) {
+				free(out);
+				return NULL;
+			}
+			x = x << 6 | (c && *c ? (unsigned)(c - b64) : 0);
+		}
+		out[o++] = (unsigned char)(x >> 16);
+		if (pad < 2)
+			out[o++] = (unsigned char)(x >> 8);
+		if (pad < 1)
+			out[o++] = (unsigned char)x;
+	}
+	if (o % 4) {
+		free(out);
+		return NULL;
+	}
+	*dim = o / 4;
+	return (float *)out;
+}
+
+static void
+normalise(float *v, size_t dim)
+{
+	double n = 0;
+	for (size_t i = 0; i < dim; i++)
+		n += (double)v[i] * v[i];
+	n = sqrt(n);
+	for (size_t i = 0; n > 0 && i < dim; i++)
+		v[i] = (float)(v[i] / n);
+}
+
+/* One POST for texts[0..n); vectors into out[0..n). */
+static int
+embed_batch(const pw_host *h, pw_instance *inst, struct remote *r, char **texts, size_t n, float **out)
+{
+	char url[2048];
+	snprintf(url, sizeof url, "%s/embeddings", r->endpoint);
+	cJSON *req = cJSON_CreateObject();
+	cJSON_AddStringToObject(req, "model", r->model);
+	cJSON *input = cJSON_AddArrayToObject(req, "input");
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(input, cJSON_CreateString(texts[i]));
+	if (r->dims > 0)
+		cJSON_AddNumberToObject(req, "dimensions", (double)r->dims);
+	char *body = cJSON_PrintUnformatted(req);
+	cJSON_Delete(req);
+	const char *headers[] = { "Content-Type: application/json", r->auth[0] ? r->auth : NULL, NULL };
+	pw_response *resp = NULL;
+	int rc = -1;
+	cJSON *json = NULL;
+	if (!body || h->http_request(inst, "POST", url, headers, body, strlen(body), 0, &resp) != PW_OK)
+		goto out;
+	size_t len;
+	const char *text = h->response_body(inst, resp, &len);
+	long code = h->response_code(inst, resp);
+	if (code != 200) {
+		h->log(inst, PW_LOG_ERROR, "HTTP %ld from %s: %.200s", code, url, text);
+		goto out;
+	}
+	json = cJSON_ParseWithLength(text, len);
+	const cJSON *data = cJSON_GetObjectItemCaseSensitive(json, "data");
+	if (!cJSON_IsArray(data) || (size_t)cJSON_GetArraySize(data) != n) {
+		h->log(inst, PW_LOG_ERROR, "%s: malformed answer: %s", url,
+		       json ? "no \"data\" array with one embedding per input" : "not JSON");
+		goto out;
+	}
+	const cJSON *item;
+	size_t k = 0;
+	cJSON_ArrayForEach(item, data) {
+		const cJSON *idx = cJSON_GetObjectItemCaseSensitive(item, "index");
+		const cJSON *emb = cJSON_GetObjectItemCaseSensitive(item, "embedding");
+		size_t at = cJSON_IsNumber(idx) ? (size_t)idx->valuedouble : k;
+		size_t dim = cJSON_IsArray(emb) ? (size_t)cJSON_GetArraySize(emb) : 0;
+		k++;
+		if (at >= n || dim == 0 || (r->dim && dim != r->dim) || out[at]) {
+			h->log(inst, PW_LOG_ERROR, "%s: malformed answer: embedding %zu has %zu dimensions", url, at, dim);
+			goto out;
+		}
+		r->dim = dim;
+		out[at] = malloc(dim * sizeof **out);
+		if (!out[at])
+			goto out;
+		const cJSON *x;
+		size_t d = 0;
+		cJSON_ArrayForEach(x, emb) out[at][d++] = cJSON_IsNumber(x) ? (float)x->valuedouble : 0.0f;
+		normalise(out[at], dim);
+	}
+	rc = 0;
+out:
+	cJSON_Delete(json);
+	free(body);
+	h->response_free(inst, resp);
+	return rc;
+}
+
+/* Vectors for texts, from the cache where keys are known, else embedded in
+ * batches and cached.  vecs[i] is NULL on failure. */
+static int
+vectors_for(const pw_host *h, pw_instance *inst, struct remote *r, char **keys, char **texts, size_t n,
+            float **vecs)
+{
+	char **todo_t = calloc(n + 1, sizeof *todo_t);
+	size_t *todo_i = calloc(n + 1, sizeof *todo_i), ntodo = 0;
+	float **got = calloc(n + 1, sizeof *got);
+	int rc = 0;
+	if (!todo_t || !todo_i || !got) {
+		rc = -1;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *c = h->cache_get(inst, keys[i]);
+		size_t dim = 0;
+		vecs[i] = c ? decode_vec(c, &dim) : NULL;
+		if (vecs[i] && (!r->dim || dim == r->dim)) {
+			r->dim = dim;
+			continue;
+		}
+		free(vecs[i]);
+		vecs[i] = NULL;
+		todo_t[ntodo] = texts[i];
+		todo_i[ntodo++] = i;
+	}
+	for (size_t b = 0; b < ntodo && rc == 0; b += (size_t)r->batch) {
+		size_t m = ntodo - b < (size_t)r->batch ? ntodo - b : (size_t)r->batch;
+		memset(got, 0, (m + 1) * sizeof *got);
+		if (embed_batch(h, inst, r, todo_t + b, m, got) < 0) {
+			for (size_t k = 0; k < m; k++)
+				free(got[k]);
+			rc = -1;
+			break;
+		}
+		for (size_t k = 0; k < m; k++) {
+			size_t i = todo_i[b + k];
+			vecs[i] = got[k];
+			char *enc = encode_vec(got[k], r->dim);
+			if (enc)
+				h->cache_put(inst, keys[i], enc);
+			free(enc);
+		}
+	}
+out:
+	free(todo_t);
+	free(todo_i);
+	free(got);
+	return rc;
+}
+
+static uint64_t
+fnv64(const char *s)
+{
+	uint64_t x = 1469598103934665603ULL;
+	while (*s) {
+		x ^= (unsigned char)*s++;
+		x *= 1099511628211ULL;
+	}
+	return x;
+}
+
+static char *
+paper_text(const pw_host *h, pw_instance *inst, const pw_record *rec)
+{
+	const char *t = h->record_get(inst, rec, PW_F_TITLE), *a = h->record_get(inst, rec, PW_F_ABSTRACT);
+	size_t len = (t ? strlen(t) : 0) + (a ? strlen(a) : 0) + 3;
+	char *s = malloc(len);
+	if (s)
+		snprintf(s, len, "%s. %s", t ? t : "", a ? a : "");
+	return s;
+}
+
+pw_status
+remote_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_delivery *papers)
+{
+	struct remote *r = e->rm;
+	size_t np = e->prof.count, n = h->delivery_count(inst, papers);
+	char key[512];
+	pw_status st = PW_ERROR;
+	e->ready = 0;
+	clear_run(r);
+	if (!r->prof) {
+		char **keys = calloc(np + 1, sizeof *keys), **texts = calloc(np + 1, sizeof *texts);
+		r->prof = calloc(np + 1, sizeof *r->prof);
+		int ok = keys && texts && r->prof;
+		for (size_t j = 0; ok && j < np; j++) {
+			snprintf(key, sizeof key, "emb:%s:%lld:text:%016llx", r->model, (long long)r->dims,
+			         (unsigned long long)fnv64(e->prof.docs[j].text));
+			keys[j] = strdup(key);
+			texts[j] = e->prof.docs[j].text;
+		}
+		ok = ok && vectors_for(h, inst, r, keys, texts, np, r->prof) == 0;
+		for (size_t j = 0; keys && j < np; j++)
+			free(keys[j]);
+		free(keys);
+		free(texts);
+		if (!ok) {
+			for (size_t j = 0; r->prof && j < np; j++)
+				free(r->prof[j]);
+			free(r->prof);
+			r->prof = NULL;
+			return PW_ERROR;
+		}
+	}
+	char **texts = calloc(n + 1, sizeof *texts);
+	r->ids = calloc(n + 1, sizeof *r->ids);
+	r->vecs = calloc(n + 1, sizeof *r->vecs);
+	if (!texts || !r->ids || !r->vecs)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const pw_record *rec = h->delivery_record(inst, papers, i);
+		const char *v = h->record_get(inst, rec, PW_F_VERSION);
+		snprintf(key, sizeof key, "emb:%s:%lld:paper:%s:v%s", r->model, (long long)r->dims,
+		         h->record_get(inst, rec, PW_F_ID), v ? v : "0");
+		r->ids[i] = strdup(key);
+		texts[i] = paper_text(h, inst, rec);
+		r->n++;
+	}
+	if (vectors_for(h, inst, r, r->ids, texts, n, r->vecs) == 0) {
+		e->ready = 1;
+		st = PW_OK;
+	}
+out:
+	for (size_t i = 0; texts && i < n; i++)
+		free(texts[i]);
+	free(texts);
+	return st;
+}
+
+pw_status
+remote_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_record *rec, double *value,
+             char *reason, size_t size)
+{
+	struct remote *r = e->rm;
+	char key[512];
+	const char *v = h->record_get(inst, rec, PW_F_VERSION);
+	snprintf(key, sizeof key, "emb:%s:%lld:paper:%s:v%s", r->model, (long long)r->dims,
+	         h->record_get(inst, rec, PW_F_ID), v ? v : "0");
+	const float *x = NULL;
+	if (r->next < r->n && strcmp(r->ids[r->next], key) == 0)
+		x = r->vecs[r->next++];
+	for (size_t i = 0; i < r->n && !x; i++)
+		if (strcmp(r->ids[i], key) == 0)
+			x = r->vecs[i];
+	if (!x)
+		return PW_ERROR;
+	float *sims = calloc(e->prof.count + 1, sizeof *sims);
+	if (!sims)
+		return PW_ERROR;
+	for (size_t j = 0; j < e->prof.count; j++) {
+		double s = 0;
+		for (size_t d = 0; d < r->dim; d++)
+			s += (double)x[d] * r->prof[j][d];
+		sims[j] = (float)s;
+	}
+	embedding_combine(e, sims, value, reason, size);
+	free(sims);
+	return PW_OK;
+}

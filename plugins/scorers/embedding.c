@@ -1,0 +1,204 @@
+/* embedding.c: ranks papers by similarity to the reader's own library.
+ * backend "builtin": hashed TF-IDF vectors (tfidf.c), no network, no model;
+ * document frequencies from the profile, the store's history and the day's
+ * papers.  backend "openai": any OpenAI-compatible /v1/embeddings endpoint
+ * (embed_remote.c), vectors cached in the store.
+ *
+ * The value is a cosine similarity in [0, 1] (max over the library by
+ * default), an absolute scale: a paper scores the same on a quiet day and a
+ * busy one, so min_score keeps its meaning.  The reason names the nearest
+ * library paper: "0.62 like: Attention Is All You Need". */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embed_remote.h"
+#include "embedding.h"
+#include "paperwire/plugin.h"
+
+static const pw_option embedding_options[] = {
+	{ "profile", PW_OPT_STRING_LIST, NULL, 1,
+	  "the library: .bib (BibTeX), .json (CSL-JSON) or text files, and arXiv ids (\"arXiv:1706.03762\")" },
+	{ "backend", PW_OPT_STRING, "builtin", 0, "builtin (TF-IDF, no network) or openai (/v1/embeddings)" },
+	{ "aggregate", PW_OPT_STRING, "max", 0, "max (nearest library paper), mean, or both (their average)" },
+	{ "recency", PW_OPT_BOOL, "false", 0,
+	  "weight newer library items more: 1/(1+log10(rank+1)), rank 0 the newest by year" },
+	{ "history", PW_OPT_INT, "2000", 0, "builtin: papers from the store counted in document frequencies" },
+	{ "arxiv_api", PW_OPT_STRING, "https://export.arxiv.org/api/query", 0,
+	  "where arXiv ids of the profile are looked up" },
+	{ "endpoint", PW_OPT_STRING, NULL, 0, "openai: the base URL ending in /v1, e.g. http://localhost:11434/v1" },
+	{ "model", PW_OPT_STRING, "text-embedding-3-small", 0, "openai: the embedding model" },
+	{ "api_key", PW_OPT_STRING, NULL, 0, "openai: sent as a bearer token; write \"${OPENAI_API_KEY}\"" },
+	{ "dimensions", PW_OPT_INT, NULL, 0, "openai: ask the model for vectors of this size" },
+	{ "batch_size", PW_OPT_INT, "64", 0, "openai: texts per request" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+static int
+one_of(const char *v, const char *a, const char *b, const char *c)
+{
+	return strcmp(v, a) == 0 || strcmp(v, b) == 0 || (c && strcmp(v, c) == 0);
+}
+
+static void
+embedding_free(struct embedding *e)
+{
+	if (!e)
+		return;
+	builtin_free(e);
+	remote_free(e);
+	profile_free(&e->prof);
+	for (size_t i = 0; i < e->nids; i++)
+		free(e->arxiv_ids[i]);
+	free(e->arxiv_ids);
+	free(e->weight);
+	free(e);
+}
+
+static pw_status
+embedding_create(const pw_host *h, pw_instance *inst, void **state)
+{
+	struct embedding *e = calloc(1, sizeof *e);
+	char err[1024];
+	if (!e)
+		return PW_ERROR;
+	const char *backend = h->config_string(inst, "backend");
+	const char *agg = h->config_string(inst, "aggregate");
+	if (!one_of(backend, "builtin", "openai", NULL) || !one_of(agg, "max", "mean", "both")) {
+		h->log(inst, PW_LOG_ERROR, "backend must be builtin or openai, aggregate max, mean or both");
+		goto config_error;
+	}
+	if (!PW_HOST_HAS(h, history_each)) {
+		h->log(inst, PW_LOG_ERROR, "this scorer needs a paperwire with plugin ABI 1.1 or newer");
+		goto config_error;
+	}
+	e->remote = strcmp(backend, "openai") == 0;
+	e->aggregate = agg[0] == 'm' ? (agg[1] == 'a' ? AGG_MAX : AGG_MEAN) : AGG_BOTH;
+	h->config_bool(inst, "recency", &e->recency);
+	e->history = 2000;
+	h->config_int(inst, "history", &e->history);
+	e->arxiv_api = h->config_string(inst, "arxiv_api");
+	size_t n = h->config_list_count(inst, "profile");
+	e->arxiv_ids = calloc(n + 1, sizeof *e->arxiv_ids);
+	if (!e->arxiv_ids)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		const char *item = h->config_list_at(inst, "profile", i);
+		char id[128];
+		if (profile_arxiv_id(item, id, sizeof id)) {
+			e->arxiv_ids[e->nids++] = strdup(id);
+			continue;
+		}
+		int got = profile_load_file(&e->prof, item, err, sizeof err);
+		if (got < 0) {
+			h->log(inst, PW_LOG_ERROR, "profile: %s", err);
+			goto config_error;
+		}
+		if (got == 0)
+			h->log(inst, PW_LOG_WARNING, "profile: %s has no paper with a title", item);
+	}
+	if (e->prof.count == 0 && e->nids == 0) {
+		h->log(inst, PW_LOG_ERROR, "the profile is empty: nothing to compare papers with");
+		goto config_error;
+	}
+	if (e->remote && remote_configure(h, inst, e) < 0)
+		goto config_error;
+	*state = e;
+	return PW_OK;
+config_error:
+	embedding_free(e);
+	return PW_CONFIG_ERROR;
+fail:
+	embedding_free(e);
+	return PW_ERROR;
+}
+
+static void
+embedding_destroy(const pw_host *h, pw_instance *inst, void *state)
+{
+	embedding_free(state);
+}
+
+/* Recency: 1/(1+log10(rank+1)) with rank 0 the newest; else all 1. */
+static int
+set_weights(struct embedding *e)
+{
+	free(e->weight);
+	e->weight = malloc((e->prof.count + 1) * sizeof *e->weight);
+	if (!e->weight)
+		return -1;
+	if (e->recency)
+		profile_sort_newest_first(&e->prof);
+	for (size_t j = 0; j < e->prof.count; j++)
+		e->weight[j] = e->recency ? 1.0 / (1.0 + log10((double)j + 1.0)) : 1.0;
+	return 0;
+}
+
+static pw_status
+embedding_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *papers)
+{
+	struct embedding *e = state;
+	if (!e->fetched_ids) {
+		/* Once: the arXiv ids of the profile become documents. */
+		if (profile_fetch_arxiv(h, inst, e) < 0)
+			return PW_RETRY;
+		e->fetched_ids = 1;
+		if (e->prof.count == 0) {
+			h->log(inst, PW_LOG_ERROR, "the profile is empty after looking up its arXiv ids");
+			return PW_ERROR;
+		}
+		if (set_weights(e) < 0)
+			return PW_ERROR;
+	}
+	return e->remote ? remote_prepare(h, inst, e, papers) : builtin_prepare(h, inst, e, papers);
+}
+
+void
+embedding_combine(const struct embedding *e, const float *sims, double *value, char *reason, size_t size)
+{
+	double best = -1, sum = 0, wsum = 0;
+	size_t arg = 0;
+	for (size_t j = 0; j < e->prof.count; j++) {
+		double s = sims[j] < 0 ? 0 : sims[j];
+		double ws = e->weight[j] * s;
+		if (ws > best) {
+			best = ws;
+			arg = j;
+		}
+		sum += ws;
+		wsum += e->weight[j];
+	}
+	double mean = wsum > 0 ? sum / wsum : 0;
+	*value = e->aggregate == AGG_MAX ? best : (e->aggregate == AGG_MEAN ? mean : (best + mean) / 2);
+	if (*value < 0)
+		*value = 0;
+	snprintf(reason, size, "%.2f like: %s", best < 0 ? 0 : best, e->prof.count ? e->prof.docs[arg].title : "");
+}
+
+static pw_status
+embedding_score(const pw_host *h, pw_instance *inst, void *state, const pw_record *rec, double *value, int *veto,
+                char *reason, size_t reason_size)
+{
+	struct embedding *e = state;
+	if (!e->ready)
+		return PW_ERROR;
+	return e->remote ? remote_score(h, inst, e, rec, value, reason, reason_size)
+	                 : builtin_score(h, inst, e, rec, value, reason, reason_size);
+}
+
+static const pw_plugin embedding_plugin = {
+	.abi = PW_ABI_HEADER_FOR(pw_plugin),
+	.name = "embedding",
+	.kind = PW_KIND_SCORER,
+	.version = "0.1.0",
+	.description = "similarity to your own library (BibTeX, CSL-JSON, text, arXiv ids): TF-IDF or remote embeddings",
+	.options = embedding_options,
+	.create = embedding_create,
+	.destroy = embedding_destroy,
+	.score = embedding_score,
+	.flags = PW_PLUGIN_EXPENSIVE,
+	.prepare = embedding_prepare,
+};
+
+PW_PLUGIN_DEFINE(embedding_plugin)

@@ -1,0 +1,196 @@
+/* tfidf.c: see tfidf.h.  The features follow arxiv-sanity-lite's
+ * TfidfVectorizer (ngram_range (1, 2), English stop words, sublinear tf,
+ * l2 norm); its min_df/max_df cut-offs are replaced by the idf itself,
+ * because one reader's library is too small for a document-count floor. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/fold.h"
+#include "tfidf.h"
+
+static const char *const stop_words[] = {
+	"a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as",
+	"at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can",
+	"could", "did", "do", "does", "doing", "down", "during", "each", "et", "etc", "few", "for", "from",
+	"further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself",
+	"his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may", "me",
+	"might", "more", "most", "must", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once",
+	"one", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "paper", "propose",
+	"proposed", "same", "she", "should", "show", "so", "some", "such", "than", "that", "the", "their",
+	"theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "thus",
+	"to", "too", "two", "under", "until", "up", "use", "used", "using", "very", "via", "was", "we", "well",
+	"were", "what", "when", "where", "whether", "which", "while", "who", "whom", "why", "will", "with",
+	"within", "without", "would", "yet", "you", "your", "yours", "yourself", "yourselves", NULL
+};
+
+int
+tf_is_stop_word(const char *w, size_t len)
+{
+	for (size_t i = 0; stop_words[i]; i++)
+		if (strlen(stop_words[i]) == len && memcmp(stop_words[i], w, len) == 0)
+			return 1;
+	return 0;
+}
+
+static uint32_t
+hash_bytes(uint32_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int
+keep_word(const char *w, size_t len)
+{
+	size_t digits = 0;
+	for (size_t i = 0; i < len; i++)
+		digits += w[i] >= '0' && w[i] <= '9';
+	return len >= 2 && digits < len && !tf_is_stop_word(w, len);
+}
+
+int
+tf_doc_from_text(const char *text, tf_doc *out)
+{
+	size_t len;
+	memset(out, 0, sizeof *out);
+	char *folded = fold_words(text, &len);
+	if (!folded)
+		return -1;
+	uint32_t *feats = malloc((len + 1) * sizeof *feats);
+	size_t nf = 0;
+	const char *prev = NULL;
+	size_t prev_len = 0;
+	for (char *p = folded; feats && *p;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		size_t wl = strcspn(p, " ");
+		if (keep_word(p, wl)) {
+			uint32_t h = hash_bytes(2166136261u, p, wl);
+			feats[nf++] = h % TFIDF_BUCKETS;
+			if (prev) {
+				uint32_t b = hash_bytes(hash_bytes(hash_bytes(2166136261u, prev, prev_len), " ", 1), p, wl);
+				feats[nf++] = b % TFIDF_BUCKETS;
+			}
+			prev = p;
+			prev_len = wl;
+		}
+		p += wl;
+	}
+	if (!feats) {
+		free(folded);
+		return -1;
+	}
+	qsort(feats, nf, sizeof *feats, cmp_u32);
+	out->feat = malloc((nf + 1) * sizeof *out->feat);
+	out->count = malloc((nf + 1) * sizeof *out->count);
+	if (!out->feat || !out->count) {
+		free(feats);
+		free(folded);
+		tf_doc_free(out);
+		return -1;
+	}
+	for (size_t i = 0; i < nf; i++) {
+		if (out->n && out->feat[out->n - 1] == feats[i]) {
+			out->count[out->n - 1]++;
+		} else {
+			out->feat[out->n] = feats[i];
+			out->count[out->n++] = 1;
+		}
+	}
+	free(feats);
+	free(folded);
+	return 0;
+}
+
+void
+tf_doc_free(tf_doc *d)
+{
+	free(d->feat);
+	free(d->count);
+	memset(d, 0, sizeof *d);
+}
+
+int
+tf_df_init(tf_df *df)
+{
+	df->df = calloc(TFIDF_BUCKETS, sizeof *df->df);
+	df->ndocs = 0;
+	return df->df ? 0 : -1;
+}
+
+void
+tf_df_add(tf_df *df, const tf_doc *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		df->df[d->feat[i]]++;
+	df->ndocs++;
+}
+
+void
+tf_df_free(tf_df *df)
+{
+	free(df->df);
+	df->df = NULL;
+}
+
+int
+tf_vec_from_doc(const tf_df *df, const tf_doc *d, tf_vec *out)
+{
+	out->n = d->n;
+	out->idx = malloc((d->n + 1) * sizeof *out->idx);
+	out->val = malloc((d->n + 1) * sizeof *out->val);
+	if (!out->idx || !out->val) {
+		tf_vec_free(out);
+		return -1;
+	}
+	double norm = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		/* sublinear tf; smoothed idf as scikit-learn computes it */
+		double tf = 1.0 + log((double)d->count[i]);
+		double idf = log((1.0 + df->ndocs) / (1.0 + df->df[d->feat[i]])) + 1.0;
+		out->idx[i] = d->feat[i];
+		out->val[i] = (float)(tf * idf);
+		norm += (double)out->val[i] * out->val[i];
+	}
+	norm = sqrt(norm);
+	for (size_t i = 0; norm > 0 && i < d->n; i++)
+		out->val[i] = (float)(out->val[i] / norm);
+	return 0;
+}
+
+void
+tf_vec_free(tf_vec *v)
+{
+	free(v->idx);
+	free(v->val);
+	memset(v, 0, sizeof *v);
+}
+
+float
+tf_vec_dot(const tf_vec *a, const tf_vec *b)
+{
+	size_t i = 0, j = 0;
+	double s = 0;
+	while (i < a->n && j < b->n) {
+		if (a->idx[i] == b->idx[j])
+			s += (double)a->val[i++] * b->val[j++];
+		else if (a->idx[i] < b->idx[j])
+			i++;
+		else
+			j++;
+	}
+	return (float)s;
+}

@@ -1,0 +1,48 @@
+/* tfidf.h: hashed TF-IDF vectors over titles and abstracts: unigrams and
+ * bigrams of folded words without stop words, sublinear tf, smoothed idf,
+ * l2-normalised; features hashed into a fixed number of buckets so that
+ * memory stays bounded whatever the vocabulary. */
+#ifndef PW_TFIDF_H
+#define PW_TFIDF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TFIDF_BUCKETS (1u << 20)
+
+/* A document's distinct features and how often each occurs. */
+typedef struct tf_doc {
+	uint32_t *feat;
+	uint32_t *count;
+	size_t n;
+} tf_doc;
+
+/* Sparse l2-normalised vector, indices ascending. */
+typedef struct tf_vec {
+	uint32_t *idx;
+	float *val;
+	size_t n;
+} tf_vec;
+
+/* Document frequencies per bucket. */
+typedef struct tf_df {
+	uint32_t *df;     /* TFIDF_BUCKETS counters */
+	uint32_t ndocs;
+} tf_df;
+
+int tf_doc_from_text(const char *text, tf_doc *out);
+void tf_doc_free(tf_doc *d);
+
+int tf_df_init(tf_df *df);
+void tf_df_add(tf_df *df, const tf_doc *d);
+void tf_df_free(tf_df *df);
+
+/* Weights d by sublinear tf x idf and normalises; 0 or -1 (no memory). */
+int tf_vec_from_doc(const tf_df *df, const tf_doc *d, tf_vec *out);
+void tf_vec_free(tf_vec *v);
+float tf_vec_dot(const tf_vec *a, const tf_vec *b);
+
+/* 1 for English stop words ("the", "we", "of", ...). */
+int tf_is_stop_word(const char *w, size_t len);
+
+#endif

@@ -1,0 +1,204 @@
+/* The embedding scorer against the mock host: the builtin backend ranks a
+ * library's neighbours first; arXiv ids in the profile are looked up once;
+ * the openai backend batches, caches and fails loudly on bad answers. */
+#include "autoconf.h"
+
+#include <string.h>
+
+#include "mock_host.h"
+#include "pw_check.h"
+#include "record.h"
+
+const pw_plugin *pw_plugin_entry(void);
+
+static const pw_plugin *P;
+static const pw_host *H;
+
+static pw_record *
+paper(const char *id, const char *title, const char *abstract)
+{
+	pw_record *r = rec_new();
+	rec_set(r, PW_F_ID, id);
+	rec_set(r, PW_F_VERSION, "1");
+	rec_set(r, PW_F_TITLE, title);
+	rec_set(r, PW_F_ABSTRACT, abstract);
+	return r;
+}
+
+static pw_instance *
+instance(const char *opts, void **st)
+{
+	P = pw_plugin_entry();
+	H = mock_host();
+	pw_instance *in = mock_instance_new(P->options, opts);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_int_eq(P->create(H, in, st), PW_OK);
+	return in;
+}
+
+static double
+score(pw_instance *in, void *st, pw_record *r, char *why)
+{
+	double v = -1;
+	int veto = 0;
+	ck_assert_int_eq(P->score(H, in, st, r, &v, &veto, why, 256), PW_OK);
+	ck_assert_int_eq(veto, 0);
+	return v;
+}
+
+START_TEST(builtin_ranks_the_library_neighbours_first)
+{
+	void *st;
+	char opts[512], why[256];
+	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"]}", pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
+	pw_instance *in = instance(opts, &st);
+	pw_record *papers[4] = {
+		paper("2611.00001", "Faster speculative decoding with tree drafts",
+		      "A draft model proposes tokens; the target model verifies them in parallel to speed up decoding."),
+		paper("2611.00002", "Protein structure prediction with diffusion", "We fold proteins with a diffusion model."),
+		paper("2611.00003", "A survey of graph neural networks for chemistry", "Molecules as graphs."),
+		paper("2611.00004", "Multiple decoding heads for LLM inference acceleration",
+		      "Extra heads predict subsequent tokens, verified with tree attention."),
+	};
+	mock_add_history(in, paper("2001.00001", "Old news about protein folding", "Proteins."));
+	pw_delivery *d = mock_delivery_new(papers, 4, NULL);
+	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
+	double s[4];
+	for (int i = 0; i < 4; i++)
+		s[i] = score(in, st, papers[i], why);
+	ck_assert(s[0] > 0.1 && s[3] > 0.1);
+	ck_assert(s[0] > 5 * s[1] && s[0] > 5 * s[2]);
+	ck_assert(s[3] > 5 * s[1] && s[3] > 5 * s[2]);
+	score(in, st, papers[3], why);
+	ck_assert_msg(strstr(why, " like: Medusa: Simple LLM Inference Acceleration") != NULL, "%s", why);
+	ck_assert(why[0] == '0' && why[1] == '.');
+	mock_delivery_free(d);
+	for (int i = 0; i < 4; i++)
+		rec_free(papers[i]);
+	P->destroy(H, in, st);
+	mock_instance_free(in);
+}
+END_TEST
+
+START_TEST(recency_weighs_newer_items_more)
+{
+	void *st1, *st2;
+	char opts[512], why[256];
+	pw_record *old = paper("2611.00009", "Schrödinger equation and wave mechanics", "Quantisierung als Eigenwertproblem.");
+	pw_delivery *d = mock_delivery_new(&old, 1, NULL);
+	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"]}", pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
+	pw_instance *a = instance(opts, &st1);
+	ck_assert_int_eq(P->prepare(H, a, st1, d), PW_OK);
+	double flat = score(a, st1, old, why);
+	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"recency\": true}",
+	         pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
+	pw_instance *b = instance(opts, &st2);
+	ck_assert_int_eq(P->prepare(H, b, st2, d), PW_OK);
+	double weighted = score(b, st2, old, why);
+	/* The 1926 entry is the oldest of four: rank 3, weight 1/(1+log10(4)) */
+	ck_assert_double_eq_tol(weighted, flat / (1 + 0.60206), 0.01);
+	mock_delivery_free(d);
+	rec_free(old);
+	P->destroy(H, a, st1);
+	P->destroy(H, b, st2);
+	mock_instance_free(a);
+	mock_instance_free(b);
+}
+END_TEST
+
+START_TEST(arxiv_ids_in_the_profile_are_looked_up_once)
+{
+	void *st;
+	char why[256];
+	pw_instance *in = instance("{\"profile\": [\"arXiv:2611.00001v1\", \"2611.00002\"], "
+	                           "\"arxiv_api\": \"http://api/query\"}", &st);
+	mock_route(in, "id_list=2611.00001%2C2611.00002&start=0&max_results=2", 200,
+	           pw_path("PW_SRCDIR", "tests/fixtures/api_paged.atom"), NULL);
+	pw_record *p = paper("2611.00005", "Tiny drafts for speculative decoding", "Speculative decoding, tiny drafts.");
+	pw_delivery *d = mock_delivery_new(&p, 1, NULL);
+	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
+	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
+	ck_assert_uint_eq(mock_requests(in), 1);
+	score(in, st, p, why);
+	ck_assert_msg(strstr(why, "like: Speculative Decoding with Tiny Drafts"), "%s", why);
+	mock_delivery_free(d);
+	rec_free(p);
+	P->destroy(H, in, st);
+	mock_instance_free(in);
+}
+END_TEST
+
+static const char *two_vectors = "{\"object\": \"list\", \"data\": ["
+                                 "{\"object\": \"embedding\", \"index\": 0, \"embedding\": [3, 0]},"
+                                 "{\"object\": \"embedding\", \"index\": 1, \"embedding\": [0, 0.5]}],"
+                                 "\"model\": \"m\"}";
+
+START_TEST(openai_batches_caches_and_sends_the_key)
+{
+	void *st;
+	char opts[512], why[256];
+	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"backend\": \"openai\", \"endpoint\": \"http://llm/v1\", "
+	                            "\"model\": \"m\", \"api_key\": \"sk-test\", \"dimensions\": 2}",
+	         pw_path("PW_SRCDIR", "tests/fixtures/library.txt"));
+	pw_instance *in = instance(opts, &st);
+	mock_route(in, "http://llm/v1/embeddings", 200, NULL, two_vectors);
+	pw_record *papers[2] = { paper("2611.00001", "a", "b"), paper("2611.00002", "c", "d") };
+	pw_delivery *d = mock_delivery_new(papers, 2, NULL);
+	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
+	ck_assert_uint_eq(mock_requests(in), 2); /* the profile, then the papers */
+	ck_assert(strstr(mock_last_headers(in), "Authorization: Bearer sk-test\n"));
+	ck_assert(strstr(mock_last_body(in), "\"model\":\"m\""));
+	ck_assert(strstr(mock_last_body(in), "\"dimensions\":2"));
+	ck_assert_double_eq_tol(score(in, st, papers[0], why), 1.0, 1e-6);
+	ck_assert_str_eq(why, "1.00 like: Speculative decoding with tiny draft models");
+	ck_assert_double_eq_tol(score(in, st, papers[1], why), 1.0, 1e-6);
+	ck_assert_str_eq(why, "1.00 like: KV cache compression for long context inference");
+	/* Everything is cached: a second pass asks nothing. */
+	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
+	ck_assert_uint_eq(mock_requests(in), 2);
+	mock_delivery_free(d);
+	rec_free(papers[0]);
+	rec_free(papers[1]);
+	P->destroy(H, in, st);
+	mock_instance_free(in);
+}
+END_TEST
+
+START_TEST(openai_malformed_answers_fail_loudly)
+{
+	void *st;
+	char opts[512];
+	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"backend\": \"openai\", \"endpoint\": \"http://llm/v1\"}",
+	         pw_path("PW_SRCDIR", "tests/fixtures/library.txt"));
+	pw_instance *in = instance(opts, &st);
+	mock_route(in, "http://llm/v1/embeddings", 200, NULL, "{\"data\": [{\"embedding\": [1, 2]}");
+	pw_record *p = paper("2611.00001", "a", "b");
+	pw_delivery *d = mock_delivery_new(&p, 1, NULL);
+	ck_assert_int_eq(P->prepare(H, in, st, d), PW_ERROR);
+	ck_assert_msg(strstr(mock_log(in), "malformed answer: not JSON"), "%s", mock_log(in));
+	mock_delivery_free(d);
+	rec_free(p);
+	P->destroy(H, in, st);
+	mock_instance_free(in);
+	in = mock_instance_new(P->options, "{\"profile\": [\"/nonexistent.bib\"]}");
+	ck_assert_int_eq(P->create(H, in, &st), PW_CONFIG_ERROR);
+	ck_assert(strstr(mock_log(in), "profile: /nonexistent.bib: No such file or directory"));
+	mock_instance_free(in);
+}
+END_TEST
+
+static Suite *
+embedding_suite(void)
+{
+	Suite *s = suite_create("embedding");
+	TCase *tc = tcase_create("embedding");
+	tcase_add_test(tc, builtin_ranks_the_library_neighbours_first);
+	tcase_add_test(tc, recency_weighs_newer_items_more);
+	tcase_add_test(tc, arxiv_ids_in_the_profile_are_looked_up_once);
+	tcase_add_test(tc, openai_batches_caches_and_sends_the_key);
+	tcase_add_test(tc, openai_malformed_answers_fail_loudly);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+PW_CHECK_MAIN(embedding_suite)

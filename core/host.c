@@ -298,18 +298,30 @@ svc_state_set(pw_instance *inst, const char *key, const char *value)
 	return store_state_set(inst->store, inst->ns, key, value) == 0 ? PW_OK : PW_ERROR;
 }
 
+/* The cache is the plugin's, not the instance's: two digests using the
+ * same scorer (same model, same paper) share what either computed. */
+static const char *
+cache_ns(pw_instance *inst, char *buf, size_t size)
+{
+	snprintf(buf, size, "plugin/%s", inst->plugin ? inst->plugin->desc.name : "?");
+	return buf;
+}
+
 static const char *
 svc_cache_get(pw_instance *inst, const char *key)
 {
-	return inst->store && key ? borrow(inst, store_cache_get(inst->store, inst->ns, key)) : NULL;
+	char ns[160];
+	return inst->store && key ? borrow(inst, store_cache_get(inst->store, cache_ns(inst, ns, sizeof ns), key))
+	                          : NULL;
 }
 
 static pw_status
 svc_cache_put(pw_instance *inst, const char *key, const char *value)
 {
+	char ns[160];
 	if (!inst->store || !key || !value)
 		return PW_ERROR;
-	return store_cache_put(inst->store, inst->ns, key, value) == 0 ? PW_OK : PW_ERROR;
+	return store_cache_put(inst->store, cache_ns(inst, ns, sizeof ns), key, value) == 0 ? PW_OK : PW_ERROR;
 }
 
 static size_t

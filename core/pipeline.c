@@ -265,13 +265,29 @@ run_sources(struct run *r)
 	r->report.fetched = (long)r->papers.count;
 }
 
+static void
+count_new(struct run *r, const pw_record *rec)
+{
+	for (size_t s = 0; s < r->cfg->nsources; s++)
+		if (strcmp(r->cfg->sources[s].name, rec_get(rec, PW_F_SOURCE)) == 0)
+			r->report.sources[s].new_papers++;
+}
+
 /* Saves what was fetched, and only then the HTTP validators that would
  * let the next run skip it. */
 static int
 save_papers(struct run *r)
 {
-	if (r->opt->dry_run)
+	if (r->opt->dry_run) {
+		/* Count what is new, as a real run would, and write nothing. */
+		for (size_t i = 0; i < r->papers.count; i++) {
+			pw_record *seen = store_paper_get(r->store, rec_get(r->papers.recs[i], PW_F_ID));
+			if (!seen)
+				count_new(r, r->papers.recs[i]);
+			rec_free(seen);
+		}
 		return 0;
+	}
 	if (store_begin(r->store) < 0)
 		return -1;
 	for (size_t i = 0; i < r->papers.count; i++) {
@@ -280,9 +296,7 @@ save_papers(struct run *r)
 		if (store_paper_put(r->store, rec, &is_new) < 0)
 			goto fail;
 		if (is_new)
-			for (size_t s = 0; s < r->cfg->nsources; s++)
-				if (strcmp(r->cfg->sources[s].name, rec_get(rec, PW_F_SOURCE)) == 0)
-					r->report.sources[s].new_papers++;
+			count_new(r, rec);
 	}
 	if (http_commit_validators(r->http, r->store) < 0)
 		goto fail;

@@ -207,8 +207,10 @@ typedef struct pw_host {
 	const char *(*response_header)(pw_instance *inst, const pw_response *resp, const char *name);
 	void (*response_free)(pw_instance *inst, pw_response *resp);
 
-	/* Per-instance key/value state (cursors, last run) and cache, kept in the
-	 * store.  A returned string is borrowed until the callback returns. */
+	/* Key/value state (cursors, last run) kept in the store per instance,
+	 * and a cache shared by every instance of the plugin (so two digests
+	 * never compute the same thing twice: put the model, version, etc. in
+	 * the key).  A returned string is borrowed until the callback returns. */
 	const char *(*state_get)(pw_instance *inst, const char *key);
 	pw_status (*state_set)(pw_instance *inst, const char *key, const char *value);
 	const char *(*cache_get)(pw_instance *inst, const char *key);

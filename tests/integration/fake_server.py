@@ -13,12 +13,20 @@ Paths:
   /big                     a 3 MiB body
   /echo-headers            the request headers as the body
   /count/KEY               how many requests KEY has had
+  POST /emb/KEY/MODE/v1/embeddings
+                           an OpenAI-compatible embeddings endpoint: each input
+                           becomes a 32-dim bag-of-words vector.  MODE ok; 429
+                           (the first request of KEY gets 429, Retry-After: 1);
+                           slow (answers after 30 s); bad (malformed JSON).
+  /inputs/KEY              how many inputs the requests of KEY carried
 Query strings are ignored, except as noted; the arXiv paging parameter
 start=N selects NAME with ".N" inserted before the extension when such a
 file exists (page1.atom -> page1.2.atom for start=2).
 """
 import argparse
 import hashlib
+import json
+import re
 import os
 import sys
 import threading
@@ -27,6 +35,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit, parse_qs
 
 COUNTS = {}
+INPUTS = {}
+
+
+def bag_of_words(text):
+    vec = [0.0] * 32
+    for w in re.findall(r"[a-z0-9]+", text.lower()):
+        vec[int(hashlib.md5(w.encode()).hexdigest(), 16) % 32] += 1.0
+    return vec
 LOCK = threading.Lock()
 
 
@@ -74,8 +90,9 @@ class Handler(BaseHTTPRequestHandler):
         parts = [p for p in url.path.split("/") if p]
         with LOCK:
             key = "/".join(parts[:2])
-            COUNTS[key] = COUNTS.get(key, 0) + 1
-            seen = COUNTS[key]
+            if parts[:1] not in (["count"], ["inputs"]):
+                COUNTS[key] = COUNTS.get(key, 0) + 1
+            seen = COUNTS.get(key, 0)
         if not parts:
             return self.send_body(404, b"", "text/plain")
         kind = parts[0]
@@ -116,11 +133,46 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_body(200, b"x" * (3 * 1024 * 1024), "text/plain")
         if kind == "echo-headers":
             return self.send_body(200, str(self.headers).encode(), "text/plain")
+        if kind == "inputs" and len(parts) == 2:
+            with LOCK:
+                n = INPUTS.get(parts[1], 0)
+            return self.send_body(200, str(n).encode(), "text/plain")
         if kind == "count" and len(parts) == 2:
             with LOCK:
                 n = sum(v for k, v in COUNTS.items() if k.split("/")[1:2] == [parts[1]])
             return self.send_body(200, str(n).encode(), "text/plain")
         self.send_body(404, b"unknown path", "text/plain")
+
+
+    def do_POST(self):
+        url = urlsplit(self.path)
+        parts = [p for p in url.path.split("/") if p]
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        if len(parts) != 5 or parts[0] != "emb" or parts[3:] != ["v1", "embeddings"]:
+            return self.send_body(404, b"unknown path", "text/plain")
+        key, mode = parts[1], parts[2]
+        with LOCK:
+            COUNTS["emb/" + key] = COUNTS.get("emb/" + key, 0) + 1
+            seen = COUNTS["emb/" + key]
+        if mode == "429" and seen == 1:
+            return self.send_body(429, b'{"error": "rate limited"}', "application/json", {"Retry-After": "1"})
+        if mode == "slow":
+            time.sleep(30)
+        if mode == "bad":
+            return self.send_body(200, b'{"data": [{"embedding": [0.1, 0.2', "application/json")
+        try:
+            req = json.loads(body)
+        except ValueError:
+            return self.send_body(400, b'{"error": "bad json"}', "application/json")
+        if self.headers.get("Authorization") != "Bearer sk-test":
+            return self.send_body(401, b'{"error": "no key"}', "application/json")
+        inputs = req.get("input", [])
+        with LOCK:
+            INPUTS[key] = INPUTS.get(key, 0) + len(inputs)
+        data = [{"object": "embedding", "index": i, "embedding": bag_of_words(t)} for i, t in enumerate(inputs)]
+        out = json.dumps({"object": "list", "data": data, "model": req.get("model")}).encode()
+        self.send_body(200, out, "application/json")
 
 
 def main():

@@ -1,0 +1,80 @@
+#!/bin/sh
+# Integration tests of the scorers in the real binary: keyword and the
+# embedding scorer together, cheap scorers first; the embedding "openai"
+# backend against a local server that speaks /v1/embeddings (including a
+# 429, a slow answer and malformed JSON), and its cache across digests.
+# Prints "integration: N passed, M failed".
+. "$PW_SRCDIR/tests/integration/lib.sh"
+SAMPLE="file://$PW_SRCDIR/scripts/examples/demo/arxiv-sample.atom"
+LIB="$PW_SRCDIR/tests/fixtures/library.bib"
+
+# scorer_case NAME EMBEDDING-EXTRA: two digests over the demo sample
+scorer_case() {
+	dir="$work/$1"
+	mkdir -p "$dir"
+	cat > "$dir/pw.json" <<JSON
+{
+  "store": "$dir/pw.db",
+  "http": {"retries": 2, "backoff": 0.2, "timeout": 3, "spacing": 0},
+  "sources": [{"plugin": "arxiv", "name": "src", "query": "x", "base_url": "$SAMPLE", "max_results": 50}],
+  "digests": [
+    {"name": "first",
+     "scorers": [
+       {"plugin": "embedding", "weight": 10, "profile": ["$LIB"] $2},
+       {"plugin": "keyword", "keywords": {"decoding": 1}, "exclude": ["quantization", "Mamba"]}
+     ],
+     "select": {"min_score": 1},
+     "sinks": [{"plugin": "json", "path": "$dir/first.jsonl"}]},
+    {"name": "second",
+     "scorers": [{"plugin": "embedding", "profile": ["$LIB"] $2}],
+     "sinks": [{"plugin": "json", "path": "$dir/second.jsonl"}]}
+  ]
+}
+JSON
+}
+count() { curl -s "$BASE/count/$1"; }
+inputs() { curl -s "$BASE/inputs/$1"; }
+
+scorer_case builtin ""
+run
+check "builtin: the library's neighbours rank first, with the nearest library paper as reason" \
+	'[ "$(rc)" = 0 ] && "$PY" -c "
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+top = [r[\"id\"] for r in rows[:3]]
+assert set(top) == {\"2401.10774\", \"2302.01318\", \"2211.17192\"}, top
+assert \" like: \" in rows[0][\"scores\"][\"embedding\"][\"reason\"], rows[0]
+" "$dir/first.jsonl"'
+check "keyword vetoes reach the report, and vetoed papers are not delivered" \
+	'grep -q "digest first: 12 scored, 3 vetoed" "$dir/err" && ! grep -q "GPTQ" "$dir/first.jsonl"'
+
+scorer_case openai ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/ok/ok/v1\", \"api_key\": \"sk-test\", \"model\": \"bow\""
+run
+check "openai: a run against a local /v1/embeddings server succeeds" '[ "$(rc)" = 0 ] && [ -s "$dir/first.jsonl" ]'
+check "cheap scorers first: the embedding server saw only the 9 papers the keyword scorer let through, plus the profile" \
+	'[ "$(inputs ok)" = $((4 + 9 + 3)) ]'
+check "the second digest over the same papers made no new call for what was cached" \
+	'[ "$(count ok)" = 3 ]'
+
+scorer_case r429 ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/r429/429/v1\", \"api_key\": \"sk-test\""
+run
+check "openai: a 429 is retried after Retry-After and the run succeeds" \
+	'[ "$(rc)" = 0 ] && grep -q "HTTP 429, retry 1 of 2 in 1.0 s" "$dir/err" && [ -s "$dir/first.jsonl" ]'
+
+scorer_case slow ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/slow/slow/v1\", \"api_key\": \"sk-test\""
+sed -i 's/"retries": 2/"retries": 0/' "$dir/pw.json"
+run
+check "openai: a slow answer times out; the papers count 0 there, with a warning, and are still delivered" \
+	'[ "$(rc)" = 0 ] && grep -qi "timed out" "$dir/err" && grep -q "embedding: could not prepare; its 9 papers count 0 here" "$dir/err" && grep -q "Speculative" "$dir/first.jsonl"'
+
+scorer_case bad ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/bad/bad/v1\", \"api_key\": \"sk-test\""
+run
+check "openai: malformed JSON is reported, not scored" \
+	'[ "$(rc)" = 0 ] && grep -q "malformed answer: not JSON" "$dir/err"'
+
+scorer_case nokey ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/nokey/ok/v1\", \"api_key\": \"\${PW_TEST_API_KEY}\""
+(cd "$dir" && PW_TEST_API_KEY=sk-test "$BIN" -v run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
+check "the API key comes from the environment and never reaches a log" \
+	'[ "$(rc)" = 0 ] && [ "$(count nokey)" -ge 1 ] && ! grep -q "sk-test" "$dir/err"'
+
+finish

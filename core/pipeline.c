@@ -372,29 +372,38 @@ score_all(struct run *r, struct digest_run *dr, pw_record **cands, size_t n)
 	dr->report->scored = (long)n;
 }
 
+struct ranked {
+	pw_record *rec;
+	double score;
+	size_t order;
+};
+
 static int
 by_score_desc(const void *a, const void *b)
 {
-	const pw_record *ra = *(pw_record *const *)a, *rb = *(pw_record *const *)b;
-	double sa = rec_score(ra), sb = rec_score(rb);
-	if (sa != sb)
-		return sa < sb ? 1 : -1;
-	return 0;
+	const struct ranked *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->order < y->order ? -1 : (x->order > y->order);
 }
 
-/* Stable: equal scores keep the order in which papers were fetched. */
+/* Best first; equal scores keep the order in which papers were fetched,
+ * so a digest is the same from one run to the next. */
 static void
 stable_sort(pw_record **v, size_t n)
 {
-	for (size_t i = 1; i < n; i++) {
-		pw_record *x = v[i];
-		size_t j = i;
-		while (j > 0 && by_score_desc(&v[j - 1], &x) > 0) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
+	struct ranked *r = malloc((n + 1) * sizeof *r);
+	if (!r)
+		return; /* out of memory: fetch order, which is still a valid digest */
+	for (size_t i = 0; i < n; i++) {
+		r[i].rec = v[i];
+		r[i].score = rec_score(v[i]);
+		r[i].order = i;
 	}
+	qsort(r, n, sizeof *r, by_score_desc);
+	for (size_t i = 0; i < n; i++)
+		v[i] = r[i].rec;
+	free(r);
 }
 
 static size_t

@@ -447,14 +447,36 @@ out:
 pw_record *
 rec_clone(const pw_record *src)
 {
+	/* A straight deep copy: the text was cleaned when it came in. */
 	pw_record *dst = rec_new();
 	if (!dst)
 		return NULL;
-	for (size_t i = 0; i < src->nfields; i++)
-		copy_field(dst, &src->fields[i]);
+	dst->fields = calloc(src->nfields + 1, sizeof *dst->fields);
+	dst->cap = src->nfields + 1;
+	if (!dst->fields)
+		goto fail;
+	for (size_t i = 0; i < src->nfields; i++) {
+		const struct rec_field *f = &src->fields[i];
+		struct rec_field *g = &dst->fields[dst->nfields];
+		g->name = strdup(f->name);
+		g->values = calloc(f->count + 1, sizeof *g->values);
+		g->is_list = f->is_list;
+		dst->nfields++;
+		if (!g->name || !g->values)
+			goto fail;
+		for (size_t j = 0; j < f->count; j++) {
+			if (!(g->values[j] = strdup(f->values[j])))
+				goto fail;
+			g->count++;
+		}
+	}
 	for (size_t i = 0; i < src->nscores; i++)
-		rec_score_add(dst, src->scores[i].scorer, src->scores[i].weight, src->scores[i].value,
-		              src->scores[i].reason);
+		if (rec_score_add(dst, src->scores[i].scorer, src->scores[i].weight, src->scores[i].value,
+		                  src->scores[i].reason) < 0)
+			goto fail;
 	dst->vetoed = src->vetoed;
 	return dst;
+fail:
+	rec_free(dst);
+	return NULL;
 }

@@ -24,12 +24,34 @@ static const char *const stop_words[] = {
 	"within", "without", "would", "yet", "you", "your", "yours", "yourself", "yourselves", NULL
 };
 
+/* w[0..len) against a NUL-terminated word, in strcmp's order. */
+static int
+cmp_word(const char *w, size_t len, const char *word)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (!word[i])
+			return 1;
+		if (w[i] != word[i])
+			return (unsigned char)w[i] < (unsigned char)word[i] ? -1 : 1;
+	}
+	return word[len] ? -1 : 0;
+}
+
 int
 tf_is_stop_word(const char *w, size_t len)
 {
-	for (size_t i = 0; stop_words[i]; i++)
-		if (strlen(stop_words[i]) == len && memcmp(stop_words[i], w, len) == 0)
+	/* The list is sorted: a binary search, as this runs for every word. */
+	size_t lo = 0, hi = sizeof stop_words / sizeof stop_words[0] - 1;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = cmp_word(w, len, stop_words[mid]);
+		if (c == 0)
 			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return 0;
 }
 

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Ranking quality of the embedding scorer's builtin backend on a real arXiv
+day, against TF-IDF cosine with arxiv-sanity-lite's features.
+
+Protocol: the recorded listing of 2024-11-28 (1,504 papers).  For each
+category C with at least 40 papers that day (C = a paper's first category)
+and each of 5 seeds: a "library" of 20 random papers of C; the pool is every
+other paper of the day; the relevant ones are the pool's papers of C.  Both
+methods rank the pool by the maximum cosine similarity to a library paper.
+Reported: mean average precision (MAP) and mean precision at 30.
+
+paperwire is the real binary (arxiv source through file://, embedding
+scorer, json sink); the baseline is scikit-learn's TfidfVectorizer with the
+parameters arxiv-sanity-lite's compute.py uses (English stop words, token
+pattern, (1, 2)-grams, sublinear tf, l2, min_df 5, max_df 0.1).
+Usage: rank_eval.py LISTING PAPERWIRE PLUGIN_DIR WORKDIR"""
+import collections
+import json
+import os
+import random
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from listing import read_listing, write_api_page, write_bibtex  # noqa: E402
+
+
+def average_precision(ranked, relevant):
+    hits, total = 0, 0.0
+    for i, pid in enumerate(ranked, 1):
+        if pid in relevant:
+            hits += 1
+            total += hits / i
+    return total / max(1, len(relevant))
+
+
+def precision_at(ranked, relevant, k=30):
+    return sum(1 for pid in ranked[:k] if pid in relevant) / k
+
+
+def rank_paperwire(pool, library, binary, plugins, work):
+    os.makedirs(work, exist_ok=True)
+    write_api_page(pool, os.path.join(work, "pool.atom"))
+    write_bibtex(library, os.path.join(work, "library.bib"))
+    for f in ("pw.db", "pw.db-wal", "pw.db-shm", "out.jsonl"):
+        try:
+            os.remove(os.path.join(work, f))
+        except FileNotFoundError:
+            pass
+    cfg = {
+        "store": os.path.join(work, "pw.db"),
+        "sources": [{"plugin": "arxiv", "query": "bench", "base_url": "file://" + os.path.join(work, "pool.atom"),
+                     "max_results": 2000, "page_size": 2000}],
+        "digests": [{"name": "eval", "scorers": [{"plugin": "embedding", "history": 0,
+                                                  "profile": [os.path.join(work, "library.bib")]}],
+                     "select": {"max_papers": 5000},
+                     "sinks": [{"plugin": "json", "path": os.path.join(work, "out.jsonl")}]}],
+    }
+    with open(os.path.join(work, "pw.json"), "w") as f:
+        json.dump(cfg, f)
+    env = dict(os.environ, PAPERWIRE_PLUGIN_PATH=plugins)
+    subprocess.run([binary, "-q", "run", "-c", os.path.join(work, "pw.json")], check=True, env=env)
+    rows = [json.loads(line) for line in open(os.path.join(work, "out.jsonl"))]
+    return [r["id"] for r in rows]  # already best first
+
+
+def rank_baseline(day, pool, library):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    v = TfidfVectorizer(input="content", encoding="utf-8", decode_error="replace", strip_accents="unicode",
+                        lowercase=True, analyzer="word", stop_words="english",
+                        token_pattern=r"(?u)\b[a-zA-Z_][a-zA-Z0-9_]+\b", ngram_range=(1, 2),
+                        max_features=20000, norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True,
+                        max_df=0.1, min_df=5)
+    v.fit(["%s. %s" % (p["title"], p["abstract"]) for p in day])
+    xp = v.transform(["%s. %s" % (p["title"], p["abstract"]) for p in pool])
+    xl = v.transform(["%s. %s" % (p["title"], p["abstract"]) for p in library])
+    sims = (xp @ xl.T).max(axis=1).toarray().ravel()
+    order = sorted(range(len(pool)), key=lambda i: -sims[i])
+    return [pool[i]["id"] for i in order]
+
+
+def main():
+    listing, binary, plugins, work = sys.argv[1:5]
+    day = read_listing(listing)
+    by_cat = collections.defaultdict(list)
+    for p in day:
+        if p["categories"]:
+            by_cat[p["categories"][0]].append(p)
+    cats = sorted(c for c, ps in by_cat.items() if len(ps) >= 40)
+    scores = {"paperwire builtin": [], "arxiv-sanity-lite TF-IDF": []}
+    p30 = {k: [] for k in scores}
+    for cat in cats:
+        for seed in range(5):
+            rnd = random.Random(seed)
+            library = rnd.sample(by_cat[cat], 20)
+            lib_ids = {p["id"] for p in library}
+            pool = [p for p in day if p["id"] not in lib_ids]
+            relevant = {p["id"] for p in pool if p["categories"] and p["categories"][0] == cat}
+            ranked = {
+                "paperwire builtin": rank_paperwire(pool, library, binary, plugins, os.path.join(work, "eval")),
+                "arxiv-sanity-lite TF-IDF": rank_baseline(day, pool, library),
+            }
+            for name, r in ranked.items():
+                scores[name].append(average_precision(r, relevant))
+                p30[name].append(precision_at(r, relevant))
+    print("ranking quality on the recorded arXiv day 2024-11-28 (1,504 papers), %d categories x 5 seeds:"
+          % len(cats))
+    print("  categories: %s" % ", ".join(cats))
+    for name in scores:
+        print("  %-26s MAP %.3f   P@30 %.3f" % (name, sum(scores[name]) / len(scores[name]),
+                                              sum(p30[name]) / len(p30[name])))
+
+
+if __name__ == "__main__":
+    main()

@@ -4,8 +4,8 @@
  * papers.  backend "openai": any OpenAI-compatible /v1/embeddings endpoint
  * (embed_remote.c), vectors cached in the store.
  *
- * The value is a cosine similarity in [0, 1] (max over the library by
- * default), an absolute scale: a paper scores the same on a quiet day and a
+ * The value is a cosine similarity in [0, 1] (by default the average of the
+ * best match and the mean over the library), an absolute scale: a paper scores the same on a quiet day and a
  * busy one, so min_score keeps its meaning.  The reason names the nearest
  * library paper: "0.62 like: Attention Is All You Need". */
 #include <math.h>
@@ -21,7 +21,8 @@ static const pw_option embedding_options[] = {
 	{ "profile", PW_OPT_STRING_LIST, NULL, 1,
 	  "the library: .bib (BibTeX), .json (CSL-JSON) or text files, and arXiv ids (\"arXiv:1706.03762\")" },
 	{ "backend", PW_OPT_STRING, "builtin", 0, "builtin (TF-IDF, no network) or openai (/v1/embeddings)" },
-	{ "aggregate", PW_OPT_STRING, "max", 0, "max (nearest library paper), mean, or both (their average)" },
+	{ "aggregate", PW_OPT_STRING, "both", 0,
+	  "max (the nearest library paper), mean (the whole library), or both (their average)" },
 	{ "recency", PW_OPT_BOOL, "false", 0,
 	  "weight newer library items more: 1/(1+log10(rank+1)), rank 0 the newest by year" },
 	{ "history", PW_OPT_INT, "2000", 0, "builtin: papers from the store counted in document frequencies" },

@@ -38,7 +38,7 @@ def precision_at(ranked, relevant, k=30):
     return sum(1 for pid in ranked[:k] if pid in relevant) / k
 
 
-def rank_paperwire(pool, library, binary, plugins, work):
+def rank_paperwire(pool, library, binary, plugins, work, aggregate):
     os.makedirs(work, exist_ok=True)
     write_api_page(pool, os.path.join(work, "pool.atom"))
     write_bibtex(library, os.path.join(work, "library.bib"))
@@ -51,7 +51,7 @@ def rank_paperwire(pool, library, binary, plugins, work):
         "store": os.path.join(work, "pw.db"),
         "sources": [{"plugin": "arxiv", "query": "bench", "base_url": "file://" + os.path.join(work, "pool.atom"),
                      "max_results": 2000, "page_size": 2000}],
-        "digests": [{"name": "eval", "scorers": [{"plugin": "embedding", "history": 0,
+        "digests": [{"name": "eval", "scorers": [{"plugin": "embedding", "history": 0, "aggregate": aggregate,
                                                   "profile": [os.path.join(work, "library.bib")]}],
                      "select": {"max_papers": 5000},
                      "sinks": [{"plugin": "json", "path": os.path.join(work, "out.jsonl")}]}],
@@ -87,7 +87,9 @@ def main():
         if p["categories"]:
             by_cat[p["categories"][0]].append(p)
     cats = sorted(c for c, ps in by_cat.items() if len(ps) >= 40)
-    scores = {"paperwire builtin": [], "arxiv-sanity-lite TF-IDF": []}
+    methods = ["paperwire builtin, aggregate both (default)", "paperwire builtin, aggregate max",
+               "paperwire builtin, aggregate mean", "arxiv-sanity-lite TF-IDF cosine (max)"]
+    scores = {m: [] for m in methods}
     p30 = {k: [] for k in scores}
     for cat in cats:
         for seed in range(5):
@@ -96,10 +98,9 @@ def main():
             lib_ids = {p["id"] for p in library}
             pool = [p for p in day if p["id"] not in lib_ids]
             relevant = {p["id"] for p in pool if p["categories"] and p["categories"][0] == cat}
-            ranked = {
-                "paperwire builtin": rank_paperwire(pool, library, binary, plugins, os.path.join(work, "eval")),
-                "arxiv-sanity-lite TF-IDF": rank_baseline(day, pool, library),
-            }
+            ranked = {methods[3]: rank_baseline(day, pool, library)}
+            for m, agg in zip(methods[:3], ("both", "max", "mean")):
+                ranked[m] = rank_paperwire(pool, library, binary, plugins, os.path.join(work, "eval"), agg)
             for name, r in ranked.items():
                 scores[name].append(average_precision(r, relevant))
                 p30[name].append(precision_at(r, relevant))
@@ -107,7 +108,7 @@ def main():
           % len(cats))
     print("  categories: %s" % ", ".join(cats))
     for name in scores:
-        print("  %-26s MAP %.3f   P@30 %.3f" % (name, sum(scores[name]) / len(scores[name]),
+        print("  %-44s MAP %.3f   P@30 %.3f" % (name, sum(scores[name]) / len(scores[name]),
                                               sum(p30[name]) / len(p30[name])))
 
 

@@ -86,11 +86,12 @@ START_TEST(recency_weighs_newer_items_more)
 	char opts[512], why[256];
 	pw_record *old = paper("2611.00009", "Schrödinger equation and wave mechanics", "Quantisierung als Eigenwertproblem.");
 	pw_delivery *d = mock_delivery_new(&old, 1, NULL);
-	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"]}", pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
+	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"aggregate\": \"max\"}",
+	         pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
 	pw_instance *a = instance(opts, &st1);
 	ck_assert_int_eq(P->prepare(H, a, st1, d), PW_OK);
 	double flat = score(a, st1, old, why);
-	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"recency\": true}",
+	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"recency\": true, \"aggregate\": \"max\"}",
 	         pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
 	pw_instance *b = instance(opts, &st2);
 	ck_assert_int_eq(P->prepare(H, b, st2, d), PW_OK);
@@ -138,7 +139,7 @@ START_TEST(openai_batches_caches_and_sends_the_key)
 	void *st;
 	char opts[512], why[256];
 	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"backend\": \"openai\", \"endpoint\": \"http://llm/v1\", "
-	                            "\"model\": \"m\", \"api_key\": \"sk-test\", \"dimensions\": 2}",
+	                            "\"model\": \"m\", \"api_key\": \"sk-test\", \"dimensions\": 2, \"aggregate\": \"max\"}",
 	         pw_path("PW_SRCDIR", "tests/fixtures/library.txt"));
 	pw_instance *in = instance(opts, &st);
 	mock_route(in, "http://llm/v1/embeddings", 200, NULL, two_vectors);
@@ -161,6 +162,34 @@ START_TEST(openai_batches_caches_and_sends_the_key)
 	rec_free(papers[1]);
 	P->destroy(H, in, st);
 	mock_instance_free(in);
+}
+END_TEST
+
+START_TEST(aggregates_combine_best_and_mean)
+{
+	void *st;
+	char opts[512], why[256];
+	const char *aggs[] = { "max", "mean", "both" };
+	double v[3];
+	for (int k = 0; k < 3; k++) {
+		snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"backend\": \"openai\", \"endpoint\": \"http://llm/v1\", "
+		                            "\"aggregate\": \"%s\"}", pw_path("PW_SRCDIR", "tests/fixtures/library.txt"), aggs[k]);
+		pw_instance *in = instance(opts, &st);
+		mock_route(in, "http://llm/v1/embeddings", 200, NULL, two_vectors);
+		pw_record *papers[2] = { paper("2611.00001", "a", "b"), paper("2611.00002", "c", "d") };
+		pw_delivery *d = mock_delivery_new(papers, 2, NULL);
+		ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
+		v[k] = score(in, st, papers[0], why);
+		mock_delivery_free(d);
+		rec_free(papers[0]);
+		rec_free(papers[1]);
+		P->destroy(H, in, st);
+		mock_instance_free(in);
+	}
+	/* [1,0] against a library of [1,0] and [0,1]: best 1, mean 0.5. */
+	ck_assert_double_eq_tol(v[0], 1.0, 1e-6);
+	ck_assert_double_eq_tol(v[1], 0.5, 1e-6);
+	ck_assert_double_eq_tol(v[2], 0.75, 1e-6);
 }
 END_TEST
 
@@ -196,6 +225,7 @@ embedding_suite(void)
 	tcase_add_test(tc, recency_weighs_newer_items_more);
 	tcase_add_test(tc, arxiv_ids_in_the_profile_are_looked_up_once);
 	tcase_add_test(tc, openai_batches_caches_and_sends_the_key);
+	tcase_add_test(tc, aggregates_combine_best_and_mean);
 	tcase_add_test(tc, openai_malformed_answers_fail_loudly);
 	suite_add_tcase(s, tc);
 	return s;

@@ -77,4 +77,23 @@ scorer_case nokey ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/nokey/ok
 check "the API key comes from the environment and never reaches a log" \
 	'[ "$(rc)" = 0 ] && [ "$(count nokey)" -ge 1 ] && ! grep -q "sk-test" "$dir/err"'
 
+# --- every config shown in README.md passes `paperwire check`
+dir="$work/readme"
+mkdir -p "$dir"
+cp "$LIB" "$dir/library.bib"
+"$PY" - "$PW_SRCDIR/README.md" "$dir" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+blocks = [b for b in re.findall(r"```json\n(.*?)```", text, re.S) if '"sources"' in b]
+for i, b in enumerate(blocks):
+    open("%s/readme%d.json" % (sys.argv[2], i), "w").write(b)
+print(len(blocks))
+PY
+n=$(ls "$dir"/readme*.json | wc -l)
+bad=0
+for f in "$dir"/readme*.json; do
+	(cd "$dir" && SMTP_PASSWORD=x "$BIN" check -c "$f" >"$dir/out" 2>"$dir/err") || { bad=1; cat "$dir/err"; }
+done
+check "the $n configs in README.md pass 'paperwire check'" '[ "$n" -ge 2 ] && [ "$bad" = 0 ]'
+
 finish

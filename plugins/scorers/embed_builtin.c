@@ -13,11 +13,7 @@ void
 builtin_free(struct embedding *e)
 {
 	tf_df_free(&e->df);
-	free(e->heads);
-	free(e->post);
-	e->heads = NULL;
-	e->post = NULL;
-	e->npost = 0;
+	tf_index_free(&e->index);
 }
 
 /* "Title. Abstract" of a record. */
@@ -65,40 +61,20 @@ on_history(void *ud, const pw_record *rec)
 static int
 index_profile(struct embedding *e)
 {
-	tf_doc *docs = calloc(e->prof.count + 1, sizeof *docs);
-	int rc = -1;
-	if (!docs)
+	if (tf_index_init(&e->index) < 0)
 		return -1;
-	size_t total = 0;
 	for (size_t j = 0; j < e->prof.count; j++) {
-		if (tf_doc_from_text(e->prof.docs[j].text, &docs[j]) < 0)
-			goto out;
-		total += docs[j].n;
-	}
-	e->heads = malloc(TFIDF_BUCKETS * sizeof *e->heads);
-	e->post = malloc((total + 1) * sizeof *e->post);
-	if (!e->heads || !e->post)
-		goto out;
-	memset(e->heads, 0xff, TFIDF_BUCKETS * sizeof *e->heads);
-	for (size_t j = 0; j < e->prof.count; j++) {
+		tf_doc d;
 		tf_vec v;
-		if (tf_vec_from_doc(&e->df, &docs[j], &v) < 0)
-			goto out;
-		for (size_t k = 0; k < v.n; k++) {
-			struct posting *p = &e->post[e->npost];
-			p->doc = (uint32_t)j;
-			p->w = v.val[k];
-			p->next = e->heads[v.idx[k]];
-			e->heads[v.idx[k]] = (int32_t)e->npost++;
-		}
+		if (tf_doc_from_text(e->prof.docs[j].text, &d) < 0)
+			return -1;
+		int rc = tf_vec_from_doc(&e->df, &d, &v) == 0 && tf_index_add(&e->index, &v) == 0 ? 0 : -1;
 		tf_vec_free(&v);
+		tf_doc_free(&d);
+		if (rc < 0)
+			return -1;
 	}
-	rc = 0;
-out:
-	for (size_t j = 0; j < e->prof.count; j++)
-		tf_doc_free(&docs[j]);
-	free(docs);
-	return rc;
+	return 0;
 }
 
 pw_status
@@ -139,9 +115,7 @@ builtin_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw
 	if (!text || !sims || tf_doc_from_text(text, &d) < 0)
 		goto out;
 	if (tf_vec_from_doc(&e->df, &d, &v) == 0) {
-		for (size_t k = 0; k < v.n; k++)
-			for (int32_t p = e->heads[v.idx[k]]; p >= 0; p = e->post[p].next)
-				sims[e->post[p].doc] += v.val[k] * e->post[p].w;
+		tf_index_query(&e->index, &v, sims);
 		embedding_combine(e, sims, value, reason, size);
 		tf_vec_free(&v);
 		st = PW_OK;

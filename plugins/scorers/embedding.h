@@ -8,17 +8,9 @@
 
 #include "paperwire/plugin.h"
 #include "profile.h"
-#include "tfidf.h"
+#include "../common/tfidf.h"
 
 enum { AGG_MAX, AGG_MEAN, AGG_BOTH };
-
-/* One entry of the builtin backend's inverted index: profile document
- * `doc` has feature f with weight w; next is the following entry for f. */
-struct posting {
-	uint32_t doc;
-	float w;
-	int32_t next;
-};
 
 struct remote;
 
@@ -32,9 +24,7 @@ struct embedding {
 	size_t nids;
 	/* builtin */
 	tf_df df;
-	int32_t *heads;          /* TFIDF_BUCKETS entries, -1 = none */
-	struct posting *post;
-	size_t npost;
+	tf_index index;          /* the profile's vectors */
 	/* remote */
 	struct remote *rm;
 };

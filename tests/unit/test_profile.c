@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "../../plugins/scorers/profile.h"
-#include "../../plugins/scorers/tfidf.h"
+#include "../../plugins/common/tfidf.h"
 #include "pw_check.h"
 
 START_TEST(bibtex_as_zotero_exports_it)

@@ -42,6 +42,28 @@ int tf_vec_from_doc(const tf_df *df, const tf_doc *d, tf_vec *out);
 void tf_vec_free(tf_vec *v);
 float tf_vec_dot(const tf_vec *a, const tf_vec *b);
 
+/* An inverted index of vectors (documents 0, 1, ...), so that the
+ * similarity of a query to every document costs the postings of the
+ * query's own features, not a pass over all documents. */
+struct tf_posting {
+	uint32_t doc;
+	float w;
+	int32_t next;
+};
+
+typedef struct tf_index {
+	int32_t *heads;          /* TFIDF_BUCKETS entries, -1 = none */
+	struct tf_posting *post;
+	size_t npost, cap, ndocs;
+} tf_index;
+
+int tf_index_init(tf_index *ix);
+/* Adds v as document ix->ndocs.  0 or -1. */
+int tf_index_add(tf_index *ix, const tf_vec *v);
+/* sims[0..ndocs) += dot products of q with every document. */
+void tf_index_query(const tf_index *ix, const tf_vec *q, float *sims);
+void tf_index_free(tf_index *ix);
+
 /* 1 for English stop words ("the", "we", "of", ...). */
 int tf_is_stop_word(const char *w, size_t len);
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/fold.h"
+#include "fold.h"
 #include "tfidf.h"
 
 static const char *const stop_words[] = {
@@ -215,4 +215,55 @@ tf_vec_dot(const tf_vec *a, const tf_vec *b)
 			j++;
 	}
 	return (float)s;
+}
+
+int
+tf_index_init(tf_index *ix)
+{
+	memset(ix, 0, sizeof *ix);
+	ix->heads = malloc(TFIDF_BUCKETS * sizeof *ix->heads);
+	if (!ix->heads)
+		return -1;
+	memset(ix->heads, 0xff, TFIDF_BUCKETS * sizeof *ix->heads);
+	return 0;
+}
+
+int
+tf_index_add(tf_index *ix, const tf_vec *v)
+{
+	if (ix->npost + v->n > ix->cap) {
+		size_t cap = ix->cap ? ix->cap : 4096;
+		while (cap < ix->npost + v->n)
+			cap *= 2;
+		struct tf_posting *np = realloc(ix->post, cap * sizeof *np);
+		if (!np)
+			return -1;
+		ix->post = np;
+		ix->cap = cap;
+	}
+	for (size_t k = 0; k < v->n; k++) {
+		struct tf_posting *p = &ix->post[ix->npost];
+		p->doc = (uint32_t)ix->ndocs;
+		p->w = v->val[k];
+		p->next = ix->heads[v->idx[k]];
+		ix->heads[v->idx[k]] = (int32_t)ix->npost++;
+	}
+	ix->ndocs++;
+	return 0;
+}
+
+void
+tf_index_query(const tf_index *ix, const tf_vec *q, float *sims)
+{
+	for (size_t k = 0; k < q->n; k++)
+		for (int32_t p = ix->heads[q->idx[k]]; p >= 0; p = ix->post[p].next)
+			sims[ix->post[p].doc] += q->val[k] * ix->post[p].w;
+}
+
+void
+tf_index_free(tf_index *ix)
+{
+	free(ix->heads);
+	free(ix->post);
+	memset(ix, 0, sizeof *ix);
 }

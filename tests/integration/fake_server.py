@@ -19,6 +19,11 @@ Paths:
                            (the first request of KEY gets 429, Retry-After: 1);
                            slow (answers after 30 s); bad (malformed JSON).
   /inputs/KEY              how many inputs the requests of KEY carried
+  POST /llm/KEY/MODE/v1/chat/completions
+                           an OpenAI-compatible chat endpoint with canned answers:
+                           "TL;DR: <title>." for summaries, "[<language>] <title>" and
+                           the abstract's first words for translations, the first
+                           label for classification.  MODE ok, 429, slow, bad, 500.
 Query strings are ignored, except as noted; the arXiv paging parameter
 start=N selects NAME with ".N" inserted before the extension when such a
 file exists (page1.atom -> page1.2.atom for start=2).
@@ -144,11 +149,42 @@ class Handler(BaseHTTPRequestHandler):
         self.send_body(404, b"unknown path", "text/plain")
 
 
+    def chat(self, key, mode, body):
+        with LOCK:
+            COUNTS["llm/" + key] = COUNTS.get("llm/" + key, 0) + 1
+            seen = COUNTS["llm/" + key]
+        if mode == "429" and seen == 1:
+            return self.send_body(429, b'{"error": "rate limited"}', "application/json", {"Retry-After": "1"})
+        if mode == "500":
+            return self.send_body(500, b'{"error": "boom"}', "application/json")
+        if mode == "slow":
+            time.sleep(30)
+        if mode == "bad":
+            return self.send_body(200, b'{"choices": [{"message": {"content": "TL;DR', "application/json")
+        prompt = json.loads(body)["messages"][-1]["content"]
+        title = re.search(r"Title: (.*)", prompt).group(1)
+        abstract = re.search(r"Abstract: (.*)", prompt, re.S).group(1)
+        if prompt.startswith("Translate"):
+            lang = re.search(r"into (.*?)\. ", prompt).group(1)
+            answer = "[%s] %s\n\n[%s] %s" % (lang, title, lang, " ".join(abstract.split()[:8]))
+        elif "Labels: " in prompt:
+            labels = re.search(r"Labels: (.*)", prompt).group(1).split(", ")
+            answer = "%s\nIt is about %s." % (labels[0], labels[0])
+        else:
+            answer = "TL;DR: %s." % title
+        out = {"choices": [{"index": 0, "message": {"role": "assistant", "content": answer},
+                            "finish_reason": "stop"}],
+               "usage": {"prompt_tokens": len(prompt) // 4, "completion_tokens": 20,
+                         "total_tokens": len(prompt) // 4 + 20}}
+        self.send_body(200, json.dumps(out).encode(), "application/json")
+
     def do_POST(self):
         url = urlsplit(self.path)
         parts = [p for p in url.path.split("/") if p]
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
+        if len(parts) == 6 and parts[0] == "llm" and parts[3:] == ["v1", "chat", "completions"]:
+            return self.chat(parts[1], parts[2], body)
         if len(parts) != 5 or parts[0] != "emb" or parts[3:] != ["v1", "embeddings"]:
             return self.send_body(404, b"unknown path", "text/plain")
         key, mode = parts[1], parts[2]

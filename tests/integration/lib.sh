@@ -13,7 +13,8 @@ fail=0
 python3 "$PW_SRCDIR/tests/integration/fake_server.py" --root "$PW_SRCDIR/tests/fixtures" \
 	--port-file "$work/port" --lifetime 900 &
 pids=$!
-trap 'kill $pids 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+# PW_KEEP_WORK=1 keeps the cases' files for a look after a failure.
+trap 'kill $pids 2>/dev/null; [ -n "${PW_KEEP_WORK:-}" ] || rm -rf "$work"' EXIT INT TERM
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 PORT=$(cat "$work/port")
 BASE="http://127.0.0.1:$PORT"

@@ -1,0 +1,344 @@
+/* llm.c: summaries, translations and labels from any OpenAI-compatible
+ * /v1/chat/completions endpoint (Ollama, vLLM, llama.cpp server, DeepSeek,
+ * DashScope, OpenAI), for the papers a digest selected only.
+ *
+ * Answers are cached in the store by paper id, version, model and a hash of
+ * the prompt, in the plugin's cache shared by every digest: a re-run, a
+ * retry or a second digest over the same papers makes no new call.  Caps
+ * bound the calls and tokens of a run.  Any failure (timeout, 429 after the
+ * host's retries, malformed JSON, a label not in the list) leaves the paper
+ * as it was, with a warning: a paper is never dropped for its summary. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "paperwire/plugin.h"
+
+static const pw_option llm_options[] = {
+	{ "task", PW_OPT_STRING, NULL, 1, "summary, translate or classify" },
+	{ "endpoint", PW_OPT_STRING, NULL, 1, "the base URL ending in /v1, e.g. http://localhost:11434/v1" },
+	{ "model", PW_OPT_STRING, NULL, 1, "the chat model, e.g. qwen2.5:7b or gpt-4o-mini" },
+	{ "api_key", PW_OPT_STRING, NULL, 0, "sent as a bearer token; write \"${OPENAI_API_KEY}\"" },
+	{ "style", PW_OPT_STRING, "tldr", 0, "summary: tldr (one line) or structured (problem / method / results)" },
+	{ "language", PW_OPT_STRING, NULL, 0, "translate: the language to translate title and abstract into" },
+	{ "labels", PW_OPT_STRING_LIST, NULL, 0, "classify: the labels to choose from" },
+	{ "prompt", PW_OPT_STRING, NULL, 0,
+	  "your own prompt template; {title}, {abstract}, {authors}, {language} and {labels} are filled in" },
+	{ "max_calls", PW_OPT_INT, "100", 0, "most calls in one run" },
+	{ "max_tokens", PW_OPT_INT, "512", 0, "most tokens in one answer" },
+	{ "max_total_tokens", PW_OPT_INT, "200000", 0, "most tokens (prompt and answer) in one run" },
+	{ "temperature", PW_OPT_NUMBER, "0.2", 0, "sampling temperature" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+enum task { TASK_SUMMARY, TASK_TRANSLATE, TASK_CLASSIFY };
+
+static const char *const default_prompts[] = {
+	/* summary, tldr */
+	"Summarise this research paper in one sentence of at most 30 words, for a researcher deciding "
+	"whether to read it. Answer with the sentence only.\n\nTitle: {title}\n\nAbstract: {abstract}",
+	/* summary, structured */
+	"Summarise this research paper in three short lines, exactly in this form:\nProblem: ...\nMethod: ...\n"
+	"Results: ...\n\nTitle: {title}\n\nAbstract: {abstract}",
+	/* translate */
+	"Translate the title and the abstract of this research paper into {language}. Keep LaTeX and "
+	"technical terms as they are. Answer with the translated title on the first line, an empty line, "
+	"then the translated abstract, and nothing else.\n\nTitle: {title}\n\nAbstract: {abstract}",
+	/* classify */
+	"Choose the one label that fits this research paper best. Labels: {labels}\nAnswer with the label "
+	"on the first line and a one-line reason on the second, nothing else.\n\nTitle: {title}\n\n"
+	"Abstract: {abstract}",
+};
+
+struct llm {
+	enum task task;
+	const char *endpoint, *model, *language, *prompt;
+	char auth[1024];
+	char labels[2048];
+	int64_t max_calls, max_tokens, max_total_tokens;
+	double temperature;
+	/* this run */
+	int64_t calls, tokens, cached, failed;
+	int capped_warned;
+};
+
+static pw_status
+llm_create(const pw_host *h, pw_instance *inst, void **state)
+{
+	const char *task = h->config_string(inst, "task"), *style = h->config_string(inst, "style");
+	const char *key = h->config_string(inst, "api_key");
+	struct llm *l = calloc(1, sizeof *l);
+	if (!l)
+		return PW_ERROR;
+	if (!PW_HOST_HAS(h, http_request)) {
+		h->log(inst, PW_LOG_ERROR, "this enricher needs a paperwire with plugin ABI 1.1 or newer");
+		goto config_error;
+	}
+	l->endpoint = h->config_string(inst, "endpoint");
+	l->model = h->config_string(inst, "model");
+	l->language = h->config_string(inst, "language");
+	l->prompt = h->config_string(inst, "prompt");
+	l->max_calls = 100;
+	l->max_tokens = 512;
+	l->max_total_tokens = 200000;
+	l->temperature = 0.2;
+	h->config_int(inst, "max_calls", &l->max_calls);
+	h->config_int(inst, "max_tokens", &l->max_tokens);
+	h->config_int(inst, "max_total_tokens", &l->max_total_tokens);
+	h->config_number(inst, "temperature", &l->temperature);
+	if (strcmp(task, "summary") == 0) {
+		l->task = TASK_SUMMARY;
+		if (strcmp(style, "tldr") != 0 && strcmp(style, "structured") != 0) {
+			h->log(inst, PW_LOG_ERROR, "style \"%s\" is not tldr or structured", style);
+			goto config_error;
+		}
+		if (!l->prompt)
+			l->prompt = default_prompts[strcmp(style, "tldr") == 0 ? 0 : 1];
+	} else if (strcmp(task, "translate") == 0) {
+		l->task = TASK_TRANSLATE;
+		if (!l->language || !*l->language) {
+			h->log(inst, PW_LOG_ERROR, "task translate needs \"language\"");
+			goto config_error;
+		}
+		if (!l->prompt)
+			l->prompt = default_prompts[2];
+	} else if (strcmp(task, "classify") == 0) {
+		l->task = TASK_CLASSIFY;
+		size_t n = h->config_list_count(inst, "labels");
+		if (n < 2) {
+			h->log(inst, PW_LOG_ERROR, "task classify needs at least two \"labels\"");
+			goto config_error;
+		}
+		for (size_t i = 0; i < n; i++)
+			snprintf(l->labels + strlen(l->labels), sizeof l->labels - strlen(l->labels), "%s%s", i ? ", " : "",
+			         h->config_list_at(inst, "labels", i));
+		if (!l->prompt)
+			l->prompt = default_prompts[3];
+	} else {
+		h->log(inst, PW_LOG_ERROR, "task \"%s\" is not summary, translate or classify", task);
+		goto config_error;
+	}
+	if (l->max_calls < 0 || l->max_tokens < 1 || l->max_total_tokens < 0) {
+		h->log(inst, PW_LOG_ERROR, "max_calls, max_tokens and max_total_tokens must be positive");
+		goto config_error;
+	}
+	if (key && strpbrk(key, "\r\n")) {
+		h->log(inst, PW_LOG_ERROR, "api_key contains a line break");
+		goto config_error;
+	}
+	if (key && *key)
+		snprintf(l->auth, sizeof l->auth, "Authorization: Bearer %s", key);
+	*state = l;
+	return PW_OK;
+config_error:
+	free(l);
+	return PW_CONFIG_ERROR;
+}
+
+static void
+llm_destroy(const pw_host *h, pw_instance *inst, void *state)
+{
+	struct llm *l = state;
+	if (l->calls || l->cached || l->failed)
+		h->log(inst, PW_LOG_INFO, "%lld calls, %lld tokens, %lld answers from the cache, %lld failed",
+		       (long long)l->calls, (long long)l->tokens, (long long)l->cached, (long long)l->failed);
+	free(l);
+}
+
+/* Appends s to a growing buffer. */
+static void
+put(char **buf, size_t *len, const char *s, size_t n)
+{
+	char *nb = realloc(*buf, *len + n + 1);
+	if (!nb)
+		return;
+	memcpy(nb + *len, s, n);
+	*len += n;
+	nb[*len] = '\0';
+	*buf = nb;
+}
+
+static char *
+fill_prompt(const pw_host *h, pw_instance *inst, const struct llm *l, const pw_record *rec)
+{
+	char *out = NULL, authors[1024] = "";
+	size_t len = 0;
+	for (size_t i = 0; i < h->record_count(inst, rec, PW_F_AUTHORS) && i < 20; i++)
+		snprintf(authors + strlen(authors), sizeof authors - strlen(authors), "%s%s", i ? ", " : "",
+		         h->record_get_at(inst, rec, PW_F_AUTHORS, i));
+	const struct { const char *name, *value; } vars[] = {
+		{ "{title}", h->record_get(inst, rec, PW_F_TITLE) },
+		{ "{abstract}", h->record_get(inst, rec, PW_F_ABSTRACT) },
+		{ "{authors}", authors },
+		{ "{language}", l->language },
+		{ "{labels}", l->labels },
+	};
+	put(&out, &len, "", 0);
+	for (const char *p = l->prompt; *p;) {
+		size_t k;
+		for (k = 0; k < sizeof vars / sizeof vars[0]; k++)
+			if (strncmp(p, vars[k].name, strlen(vars[k].name)) == 0)
+				break;
+		if (k < sizeof vars / sizeof vars[0]) {
+			const char *v = vars[k].value ? vars[k].value : "";
+			put(&out, &len, v, strlen(v));
+			p += strlen(vars[k].name);
+		} else {
+			put(&out, &len, p, 1);
+			p++;
+		}
+	}
+	return out;
+}
+
+static unsigned long long
+fnv64(const char *s)
+{
+	unsigned long long x = 1469598103934665603ULL;
+	while (*s) {
+		x ^= (unsigned char)*s++;
+		x *= 1099511628211ULL;
+	}
+	return x;
+}
+
+/* The answer's text, or NULL with the reason logged. */
+static char *
+ask(const pw_host *h, pw_instance *inst, struct llm *l, const char *prompt)
+{
+	char url[2048];
+	snprintf(url, sizeof url, "%s/chat/completions", l->endpoint);
+	cJSON *req = cJSON_CreateObject(), *msgs = cJSON_AddArrayToObject(req, "messages");
+	cJSON *sys = cJSON_CreateObject(), *user = cJSON_CreateObject();
+	cJSON_AddStringToObject(req, "model", l->model);
+	cJSON_AddStringToObject(sys, "role", "system");
+	cJSON_AddStringToObject(sys, "content", "You help researchers triage new papers. Be exact and brief.");
+	cJSON_AddStringToObject(user, "role", "user");
+	cJSON_AddStringToObject(user, "content", prompt);
+	cJSON_AddItemToArray(msgs, sys);
+	cJSON_AddItemToArray(msgs, user);
+	cJSON_AddNumberToObject(req, "temperature", l->temperature);
+	cJSON_AddNumberToObject(req, "max_tokens", (double)l->max_tokens);
+	char *body = cJSON_PrintUnformatted(req);
+	cJSON_Delete(req);
+	const char *headers[] = { "Content-Type: application/json", l->auth[0] ? l->auth : NULL, NULL };
+	pw_response *resp = NULL;
+	cJSON *json = NULL;
+	char *answer = NULL;
+	l->calls++;
+	if (!body || h->http_request(inst, "POST", url, headers, body, strlen(body), 0, &resp) != PW_OK)
+		goto out;
+	size_t len;
+	const char *text = h->response_body(inst, resp, &len);
+	long code = h->response_code(inst, resp);
+	if (code != 200) {
+		h->log(inst, PW_LOG_WARNING, "HTTP %ld from %s: %.200s", code, url, text);
+		goto out;
+	}
+	json = cJSON_ParseWithLength(text, len);
+	const cJSON *choice = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(json, "choices"), 0);
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(choice, "message"),
+	                                                        "content");
+	if (!cJSON_IsString(content)) {
+		h->log(inst, PW_LOG_WARNING, "%s: malformed answer (%s)", url,
+		       json ? "no choices[0].message.content" : "not JSON");
+		goto out;
+	}
+	const cJSON *usage = cJSON_GetObjectItemCaseSensitive(json, "usage");
+	const cJSON *total = cJSON_GetObjectItemCaseSensitive(usage, "total_tokens");
+	l->tokens += cJSON_IsNumber(total) ? (int64_t)total->valuedouble : (int64_t)(strlen(prompt) / 4);
+	answer = strdup(content->valuestring);
+out:
+	cJSON_Delete(json);
+	free(body);
+	h->response_free(inst, resp);
+	return answer;
+}
+
+/* Puts the answer into the record's fields; -1 when it does not fit the task. */
+static int
+apply(const pw_host *h, pw_instance *inst, const struct llm *l, pw_record *rec, const char *answer)
+{
+	while (*answer == ' ' || *answer == '\n')
+		answer++;
+	if (!*answer)
+		return -1;
+	if (l->task == TASK_SUMMARY)
+		return h->record_set(inst, rec, "summary", answer) == PW_OK ? 0 : -1;
+	if (l->task == TASK_TRANSLATE)
+		return h->record_set(inst, rec, "translation", answer) == PW_OK ? 0 : -1;
+	/* classify: "label\nreason" with a label from the list */
+	size_t n = strcspn(answer, "\n");
+	char label[256];
+	snprintf(label, sizeof label, "%.*s", (int)(n < sizeof label ? n : sizeof label - 1), answer);
+	for (size_t k = strlen(label); k > 0 && strchr(" .*\t\r", label[k - 1]); k--)
+		label[k - 1] = '\0';
+	for (size_t i = 0; i < h->config_list_count(inst, "labels"); i++) {
+		const char *want = h->config_list_at(inst, "labels", i);
+		if (strcasecmp(label, want) == 0) {
+			const char *reason = answer[n] ? answer + n + 1 : "";
+			h->record_set(inst, rec, "label", want);
+			if (*reason)
+				h->record_set(inst, rec, "label_reason", reason);
+			return 0;
+		}
+	}
+	h->log(inst, PW_LOG_WARNING, "the model answered a label not in the list: \"%s\"", label);
+	return -1;
+}
+
+static pw_status
+llm_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
+{
+	struct llm *l = state;
+	char *prompt = fill_prompt(h, inst, l, rec);
+	char key[512];
+	const char *version = h->record_get(inst, rec, PW_F_VERSION);
+	pw_status st = PW_ERROR;
+	if (!prompt)
+		return PW_ERROR;
+	snprintf(key, sizeof key, "llm:%s:%016llx:%s:v%s", l->model, fnv64(prompt), h->record_get(inst, rec, PW_F_ID),
+	         version ? version : "0");
+	const char *cached = h->cache_get(inst, key);
+	if (cached && apply(h, inst, l, rec, cached) == 0) {
+		l->cached++;
+		st = PW_OK;
+		goto out;
+	}
+	if (l->calls >= l->max_calls || l->tokens >= l->max_total_tokens) {
+		if (!l->capped_warned++)
+			h->log(inst, PW_LOG_WARNING, "cap reached (%lld calls, %lld tokens): the rest go without",
+			       (long long)l->calls, (long long)l->tokens);
+		l->failed++;
+		goto out;
+	}
+	char *answer = ask(h, inst, l, prompt);
+	if (answer && apply(h, inst, l, rec, answer) == 0) {
+		h->cache_put(inst, key, answer);
+		st = PW_OK;
+	} else {
+		l->failed++;
+	}
+	free(answer);
+out:
+	free(prompt);
+	return st;
+}
+
+static const pw_plugin llm_plugin = {
+	.abi = PW_ABI_HEADER_FOR(pw_plugin),
+	.name = "llm",
+	.kind = PW_KIND_ENRICHER,
+	.version = "0.1.0",
+	.description = "summaries, translations and labels from an OpenAI-compatible chat endpoint, cached",
+	.options = llm_options,
+	.create = llm_create,
+	.destroy = llm_destroy,
+	.enrich = llm_enrich,
+	.flags = PW_PLUGIN_EXPENSIVE,
+};
+
+PW_PLUGIN_DEFINE(llm_plugin)

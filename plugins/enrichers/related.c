@@ -1,0 +1,195 @@
+/* related.c: under each selected paper, its k nearest papers from the
+ * store's history, by the builtin TF-IDF similarity: no network, no model.
+ * The list goes into the "related" field ("2401.01234: Title (0.42)"),
+ * which every sink shows under the paper. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/tfidf.h"
+#include "paperwire/plugin.h"
+
+static const pw_option related_options[] = {
+	{ "k", PW_OPT_INT, "5", 0, "how many related papers to list" },
+	{ "history", PW_OPT_INT, "5000", 0, "how many of the store's most recent papers to search" },
+	{ "min_similarity", PW_OPT_NUMBER, "0.1", 0, "leave out papers less similar than this (cosine, 0..1)" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+struct related {
+	int64_t k, history;
+	double min_similarity;
+	tf_df df;
+	tf_index index;
+	char **ids, **titles;   /* per indexed document */
+	size_t n, cap;
+	int ready;
+};
+
+static void
+clear(struct related *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->ids[i]);
+		free(r->titles[i]);
+	}
+	free(r->ids);
+	free(r->titles);
+	r->ids = r->titles = NULL;
+	r->n = r->cap = 0;
+	tf_df_free(&r->df);
+	tf_index_free(&r->index);
+	r->ready = 0;
+}
+
+static pw_status
+related_create(const pw_host *h, pw_instance *inst, void **state)
+{
+	struct related *r = calloc(1, sizeof *r);
+	if (!r)
+		return PW_ERROR;
+	r->k = 5;
+	r->history = 5000;
+	r->min_similarity = 0.1;
+	h->config_int(inst, "k", &r->k);
+	h->config_int(inst, "history", &r->history);
+	h->config_number(inst, "min_similarity", &r->min_similarity);
+	if (r->k < 1 || r->k > 50 || r->history < 1 || !PW_HOST_HAS(h, history_each)) {
+		h->log(inst, PW_LOG_ERROR, "k must be 1..50 and history positive (and the host ABI 1.1 or newer)");
+		free(r);
+		return PW_CONFIG_ERROR;
+	}
+	*state = r;
+	return PW_OK;
+}
+
+static void
+related_destroy(const pw_host *h, pw_instance *inst, void *state)
+{
+	clear(state);
+	free(state);
+}
+
+static char *
+record_text(const pw_host *h, pw_instance *inst, const pw_record *rec)
+{
+	const char *t = h->record_get(inst, rec, PW_F_TITLE), *a = h->record_get(inst, rec, PW_F_ABSTRACT);
+	size_t n = (t ? strlen(t) : 0) + (a ? strlen(a) : 0) + 3;
+	char *s = malloc(n);
+	if (s)
+		snprintf(s, n, "%s. %s", t ? t : "", a ? a : "");
+	return s;
+}
+
+struct pass {
+	const pw_host *h;
+	pw_instance *inst;
+	struct related *r;
+	int index; /* 0: count frequencies, 1: index vectors */
+	int failed;
+};
+
+static void
+on_history(void *ud, const pw_record *rec)
+{
+	struct pass *p = ud;
+	struct related *r = p->r;
+	tf_doc d;
+	char *text = record_text(p->h, p->inst, rec);
+	if (!text || tf_doc_from_text(text, &d) < 0) {
+		free(text);
+		p->failed = 1;
+		return;
+	}
+	free(text);
+	if (!p->index) {
+		tf_df_add(&r->df, &d);
+	} else if (r->n < r->cap) {
+		tf_vec v;
+		const char *id = p->h->record_get(p->inst, rec, PW_F_ID), *t = p->h->record_get(p->inst, rec, PW_F_TITLE);
+		if (tf_vec_from_doc(&r->df, &d, &v) == 0 && tf_index_add(&r->index, &v) == 0) {
+			r->ids[r->n] = strdup(id ? id : "");
+			r->titles[r->n++] = strdup(t ? t : "");
+		} else {
+			p->failed = 1;
+		}
+		tf_vec_free(&v);
+	}
+	tf_doc_free(&d);
+}
+
+static pw_status
+related_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *papers)
+{
+	struct related *r = state;
+	struct pass p = { h, inst, r, 0, 0 };
+	clear(r);
+	r->cap = (size_t)r->history;
+	r->ids = calloc(r->cap + 1, sizeof *r->ids);
+	r->titles = calloc(r->cap + 1, sizeof *r->titles);
+	if (!r->ids || !r->titles || tf_df_init(&r->df) < 0 || tf_index_init(&r->index) < 0)
+		return PW_ERROR;
+	/* Two passes over the history: frequencies first, then vectors. */
+	if (h->history_each(inst, (size_t)r->history, on_history, &p) != PW_OK || p.failed)
+		return PW_ERROR;
+	p.index = 1;
+	if (h->history_each(inst, (size_t)r->history, on_history, &p) != PW_OK || p.failed)
+		return PW_ERROR;
+	(void)papers; /* the day's papers are in the history already: the host saved them first */
+	r->ready = 1;
+	return PW_OK;
+}
+
+static pw_status
+related_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
+{
+	struct related *r = state;
+	tf_doc d;
+	tf_vec v;
+	if (!r->ready)
+		return PW_ERROR;
+	char *text = record_text(h, inst, rec);
+	float *sims = calloc(r->n + 1, sizeof *sims);
+	pw_status st = PW_ERROR;
+	if (!text || !sims || tf_doc_from_text(text, &d) < 0)
+		goto out;
+	if (tf_vec_from_doc(&r->df, &d, &v) == 0) {
+		tf_index_query(&r->index, &v, sims);
+		const char *self = h->record_get(inst, rec, PW_F_ID);
+		for (int64_t k = 0; k < r->k; k++) {
+			size_t best = r->n;
+			for (size_t i = 0; i < r->n; i++)
+				if (sims[i] >= r->min_similarity && (best == r->n || sims[i] > sims[best]) &&
+				    !(self && strcmp(r->ids[i], self) == 0))
+					best = i;
+			if (best == r->n)
+				break;
+			char line[1024];
+			snprintf(line, sizeof line, "%s: %s (%.2f)", r->ids[best], r->titles[best], sims[best]);
+			h->record_add(inst, rec, "related", line);
+			sims[best] = -1;
+		}
+		tf_vec_free(&v);
+		st = PW_OK;
+	}
+	tf_doc_free(&d);
+out:
+	free(text);
+	free(sims);
+	return st;
+}
+
+static const pw_plugin related_plugin = {
+	.abi = PW_ABI_HEADER_FOR(pw_plugin),
+	.name = "related",
+	.kind = PW_KIND_ENRICHER,
+	.version = "0.1.0",
+	.description = "the k most similar papers from the store's history under each paper (TF-IDF, offline)",
+	.options = related_options,
+	.create = related_create,
+	.destroy = related_destroy,
+	.enrich = related_enrich,
+	.prepare = related_prepare,
+};
+
+PW_PLUGIN_DEFINE(related_plugin)

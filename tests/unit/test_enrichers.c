@@ -1,0 +1,151 @@
+/* The llm and related enrichers against the mock host. */
+#include "autoconf.h"
+
+#include <string.h>
+
+#include "mock_host.h"
+#include "pw_check.h"
+#include "record.h"
+
+/* Both plugins are linked into this test under their own names. */
+const pw_plugin *llm_entry(void);
+const pw_plugin *related_entry(void);
+
+static pw_record *
+paper(const char *id, const char *title, const char *abstract)
+{
+	pw_record *r = rec_new();
+	rec_set(r, PW_F_ID, id);
+	rec_set(r, PW_F_VERSION, "2");
+	rec_set(r, PW_F_TITLE, title);
+	rec_set(r, PW_F_ABSTRACT, abstract);
+	rec_add(r, PW_F_AUTHORS, "Ada Lovelace");
+	return r;
+}
+
+static const char *
+answer(const char *content)
+{
+	static char buf[1024];
+	snprintf(buf, sizeof buf, "{\"choices\": [{\"message\": {\"role\": \"assistant\", \"content\": \"%s\"}}], "
+	                          "\"usage\": {\"total_tokens\": 42}}", content);
+	return buf;
+}
+
+START_TEST(classify_takes_a_label_from_the_list_with_its_reason)
+{
+	const pw_plugin *P = llm_entry();
+	void *st;
+	pw_instance *in = mock_instance_new(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://llm/v1\", "
+	                                                "\"model\": \"m\", \"labels\": [\"Inference\", \"Training\"]}");
+	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_OK);
+	mock_route(in, "http://llm/v1/chat/completions", 200, NULL, answer("inference.\\nIt speeds up decoding."));
+	pw_record *r = paper("2611.00001", "Speculative decoding", "Faster decoding.");
+	ck_assert_int_eq(P->enrich(mock_host(), in, st, r), PW_OK);
+	ck_assert_str_eq(rec_get(r, "label"), "Inference");
+	ck_assert_str_eq(rec_get(r, "label_reason"), "It speeds up decoding.");
+	ck_assert(strstr(mock_last_body(in), "Labels: Inference, Training"));
+	/* The same paper again: from the cache. */
+	ck_assert_int_eq(P->enrich(mock_host(), in, st, r), PW_OK);
+	ck_assert_uint_eq(mock_requests(in), 1);
+	rec_free(r);
+	P->destroy(mock_host(), in, st);
+	mock_instance_free(in);
+}
+END_TEST
+
+START_TEST(a_label_not_in_the_list_is_refused)
+{
+	const pw_plugin *P = llm_entry();
+	void *st;
+	pw_instance *in = mock_instance_new(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://llm/v1\", "
+	                                                "\"model\": \"m\", \"labels\": [\"Inference\", \"Training\"]}");
+	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_OK);
+	mock_route(in, "http://llm/v1/chat/completions", 200, NULL, answer("Astrophysics\\nStars."));
+	pw_record *r = paper("2611.00001", "x", "y");
+	ck_assert_int_eq(P->enrich(mock_host(), in, st, r), PW_ERROR);
+	ck_assert_ptr_null(rec_get(r, "label"));
+	ck_assert(strstr(mock_log(in), "a label not in the list: \"Astrophysics\""));
+	rec_free(r);
+	P->destroy(mock_host(), in, st);
+	mock_instance_free(in);
+}
+END_TEST
+
+START_TEST(prompt_templates_can_be_overridden)
+{
+	const pw_plugin *P = llm_entry();
+	void *st;
+	pw_instance *in = mock_instance_new(P->options, "{\"task\": \"summary\", \"endpoint\": \"http://llm/v1\", "
+	                                                "\"model\": \"m\", \"api_key\": \"sk-x\", "
+	                                                "\"prompt\": \"Summarise {title} by {authors}: {abstract}\"}");
+	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_OK);
+	mock_route(in, "http://llm/v1/chat/completions", 200, NULL, answer("Short."));
+	pw_record *r = paper("2611.00001", "Drafts", "Small models draft.");
+	ck_assert_int_eq(P->enrich(mock_host(), in, st, r), PW_OK);
+	ck_assert_str_eq(rec_get(r, "summary"), "Short.");
+	ck_assert(strstr(mock_last_body(in), "Summarise Drafts by Ada Lovelace: Small models draft."));
+	ck_assert(strstr(mock_last_body(in), "\"model\":\"m\""));
+	ck_assert(strstr(mock_last_headers(in), "Authorization: Bearer sk-x\n"));
+	rec_free(r);
+	P->destroy(mock_host(), in, st);
+	mock_instance_free(in);
+}
+END_TEST
+
+START_TEST(bad_options_are_config_errors)
+{
+	const pw_plugin *P = llm_entry();
+	void *st;
+	pw_instance *in = mock_instance_new(P->options, "{\"task\": \"translate\", \"endpoint\": \"e\", \"model\": \"m\"}");
+	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_CONFIG_ERROR);
+	ck_assert(strstr(mock_log(in), "task translate needs \"language\""));
+	mock_instance_free(in);
+	in = mock_instance_new(P->options, "{\"task\": \"classify\", \"endpoint\": \"e\", \"model\": \"m\", \"labels\": [\"a\"]}");
+	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_CONFIG_ERROR);
+	mock_instance_free(in);
+	in = mock_instance_new(P->options, "{\"task\": \"poem\", \"endpoint\": \"e\", \"model\": \"m\"}");
+	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_CONFIG_ERROR);
+	mock_instance_free(in);
+}
+END_TEST
+
+START_TEST(related_lists_the_nearest_other_papers)
+{
+	const pw_plugin *P = related_entry();
+	void *st;
+	pw_instance *in = mock_instance_new(P->options, "{\"k\": 2}");
+	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_OK);
+	mock_add_history(in, paper("2611.00001", "Speculative decoding with draft models", "Draft and verify tokens."));
+	mock_add_history(in, paper("2611.00002", "Tree drafts for speculative decoding", "Tree verification of drafts."));
+	mock_add_history(in, paper("2611.00003", "Protein folding with diffusion", "Proteins and diffusion."));
+	mock_add_history(in, paper("2611.00004", "Galaxy rotation curves", "Dark matter halos."));
+	pw_record *r = paper("2611.00001", "Speculative decoding with draft models", "Draft and verify tokens.");
+	pw_delivery *d = mock_delivery_new(&r, 1, NULL);
+	ck_assert_int_eq(P->prepare(mock_host(), in, st, d), PW_OK);
+	ck_assert_int_eq(P->enrich(mock_host(), in, st, r), PW_OK);
+	ck_assert_uint_eq(rec_count(r, "related"), 1);
+	ck_assert_msg(strncmp(rec_get_at(r, "related", 0), "2611.00002: Tree drafts for speculative decoding (0.", 52) == 0,
+	              "%s", rec_get_at(r, "related", 0));
+	mock_delivery_free(d);
+	rec_free(r);
+	P->destroy(mock_host(), in, st);
+	mock_instance_free(in);
+}
+END_TEST
+
+static Suite *
+enrichers_suite(void)
+{
+	Suite *s = suite_create("enrichers");
+	TCase *tc = tcase_create("enrichers");
+	tcase_add_test(tc, classify_takes_a_label_from_the_list_with_its_reason);
+	tcase_add_test(tc, a_label_not_in_the_list_is_refused);
+	tcase_add_test(tc, prompt_templates_can_be_overridden);
+	tcase_add_test(tc, bad_options_are_config_errors);
+	tcase_add_test(tc, related_lists_the_nearest_other_papers);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+PW_CHECK_MAIN(enrichers_suite)

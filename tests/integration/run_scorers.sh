@@ -92,7 +92,7 @@ PY
 n=$(ls "$dir"/readme*.json | wc -l)
 bad=0
 for f in "$dir"/readme*.json; do
-	(cd "$dir" && SMTP_PASSWORD=x "$BIN" check -c "$f" >"$dir/out" 2>"$dir/err") || { bad=1; cat "$dir/err"; }
+	(cd "$dir" && SMTP_PASSWORD=x DEEPSEEK_API_KEY=x "$BIN" check -c "$f" >"$dir/out" 2>"$dir/err") || { bad=1; cat "$dir/err"; }
 done
 check "the $n configs in README.md pass 'paperwire check'" '[ "$n" -ge 2 ] && [ "$bad" = 0 ]'
 

@@ -15,6 +15,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../common/plugin_util.h"
 #include "paperwire/plugin.h"
 
 static const pw_option llm_options[] = {
@@ -194,17 +195,6 @@ fill_prompt(const pw_host *h, pw_instance *inst, const struct llm *l, const pw_r
 	return out;
 }
 
-static unsigned long long
-fnv64(const char *s)
-{
-	unsigned long long x = 1469598103934665603ULL;
-	while (*s) {
-		x ^= (unsigned char)*s++;
-		x *= 1099511628211ULL;
-	}
-	return x;
-}
-
 /* The answer's text, or NULL with the reason logged. */
 static char *
 ask(const pw_host *h, pw_instance *inst, struct llm *l, const char *prompt)
@@ -300,8 +290,8 @@ llm_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 	pw_status st = PW_ERROR;
 	if (!prompt)
 		return PW_ERROR;
-	snprintf(key, sizeof key, "llm:%s:%016llx:%s:v%s", l->model, fnv64(prompt), h->record_get(inst, rec, PW_F_ID),
-	         version ? version : "0");
+	snprintf(key, sizeof key, "llm:%s:%016llx:%s:v%s", l->model, (unsigned long long)pu_fnv64(prompt),
+	         h->record_get(inst, rec, PW_F_ID), version ? version : "0");
 	const char *cached = h->cache_get(inst, key);
 	if (cached && apply(h, inst, l, rec, cached) == 0) {
 		l->cached++;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/plugin_util.h"
 #include "../common/tfidf.h"
 #include "paperwire/plugin.h"
 
@@ -70,17 +71,6 @@ related_destroy(const pw_host *h, pw_instance *inst, void *state)
 	free(state);
 }
 
-static char *
-record_text(const pw_host *h, pw_instance *inst, const pw_record *rec)
-{
-	const char *t = h->record_get(inst, rec, PW_F_TITLE), *a = h->record_get(inst, rec, PW_F_ABSTRACT);
-	size_t n = (t ? strlen(t) : 0) + (a ? strlen(a) : 0) + 3;
-	char *s = malloc(n);
-	if (s)
-		snprintf(s, n, "%s. %s", t ? t : "", a ? a : "");
-	return s;
-}
-
 struct pass {
 	const pw_host *h;
 	pw_instance *inst;
@@ -95,7 +85,7 @@ on_history(void *ud, const pw_record *rec)
 	struct pass *p = ud;
 	struct related *r = p->r;
 	tf_doc d;
-	char *text = record_text(p->h, p->inst, rec);
+	char *text = pu_paper_text(p->h, p->inst, rec);
 	if (!text || tf_doc_from_text(text, &d) < 0) {
 		free(text);
 		p->failed = 1;
@@ -148,7 +138,7 @@ related_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 	tf_vec v;
 	if (!r->ready)
 		return PW_ERROR;
-	char *text = record_text(h, inst, rec);
+	char *text = pu_paper_text(h, inst, rec);
 	float *sims = calloc(r->n + 1, sizeof *sims);
 	pw_status st = PW_ERROR;
 	if (!text || !sims || tf_doc_from_text(text, &d) < 0)

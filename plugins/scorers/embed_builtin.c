@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/plugin_util.h"
 #include "embedding.h"
 
 void
@@ -16,23 +17,11 @@ builtin_free(struct embedding *e)
 	tf_index_free(&e->index);
 }
 
-/* "Title. Abstract" of a record. */
-static char *
-record_text(const pw_host *h, pw_instance *inst, const pw_record *rec)
-{
-	const char *t = h->record_get(inst, rec, PW_F_TITLE), *a = h->record_get(inst, rec, PW_F_ABSTRACT);
-	size_t n = (t ? strlen(t) : 0) + (a ? strlen(a) : 0) + 3;
-	char *s = malloc(n);
-	if (s)
-		snprintf(s, n, "%s. %s", t ? t : "", a ? a : "");
-	return s;
-}
-
 static int
 count_record(tf_df *df, const pw_host *h, pw_instance *inst, const pw_record *rec)
 {
 	tf_doc d;
-	char *text = record_text(h, inst, rec);
+	char *text = pu_paper_text(h, inst, rec);
 	if (!text || tf_doc_from_text(text, &d) < 0) {
 		free(text);
 		return -1;
@@ -109,7 +98,7 @@ builtin_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw
 {
 	tf_doc d;
 	tf_vec v;
-	char *text = record_text(h, inst, rec);
+	char *text = pu_paper_text(h, inst, rec);
 	float *sims = calloc(e->prof.count + 1, sizeof *sims);
 	pw_status st = PW_ERROR;
 	if (!text || !sims || tf_doc_from_text(text, &d) < 0)

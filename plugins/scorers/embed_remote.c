@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../common/plugin_util.h"
 #include "embed_remote.h"
 
 struct remote {
@@ -270,28 +271,6 @@ out:
 	return rc;
 }
 
-static uint64_t
-fnv64(const char *s)
-{
-	uint64_t x = 1469598103934665603ULL;
-	while (*s) {
-		x ^= (unsigned char)*s++;
-		x *= 1099511628211ULL;
-	}
-	return x;
-}
-
-static char *
-paper_text(const pw_host *h, pw_instance *inst, const pw_record *rec)
-{
-	const char *t = h->record_get(inst, rec, PW_F_TITLE), *a = h->record_get(inst, rec, PW_F_ABSTRACT);
-	size_t len = (t ? strlen(t) : 0) + (a ? strlen(a) : 0) + 3;
-	char *s = malloc(len);
-	if (s)
-		snprintf(s, len, "%s. %s", t ? t : "", a ? a : "");
-	return s;
-}
-
 pw_status
 remote_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_delivery *papers)
 {
@@ -307,7 +286,7 @@ remote_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const p
 		int ok = keys && texts && r->prof;
 		for (size_t j = 0; ok && j < np; j++) {
 			snprintf(key, sizeof key, "emb:%s:%lld:text:%016llx", r->model, (long long)r->dims,
-			         (unsigned long long)fnv64(e->prof.docs[j].text));
+			         (unsigned long long)pu_fnv64(e->prof.docs[j].text));
 			keys[j] = strdup(key);
 			texts[j] = e->prof.docs[j].text;
 		}
@@ -335,7 +314,7 @@ remote_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const p
 		snprintf(key, sizeof key, "emb:%s:%lld:paper:%s:v%s", r->model, (long long)r->dims,
 		         h->record_get(inst, rec, PW_F_ID), v ? v : "0");
 		r->ids[i] = strdup(key);
-		texts[i] = paper_text(h, inst, rec);
+		texts[i] = pu_paper_text(h, inst, rec);
 		r->n++;
 	}
 	if (vectors_for(h, inst, r, r->ids, texts, n, r->vecs) == 0) {

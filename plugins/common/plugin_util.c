@@ -1,0 +1,28 @@
+/* plugin_util.c: see plugin_util.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plugin_util.h"
+
+char *
+pu_paper_text(const pw_host *h, pw_instance *inst, const pw_record *rec)
+{
+	const char *t = h->record_get(inst, rec, PW_F_TITLE), *a = h->record_get(inst, rec, PW_F_ABSTRACT);
+	size_t n = (t ? strlen(t) : 0) + (a ? strlen(a) : 0) + 3;
+	char *s = malloc(n);
+	if (s)
+		snprintf(s, n, "%s. %s", t ? t : "", a ? a : "");
+	return s;
+}
+
+uint64_t
+pu_fnv64(const char *s)
+{
+	uint64_t x = 1469598103934665603ULL;
+	while (*s) {
+		x ^= (unsigned char)*s++;
+		x *= 1099511628211ULL;
+	}
+	return x;
+}

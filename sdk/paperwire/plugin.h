@@ -302,9 +302,12 @@ typedef const pw_plugin *(*pw_plugin_entry_fn)(void);
 #define PW_EXPORT
 #endif
 
-/* Declares the entry function; use as:  PW_PLUGIN_DEFINE(my_descriptor) */
+/* The one symbol a plugin exports (PW_PLUGIN_DEFINE defines it); declared
+ * here so that a plugin's own tests can call it. */
+PW_EXPORT const pw_plugin *pw_plugin_entry(void);
+
+/* Defines the entry function; use as:  PW_PLUGIN_DEFINE(my_descriptor) */
 #define PW_PLUGIN_DEFINE(descriptor) \
-	PW_EXPORT const pw_plugin *pw_plugin_entry(void); \
 	PW_EXPORT const pw_plugin *pw_plugin_entry(void) { return &(descriptor); }
 
 #ifdef __cplusplus

@@ -127,6 +127,47 @@ type_name(pw_option_type t)
 	return "?";
 }
 
+/* Text for roff: a backslash doubled, a line never starting with '.' or '\''. */
+static void
+roff_text(const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", stdout);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", stdout);
+		else if (*s == '-')
+			fputs("\\-", stdout);
+		else
+			putchar(*s);
+	}
+}
+
+/* Every plugin's options as paperwire.json(5) shows them, so that the
+ * manual is generated from the schemas and cannot drift from the code. */
+static void
+print_roff(const ldr_registry *reg)
+{
+	for (size_t i = 0; i < reg->count; i++) {
+		const pw_plugin *d = &reg->plugins[i].desc;
+		printf(".SS %s (%s)\n", d->name, ldr_kind_name(d->kind));
+		roff_text(d->description ? d->description : "");
+		printf("\n");
+		for (const pw_option *o = d->options; o && o->key; o++) {
+			printf(".TP\n.B %s\n(%s", o->key, type_name(o->type));
+			if (o->required) {
+				printf(", required");
+			} else if (o->default_value) {
+				printf(", default ");
+				roff_text(o->default_value);
+			}
+			printf(")\n");
+			roff_text(o->help ? o->help : "");
+			printf("\n");
+		}
+	}
+}
+
 static int
 cmd_plugins(const char *name)
 {
@@ -134,7 +175,9 @@ cmd_plugins(const char *name)
 	if (!reg)
 		return 2;
 	int rc = 0;
-	if (!name) {
+	if (name && strcmp(name, "--roff") == 0) {
+		print_roff(reg);
+	} else if (!name) {
 		printf("%-12s %-9s %-9s %-5s %s\n", "NAME", "KIND", "VERSION", "ABI", "PATH");
 		for (size_t i = 0; i < reg->count; i++) {
 			const pw_plugin *d = &reg->plugins[i].desc;
@@ -250,9 +293,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	const char *cmd = argv[optind];
-	/* Options may also follow the command: "paperwire run -c x.json". */
+	/* Options may also follow the command: "paperwire run -c x.json";
+	 * "plugins" takes a name (or --roff) as it is. */
 	optind++;
-	if ((done = parse_options(argc, argv, "c:nvqh", &cli)) >= 0)
+	int is_plugins = strcmp(cmd, "plugins") == 0;
+	if (!is_plugins && (done = parse_options(argc, argv, "c:nvqh", &cli)) >= 0)
 		return done;
 	run_options opt = cli.run;
 	const char *file = cli.file;
@@ -263,7 +308,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	int rc;
-	if (strcmp(cmd, "plugins") == 0 && argc - optind <= 1)
+	if (is_plugins && argc - optind <= 1)
 		rc = cmd_plugins(optind < argc ? argv[optind] : NULL);
 	else if (strcmp(cmd, "run") == 0 && optind == argc)
 		rc = cmd_check_or_run(config_file(file), 1, &opt);

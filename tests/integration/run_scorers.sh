@@ -89,11 +89,22 @@ for i, b in enumerate(blocks):
     open("%s/readme%d.json" % (sys.argv[2], i), "w").write(b)
 print(len(blocks))
 PY
+for f in "$PW_SRCDIR"/scripts/examples/*.json; do cp "$f" "$dir/readme-example-$(basename "$f")"; done
+sed "s|@SAMPLE@|$SAMPLE|" "$PW_SRCDIR/scripts/examples/demo.json.in" > "$dir/readme-example-demo.json"
+cp "$LIB" "$dir/my-papers.bib"
 n=$(ls "$dir"/readme*.json | wc -l)
 bad=0
 for f in "$dir"/readme*.json; do
 	(cd "$dir" && SMTP_PASSWORD=x DEEPSEEK_API_KEY=x "$BIN" check -c "$f" >"$dir/out" 2>"$dir/err") || { bad=1; cat "$dir/err"; }
 done
-check "the $n configs in README.md pass 'paperwire check'" '[ "$n" -ge 2 ] && [ "$bad" = 0 ]'
+check "the $n configs in README.md and scripts/examples pass 'paperwire check'" '[ "$n" -ge 6 ] && [ "$bad" = 0 ]'
+
+# --- the man pages render without a warning; paperwire.json(5) has every plugin's options
+(cd "$PW_BUILDDIR" && make -s man/paperwire.json.5 >/dev/null 2>&1)
+warnings=$(for m in "$PW_SRCDIR/man/paperwire.1" "$PW_SRCDIR/man/paperwire-plugin.7" "$PW_BUILDDIR/man/paperwire.json.5"; do
+	groff -man -ww -z "$m" 2>&1; done)
+check "the man pages render without warnings" '[ -z "$warnings" ] && [ -s "$PW_BUILDDIR/man/paperwire.json.5" ]'
+check "paperwire.json(5) documents every bundled plugin from its schema" \
+	'(for p in arxiv keyword embedding llm related markdown rss json email; do grep -q "^\.SS $p (" "$PW_BUILDDIR/man/paperwire.json.5" || exit 1; done) && grep -q "^\.B max_results$" "$PW_BUILDDIR/man/paperwire.json.5"'
 
 finish

@@ -1,6 +1,7 @@
 /* The json sink against the mock host. */
 #include "autoconf.h"
 
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -93,12 +94,30 @@ START_TEST(one_object_per_line_with_every_field)
 }
 END_TEST
 
+START_TEST(an_older_host_is_detected_with_PW_HOST_HAS)
+{
+	/* A host of ABI 1.0: its table ends before record_field_count. */
+	pw_host old = *mock_host();
+	old.abi.minor = 0;
+	old.abi.size = (uint32_t)offsetof(pw_host, record_field_count);
+	const pw_plugin *P = pw_plugin_entry();
+	void *st = NULL;
+	pw_instance *in = mock_instance_new(P->options, "{\"path\": \"-\"}");
+	ck_assert(!PW_HOST_HAS(&old, record_field_count));
+	ck_assert(PW_HOST_HAS(mock_host(), record_field_count));
+	ck_assert_int_eq(P->create(&old, in, &st), PW_CONFIG_ERROR);
+	ck_assert(strstr(mock_log(in), "needs a paperwire with plugin ABI 1.1 or newer"));
+	mock_instance_free(in);
+}
+END_TEST
+
 static Suite *
 json_suite(void)
 {
 	Suite *s = suite_create("json");
 	TCase *tc = tcase_create("json");
 	tcase_add_test(tc, one_object_per_line_with_every_field);
+	tcase_add_test(tc, an_older_host_is_detected_with_PW_HOST_HAS);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -413,6 +413,31 @@ svc_history_each(pw_instance *inst, size_t max, void (*fn)(void *ud, const pw_re
 	return store_paper_each(inst->store, max, on_history, &c) == 0 ? PW_OK : PW_ERROR;
 }
 
+static void
+svc_report_count(pw_instance *inst, const char *counter, int64_t delta)
+{
+	if (!counter || !*counter)
+		return;
+	for (size_t i = 0; i < inst->ncounters; i++)
+		if (strcmp(inst->counter_name[i], counter) == 0) {
+			inst->counter_value[i] += delta;
+			return;
+		}
+	if (inst->ncounters == sizeof inst->counter_value / sizeof inst->counter_value[0])
+		return;
+	snprintf(inst->counter_name[inst->ncounters], sizeof inst->counter_name[0], "%s", counter);
+	inst->counter_value[inst->ncounters++] = delta;
+}
+
+void
+host_instance_counters(const pw_instance *inst, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < inst->ncounters; i++)
+		snprintf(out + strlen(out), size - strlen(out), "%s%s %lld", i ? ", " : "", inst->counter_name[i],
+		         (long long)inst->counter_value[i]);
+}
+
 static const pw_host host_table = {
 	.abi = PW_ABI_HEADER_FOR(pw_host),
 	.log = svc_log,
@@ -456,6 +481,7 @@ static const pw_host host_table = {
 	.delivered_each = svc_delivered_each,
 	.http_request = svc_http_request,
 	.history_each = svc_history_each,
+	.report_count = svc_report_count,
 };
 
 const pw_host *

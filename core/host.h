@@ -28,6 +28,9 @@ struct pw_instance {
 	/* What the run report says of this instance. */
 	long emitted, rejected, http_requests, http_retries, http_failures;
 	char http_codes[128];    /* "200x2 429x1" */
+	char counter_name[8][32];
+	int64_t counter_value[8];
+	size_t ncounters;
 	/* Strings handed out as borrowed until the callback returns. */
 	char *scratch[HOST_SCRATCH];
 	int scratch_next;
@@ -51,6 +54,9 @@ pw_status host_instance_create(pw_instance *inst);
 void host_instance_free(pw_instance *inst);
 /* Releases the borrowed strings once a callback has returned. */
 void host_instance_release_scratch(pw_instance *inst);
+
+/* "calls 5, tokens 690": the plugin's own counters, for the run report. */
+void host_instance_counters(const pw_instance *inst, char *out, size_t size);
 
 void delivery_set_info(pw_delivery *d, const char *key, const char *value);
 void delivery_clear(pw_delivery *d);

@@ -256,6 +256,7 @@ run_sources(struct run *r)
 		rs->requests = st->inst->http_requests;
 		rs->retries = st->inst->http_retries;
 		snprintf(rs->http_codes, sizeof rs->http_codes, "%s", st->inst->http_codes);
+		host_instance_counters(st->inst, rs->counters, sizeof rs->counters);
 		if (s != PW_OK) {
 			rs->failed = 1;
 			log_msg(PW_LOG_ERROR, st->cfg->name, "source failed%s; the other sources still run",
@@ -663,6 +664,23 @@ run_digest(struct run *r, struct digest_run *dr)
 	return failed ? -1 : 0;
 }
 
+/* The scorers' and enrichers' own counters, once they have run. */
+static void
+report_stage_counters(struct digest_run *dr)
+{
+	char c[256];
+	report_digest *rd = dr->report;
+	struct stage *groups[2] = { dr->scorers, dr->enrichers };
+	size_t counts[2] = { dr->cfg->nscorers, dr->cfg->nenrichers };
+	for (int g = 0; g < 2; g++)
+		for (size_t i = 0; i < counts[g]; i++) {
+			host_instance_counters(groups[g][i].inst, c, sizeof c);
+			if (c[0])
+				snprintf(rd->stages + strlen(rd->stages), sizeof rd->stages - strlen(rd->stages), "%s%s: %s",
+				         rd->stages[0] ? "; " : "", groups[g][i].cfg->name, c);
+		}
+}
+
 static int
 alloc_report(struct run *r)
 {
@@ -768,6 +786,7 @@ pipeline_run(pw_config *cfg, const ldr_registry *reg, const run_options *opt)
 		r.digests[d].report = &r.report.digests[d];
 		if (run_digest(&r, &r.digests[d]) < 0)
 			exit_code = 1;
+		report_stage_counters(&r.digests[d]);
 	}
 report:
 	r.report.exit_code = exit_code;

@@ -50,11 +50,15 @@ report_summary(const run_report *r)
 		          s->new_papers);
 		if (s->http_codes[0])
 			sb_printf(&b, " (HTTP %s%s%ld retries)", s->http_codes, ", ", s->retries);
+		if (s->counters[0])
+			sb_printf(&b, " (%s)", s->counters);
 	}
 	for (size_t i = 0; i < r->ndigests; i++) {
 		const report_digest *d = &r->digests[i];
 		sb_printf(&b, "; digest %s: %ld scored, %ld vetoed, %ld selected", d->name, d->scored, d->vetoed,
 		          d->selected);
+		if (d->stages[0])
+			sb_printf(&b, " (%s)", d->stages);
 		for (size_t j = 0; j < d->nsinks; j++) {
 			const report_sink *k = &d->sinks[j];
 			if (r->dry_run)
@@ -92,6 +96,7 @@ report_json(const run_report *r)
 		cJSON_AddNumberToObject(j, "requests", (double)s->requests);
 		cJSON_AddNumberToObject(j, "retries", (double)s->retries);
 		cJSON_AddStringToObject(j, "http", s->http_codes);
+		cJSON_AddStringToObject(j, "counters", s->counters);
 		cJSON_AddBoolToObject(j, "failed", s->failed);
 		cJSON_AddItemToArray(srcs, j);
 	}
@@ -105,6 +110,7 @@ report_json(const run_report *r)
 		cJSON_AddNumberToObject(j, "vetoed", (double)d->vetoed);
 		cJSON_AddNumberToObject(j, "selected", (double)d->selected);
 		cJSON_AddStringToObject(j, "empty_reason", d->empty_reason);
+		cJSON_AddStringToObject(j, "stages", d->stages);
 		cJSON *sinks = cJSON_AddArrayToObject(j, "sinks");
 		for (size_t k = 0; k < d->nsinks; k++) {
 			cJSON *sj = cJSON_CreateObject();

@@ -8,6 +8,7 @@ typedef struct report_source {
 	const char *name, *plugin;
 	long fetched, new_papers, rejected, requests, retries;
 	char http_codes[128];
+	char counters[256];   /* the plugin's own, "pages 3" */
 	int failed;
 } report_source;
 
@@ -23,6 +24,7 @@ typedef struct report_digest {
 	report_sink *sinks;
 	size_t nsinks;
 	char empty_reason[256];
+	char stages[1024];    /* scorers' and enrichers' own counters: "summary: calls 5, tokens 690" */
 } report_digest;
 
 typedef struct run_report {

@@ -219,6 +219,8 @@ ask(const pw_host *h, pw_instance *inst, struct llm *l, const char *prompt)
 	cJSON *json = NULL;
 	char *answer = NULL;
 	l->calls++;
+	if (PW_HOST_HAS(h, report_count))
+		h->report_count(inst, "calls", 1);
 	if (!body || h->http_request(inst, "POST", url, headers, body, strlen(body), 0, &resp) != PW_OK)
 		goto out;
 	size_t len;
@@ -239,7 +241,10 @@ ask(const pw_host *h, pw_instance *inst, struct llm *l, const char *prompt)
 	}
 	const cJSON *usage = cJSON_GetObjectItemCaseSensitive(json, "usage");
 	const cJSON *total = cJSON_GetObjectItemCaseSensitive(usage, "total_tokens");
-	l->tokens += cJSON_IsNumber(total) ? (int64_t)total->valuedouble : (int64_t)(strlen(prompt) / 4);
+	int64_t used = cJSON_IsNumber(total) ? (int64_t)total->valuedouble : (int64_t)(strlen(prompt) / 4);
+	l->tokens += used;
+	if (PW_HOST_HAS(h, report_count))
+		h->report_count(inst, "tokens", used);
 	answer = strdup(content->valuestring);
 out:
 	cJSON_Delete(json);
@@ -295,6 +300,8 @@ llm_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 	const char *cached = h->cache_get(inst, key);
 	if (cached && apply(h, inst, l, rec, cached) == 0) {
 		l->cached++;
+		if (PW_HOST_HAS(h, report_count))
+			h->report_count(inst, "cached", 1);
 		st = PW_OK;
 		goto out;
 	}
@@ -303,6 +310,8 @@ llm_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 			h->log(inst, PW_LOG_WARNING, "cap reached (%lld calls, %lld tokens): the rest go without",
 			       (long long)l->calls, (long long)l->tokens);
 		l->failed++;
+		if (PW_HOST_HAS(h, report_count))
+			h->report_count(inst, "capped", 1);
 		goto out;
 	}
 	char *answer = ask(h, inst, l, prompt);

@@ -257,6 +257,8 @@ arxiv_fetch(const pw_host *h, pw_instance *inst, void *state)
 			count = a->page_size;
 		if (fetch_page(h, inst, a, start, count, &page, &why) < 0)
 			return why;
+		if (PW_HOST_HAS(h, report_count))
+			h->report_count(inst, "pages", 1);
 		if (page.total_results >= 0)
 			total = page.total_results;
 		if (page.count == 0) {

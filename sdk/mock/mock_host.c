@@ -59,6 +59,9 @@ struct pw_instance {
 	size_t nemitted;
 	char *state_key[PWM_MAX], *state_value[PWM_MAX];
 	size_t nstate;
+	char counter_name[16][32];
+	int64_t counter_value[16];
+	size_t ncounters;
 	char log[16384];
 };
 
@@ -464,6 +467,29 @@ m_history_each(pw_instance *inst, size_t max, void (*fn)(void *, const pw_record
 	return PW_OK;
 }
 
+static void
+m_report_count(pw_instance *inst, const char *counter, int64_t delta)
+{
+	for (size_t i = 0; i < inst->ncounters; i++)
+		if (strcmp(inst->counter_name[i], counter) == 0) {
+			inst->counter_value[i] += delta;
+			return;
+		}
+	if (inst->ncounters == 16)
+		return;
+	snprintf(inst->counter_name[inst->ncounters], sizeof inst->counter_name[0], "%s", counter);
+	inst->counter_value[inst->ncounters++] = delta;
+}
+
+int64_t
+pwm_counter(const pw_instance *inst, const char *counter)
+{
+	for (size_t i = 0; i < inst->ncounters; i++)
+		if (strcmp(inst->counter_name[i], counter) == 0)
+			return inst->counter_value[i];
+	return 0;
+}
+
 static const pw_host pwm_table = {
 	.abi = PW_ABI_HEADER_FOR(pw_host),
 	.log = m_log,
@@ -507,6 +533,7 @@ static const pw_host pwm_table = {
 	.delivered_each = m_delivered_each,
 	.http_request = m_http_request,
 	.history_each = m_history_each,
+	.report_count = m_report_count,
 };
 
 const pw_host *

@@ -42,7 +42,8 @@
  *        sink can show every extension field); delivered_each (a sink can
  *        rebuild what it delivered in the last days, as a feed does);
  *        http_request (POST and request headers: APIs with keys);
- *        history_each (papers the store has seen, for corpus statistics).
+ *        history_each (papers the store has seen, for corpus statistics);
+ *        report_count (a plugin's own counters in the run report).
  *        plugin: flags (PW_PLUGIN_EXPENSIVE: run after cheap scorers, on
  *        the survivors only); prepare (see every paper of a digest before
  *        scoring or enriching one: batching, corpus statistics).
@@ -247,6 +248,10 @@ typedef struct pw_host {
 	 * most max of them.  The records are borrowed for the call of fn. */
 	pw_status (*history_each)(pw_instance *inst, size_t max, void (*fn)(void *ud, const pw_record *rec),
 	                          void *ud);
+
+	/* Adds delta to a counter of this instance ("calls", "tokens", "pages"),
+	 * shown in the run's summary line and kept in the run log. */
+	void (*report_count)(pw_instance *inst, const char *counter, int64_t delta);
 } pw_host;
 
 /* True when the host's table is long enough to hold MEMBER. */

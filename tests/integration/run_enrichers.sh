@@ -76,6 +76,8 @@ check "related papers from the store appear under each paper" \
 	'grep -q "<summary><strong>related</strong></summary>" "$dir/README.md" && grep -Eq "^- [0-9]{4}\.[0-9]{5}: .* \(0\.[0-9]{2}\)$" "$dir/README.md"'
 check "the second digest over the same papers made no new LLM call (2 calls a paper, all in the first)" \
 	'[ "$(calls all)" = $((2 * n)) ] && grep -q "summary\|TL;DR" "$dir/second.jsonl"'
+check "the run report counts the enrichers' calls and tokens" \
+	'grep -Eq "digest first: [0-9]+ scored, [0-9]+ vetoed, [0-9]+ selected \(summary: calls $n, tokens [0-9]+; french: calls $n, tokens [0-9]+\)" "$dir/err" && grep -q "digest second: .*(llm: cached $n)" "$dir/err"'
 check "the API key never reaches a log or an output" \
 	'! grep -rq "sk-llm-secret" "$dir" "$work/mail"'
 

@@ -42,6 +42,8 @@ size_t pwm_requests(const pw_instance *inst);
 size_t pwm_emitted_count(const pw_instance *inst);
 const pw_record *pwm_emitted(const pw_instance *inst, size_t i);
 const char *pwm_log(const pw_instance *inst);
+/* A counter the plugin added to with report_count. */
+int64_t pwm_counter(const pw_instance *inst, const char *counter);
 
 /* A delivery of records (borrowed) for sinks; info pairs key, value, ..., NULL. */
 pw_delivery *pwm_delivery_new(pw_record **records, size_t n, ...);

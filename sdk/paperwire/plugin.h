@@ -211,7 +211,9 @@ typedef struct pw_host {
 	/* Key/value state (cursors, last run) kept in the store per instance,
 	 * and a cache shared by every instance of the plugin (so two digests
 	 * never compute the same thing twice: put the model, version, etc. in
-	 * the key).  A returned string is borrowed until the callback returns. */
+	 * the key).  A returned string is borrowed until the callback returns or
+	 * until eight more state_get/cache_get calls, whichever comes first:
+	 * copy what you keep longer. */
 	const char *(*state_get)(pw_instance *inst, const char *key);
 	pw_status (*state_set)(pw_instance *inst, const char *key, const char *value);
 	const char *(*cache_get)(pw_instance *inst, const char *key);

@@ -26,11 +26,12 @@ static const pw_option email_options[] = {
 	{ "subject", PW_OPT_STRING, NULL, 0, "the subject (default: \"paperwire: <digest>: <n> new papers\")" },
 	{ "send_empty", PW_OPT_BOOL, "false", 0, "on a day with nothing new, send a short note saying why" },
 	{ "timeout", PW_OPT_INT, "60", 0, "seconds the whole SMTP exchange may take" },
+	{ "ca_file", PW_OPT_STRING, NULL, 0, "a PEM file of certificate authorities to trust (a private relay)" },
 	{ NULL, 0, NULL, 0, NULL }
 };
 
 struct email {
-	const char *url, *from, *username, *password, *subject;
+	const char *url, *from, *username, *password, *subject, *ca_file;
 	long use_ssl;
 	int send_empty;
 	int64_t timeout;
@@ -48,6 +49,7 @@ email_create(const pw_host *h, pw_instance *inst, void **state)
 	e->username = h->config_string(inst, "username");
 	e->password = h->config_string(inst, "password");
 	e->subject = h->config_string(inst, "subject");
+	e->ca_file = h->config_string(inst, "ca_file");
 	e->timeout = 60;
 	h->config_int(inst, "timeout", &e->timeout);
 	h->config_bool(inst, "send_empty", &e->send_empty);
@@ -321,6 +323,8 @@ email_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery 
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	if (e->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, e->ca_file);
 	if (e->username)
 		curl_easy_setopt(c, CURLOPT_USERNAME, e->username);
 	if (e->password)

@@ -30,13 +30,15 @@ check() { # description, then a shell condition
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 
-# start_smtp DIR: a real SMTP server saving what it receives in DIR; sets SMTP_PORT.
+# start_smtp DIR [ARGS]: a real SMTP server saving what it receives in DIR; sets SMTP_PORT.
 start_smtp() {
-	mkdir -p "$1"
-	"$PY" "$PW_SRCDIR/tests/integration/smtp_server.py" --outdir "$1" --port-file "$1.port" --lifetime 900 &
+	d=$1
+	shift
+	mkdir -p "$d"
+	"$PY" "$PW_SRCDIR/tests/integration/smtp_server.py" --outdir "$d" --port-file "$d.port" --lifetime 900 "$@" &
 	pids="$pids $!"
-	for _ in $(seq 100); do [ -s "$1.port" ] && break; sleep 0.1; done
-	SMTP_PORT=$(cat "$1.port")
+	for _ in $(seq 100); do [ -s "$d.port" ] && break; sleep 0.1; done
+	SMTP_PORT=$(cat "$d.port")
 }
 
 # A port on 127.0.0.1 where nothing listens.

@@ -102,6 +102,23 @@ run
 check "tls starttls (the default) fails against a server without STARTTLS, and sends nothing" \
 	'[ "$(rc)" = 1 ] && grep -qi "email: sending to smtp://127.0.0.1:$SMTP_PORT failed" "$dir/err" && [ "$(mails)" = "$before" ]'
 
+# --- a relay that requires STARTTLS: the default tls works, with its certificate trusted
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 1 \
+	-subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1
+plain_port=$SMTP_PORT
+start_smtp "$work/tlsmail" --tls-cert "$work/cert.pem" --tls-key "$work/key.pem"
+sinks_case starttls "$BASE/fixture/api_paged.atom" "$SMTP_PORT"
+sed -i "s|\"tls\": \"none\",|\"ca_file\": \"$work/cert.pem\",|" "$dir/pw.json"
+run
+check "tls starttls against a relay that requires it: the message is sent encrypted" \
+	'[ "$(rc)" = 0 ] && grep -q "sink email: 2 delivered" "$dir/err" && [ "$(ls "$work/tlsmail" | grep -c "\.eml$")" = 1 ]'
+sinks_case untrusted "$BASE/fixture/api_paged.atom" "$SMTP_PORT"
+sed -i 's/"tls": "none", //' "$dir/pw.json"
+run
+check "a certificate that is not trusted fails the send, loudly, and sends nothing" \
+	'[ "$(rc)" = 1 ] && grep -qi "certificate" "$dir/err" && [ "$(ls "$work/tlsmail" | grep -c "\.eml$")" = 1 ]'
+SMTP_PORT=$plain_port
+
 # --- send_empty: a short note saying why
 sinks_case empty "$BASE/fixture/api_empty.atom" "$SMTP_PORT"
 sed -i 's/"tls": "none",/"tls": "none", "send_empty": true,/' "$dir/pw.json"

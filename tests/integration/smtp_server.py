@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """A real SMTP server for paperwire's tests (aiosmtpd, from Debian's
-python3-aiosmtpd), on 127.0.0.1 only.  Each message received is saved as
+python3-aiosmtpd), on 127.0.0.1 only; with --tls-cert it requires STARTTLS.  Each message received is saved as
 OUTDIR/N.eml with its envelope in OUTDIR/N.json.  Writes its port to
 --port-file and exits by itself after --lifetime seconds."""
 import argparse
 import asyncio
 import json
 import os
+import ssl
 
 from aiosmtpd.smtp import SMTP
 
@@ -32,10 +33,17 @@ async def main():
     ap.add_argument("--outdir", required=True)
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--lifetime", type=float, default=600)
+    ap.add_argument("--tls-cert", help="offer STARTTLS with this certificate, and require it")
+    ap.add_argument("--tls-key")
     args = ap.parse_args()
     handler = Saver(args.outdir)
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(handler, hostname="127.0.0.1"), "127.0.0.1", 0)
+    kwargs = {}
+    if args.tls_cert:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        kwargs = {"tls_context": ctx, "require_starttls": True}
+    server = await loop.create_server(lambda: SMTP(handler, hostname="127.0.0.1", **kwargs), "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     with open(args.port_file + ".tmp", "w") as f:
         f.write(str(port))

@@ -15,6 +15,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../common/api_json.h"
 #include "../common/plugin_util.h"
 #include "paperwire/plugin.h"
 
@@ -212,31 +213,18 @@ ask(const pw_host *h, pw_instance *inst, struct llm *l, const char *prompt)
 	cJSON_AddItemToArray(msgs, user);
 	cJSON_AddNumberToObject(req, "temperature", l->temperature);
 	cJSON_AddNumberToObject(req, "max_tokens", (double)l->max_tokens);
-	char *body = cJSON_PrintUnformatted(req);
-	cJSON_Delete(req);
-	const char *headers[] = { "Content-Type: application/json", l->auth[0] ? l->auth : NULL, NULL };
-	pw_response *resp = NULL;
-	cJSON *json = NULL;
 	char *answer = NULL;
 	l->calls++;
 	if (PW_HOST_HAS(h, report_count))
 		h->report_count(inst, "calls", 1);
-	if (!body || h->http_request(inst, "POST", url, headers, body, strlen(body), 0, &resp) != PW_OK)
-		goto out;
-	size_t len;
-	const char *text = h->response_body(inst, resp, &len);
-	long code = h->response_code(inst, resp);
-	if (code != 200) {
-		h->log(inst, PW_LOG_WARNING, "HTTP %ld from %s: %.200s", code, url, text);
-		goto out;
-	}
-	json = cJSON_ParseWithLength(text, len);
+	cJSON *json = aj_post(h, inst, url, l->auth, req, PW_LOG_WARNING);
+	if (!json)
+		return NULL;
 	const cJSON *choice = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(json, "choices"), 0);
 	const cJSON *content = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(choice, "message"),
 	                                                        "content");
 	if (!cJSON_IsString(content)) {
-		h->log(inst, PW_LOG_WARNING, "%s: malformed answer (%s)", url,
-		       json ? "no choices[0].message.content" : "not JSON");
+		h->log(inst, PW_LOG_WARNING, "%s: malformed answer: no choices[0].message.content", url);
 		goto out;
 	}
 	const cJSON *usage = cJSON_GetObjectItemCaseSensitive(json, "usage");
@@ -248,8 +236,6 @@ ask(const pw_host *h, pw_instance *inst, struct llm *l, const char *prompt)
 	answer = strdup(content->valuestring);
 out:
 	cJSON_Delete(json);
-	free(body);
-	h->response_free(inst, resp);
 	return answer;
 }
 

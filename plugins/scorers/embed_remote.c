@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../common/api_json.h"
 #include "../common/plugin_util.h"
 #include "embed_remote.h"
 
@@ -168,26 +169,13 @@ embed_batch(const pw_host *h, pw_instance *inst, struct remote *r, char **texts,
 		cJSON_AddItemToArray(input, cJSON_CreateString(texts[i]));
 	if (r->dims > 0)
 		cJSON_AddNumberToObject(req, "dimensions", (double)r->dims);
-	char *body = cJSON_PrintUnformatted(req);
-	cJSON_Delete(req);
-	const char *headers[] = { "Content-Type: application/json", r->auth[0] ? r->auth : NULL, NULL };
-	pw_response *resp = NULL;
 	int rc = -1;
-	cJSON *json = NULL;
-	if (!body || h->http_request(inst, "POST", url, headers, body, strlen(body), 0, &resp) != PW_OK)
-		goto out;
-	size_t len;
-	const char *text = h->response_body(inst, resp, &len);
-	long code = h->response_code(inst, resp);
-	if (code != 200) {
-		h->log(inst, PW_LOG_ERROR, "HTTP %ld from %s: %.200s", code, url, text);
-		goto out;
-	}
-	json = cJSON_ParseWithLength(text, len);
+	cJSON *json = aj_post(h, inst, url, r->auth, req, PW_LOG_ERROR);
+	if (!json)
+		return -1;
 	const cJSON *data = cJSON_GetObjectItemCaseSensitive(json, "data");
 	if (!cJSON_IsArray(data) || (size_t)cJSON_GetArraySize(data) != n) {
-		h->log(inst, PW_LOG_ERROR, "%s: malformed answer: %s", url,
-		       json ? "no \"data\" array with one embedding per input" : "not JSON");
+		h->log(inst, PW_LOG_ERROR, "%s: malformed answer: no \"data\" array with one embedding per input", url);
 		goto out;
 	}
 	const cJSON *item;
@@ -214,8 +202,6 @@ embed_batch(const pw_host *h, pw_instance *inst, struct remote *r, char **texts,
 	rc = 0;
 out:
 	cJSON_Delete(json);
-	free(body);
-	h->response_free(inst, resp);
 	return rc;
 }
 

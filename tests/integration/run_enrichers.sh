@@ -89,7 +89,7 @@ check "a failing endpoint still delivers every paper, with a warning" \
 enrich_case bad "$BASE/llm/bad/bad/v1"
 run_key
 check "malformed JSON from the endpoint is a warning, not a lost paper" \
-	'[ "$(rc)" = 0 ] && grep -q "malformed answer (not JSON)" "$dir/err" && [ "$(wc -l < "$dir/papers.jsonl")" = "$n" ]'
+	'[ "$(rc)" = 0 ] && grep -q "malformed answer: not JSON" "$dir/err" && [ "$(wc -l < "$dir/papers.jsonl")" = "$n" ]'
 
 enrich_case r429 "$BASE/llm/r429/429/v1"
 run_key

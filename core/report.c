@@ -64,7 +64,7 @@ report_summary(const run_report *r)
 			if (r->dry_run)
 				sb_printf(&b, "; sink %s: not written (dry run)", k->name);
 			else if (k->failed)
-				sb_printf(&b, "; sink %s: FAILED, %ld left pending", k->name, k->delivered);
+				sb_printf(&b, "; sink %s: FAILED, %ld left pending", k->name, k->pending);
 			else
 				sb_printf(&b, "; sink %s: %ld delivered", k->name, k->delivered);
 		}
@@ -117,6 +117,7 @@ report_json(const run_report *r)
 			cJSON_AddStringToObject(sj, "name", d->sinks[k].name);
 			cJSON_AddStringToObject(sj, "plugin", d->sinks[k].plugin);
 			cJSON_AddNumberToObject(sj, "delivered", (double)d->sinks[k].delivered);
+			cJSON_AddNumberToObject(sj, "pending", (double)d->sinks[k].pending);
 			cJSON_AddBoolToObject(sj, "failed", d->sinks[k].failed);
 			cJSON_AddItemToArray(sinks, sj);
 		}

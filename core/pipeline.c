@@ -332,6 +332,8 @@ run_scorer(struct run *r, struct digest_run *dr, struct stage *st, pw_record **c
 	if (p->prepare && p->prepare(host_services(), st->inst, st->inst->state, &batch) != PW_OK) {
 		log_msg(PW_LOG_WARNING, st->cfg->name, "could not prepare; its %zu papers count 0 here", live);
 		failures = (long)live;
+		for (size_t i = 0; i < batch.count; i++)
+			rec_mark_unscored(batch.records[i]);
 		batch.count = 0;
 	}
 	for (size_t i = 0; i < batch.count; i++) {
@@ -344,6 +346,7 @@ run_scorer(struct run *r, struct digest_run *dr, struct stage *st, pw_record **c
 		reason[sizeof reason - 1] = '\0';
 		if (ps != PW_OK || !isfinite(value)) {
 			failures++;
+			rec_mark_unscored(rec);
 		} else if (veto) {
 			rec_veto(rec, st->cfg->name, reason);
 			dr->report->vetoed++;
@@ -445,14 +448,23 @@ set_common_info(struct run *r, const struct digest_run *dr, pw_delivery *d, size
 
 /* One transaction: the digest has now considered these papers, and each
  * selected one is pending for every sink until that sink succeeds. */
+struct considered {
+	char *id;
+	int unscored;   /* a scorer failed on it: weigh it again next run */
+};
+
 static int
-commit_selection(struct run *r, const cfg_digest *dg, char **considered, size_t ncons, pw_record **sel,
-                 size_t nsel)
+commit_selection(struct run *r, const cfg_digest *dg, const struct considered *cons, size_t ncons,
+                 pw_record **sel, size_t nsel)
 {
 	if (store_begin(r->store) < 0)
 		goto fail;
 	for (size_t i = 0; i < ncons; i++)
-		if (store_digest_mark_seen(r->store, dg->name, considered[i], r->run_id) < 0)
+		if (store_digest_mark_seen(r->store, dg->name, cons[i].id, r->run_id, cons[i].unscored) < 0)
+			goto fail;
+	/* What is selected is delivered: never weighed again. */
+	for (size_t i = 0; i < nsel; i++)
+		if (store_digest_mark_seen(r->store, dg->name, rec_get(sel[i], PW_F_ID), r->run_id, 0) < 0)
 			goto fail;
 	for (size_t s = 0; s < dg->nsinks; s++)
 		for (size_t i = 0; i < nsel; i++)
@@ -563,43 +575,87 @@ print_dry_run(const cfg_digest *dg, pw_record **sel, size_t n)
 	}
 }
 
+struct candidates {
+	pw_record **recs;
+	size_t n, cap;
+	const paper_set *fetched;
+	size_t retried;   /* papers an earlier run left to weigh again */
+};
+
+static void
+add_candidate(struct candidates *c, pw_record *rec)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		pw_record **nr = realloc(c->recs, cap * sizeof *nr);
+		if (!nr) {
+			rec_free(rec);
+			return;
+		}
+		c->recs = nr;
+		c->cap = cap;
+	}
+	c->recs[c->n++] = rec;
+}
+
+/* A paper an earlier run could not score, unless this run fetched it anew. */
+static void
+add_retry(pw_record *rec, void *ud)
+{
+	struct candidates *c = ud;
+	c->retried++;
+	if (pset_find(c->fetched, rec_get(rec, PW_F_ID)))
+		rec_free(rec);
+	else
+		add_candidate(c, rec);
+}
+
 static int
 run_digest(struct run *r, struct digest_run *dr)
 {
 	const cfg_digest *dg = dr->cfg;
 	report_digest *rd = dr->report;
+	struct candidates c = { NULL, 0, 0, &r->papers, 0 };
 	int failed = 0;
-	pw_record **cands = calloc(r->papers.count + 1, sizeof *cands);
-	char **considered = calloc(r->papers.count + 1, sizeof *considered);
-	size_t n = 0;
-	if (!cands || !considered) {
-		free(cands);
-		free(considered);
-		return -1;
-	}
+
 	for (size_t i = 0; i < r->papers.count; i++) {
 		const char *id = rec_get(r->papers.recs[i], PW_F_ID);
-		if (store_digest_seen(r->store, dg->name, id) != 0)
-			continue;
-		cands[n] = rec_clone(r->papers.recs[i]);
-		considered[n] = (char *)id;
-		if (cands[n])
-			n++;
+		pw_record *copy;
+		if (store_digest_seen(r->store, dg->name, id) == 0 && (copy = rec_clone(r->papers.recs[i])) != NULL)
+			add_candidate(&c, copy);
 	}
+	if (store_digest_each_retry(r->store, dg->name, add_retry, &c) < 0)
+		log_msg(PW_LOG_ERROR, dg->name, "%s", store_error(r->store));
+	if (c.retried)
+		log_msg(PW_LOG_INFO, dg->name, "weighing again %zu papers an earlier run could not score", c.retried);
+	size_t n = c.n;
+	pw_record **cands = c.recs;
 	rd->candidates = (long)n;
 	score_all(r, dr, cands, n);
+	struct considered *cons = calloc(n + 1, sizeof *cons);
+	size_t unscored = 0;
+	for (size_t i = 0; cons && i < n; i++) {
+		cons[i].id = strdup(rec_get(cands[i], PW_F_ID));
+		cons[i].unscored = rec_unscored(cands[i]) && !rec_vetoed(cands[i]);
+		unscored += (size_t)cons[i].unscored;
+	}
 	size_t nsel = select_papers(dg, cands, n);
 	rd->selected = (long)nsel;
 	if (nsel == 0)
 		explain_empty(r, rd, dg);
+	if (unscored && !r->opt->dry_run)
+		log_msg(PW_LOG_WARNING, dg->name, "%zu papers could not be fully scored; unless selected, the next "
+		        "run weighs them again (at most %d times)", unscored, STORE_MAX_RETRIES);
 	enrich_all(r, dr, cands, nsel);
-	if (r->opt->dry_run) {
+	if (!cons) {
+		failed = 1;
+	} else if (r->opt->dry_run) {
 		print_dry_run(dg, cands, nsel);
 		for (size_t s = 0; s < dg->nsinks; s++) {
 			rd->sinks[s].name = dg->sinks[s].name;
 			rd->sinks[s].plugin = dg->sinks[s].plugin;
 		}
-	} else if (commit_selection(r, dg, considered, n, cands, nsel) < 0) {
+	} else if (commit_selection(r, dg, cons, n, cands, nsel) < 0) {
 		failed = 1;
 	} else {
 		for (size_t s = 0; s < dg->nsinks; s++)
@@ -608,8 +664,10 @@ run_digest(struct run *r, struct digest_run *dr)
 	}
 	for (size_t i = 0; i < nsel; i++)
 		rec_free(cands[i]);
+	for (size_t i = 0; cons && i < n; i++)
+		free(cons[i].id);
+	free(cons);
 	free(cands);
-	free(considered);
 	return failed ? -1 : 0;
 }
 

@@ -32,6 +32,7 @@ struct pw_record {
 	struct rec_score *scores;
 	size_t nscores;
 	int vetoed;
+	int unscored;
 };
 
 static const char *const rec_core_fields[] = {
@@ -321,6 +322,18 @@ int
 rec_vetoed(const pw_record *rec)
 {
 	return rec->vetoed;
+}
+
+void
+rec_mark_unscored(pw_record *rec)
+{
+	rec->unscored = 1;
+}
+
+int
+rec_unscored(const pw_record *rec)
+{
+	return rec->unscored;
 }
 
 int

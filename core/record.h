@@ -36,6 +36,9 @@ size_t rec_score_count(const pw_record *rec);
 const char *rec_score_at(const pw_record *rec, size_t i, double *value, const char **reason);
 void rec_veto(pw_record *rec, const char *scorer, const char *reason);
 int rec_vetoed(const pw_record *rec);
+/* A scorer failed on this paper: its score is incomplete. */
+void rec_mark_unscored(pw_record *rec);
+int rec_unscored(const pw_record *rec);
 
 /* Sets the canonical id and version from whatever the source put in "id".
  * Returns -1 when the record has no usable id. */

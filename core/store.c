@@ -35,7 +35,7 @@ static const char *const store_migrations[] = {
 	"  delivered_at INTEGER, run_id INTEGER,"
 	"  PRIMARY KEY (digest, sink, paper_id));"
 	"CREATE TABLE digest_seen (digest TEXT NOT NULL, paper_id TEXT NOT NULL, run_id INTEGER,"
-	"  PRIMARY KEY (digest, paper_id));"
+	"  retries INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (digest, paper_id));"
 	"CREATE TABLE state (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
 	"  PRIMARY KEY (ns, key));"
 	"CREATE TABLE cache (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
@@ -580,25 +580,54 @@ store_run_end(pw_store *s, int64_t run_id, int64_t finished, int exit_code, cons
 int
 store_digest_seen(pw_store *s, const char *digest, const char *id)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT 1 FROM digest_seen WHERE digest = ? AND paper_id = ?");
+	/* A paper left to retry counts as not seen: the digest weighs it again. */
+	sqlite3_stmt *st = prepare(s, "SELECT retries FROM digest_seen WHERE digest = ? AND paper_id = ?");
 	int seen;
 	if (!st)
 		return -1;
 	bind_text(st, 1, digest);
 	bind_text(st, 2, id);
-	seen = sqlite3_step(st) == SQLITE_ROW;
+	seen = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0;
 	sqlite3_finalize(st);
 	return seen;
 }
 
 int
-store_digest_mark_seen(pw_store *s, const char *digest, const char *id, int64_t run_id)
+store_digest_mark_seen(pw_store *s, const char *digest, const char *id, int64_t run_id, int retry)
 {
-	sqlite3_stmt *st = prepare(s, "INSERT OR IGNORE INTO digest_seen (digest, paper_id, run_id) VALUES (?, ?, ?)");
+	/* After STORE_MAX_RETRIES failed weighings a paper counts as seen. */
+	sqlite3_stmt *st = prepare(s, "INSERT INTO digest_seen (digest, paper_id, run_id, retries) VALUES (?, ?, ?, ?) "
+	                              "ON CONFLICT(digest, paper_id) DO UPDATE SET run_id = excluded.run_id, "
+	                              "retries = CASE WHEN excluded.retries = 0 OR retries >= ? THEN 0 "
+	                              "ELSE retries + 1 END");
 	if (!st)
 		return -1;
 	bind_text(st, 1, digest);
 	bind_text(st, 2, id);
 	sqlite3_bind_int64(st, 3, run_id);
+	sqlite3_bind_int(st, 4, retry ? 1 : 0);
+	sqlite3_bind_int(st, 5, STORE_MAX_RETRIES);
 	return step_done(s, st, "cannot record a paper as considered");
+}
+
+int
+store_digest_each_retry(pw_store *s, const char *digest, void (*fn)(pw_record *rec, void *ud), void *ud)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT p.record FROM digest_seen d JOIN papers p ON p.id = d.paper_id "
+	                              "WHERE d.digest = ? AND d.retries > 0 ORDER BY d.rowid");
+	if (!st)
+		return -1;
+	bind_text(st, 1, digest);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		pw_record *rec = rec_from_json((const char *)sqlite3_column_text(st, 0));
+		if (rec)
+			fn(rec, ud);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		set_err(s, "cannot read papers to retry");
+		return -1;
+	}
+	return 0;
 }

@@ -31,7 +31,13 @@ int store_paper_each(pw_store *s, size_t max, void (*fn)(pw_record *rec, void *u
 /* Papers a digest has considered (scored) once: a paper is weighed by a
  * digest on the run that first fetched it, not again on every later run. */
 int store_digest_seen(pw_store *s, const char *digest, const char *id);
-int store_digest_mark_seen(pw_store *s, const char *digest, const char *id, int64_t run_id);
+/* retry: a scorer could not score the paper (an endpoint was down), so the
+ * next runs weigh it again, up to a limit, instead of losing it. */
+int store_digest_mark_seen(pw_store *s, const char *digest, const char *id, int64_t run_id, int retry);
+/* Calls fn (which takes rec) for each stored paper the digest must weigh
+ * again; after STORE_MAX_RETRIES failed weighings a paper counts as seen. */
+#define STORE_MAX_RETRIES 3
+int store_digest_each_retry(pw_store *s, const char *digest, void (*fn)(pw_record *rec, void *ud), void *ud);
 
 /* The delivery ledger.  A paper selected for a sink is "pending" until the
  * sink succeeded, then "delivered".  Pending rows keep the scored record so

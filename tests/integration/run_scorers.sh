@@ -72,6 +72,19 @@ run
 check "openai: malformed JSON is reported, not scored" \
 	'[ "$(rc)" = 0 ] && grep -q "malformed answer: not JSON" "$dir/err"'
 
+# a scorer that fails leaves its papers to be weighed again, not lost
+scorer_case again ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/again/bad/v1\", \"api_key\": \"sk-test\""
+sed -i 's/"select": {"min_score": 1}/"select": {"min_score": 5}/' "$dir/pw.json"
+run
+check "papers a failing scorer could not score are announced for another weighing" \
+	'[ "$(rc)" = 0 ] && grep -q "first: 9 papers could not be fully scored; unless selected, the next run weighs them again" "$dir/err"'
+sed -i "s|$BASE/emb/again/bad/v1|$BASE/emb/again/ok/v1|" "$dir/pw.json"
+run
+check "the next run, with the endpoint back, weighs them again and selects the library's neighbours" \
+	'[ "$(rc)" = 0 ] && grep -q "first: weighing again 9 papers an earlier run could not score" "$dir/err" && grep -q "2401.10774" "$dir/first.jsonl"'
+run
+check "and once weighed, they are not weighed again" '! grep -q "weighing again" "$dir/err"'
+
 scorer_case nokey ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/nokey/ok/v1\", \"api_key\": \"\${PW_TEST_API_KEY}\""
 (cd "$dir" && PW_TEST_API_KEY=sk-test "$BIN" -v run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
 check "the API key comes from the environment and never reaches a log" \

@@ -110,9 +110,46 @@ START_TEST(ledger_pending_then_delivered)
 	ck_assert_int_eq(store_ledger_status(s, "daily", "md", "2401.00001"), LEDGER_DELIVERED);
 	ck_assert_int_eq(store_ledger_count(s, "daily", "md", LEDGER_DELIVERED), 1);
 	ck_assert_int_eq(store_digest_seen(s, "daily", "2401.00001"), 0);
-	store_digest_mark_seen(s, "daily", "2401.00001", 1);
+	store_digest_mark_seen(s, "daily", "2401.00001", 1, 0);
 	ck_assert_int_eq(store_digest_seen(s, "daily", "2401.00001"), 1);
 	ck_assert_int_eq(store_digest_seen(s, "other", "2401.00001"), 0);
+	rec_free(a);
+	store_close(s);
+}
+END_TEST
+
+static void
+count_retry(pw_record *rec, void *ud)
+{
+	(*(int *)ud)++;
+	rec_free(rec);
+}
+
+START_TEST(unscored_papers_are_weighed_again_a_few_times)
+{
+	char err[512];
+	int n;
+	fresh_db();
+	pw_store *s = store_open(db, err, sizeof err);
+	pw_record *a = paper("2401.00001", "1", "First");
+	store_paper_put(s, a, NULL);
+	store_digest_mark_seen(s, "daily", "2401.00001", 1, 1);
+	ck_assert_int_eq(store_digest_seen(s, "daily", "2401.00001"), 0);
+	for (int run = 2; run <= 1 + STORE_MAX_RETRIES; run++) {
+		n = 0;
+		store_digest_each_retry(s, "daily", count_retry, &n);
+		ck_assert_int_eq(n, 1);
+		store_digest_mark_seen(s, "daily", "2401.00001", run, 1);
+	}
+	/* Given up after STORE_MAX_RETRIES: seen, not offered again. */
+	n = 0;
+	store_digest_each_retry(s, "daily", count_retry, &n);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(store_digest_seen(s, "daily", "2401.00001"), 1);
+	/* A success resets it at once. */
+	store_digest_mark_seen(s, "other", "2401.00001", 1, 1);
+	store_digest_mark_seen(s, "other", "2401.00001", 2, 0);
+	ck_assert_int_eq(store_digest_seen(s, "other", "2401.00001"), 1);
 	rec_free(a);
 	store_close(s);
 }
@@ -184,6 +221,7 @@ store_suite(void)
 	tcase_add_test(tc, papers_merge_by_id);
 	tcase_add_test(tc, ledger_pending_then_delivered);
 	tcase_add_test(tc, state_cache_validators_and_runs);
+	tcase_add_test(tc, unscored_papers_are_weighed_again_a_few_times);
 	tcase_add_test(tc, second_open_is_refused_while_locked);
 	tcase_add_test(tc, garbage_and_unreadable_files_are_named);
 	suite_add_tcase(s, tc);

@@ -250,6 +250,42 @@ query_text(pw_store *s, sqlite3_stmt *st)
 	return out;
 }
 
+/* Steps st to its end and finalizes it: column 0 of each row is a record's
+ * JSON, handed to fn (which takes the record) with column 1 as an integer
+ * when the query has one.  what names the read in the error. */
+static int
+each_record(pw_store *s, sqlite3_stmt *st, const char *what, void (*fn)(pw_record *rec, int64_t extra, void *ud),
+            void *ud)
+{
+	int rc, has_extra = sqlite3_column_count(st) > 1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *json = (const char *)sqlite3_column_text(st, 0);
+		pw_record *rec = json ? rec_from_json(json) : NULL;
+		if (rec)
+			fn(rec, has_extra ? sqlite3_column_int64(st, 1) : 0, ud);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		set_err(s, what);
+		return -1;
+	}
+	return 0;
+}
+
+/* For the callers whose callback takes no extra column. */
+struct plain_fn {
+	void (*fn)(pw_record *rec, void *ud);
+	void *ud;
+};
+
+static void
+call_plain(pw_record *rec, int64_t extra, void *ud)
+{
+	const struct plain_fn *p = ud;
+	(void)extra;
+	p->fn(rec, p->ud);
+}
+
 int
 store_paper_put(pw_store *s, const pw_record *rec, int *is_new)
 {
@@ -324,18 +360,8 @@ store_paper_each(pw_store *s, size_t max, void (*fn)(pw_record *rec, void *ud), 
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		pw_record *rec = rec_from_json((const char *)sqlite3_column_text(st, 0));
-		if (rec)
-			fn(rec, ud);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		set_err(s, "cannot read papers");
-		return -1;
-	}
-	return 0;
+	struct plain_fn plain = { fn, ud };
+	return each_record(s, st, "cannot read papers", call_plain, &plain);
 }
 
 long
@@ -412,19 +438,8 @@ store_ledger_each_pending(pw_store *s, const char *digest, const char *sink,
 	bind_text(st, 1, digest);
 	bind_text(st, 2, sink);
 	sqlite3_bind_int(st, 3, LEDGER_PENDING);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *json = (const char *)sqlite3_column_text(st, 0);
-		pw_record *rec = json ? rec_from_json(json) : NULL;
-		if (rec)
-			fn(rec, ud);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		set_err(s, "cannot read pending deliveries");
-		return -1;
-	}
-	return 0;
+	struct plain_fn plain = { fn, ud };
+	return each_record(s, st, "cannot read pending deliveries", call_plain, &plain);
 }
 
 int
@@ -440,18 +455,7 @@ store_ledger_each_delivered(pw_store *s, const char *digest, const char *sink, i
 	bind_text(st, 2, sink);
 	sqlite3_bind_int(st, 3, LEDGER_DELIVERED);
 	sqlite3_bind_int64(st, 4, since);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		pw_record *rec = rec_from_json((const char *)sqlite3_column_text(st, 0));
-		if (rec)
-			fn(rec, sqlite3_column_int64(st, 1), ud);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		set_err(s, "cannot read delivered papers");
-		return -1;
-	}
-	return 0;
+	return each_record(s, st, "cannot read delivered papers", fn, ud);
 }
 
 long
@@ -618,16 +622,6 @@ store_digest_each_retry(pw_store *s, const char *digest, void (*fn)(pw_record *r
 	if (!st)
 		return -1;
 	bind_text(st, 1, digest);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		pw_record *rec = rec_from_json((const char *)sqlite3_column_text(st, 0));
-		if (rec)
-			fn(rec, ud);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		set_err(s, "cannot read papers to retry");
-		return -1;
-	}
-	return 0;
+	struct plain_fn plain = { fn, ud };
+	return each_record(s, st, "cannot read papers to retry", call_plain, &plain);
 }

@@ -28,6 +28,23 @@ pw_path(const char *env, const char *rel)
 	return b;
 }
 
+/* The whole of a (small) file, in a static buffer overwritten by the next
+ * call; *len gets its length when len is not NULL. */
+static inline const char *
+pw_read_file(const char *path, size_t *len)
+{
+	static char buf[1 << 16];
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot read %s", path);
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	ck_assert_msg(!ferror(f) && n < sizeof buf - 1, "%s: unreadable or larger than the test buffer", path);
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
 #define PW_CHECK_MAIN(make_suite)                                      \
 	int main(void)                                                 \
 	{                                                              \

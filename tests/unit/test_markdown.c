@@ -14,18 +14,6 @@ const pw_plugin *pw_plugin_entry(void);
 
 static char dir[128], path[256];
 
-static char *
-slurp(const char *file)
-{
-	static char buf[65536];
-	FILE *f = fopen(file, "r");
-	ck_assert_ptr_nonnull(f);
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static void
 fresh_dir(void)
 {
@@ -78,7 +66,7 @@ START_TEST(writes_a_digest_page)
 	                                   PW_D_FETCHED, "120", PW_D_NEW, "100", PW_D_CATEGORIES, "cs.CL, cs.LG",
 	                                   PW_D_SOURCES, "ml (arxiv)", NULL);
 	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
-	const char *md = slurp(path);
+	const char *md = pw_read_file(path, NULL);
 	ck_assert(strstr(md, "# paperwire: daily\n"));
 	ck_assert(strstr(md, "- **Last Updated**: 2026-11-20T06:00:00Z\n"));
 	ck_assert(strstr(md, "- **Papers Fetched**: 120\n"));
@@ -118,7 +106,7 @@ START_TEST(an_empty_day_rewrites_the_page_with_the_reason)
 	                                   "no new papers since the last run", PW_D_FETCHED, "5", PW_D_NEW, "0",
 	                                   PW_D_SOURCES, "ml (arxiv)", NULL);
 	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
-	const char *md = slurp(path);
+	const char *md = pw_read_file(path, NULL);
 	ck_assert(!strstr(md, "stale"));
 	ck_assert(strstr(md, "No new papers in this digest: no new papers since the last run.\n"));
 	mock_delivery_free(d);
@@ -167,7 +155,7 @@ START_TEST(extension_fields_inline_or_folded_and_grouping)
 	pw_record *recs[3] = { a, b, c };
 	pw_delivery *d = mock_delivery_new(recs, 3, PW_D_DIGEST, "daily", NULL);
 	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
-	const char *md = slurp(path);
+	const char *md = pw_read_file(path, NULL);
 	ck_assert_msg(strstr(md, "**Label**: Inference efficiency  \n"), "%s", md);
 	ck_assert(strstr(md, "<details>\n<summary><strong>summary</strong></summary>\n\nProblem: decoding is slow.\n"
 	                     "Method: draft and verify.\nResults: 2x faster.\n\n</details>"));

@@ -30,20 +30,6 @@ next(void)
 	return (uint32_t)rng;
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_ptr_nonnull(f);
-	static char buf[1 << 16];
-	*len = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	char *out = malloc(*len + 1);
-	memcpy(out, buf, *len);
-	out[*len] = '\0';
-	return out;
-}
-
 /* A mutated copy of src: flips, cuts, inserted XML/JSON-ish bytes. */
 static char *
 mutate(const char *src, size_t len, size_t *out_len)
@@ -83,7 +69,7 @@ START_TEST(atom_parser_survives_mutations)
 	int ok = 0, refused = 0;
 	for (size_t f = 0; f < 3; f++) {
 		size_t len;
-		char *src = slurp(pw_path("PW_SRCDIR", files[f]), &len);
+		const char *src = pw_read_file(pw_path("PW_SRCDIR", files[f]), &len);
 		for (int i = 0; i < ROUNDS; i++) {
 			size_t ml;
 			char *m = mutate(src, len, &ml);
@@ -98,7 +84,6 @@ START_TEST(atom_parser_survives_mutations)
 			}
 			free(m);
 		}
-		free(src);
 	}
 	ck_assert_int_eq(ok + refused, 3 * ROUNDS);
 	ck_assert(refused > 0);
@@ -110,7 +95,7 @@ START_TEST(config_loader_survives_mutations)
 {
 	char path[128];
 	size_t len;
-	char *src = slurp(pw_path("PW_SRCDIR", "scripts/examples/personal-email.json"), &len);
+	const char *src = pw_read_file(pw_path("PW_SRCDIR", "scripts/examples/personal-email.json"), &len);
 	snprintf(path, sizeof path, "/tmp/pw-mutations-%d.json", (int)getpid());
 	int loaded = 0;
 	for (int i = 0; i < ROUNDS; i++) {
@@ -133,7 +118,6 @@ START_TEST(config_loader_survives_mutations)
 		free(m);
 	}
 	unlink(path);
-	free(src);
 	ck_assert(loaded < ROUNDS);
 }
 END_TEST
@@ -141,7 +125,7 @@ END_TEST
 START_TEST(bibtex_and_records_survive_mutations)
 {
 	size_t len;
-	char *src = slurp(pw_path("PW_SRCDIR", "tests/fixtures/library.bib"), &len);
+	const char *src = pw_read_file(pw_path("PW_SRCDIR", "tests/fixtures/library.bib"), &len);
 	for (int i = 0; i < ROUNDS; i++) {
 		size_t ml;
 		char *m = mutate(src, len, &ml);
@@ -156,7 +140,6 @@ START_TEST(bibtex_and_records_survive_mutations)
 		rec_free(r);
 		free(m);
 	}
-	free(src);
 }
 END_TEST
 

@@ -33,18 +33,6 @@ paper(const char *id, const char *title)
 	return r;
 }
 
-static char *
-slurp(void)
-{
-	static char buf[65536];
-	FILE *f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static void
 write_feed(const char *format)
 {
@@ -75,7 +63,7 @@ write_feed(const char *format)
 START_TEST(rss_keeps_recent_history_newest_first)
 {
 	write_feed("rss");
-	const char *x = slurp();
+	const char *x = pw_read_file(path, NULL);
 	ck_assert(strstr(x, "<rss version=\"2.0\""));
 	ck_assert(strstr(x, "<atom:link href=\"https://example.org/f.xml\" rel=\"self\" type=\"application/rss+xml\"/>"));
 	const char *today = strstr(x, "Today: &lt;i&gt;Evil&lt;/i&gt; title");
@@ -97,7 +85,7 @@ END_TEST
 START_TEST(atom_has_ids_dates_and_authors)
 {
 	write_feed("atom");
-	const char *x = slurp();
+	const char *x = pw_read_file(path, NULL);
 	ck_assert(strstr(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
 	ck_assert(strstr(x, "<id>https://arxiv.org/abs/2611.00002</id>"));
 	ck_assert(strstr(x, "<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.org/f.xml\"/>"));

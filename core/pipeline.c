@@ -532,7 +532,6 @@ deliver(struct run *r, struct digest_run *dr, size_t s, size_t nsel)
 out:
 	rs->delivered = ok ? (long)d.count : 0;
 	rs->pending = ok ? 0 : (long)pl.count;
-	rs->retried_pending = (long)(pl.count > nsel ? pl.count - nsel : 0);
 	rs->failed = !ok;
 	for (size_t i = 0; i < pl.count; i++)
 		rec_free(pl.recs[i]);

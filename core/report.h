@@ -14,7 +14,7 @@ typedef struct report_source {
 
 typedef struct report_sink {
 	const char *name, *plugin;
-	long delivered, pending, retried_pending; /* pending: left for the next run after a failure */
+	long delivered, pending; /* pending: left for the next run after a failure */
 	int failed;
 } report_sink;
 

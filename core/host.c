@@ -183,6 +183,32 @@ svc_emit(pw_instance *inst, pw_record *rec)
 	return inst->on_emit(inst, rec, inst->emit_ud) == 0 ? PW_OK : PW_ERROR;
 }
 
+static pw_status
+svc_emit_begin(pw_instance *inst)
+{
+	if (inst->in_batch) {
+		log_msg(PW_LOG_ERROR, svc_instance_name(inst), "emit_begin called twice without emit_end");
+		return PW_ERROR;
+	}
+	if (inst->on_batch && inst->on_batch(inst, -1, inst->emit_ud) < 0)
+		return PW_ERROR;
+	inst->in_batch = 1;
+	return PW_OK;
+}
+
+static pw_status
+svc_emit_end(pw_instance *inst, int keep)
+{
+	if (!inst->in_batch) {
+		log_msg(PW_LOG_ERROR, svc_instance_name(inst), "emit_end called without emit_begin");
+		return PW_ERROR;
+	}
+	inst->in_batch = 0;
+	if (inst->on_batch && inst->on_batch(inst, keep ? 1 : 0, inst->emit_ud) < 0)
+		return PW_ERROR;
+	return PW_OK;
+}
+
 static void
 count_code(pw_instance *inst, long code)
 {
@@ -248,6 +274,12 @@ svc_response_body(pw_instance *inst, const pw_response *r, size_t *len)
 	if (len)
 		*len = r ? r->len : 0;
 	return r ? r->body : NULL;
+}
+
+static int
+svc_response_fd(pw_instance *inst, const pw_response *r)
+{
+	return r ? r->fd : -1;
 }
 
 static const char *
@@ -429,6 +461,12 @@ svc_report_count(pw_instance *inst, const char *counter, int64_t delta)
 	inst->counter_value[inst->ncounters++] = delta;
 }
 
+static void
+svc_report_note(pw_instance *inst, const char *note)
+{
+	snprintf(inst->note, sizeof inst->note, "%s", note ? note : "");
+}
+
 void
 host_instance_counters(const pw_instance *inst, char *out, size_t size)
 {
@@ -482,6 +520,10 @@ static const pw_host host_table = {
 	.http_request = svc_http_request,
 	.history_each = svc_history_each,
 	.report_count = svc_report_count,
+	.response_fd = svc_response_fd,
+	.emit_begin = svc_emit_begin,
+	.emit_end = svc_emit_end,
+	.report_note = svc_report_note,
 };
 
 const pw_host *

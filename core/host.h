@@ -11,6 +11,8 @@
 #include "store.h"
 
 typedef int (*host_emit_fn)(pw_instance *inst, pw_record *rec, void *ud);
+/* begin (keep < 0), or end keeping (1) or dropping (0) what was emitted since. */
+typedef int (*host_batch_fn)(pw_instance *inst, int keep, void *ud);
 
 #define HOST_SCRATCH 8
 
@@ -24,13 +26,18 @@ struct pw_instance {
 	http_client *http;
 	const char *digest, *sink;  /* set for sinks: their ledger */
 	host_emit_fn on_emit;
+	host_batch_fn on_batch;
 	void *emit_ud;
+	int in_batch;
 	/* What the run report says of this instance. */
 	long emitted, rejected, http_requests, http_retries, http_failures;
 	char http_codes[128];    /* "200x2 429x1" */
 	char counter_name[8][32];
 	int64_t counter_value[8];
 	size_t ncounters;
+	char note[256];          /* report_note: why the source returned what it did */
+	long fresh;              /* sources: papers the store had not seen */
+	long batch_emitted, batch_fresh;  /* the counts at emit_begin */
 	/* Strings handed out as borrowed until the callback returns. */
 	char *scratch[HOST_SCRATCH];
 	int scratch_next;

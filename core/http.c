@@ -5,12 +5,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -43,6 +45,8 @@ struct body_buf {
 	char *data;
 	size_t len, cap, max;
 	int over_cap;
+	int fd;          /* spooled: the body goes here instead of data */
+	int write_failed;
 };
 
 void
@@ -127,6 +131,8 @@ http_response_free(pw_response *r)
 	if (!r)
 		return;
 	free(r->body);
+	if (r->fd >= 0)
+		close(r->fd);
 	free(r->etag);
 	free(r->last_modified);
 	free(r->content_type);
@@ -188,6 +194,20 @@ on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 	if (b->len + n > b->max) {
 		b->over_cap = 1;
 		return 0;
+	}
+	if (b->fd >= 0) {
+		for (size_t done = 0; done < n;) {
+			ssize_t w = write(b->fd, ptr + done, n - done);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				b->write_failed = 1;
+				return 0;
+			}
+			done += (size_t)w;
+		}
+		b->len += n;
+		return n;
 	}
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 65536;
@@ -371,6 +391,24 @@ reset_response(pw_response *r, struct body_buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 	b->over_cap = 0;
+	b->write_failed = 0;
+	if (b->fd >= 0 && (ftruncate(b->fd, 0) < 0 || lseek(b->fd, 0, SEEK_SET) < 0))
+		b->write_failed = 1;
+}
+
+/* An unlinked file for a spooled body: it vanishes with the descriptor. */
+static int
+spool_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/paperwire-body-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd >= 0) {
+		unlink(path);
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	return fd;
 }
 
 int
@@ -387,12 +425,18 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 	unsigned flags = req->flags;
 	char key[128], curl_err[CURL_ERROR_SIZE];
 	double spacing;
-	struct body_buf b = { NULL, 0, 0, c->opt.max_bytes, 0 };
+	struct body_buf b = { NULL, 0, 0, c->opt.max_bytes, 0, -1, 0 };
 	pw_response *r = calloc(1, sizeof *r);
 
 	*out = NULL;
 	if (!r) {
 		snprintf(err, err_size, "%s: out of memory", url);
+		return -1;
+	}
+	r->fd = -1;
+	if ((flags & PW_HTTP_SPOOL) && (b.fd = spool_file()) < 0) {
+		snprintf(err, err_size, "%s: cannot create a temporary file for the body: %s", url, strerror(errno));
+		free(r);
 		return -1;
 	}
 	host_key(url, key, sizeof key, &spacing, c->opt.default_spacing);
@@ -420,6 +464,10 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 		int last = n > c->opt.retries;
 		if (rc == CURLE_OK && !is_retryable_code(r->code))
 			break;
+		if (b.write_failed) {
+			snprintf(err, err_size, "%s: cannot write the body to a temporary file: %s", url, strerror(errno));
+			goto fail;
+		}
 		if (b.over_cap || rc == CURLE_FILESIZE_EXCEEDED) {
 			snprintf(err, err_size, "%s: the response is larger than the %zu-byte cap", url, c->opt.max_bytes);
 			goto fail;
@@ -449,6 +497,19 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 			        n, c->opt.retries, wait);
 	}
 	curl_slist_free_all(hdrs);
+	if (b.fd >= 0) {
+		r->fd = b.fd;
+		r->len = b.len;
+		if (lseek(r->fd, 0, SEEK_SET) < 0) {
+			snprintf(err, err_size, "%s: cannot rewind the spooled body: %s", url, strerror(errno));
+			http_response_free(r);
+			return -1;
+		}
+		if (r->code == 200 && !req->body)
+			hold_validators(c, url, r);
+		*out = r;
+		return 0;
+	}
 	if (!b.data) {
 		b.data = calloc(1, 1);
 		if (!b.data) {
@@ -466,6 +527,8 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 fail:
 	curl_slist_free_all(hdrs);
 	free(b.data);
+	if (b.fd >= 0)
+		close(b.fd);
 	http_response_free(r);
 	return -1;
 }

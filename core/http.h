@@ -24,7 +24,8 @@ typedef struct http_client http_client;
 
 struct pw_response {
 	long code;           /* 200, 304, ...; file:// answers 200 */
-	char *body;          /* NUL-terminated; len excludes the NUL */
+	char *body;          /* NUL-terminated; len excludes the NUL; NULL when spooled */
+	int fd;              /* PW_HTTP_SPOOL: the unlinked file holding the body, else -1 */
 	size_t len;
 	char *etag, *last_modified, *content_type, *retry_after;
 	int attempts;        /* 1 + retries taken */

@@ -11,7 +11,6 @@
 
 #include "host.h"
 #include "log.h"
-#include "merge.h"
 #include "pipeline.h"
 #include "record.h"
 #include "report.h"
@@ -40,8 +39,8 @@ struct run {
 	http_client *http;
 	struct stage *sources;
 	struct digest_run *digests;
-	paper_set papers;
 	run_report report;
+	int in_fetch;   /* the fetch transaction is open */
 	int64_t run_id;
 	time_t started;
 	char run_time[32];
@@ -215,11 +214,14 @@ stop_all(struct run *r)
 	free(r->digests);
 }
 
-/* emit(): canonical id, source name, then into the merged set. */
+/* emit(): canonical id and source name, then straight into the store,
+ * where a paper seen before (from this run or an earlier one) merges into
+ * one record.  Nothing is held in memory. */
 static int
 on_emit(pw_instance *inst, pw_record *rec, void *ud)
 {
 	struct run *r = ud;
+	int is_new = 0;
 	if (rec_canonicalize(rec) < 0) {
 		const char *title = rec_get(rec, PW_F_TITLE);
 		log_msg(PW_LOG_WARNING, inst->cfg->name, "a record without a usable id was dropped (title: %.80s)",
@@ -230,12 +232,37 @@ on_emit(pw_instance *inst, pw_record *rec, void *ud)
 	}
 	if (!rec_get(rec, PW_F_SOURCE))
 		rec_set(rec, PW_F_SOURCE, inst->cfg->name);
-	inst->emitted++;
-	if (pset_add(&r->papers, rec) < 0)
+	int rc = store_paper_put(r->store, rec, &is_new) < 0 || store_fetched_add(r->store, rec_get(rec, PW_F_ID)) < 0
+	                 ? -1
+	                 : 0;
+	rec_free(rec);
+	if (rc < 0) {
+		log_msg(PW_LOG_ERROR, inst->cfg->name, "%s", store_error(r->store));
 		return -1;
-	if (inst->emitted % 500 == 0)
+	}
+	inst->emitted++;
+	inst->fresh += is_new;
+	if (inst->emitted % 1000 == 0)
 		log_progress("%s: %ld papers", inst->cfg->name, inst->emitted);
 	return 0;
+}
+
+/* emit_begin/emit_end: a savepoint, so a batch is dropped as a whole. */
+static int
+on_batch(pw_instance *inst, int keep, void *ud)
+{
+	struct run *r = ud;
+	static const char sp[] = "emit_batch";
+	if (keep < 0) {
+		inst->batch_emitted = inst->emitted;
+		inst->batch_fresh = inst->fresh;
+		return store_savepoint(r->store, sp, STORE_SP_BEGIN);
+	}
+	if (keep)
+		return store_savepoint(r->store, sp, STORE_SP_RELEASE);
+	inst->emitted = inst->batch_emitted;
+	inst->fresh = inst->batch_fresh;
+	return store_savepoint(r->store, sp, STORE_SP_ROLLBACK);
 }
 
 static void
@@ -245,18 +272,27 @@ run_sources(struct run *r)
 		struct stage *st = &r->sources[i];
 		report_source *rs = &r->report.sources[i];
 		st->inst->on_emit = on_emit;
+		st->inst->on_batch = on_batch;
 		st->inst->emit_ud = r;
 		log_progress("%s: fetching", st->cfg->name);
 		pw_status s = st->inst->plugin->desc.fetch(host_services(), st->inst, st->inst->state);
+		if (st->inst->in_batch) {
+			/* A plugin that returned inside a batch: what it left open is dropped. */
+			log_msg(PW_LOG_WARNING, st->cfg->name, "returned without emit_end; its open batch is dropped");
+			st->inst->in_batch = 0;
+			on_batch(st->inst, 0, r);
+		}
 		host_instance_release_scratch(st->inst);
 		log_progress_done();
 		rs->name = st->cfg->name;
 		rs->plugin = st->cfg->plugin;
 		rs->fetched = st->inst->emitted;
+		rs->new_papers = st->inst->fresh;
 		rs->rejected = st->inst->rejected;
 		rs->requests = st->inst->http_requests;
 		rs->retries = st->inst->http_retries;
 		snprintf(rs->http_codes, sizeof rs->http_codes, "%s", st->inst->http_codes);
+		snprintf(rs->note, sizeof rs->note, "%s", st->inst->note);
 		host_instance_counters(st->inst, rs->counters, sizeof rs->counters);
 		if (s != PW_OK) {
 			rs->failed = 1;
@@ -264,49 +300,35 @@ run_sources(struct run *r)
 			        s == PW_RETRY ? " (transient: the next run will try again)" : "");
 		}
 	}
-	r->report.fetched = (long)r->papers.count;
+	r->report.fetched = store_fetched_count(r->store);
 }
 
-static void
-count_new(struct run *r, const pw_record *rec)
-{
-	for (size_t s = 0; s < r->cfg->nsources; s++)
-		if (strcmp(r->cfg->sources[s].name, rec_get(rec, PW_F_SOURCE)) == 0)
-			r->report.sources[s].new_papers++;
-}
-
-/* Saves what was fetched, and only then the HTTP validators that would
- * let the next run skip it. */
+/* The fetch runs in one transaction: what the sources emitted, their
+ * state (cursors), and only then the HTTP validators that would let the
+ * next run skip it, are committed together.  A dry run never commits. */
 static int
-save_papers(struct run *r)
+begin_fetch(struct run *r)
 {
-	if (r->opt->dry_run) {
-		/* Count what is new, as a real run would, and write nothing. */
-		for (size_t i = 0; i < r->papers.count; i++) {
-			pw_record *seen = store_paper_get(r->store, rec_get(r->papers.recs[i], PW_F_ID));
-			if (!seen)
-				count_new(r, r->papers.recs[i]);
-			rec_free(seen);
-		}
-		return 0;
-	}
-	if (store_begin(r->store) < 0)
+	if (store_begin(r->store) < 0) {
+		log_msg(PW_LOG_ERROR, NULL, "%s", store_error(r->store));
 		return -1;
-	for (size_t i = 0; i < r->papers.count; i++) {
-		int is_new = 0;
-		pw_record *rec = r->papers.recs[i];
-		if (store_paper_put(r->store, rec, &is_new) < 0)
-			goto fail;
-		if (is_new)
-			count_new(r, rec);
 	}
-	if (http_commit_validators(r->http, r->store) < 0)
-		goto fail;
-	return store_commit(r->store);
-fail:
-	log_msg(PW_LOG_ERROR, NULL, "%s", store_error(r->store));
-	store_rollback(r->store);
-	return -1;
+	r->in_fetch = 1;
+	return 0;
+}
+
+static int
+commit_fetch(struct run *r)
+{
+	if (r->opt->dry_run)
+		return 0;
+	r->in_fetch = 0;
+	if (http_commit_validators(r->http, r->store) < 0 || store_commit(r->store) < 0) {
+		log_msg(PW_LOG_ERROR, NULL, "%s", store_error(r->store));
+		store_rollback(r->store);
+		return -1;
+	}
+	return 0;
 }
 
 /* The candidates a stage sees: those no earlier scorer vetoed. */
@@ -319,62 +341,6 @@ surviving(pw_record **cands, size_t n, pw_delivery *d)
 		if (!rec_vetoed(cands[i]))
 			d->records[d->count++] = cands[i];
 	return d->count;
-}
-
-static void
-run_scorer(struct run *r, struct digest_run *dr, struct stage *st, pw_record **cands, size_t n)
-{
-	const pw_plugin *p = &st->inst->plugin->desc;
-	pw_delivery batch;
-	long failures = 0;
-	size_t live = surviving(cands, n, &batch);
-	set_common_info(r, dr, &batch, live);
-	if (p->prepare && p->prepare(host_services(), st->inst, st->inst->state, &batch) != PW_OK) {
-		log_msg(PW_LOG_WARNING, st->cfg->name, "could not prepare; its %zu papers count 0 here", live);
-		failures = (long)live;
-		for (size_t i = 0; i < batch.count; i++)
-			rec_mark_unscored(batch.records[i]);
-		batch.count = 0;
-	}
-	for (size_t i = 0; i < batch.count; i++) {
-		pw_record *rec = batch.records[i];
-		char reason[512] = "";
-		double value = 0;
-		int veto = 0;
-		pw_status ps = p->score(host_services(), st->inst, st->inst->state, rec, &value, &veto, reason,
-		                        sizeof reason);
-		reason[sizeof reason - 1] = '\0';
-		if (ps != PW_OK || !isfinite(value)) {
-			failures++;
-			rec_mark_unscored(rec);
-		} else if (veto) {
-			rec_veto(rec, st->cfg->name, reason);
-			dr->report->vetoed++;
-		} else {
-			rec_score_add(rec, st->cfg->name, st->cfg->weight, value, reason);
-		}
-	}
-	host_instance_release_scratch(st->inst);
-	free(batch.records);
-	delivery_clear(&batch);
-	if (failures)
-		log_msg(PW_LOG_WARNING, st->cfg->name, "could not score %ld of %zu papers; they count 0 here", failures,
-		        live);
-}
-
-/* Cheap scorers first, in config order, then the expensive ones: gates
- * and vetoes thin the field before anything costly runs. */
-static void
-score_all(struct run *r, struct digest_run *dr, pw_record **cands, size_t n)
-{
-	for (unsigned pass = 0; pass < 2; pass++)
-		for (size_t s = 0; s < dr->cfg->nscorers; s++) {
-			struct stage *st = &dr->scorers[s];
-			unsigned expensive = (st->inst->plugin->desc.flags & PW_PLUGIN_EXPENSIVE) ? 1 : 0;
-			if (expensive == pass)
-				run_scorer(r, dr, st, cands, n);
-		}
-	dr->report->scored = (long)n;
 }
 
 static void
@@ -446,22 +412,25 @@ set_common_info(struct run *r, const struct digest_run *dr, pw_delivery *d, size
 	delivery_set_info(d, PW_D_EMPTY_REASON, dr->report->empty_reason);
 }
 
-/* One transaction: the digest has now considered these papers, and each
- * selected one is pending for every sink until that sink succeeds. */
-struct considered {
+/* One transaction: the digest has now weighed what this run fetched (and
+ * the papers it weighed again), and each selected paper is pending for
+ * every sink until that sink succeeds. */
+struct mark {
 	char *id;
 	int unscored;   /* a scorer failed on it: weigh it again next run */
 };
 
 static int
-commit_selection(struct run *r, const cfg_digest *dg, const struct considered *cons, size_t ncons,
-                 pw_record **sel, size_t nsel)
+commit_selection(struct run *r, const cfg_digest *dg, const struct mark *marks, size_t nmarks, pw_record **sel,
+                 size_t nsel)
 {
 	if (store_begin(r->store) < 0)
 		goto fail;
-	for (size_t i = 0; i < ncons; i++)
-		if (store_digest_mark_seen(r->store, dg->name, cons[i].id, r->run_id, cons[i].unscored) < 0)
+	for (size_t i = 0; i < nmarks; i++)
+		if (store_digest_mark_seen(r->store, dg->name, marks[i].id, r->run_id, marks[i].unscored) < 0)
 			goto fail;
+	if (store_digest_mark_fetched(r->store, dg->name, r->run_id) < 0)
+		goto fail;
 	/* What is selected is delivered: never weighed again. */
 	for (size_t i = 0; i < nsel; i++)
 		if (store_digest_mark_seen(r->store, dg->name, rec_get(sel[i], PW_F_ID), r->run_id, 0) < 0)
@@ -574,39 +543,198 @@ print_dry_run(const cfg_digest *dg, pw_record **sel, size_t n)
 	}
 }
 
-struct candidates {
-	pw_record **recs;
-	size_t n, cap;
-	const paper_set *fetched;
-	size_t retried;   /* papers an earlier run left to weigh again */
+/* One digest's pass over its candidates.  Cheap scorers weigh each paper
+ * as it streams out of the store; a paper then goes straight to the
+ * selection, or, when expensive scorers follow (or a cheap one needs the
+ * whole batch), waits in held[] for them. */
+struct digest_pass {
+	struct run *r;
+	struct digest_run *dr;
+	selection sel;
+	int batch;              /* every candidate is held: a cheap scorer has prepare() */
+	int expensive;          /* expensive scorers follow: survivors are held */
+	pw_record **held;
+	size_t nheld, held_cap;
+	struct mark *marks;     /* papers to weigh again, and retried ones */
+	size_t nmarks, marks_cap;
+	int from_retry;         /* the candidate at hand is one weighed again */
+	long retried;
+	unsigned char *held_retry;
+	size_t held_retry_cap;
+	long *failures;         /* per scorer */
 };
 
-static void
-add_candidate(struct candidates *c, pw_record *rec)
+static int
+push(void **v, size_t *n, size_t *cap, size_t elem)
 {
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 256;
-		pw_record **nr = realloc(c->recs, cap * sizeof *nr);
-		if (!nr) {
-			rec_free(rec);
-			return;
-		}
-		c->recs = nr;
-		c->cap = cap;
-	}
-	c->recs[c->n++] = rec;
+	if (*n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 64;
+	void *nv = realloc(*v, nc * elem);
+	if (!nv)
+		return -1;
+	*v = nv;
+	*cap = nc;
+	return 0;
 }
 
-/* A paper an earlier run could not score, unless this run fetched it anew. */
 static void
-add_retry(pw_record *rec, void *ud)
+hold(struct digest_pass *dp, pw_record *rec)
 {
-	struct candidates *c = ud;
-	c->retried++;
-	if (pset_find(c->fetched, rec_get(rec, PW_F_ID)))
+	if (push((void **)&dp->held, &dp->nheld, &dp->held_cap, sizeof *dp->held) < 0 ||
+	    push((void **)&dp->held_retry, &dp->nheld, &dp->held_retry_cap, 1) < 0) {
 		rec_free(rec);
+		return;
+	}
+	dp->held_retry[dp->nheld] = (unsigned char)dp->from_retry;
+	dp->held[dp->nheld++] = rec;
+}
+
+/* The last step of every candidate: a paper weighed again, or one a scorer
+ * failed on, is marked one by one; the rest are marked in bulk. */
+static void
+offer(struct digest_pass *dp, pw_record *rec, int from_retry)
+{
+	if (from_retry || (rec_unscored(rec) && !rec_vetoed(rec))) {
+		char *id = strdup(rec_get(rec, PW_F_ID));
+		if (id && push((void **)&dp->marks, &dp->nmarks, &dp->marks_cap, sizeof *dp->marks) == 0) {
+			dp->marks[dp->nmarks].id = id;
+			dp->marks[dp->nmarks++].unscored = rec_unscored(rec) && !rec_vetoed(rec);
+		} else {
+			free(id);
+		}
+	}
+	sel_offer(&dp->sel, rec);
+}
+
+static void
+score_one(struct digest_pass *dp, struct stage *st, size_t s, pw_record *rec)
+{
+	const pw_plugin *p = &st->inst->plugin->desc;
+	char reason[512] = "";
+	double value = 0;
+	int veto = 0;
+	pw_status ps = p->score(host_services(), st->inst, st->inst->state, rec, &value, &veto, reason, sizeof reason);
+	reason[sizeof reason - 1] = '\0';
+	if (ps != PW_OK || !isfinite(value)) {
+		dp->failures[s]++;
+		rec_mark_unscored(rec);
+	} else if (veto) {
+		rec_veto(rec, st->cfg->name, reason);
+		dp->dr->report->vetoed++;
+	} else {
+		rec_score_add(rec, st->cfg->name, st->cfg->weight, value, reason);
+	}
+	host_instance_release_scratch(st->inst);
+}
+
+static void
+on_candidate(pw_record *rec, int64_t retries, void *ud)
+{
+	struct digest_pass *dp = ud;
+	if (retries > 0) {
+		dp->from_retry = 1;
+		dp->retried++;
+	}
+	struct digest_run *dr = dp->dr;
+	dr->report->candidates++;
+	if (dp->batch) {
+		hold(dp, rec);
+		dp->from_retry = 0;
+		return;
+	}
+	for (size_t s = 0; s < dr->cfg->nscorers && !rec_vetoed(rec); s++) {
+		struct stage *st = &dr->scorers[s];
+		if (!(st->inst->plugin->desc.flags & PW_PLUGIN_EXPENSIVE))
+			score_one(dp, st, s, rec);
+	}
+	if (dp->expensive && !rec_vetoed(rec))
+		hold(dp, rec);
 	else
-		add_candidate(c, rec);
+		offer(dp, rec, dp->from_retry);
+	dp->from_retry = 0;
+}
+
+/* Runs one scorer over the held papers that no earlier scorer vetoed. */
+static void
+run_scorer(struct digest_pass *dp, struct stage *st, size_t s)
+{
+	const pw_plugin *p = &st->inst->plugin->desc;
+	pw_delivery batch;
+	size_t live = surviving(dp->held, dp->nheld, &batch);
+	set_common_info(dp->r, dp->dr, &batch, live);
+	if (p->prepare && p->prepare(host_services(), st->inst, st->inst->state, &batch) != PW_OK) {
+		log_msg(PW_LOG_WARNING, st->cfg->name, "could not prepare; its %zu papers count 0 here", live);
+		dp->failures[s] += (long)live;
+		for (size_t i = 0; i < batch.count; i++)
+			rec_mark_unscored(batch.records[i]);
+		batch.count = 0;
+	}
+	host_instance_release_scratch(st->inst);
+	for (size_t i = 0; i < batch.count; i++)
+		if (!rec_vetoed(batch.records[i]))
+			score_one(dp, st, s, batch.records[i]);
+	free(batch.records);
+	delivery_clear(&batch);
+}
+
+/* The held papers meet the scorers that need them all: in batch mode every
+ * scorer, cheap first; otherwise the expensive ones. */
+static void
+score_held(struct digest_pass *dp)
+{
+	const cfg_digest *dg = dp->dr->cfg;
+	for (unsigned pass = 0; pass < 2; pass++)
+		for (size_t s = 0; s < dg->nscorers; s++) {
+			struct stage *st = &dp->dr->scorers[s];
+			unsigned expensive = (st->inst->plugin->desc.flags & PW_PLUGIN_EXPENSIVE) ? 1 : 0;
+			if (expensive == pass && (dp->batch || expensive))
+				run_scorer(dp, st, s);
+		}
+	for (size_t i = 0; i < dp->nheld; i++)
+		offer(dp, dp->held[i], dp->held_retry[i]);
+	dp->nheld = 0;
+}
+
+static void
+on_retry(pw_record *rec, void *ud)
+{
+	on_candidate(rec, 1, ud);
+}
+
+static void
+start_pass(struct digest_pass *dp, struct run *r, struct digest_run *dr)
+{
+	memset(dp, 0, sizeof *dp);
+	dp->r = r;
+	dp->dr = dr;
+	sel_init(&dp->sel, dr->cfg);
+	dp->failures = calloc(dr->cfg->nscorers + 1, sizeof *dp->failures);
+	for (size_t s = 0; s < dr->cfg->nscorers; s++) {
+		const pw_plugin *p = &dr->scorers[s].inst->plugin->desc;
+		if (p->flags & PW_PLUGIN_EXPENSIVE)
+			dp->expensive = 1;
+		else if (p->prepare)
+			dp->batch = 1;
+	}
+}
+
+static void
+end_pass(struct digest_pass *dp)
+{
+	for (size_t i = 0; i < dp->nmarks; i++)
+		free(dp->marks[i].id);
+	free(dp->marks);
+	for (size_t i = 0; i < dp->nheld; i++)
+		rec_free(dp->held[i]);
+	free(dp->held);
+	free(dp->held_retry);
+	free(dp->failures);
+	size_t n;
+	pw_record **rest = sel_finish(&dp->sel, &n);
+	for (size_t i = 0; i < n; i++)
+		rec_free(rest[i]);
+	free(rest);
 }
 
 static int
@@ -614,47 +742,46 @@ run_digest(struct run *r, struct digest_run *dr)
 {
 	const cfg_digest *dg = dr->cfg;
 	report_digest *rd = dr->report;
-	struct candidates c = { NULL, 0, 0, &r->papers, 0 };
+	struct digest_pass dp;
 	int failed = 0;
 
-	for (size_t i = 0; i < r->papers.count; i++) {
-		const char *id = rec_get(r->papers.recs[i], PW_F_ID);
-		pw_record *copy;
-		if (store_digest_seen(r->store, dg->name, id) == 0 && (copy = rec_clone(r->papers.recs[i])) != NULL)
-			add_candidate(&c, copy);
-	}
-	if (store_digest_each_retry(r->store, dg->name, add_retry, &c) < 0)
+	start_pass(&dp, r, dr);
+	if (!dp.failures)
+		return -1;
+	if (store_digest_each_candidate(r->store, dg->name, on_candidate, &dp) < 0) {
 		log_msg(PW_LOG_ERROR, dg->name, "%s", store_error(r->store));
-	if (c.retried)
-		log_msg(PW_LOG_INFO, dg->name, "weighing again %zu papers an earlier run could not score", c.retried);
-	size_t n = c.n;
-	pw_record **cands = c.recs;
-	rd->candidates = (long)n;
-	score_all(r, dr, cands, n);
-	struct considered *cons = calloc(n + 1, sizeof *cons);
-	size_t unscored = 0;
-	for (size_t i = 0; cons && i < n; i++) {
-		cons[i].id = strdup(rec_get(cands[i], PW_F_ID));
-		cons[i].unscored = rec_unscored(cands[i]) && !rec_vetoed(cands[i]);
-		unscored += (size_t)cons[i].unscored;
+		failed = 1;
 	}
-	size_t nsel = select_papers(dg, cands, n);
+	if (store_digest_each_retry(r->store, dg->name, on_retry, &dp) < 0)
+		log_msg(PW_LOG_ERROR, dg->name, "%s", store_error(r->store));
+	if (dp.retried)
+		log_msg(PW_LOG_INFO, dg->name, "weighing again %ld papers an earlier run could not score", dp.retried);
+	score_held(&dp);
+	rd->scored = rd->candidates;
+	for (size_t s = 0; s < dg->nscorers; s++)
+		if (dp.failures[s])
+			log_msg(PW_LOG_WARNING, dg->scorers[s].name, "could not score %ld of %ld papers; they count 0 here",
+			        dp.failures[s], rd->candidates);
+	size_t unscored = 0, nsel;
+	for (size_t i = 0; i < dp.nmarks; i++)
+		unscored += (size_t)dp.marks[i].unscored;
+	pw_record **sel = sel_finish(&dp.sel, &nsel);
 	rd->selected = (long)nsel;
 	if (nsel == 0)
 		explain_empty(r, rd, dg);
 	if (unscored && !r->opt->dry_run)
 		log_msg(PW_LOG_WARNING, dg->name, "%zu papers could not be fully scored; unless selected, the next "
 		        "run weighs them again (at most %d times)", unscored, STORE_MAX_RETRIES);
-	enrich_all(r, dr, cands, nsel);
-	if (!cons) {
-		failed = 1;
+	enrich_all(r, dr, sel, nsel);
+	if (failed) {
+		/* The candidates could not all be read: weigh nothing as done. */
 	} else if (r->opt->dry_run) {
-		print_dry_run(dg, cands, nsel);
+		print_dry_run(dg, sel, nsel);
 		for (size_t s = 0; s < dg->nsinks; s++) {
 			rd->sinks[s].name = dg->sinks[s].name;
 			rd->sinks[s].plugin = dg->sinks[s].plugin;
 		}
-	} else if (commit_selection(r, dg, cons, n, cands, nsel) < 0) {
+	} else if (commit_selection(r, dg, dp.marks, dp.nmarks, sel, nsel) < 0) {
 		failed = 1;
 	} else {
 		for (size_t s = 0; s < dg->nsinks; s++)
@@ -662,11 +789,9 @@ run_digest(struct run *r, struct digest_run *dr)
 				failed = 1;
 	}
 	for (size_t i = 0; i < nsel; i++)
-		rec_free(cands[i]);
-	for (size_t i = 0; cons && i < n; i++)
-		free(cons[i].id);
-	free(cons);
-	free(cands);
+		rec_free(sel[i]);
+	free(sel);
+	end_pass(&dp);
 	return failed ? -1 : 0;
 }
 
@@ -780,11 +905,15 @@ pipeline_run(pw_config *cfg, const ldr_registry *reg, const run_options *opt)
 		goto out;
 	}
 	r.report.run_id = r.run_id;
+	if (begin_fetch(&r) < 0) {
+		exit_code = 1;
+		goto report;
+	}
 	run_sources(&r);
 	for (size_t i = 0; i < r.report.nsources; i++)
 		if (r.report.sources[i].failed)
 			exit_code = 1;
-	if (save_papers(&r) < 0) {
+	if (commit_fetch(&r) < 0) {
 		exit_code = 1;
 		goto report;
 	}
@@ -798,8 +927,9 @@ report:
 	r.report.exit_code = exit_code;
 	finish_report(&r, &t0);
 out:
+	if (r.in_fetch)
+		store_rollback(r.store);   /* a dry run writes nothing */
 	stop_all(&r);
-	pset_free(&r.papers);
 	free_report(&r.report);
 	http_free(r.http);
 	store_close(r.store);

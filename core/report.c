@@ -52,6 +52,8 @@ report_summary(const run_report *r)
 			sb_printf(&b, " (HTTP %s%s%ld retries)", s->http_codes, ", ", s->retries);
 		if (s->counters[0])
 			sb_printf(&b, " (%s)", s->counters);
+		if (s->note[0])
+			sb_printf(&b, " [%s]", s->note);
 	}
 	for (size_t i = 0; i < r->ndigests; i++) {
 		const report_digest *d = &r->digests[i];
@@ -97,6 +99,7 @@ report_json(const run_report *r)
 		cJSON_AddNumberToObject(j, "retries", (double)s->retries);
 		cJSON_AddStringToObject(j, "http", s->http_codes);
 		cJSON_AddStringToObject(j, "counters", s->counters);
+		cJSON_AddStringToObject(j, "note", s->note);
 		cJSON_AddBoolToObject(j, "failed", s->failed);
 		cJSON_AddItemToArray(srcs, j);
 	}

@@ -3,6 +3,7 @@
 #include "autoconf.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "record.h"
 #include "select.h"
@@ -41,21 +42,89 @@ select_sort(pw_record **v, size_t n)
 	free(r);
 }
 
-size_t
-select_papers(const cfg_digest *dg, pw_record **cands, size_t n)
+struct sel_entry {
+	pw_record *rec;
+	double score;
+	size_t order;
+};
+
+void
+sel_init(selection *s, const cfg_digest *dg)
 {
-	size_t kept = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!rec_vetoed(cands[i]) && rec_score(cands[i]) >= dg->min_score)
-			cands[kept++] = cands[i];
-		else
-			rec_free(cands[i]);
+	memset(s, 0, sizeof *s);
+	s->dg = dg;
+}
+
+/* The entry that would be dropped first: lowest score, latest offered. */
+static size_t
+worst(const selection *s)
+{
+	size_t w = 0;
+	for (size_t i = 1; i < s->n; i++)
+		if (s->v[i].score < s->v[w].score || (s->v[i].score == s->v[w].score && s->v[i].order > s->v[w].order))
+			w = i;
+	return w;
+}
+
+void
+sel_offer(selection *s, pw_record *rec)
+{
+	size_t order = s->order++;
+	double score = rec_score(rec);
+	if (rec_vetoed(rec) || score < s->dg->min_score) {
+		rec_free(rec);
+		return;
 	}
-	select_sort(cands, kept);
-	if (dg->max_papers > 0 && kept > (size_t)dg->max_papers) {
-		for (size_t i = (size_t)dg->max_papers; i < kept; i++)
-			rec_free(cands[i]);
-		kept = (size_t)dg->max_papers;
+	if (s->dg->max_papers > 0 && s->n == (size_t)s->dg->max_papers) {
+		size_t w = worst(s);
+		/* An equal score offered later loses: ties keep the fetch order. */
+		if (score <= s->v[w].score) {
+			rec_free(rec);
+			return;
+		}
+		rec_free(s->v[w].rec);
+		s->v[w] = (struct sel_entry){ rec, score, order };
+		return;
 	}
-	return kept;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct sel_entry *nv = realloc(s->v, cap * sizeof *nv);
+		if (!nv) {
+			rec_free(rec);
+			return;
+		}
+		s->v = nv;
+		s->cap = cap;
+	}
+	s->v[s->n++] = (struct sel_entry){ rec, score, order };
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct sel_entry *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->order < y->order ? -1 : (x->order > y->order);
+}
+
+pw_record **
+sel_finish(selection *s, size_t *n)
+{
+	pw_record **out = NULL;
+	*n = 0;
+	if (s->n)
+		out = malloc(s->n * sizeof *out);
+	if (out) {
+		qsort(s->v, s->n, sizeof *s->v, entry_cmp);
+		for (size_t i = 0; i < s->n; i++)
+			out[i] = s->v[i].rec;
+		*n = s->n;
+	} else {
+		for (size_t i = 0; i < s->n; i++)
+			rec_free(s->v[i].rec);
+	}
+	free(s->v);
+	sel_init(s, s->dg);
+	return out;
 }

@@ -10,8 +10,21 @@
 /* Best first; equal scores keep their order (the fetch order). */
 void select_sort(pw_record **v, size_t n);
 
-/* Keeps the papers the digest selects at the front of cands (freeing the
- * others) and returns how many. */
-size_t select_papers(const cfg_digest *dg, pw_record **cands, size_t n);
+/* A selection built one paper at a time: it holds at most max_papers
+ * records (all that reach min_score when there is no maximum), so memory
+ * follows what is selected, not what was fetched. */
+typedef struct selection {
+	const cfg_digest *dg;
+	struct sel_entry *v;
+	size_t n, cap;
+	size_t order;   /* papers offered so far: the tie-break */
+} selection;
+
+void sel_init(selection *s, const cfg_digest *dg);
+/* Takes rec: keeps it while it may be selected, frees it otherwise. */
+void sel_offer(selection *s, pw_record *rec);
+/* The selected papers, best first; the array and records are the
+ * caller's (NULL with *n = 0 when none).  Leaves s empty. */
+pw_record **sel_finish(selection *s, size_t *n);
 
 #endif

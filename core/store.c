@@ -22,6 +22,8 @@ struct pw_store {
 	int lock_fd;
 	char *path;
 	char err[4608];
+	/* Statements run once per fetched paper, prepared once. */
+	sqlite3_stmt *paper_get_st, *paper_put_st, *fetched_st;
 };
 
 /* Schema steps: migrations[i] upgrades user_version i to i+1. */
@@ -163,7 +165,8 @@ store_open(const char *path, char *err, size_t err_size)
 	if (exec_sql(s, "PRAGMA journal_mode = WAL", "cannot switch to WAL (is it a SQLite database?)") < 0 ||
 	    exec_sql(s, "PRAGMA synchronous = NORMAL", "cannot set synchronous") < 0 ||
 	    exec_sql(s, "PRAGMA foreign_keys = ON", "cannot enable foreign keys") < 0 ||
-	    migrate(s) < 0)
+	    migrate(s) < 0 ||
+	    exec_sql(s, "CREATE TEMP TABLE run_fetched (id TEXT PRIMARY KEY)", "cannot create the run's table") < 0)
 		goto fail;
 	return s;
 fail:
@@ -177,6 +180,9 @@ store_close(pw_store *s)
 {
 	if (!s)
 		return;
+	sqlite3_finalize(s->paper_get_st);
+	sqlite3_finalize(s->paper_put_st);
+	sqlite3_finalize(s->fetched_st);
 	if (s->db)
 		sqlite3_close(s->db);
 	if (s->lock_fd >= 0)
@@ -212,6 +218,35 @@ prepare(pw_store *s, const char *sql)
 		return NULL;
 	}
 	return st;
+}
+
+/* A statement kept for the life of the store, reset for its next use. */
+static sqlite3_stmt *
+cached(pw_store *s, sqlite3_stmt **slot, const char *sql)
+{
+	if (*slot) {
+		sqlite3_reset(*slot);
+		sqlite3_clear_bindings(*slot);
+		return *slot;
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
+		set_err(s, "cannot prepare a statement");
+		*slot = NULL;
+	}
+	return *slot;
+}
+
+/* Runs a cached statement that returns no rows; keeps it. */
+static int
+step_reset(pw_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		set_err(s, what);
+		return -1;
+	}
+	return 0;
 }
 
 /* Runs a statement that returns no rows; finalizes it. */
@@ -286,6 +321,18 @@ call_plain(pw_record *rec, int64_t extra, void *ud)
 	p->fn(rec, p->ud);
 }
 
+static long
+count_query(pw_store *s, sqlite3_stmt *st)
+{
+	long n = -1;
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 int
 store_paper_put(pw_store *s, const pw_record *rec, int *is_new)
 {
@@ -293,18 +340,18 @@ store_paper_put(pw_store *s, const pw_record *rec, int *is_new)
 	int64_t now = (int64_t)time(NULL);
 	if (!id)
 		return -1;
-	sqlite3_stmt *st = prepare(s, "SELECT version, record FROM papers WHERE id = ?");
+	sqlite3_stmt *st = cached(s, &s->paper_get_st, "SELECT record FROM papers WHERE id = ?");
 	if (!st)
 		return -1;
 	bind_text(st, 1, id);
 	int exists = sqlite3_step(st) == SQLITE_ROW;
 	pw_record *merged = NULL;
 	if (exists) {
-		merged = rec_from_json((const char *)sqlite3_column_text(st, 1));
+		merged = rec_from_json((const char *)sqlite3_column_text(st, 0));
 		if (merged)
 			rec_merge(merged, rec);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (is_new)
 		*is_new = !exists;
 	char *json = rec_to_json(merged ? merged : rec, 0);
@@ -312,20 +359,53 @@ store_paper_put(pw_store *s, const pw_record *rec, int *is_new)
 	rec_free(merged);
 	if (!json)
 		return -1;
-	st = prepare(s, "INSERT INTO papers (id, version, record, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
-	                "ON CONFLICT(id) DO UPDATE SET version = excluded.version, record = excluded.record, "
-	                "last_seen = excluded.last_seen");
+	st = cached(s, &s->paper_put_st,
+	            "INSERT INTO papers (id, version, record, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
+	            "ON CONFLICT(id) DO UPDATE SET version = excluded.version, record = excluded.record, "
+	            "last_seen = excluded.last_seen");
 	if (!st) {
 		free(json);
 		return -1;
 	}
 	bind_text(st, 1, id);
 	sqlite3_bind_int(st, 2, version);
-	bind_text(st, 3, json);
+	sqlite3_bind_text(st, 3, json, -1, free);
 	sqlite3_bind_int64(st, 4, now);
 	sqlite3_bind_int64(st, 5, now);
-	free(json);
-	return step_done(s, st, "cannot save a paper");
+	return step_reset(s, st, "cannot save a paper");
+}
+
+int
+store_fetched_add(pw_store *s, const char *id)
+{
+	sqlite3_stmt *st = cached(s, &s->fetched_st, "INSERT OR IGNORE INTO temp.run_fetched (id) VALUES (?)");
+	if (!st)
+		return -1;
+	bind_text(st, 1, id);
+	return step_reset(s, st, "cannot note a fetched paper");
+}
+
+long
+store_fetched_count(pw_store *s)
+{
+	return count_query(s, prepare(s, "SELECT count(*) FROM temp.run_fetched"));
+}
+
+/* Savepoints nest inside the run's transaction: a source's batch of
+ * records can be dropped without touching what came before it. */
+int
+store_savepoint(pw_store *s, const char *name, int action)
+{
+	char sql[128];
+	static const char *const verbs[] = { "SAVEPOINT", "RELEASE", "ROLLBACK TO" };
+	snprintf(sql, sizeof sql, "%s \"%s\"", verbs[action], name);
+	if (exec_sql(s, sql, "savepoint failed") < 0)
+		return -1;
+	if (action == STORE_SP_ROLLBACK) {
+		snprintf(sql, sizeof sql, "RELEASE \"%s\"", name);
+		return exec_sql(s, sql, "savepoint failed");
+	}
+	return 0;
 }
 
 pw_record *
@@ -341,17 +421,6 @@ store_paper_get(pw_store *s, const char *id)
 	return rec;
 }
 
-static long
-count_query(pw_store *s, sqlite3_stmt *st)
-{
-	long n = -1;
-	if (!st)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
 
 int
 store_paper_each(pw_store *s, size_t max, void (*fn)(pw_record *rec, void *ud), void *ud)
@@ -617,11 +686,44 @@ store_digest_mark_seen(pw_store *s, const char *digest, const char *id, int64_t 
 int
 store_digest_each_retry(pw_store *s, const char *digest, void (*fn)(pw_record *rec, void *ud), void *ud)
 {
+	/* Those fetched again this run are candidates already. */
 	sqlite3_stmt *st = prepare(s, "SELECT p.record FROM digest_seen d JOIN papers p ON p.id = d.paper_id "
-	                              "WHERE d.digest = ? AND d.retries > 0 ORDER BY d.rowid");
+	                              "WHERE d.digest = ? AND d.retries > 0 "
+	                              "AND d.paper_id NOT IN (SELECT id FROM temp.run_fetched) ORDER BY d.rowid");
 	if (!st)
 		return -1;
 	bind_text(st, 1, digest);
 	struct plain_fn plain = { fn, ud };
 	return each_record(s, st, "cannot read papers to retry", call_plain, &plain);
+}
+
+int
+store_digest_each_candidate(pw_store *s, const char *digest, void (*fn)(pw_record *rec, int64_t retries, void *ud),
+                            void *ud)
+{
+	/* Fetched this run, in fetch order, and not weighed yet by this
+	 * digest (or left to weigh again). */
+	sqlite3_stmt *st = prepare(s, "SELECT p.record, coalesce(d.retries, 0) FROM temp.run_fetched f "
+	                              "JOIN papers p ON p.id = f.id "
+	                              "LEFT JOIN digest_seen d ON d.digest = ?1 AND d.paper_id = f.id "
+	                              "WHERE d.retries IS NULL OR d.retries > 0 ORDER BY f.rowid");
+	if (!st)
+		return -1;
+	bind_text(st, 1, digest);
+	return each_record(s, st, "cannot read the candidates", fn, ud);
+}
+
+int
+store_digest_mark_fetched(pw_store *s, const char *digest, int64_t run_id)
+{
+	/* Rows this run already marked (papers to weigh again) keep their count. */
+	sqlite3_stmt *st = prepare(s, "INSERT INTO digest_seen (digest, paper_id, run_id, retries) "
+	                              "SELECT ?, id, ?, 0 FROM temp.run_fetched WHERE true "
+	                              "ON CONFLICT(digest, paper_id) DO UPDATE SET run_id = excluded.run_id, retries = 0 "
+	                              "WHERE run_id IS NOT excluded.run_id AND retries > 0");
+	if (!st)
+		return -1;
+	bind_text(st, 1, digest);
+	sqlite3_bind_int64(st, 2, run_id);
+	return step_done(s, st, "cannot record the fetched papers as considered");
 }

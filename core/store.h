@@ -24,6 +24,15 @@ void store_rollback(pw_store *s);
 /* Papers by canonical id; *is_new is 1 when the id was never seen. */
 int store_paper_put(pw_store *s, const pw_record *rec, int *is_new);
 pw_record *store_paper_get(pw_store *s, const char *id);
+
+/* The papers fetched by this run, in order (a table private to the
+ * connection).  Adding an id twice keeps the first place. */
+int store_fetched_add(pw_store *s, const char *id);
+long store_fetched_count(pw_store *s);
+
+enum { STORE_SP_BEGIN, STORE_SP_RELEASE, STORE_SP_ROLLBACK };
+/* SAVEPOINT name, RELEASE it, or ROLLBACK TO it (and release it). */
+int store_savepoint(pw_store *s, const char *name, int action);
 long store_paper_count(pw_store *s);
 /* Calls fn (which takes rec) for at most max papers, most recently seen first. */
 int store_paper_each(pw_store *s, size_t max, void (*fn)(pw_record *rec, void *ud), void *ud);
@@ -38,6 +47,15 @@ int store_digest_mark_seen(pw_store *s, const char *digest, const char *id, int6
  * again; after STORE_MAX_RETRIES failed weighings a paper counts as seen. */
 #define STORE_MAX_RETRIES 3
 int store_digest_each_retry(pw_store *s, const char *digest, void (*fn)(pw_record *rec, void *ud), void *ud);
+
+/* Calls fn (which takes the record) for each paper fetched this run that
+ * the digest has not weighed, or must weigh again (retries > 0); in fetch
+ * order. */
+int store_digest_each_candidate(pw_store *s, const char *digest, void (*fn)(pw_record *rec, int64_t retries, void *ud),
+                                void *ud);
+/* Marks every paper fetched this run as weighed by the digest, except
+ * those this run already marked (to weigh again). */
+int store_digest_mark_fetched(pw_store *s, const char *digest, int64_t run_id);
 
 /* The delivery ledger.  A paper selected for a sink is "pending" until the
  * sink succeeded, then "delivered".  Pending rows keep the scored record so

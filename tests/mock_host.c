@@ -27,7 +27,8 @@ struct pw_instance {
 	char *urls[MOCK_MAX_URLS];
 	size_t nurls;
 	pw_record **emitted;
-	size_t nemitted;
+	size_t nemitted, batch_mark;
+	int in_batch;
 	char *log;
 	size_t loglen;
 	char *state_keys[64], *state_values[64];
@@ -44,6 +45,7 @@ struct pw_response {
 	long code;
 	char *body;
 	size_t len;
+	FILE *spool;      /* PW_HTTP_SPOOL: the body, read through response_fd */
 };
 
 struct pw_delivery {
@@ -188,6 +190,28 @@ read_all(const char *file, size_t *len)
 
 static pw_status m_http_get(pw_instance *inst, const char *url, unsigned flags, pw_response **out);
 
+/* What a source emits between emit_begin and emit_end(0) is dropped. */
+static pw_status
+m_emit_begin(pw_instance *inst)
+{
+	if (inst->in_batch)
+		return PW_ERROR;
+	inst->in_batch = 1;
+	inst->batch_mark = inst->nemitted;
+	return PW_OK;
+}
+
+static pw_status
+m_emit_end(pw_instance *inst, int keep)
+{
+	if (!inst->in_batch)
+		return PW_ERROR;
+	inst->in_batch = 0;
+	while (!keep && inst->nemitted > inst->batch_mark)
+		rec_free(inst->emitted[--inst->nemitted]);
+	return PW_OK;
+}
+
 static pw_status
 m_http_request(pw_instance *inst, const char *method, const char *url, const char *const *headers,
                const char *body, size_t len, unsigned flags, pw_response **out)
@@ -228,6 +252,13 @@ m_http_get(pw_instance *inst, const char *url, unsigned flags, pw_response **out
 		r->len = inst->routes[i].len;
 		r->body = malloc(r->len + 1);
 		memcpy(r->body, inst->routes[i].body, r->len + 1);
+		if ((flags & PW_HTTP_SPOOL) && (r->spool = tmpfile()) != NULL) {
+			fwrite(r->body, 1, r->len, r->spool);
+			fflush(r->spool);
+			rewind(r->spool);
+			free(r->body);
+			r->body = NULL;
+		}
 		*out = r;
 		return PW_OK;
 	}
@@ -243,11 +274,15 @@ m_response_body(pw_instance *inst, const pw_response *r, size_t *len)
 	return r->body;
 }
 static const char *m_response_header(pw_instance *inst, const pw_response *r, const char *n) { return NULL; }
+static int m_response_fd(pw_instance *inst, const pw_response *r) { return r && r->spool ? fileno(r->spool) : -1; }
 static void
 m_response_free(pw_instance *inst, pw_response *r)
 {
-	if (r)
+	if (r) {
 		free(r->body);
+		if (r->spool)
+			fclose(r->spool);
+	}
 	free(r);
 }
 
@@ -328,6 +363,9 @@ static const pw_host mock_table = {
 	.record_score_count = m_record_score_count,
 	.record_score_at = m_record_score_at,
 	.emit = m_emit,
+	.response_fd = m_response_fd,
+	.emit_begin = m_emit_begin,
+	.emit_end = m_emit_end,
 	.http_get = m_http_get,
 	.response_code = m_response_code,
 	.response_body = m_response_body,

@@ -40,6 +40,7 @@ struct pw_response {
 	long code;
 	char *body;
 	size_t len;
+	FILE *spool;      /* PW_HTTP_SPOOL: the body, read through response_fd */
 };
 
 struct pw_delivery {
@@ -56,7 +57,8 @@ struct pw_instance {
 	long route_code[PWM_MAX];
 	size_t nroutes, nrequests;
 	pw_record *emitted[1024];
-	size_t nemitted;
+	size_t nemitted, batch_mark;
+	int in_batch;
 	char *state_key[PWM_MAX], *state_value[PWM_MAX];
 	size_t nstate;
 	char counter_name[16][32];
@@ -370,7 +372,43 @@ m_emit(pw_instance *inst, pw_record *rec)
 	return PW_OK;
 }
 
+/* What a source emits between emit_begin and emit_end(0) is dropped. */
+static pw_status
+m_emit_begin(pw_instance *inst)
+{
+	if (inst->in_batch)
+		return PW_ERROR;
+	inst->in_batch = 1;
+	inst->batch_mark = inst->nemitted;
+	return PW_OK;
+}
+
+static pw_status
+m_emit_end(pw_instance *inst, int keep)
+{
+	if (!inst->in_batch)
+		return PW_ERROR;
+	inst->in_batch = 0;
+	while (!keep && inst->nemitted > inst->batch_mark)
+		m_record_free(inst, inst->emitted[--inst->nemitted]);
+	return PW_OK;
+}
+
 /* ---- HTTP ---- */
+
+/* A spooled body lives in an unlinked temporary file, as in the host. */
+static void
+spool(pw_response *r)
+{
+	r->spool = tmpfile();
+	if (r->spool) {
+		fwrite(r->body, 1, r->len, r->spool);
+		fflush(r->spool);
+		rewind(r->spool);
+	}
+	free(r->body);
+	r->body = NULL;
+}
 
 static pw_status
 m_http_request(pw_instance *inst, const char *method, const char *url, const char *const *headers,
@@ -383,6 +421,8 @@ m_http_request(pw_instance *inst, const char *method, const char *url, const cha
 			r->code = inst->route_code[i];
 			r->body = dup(inst->route_body[i]);
 			r->len = strlen(r->body);
+			if (flags & PW_HTTP_SPOOL)
+				spool(r);
 			*out = r;
 			return PW_OK;
 		}
@@ -405,10 +445,14 @@ static const char *m_response_body(pw_instance *inst, const pw_response *r, size
 	return r ? r->body : NULL;
 }
 static const char *m_response_header(pw_instance *inst, const pw_response *r, const char *n) { return NULL; }
+static int m_response_fd(pw_instance *inst, const pw_response *r) { return r && r->spool ? fileno(r->spool) : -1; }
 static void m_response_free(pw_instance *inst, pw_response *r)
 {
-	if (r)
+	if (r) {
 		free(r->body);
+		if (r->spool)
+			fclose(r->spool);
+	}
 	free(r);
 }
 
@@ -519,6 +563,9 @@ static const pw_host pwm_table = {
 	.response_body = m_response_body,
 	.response_header = m_response_header,
 	.response_free = m_response_free,
+	.response_fd = m_response_fd,
+	.emit_begin = m_emit_begin,
+	.emit_end = m_emit_end,
 	.state_get = m_state_get,
 	.state_set = m_state_set,
 	.cache_get = m_state_get,

@@ -47,6 +47,11 @@
  *        plugin: flags (PW_PLUGIN_EXPENSIVE: run after cheap scorers, on
  *        the survivors only); prepare (see every paper of a digest before
  *        scoring or enriching one: batching, corpus statistics).
+ *   1.2  host: PW_HTTP_SPOOL and response_fd (a body of any size read
+ *        from a file, never held in memory); emit_begin/emit_end (what a
+ *        source emitted from one body is kept or dropped as a whole, so a
+ *        truncated body yields no records); report_note (why a source's
+ *        day was empty).
  */
 #ifndef PAPERWIRE_PLUGIN_H
 #define PAPERWIRE_PLUGIN_H
@@ -59,7 +64,7 @@ extern "C" {
 #endif
 
 #define PW_ABI_MAJOR 1
-#define PW_ABI_MINOR 1
+#define PW_ABI_MINOR 2
 
 /* The name of the one symbol a plugin exports. */
 #define PW_PLUGIN_ENTRY_SYMBOL "pw_plugin_entry"
@@ -145,6 +150,7 @@ typedef struct pw_response pw_response;   /* one HTTP answer */
 
 /* HTTP request flags. */
 #define PW_HTTP_CONDITIONAL 0x1u /* send stored ETag / Last-Modified; a 304 has an empty body */
+#define PW_HTTP_SPOOL 0x2u       /* (1.2) body to a temporary file: read it with response_fd */
 
 /* Keys of pw_host.delivery_info. */
 #define PW_D_DIGEST       "digest"        /* digest name */
@@ -254,6 +260,25 @@ typedef struct pw_host {
 	/* Adds delta to a counter of this instance ("calls", "tokens", "pages"),
 	 * shown in the run's summary line and kept in the run log. */
 	void (*report_count)(pw_instance *inst, const char *counter, int64_t delta);
+
+	/* ---- 1.2 ---- */
+
+	/* A response fetched with PW_HTTP_SPOOL: a read-only descriptor at the
+	 * start of the body, owned by the response (do not close it); -1 for
+	 * a response held in memory.  response_body returns NULL for a spooled
+	 * response and sets *len to the body's size. */
+	int (*response_fd)(pw_instance *inst, const pw_response *resp);
+
+	/* Sources: records emitted between emit_begin and emit_end(keep = 0)
+	 * are dropped together, as if never emitted; keep = 1 keeps them.
+	 * Use it around the records of one response body. */
+	pw_status (*emit_begin)(pw_instance *inst);
+	pw_status (*emit_end)(pw_instance *inst, int keep);
+
+	/* A source's word on why it returned what it did ("no announcement:
+	 * arXiv does not announce on weekends and holidays"), shown in the run
+	 * report and, on an empty day, by the sinks.  The last note wins. */
+	void (*report_note)(pw_instance *inst, const char *note);
 } pw_host;
 
 /* True when the host's table is long enough to hold MEMBER. */

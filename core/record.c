@@ -148,8 +148,10 @@ clean_for(const char *field, const char *value)
 	return txt_clean(value, strlen(value), !is_core_field(field));
 }
 
-int
-rec_set(pw_record *rec, const char *field, const char *value)
+/* trusted: the value was cleaned before (it comes back from the store's
+ * JSON, which only ever holds cleaned records), so it is only copied. */
+static int
+set_value(pw_record *rec, const char *field, const char *value, int trusted)
 {
 	if (!rec || !field || !*field)
 		return -1;
@@ -157,7 +159,7 @@ rec_set(pw_record *rec, const char *field, const char *value)
 		rec_unset(rec, field);
 		return 0;
 	}
-	char *clean = clean_for(field, value);
+	char *clean = trusted ? strdup(value) : clean_for(field, value);
 	struct rec_field *f = clean ? get_or_add_field(rec, field) : NULL;
 	if (!f) {
 		free(clean);
@@ -169,11 +171,17 @@ rec_set(pw_record *rec, const char *field, const char *value)
 }
 
 int
-rec_add(pw_record *rec, const char *field, const char *value)
+rec_set(pw_record *rec, const char *field, const char *value)
+{
+	return set_value(rec, field, value, 0);
+}
+
+static int
+add_value(pw_record *rec, const char *field, const char *value, int trusted)
 {
 	if (!rec || !field || !*field || !value)
 		return -1;
-	char *clean = clean_for(field, value);
+	char *clean = trusted ? strdup(value) : clean_for(field, value);
 	struct rec_field *f = clean ? get_or_add_field(rec, field) : NULL;
 	if (!f) {
 		free(clean);
@@ -187,6 +195,12 @@ rec_add(pw_record *rec, const char *field, const char *value)
 		return 0;
 	}
 	return append_value(f, clean);
+}
+
+int
+rec_add(pw_record *rec, const char *field, const char *value)
+{
+	return add_value(rec, field, value, 0);
 }
 
 int
@@ -434,7 +448,7 @@ rec_from_json(const char *json)
 	const cJSON *item;
 	cJSON_ArrayForEach(item, obj) {
 		if (cJSON_IsString(item)) {
-			rec_set(rec, item->string, item->valuestring);
+			set_value(rec, item->string, item->valuestring, 1);
 		} else if (cJSON_IsObject(item) && strcmp(item->string, "scores") == 0) {
 			const cJSON *s;
 			cJSON_ArrayForEach(s, item) {
@@ -449,7 +463,7 @@ rec_from_json(const char *json)
 				continue;
 			cJSON_ArrayForEach(v, item)
 				if (cJSON_IsString(v))
-					rec_add(rec, item->string, v->valuestring);
+					add_value(rec, item->string, v->valuestring, 1);
 		}
 	}
 out:

@@ -52,6 +52,24 @@ is_unwanted_multibyte(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* Writes the whitespace held back before the next visible character: one
+ * space, or at most two newlines (a paragraph break).  Never at the start. */
+static size_t
+separate(char *out, size_t o, int *pending_space, int *pending_newlines)
+{
+	if (o > 0) {
+		if (*pending_newlines) {
+			int k = *pending_newlines > 2 ? 2 : *pending_newlines;
+			while (k--)
+				out[o++] = '\n';
+		} else if (*pending_space) {
+			out[o++] = ' ';
+		}
+	}
+	*pending_space = *pending_newlines = 0;
+	return o;
+}
+
 char *
 txt_clean(const char *in, size_t len, int keep_newlines)
 {
@@ -65,6 +83,18 @@ txt_clean(const char *in, size_t len, int keep_newlines)
 		return NULL;
 	for (size_t i = 0; i < len;) {
 		unsigned char c = s[i];
+		/* Printable ASCII other than space, the bulk of any text: copy the
+		 * whole run at once. */
+		if (c > 0x20 && c < 0x7F) {
+			size_t run = 1;
+			while (i + run < len && s[i + run] > 0x20 && s[i + run] < 0x7F)
+				run++;
+			o = separate(out, o, &pending_space, &pending_newlines);
+			memcpy(out + o, s + i, run);
+			o += run;
+			i += run;
+			continue;
+		}
 		if (c == '\n' && keep_newlines) {
 			pending_newlines++;
 			pending_space = 0;
@@ -85,16 +115,7 @@ txt_clean(const char *in, size_t len, int keep_newlines)
 			i += n;
 			continue;
 		}
-		if (o > 0) {
-			if (pending_newlines) {
-				int k = pending_newlines > 2 ? 2 : pending_newlines;
-				while (k--)
-					out[o++] = '\n';
-			} else if (pending_space) {
-				out[o++] = ' ';
-			}
-		}
-		pending_space = pending_newlines = 0;
+		o = separate(out, o, &pending_space, &pending_newlines);
 		if (n == 0) {
 			memcpy(out + o, "\xEF\xBF\xBD", 3);
 			o += 3;

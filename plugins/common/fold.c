@@ -141,6 +141,20 @@ fold_words(const char *text, size_t *len)
 	const unsigned char *p = (const unsigned char *)(text ? text : "");
 	while (*p) {
 		char f[4];
+		if (*p < 0x80) {
+			/* ASCII, most of any abstract, without the general path. */
+			unsigned char c = *p++;
+			if (c >= 'A' && c <= 'Z')
+				c += 32;
+			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+				out[o++] = (char)c;
+				in_word = 1;
+			} else if (in_word) {
+				out[o++] = ' ';
+				in_word = 0;
+			}
+			continue;
+		}
 		int n = fold_codepoint(next_cp(&p), f);
 		if (n < 0) {
 			if (in_word)

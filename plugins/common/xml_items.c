@@ -74,13 +74,14 @@ struct xi_state {
 	int failed;
 };
 
+/* Records the first failure: msg, then detail when given. */
 static void
-fail(struct xi_state *s, const char *fmt, const char *arg)
+fail(struct xi_state *s, const char *msg, const char *detail)
 {
 	if (s->failed)
 		return;
 	s->failed = 1;
-	snprintf(s->res->error, sizeof s->res->error, fmt, arg ? arg : "");
+	snprintf(s->res->error, sizeof s->res->error, "%s%s", msg, detail ? detail : "");
 	if (s->ctxt)
 		xmlStopParser(s->ctxt);
 }
@@ -106,7 +107,7 @@ static size_t
 arena_put(struct xi_state *s, const char *p, size_t n)
 {
 	if (grow((void **)&s->arena, &s->arena_cap, s->arena_len + n + 1, 1) < 0) {
-		fail(s, "out of memory%s", NULL);
+		fail(s, "out of memory", NULL);
 		return 0;
 	}
 	size_t at = s->arena_len;
@@ -154,7 +155,7 @@ keep_attrs(struct xi_state *s, struct frame *f, int nb, const xmlChar **attrs)
 			pfx = (const char *)a[1];
 		snprintf(name, sizeof name, "%s%s%s", pfx, *pfx ? ":" : "", (const char *)a[0]);
 		if (grow((void **)&s->attrs, &s->attrs_cap, 2 * (s->nattrs + 1), sizeof *s->attrs) < 0) {
-			fail(s, "out of memory%s", NULL);
+			fail(s, "out of memory", NULL);
 			return;
 		}
 		s->attrs[2 * s->nattrs] = arena_put(s, name, strlen(name));
@@ -175,7 +176,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 	if (s->failed)
 		return;
 	if (s->depth == XI_MAX_DEPTH) {
-		fail(s, "elements nested deeper than 64 levels%s", NULL);
+		fail(s, "elements nested deeper than 64 levels", NULL);
 		return;
 	}
 	int d = ++s->depth;
@@ -207,7 +208,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 	int n = snprintf(s->path + base, sizeof s->path - base, "%s%s%s%s", base ? "/" : "", pfx, *pfx ? ":" : "",
 	                 (const char *)local);
 	if (n < 0 || (size_t)n >= sizeof s->path - base) {
-		fail(s, "element path too long%s", NULL);
+		fail(s, "element path too long", NULL);
 		return;
 	}
 	f->path_len = base + (size_t)n;
@@ -219,7 +220,7 @@ static int
 build_attrs(struct xi_state *s, size_t first, size_t n)
 {
 	if (grow((void **)&s->out_attrs, &s->out_attrs_cap, s->nattrs + 1, sizeof *s->out_attrs) < 0) {
-		fail(s, "out of memory%s", NULL);
+		fail(s, "out of memory", NULL);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -234,7 +235,7 @@ finish_item(struct xi_state *s, const xmlChar *local)
 {
 	xi_item it;
 	if (grow((void **)&s->out_nodes, &s->out_nodes_cap, s->nnodes + 1, sizeof *s->out_nodes) < 0) {
-		fail(s, "out of memory%s", NULL);
+		fail(s, "out of memory", NULL);
 		return;
 	}
 	if (build_attrs(s, 0, s->nattrs) < 0)
@@ -251,14 +252,14 @@ finish_item(struct xi_state *s, const xmlChar *local)
 	it.nodes = s->out_nodes;
 	s->res->items++;
 	if (s->h->on_item && s->h->on_item(s->h->ud, &it) < 0)
-		fail(s, "%s", s->res->error[0] ? s->res->error : "the item was refused");
+		fail(s, "the item was refused by its reader", NULL);
 }
 
 static void
 add_node(struct xi_state *s, const struct frame *f, const char *path, size_t path_len)
 {
 	if (grow((void **)&s->nodes, &s->nodes_cap, s->nnodes + 1, sizeof *s->nodes) < 0) {
-		fail(s, "out of memory%s", NULL);
+		fail(s, "out of memory", NULL);
 		return;
 	}
 	struct node_ofs *o = &s->nodes[s->nnodes++];
@@ -311,7 +312,7 @@ on_text(void *ctx, const xmlChar *ch, int len)
 	if (s->failed || s->depth < 1 || len <= 0)
 		return;
 	if (grow((void **)&s->text, &s->text_cap, s->text_len + (size_t)len + 1, 1) < 0) {
-		fail(s, "out of memory%s", NULL);
+		fail(s, "out of memory", NULL);
 		return;
 	}
 	memcpy(s->text + s->text_len, ch, (size_t)len);
@@ -325,7 +326,7 @@ on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sy
 	(void)name;
 	(void)ext;
 	(void)sys;
-	fail(ctx, "refused: the document has a DTD (entity declarations are not accepted)%s", NULL);
+	fail(ctx, "refused: the document has a DTD (entity declarations are not accepted)", NULL);
 }
 
 static void
@@ -336,14 +337,14 @@ on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pub, con
 	(void)pub;
 	(void)sys;
 	(void)content;
-	fail(ctx, "refused: the document declares entities%s", NULL);
+	fail(ctx, "refused: the document declares entities", NULL);
 }
 
 static xmlEntityPtr
 on_get_entity(void *ctx, const xmlChar *name)
 {
 	(void)name;
-	fail(ctx, "refused: the document uses an undeclared or external entity%s", NULL);
+	fail(ctx, "refused: the document uses an undeclared or external entity", NULL);
 	return NULL;
 }
 
@@ -358,7 +359,7 @@ on_error(void *ctx, xmlErrorPtr e)
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	fail(s, "%s", msg);
+	fail(s, msg, NULL);
 }
 
 static void
@@ -406,7 +407,7 @@ feed(struct xi_state *s, xmlSAXHandler *sax, const char *buf, size_t n, int term
 		 * XINCLUDE or HUGE (which lifts the size limits on text nodes). */
 		s->ctxt = xmlCreatePushParserCtxt(sax, s, NULL, 0, NULL);
 		if (!s->ctxt) {
-			fail(s, "cannot start the XML parser%s", NULL);
+			fail(s, "cannot start the XML parser", NULL);
 			return -1;
 		}
 		xmlCtxtUseOptions(s->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
@@ -429,11 +430,11 @@ static int
 finish(struct xi_state *s)
 {
 	if (!s->failed && s->ctxt && !s->ctxt->wellFormed)
-		fail(s, "malformed XML%s", NULL);
+		fail(s, "malformed XML", NULL);
 	if (!s->failed && !s->res->root[0])
-		fail(s, "not XML: the body is empty or has no root element%s", NULL);
+		fail(s, "not XML: the body is empty or has no root element", NULL);
 	if (!s->failed && s->depth != 0)
-		fail(s, "the XML ends before its root element is closed (a truncated body)%s", NULL);
+		fail(s, "the XML ends before its root element is closed (a truncated body)", NULL);
 	int rc = s->failed ? -1 : 0;
 	state_free(s);
 	return rc;
@@ -457,7 +458,7 @@ xi_parse_fd(int fd, const xi_handler *h, xi_result *res)
 	char *buf = malloc(XI_CHUNK);
 	state_init(&s, &sax, h, res);
 	if (!buf) {
-		fail(&s, "out of memory%s", NULL);
+		fail(&s, "out of memory", NULL);
 		return finish(&s);
 	}
 	for (;;) {
@@ -465,7 +466,7 @@ xi_parse_fd(int fd, const xi_handler *h, xi_result *res)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			fail(&s, "cannot read the body: %s", strerror(errno));
+			fail(&s, "cannot read the body: ", strerror(errno));
 			break;
 		}
 		if (feed(&s, &sax, buf, (size_t)n, n == 0) < 0 || n == 0)

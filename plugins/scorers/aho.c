@@ -22,6 +22,7 @@ struct node {
 struct aho {
 	struct node *nodes;
 	int count, cap;
+	int root[256];   /* the root's edges as a table: most bytes of a text start there */
 };
 
 static int
@@ -149,6 +150,8 @@ aho_build(aho *a)
 		}
 	}
 	free(queue);
+	for (int c = 0; c < 256; c++)
+		a->root[c] = child(a, 0, (unsigned char)c);
 	return 0;
 }
 
@@ -158,9 +161,11 @@ aho_scan(const aho *a, const char *text, size_t len, void (*fn)(int id, void *ud
 	int node = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
-		int t;
-		while ((t = child(a, node, c)) < 0 && node != 0)
+		int t = -1;
+		while (node != 0 && (t = child(a, node, c)) < 0)
 			node = a->nodes[node].fail;
+		if (node == 0)
+			t = a->root[c];
 		node = t >= 0 ? t : 0;
 		/* The node's own patterns, then those that end here as suffixes. */
 		for (int k = node; k > 0; k = a->nodes[k].dict)

@@ -1,5 +1,6 @@
-/* arxiv.c: the arXiv source.  Mode "api" queries export.arxiv.org/api with
- * paging; every request goes through the host, which keeps arXiv's
+/* arxiv.c: the arXiv source.  Mode "listing" reads the daily RSS listing of
+ * the categories in one request; mode "api" queries export.arxiv.org/api
+ * with paging.  Every request goes through the host, which keeps arXiv's
  * one-request-every-3-seconds rule for all arXiv hosts together. */
 #include <ctype.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "arxiv_atom.h"
+#include "arxiv_listing.h"
 #include "paperwire/plugin.h"
 
 #include <libxml/parser.h>
@@ -16,7 +18,11 @@
 #define ARXIV_EMPTY_PAGE_TRIES 3
 
 static const pw_option arxiv_options[] = {
-	{ "mode", PW_OPT_STRING, "api", 0, "how to fetch: api (query export.arxiv.org/api)" },
+	{ "mode", PW_OPT_STRING, NULL, 0,
+	  "listing (the daily RSS listing of categories), api (export.arxiv.org/api); default: listing when "
+	  "only categories are given, api with query or ids" },
+	{ "announce", PW_OPT_STRING_LIST, "[\"new\", \"cross\"]", 0,
+	  "listing: announce types to keep (new, cross, replace, replace-cross, or all)" },
 	{ "categories", PW_OPT_STRING_LIST, NULL, 0, "arXiv categories to follow, e.g. [\"cs.LG\", \"cs.CL\"]" },
 	{ "query", PW_OPT_STRING, NULL, 0, "an arXiv search_query, e.g. \"ti:transformer AND abs:speculative\"" },
 	{ "ids", PW_OPT_STRING_LIST, NULL, 0, "arXiv ids to fetch (id_list), with or without version" },
@@ -24,12 +30,16 @@ static const pw_option arxiv_options[] = {
 	{ "page_size", PW_OPT_INT, "100", 0, "papers per API request (at most 2000)" },
 	{ "sort_by", PW_OPT_STRING, "submittedDate", 0, "relevance, lastUpdatedDate or submittedDate" },
 	{ "sort_order", PW_OPT_STRING, "descending", 0, "ascending or descending" },
-	{ "base_url", PW_OPT_STRING, "https://export.arxiv.org/api/query", 0,
-	  "the API query endpoint (file:// for offline use)" },
+	{ "base_url", PW_OPT_STRING, NULL, 0,
+	  "listing: the prefix to which cat1+cat2 is appended (https://rss.arxiv.org/rss/); api: the query "
+	  "endpoint (https://export.arxiv.org/api/query); file:// for offline use" },
 	{ NULL, 0, NULL, 0, NULL }
 };
 
 struct arxiv {
+	int listing;
+	char *listing_url;    /* base_url + "cs.LG+cs.CL" */
+	const char **announce;
 	char *search_query;   /* built from query and categories, unencoded */
 	char *id_list;        /* comma-joined */
 	long max_results, page_size;
@@ -102,25 +112,72 @@ arxiv_free(struct arxiv *a)
 		return;
 	free(a->search_query);
 	free(a->id_list);
+	free(a->listing_url);
+	free(a->announce);
 	free(a);
+}
+
+static pw_status
+listing_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
+{
+	size_t ncat = h->config_list_count(inst, "categories"), len = 0;
+	size_t nann = h->config_list_count(inst, "announce");
+	const char *base = h->config_string(inst, "base_url");
+	if (!ncat) {
+		h->log(inst, PW_LOG_ERROR, "mode listing needs \"categories\" (e.g. [\"cs.LG\", \"cs.CL\"])");
+		return PW_CONFIG_ERROR;
+	}
+	if (h->config_string(inst, "query") || h->config_list_count(inst, "ids")) {
+		h->log(inst, PW_LOG_ERROR, "mode listing reads whole categories; \"query\" and \"ids\" need mode api");
+		return PW_CONFIG_ERROR;
+	}
+	a->listing = 1;
+	append(&a->listing_url, &len, base ? base : "https://rss.arxiv.org/rss/");
+	for (size_t i = 0; i < ncat; i++) {
+		const char *cat = h->config_list_at(inst, "categories", i);
+		if (!*cat || strspn(cat, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-") != strlen(cat)) {
+			h->log(inst, PW_LOG_ERROR, "categories[%zu]: \"%s\" is not an arXiv category name", i, cat);
+			return PW_CONFIG_ERROR;
+		}
+		append(&a->listing_url, &len, i ? "+" : "");
+		append(&a->listing_url, &len, cat);
+	}
+	a->announce = calloc(nann + 1, sizeof *a->announce);
+	if (!a->listing_url || !a->announce)
+		return PW_ERROR;
+	for (size_t i = 0; i < nann; i++)
+		a->announce[i] = h->config_list_at(inst, "announce", i);
+	xmlInitParser();
+	return PW_OK;
 }
 
 static pw_status
 arxiv_create(const pw_host *h, pw_instance *inst, void **state)
 {
-	static const char *const modes[] = { "api", NULL };
+	static const char *const modes[] = { "listing", "api", NULL };
 	static const char *const sorts[] = { "relevance", "lastUpdatedDate", "submittedDate", NULL };
 	static const char *const orders[] = { "ascending", "descending", NULL };
 	int64_t max_results = 200, page_size = 100;
 	const char *mode = h->config_string(inst, "mode");
+	size_t ncat = h->config_list_count(inst, "categories");
 
+	if (!mode)
+		mode = ncat && !h->config_string(inst, "query") && !h->config_list_count(inst, "ids") ? "listing" : "api";
 	if (!one_of(mode, modes)) {
-		h->log(inst, PW_LOG_ERROR, "mode \"%s\" is not supported; use \"api\"", mode);
+		h->log(inst, PW_LOG_ERROR, "mode \"%s\" is not supported; use \"listing\" or \"api\"", mode);
 		return PW_CONFIG_ERROR;
 	}
 	struct arxiv *a = calloc(1, sizeof *a);
 	if (!a)
 		return PW_ERROR;
+	if (strcmp(mode, "listing") == 0) {
+		pw_status st = listing_create(h, inst, a);
+		if (st != PW_OK)
+			arxiv_free(a);
+		else
+			*state = a;
+		return st;
+	}
 	a->search_query = build_search_query(h, inst);
 	a->id_list = build_id_list(h, inst);
 	if (!a->search_query && !a->id_list) {
@@ -144,6 +201,8 @@ arxiv_create(const pw_host *h, pw_instance *inst, void **state)
 	a->max_results = (long)max_results;
 	a->page_size = (long)page_size;
 	a->base_url = h->config_string(inst, "base_url");
+	if (!a->base_url)
+		a->base_url = "https://export.arxiv.org/api/query";
 	a->sort_by = h->config_string(inst, "sort_by");
 	a->sort_order = h->config_string(inst, "sort_order");
 	if (!one_of(a->sort_by, sorts) || !one_of(a->sort_order, orders)) {
@@ -242,10 +301,70 @@ fetch_page(const pw_host *h, pw_instance *inst, const struct arxiv *a, long star
 	return rc;
 }
 
+/* Why a listing has no items: arXiv announces Sunday to Thursday evenings
+ * (ET), so the feeds of Saturday and Sunday are empty, as on holidays. */
+static void
+note_empty(const pw_host *h, pw_instance *inst, const char *weekday)
+{
+	char note[256];
+	if (strcmp(weekday, "Sat") == 0 || strcmp(weekday, "Sun") == 0)
+		snprintf(note, sizeof note, "no announcement: arXiv does not announce on %s",
+		         weekday[1] == 'a' ? "Saturdays" : "Sundays");
+	else
+		snprintf(note, sizeof note, "no announcement%s%s (an arXiv holiday, or nothing new in these categories)",
+		         weekday[0] ? " on " : "", weekday);
+	if (PW_HOST_HAS(h, report_note))
+		h->report_note(inst, note);
+	h->log(inst, PW_LOG_INFO, "%s", note);
+}
+
+static pw_status
+fetch_listing(const pw_host *h, pw_instance *inst, const struct arxiv *a)
+{
+	pw_response *resp = NULL;
+	listing_result res;
+	int spool = PW_HOST_HAS(h, response_fd);
+	pw_status st = h->http_get(inst, a->listing_url, PW_HTTP_CONDITIONAL | (spool ? PW_HTTP_SPOOL : 0), &resp);
+	if (st != PW_OK)
+		return st;
+	long code = h->response_code(inst, resp);
+	if (code == 304) {
+		h->response_free(inst, resp);
+		if (PW_HOST_HAS(h, report_note))
+			h->report_note(inst, "listing unchanged since the last run (HTTP 304)");
+		return PW_OK;
+	}
+	if (code != 200) {
+		h->log(inst, PW_LOG_ERROR, "HTTP %ld from %s", code, a->listing_url);
+		h->response_free(inst, resp);
+		return code == 429 || code >= 500 ? PW_RETRY : PW_ERROR;
+	}
+	size_t len = 0;
+	const char *body = h->response_body(inst, resp, &len);
+	int fd = spool ? h->response_fd(inst, resp) : -1;
+	int batch = PW_HOST_HAS(h, emit_begin) && h->emit_begin(inst) == PW_OK;
+	int rc = listing_read(h, inst, fd, body, len, a->announce, &res);
+	if (batch)
+		h->emit_end(inst, rc == 0);
+	h->response_free(inst, resp);
+	if (rc < 0) {
+		h->log(inst, PW_LOG_ERROR, "%s: %s%s", a->listing_url, res.error,
+		       batch ? " (no paper of it was kept)" : "");
+		return PW_ERROR;
+	}
+	if (res.skipped)
+		h->report_count(inst, "skipped", res.skipped);
+	if (res.items == 0)
+		note_empty(h, inst, res.weekday);
+	return PW_OK;
+}
+
 static pw_status
 arxiv_fetch(const pw_host *h, pw_instance *inst, void *state)
 {
 	const struct arxiv *a = state;
+	if (a->listing)
+		return fetch_listing(h, inst, a);
 	long start = 0, total = -1, fetched = 0;
 	int empty_tries = 0;
 
@@ -295,7 +414,7 @@ static const pw_plugin arxiv_plugin = {
 	.name = "arxiv",
 	.kind = PW_KIND_SOURCE,
 	.version = "0.1.0",
-	.description = "papers from arXiv (API with paging; polite to arXiv's rate limits)",
+	.description = "papers from arXiv: the daily listing, or the API with paging (polite to arXiv's rate limits)",
 	.options = arxiv_options,
 	.create = arxiv_create,
 	.destroy = arxiv_destroy,

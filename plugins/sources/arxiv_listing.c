@@ -1,0 +1,305 @@
+/* arxiv_listing.c: one item of the listing becomes one record.  The
+ * version-bearing id and the announce type come from the description
+ * ("arXiv:2411.17700v1 Announce Type: new Abstract: ..."), which every
+ * listing format since 2024 carries; the element arxiv:announce_type wins
+ * when present. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/feed_date.h"
+#include "../common/html_text.h"
+#include "../common/xml_items.h"
+#include "arxiv_listing.h"
+
+struct listing_ctx {
+	const pw_host *h;
+	pw_instance *inst;
+	const char *const *announce;
+	listing_result *res;
+	int feed_error;
+};
+
+static const char *
+skip_space(const char *p)
+{
+	while (*p && isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/* Copies the next whitespace-delimited word of p into out. */
+static const char *
+word(const char *p, char *out, size_t size)
+{
+	size_t n = 0;
+	p = skip_space(p);
+	while (*p && !isspace((unsigned char)*p)) {
+		if (n + 1 < size)
+			out[n++] = *p;
+		p++;
+	}
+	out[n] = '\0';
+	return p;
+}
+
+/* "arXiv:2411.17700v1 Announce Type: new \nAbstract: text" */
+static void
+parse_description(const char *d, char *id, size_t id_size, char *type, size_t type_size, const char **abstract)
+{
+	id[0] = type[0] = '\0';
+	*abstract = d;
+	const char *p = skip_space(d);
+	if (strncmp(p, "arXiv:", 6) != 0)
+		return;
+	p = word(p + 6, id, id_size);
+	const char *at = strstr(p, "Announce Type:");
+	if (at)
+		p = word(at + 14, type, type_size);
+	const char *ab = strstr(p, "Abstract:");
+	*abstract = ab ? ab + 9 : p;
+}
+
+static void
+split_version(const char *raw, char *id, size_t id_size, char *version, size_t v_size)
+{
+	snprintf(id, id_size, "%s", raw);
+	version[0] = '\0';
+	char *v = strrchr(id, 'v');
+	if (v && v > id && isdigit((unsigned char)v[1]) && strspn(v + 1, "0123456789") == strlen(v + 1)) {
+		size_t n = strlen(v + 1);
+		if (n < v_size) {
+			memcpy(version, v + 1, n + 1);
+			*v = '\0';
+		}
+	}
+}
+
+static void
+trim_copy(char *out, size_t size, const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+/* Commas and " and " separate authors only outside parentheses. */
+void
+listing_split_authors(const char *creators, void (*add)(void *ud, const char *name, const char *affil), void *ud)
+{
+	char name[512], affil[1024];
+	const char *start = creators, *p = creators, *open = NULL, *close = NULL;
+	int depth = 0;
+	for (;; p++) {
+		size_t sep = 0;
+		if (*p == '(') {
+			if (depth++ == 0 && !open)
+				open = p;
+		} else if (*p == ')' && depth > 0) {
+			if (--depth == 0)
+				close = p;
+		} else if (depth == 0 && *p == ',') {
+			sep = 1;
+		} else if (depth == 0 && (strncmp(p, " and ", 5) == 0)) {
+			sep = 5;
+		}
+		if (*p && !sep)
+			continue;
+		const char *end = open ? open : p;
+		trim_copy(name, sizeof name, start, (size_t)(end - start));
+		affil[0] = '\0';
+		if (open && close && close > open)
+			trim_copy(affil, sizeof affil, open + 1, (size_t)(close - open - 1));
+		/* "and" after a comma: "A, B, and C". */
+		if (strncmp(name, "and ", 4) == 0)
+			memmove(name, name + 4, strlen(name + 4) + 1);
+		if (name[0])
+			add(ud, name, affil[0] ? affil : NULL);
+		if (!*p)
+			break;
+		p += sep - 1;
+		start = p + 1;
+		open = close = NULL;
+	}
+}
+
+struct author_ctx {
+	const pw_host *h;
+	pw_instance *inst;
+	pw_record *rec;
+};
+
+static void
+add_author(void *ud, const char *name, const char *affil)
+{
+	struct author_ctx *a = ud;
+	a->h->record_add(a->inst, a->rec, PW_F_AUTHORS, name);
+	if (affil) {
+		char buf[1600];
+		snprintf(buf, sizeof buf, "%s (%s)", name, affil);
+		a->h->record_add(a->inst, a->rec, "affiliations", buf);
+	}
+}
+
+static int
+wanted(const char *const *announce, const char *type)
+{
+	for (size_t i = 0; announce && announce[i]; i++)
+		if (strcmp(announce[i], "all") == 0 || strcmp(announce[i], type) == 0)
+			return 1;
+	return 0;
+}
+
+/* The pre-2024 RDF listing: "Title. (arXiv:1805.08875v1 [hep-ex] UPDATED)". */
+static void
+legacy_title(char *title, char *id, size_t id_size, char *type, size_t type_size)
+{
+	char *m = strstr(title, "(arXiv:");
+	if (!m)
+		return;
+	char *end = strrchr(m, ')');
+	word(m + 7, id, id_size);
+	snprintf(type, type_size, "%s", end && strstr(m, "CROSS LISTED") ? "cross"
+	                                : end && strstr(m, "UPDATED")    ? "replace"
+	                                                                 : "new");
+	while (m > title && (m[-1] == ' ' || m[-1] == '.'))
+		m--;
+	*m = '\0';
+}
+
+static int
+on_item(void *ud, const xi_item *it)
+{
+	struct listing_ctx *c = ud;
+	const pw_host *h = c->h;
+	char rawid[128] = "", id[128], version[16], type[64] = "", url[256];
+	const char *abstract = NULL;
+	const char *desc = xi_text(it, "description");
+	const char *title = xi_text(it, "title");
+	char *title_copy = strdup(title ? title : "");
+	char *abstract_text = NULL;
+	if (!title_copy)
+		return -1;
+	c->res->items++;
+	if (desc)
+		parse_description(desc, rawid, sizeof rawid, type, sizeof type, &abstract);
+	if (!rawid[0]) {
+		legacy_title(title_copy, rawid, sizeof rawid, type, sizeof type);
+		abstract_text = desc ? html_to_text(desc) : NULL;
+		abstract = abstract_text;
+	}
+	const char *typed = xi_text(it, "arxiv:announce_type");
+	if (typed && *skip_space(typed))
+		word(typed, type, sizeof type);
+	if (!type[0])
+		snprintf(type, sizeof type, "new");
+	if (!rawid[0] || !wanted(c->announce, type)) {
+		if (rawid[0])
+			c->res->skipped++;
+		free(title_copy);
+		free(abstract_text);
+		return 0;
+	}
+	split_version(rawid, id, sizeof id, version, sizeof version);
+	pw_record *rec = h->record_new(c->inst);
+	h->record_set(c->inst, rec, PW_F_ID, id);
+	if (version[0])
+		h->record_set(c->inst, rec, PW_F_VERSION, version);
+	h->record_set(c->inst, rec, PW_F_TITLE, title_copy);
+	if (abstract)
+		h->record_set(c->inst, rec, PW_F_ABSTRACT, abstract);
+	h->record_set(c->inst, rec, PW_F_ANNOUNCE, type);
+	snprintf(url, sizeof url, "https://arxiv.org/abs/%s", id);
+	h->record_set(c->inst, rec, PW_F_URL, url);
+	snprintf(url, sizeof url, "https://arxiv.org/pdf/%s%s%s", id, version[0] ? "v" : "", version);
+	h->record_set(c->inst, rec, PW_F_PDF_URL, url);
+	for (size_t i = 0; i < it->count; i++) {
+		const xi_node *n = &it->nodes[i];
+		if (strcmp(n->path, "category") == 0 && *skip_space(n->text)) {
+			char cat[64];
+			word(n->text, cat, sizeof cat);
+			h->record_add(c->inst, rec, PW_F_CATEGORIES, cat);
+		}
+	}
+	const char *pub = xi_text(it, "pubDate");
+	int64_t t = fdate_parse(pub ? pub : xi_text(it, "dc:date"));
+	if (t >= 0)
+		h->record_set_time(c->inst, rec, PW_T_PUBLISHED, t);
+	const char *doi = xi_text(it, "arxiv:DOI");
+	if (doi && *skip_space(doi))
+		h->record_set(c->inst, rec, PW_F_DOI, doi);
+	const char *jref = xi_text(it, "arxiv:journal_reference");
+	if (jref && *skip_space(jref))
+		h->record_set(c->inst, rec, PW_F_JOURNAL_REF, jref);
+	const char *rights = xi_text(it, "dc:rights");
+	if (rights && *skip_space(rights))
+		h->record_set(c->inst, rec, "license", rights);
+	const char *creators = xi_text(it, "dc:creator");
+	if (creators) {
+		struct author_ctx a = { h, c->inst, rec };
+		char *plain = strchr(creators, '<') ? html_to_text(creators) : NULL;
+		listing_split_authors(plain ? plain : creators, add_author, &a);
+		free(plain);
+	}
+	free(title_copy);
+	free(abstract_text);
+	if (h->emit(c->inst, rec) != PW_OK) {
+		snprintf(c->res->error, sizeof c->res->error, "the host refused a paper (%s)", id);
+		return -1;
+	}
+	c->res->emitted++;
+	if (PW_HOST_HAS(h, report_count))
+		h->report_count(c->inst, type, 1);
+	return 0;
+}
+
+static void
+on_meta(void *ud, const char *path, const char *text, size_t nattrs, const xi_attr *attrs)
+{
+	struct listing_ctx *c = ud;
+	(void)nattrs;
+	(void)attrs;
+	if (strcmp(path, "channel/title") == 0 && strstr(text, "Feed error"))
+		c->feed_error = 1;
+	else if (strcmp(path, "channel/description") == 0 && c->feed_error)
+		snprintf(c->res->error, sizeof c->res->error, "arXiv: %s", skip_space(text));
+	else if (strcmp(path, "channel/pubDate") == 0 || strcmp(path, "channel/dc:date") == 0)
+		word(text, c->res->weekday, sizeof c->res->weekday);
+}
+
+int
+listing_read(const pw_host *h, pw_instance *inst, int fd, const char *body, size_t len,
+             const char *const *announce, listing_result *res)
+{
+	static const char *const items[] = { "item", NULL };
+	struct listing_ctx c = { h, inst, announce, res, 0 };
+	xi_handler xh = { items, on_item, on_meta, &c };
+	xi_result xr;
+	memset(res, 0, sizeof *res);
+	int rc = fd >= 0 ? xi_parse_fd(fd, &xh, &xr) : xi_parse_mem(body, len, &xh, &xr);
+	if (rc < 0) {
+		if (!res->error[0])
+			snprintf(res->error, sizeof res->error, "%s", xr.error);
+		return -1;
+	}
+	if (strcmp(xr.root, "rss") != 0 && strcmp(xr.root, "RDF") != 0) {
+		snprintf(res->error, sizeof res->error, "not an RSS listing: the root element is <%s>", xr.root);
+		return -1;
+	}
+	if (c.feed_error) {
+		if (!res->error[0])
+			snprintf(res->error, sizeof res->error, "arXiv answered with a feed error");
+		return -1;
+	}
+	/* "Thu," -> "Thu" */
+	res->weekday[3] = '\0';
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* arxiv_listing.h: arXiv's daily RSS listing (rss.arxiv.org), and the
+ * older RDF one, read as a stream straight into emit(). */
+#ifndef PW_ARXIV_LISTING_H
+#define PW_ARXIV_LISTING_H
+
+#include <stddef.h>
+
+#include "paperwire/plugin.h"
+
+typedef struct listing_result {
+	long items, emitted, skipped;   /* skipped: announce types not asked for */
+	char error[512];                /* the feed's own error, or the parse error */
+	char weekday[4];                /* of the channel's pubDate: "Sat" */
+} listing_result;
+
+/* Reads one listing body (fd >= 0, else body/len), emitting every item
+ * whose announce type is in announce (NULL-terminated; "all" takes every
+ * type).  Returns 0, or -1 with res->error set; the caller wraps the call
+ * in emit_begin/emit_end so a failed body emits nothing. */
+int listing_read(const pw_host *h, pw_instance *inst, int fd, const char *body, size_t len,
+                 const char *const *announce, listing_result *res);
+
+/* "A (X, Y and Z), B and C" -> calls add for "A", "B", "C", with each
+ * one's parenthesised affiliation (or NULL).  Exposed for tests. */
+void listing_split_authors(const char *creators, void (*add)(void *ud, const char *name, const char *affil),
+                           void *ud);
+
+#endif

@@ -227,6 +227,6 @@ check "a duplicate name is refused" 'grep -q "dup_second.[ls][ao]: refused: dupl
 check "an older minor loads" 'grep -q "^old_minor  *scorer" "$dir/out"'
 "$BIN" plugins arxiv >"$dir/out" 2>"$dir/err"
 check "'plugins arxiv' prints every option with type, default and help" \
-	'grep -q "max_results (integer, default 200)" "$dir/out" && grep -q "base_url (string, default \"https://export.arxiv.org/api/query\")" "$dir/out"'
+	'grep -q "max_results (integer, default 200)" "$dir/out" && grep -q "announce (array of strings, default \[\"new\", \"cross\"\])" "$dir/out"'
 
 finish

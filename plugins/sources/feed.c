@@ -1,0 +1,311 @@
+/* feed.c: any RSS 2.0, RSS 1.0 (RDF) or Atom 1.0 feed: journals, bioRxiv
+ * and medRxiv, lab blogs.  One streamed pass over a spooled body; each item
+ * becomes a record whose id is its DOI when it has one (so a journal's
+ * item and a Semantic Scholar record of the same paper merge), else its
+ * link or guid. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "../common/feed_date.h"
+#include "../common/html_text.h"
+#include "../common/xml_items.h"
+#include "paperwire/plugin.h"
+
+static const pw_option feed_options[] = {
+	{ "url", PW_OPT_STRING, NULL, 1, "the feed's address (http, https or file)" },
+	{ "max_items", PW_OPT_INT, "0", 0, "most items to take from the feed (0: all)" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+struct feed {
+	const char *url;
+	int64_t max_items;
+};
+
+struct item_ctx {
+	const pw_host *h;
+	pw_instance *inst;
+	const struct feed *f;
+	long emitted;
+	char error[320];
+};
+
+static pw_status
+feed_create(const pw_host *h, pw_instance *inst, void **state)
+{
+	struct feed *f = calloc(1, sizeof *f);
+	if (!f)
+		return PW_ERROR;
+	f->url = h->config_string(inst, "url");
+	h->config_int(inst, "max_items", &f->max_items);
+	if (!f->url || !*f->url || f->max_items < 0) {
+		h->log(inst, PW_LOG_ERROR, "give the feed's \"url\" (and a max_items of 0 or more)");
+		free(f);
+		return PW_CONFIG_ERROR;
+	}
+	xmlInitParser();
+	*state = f;
+	return PW_OK;
+}
+
+static void
+feed_destroy(const pw_host *h, pw_instance *inst, void *state)
+{
+	(void)h;
+	(void)inst;
+	free(state);
+}
+
+static const char *
+nonempty(const char *s)
+{
+	if (!s)
+		return NULL;
+	while (isspace((unsigned char)*s))
+		s++;
+	return *s ? s : NULL;
+}
+
+/* The first non-empty text among paths. */
+static const char *
+first_text(const xi_item *it, const char *const *paths)
+{
+	for (size_t i = 0; paths[i]; i++) {
+		const char *t = nonempty(xi_text(it, paths[i]));
+		if (t)
+			return t;
+	}
+	return NULL;
+}
+
+/* Atom: the alternate link (or one without rel). */
+static const char *
+atom_link(const xi_item *it)
+{
+	for (size_t i = 0; i < it->count; i++) {
+		const xi_node *n = &it->nodes[i];
+		if (strcmp(n->path, "link") != 0)
+			continue;
+		const char *rel = xi_attr_value(n, "rel");
+		const char *href = xi_attr_value(n, "href");
+		if (href && (!rel || strcmp(rel, "alternate") == 0))
+			return href;
+	}
+	return NULL;
+}
+
+/* "doi:10.1101/x", "https://doi.org/10.1101/x", "10.1101/x" -> "10.1101/x" */
+static const char *
+doi_in(const char *s)
+{
+	if (!s)
+		return NULL;
+	const char *p = strstr(s, "10.");
+	if (!p || !isdigit((unsigned char)p[3]))
+		return NULL;
+	if (p != s && !strstr(s, "doi"))
+		return NULL;
+	return strchr(p, '/') ? p : NULL;
+}
+
+static void
+set_text(struct item_ctx *c, pw_record *rec, const char *field, const char *raw)
+{
+	char *text = raw ? html_to_text(raw) : NULL;
+	if (text && *text)
+		c->h->record_set(c->inst, rec, field, text);
+	free(text);
+}
+
+/* "N.", "P.-L.", "R. J.": initials, as in "LAPALU, N., SIMON, A." */
+static int
+is_initials(const char *s)
+{
+	int dot = 0;
+	s = nonempty(s);
+	if (!s)
+		return 0;
+	for (; *s; s++) {
+		if (*s == '.')
+			dot = 1;
+		else if (!isupper((unsigned char)*s) && *s != '-' && *s != ' ')
+			return 0;
+	}
+	return dot;
+}
+
+/* One dc:creator may list several people: "A, B" or bioRxiv's
+ * "Last, I., Last, I." (paired back into "I. Last"). */
+static void
+add_names(struct item_ctx *c, pw_record *rec, char *text)
+{
+	char *tok[256];
+	size_t n = 0;
+	for (char *t = strtok(text, ",;"); t && n < 256; t = strtok(NULL, ",;"))
+		if (nonempty(t))
+			tok[n++] = (char *)nonempty(t);
+	int paired = n >= 2 && n % 2 == 0;
+	for (size_t i = 1; paired && i < n; i += 2)
+		paired = is_initials(tok[i]) && !is_initials(tok[i - 1]);
+	for (size_t i = 0; i < n; i += paired ? 2 : 1) {
+		char name[512];
+		size_t len = strlen(tok[i]);
+		while (len && isspace((unsigned char)tok[i][len - 1]))
+			tok[i][--len] = '\0';
+		if (paired) {
+			char *ini = tok[i + 1];
+			size_t il = strlen(ini);
+			while (il && isspace((unsigned char)ini[il - 1]))
+				ini[--il] = '\0';
+			snprintf(name, sizeof name, "%s %s", ini, tok[i]);
+		} else {
+			snprintf(name, sizeof name, "%s", tok[i]);
+		}
+		c->h->record_add(c->inst, rec, PW_F_AUTHORS, name);
+	}
+}
+
+static void
+add_people(struct item_ctx *c, pw_record *rec, const xi_item *it)
+{
+	for (size_t i = 0; i < it->count; i++) {
+		const xi_node *n = &it->nodes[i];
+		if (strcmp(n->path, "author/name") != 0 && strcmp(n->path, "dc:creator") != 0 &&
+		    strcmp(n->path, "author") != 0)
+			continue;
+		if (strcmp(n->path, "author") == 0 && xi_text(it, "author/name"))
+			continue; /* Atom: the name child was taken */
+		char *text = html_to_text(n->text);
+		if (text)
+			add_names(c, rec, text);
+		free(text);
+	}
+}
+
+static int
+on_item(void *ud, const xi_item *it)
+{
+	static const char *const title_paths[] = { "title", "dc:title", NULL };
+	static const char *const summary_paths[] = { "content:encoded", "content", "summary", "description",
+		                                     "dc:description", NULL };
+	static const char *const date_paths[] = { "published", "pubDate", "dc:date", "updated", "prism:publicationDate",
+		                                  NULL };
+	static const char *const doi_paths[] = { "prism:doi", "dc:identifier", "guid", "id", "link", NULL };
+	struct item_ctx *c = ud;
+	const pw_host *h = c->h;
+	if (c->f->max_items && c->emitted >= c->f->max_items)
+		return 0;
+	const char *link = atom_link(it);
+	if (!link)
+		link = first_text(it, (const char *const[]){ "link", NULL });
+	if (!link)
+		link = nonempty(xi_attr_value(&it->nodes[it->count - 1], "rdf:about"));
+	const char *guid = first_text(it, (const char *const[]){ "guid", "id", NULL });
+	const char *doi = NULL;
+	for (size_t i = 0; doi_paths[i] && !doi; i++)
+		doi = doi_in(nonempty(xi_text(it, doi_paths[i])));
+	pw_record *rec = h->record_new(c->inst);
+	char doibuf[256];
+	if (doi) {
+		snprintf(doibuf, sizeof doibuf, "%s", doi);
+		doibuf[strcspn(doibuf, " \t\r\n?#")] = '\0';
+		h->record_set(c->inst, rec, PW_F_DOI, doibuf);
+	}
+	/* An arXiv link names the paper better than a DOI of a journal would. */
+	const char *id = link && strstr(link, "arxiv.org/abs/") ? link : doi ? doibuf : guid ? guid : link;
+	if (!id) {
+		h->record_free(c->inst, rec);
+		return 0; /* an item with nothing to name it: not a paper */
+	}
+	h->record_set(c->inst, rec, PW_F_ID, id);
+	if (link)
+		h->record_set(c->inst, rec, PW_F_URL, link);
+	set_text(c, rec, PW_F_TITLE, first_text(it, title_paths));
+	set_text(c, rec, PW_F_ABSTRACT, first_text(it, summary_paths));
+	int64_t t = fdate_parse(first_text(it, date_paths));
+	if (t >= 0)
+		h->record_set_time(c->inst, rec, PW_T_PUBLISHED, t);
+	add_people(c, rec, it);
+	for (size_t i = 0; i < it->count; i++) {
+		const xi_node *n = &it->nodes[i];
+		if (strcmp(n->path, "category") != 0 && strcmp(n->path, "dc:subject") != 0)
+			continue;
+		const char *term = nonempty(xi_attr_value(n, "term"));
+		if (!term)
+			term = nonempty(n->text);
+		if (term)
+			h->record_add(c->inst, rec, PW_F_CATEGORIES, term);
+	}
+	if (h->emit(c->inst, rec) != PW_OK) {
+		snprintf(c->error, sizeof c->error, "the host refused an item (%.200s)", id);
+		return -1;
+	}
+	c->emitted++;
+	return 0;
+}
+
+static pw_status
+feed_fetch(const pw_host *h, pw_instance *inst, void *state)
+{
+	static const char *const items[] = { "item", "entry", NULL };
+	const struct feed *f = state;
+	struct item_ctx c = { h, inst, f, 0, "" };
+	xi_handler xh = { items, on_item, NULL, &c };
+	xi_result xr;
+	pw_response *resp = NULL;
+	int spool = PW_HOST_HAS(h, response_fd);
+	pw_status st = h->http_get(inst, f->url, PW_HTTP_CONDITIONAL | (spool ? PW_HTTP_SPOOL : 0), &resp);
+	if (st != PW_OK)
+		return st;
+	long code = h->response_code(inst, resp);
+	if (code == 304) {
+		h->response_free(inst, resp);
+		if (PW_HOST_HAS(h, report_note))
+			h->report_note(inst, "feed unchanged since the last run (HTTP 304)");
+		return PW_OK;
+	}
+	if (code != 200) {
+		h->log(inst, PW_LOG_ERROR, "HTTP %ld from %s", code, f->url);
+		h->response_free(inst, resp);
+		return code == 429 || code >= 500 ? PW_RETRY : PW_ERROR;
+	}
+	size_t len = 0;
+	const char *body = h->response_body(inst, resp, &len);
+	int fd = spool ? h->response_fd(inst, resp) : -1;
+	int batch = PW_HOST_HAS(h, emit_begin) && h->emit_begin(inst) == PW_OK;
+	int rc = fd >= 0 ? xi_parse_fd(fd, &xh, &xr) : xi_parse_mem(body, len, &xh, &xr);
+	const char *why = c.error[0] ? c.error : xr.error;
+	if (rc == 0 && strcmp(xr.root, "rss") != 0 && strcmp(xr.root, "RDF") != 0 && strcmp(xr.root, "feed") != 0) {
+		snprintf(xr.error, sizeof xr.error, "not an RSS or Atom feed: the root element is <%s>", xr.root);
+		why = xr.error;
+		rc = -1;
+	}
+	if (batch)
+		h->emit_end(inst, rc == 0);
+	h->response_free(inst, resp);
+	if (rc < 0) {
+		h->log(inst, PW_LOG_ERROR, "%s: %s%s", f->url, why, batch ? " (no item of it was kept)" : "");
+		return PW_ERROR;
+	}
+	if (xr.items == 0 && PW_HOST_HAS(h, report_note))
+		h->report_note(inst, "the feed has no items");
+	return PW_OK;
+}
+
+static const pw_plugin feed_plugin = {
+	.abi = PW_ABI_HEADER_FOR(pw_plugin),
+	.name = "feed",
+	.kind = PW_KIND_SOURCE,
+	.version = "0.1.0",
+	.description = "papers from any RSS 2.0, RSS 1.0 (RDF) or Atom 1.0 feed",
+	.options = feed_options,
+	.create = feed_create,
+	.destroy = feed_destroy,
+	.fetch = feed_fetch,
+};
+
+PW_PLUGIN_DEFINE(feed_plugin)

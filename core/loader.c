@@ -222,7 +222,9 @@ scan_dir(ldr_registry *reg, const char *dir)
 			add_refusal(reg, err);
 			continue;
 		}
-		const ldr_plugin *first = ldr_find(reg, p.desc.name);
+		/* One name may serve two kinds ("related" as a source and as an
+		 * enricher): the config's section says which is meant. */
+		const ldr_plugin *first = ldr_find_kind(reg, p.desc.name, p.desc.kind);
 		if (first) {
 			snprintf(err, sizeof err,
 			         "%s: refused: duplicate plugin name '%s', already provided by %s (earlier in the search path)",
@@ -265,6 +267,15 @@ ldr_scan(const char *const *dirs, size_t ndirs)
 		scan_dir(reg, dirs[i]);
 	}
 	return reg;
+}
+
+const ldr_plugin *
+ldr_find_kind(const ldr_registry *reg, const char *name, pw_kind kind)
+{
+	for (size_t i = 0; i < reg->count; i++)
+		if (strcmp(reg->plugins[i].desc.name, name) == 0 && reg->plugins[i].desc.kind == kind)
+			return &reg->plugins[i];
+	return NULL;
 }
 
 const ldr_plugin *

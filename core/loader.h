@@ -32,7 +32,9 @@ void ldr_unload(ldr_plugin *p);
 /* Loads every plugin in dirs, in order; the first of a name wins and later
  * ones are refused.  Never looks in the working directory. */
 ldr_registry *ldr_scan(const char *const *dirs, size_t ndirs);
+/* The first plugin of that name (any kind), or of that name and kind. */
 const ldr_plugin *ldr_find(const ldr_registry *reg, const char *name);
+const ldr_plugin *ldr_find_kind(const ldr_registry *reg, const char *name, pw_kind kind);
 void ldr_registry_free(ldr_registry *reg);
 
 const char *ldr_kind_name(pw_kind kind);

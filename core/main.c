@@ -168,6 +168,28 @@ print_roff(const ldr_registry *reg)
 	}
 }
 
+static void
+print_plugin(const ldr_plugin *p, int separate)
+{
+	const pw_plugin *d = &p->desc;
+	if (separate)
+		printf("\n");
+	printf("%s %s: %s (%s, plugin ABI %u.%u)\n%s\n\nOPTIONS\n", d->name, d->version ? d->version : "",
+	       d->description ? d->description : "", ldr_kind_name(d->kind), d->abi.major, d->abi.minor, p->path);
+	printf("  plugin (string, required)\n      \"%s\"\n  name (string, default \"%s\")\n"
+	       "      instance name, used in logs, reports and the store\n", d->name, d->name);
+	if (d->kind == PW_KIND_SCORER)
+		printf("  weight (number, default 1)\n      this scorer's weight in the sum\n");
+	for (const pw_option *o = d->options; o && o->key; o++) {
+		printf("  %s (%s", o->key, type_name(o->type));
+		if (o->required)
+			printf(", required");
+		else if (o->default_value)
+			printf(o->type == PW_OPT_STRING ? ", default \"%s\"" : ", default %s", o->default_value);
+		printf(")\n      %s\n", o->help ? o->help : "");
+	}
+}
+
 static int
 cmd_plugins(const char *name)
 {
@@ -187,28 +209,14 @@ cmd_plugins(const char *name)
 		if (reg->count == 0)
 			printf("(no plugins found)\n");
 	} else {
-		const ldr_plugin *p = ldr_find(reg, name);
-		if (!p) {
+		if (!ldr_find(reg, name)) {
 			log_msg(PW_LOG_ERROR, NULL, "no plugin named \"%s\"; 'paperwire plugins' lists them", name);
 			rc = 2;
-		} else {
-			const pw_plugin *d = &p->desc;
-			printf("%s %s: %s (%s, plugin ABI %u.%u)\n%s\n\nOPTIONS\n", d->name, d->version ? d->version : "",
-			       d->description ? d->description : "", ldr_kind_name(d->kind), d->abi.major, d->abi.minor,
-			       p->path);
-			printf("  plugin (string, required)\n      \"%s\"\n  name (string, default \"%s\")\n"
-			       "      instance name, used in logs, reports and the store\n", d->name, d->name);
-			if (d->kind == PW_KIND_SCORER)
-				printf("  weight (number, default 1)\n      this scorer's weight in the sum\n");
-			for (const pw_option *o = d->options; o && o->key; o++) {
-				printf("  %s (%s", o->key, type_name(o->type));
-				if (o->required)
-					printf(", required");
-				else if (o->default_value)
-					printf(o->type == PW_OPT_STRING ? ", default \"%s\"" : ", default %s", o->default_value);
-				printf(")\n      %s\n", o->help ? o->help : "");
-			}
 		}
+		/* A name may serve two kinds: print each. */
+		for (size_t i = 0; i < reg->count; i++)
+			if (strcmp(reg->plugins[i].desc.name, name) == 0)
+				print_plugin(&reg->plugins[i], i > 0 && ldr_find(reg, name) != &reg->plugins[i]);
 	}
 	ldr_registry_free(reg);
 	return rc;

@@ -50,7 +50,9 @@ static const ldr_plugin *
 find_plugin(const pw_config *cfg, const ldr_registry *reg, const cfg_instance *inst, pw_kind kind,
             cfg_diag *diag)
 {
-	const ldr_plugin *p = ldr_find(reg, inst->plugin);
+	const ldr_plugin *p = ldr_find_kind(reg, inst->plugin, kind);
+	if (!p)
+		p = ldr_find(reg, inst->plugin);
 	if (!p) {
 		char dirs[1024] = "";
 		for (size_t i = 0; i < reg->ndirs; i++)
@@ -136,7 +138,7 @@ start_stage(struct run *r, struct stage *st, cfg_instance *inst, pw_kind kind, c
             const char *digest)
 {
 	st->cfg = inst;
-	st->inst = host_instance_new(ldr_find(r->reg, inst->plugin), inst, ns, r->store, r->http);
+	st->inst = host_instance_new(ldr_find_kind(r->reg, inst->plugin, kind), inst, ns, r->store, r->http);
 	if (!st->inst)
 		return -1;
 	if (kind == PW_KIND_SINK) {

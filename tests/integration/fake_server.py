@@ -24,6 +24,10 @@ Paths:
                            "TL;DR: <title>." for summaries, "[<language>] <title>" and
                            the abstract's first words for translations, the first
                            label for classification.  MODE ok, 429, slow, bad, 500.
+With --routes FILE (JSON: [[METHOD, PATH, QUERY-PART, FILE, STATUS], ...]) a
+request whose method and path match, and whose query contains QUERY-PART,
+gets FILE from --root with STATUS: recorded API answers replayed by URL.
+  /last-headers            the headers of the last request a route answered
 Query strings are ignored, except as noted; the arXiv paging parameter
 start=N selects NAME with ".N" inserted before the extension when such a
 file exists (page1.atom -> page1.2.atom for start=2).
@@ -89,7 +93,26 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.send_body(200, body, extra={"ETag": etag})
 
+    def replay(self, method):
+        url = urlsplit(self.path)
+        for m, path, qpart, name, status in getattr(self.server, "routes", []):
+            if m == method and url.path == path and qpart in url.query:
+                if method == "POST":
+                    self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with LOCK:
+                    self.server.last_headers = str(self.headers).encode()
+                with open(os.path.join(self.server.root, name), "rb") as f:
+                    body = f.read()
+                ctype = "application/json" if name.endswith(".json") else "application/xml"
+                self.send_body(status, body, ctype)
+                return True
+        return False
+
     def do_GET(self):
+        if self.replay("GET"):
+            return
+        if self.path == "/last-headers":
+            return self.send_body(200, getattr(self.server, "last_headers", b""), "text/plain")
         url = urlsplit(self.path)
         query = parse_qs(url.query)
         parts = [p for p in url.path.split("/") if p]
@@ -179,6 +202,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_body(200, json.dumps(out).encode(), "application/json")
 
     def do_POST(self):
+        if self.replay("POST"):
+            return
         url = urlsplit(self.path)
         parts = [p for p in url.path.split("/") if p]
         length = int(self.headers.get("Content-Length", "0"))
@@ -216,10 +241,14 @@ def main():
     ap.add_argument("--root", required=True)
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--lifetime", type=float, default=600)
+    ap.add_argument("--routes")
     args = ap.parse_args()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     httpd.root = args.root
+    if args.routes:
+        with open(args.routes) as f:
+            httpd.routes = json.load(f)
     tmp = args.port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write(str(httpd.server_address[1]))

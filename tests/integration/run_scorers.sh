@@ -108,7 +108,7 @@ cp "$LIB" "$dir/my-papers.bib"
 n=$(ls "$dir"/readme*.json | wc -l)
 bad=0
 for f in "$dir"/readme*.json; do
-	(cd "$dir" && SMTP_PASSWORD=x DEEPSEEK_API_KEY=x "$BIN" check -c "$f" >"$dir/out" 2>"$dir/err") || { bad=1; cat "$dir/err"; }
+	(cd "$dir" && SMTP_PASSWORD=x DEEPSEEK_API_KEY=x S2_API_KEY=x "$BIN" check -c "$f" >"$dir/out" 2>"$dir/err") || { bad=1; cat "$dir/err"; }
 done
 check "the $n configs in README.md and scripts/examples pass 'paperwire check'" '[ "$n" -ge 6 ] && [ "$bad" = 0 ]'
 

@@ -9,6 +9,7 @@
 
 #include "arxiv_atom.h"
 #include "arxiv_listing.h"
+#include "../common/spooled.h"
 #include "paperwire/plugin.h"
 
 #include <libxml/parser.h>
@@ -318,44 +319,34 @@ note_empty(const pw_host *h, pw_instance *inst, const char *weekday)
 	h->log(inst, PW_LOG_INFO, "%s", note);
 }
 
+struct listing_read {
+	const pw_host *h;
+	pw_instance *inst;
+	const struct arxiv *a;
+	listing_result res;
+};
+
+static int
+read_listing_body(void *ud, int fd, const char *body, size_t len, char *err, size_t err_size)
+{
+	struct listing_read *lr = ud;
+	int rc = listing_read(lr->h, lr->inst, fd, body, len, lr->a->announce, &lr->res);
+	if (rc < 0)
+		snprintf(err, err_size, "%s", lr->res.error);
+	return rc;
+}
+
 static pw_status
 fetch_listing(const pw_host *h, pw_instance *inst, const struct arxiv *a)
 {
-	pw_response *resp = NULL;
-	listing_result res;
-	int spool = PW_HOST_HAS(h, response_fd);
-	pw_status st = h->http_get(inst, a->listing_url, PW_HTTP_CONDITIONAL | (spool ? PW_HTTP_SPOOL : 0), &resp);
+	struct listing_read lr = { h, inst, a, { 0 } };
+	pw_status st = spooled_fetch(h, inst, a->listing_url, "listing", "paper", read_listing_body, &lr);
 	if (st != PW_OK)
 		return st;
-	long code = h->response_code(inst, resp);
-	if (code == 304) {
-		h->response_free(inst, resp);
-		if (PW_HOST_HAS(h, report_note))
-			h->report_note(inst, "listing unchanged since the last run (HTTP 304)");
-		return PW_OK;
-	}
-	if (code != 200) {
-		h->log(inst, PW_LOG_ERROR, "HTTP %ld from %s", code, a->listing_url);
-		h->response_free(inst, resp);
-		return code == 429 || code >= 500 ? PW_RETRY : PW_ERROR;
-	}
-	size_t len = 0;
-	const char *body = h->response_body(inst, resp, &len);
-	int fd = spool ? h->response_fd(inst, resp) : -1;
-	int batch = PW_HOST_HAS(h, emit_begin) && h->emit_begin(inst) == PW_OK;
-	int rc = listing_read(h, inst, fd, body, len, a->announce, &res);
-	if (batch)
-		h->emit_end(inst, rc == 0);
-	h->response_free(inst, resp);
-	if (rc < 0) {
-		h->log(inst, PW_LOG_ERROR, "%s: %s%s", a->listing_url, res.error,
-		       batch ? " (no paper of it was kept)" : "");
-		return PW_ERROR;
-	}
-	if (res.skipped)
-		h->report_count(inst, "skipped", res.skipped);
-	if (res.items == 0)
-		note_empty(h, inst, res.weekday);
+	if (lr.res.skipped)
+		h->report_count(inst, "skipped", lr.res.skipped);
+	if (lr.res.items == 0)
+		note_empty(h, inst, lr.res.weekday);
 	return PW_OK;
 }
 

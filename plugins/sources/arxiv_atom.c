@@ -10,6 +10,7 @@
 
 #include <libxml/xmlreader.h>
 
+#include "../common/feed_date.h"
 #include "arxiv_atom.h"
 
 #define NS_ATOM "http://www.w3.org/2005/Atom"
@@ -26,33 +27,6 @@ struct parse_state {
 	char xml_error[256];
 	int xml_error_line;
 };
-
-int64_t
-atom_parse_time(const char *s)
-{
-	struct tm tm;
-	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
-	memset(&tm, 0, sizeof tm);
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) < 6)
-		return -1;
-	const char *z = s + n;
-	while (*z == '.' || (*z >= '0' && *z <= '9'))
-		z++;
-	long offset = 0;
-	if (*z == '+' || *z == '-') {
-		int oh = 0, om = 0;
-		if (sscanf(z + 1, "%2d:%2d", &oh, &om) < 1)
-			return -1;
-		offset = (oh * 3600L + om * 60L) * (*z == '-' ? -1 : 1);
-	}
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	return (int64_t)timegm(&tm) - offset;
-}
 
 static void
 on_xml_error(void *arg, xmlErrorPtr e)
@@ -143,7 +117,8 @@ finish_entry(struct parse_state *ps)
 static void
 set_time(struct parse_state *ps, const char *field, const char *text)
 {
-	int64_t t = atom_parse_time(text);
+	/* The API always gives a time of day; a bare date is not accepted here. */
+	int64_t t = text && strchr(text, 'T') ? fdate_parse(text) : -1;
 	if (t >= 0)
 		ps->host->record_set_time(ps->inst, ps->cur, field, t);
 }

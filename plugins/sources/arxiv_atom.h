@@ -22,7 +22,4 @@ int atom_parse(const pw_host *host, pw_instance *inst, const char *body, size_t 
                char *err, size_t err_size);
 void atom_page_free(const pw_host *host, pw_instance *inst, atom_page *page);
 
-/* "2024-01-02T03:04:05Z" or with a numeric offset; -1 when unparsable. */
-int64_t atom_parse_time(const char *s);
-
 #endif

@@ -12,6 +12,7 @@
 
 #include "../common/feed_date.h"
 #include "../common/html_text.h"
+#include "../common/spooled.h"
 #include "../common/xml_items.h"
 #include "paperwire/plugin.h"
 
@@ -30,7 +31,7 @@ struct item_ctx {
 	const pw_host *h;
 	pw_instance *inst;
 	const struct feed *f;
-	long emitted;
+	long emitted, items;
 	char error[320];
 };
 
@@ -248,52 +249,35 @@ on_item(void *ud, const xi_item *it)
 	return 0;
 }
 
+static int
+read_feed_body(void *ud, int fd, const char *body, size_t len, char *err, size_t err_size)
+{
+	static const char *const items[] = { "item", "entry", NULL };
+	struct item_ctx *c = ud;
+	xi_handler xh = { items, on_item, NULL, c };
+	xi_result xr;
+	int rc = fd >= 0 ? xi_parse_fd(fd, &xh, &xr) : xi_parse_mem(body, len, &xh, &xr);
+	if (rc < 0) {
+		snprintf(err, err_size, "%s", c->error[0] ? c->error : xr.error);
+		return -1;
+	}
+	if (strcmp(xr.root, "rss") != 0 && strcmp(xr.root, "RDF") != 0 && strcmp(xr.root, "feed") != 0) {
+		snprintf(err, err_size, "not an RSS or Atom feed: the root element is <%s>", xr.root);
+		return -1;
+	}
+	c->items = xr.items;
+	return 0;
+}
+
 static pw_status
 feed_fetch(const pw_host *h, pw_instance *inst, void *state)
 {
-	static const char *const items[] = { "item", "entry", NULL };
 	const struct feed *f = state;
-	struct item_ctx c = { h, inst, f, 0, "" };
-	xi_handler xh = { items, on_item, NULL, &c };
-	xi_result xr;
-	pw_response *resp = NULL;
-	int spool = PW_HOST_HAS(h, response_fd);
-	pw_status st = h->http_get(inst, f->url, PW_HTTP_CONDITIONAL | (spool ? PW_HTTP_SPOOL : 0), &resp);
-	if (st != PW_OK)
-		return st;
-	long code = h->response_code(inst, resp);
-	if (code == 304) {
-		h->response_free(inst, resp);
-		if (PW_HOST_HAS(h, report_note))
-			h->report_note(inst, "feed unchanged since the last run (HTTP 304)");
-		return PW_OK;
-	}
-	if (code != 200) {
-		h->log(inst, PW_LOG_ERROR, "HTTP %ld from %s", code, f->url);
-		h->response_free(inst, resp);
-		return code == 429 || code >= 500 ? PW_RETRY : PW_ERROR;
-	}
-	size_t len = 0;
-	const char *body = h->response_body(inst, resp, &len);
-	int fd = spool ? h->response_fd(inst, resp) : -1;
-	int batch = PW_HOST_HAS(h, emit_begin) && h->emit_begin(inst) == PW_OK;
-	int rc = fd >= 0 ? xi_parse_fd(fd, &xh, &xr) : xi_parse_mem(body, len, &xh, &xr);
-	const char *why = c.error[0] ? c.error : xr.error;
-	if (rc == 0 && strcmp(xr.root, "rss") != 0 && strcmp(xr.root, "RDF") != 0 && strcmp(xr.root, "feed") != 0) {
-		snprintf(xr.error, sizeof xr.error, "not an RSS or Atom feed: the root element is <%s>", xr.root);
-		why = xr.error;
-		rc = -1;
-	}
-	if (batch)
-		h->emit_end(inst, rc == 0);
-	h->response_free(inst, resp);
-	if (rc < 0) {
-		h->log(inst, PW_LOG_ERROR, "%s: %s%s", f->url, why, batch ? " (no item of it was kept)" : "");
-		return PW_ERROR;
-	}
-	if (xr.items == 0 && PW_HOST_HAS(h, report_note))
+	struct item_ctx c = { h, inst, f, 0, 0, "" };
+	pw_status st = spooled_fetch(h, inst, f->url, "feed", "item", read_feed_body, &c);
+	if (st == PW_OK && c.items == 0 && PW_HOST_HAS(h, report_note))
 		h->report_note(inst, "the feed has no items");
-	return PW_OK;
+	return st;
 }
 
 static const pw_plugin feed_plugin = {

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <cjson/cJSON.h>
 
+#include "../common/feed_date.h"
 #include "paperwire/plugin.h"
 
 #define S2_FIELDS "paperId,externalIds,title,abstract,publicationDate,authors,venue,url"
@@ -179,6 +179,15 @@ set_relation(const pw_host *h, pw_instance *inst, pw_record *rec, const char *ho
 	h->record_set(inst, rec, "related_seed", seed);
 }
 
+/* "2024-11-26", as both providers give it, to the published time. */
+static void
+set_date(const pw_host *h, pw_instance *inst, pw_record *rec, const char *date)
+{
+	int64_t t = date ? fdate_parse(date) : -1;
+	if (t >= 0)
+		h->record_set_time(inst, rec, PW_T_PUBLISHED, t);
+}
+
 /* One Semantic Scholar paper object to a record; NULL when it has no id. */
 static pw_record *
 s2_record(const pw_host *h, pw_instance *inst, const cJSON *p)
@@ -201,15 +210,7 @@ s2_record(const pw_host *h, pw_instance *inst, const cJSON *p)
 		h->record_set(inst, rec, "venue", str(p, "venue"));
 	if (pid)
 		h->record_set(inst, rec, "s2_paper_id", pid);
-	const char *date = str(p, "publicationDate");
-	int y, m, d;
-	if (date && sscanf(date, "%4d-%2d-%2d", &y, &m, &d) == 3) {
-		struct tm tm = { 0 };
-		tm.tm_year = y - 1900;
-		tm.tm_mon = m - 1;
-		tm.tm_mday = d;
-		h->record_set_time(inst, rec, PW_T_PUBLISHED, (int64_t)timegm(&tm));
-	}
+	set_date(h, inst, rec, str(p, "publicationDate"));
 	const cJSON *a;
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(p, "authors"))
 		if (str(a, "name"))
@@ -422,15 +423,7 @@ oa_emit(const pw_host *h, pw_instance *inst, const cJSON *work, const char *seed
 		if (name)
 			h->record_add(inst, rec, PW_F_AUTHORS, name);
 	}
-	const char *date = str(work, "publication_date");
-	int y, m, d;
-	if (date && sscanf(date, "%4d-%2d-%2d", &y, &m, &d) == 3) {
-		struct tm tm = { 0 };
-		tm.tm_year = y - 1900;
-		tm.tm_mon = m - 1;
-		tm.tm_mday = d;
-		h->record_set_time(inst, rec, PW_T_PUBLISHED, (int64_t)timegm(&tm));
-	}
+	set_date(h, inst, rec, str(work, "publication_date"));
 	set_relation(h, inst, rec, "related to", seed);
 	h->emit(inst, rec);
 }

@@ -330,6 +330,12 @@ svc_state_set(pw_instance *inst, const char *key, const char *value)
 	return store_state_set(inst->store, inst->ns, key, value) == 0 ? PW_OK : PW_ERROR;
 }
 
+static int64_t
+svc_fetch_since(pw_instance *inst)
+{
+	return inst->fetch_since;
+}
+
 /* The cache is the plugin's, not the instance's: two digests using the
  * same scorer (same model, same paper) share what either computed. */
 static const char *
@@ -524,6 +530,7 @@ static const pw_host host_table = {
 	.emit_begin = svc_emit_begin,
 	.emit_end = svc_emit_end,
 	.report_note = svc_report_note,
+	.fetch_since = svc_fetch_since,
 };
 
 const pw_host *
@@ -543,6 +550,7 @@ host_instance_new(const ldr_plugin *plugin, cfg_instance *cfg, const char *ns, p
 	inst->cfg = cfg;
 	inst->store = store;
 	inst->http = http;
+	inst->fetch_since = -1;
 	snprintf(inst->ns, sizeof inst->ns, "%s", ns);
 	return inst;
 }

@@ -35,9 +35,10 @@ struct pw_instance {
 	char counter_name[8][32];
 	int64_t counter_value[8];
 	size_t ncounters;
-	char note[256];          /* report_note: why the source returned what it did */
+	char note[1024];         /* report_note: why the source returned what it did */
 	long fresh;              /* sources: papers the store had not seen */
 	long batch_emitted, batch_fresh;  /* the counts at emit_begin */
+	int64_t fetch_since;     /* sources: what fetch_since answers */
 	/* Strings handed out as borrowed until the callback returns. */
 	char *scratch[HOST_SCRATCH];
 	int scratch_next;

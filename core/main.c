@@ -1,5 +1,6 @@
 /* main.c: the command line.  Exit 0 on success, 1 when a source or sink
  * failed, 2 on usage or config errors. */
+#define _GNU_SOURCE /* strptime, timegm */
 #include "autoconf.h"
 
 #include <getopt.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -22,7 +24,7 @@
 static void
 usage(FILE *out)
 {
-	fputs("usage: paperwire run [-c FILE] [--dry-run] [-v | -q]\n"
+	fputs("usage: paperwire run [-c FILE] [--dry-run] [--since DATE] [-v | -q]\n"
 	      "       paperwire check [-c FILE]\n"
 	      "       paperwire plugins [NAME]\n"
 	      "       paperwire --help | --version\n"
@@ -33,6 +35,8 @@ usage(FILE *out)
 	      "\n"
 	      "  -c FILE     the config (else $PAPERWIRE_CONFIG, else ./paperwire.json)\n"
 	      "  --dry-run   fetch and score, print what would be delivered; write and mark nothing\n"
+	      "  --since DATE  fetch from DATE (YYYY-MM-DD, UTC) instead of each source's last\n"
+	      "              successful run\n"
 	      "  -v, -q      more or less logging on stderr\n"
 	      "\n"
 	      "Plugins are searched in $PAPERWIRE_PLUGIN_PATH, then the config's plugin_path,\n"
@@ -259,6 +263,19 @@ struct cli {
 	int level;
 };
 
+/* "2026-11-17" -> midnight UTC of that day; -1 when malformed or later
+ * than now. */
+static int64_t
+parse_day(const char *s)
+{
+	struct tm tm = { 0 };
+	char *end = strptime(s, "%Y-%m-%d", &tm);
+	if (!end || *end || strlen(s) != 10)
+		return -1;
+	time_t t = timegm(&tm);
+	return t < 0 || t > time(NULL) ? -1 : (int64_t)t;
+}
+
 /* Parses options until the first non-option (with '+') or to the end.
  * Returns -1 to go on, else the exit status (after --help, --version or
  * a usage error). */
@@ -268,6 +285,7 @@ parse_options(int argc, char **argv, const char *optstring, struct cli *cli)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "since", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -279,6 +297,13 @@ parse_options(int argc, char **argv, const char *optstring, struct cli *cli)
 		switch (c) {
 		case 'c': cli->file = optarg; break;
 		case 'n': cli->run.dry_run = 1; break;
+		case 's':
+			if ((cli->run.since = parse_day(optarg)) < 0) {
+				log_msg(PW_LOG_ERROR, NULL, "--since %s: not a date (give YYYY-MM-DD, not in the future)",
+				        optarg);
+				return 2;
+			}
+			break;
 		case 'v': cli->level = PW_LOG_DEBUG; break;
 		case 'q': cli->level = PW_LOG_WARNING; break;
 		case 'h': usage(stdout); return 0;
@@ -292,7 +317,7 @@ parse_options(int argc, char **argv, const char *optstring, struct cli *cli)
 int
 main(int argc, char **argv)
 {
-	struct cli cli = { { 0 }, NULL, PW_LOG_INFO };
+	struct cli cli = { { 0, -1 }, NULL, PW_LOG_INFO };
 	int done = parse_options(argc, argv, "+c:nvqhV", &cli);
 	if (done >= 0)
 		return done;

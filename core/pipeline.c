@@ -267,6 +267,36 @@ on_batch(pw_instance *inst, int keep, void *ud)
 	return store_savepoint(r->store, sp, STORE_SP_ROLLBACK);
 }
 
+/* Catch-up: each source learns where its last successful fetch began
+ * (or the day of --since), and a fetch that succeeds moves that mark to
+ * the start of this run, inside the fetch transaction: a run that fails
+ * to commit, or a dry run, leaves it where it was. */
+#define LAST_SUCCESS_KEY "@last_success"
+
+static int64_t
+source_since(struct run *r, const pw_instance *inst)
+{
+	if (r->opt->since >= 0)
+		return r->opt->since;
+	char *v = store_state_get(r->store, inst->ns, LAST_SUCCESS_KEY);
+	char *end = NULL;
+	long long t = v ? strtoll(v, &end, 10) : -1;
+	if (v && (end == v || *end))
+		t = -1;
+	free(v);
+	return (int64_t)t;
+}
+
+static void
+record_success(struct run *r, const pw_instance *inst)
+{
+	char v[32];
+	snprintf(v, sizeof v, "%lld", (long long)r->started);
+	if (store_state_set(r->store, inst->ns, LAST_SUCCESS_KEY, v) < 0)
+		log_msg(PW_LOG_WARNING, inst->cfg->name, "cannot record this successful fetch: %s",
+		        store_error(r->store));
+}
+
 static void
 run_sources(struct run *r)
 {
@@ -277,6 +307,7 @@ run_sources(struct run *r)
 		st->inst->on_batch = on_batch;
 		st->inst->emit_ud = r;
 		log_progress("%s: fetching", st->cfg->name);
+		st->inst->fetch_since = source_since(r, st->inst);
 		pw_status s = st->inst->plugin->desc.fetch(host_services(), st->inst, st->inst->state);
 		if (st->inst->in_batch) {
 			/* A plugin that returned inside a batch: what it left open is dropped. */
@@ -300,6 +331,8 @@ run_sources(struct run *r)
 			rs->failed = 1;
 			log_msg(PW_LOG_ERROR, st->cfg->name, "source failed%s; the other sources still run",
 			        s == PW_RETRY ? " (transient: the next run will try again)" : "");
+		} else {
+			record_success(r, st->inst);
 		}
 	}
 	r->report.fetched = store_fetched_count(r->store);

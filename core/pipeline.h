@@ -2,11 +2,14 @@
 #ifndef PW_PIPELINE_H
 #define PW_PIPELINE_H
 
+#include <stdint.h>
+
 #include "config.h"
 #include "loader.h"
 
 typedef struct run_options {
 	int dry_run;
+	int64_t since;   /* --since: Unix time, or -1 for each source's last success */
 } run_options;
 
 /* Matches every instance with its plugin and checks options; with

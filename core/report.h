@@ -9,7 +9,7 @@ typedef struct report_source {
 	long fetched, new_papers, rejected, requests, retries;
 	char http_codes[128];
 	char counters[256];   /* the plugin's own, "pages 3" */
-	char note[256];       /* the source's word on its result: "no announcement (...)" */
+	char note[1024];      /* the source's word on its result: "no announcement (...)" */
 	int failed;
 } report_source;
 

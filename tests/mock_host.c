@@ -39,6 +39,8 @@ struct pw_instance {
 	pw_record *history[64];
 	size_t nhistory;
 	char *last_body, *last_headers;
+	int64_t fetch_since;
+	char note[256];
 };
 
 struct pw_response {
@@ -339,6 +341,26 @@ m_delivered_each(pw_instance *inst, int64_t since, void (*fn)(void *, const pw_r
 	return PW_OK;
 }
 
+static void
+m_report_note(pw_instance *inst, const char *note)
+{
+	snprintf(inst->note, sizeof inst->note, "%s", note);
+}
+
+const char *
+mock_note(const pw_instance *inst)
+{
+	return inst->note;
+}
+
+static int64_t m_fetch_since(pw_instance *inst) { return inst->fetch_since; }
+
+void
+mock_set_fetch_since(pw_instance *inst, int64_t since)
+{
+	inst->fetch_since = since;
+}
+
 static const pw_host mock_table = {
 	.abi = PW_ABI_HEADER_FOR(pw_host),
 	.log = m_log,
@@ -385,6 +407,8 @@ static const pw_host mock_table = {
 	.delivered_each = m_delivered_each,
 	.http_request = m_http_request,
 	.history_each = m_history_each,
+	.report_note = m_report_note,
+	.fetch_since = m_fetch_since,
 };
 
 const pw_host *
@@ -398,6 +422,7 @@ mock_instance_new(const pw_option *schema, const char *options_json)
 {
 	cfg_diag diag = { NULL, 0 };
 	pw_instance *inst = calloc(1, sizeof *inst);
+	inst->fetch_since = -1;
 	inst->cfg.file = strdup("mock.json");
 	inst->cfg.text = strdup(options_json);
 	inst->cfg.root = cJSON_Parse(options_json);

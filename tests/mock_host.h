@@ -5,6 +5,7 @@
 #define PW_MOCK_HOST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "paperwire/plugin.h"
 
@@ -32,6 +33,11 @@ void mock_add_history(pw_instance *inst, pw_record *rec);
 /* The body and headers ("Name: value\n" each) of the last http_request. */
 const char *mock_last_body(const pw_instance *inst);
 const char *mock_last_headers(const pw_instance *inst);
+
+/* The last report_note ("" when none); what fetch_since answers (-1
+ * unless set). */
+const char *mock_note(const pw_instance *inst);
+void mock_set_fetch_since(pw_instance *inst, int64_t since);
 
 /* Everything logged so far, one message per line. */
 const char *mock_log(const pw_instance *inst);

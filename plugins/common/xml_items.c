@@ -59,6 +59,7 @@ struct xi_state {
 	int depth, item_depth;
 	struct frame stack[XI_MAX_DEPTH + 1];
 	char path[1024];
+	char outer_path[1024];      /* the path around the open item, restored when it ends */
 	char *text;                 /* the open elements' text, innermost last */
 	size_t text_len, text_cap;
 	char *arena;                /* the current item's strings */
@@ -195,6 +196,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 		s->item_depth = d;
 		s->arena_len = s->nnodes = s->nattrs = 0;
 		f->path_len = 0;
+		memcpy(s->outer_path, s->path, sizeof s->path);
 		s->path[0] = '\0';
 		keep_attrs(s, f, nb_attrs, attrs);
 		return;
@@ -284,6 +286,7 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *ur
 		finish_item(s, local);
 		s->item_depth = 0;
 		s->arena_len = s->nnodes = s->nattrs = 0;
+		memcpy(s->path, s->outer_path, sizeof s->path);
 	} else if (s->item_depth && !f->xhtml) {
 		add_node(s, f, s->path, f->path_len);
 	} else if (!s->item_depth && d > 1 && s->h->on_meta) {

@@ -1,50 +1,76 @@
-/* arxiv.c: the arXiv source.  Mode "listing" reads the daily RSS listing of
- * the categories in one request; mode "api" queries export.arxiv.org/api
- * with paging.  Every request goes through the host, which keeps arXiv's
- * one-request-every-3-seconds rule for all arXiv hosts together. */
-#include <ctype.h>
+/* arxiv.c: the arXiv source, in three modes.  "listing" reads the daily
+ * RSS listing of the categories in one request (and catches up on missed
+ * days through OAI-PMH); "api" pages through export.arxiv.org/api; "oai"
+ * harvests OAI-PMH ListRecords for backfill.  Every request goes through
+ * the host, which keeps arXiv's one-request-every-3-seconds rule for all
+ * arXiv hosts together. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "arxiv_atom.h"
+#include "../common/str_append.h"
+#include "arxiv_api.h"
+#include "arxiv_catchup.h"
 #include "arxiv_listing.h"
+#include "arxiv_oai.h"
 #include "../common/spooled.h"
 #include "paperwire/plugin.h"
 
 #include <libxml/parser.h>
 
-#define ARXIV_API_MAX_PER_CALL 2000
-#define ARXIV_API_MAX_TOTAL 30000
-#define ARXIV_EMPTY_PAGE_TRIES 3
+/* arXiv's moderation can hold a paper 1-4 days between submission (the
+ * API's submittedDate) and announcement. */
+#define ARXIV_SUBMIT_LAG_DAYS 4
 
 static const pw_option arxiv_options[] = {
 	{ "mode", PW_OPT_STRING, NULL, 0,
-	  "listing (the daily RSS listing of categories), api (export.arxiv.org/api); default: listing when "
-	  "only categories are given, api with query or ids" },
+	  "listing (the daily RSS listing of categories), api (export.arxiv.org/api) or oai (OAI-PMH, for "
+	  "backfill); default: listing when only categories are given, api with query or ids" },
 	{ "announce", PW_OPT_STRING_LIST, "[\"new\", \"cross\"]", 0,
 	  "listing: announce types to keep (new, cross, replace, replace-cross, or all)" },
 	{ "categories", PW_OPT_STRING_LIST, NULL, 0, "arXiv categories to follow, e.g. [\"cs.LG\", \"cs.CL\"]" },
 	{ "query", PW_OPT_STRING, NULL, 0, "an arXiv search_query, e.g. \"ti:transformer AND abs:speculative\"" },
 	{ "ids", PW_OPT_STRING_LIST, NULL, 0, "arXiv ids to fetch (id_list), with or without version" },
-	{ "max_results", PW_OPT_INT, "200", 0, "most papers to fetch in one run (API: at most 30000)" },
-	{ "page_size", PW_OPT_INT, "100", 0, "papers per API request (at most 2000)" },
-	{ "sort_by", PW_OPT_STRING, "submittedDate", 0, "relevance, lastUpdatedDate or submittedDate" },
-	{ "sort_order", PW_OPT_STRING, "descending", 0, "ascending or descending" },
+	{ "max_results", PW_OPT_INT, "200", 0, "api: most papers to fetch in one run (at most 30000)" },
+	{ "page_size", PW_OPT_INT, "100", 0, "api: papers per request (at most 2000)" },
+	{ "sort_by", PW_OPT_STRING, "submittedDate", 0, "api: relevance, lastUpdatedDate or submittedDate" },
+	{ "sort_order", PW_OPT_STRING, "descending", 0, "api: ascending or descending" },
+	{ "from", PW_OPT_STRING, NULL, 0,
+	  "api, oai: first day (YYYY-MM-DD, UTC) instead of catching up since the last successful run" },
+	{ "until", PW_OPT_STRING, NULL, 0, "api, oai: last day (YYYY-MM-DD, UTC), with from" },
+	{ "max_days", PW_OPT_INT, "10", 0,
+	  "catch-up: fetch at most this many days back, however long ago the last successful run was" },
+	{ "catch_up", PW_OPT_BOOL, "true", 0,
+	  "listing: fetch the announcements of missed days through OAI-PMH; api: a submittedDate window since "
+	  "the last successful run" },
+	{ "enrich", PW_OPT_BOOL, "false", 0,
+	  "listing: add comment, journal reference, DOI and affiliations from the API (one request per 100 papers)" },
+	{ "format", PW_OPT_STRING, "arXiv", 0, "oai: metadata format, arXiv or oai_dc" },
+	{ "sets", PW_OPT_STRING_LIST, NULL, 0,
+	  "oai: OAI-PMH sets (e.g. \"cs:cs:LG\", \"physics:hep-th\"); default: the sets of categories" },
 	{ "base_url", PW_OPT_STRING, NULL, 0,
 	  "listing: the prefix to which cat1+cat2 is appended (https://rss.arxiv.org/rss/); api: the query "
-	  "endpoint (https://export.arxiv.org/api/query); file:// for offline use" },
+	  "endpoint (https://export.arxiv.org/api/query); oai: the OAI-PMH endpoint (https://oaipmh.arxiv.org/oai); "
+	  "file:// for offline use" },
+	{ "api_url", PW_OPT_STRING, "https://export.arxiv.org/api/query", 0, "listing: the API used by enrich" },
+	{ "oai_url", PW_OPT_STRING, "https://oaipmh.arxiv.org/oai", 0, "listing: the OAI-PMH endpoint of catch-up" },
 	{ NULL, 0, NULL, 0, NULL }
 };
 
+enum arxiv_mode { MODE_LISTING, MODE_API, MODE_OAI };
+
 struct arxiv {
-	int listing;
-	char *listing_url;    /* base_url + "cs.LG+cs.CL" */
-	const char **announce;
-	char *search_query;   /* built from query and categories, unencoded */
-	char *id_list;        /* comma-joined */
-	long max_results, page_size;
-	const char *base_url, *sort_by, *sort_order;
+	enum arxiv_mode mode;
+	int catch_up, enrich;
+	long max_days;
+	char *listing_url;     /* base_url + "cs.LG+cs.CL" */
+	const char **announce, **categories, **sets;
+	char **set_names;      /* sets derived from categories */
+	char *search_query;    /* built from query and categories, unencoded */
+	char *id_list;         /* comma-joined */
+	api_query q;
+	const char *from, *until, *format, *oai_url, *api_url;
 };
 
 static int
@@ -56,18 +82,14 @@ one_of(const char *v, const char *const *allowed)
 	return 0;
 }
 
-/* Appends s to *buf (malloc'd, growing). */
-static int
-append(char **buf, size_t *len, const char *s)
+static const char **
+string_list(const pw_host *h, pw_instance *inst, const char *key)
 {
-	size_t n = strlen(s);
-	char *nb = realloc(*buf, *len + n + 1);
-	if (!nb)
-		return -1;
-	memcpy(nb + *len, s, n + 1);
-	*buf = nb;
-	*len += n;
-	return 0;
+	size_t n = h->config_list_count(inst, key);
+	const char **list = calloc(n + 1, sizeof *list);
+	for (size_t i = 0; list && i < n; i++)
+		list[i] = h->config_list_at(inst, key, i);
+	return list;
 }
 
 static char *
@@ -78,17 +100,17 @@ build_search_query(const pw_host *h, pw_instance *inst)
 	size_t ncat = h->config_list_count(inst, "categories");
 	const char *query = h->config_string(inst, "query");
 	if (ncat) {
-		append(&q, &len, ncat > 1 || query ? "(" : "");
+		str_append(&q, &len, ncat > 1 || query ? "(" : "");
 		for (size_t i = 0; i < ncat; i++) {
-			append(&q, &len, i ? " OR cat:" : "cat:");
-			append(&q, &len, h->config_list_at(inst, "categories", i));
+			str_append(&q, &len, i ? " OR cat:" : "cat:");
+			str_append(&q, &len, h->config_list_at(inst, "categories", i));
 		}
-		append(&q, &len, ncat > 1 || query ? ")" : "");
+		str_append(&q, &len, ncat > 1 || query ? ")" : "");
 	}
 	if (query && *query) {
-		append(&q, &len, ncat ? " AND (" : "");
-		append(&q, &len, query);
-		append(&q, &len, ncat ? ")" : "");
+		str_append(&q, &len, ncat ? " AND (" : "");
+		str_append(&q, &len, query);
+		str_append(&q, &len, ncat ? ")" : "");
 	}
 	return q;
 }
@@ -100,8 +122,8 @@ build_id_list(const pw_host *h, pw_instance *inst)
 	size_t len = 0;
 	for (size_t i = 0; i < h->config_list_count(inst, "ids"); i++) {
 		if (i)
-			append(&ids, &len, ",");
-		append(&ids, &len, h->config_list_at(inst, "ids", i));
+			str_append(&ids, &len, ",");
+		str_append(&ids, &len, h->config_list_at(inst, "ids", i));
 	}
 	return ids;
 }
@@ -115,16 +137,70 @@ arxiv_free(struct arxiv *a)
 	free(a->id_list);
 	free(a->listing_url);
 	free(a->announce);
+	free(a->categories);
+	free(a->sets);
+	for (size_t i = 0; a->set_names && a->set_names[i]; i++)
+		free(a->set_names[i]);
+	free(a->set_names);
 	free(a);
+}
+
+static int
+valid_category(const char *cat)
+{
+	return *cat && strspn(cat, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-") == strlen(cat);
+}
+
+static int
+valid_day(const char *s)
+{
+	int y, m, d;
+	char extra;
+	return !s || (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 && m >= 1 && m <= 12 &&
+	              d >= 1 && d <= 31);
+}
+
+/* The OAI sets of the categories: what catch-up and mode oai harvest. */
+static int
+category_sets(struct arxiv *a)
+{
+	size_t n = 0;
+	while (a->categories[n])
+		n++;
+	a->set_names = calloc(n + 1, sizeof *a->set_names);
+	a->sets = calloc(n + 1, sizeof *a->sets);
+	if (!a->set_names || !a->sets)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char set[128];
+		oai_category_set(a->categories[i], set, sizeof set);
+		if (!(a->set_names[i] = strdup(set)))
+			return -1;
+		a->sets[i] = a->set_names[i];
+	}
+	return 0;
+}
+
+static pw_status
+check_categories(const pw_host *h, pw_instance *inst, struct arxiv *a)
+{
+	if (!(a->categories = string_list(h, inst, "categories")) || !(a->announce = string_list(h, inst, "announce")))
+		return PW_ERROR;
+	for (size_t i = 0; a->categories[i]; i++)
+		if (!valid_category(a->categories[i])) {
+			h->log(inst, PW_LOG_ERROR, "categories[%zu]: \"%s\" is not an arXiv category name", i,
+			       a->categories[i]);
+			return PW_CONFIG_ERROR;
+		}
+	return category_sets(a) < 0 ? PW_ERROR : PW_OK;
 }
 
 static pw_status
 listing_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 {
-	size_t ncat = h->config_list_count(inst, "categories"), len = 0;
-	size_t nann = h->config_list_count(inst, "announce");
 	const char *base = h->config_string(inst, "base_url");
-	if (!ncat) {
+	size_t len = 0;
+	if (!a->categories[0]) {
 		h->log(inst, PW_LOG_ERROR, "mode listing needs \"categories\" (e.g. [\"cs.LG\", \"cs.CL\"])");
 		return PW_CONFIG_ERROR;
 	}
@@ -132,58 +208,24 @@ listing_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 		h->log(inst, PW_LOG_ERROR, "mode listing reads whole categories; \"query\" and \"ids\" need mode api");
 		return PW_CONFIG_ERROR;
 	}
-	a->listing = 1;
-	append(&a->listing_url, &len, base ? base : "https://rss.arxiv.org/rss/");
-	for (size_t i = 0; i < ncat; i++) {
-		const char *cat = h->config_list_at(inst, "categories", i);
-		if (!*cat || strspn(cat, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-") != strlen(cat)) {
-			h->log(inst, PW_LOG_ERROR, "categories[%zu]: \"%s\" is not an arXiv category name", i, cat);
-			return PW_CONFIG_ERROR;
-		}
-		append(&a->listing_url, &len, i ? "+" : "");
-		append(&a->listing_url, &len, cat);
+	str_append(&a->listing_url, &len, base ? base : "https://rss.arxiv.org/rss/");
+	for (size_t i = 0; a->categories[i]; i++) {
+		str_append(&a->listing_url, &len, i ? "+" : "");
+		str_append(&a->listing_url, &len, a->categories[i]);
 	}
-	a->announce = calloc(nann + 1, sizeof *a->announce);
-	if (!a->listing_url || !a->announce)
-		return PW_ERROR;
-	for (size_t i = 0; i < nann; i++)
-		a->announce[i] = h->config_list_at(inst, "announce", i);
-	xmlInitParser();
-	return PW_OK;
+	return a->listing_url ? PW_OK : PW_ERROR;
 }
 
 static pw_status
-arxiv_create(const pw_host *h, pw_instance *inst, void **state)
+api_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 {
-	static const char *const modes[] = { "listing", "api", NULL };
 	static const char *const sorts[] = { "relevance", "lastUpdatedDate", "submittedDate", NULL };
 	static const char *const orders[] = { "ascending", "descending", NULL };
 	int64_t max_results = 200, page_size = 100;
-	const char *mode = h->config_string(inst, "mode");
-	size_t ncat = h->config_list_count(inst, "categories");
-
-	if (!mode)
-		mode = ncat && !h->config_string(inst, "query") && !h->config_list_count(inst, "ids") ? "listing" : "api";
-	if (!one_of(mode, modes)) {
-		h->log(inst, PW_LOG_ERROR, "mode \"%s\" is not supported; use \"listing\" or \"api\"", mode);
-		return PW_CONFIG_ERROR;
-	}
-	struct arxiv *a = calloc(1, sizeof *a);
-	if (!a)
-		return PW_ERROR;
-	if (strcmp(mode, "listing") == 0) {
-		pw_status st = listing_create(h, inst, a);
-		if (st != PW_OK)
-			arxiv_free(a);
-		else
-			*state = a;
-		return st;
-	}
 	a->search_query = build_search_query(h, inst);
 	a->id_list = build_id_list(h, inst);
 	if (!a->search_query && !a->id_list) {
 		h->log(inst, PW_LOG_ERROR, "give \"categories\", \"query\" or \"ids\": there is nothing to ask arXiv");
-		arxiv_free(a);
 		return PW_CONFIG_ERROR;
 	}
 	h->config_int(inst, "max_results", &max_results);
@@ -196,21 +238,98 @@ arxiv_create(const pw_host *h, pw_instance *inst, void **state)
 	    page_size > ARXIV_API_MAX_PER_CALL) {
 		h->log(inst, PW_LOG_ERROR, "max_results must be 1..%d and page_size 1..%d (the API's limits)",
 		       ARXIV_API_MAX_TOTAL, ARXIV_API_MAX_PER_CALL);
-		arxiv_free(a);
 		return PW_CONFIG_ERROR;
 	}
-	a->max_results = (long)max_results;
-	a->page_size = (long)page_size;
-	a->base_url = h->config_string(inst, "base_url");
-	if (!a->base_url)
-		a->base_url = "https://export.arxiv.org/api/query";
-	a->sort_by = h->config_string(inst, "sort_by");
-	a->sort_order = h->config_string(inst, "sort_order");
-	if (!one_of(a->sort_by, sorts) || !one_of(a->sort_order, orders)) {
+	a->q.max_results = (long)max_results;
+	a->q.page_size = (long)page_size;
+	a->q.base_url = h->config_string(inst, "base_url");
+	if (!a->q.base_url)
+		a->q.base_url = "https://export.arxiv.org/api/query";
+	a->q.sort_by = h->config_string(inst, "sort_by");
+	a->q.sort_order = h->config_string(inst, "sort_order");
+	a->q.id_list = a->id_list;
+	if (!one_of(a->q.sort_by, sorts) || !one_of(a->q.sort_order, orders)) {
 		h->log(inst, PW_LOG_ERROR, "sort_by must be relevance, lastUpdatedDate or submittedDate, and "
 		                           "sort_order ascending or descending");
-		arxiv_free(a);
 		return PW_CONFIG_ERROR;
+	}
+	return PW_OK;
+}
+
+static pw_status
+oai_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
+{
+	static const char *const formats[] = { "arXiv", "oai_dc", NULL };
+	if (!one_of(a->format, formats)) {
+		h->log(inst, PW_LOG_ERROR, "format \"%s\": use arXiv or oai_dc", a->format);
+		return PW_CONFIG_ERROR;
+	}
+	if (h->config_list_count(inst, "sets")) {
+		free(a->sets);
+		if (!(a->sets = string_list(h, inst, "sets")))
+			return PW_ERROR;
+	}
+	if (!a->sets[0])
+		h->log(inst, PW_LOG_WARNING, "no \"sets\" or \"categories\": harvesting all of arXiv");
+	a->oai_url = h->config_string(inst, "base_url");
+	if (!a->oai_url)
+		a->oai_url = "https://oaipmh.arxiv.org/oai";
+	return PW_OK;
+}
+
+static pw_status
+common_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
+{
+	int64_t max_days = 10;
+	h->config_int(inst, "max_days", &max_days);
+	h->config_bool(inst, "catch_up", &a->catch_up);
+	h->config_bool(inst, "enrich", &a->enrich);
+	a->max_days = (long)max_days;
+	a->from = h->config_string(inst, "from");
+	a->until = h->config_string(inst, "until");
+	a->format = h->config_string(inst, "format");
+	a->oai_url = h->config_string(inst, "oai_url");
+	a->api_url = h->config_string(inst, "api_url");
+	if (max_days < 1 || max_days > 365) {
+		h->log(inst, PW_LOG_ERROR, "max_days must be 1..365");
+		return PW_CONFIG_ERROR;
+	}
+	if (!valid_day(a->from) || !valid_day(a->until) || (a->until && !a->from)) {
+		h->log(inst, PW_LOG_ERROR, "from and until are days (YYYY-MM-DD), and until needs from");
+		return PW_CONFIG_ERROR;
+	}
+	if (a->from && a->until && strcmp(a->from, a->until) > 0) {
+		h->log(inst, PW_LOG_ERROR, "from (%s) is after until (%s)", a->from, a->until);
+		return PW_CONFIG_ERROR;
+	}
+	return check_categories(h, inst, a);
+}
+
+static pw_status
+arxiv_create(const pw_host *h, pw_instance *inst, void **state)
+{
+	static const char *const modes[] = { "listing", "api", "oai", NULL };
+	const char *mode = h->config_string(inst, "mode");
+	size_t ncat = h->config_list_count(inst, "categories");
+
+	if (!mode)
+		mode = ncat && !h->config_string(inst, "query") && !h->config_list_count(inst, "ids") ? "listing" : "api";
+	if (!one_of(mode, modes)) {
+		h->log(inst, PW_LOG_ERROR, "mode \"%s\" is not supported; use \"listing\", \"api\" or \"oai\"", mode);
+		return PW_CONFIG_ERROR;
+	}
+	struct arxiv *a = calloc(1, sizeof *a);
+	if (!a)
+		return PW_ERROR;
+	a->mode = strcmp(mode, "listing") == 0 ? MODE_LISTING : strcmp(mode, "api") == 0 ? MODE_API : MODE_OAI;
+	pw_status st = common_create(h, inst, a);
+	if (st == PW_OK)
+		st = a->mode == MODE_LISTING ? listing_create(h, inst, a)
+		   : a->mode == MODE_API     ? api_create(h, inst, a)
+		                             : oai_create(h, inst, a);
+	if (st != PW_OK) {
+		arxiv_free(a);
+		return st;
 	}
 	xmlInitParser();
 	*state = a;
@@ -223,83 +342,25 @@ arxiv_destroy(const pw_host *h, pw_instance *inst, void *state)
 	arxiv_free(state);
 }
 
-/* Query-string encoding: space as '+', unreserved kept, the rest %XX. */
 static void
-encode(const char *s, char **buf, size_t *len)
+note(const pw_host *h, pw_instance *inst, pw_log_level level, const char *text)
 {
-	char tmp[4];
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':') {
-			tmp[0] = (char)c;
-			tmp[1] = '\0';
-		} else if (c == ' ') {
-			strcpy(tmp, "+");
-		} else {
-			snprintf(tmp, sizeof tmp, "%%%02X", c);
-		}
-		append(buf, len, tmp);
-	}
+	if (PW_HOST_HAS(h, report_note))
+		h->report_note(inst, text);
+	h->log(inst, level, "%s", text);
 }
 
-static char *
-page_url(const struct arxiv *a, long start, long count)
+static void
+count(const pw_host *h, pw_instance *inst, const char *counter, long n)
 {
-	char *url = NULL, num[64];
-	size_t len = 0;
-	append(&url, &len, a->base_url);
-	append(&url, &len, strchr(a->base_url, '?') ? "&search_query=" : "?search_query=");
-	encode(a->search_query, &url, &len);
-	append(&url, &len, "&id_list=");
-	encode(a->id_list, &url, &len);
-	snprintf(num, sizeof num, "&start=%ld&max_results=%ld", start, count);
-	append(&url, &len, num);
-	append(&url, &len, "&sortBy=");
-	append(&url, &len, a->sort_by);
-	append(&url, &len, "&sortOrder=");
-	append(&url, &len, a->sort_order);
-	return url;
+	if (n && PW_HOST_HAS(h, report_count))
+		h->report_count(inst, counter, n);
 }
 
-/* Fetches and parses one page; 0 with page filled, -1 on failure. */
-static int
-fetch_page(const pw_host *h, pw_instance *inst, const struct arxiv *a, long start, long count,
-           atom_page *page, pw_status *why)
+static int64_t
+fetch_since(const pw_host *h, pw_instance *inst)
 {
-	pw_response *resp = NULL;
-	char err[768];
-	char *url = page_url(a, start, count);
-	if (!url) {
-		*why = PW_ERROR;
-		return -1;
-	}
-	pw_status st = h->http_get(inst, url, 0, &resp);
-	if (st != PW_OK) {
-		free(url);
-		*why = st;
-		return -1;
-	}
-	size_t len;
-	const char *body = h->response_body(inst, resp, &len);
-	long code = h->response_code(inst, resp);
-	int parsed = atom_parse(h, inst, body, len, page, err, sizeof err);
-	int rc = -1;
-	*why = PW_ERROR;
-	if (parsed == 0 && page->error[0]) {
-		h->log(inst, PW_LOG_ERROR, "arXiv API error (HTTP %ld) for %s: %s", code, url, page->error);
-	} else if (code != 200) {
-		h->log(inst, PW_LOG_ERROR, "HTTP %ld from %s", code, url);
-		*why = code == 429 || code >= 500 ? PW_RETRY : PW_ERROR;
-	} else if (parsed < 0) {
-		h->log(inst, PW_LOG_ERROR, "%s (start=%ld): %s", url, start, err);
-	} else {
-		rc = 0;
-	}
-	if (rc < 0)
-		atom_page_free(h, inst, page);
-	h->response_free(inst, resp);
-	free(url);
-	return rc;
+	return PW_HOST_HAS(h, fetch_since) ? h->fetch_since(inst) : -1;
 }
 
 /* Why a listing has no items: arXiv announces Sunday to Thursday evenings
@@ -307,46 +368,200 @@ fetch_page(const pw_host *h, pw_instance *inst, const struct arxiv *a, long star
 static void
 note_empty(const pw_host *h, pw_instance *inst, const char *weekday)
 {
-	char note[256];
+	char text[256];
 	if (strcmp(weekday, "Sat") == 0 || strcmp(weekday, "Sun") == 0)
-		snprintf(note, sizeof note, "no announcement: arXiv does not announce on %s",
+		snprintf(text, sizeof text, "no announcement: arXiv does not announce on %s",
 		         weekday[1] == 'a' ? "Saturdays" : "Sundays");
 	else
-		snprintf(note, sizeof note, "no announcement%s%s (an arXiv holiday, or nothing new in these categories)",
+		snprintf(text, sizeof text, "no announcement%s%s (an arXiv holiday, or nothing new in these categories)",
 		         weekday[0] ? " on " : "", weekday);
-	if (PW_HOST_HAS(h, report_note))
-		h->report_note(inst, note);
-	h->log(inst, PW_LOG_INFO, "%s", note);
+	note(h, inst, PW_LOG_INFO, text);
 }
+
+/* ---- listing ---- */
 
 struct listing_read {
 	const pw_host *h;
 	pw_instance *inst;
 	const struct arxiv *a;
+	api_enricher *enricher;
 	listing_result res;
+	int read;
 };
 
 static int
 read_listing_body(void *ud, int fd, const char *body, size_t len, char *err, size_t err_size)
 {
 	struct listing_read *lr = ud;
-	int rc = listing_read(lr->h, lr->inst, fd, body, len, lr->a->announce, &lr->res);
+	api_enricher *e = lr->enricher;
+	int rc = listing_read_to(lr->h, lr->inst, fd, body, len, lr->a->announce, e ? api_enrich_hold : NULL, e,
+	                         &lr->res);
+	if (e && rc == 0 && api_enrich_flush(e) < 0) {
+		snprintf(lr->res.error, sizeof lr->res.error, "the host refused a paper");
+		rc = -1;
+	}
+	if (e && rc < 0)
+		api_enrich_discard(e);
 	if (rc < 0)
 		snprintf(err, err_size, "%s", lr->res.error);
+	lr->read = rc == 0;
 	return rc;
+}
+
+/* The listing shows one announcement.  When the last listing this
+ * instance read is older than the one before today's (a missed cron run,
+ * an outage), the days between are read through OAI-PMH, with the same
+ * categories and announce types. */
+static pw_status
+catch_up_listing(const pw_host *h, pw_instance *inst, const struct arxiv *a, int64_t listing_date)
+{
+	const char *kept = h->state_get(inst, "listing_day");
+	int64_t last = kept ? strtoll(kept, NULL, 10) : -1, since = fetch_since(h, inst);
+	if (since >= 0 && (last < 0 || since < last))
+		last = since;
+	if (last < 0 || catchup_missed_days(last, listing_date) == 0)
+		return PW_OK;
+	catchup c;
+	catchup_window(listing_date, last, a->max_days, 0, &c);
+	char new_since[11], text[1024];
+	catchup_day(c.start - ARXIV_SUBMIT_LAG_DAYS * DAY_SECONDS, new_since);
+	if (c.clamped) {
+		snprintf(text, sizeof text, "the last listing read was on %s, more than max_days (%ld) ago: catching "
+		         "up from %s only", c.since_day, a->max_days, c.from);
+		h->log(inst, PW_LOG_WARNING, "%s", text);
+	}
+	h->log(inst, PW_LOG_INFO, "%d announcement days missed since %s; reading them through OAI-PMH",
+	       catchup_missed_days(last, listing_date), c.since_day);
+	oai_request rq = { a->oai_url, "arXiv", a->sets, c.from, NULL, new_since, a->categories, a->announce, 0 };
+	oai_totals t;
+	pw_status st = oai_harvest(h, inst, &rq, &t);
+	if (st != PW_OK)
+		return st;
+	catchup_note(&t, c.from, listing_date, text, sizeof text);
+	note(h, inst, PW_LOG_INFO, text);
+	return PW_OK;
 }
 
 static pw_status
 fetch_listing(const pw_host *h, pw_instance *inst, const struct arxiv *a)
 {
-	struct listing_read lr = { h, inst, a, { 0 } };
+	api_enricher enricher = { h, inst, a->api_url, { NULL }, 0, 0, 0, 0 };
+	struct listing_read lr = { h, inst, a, a->enrich ? &enricher : NULL, { 0 }, 0 };
+	lr.res.date = -1;
 	pw_status st = spooled_fetch(h, inst, a->listing_url, "listing", "paper", read_listing_body, &lr);
-	if (st != PW_OK)
+	if (st != PW_OK || !lr.read) /* failed, or unchanged since the last run (304) */
 		return st;
-	if (lr.res.skipped)
-		h->report_count(inst, "skipped", lr.res.skipped);
+	count(h, inst, "skipped", lr.res.skipped);
+	count(h, inst, "enriched", enricher.enriched);
+	count(h, inst, "enrich failures", enricher.failed_batches);
 	if (lr.res.items == 0)
 		note_empty(h, inst, lr.res.weekday);
+	int64_t date = lr.res.date >= 0 ? lr.res.date : (int64_t)time(NULL);
+	if (a->catch_up && (st = catch_up_listing(h, inst, a, date)) != PW_OK)
+		return st;
+	char v[32];
+	snprintf(v, sizeof v, "%lld", (long long)date);
+	h->state_set(inst, "listing_day", v);
+	return PW_OK;
+}
+
+/* ---- api ---- */
+
+/* "20261117" + "0000" */
+static void
+api_stamp(const char *day, const char *hhmm, char *out, size_t size)
+{
+	snprintf(out, size, "%.4s%.2s%.2s%s", day, day + 5, day + 8, hhmm);
+}
+
+static pw_status
+fetch_api(const pw_host *h, pw_instance *inst, const struct arxiv *a)
+{
+	api_query q = a->q;
+	char *windowed = NULL, from[16], until[16], text[512];
+	if (a->search_query && (a->from || a->catch_up)) {
+		if (a->from) {
+			api_stamp(a->from, "0000", from, sizeof from);
+			if (a->until)
+				api_stamp(a->until, "2359", until, sizeof until);
+			snprintf(text, sizeof text, "submitted from %s%s%s", a->from, a->until ? " to " : "",
+			         a->until ? a->until : "");
+		} else {
+			catchup c;
+			time_t now = time(NULL);
+			catchup_window((int64_t)now, fetch_since(h, inst), a->max_days, ARXIV_SUBMIT_LAG_DAYS, &c);
+			api_stamp(c.from, "0000", from, sizeof from);
+			snprintf(text, sizeof text, "submitted since %s (%s%s, less %d days of moderation)", c.from,
+			         c.first_run ? "the first run: yesterday" : "the last successful run: ",
+			         c.first_run ? "" : c.since_day, ARXIV_SUBMIT_LAG_DAYS);
+			if (c.clamped)
+				h->log(inst, PW_LOG_WARNING, "the last successful run (%s) is more than max_days (%ld) ago: "
+				       "catching up from %s only", c.since_day, a->max_days, c.from);
+		}
+		if (!a->until) {
+			time_t now = time(NULL);
+			struct tm tm;
+			gmtime_r(&now, &tm);
+			strftime(until, sizeof until, "%Y%m%d%H%M", &tm);
+		}
+		size_t len = 0;
+		str_append(&windowed, &len, "(");
+		str_append(&windowed, &len, a->search_query);
+		str_append(&windowed, &len, ") AND submittedDate:[");
+		str_append(&windowed, &len, from);
+		str_append(&windowed, &len, " TO ");
+		str_append(&windowed, &len, until);
+		str_append(&windowed, &len, "]");
+		if (!windowed)
+			return PW_ERROR;
+		q.search_query = windowed;
+		q.windowed = 1;
+		h->log(inst, PW_LOG_INFO, "papers %s", text);
+	} else {
+		q.search_query = a->search_query;
+	}
+	long got = 0;
+	pw_status st = api_fetch(h, inst, &q, &got);
+	if (st == PW_OK && q.windowed && got == 0) {
+		snprintf(text + strlen(text), sizeof text - strlen(text), ": none matched");
+		note(h, inst, PW_LOG_INFO, text);
+	}
+	free(windowed);
+	return st;
+}
+
+/* ---- oai ---- */
+
+static pw_status
+fetch_oai(const pw_host *h, pw_instance *inst, const struct arxiv *a)
+{
+	char text[1024];
+	catchup c;
+	catchup_window((int64_t)time(NULL), fetch_since(h, inst), a->max_days, 0, &c);
+	const char *from = a->from ? a->from : c.from;
+	if (!a->from && c.clamped)
+		h->log(inst, PW_LOG_WARNING, "the last successful run (%s) is more than max_days (%ld) ago: harvesting "
+		       "from %s only", c.since_day, a->max_days, c.from);
+	/* Dates in the records are submissions, a few days before their
+	 * announcement: a version submitted then counts as new or replaced. */
+	struct tm tm = { 0 };
+	char new_since[11] = "";
+	if (sscanf(from, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) == 3) {
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		catchup_day((int64_t)timegm(&tm) - ARXIV_SUBMIT_LAG_DAYS * DAY_SECONDS, new_since);
+	}
+	oai_request rq = { a->oai_url, a->format, a->sets, from, a->until, new_since[0] ? new_since : NULL, NULL, NULL, 0 };
+	oai_totals t;
+	pw_status st = oai_harvest(h, inst, &rq, &t);
+	if (st != PW_OK)
+		return st;
+	if (t.nothing_new && t.emitted == 0)
+		snprintf(text, sizeof text, "nothing new since %s (OAI-PMH noRecordsMatch)", from);
+	else
+		snprintf(text, sizeof text, "%ld records in %ld pages since %s%s%s (%ld deleted, %ld skipped)", t.records,
+		         t.pages, from, a->until ? " until " : "", a->until ? a->until : "", t.deleted, t.skipped);
+	note(h, inst, PW_LOG_INFO, text);
 	return PW_OK;
 }
 
@@ -354,58 +569,20 @@ static pw_status
 arxiv_fetch(const pw_host *h, pw_instance *inst, void *state)
 {
 	const struct arxiv *a = state;
-	if (a->listing)
-		return fetch_listing(h, inst, a);
-	long start = 0, total = -1, fetched = 0;
-	int empty_tries = 0;
-
-	while (fetched < a->max_results && (total < 0 || start < total)) {
-		long count = a->max_results - fetched;
-		atom_page page;
-		pw_status why;
-		if (count > a->page_size)
-			count = a->page_size;
-		if (fetch_page(h, inst, a, start, count, &page, &why) < 0)
-			return why;
-		if (PW_HOST_HAS(h, report_count))
-			h->report_count(inst, "pages", 1);
-		if (page.total_results >= 0)
-			total = page.total_results;
-		if (page.count == 0) {
-			atom_page_free(h, inst, &page);
-			/* The API sometimes answers an empty page before the end; only
-			 * an empty first page with totalResults 0 means no hits. */
-			if (total <= 0 && start == 0)
-				break;
-			if (total > 0 && start >= total)
-				break;
-			if (++empty_tries >= ARXIV_EMPTY_PAGE_TRIES) {
-				h->log(inst, PW_LOG_ERROR, "arXiv returned %d empty pages at start=%ld of %ld results",
-				       empty_tries, start, total);
-				return PW_RETRY;
-			}
-			h->log(inst, PW_LOG_WARNING, "empty page at start=%ld of %ld results; asking again", start, total);
-			continue;
-		}
-		empty_tries = 0;
-		for (size_t i = 0; i < page.count; i++) {
-			h->emit(inst, page.records[i]);
-			page.records[i] = NULL;
-		}
-		start += (long)page.count;
-		fetched += (long)page.count;
-		page.count = 0;
-		atom_page_free(h, inst, &page);
+	switch (a->mode) {
+	case MODE_LISTING: return fetch_listing(h, inst, a);
+	case MODE_API: return fetch_api(h, inst, a);
+	default: return fetch_oai(h, inst, a);
 	}
-	return PW_OK;
 }
 
 static const pw_plugin arxiv_plugin = {
 	.abi = PW_ABI_HEADER_FOR(pw_plugin),
 	.name = "arxiv",
 	.kind = PW_KIND_SOURCE,
-	.version = "0.1.0",
-	.description = "papers from arXiv: the daily listing, or the API with paging (polite to arXiv's rate limits)",
+	.version = "0.2.0",
+	.description = "papers from arXiv: the daily listing with catch-up, the API with paging, or OAI-PMH "
+	               "(polite to arXiv's rate limits)",
 	.options = arxiv_options,
 	.create = arxiv_create,
 	.destroy = arxiv_destroy,

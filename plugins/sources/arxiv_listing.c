@@ -19,6 +19,8 @@ struct listing_ctx {
 	const char *const *announce;
 	listing_result *res;
 	int feed_error;
+	listing_emit_fn emit;
+	void *emit_ud;
 };
 
 static const char *
@@ -251,7 +253,7 @@ on_item(void *ud, const xi_item *it)
 	}
 	free(title_copy);
 	free(abstract_text);
-	if (h->emit(c->inst, rec) != PW_OK) {
+	if (c->emit ? c->emit(c->emit_ud, rec) < 0 : h->emit(c->inst, rec) != PW_OK) {
 		snprintf(c->res->error, sizeof c->res->error, "the host refused a paper (%s)", id);
 		return -1;
 	}
@@ -271,19 +273,29 @@ on_meta(void *ud, const char *path, const char *text, size_t nattrs, const xi_at
 		c->feed_error = 1;
 	else if (strcmp(path, "channel/description") == 0 && c->feed_error)
 		snprintf(c->res->error, sizeof c->res->error, "arXiv: %s", skip_space(text));
-	else if (strcmp(path, "channel/pubDate") == 0 || strcmp(path, "channel/dc:date") == 0)
+	else if (strcmp(path, "channel/pubDate") == 0 || strcmp(path, "channel/dc:date") == 0) {
 		word(text, c->res->weekday, sizeof c->res->weekday);
+		c->res->date = fdate_parse(text);
+	}
 }
 
 int
 listing_read(const pw_host *h, pw_instance *inst, int fd, const char *body, size_t len,
              const char *const *announce, listing_result *res)
 {
+	return listing_read_to(h, inst, fd, body, len, announce, NULL, NULL, res);
+}
+
+int
+listing_read_to(const pw_host *h, pw_instance *inst, int fd, const char *body, size_t len,
+                const char *const *announce, listing_emit_fn emit, void *emit_ud, listing_result *res)
+{
 	static const char *const items[] = { "item", NULL };
-	struct listing_ctx c = { h, inst, announce, res, 0 };
+	struct listing_ctx c = { h, inst, announce, res, 0, emit, emit_ud };
 	xi_handler xh = { items, on_item, on_meta, &c };
 	xi_result xr;
 	memset(res, 0, sizeof *res);
+	res->date = -1;
 	int rc = fd >= 0 ? xi_parse_fd(fd, &xh, &xr) : xi_parse_mem(body, len, &xh, &xr);
 	if (rc < 0) {
 		if (!res->error[0])

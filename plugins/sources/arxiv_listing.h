@@ -4,6 +4,7 @@
 #define PW_ARXIV_LISTING_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "paperwire/plugin.h"
 
@@ -11,7 +12,12 @@ typedef struct listing_result {
 	long items, emitted, skipped;   /* skipped: announce types not asked for */
 	char error[512];                /* the feed's own error, or the parse error */
 	char weekday[4];                /* of the channel's pubDate: "Sat" */
+	int64_t date;                   /* the channel's pubDate, -1 when absent */
 } listing_result;
+
+/* Where a record goes: h->emit, or a hook that holds it (the enrichment
+ * pass).  Returns 0, or -1 to stop the read. */
+typedef int (*listing_emit_fn)(void *ud, pw_record *rec);
 
 /* Reads one listing body (fd >= 0, else body/len), emitting every item
  * whose announce type is in announce (NULL-terminated; "all" takes every
@@ -19,6 +25,9 @@ typedef struct listing_result {
  * in emit_begin/emit_end so a failed body emits nothing. */
 int listing_read(const pw_host *h, pw_instance *inst, int fd, const char *body, size_t len,
                  const char *const *announce, listing_result *res);
+/* The same, handing each record to emit (NULL: h->emit). */
+int listing_read_to(const pw_host *h, pw_instance *inst, int fd, const char *body, size_t len,
+                    const char *const *announce, listing_emit_fn emit, void *emit_ud, listing_result *res);
 
 /* "A (X, Y and Z), B and C" -> calls add for "A", "B", "C", with each
  * one's parenthesised affiliation (or NULL).  Exposed for tests. */

@@ -65,6 +65,8 @@ struct pw_instance {
 	int64_t counter_value[16];
 	size_t ncounters;
 	char log[16384];
+	int64_t fetch_since;
+	char note[256];
 };
 
 static char *
@@ -534,6 +536,26 @@ pwm_counter(const pw_instance *inst, const char *counter)
 	return 0;
 }
 
+static void
+m_report_note(pw_instance *inst, const char *note)
+{
+	snprintf(inst->note, sizeof inst->note, "%s", note);
+}
+
+const char *
+pwm_note(const pw_instance *inst)
+{
+	return inst->note;
+}
+
+static int64_t m_fetch_since(pw_instance *inst) { return inst->fetch_since; }
+
+void
+pwm_set_fetch_since(pw_instance *inst, int64_t since)
+{
+	inst->fetch_since = since;
+}
+
 static const pw_host pwm_table = {
 	.abi = PW_ABI_HEADER_FOR(pw_host),
 	.log = m_log,
@@ -581,6 +603,8 @@ static const pw_host pwm_table = {
 	.http_request = m_http_request,
 	.history_each = m_history_each,
 	.report_count = m_report_count,
+	.report_note = m_report_note,
+	.fetch_since = m_fetch_since,
 };
 
 const pw_host *
@@ -592,7 +616,10 @@ pwm_host(void)
 pw_instance *
 pwm_instance_new(void)
 {
-	return calloc(1, sizeof(pw_instance));
+	pw_instance *inst = calloc(1, sizeof(pw_instance));
+	if (inst)
+		inst->fetch_since = -1;
+	return inst;
 }
 
 pw_instance *

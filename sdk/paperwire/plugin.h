@@ -52,6 +52,8 @@
  *        source emitted from one body is kept or dropped as a whole, so a
  *        truncated body yields no records); report_note (why a source's
  *        day was empty).
+ *   1.3  host: fetch_since (catch-up: where a source's last successful
+ *        fetch began, or the day given with `paperwire run --since`).
  */
 #ifndef PAPERWIRE_PLUGIN_H
 #define PAPERWIRE_PLUGIN_H
@@ -64,7 +66,7 @@ extern "C" {
 #endif
 
 #define PW_ABI_MAJOR 1
-#define PW_ABI_MINOR 2
+#define PW_ABI_MINOR 3
 
 /* The name of the one symbol a plugin exports. */
 #define PW_PLUGIN_ENTRY_SYMBOL "pw_plugin_entry"
@@ -279,6 +281,15 @@ typedef struct pw_host {
 	 * arXiv does not announce on weekends and holidays"), shown in the run
 	 * report and, on an empty day, by the sinks.  The last note wins. */
 	void (*report_note)(pw_instance *inst, const char *note);
+
+	/* ---- 1.3 ---- */
+
+	/* Sources: the time (Unix seconds, UTC) from which to fetch, so that a
+	 * missed run loses nothing: the day given with `paperwire run --since
+	 * DATE`, else when this instance's last successful fetch began (the
+	 * host records it when fetch returned PW_OK and the run committed),
+	 * else -1 on an instance's first run. */
+	int64_t (*fetch_since)(pw_instance *inst);
 } pw_host;
 
 /* True when the host's table is long enough to hold MEMBER. */

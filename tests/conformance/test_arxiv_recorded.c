@@ -132,6 +132,76 @@ START_TEST(the_recorded_error_is_an_error)
 }
 END_TEST
 
+/* OAI-PMH: one recorded ListRecords (or GetRecord) page, harvested from
+ * a mock endpoint with an explicit day, so no catch-up state is needed. */
+static pw_instance *
+harvest(const char *file, const char *format, void **st)
+{
+	char rel[512], opts[256];
+	P = pw_plugin_entry();
+	H = mock_host();
+	snprintf(rel, sizeof rel, "arxiv_oai/%s", file);
+	const char *path = pw_path("PW_FIXTURES", rel);
+	ck_assert_msg(access(path, R_OK) == 0, "the recorded fixture %s is missing", path);
+	snprintf(opts, sizeof opts, "{\"mode\": \"oai\", \"format\": \"%s\", \"from\": \"2017-12-14\", "
+	                            "\"base_url\": \"http://oai\"}", format);
+	pw_instance *in = mock_instance_new(P->options, opts);
+	ck_assert_int_eq(P->create(H, in, st), PW_OK);
+	mock_route(in, "http://oai", 200, path, NULL);
+	ck_assert_int_eq(P->fetch(H, in, *st), PW_OK);
+	for (size_t i = 0; i < mock_emitted_count(in); i++) {
+		pw_record *r = mock_emitted(in, i);
+		ck_assert(ident_is_arxiv(H->record_get(in, r, PW_F_ID)));
+		ck_assert(*H->record_get(in, r, PW_F_TITLE));
+		ck_assert(H->record_count(in, r, PW_F_AUTHORS) >= 1);
+		ck_assert(H->record_get_time(in, r, PW_T_PUBLISHED) > 0);
+		ck_assert_ptr_nonnull(H->record_get(in, r, PW_F_ABSTRACT));
+	}
+	return in;
+}
+
+START_TEST(oai_pages_yield_their_records)
+{
+	void *st;
+	pw_instance *in = harvest("listrecords_arXiv_set-physics-hep-ex_from-2017-12-14_trimmed3.xml", "arXiv", &st);
+	ck_assert_uint_eq(mock_emitted_count(in), 3);
+	pw_record *r = mock_emitted(in, 0);
+	ck_assert_str_eq(H->record_get(in, r, PW_F_ID), "1706.05371");
+	ck_assert_str_eq(H->record_get(in, r, PW_F_TITLE),
+	                 "Evaluation of Silicon Photomultipliers for use as Photosensors in Liquid Xenon Detectors");
+	ck_assert_uint_eq(H->record_count(in, r, PW_F_AUTHORS), 13);
+	ck_assert_str_eq(H->record_get_at(in, r, PW_F_AUTHORS, 0), "Tyler Anderson");
+	ck_assert_str_eq(H->record_get(in, r, PW_F_PRIMARY), "physics.ins-det");
+	ck_assert_str_eq(H->record_get(in, r, PW_F_COMMENT), "10 pages, 9 figures");
+	ck_assert_str_eq(H->record_get(in, r, PW_F_ANNOUNCE), "replace"); /* created 2017-06, updated 2017-12-12 */
+	finish(in, st);
+
+	in = harvest("listrecords_arXiv_set-physics-hep-th_from-2017-12-14_trimmed3.xml", "arXiv", &st);
+	ck_assert_uint_eq(mock_emitted_count(in), 3);
+	ck_assert_uint_eq(H->record_count(in, mock_emitted(in, 0), PW_F_CATEGORIES), 6);
+	finish(in, st);
+
+	in = harvest("listrecords_arXiv_oaipmh.arxiv.org_set-physics-plasm-ph_2026-01-05_TRANSCRIBED.xml", "arXiv", &st);
+	ck_assert_uint_eq(mock_emitted_count(in), 3);
+	r = mock_emitted(in, 0);
+	ck_assert_str_eq(H->record_get(in, r, PW_F_ID), "2504.11237");
+	ck_assert_str_eq(H->record_get_at(in, r, PW_F_AUTHORS, 2), "Zoltán Harman");
+	ck_assert_str_eq(H->record_get(in, r, PW_F_JOURNAL_REF), "Phys. Rev. Research 7, L042071 (2025)");
+	ck_assert_str_eq(H->record_get(in, r, PW_F_DOI), "10.1103/bppp-53g1");
+	ck_assert_str_eq(H->record_get(in, r, PW_F_PRIMARY), "physics.atom-ph");
+	ck_assert(strncmp(H->record_get(in, r, PW_F_ABSTRACT), "Mendeleev's periodic table", 26) == 0);
+	finish(in, st);
+
+	in = harvest("getrecord_arXiv_1401.2122.xml", "arXiv", &st);
+	ck_assert_uint_eq(mock_emitted_count(in), 1);
+	r = mock_emitted(in, 0);
+	ck_assert_str_eq(H->record_get(in, r, PW_F_DOI), "10.1007/s11005-017-1013-4");
+	ck_assert_str_eq(H->record_get(in, r, PW_F_JOURNAL_REF), "Lett. Math. Phys. 108 (2018), no. 2, 359-376");
+	ck_assert_str_eq(H->record_get_at(in, r, PW_F_AUTHORS, 0), "A. Sergyeyev");
+	finish(in, st);
+}
+END_TEST
+
 static Suite *
 conformance_suite(void)
 {
@@ -142,6 +212,9 @@ conformance_suite(void)
 	tcase_add_test(tc, old_style_id_and_affiliations);
 	tcase_add_test(tc, legacy_doi_and_journal_ref);
 	tcase_add_test(tc, the_recorded_error_is_an_error);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("arxiv_oai");
+	tcase_add_test(tc, oai_pages_yield_their_records);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,45 +3,17 @@
 
 #include <string.h>
 
-#include "mock_host.h"
+#include "plugin_case.h"
 #include "pw_check.h"
 
-const pw_plugin *pw_plugin_entry(void);
-
-static const pw_plugin *P;
-static const pw_host *H;
-
-static void
-setup(void)
-{
-	P = pw_plugin_entry();
-	H = mock_host();
-}
-
-static pw_instance *
-instance(const char *options, void **state)
-{
-	pw_instance *inst = mock_instance_new(P->options, options);
-	ck_assert_ptr_nonnull(inst);
-	ck_assert_int_eq(P->create(H, inst, state), PW_OK);
-	return inst;
-}
-
-static const char *
-fixture(const char *name)
-{
-	char rel[256];
-	snprintf(rel, sizeof rel, "tests/fixtures/%s", name);
-	return pw_path("PW_SRCDIR", rel);
-}
 
 START_TEST(pages_and_maps_every_field)
 {
 	void *st = NULL;
-	pw_instance *in = instance("{\"query\": \"all:test\", \"page_size\": 2, \"max_results\": 10, "
-	                           "\"base_url\": \"http://api/query\"}", &st);
-	mock_route(in, "start=0", 200, fixture("api_paged.atom"), NULL);
-	mock_route(in, "start=2", 200, fixture("api_paged.2.atom"), NULL);
+	pw_instance *in = pc_instance("{\"query\": \"all:test\", \"page_size\": 2, \"max_results\": 10, "
+	                           "\"base_url\": \"http://api/query\", \"catch_up\": false}", &st);
+	mock_route(in, "start=0", 200, pc_fixture("api_paged.atom"), NULL);
+	mock_route(in, "start=2", 200, pc_fixture("api_paged.2.atom"), NULL);
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	ck_assert_uint_eq(mock_requests(in), 2);
 	ck_assert_str_eq(mock_request_url(in, 0), "http://api/query?search_query=all:test&id_list=&start=0"
@@ -63,37 +35,34 @@ START_TEST(pages_and_maps_every_field)
 	ck_assert(strncmp(H->record_get(in, r, PW_F_ABSTRACT), "We study speculative decoding with very", 39) == 0);
 	r = mock_emitted(in, 2);
 	ck_assert_str_eq(H->record_get(in, r, PW_F_ABSTRACT), "We survey RL from human feedback & its variants <2026>.");
-	P->destroy(H, in, st);
-	mock_instance_free(in);
+	pc_finish(in, st);
 }
 END_TEST
 
 START_TEST(categories_and_query_build_one_search)
 {
 	void *st = NULL;
-	pw_instance *in = instance("{\"categories\": [\"cs.LG\", \"cs.CL\"], \"query\": \"ti:\\\"KV cache\\\"\", "
-	                           "\"base_url\": \"http://api/q\", \"max_results\": 5}", &st);
-	mock_route(in, "http://api/q", 200, fixture("api_empty.atom"), NULL);
+	pw_instance *in = pc_instance("{\"categories\": [\"cs.LG\", \"cs.CL\"], \"query\": \"ti:\\\"KV cache\\\"\", "
+	                           "\"base_url\": \"http://api/q\", \"max_results\": 5, \"catch_up\": false}", &st);
+	mock_route(in, "http://api/q", 200, pc_fixture("api_empty.atom"), NULL);
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	ck_assert_str_eq(mock_request_url(in, 0),
 	                 "http://api/q?search_query=%28cat:cs.LG+OR+cat:cs.CL%29+AND+%28ti:%22KV+cache%22%29&id_list="
 	                 "&start=0&max_results=5&sortBy=submittedDate&sortOrder=descending");
 	ck_assert_uint_eq(mock_emitted_count(in), 0);
-	P->destroy(H, in, st);
-	mock_instance_free(in);
+	pc_finish(in, st);
 }
 END_TEST
 
 START_TEST(ids_are_asked_all_at_once)
 {
 	void *st = NULL;
-	pw_instance *in = instance("{\"ids\": [\"2611.00001\", \"math/0611800v2\"], \"max_results\": 1, "
+	pw_instance *in = pc_instance("{\"ids\": [\"2611.00001\", \"math/0611800v2\"], \"max_results\": 1, "
 	                           "\"base_url\": \"http://api/q\"}", &st);
-	mock_route(in, "http://api/q", 200, fixture("api_empty.atom"), NULL);
+	mock_route(in, "http://api/q", 200, pc_fixture("api_empty.atom"), NULL);
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	ck_assert(strstr(mock_request_url(in, 0), "id_list=2611.00001%2Cmath%2F0611800v2&start=0&max_results=2"));
-	P->destroy(H, in, st);
-	mock_instance_free(in);
+	pc_finish(in, st);
 }
 END_TEST
 
@@ -101,13 +70,12 @@ static void
 expect_failure(const char *file, const char *body, long code, const char *log_part)
 {
 	void *st = NULL;
-	pw_instance *in = instance("{\"query\": \"x\", \"base_url\": \"http://api/q\"}", &st);
-	mock_route(in, "http://api/q", code, file ? fixture(file) : NULL, body);
+	pw_instance *in = pc_instance("{\"query\": \"x\", \"base_url\": \"http://api/q\"}", &st);
+	mock_route(in, "http://api/q", code, file ? pc_fixture(file) : NULL, body);
 	ck_assert_int_ne(P->fetch(H, in, st), PW_OK);
 	ck_assert_uint_eq(mock_emitted_count(in), 0);
 	ck_assert_msg(strstr(mock_log(in), log_part), "log lacks '%s': %s", log_part, mock_log(in));
-	P->destroy(H, in, st);
-	mock_instance_free(in);
+	pc_finish(in, st);
 }
 
 START_TEST(faults_emit_nothing_and_say_why)
@@ -126,8 +94,8 @@ END_TEST
 START_TEST(empty_middle_page_is_asked_again_then_fails)
 {
 	void *st = NULL;
-	pw_instance *in = instance("{\"query\": \"x\", \"page_size\": 2, \"base_url\": \"http://api/q\"}", &st);
-	mock_route(in, "start=0", 200, fixture("api_paged.atom"), NULL);
+	pw_instance *in = pc_instance("{\"query\": \"x\", \"page_size\": 2, \"base_url\": \"http://api/q\"}", &st);
+	mock_route(in, "start=0", 200, pc_fixture("api_paged.atom"), NULL);
 	/* totalResults says 3, but the page at start=2 comes back empty. */
 	mock_route(in, "start=2", 200, NULL,
 	           "<feed xmlns='http://www.w3.org/2005/Atom' xmlns:opensearch='http://a9.com/-/spec/opensearch/1.1/'>"
@@ -136,8 +104,7 @@ START_TEST(empty_middle_page_is_asked_again_then_fails)
 	ck_assert_uint_eq(mock_requests(in), 4);
 	ck_assert_uint_eq(mock_emitted_count(in), 2);
 	ck_assert(strstr(mock_log(in), "empty page at start=2 of 3 results; asking again"));
-	P->destroy(H, in, st);
-	mock_instance_free(in);
+	pc_finish(in, st);
 }
 END_TEST
 
@@ -163,7 +130,7 @@ arxiv_suite(void)
 {
 	Suite *s = suite_create("arxiv");
 	TCase *tc = tcase_create("api");
-	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_checked_fixture(tc, pc_setup, NULL);
 	tcase_add_test(tc, pages_and_maps_every_field);
 	tcase_add_test(tc, categories_and_query_build_one_search);
 	tcase_add_test(tc, ids_are_asked_all_at_once);

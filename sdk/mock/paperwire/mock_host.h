@@ -44,6 +44,10 @@ const pw_record *pwm_emitted(const pw_instance *inst, size_t i);
 const char *pwm_log(const pw_instance *inst);
 /* A counter the plugin added to with report_count. */
 int64_t pwm_counter(const pw_instance *inst, const char *counter);
+/* The last report_note, "" when none. */
+const char *pwm_note(const pw_instance *inst);
+/* What fetch_since answers (-1, a first run, unless set). */
+void pwm_set_fetch_since(pw_instance *inst, int64_t since);
 
 /* A delivery of records (borrowed) for sinks; info pairs key, value, ..., NULL. */
 pw_delivery *pwm_delivery_new(pw_record **records, size_t n, ...);

@@ -27,6 +27,9 @@ Paths:
 With --routes FILE (JSON: [[METHOD, PATH, QUERY-PART, FILE, STATUS], ...]) a
 request whose method and path match, and whose query contains QUERY-PART,
 gets FILE from --root with STATUS: recorded API answers replayed by URL.
+FILE may be absolute (our own fixtures).  An optional sixth element N makes
+the first N requests of that route get 503 with Retry-After: 1; /count/I
+tells how many requests route I (from 0) has had.
   /last-headers            the headers of the last request a route answered
 Query strings are ignored, except as noted; the arXiv paging parameter
 start=N selects NAME with ".N" inserted before the extension when such a
@@ -95,8 +98,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def replay(self, method):
         url = urlsplit(self.path)
-        for m, path, qpart, name, status in getattr(self.server, "routes", []):
+        for i, route in enumerate(getattr(self.server, "routes", [])):
+            m, path, qpart, name, status = route[:5]
             if m == method and url.path == path and qpart in url.query:
+                with LOCK:
+                    COUNTS["route/%d" % i] = COUNTS.get("route/%d" % i, 0) + 1
+                    busy = len(route) > 5 and COUNTS["route/%d" % i] <= route[5]
+                if busy:
+                    self.send_body(503, b"busy", "text/plain", {"Retry-After": "1"})
+                    return True
                 if method == "POST":
                     self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with LOCK:

@@ -26,7 +26,11 @@ cat > "$work/routes.json" <<JSON
  ["GET", "/recommendations/v1/papers/forpaper/ARXIV:2411.17700", "", "$OWN/s2_recommendations_listing_paper.json", 200],
  ["GET", "/graph/v1/paper/ARXIV:2401.99999/citations", "", "$S2/error_paper_not_found_http404.json", 404],
  ["GET", "/works/doi:10.48550/arXiv.2312.07559", "", "openalex/work_W2741809807.json", 200],
- ["GET", "/works", "filter=openalex:", "openalex/works_filter_title.search_paperqa.json", 200]
+ ["GET", "/works", "filter=openalex:", "openalex/works_filter_title.search_paperqa.json", 200],
+ ["GET", "/oai", "resumptionToken=6960524%7C1001", "$OWN/oai_dc_last_page.xml", 200],
+ ["GET", "/oai", "metadataPrefix=oai_dc&set=cs&from=2024-01-25", "arxiv_oai/listrecords_oai_dc_set-cs_from-2024-01-25_page1_trimmed5.xml", 200, 1],
+ ["GET", "/rss/cs.LG", "", "$OWN/listing_small.xml", 200],
+ ["GET", "/oaicu", "from=2026-11-17", "$OWN/oai_catchup.xml", 200]
 ]
 JSON
 python3 "$PW_SRCDIR/tests/integration/fake_server.py" --root "$F" --routes "$work/routes.json" \
@@ -86,6 +90,30 @@ src_case listing_truncated "[{\"plugin\": \"arxiv\", \"categories\": [\"cs\"], \
 run
 check "listing: a truncated body is an error and leaves no paper behind" \
 	'[ "$(rc)" = 1 ] && grep -qi "truncated\|premature\|malformed" "$dir/err" && [ "$(papers_in_store)" = 0 ]'
+
+# --- arXiv OAI-PMH and catch-up ---
+src_case oai "[{\"plugin\": \"arxiv\", \"mode\": \"oai\", \"format\": \"oai_dc\", \"sets\": [\"cs\"], \"from\": \"2024-01-25\", \"base_url\": \"$R/oai\"}]"
+sed -i 's/"retries": 0/"retries": 2/' "$dir/pw.json"
+run
+check "oai: a 503 with Retry-After is waited out, then the token is followed to the last page (5 + 1 papers)" \
+	'[ "$(rc)" = 0 ] && [ "$(lines)" = 6 ] && grep -q "HTTP 503" "$dir/err" && grep -q "7 records in 2 pages since 2024-01-25" "$dir/err"'
+
+src_case catchup "[{\"plugin\": \"arxiv\", \"name\": \"lg\", \"categories\": [\"cs.LG\"], \"base_url\": \"$R/rss/\", \"oai_url\": \"$R/oaicu\"}]"
+run --since 2026-11-17
+check "catch-up: Friday's listing after Tuesday's reads Wednesday and Thursday through OAI-PMH (2 + 2 papers)" \
+	'[ "$(rc)" = 0 ] && [ "$(lines)" = 4 ] && grep -q "caught up since 2026-11-17 through OAI-PMH: 2026-11-18 3, 2026-11-19 3; 2 papers kept" "$dir/err"'
+state_of() { "$PY" -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute("select value from state where key=?", (sys.argv[2],)).fetchone(); print(r[0] if r else "")' "$dir/pw.db" "$1" 2>/dev/null || echo "no store"; }
+check "catch-up: the successful fetch is recorded in the store" '[ -n "$(state_of @last_success)" ] && [ "$(state_of listing_day)" = 1795150800 ]'
+oai_before=$(curl -s "$R/count/20")
+run
+check "catch-up: the next run has nothing to catch up (no OAI-PMH request, nothing new)" \
+	'[ "$(rc)" = 0 ] && [ "$(curl -s "$R/count/20")" = "$oai_before" ] && grep -q "source lg: 2 fetched, 0 new" "$dir/err"'
+src_case catchup_dry "[{\"plugin\": \"arxiv\", \"categories\": [\"cs.LG\"], \"base_url\": \"$R/rss/\"}]"
+run --dry-run
+check "catch-up: a dry run records no success" \
+	'[ "$(rc)" = 0 ] && [ -f "$dir/pw.db" ] && [ "$(state_of @last_success)" = "" ] && [ "$(papers_in_store)" = 0 ]'
+run --since 17/11/2026
+check "catch-up: a malformed --since is a usage error" '[ "$(rc)" = 2 ] && grep -q "not a date" "$dir/err"'
 
 # --- generic feeds ---
 src_case feeds "[{\"plugin\": \"feed\", \"name\": \"biorxiv\", \"url\": \"file://$F/journal_feeds/biorxiv_rss1.0_subject-genomics_2023-12-16_excerpt1.xml\"},

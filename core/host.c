@@ -19,6 +19,8 @@ svc_instance_name(pw_instance *inst)
 	return inst && inst->cfg ? inst->cfg->name : "?";
 }
 
+static void svc_log(pw_instance *inst, pw_log_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 static void
 svc_log(pw_instance *inst, pw_log_level level, const char *fmt, ...)
 {

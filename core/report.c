@@ -16,6 +16,8 @@ struct strbuf {
 	size_t len, cap;
 };
 
+static void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static void
 sb_printf(struct strbuf *b, const char *fmt, ...)
 {

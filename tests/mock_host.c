@@ -57,6 +57,8 @@ struct pw_delivery {
 	size_t ninfo;
 };
 
+static void m_log(pw_instance *inst, pw_log_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 static void
 m_log(pw_instance *inst, pw_log_level level, const char *fmt, ...)
 {
@@ -491,6 +493,18 @@ mock_route(pw_instance *inst, const char *contains, long code, const char *file,
 		r->body = strdup(body ? body : "");
 		r->len = strlen(r->body);
 	}
+}
+
+void
+mock_route_bytes(pw_instance *inst, const char *contains, long code, const void *bytes, size_t len)
+{
+	struct route *r = &inst->routes[inst->nroutes++];
+	r->contains = strdup(contains);
+	r->code = code;
+	r->body = malloc(len + 1);
+	memcpy(r->body, bytes, len);
+	r->body[len] = '\0';
+	r->len = len;
 }
 
 size_t mock_requests(const pw_instance *inst) { return inst->nurls; }

@@ -19,6 +19,8 @@ void mock_instance_free(pw_instance *inst);
 /* HTTP: a URL containing `contains` is answered with code and the bytes of
  * file (or with body when file is NULL).  Unrouted URLs fail. */
 void mock_route(pw_instance *inst, const char *contains, long code, const char *file, const char *body);
+/* The same with a body of len bytes (NULs and all), as a fuzzer gives. */
+void mock_route_bytes(pw_instance *inst, const char *contains, long code, const void *bytes, size_t len);
 size_t mock_requests(const pw_instance *inst);
 const char *mock_request_url(const pw_instance *inst, size_t i);
 

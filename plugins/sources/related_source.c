@@ -17,6 +17,7 @@
 #define S2_FIELDS "paperId,externalIds,title,abstract,publicationDate,authors,venue,url"
 #define S2_PAGE 100
 #define OA_BATCH 50
+#define OA_MAX_PAGES 200  /* basic paging stops at 10,000 results */
 
 static const pw_option related_options[] = {
 	{ "provider", PW_OPT_STRING, "semanticscholar", 0, "semanticscholar or openalex" },
@@ -436,6 +437,35 @@ oa_key(const struct related *r, char *out, size_t size, char sep)
 		snprintf(out, size, "%capi_key=%s", sep, r->key);
 }
 
+/* One filter of ids, page by page as OpenAlex documents basic paging
+ * (page=N while meta.count says more are left; at most 10,000 results). */
+static pw_status
+oa_pages(const pw_host *h, pw_instance *inst, const struct related *r, const char *ids, const char *seed)
+{
+	char url[4096], key[600];
+	oa_key(r, key, sizeof key, '&');
+	for (int pg = 1; pg <= OA_MAX_PAGES; pg++) {
+		pw_status st;
+		cJSON *page = NULL;
+		snprintf(url, sizeof url, "%s/works?filter=openalex:%s&per-page=%d&page=%d%s", r->base, ids, OA_BATCH, pg,
+		         key);
+		if (call(h, inst, r, "GET", url, NULL, &page, &st) < 0)
+			return st;
+		const cJSON *results = cJSON_GetObjectItemCaseSensitive(page, "results"), *wk;
+		const cJSON *count = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(page, "meta"), "count");
+		int n = cJSON_GetArraySize(results);
+		cJSON_ArrayForEach(wk, results)
+			oa_emit(h, inst, wk, seed);
+		if (PW_HOST_HAS(h, report_count))
+			h->report_count(inst, "pages", 1);
+		double total = cJSON_IsNumber(count) ? count->valuedouble : 0;
+		cJSON_Delete(page);
+		if (n == 0 || (double)pg * OA_BATCH >= total)
+			break;
+	}
+	return PW_OK;
+}
+
 /* The seed's work (by the arXiv DOI for an arXiv id), then its related
  * works fetched in batches of ids. */
 static pw_status
@@ -470,17 +500,8 @@ oa_related(const pw_host *h, pw_instance *inst, const struct related *r, const c
 				snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%s", ids[0] ? "|" : "", w + 1);
 		}
 		done += k;
-		oa_key(r, key, sizeof key, '&');
-		snprintf(url, sizeof url, "%s/works?filter=openalex:%s&per-page=%d%s", r->base, ids, OA_BATCH, key);
-		cJSON *page = NULL;
-		if (call(h, inst, r, "GET", url, NULL, &page, &st) < 0) {
-			out = st;
+		if ((out = oa_pages(h, inst, r, ids, seed)) != PW_OK)
 			break;
-		}
-		const cJSON *wk;
-		cJSON_ArrayForEach(wk, cJSON_GetObjectItemCaseSensitive(page, "results"))
-			oa_emit(h, inst, wk, seed);
-		cJSON_Delete(page);
 	}
 	cJSON_Delete(work);
 	return out;

@@ -30,7 +30,10 @@ cat > "$work/routes.json" <<JSON
  ["GET", "/oai", "resumptionToken=6960524%7C1001", "$OWN/oai_dc_last_page.xml", 200],
  ["GET", "/oai", "metadataPrefix=oai_dc&set=cs&from=2024-01-25", "arxiv_oai/listrecords_oai_dc_set-cs_from-2024-01-25_page1_trimmed5.xml", 200, 1],
  ["GET", "/rss/cs.LG", "", "$OWN/listing_small.xml", 200],
- ["GET", "/oaicu", "from=2026-11-17", "$OWN/oai_catchup.xml", 200]
+ ["GET", "/oaicu", "from=2026-11-17", "$OWN/oai_catchup.xml", 200],
+ ["GET", "/oa2/works/doi:10.48550/arXiv.2312.07559", "", "openalex/work_W2741809807.json", 200],
+ ["GET", "/oa2/works", "&page=1", "$OWN/openalex_related_page1.json", 200],
+ ["GET", "/oa2/works", "&page=2", "$OWN/openalex_related_page2.json", 200]
 ]
 JSON
 python3 "$PW_SRCDIR/tests/integration/fake_server.py" --root "$F" --routes "$work/routes.json" \
@@ -158,6 +161,11 @@ src_case openalex "[{\"plugin\": \"related\", \"provider\": \"openalex\", \"seed
 run
 check "openalex: related works through the arXiv DOI, abstracts rebuilt from the inverted index" \
 	'[ "$(rc)" = 0 ] && jq_py "q=P[0]; assert q[\"id\"]==\"2312.07559\" and q[\"relation\"]==\"related to arXiv:2312.07559\" and len(q[\"abstract\"].split())>50"'
+
+src_case openalex_pages "[{\"plugin\": \"related\", \"provider\": \"openalex\", \"seeds\": [\"arXiv:2312.07559\"], \"max_results\": 50, \"base_url\": \"$R/oa2\"}]"
+run
+check "openalex: related works follow page=N while meta.count says more are left (1 + 1 works)" \
+	'[ "$(rc)" = 0 ] && [ "$(lines)" = 2 ] && grep -q "pages 2" "$dir/err" && jq_py "assert {p[\"id\"] for p in P}=={\"10.1000/paged.1\",\"2611.20002\"}"'
 
 # --- merging ---
 src_case merge "[{\"plugin\": \"arxiv\", \"name\": \"listing\", \"categories\": $CATS, \"base_url\": \"$R/rss/\"},

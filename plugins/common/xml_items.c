@@ -196,7 +196,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 		s->item_depth = d;
 		s->arena_len = s->nnodes = s->nattrs = 0;
 		f->path_len = 0;
-		memcpy(s->outer_path, s->path, sizeof s->path);
+		memcpy(s->outer_path, s->path, strlen(s->path) + 1);
 		s->path[0] = '\0';
 		keep_attrs(s, f, nb_attrs, attrs);
 		return;
@@ -286,7 +286,7 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *ur
 		finish_item(s, local);
 		s->item_depth = 0;
 		s->arena_len = s->nnodes = s->nattrs = 0;
-		memcpy(s->path, s->outer_path, sizeof s->path);
+		memcpy(s->path, s->outer_path, strlen(s->outer_path) + 1);
 	} else if (s->item_depth && !f->xhtml) {
 		add_node(s, f, s->path, f->path_len);
 	} else if (!s->item_depth && d > 1 && s->h->on_meta) {

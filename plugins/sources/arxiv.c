@@ -154,10 +154,7 @@ valid_category(const char *cat)
 static int
 valid_day(const char *s)
 {
-	int y, m, d;
-	char extra;
-	return !s || (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 && m >= 1 && m <= 12 &&
-	              d >= 1 && d <= 31);
+	return !s || catchup_parse_day(s) >= 0;
 }
 
 /* The OAI sets of the categories: what catch-up and mode oai harvest. */
@@ -419,7 +416,8 @@ catch_up_listing(const pw_host *h, pw_instance *inst, const struct arxiv *a, int
 	int64_t last = kept ? strtoll(kept, NULL, 10) : -1, since = fetch_since(h, inst);
 	if (since >= 0 && (last < 0 || since < last))
 		last = since;
-	if (last < 0 || catchup_missed_days(last, listing_date) == 0)
+	int missed = last < 0 ? 0 : catchup_missed_days(last, listing_date);
+	if (missed == 0)
 		return PW_OK;
 	catchup c;
 	catchup_window(listing_date, last, a->max_days, 0, &c);
@@ -430,8 +428,8 @@ catch_up_listing(const pw_host *h, pw_instance *inst, const struct arxiv *a, int
 		         "up from %s only", c.since_day, a->max_days, c.from);
 		h->log(inst, PW_LOG_WARNING, "%s", text);
 	}
-	h->log(inst, PW_LOG_INFO, "%d announcement days missed since %s; reading them through OAI-PMH",
-	       catchup_missed_days(last, listing_date), c.since_day);
+	h->log(inst, PW_LOG_INFO, "%d announcement days missed since %s; reading them through OAI-PMH", missed,
+	       c.since_day);
 	oai_request rq = { a->oai_url, "arXiv", a->sets, c.from, NULL, new_since, a->categories, a->announce, 0 };
 	oai_totals t;
 	pw_status st = oai_harvest(h, inst, &rq, &t);
@@ -474,51 +472,50 @@ api_stamp(const char *day, const char *hhmm, char *out, size_t size)
 	snprintf(out, size, "%.4s%.2s%.2s%s", day, day + 5, day + 8, hhmm);
 }
 
+/* The submittedDate window of this run: the given days, or catch-up
+ * since the last success.  Fills from/until ("202611170000") and a line
+ * for the log and the report. */
+static void
+api_window(const pw_host *h, pw_instance *inst, const struct arxiv *a, char from[16], char until[16], char *text,
+           size_t size)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(until, 16, "%Y%m%d%H%M", &tm);
+	if (a->from) {
+		api_stamp(a->from, "0000", from, 16);
+		if (a->until)
+			api_stamp(a->until, "2359", until, 16);
+		snprintf(text, size, "submitted from %s%s%s", a->from, a->until ? " to " : "", a->until ? a->until : "");
+		return;
+	}
+	catchup c;
+	catchup_window((int64_t)now, fetch_since(h, inst), a->max_days, ARXIV_SUBMIT_LAG_DAYS, &c);
+	api_stamp(c.from, "0000", from, 16);
+	snprintf(text, size, "submitted since %s (%s%s, less %d days of moderation)", c.from,
+	         c.first_run ? "the first run: yesterday" : "the last successful run: ", c.first_run ? "" : c.since_day,
+	         ARXIV_SUBMIT_LAG_DAYS);
+	if (c.clamped)
+		h->log(inst, PW_LOG_WARNING, "the last successful run (%s) is more than max_days (%ld) ago: catching up "
+		       "from %s only", c.since_day, a->max_days, c.from);
+}
+
 static pw_status
 fetch_api(const pw_host *h, pw_instance *inst, const struct arxiv *a)
 {
 	api_query q = a->q;
 	char *windowed = NULL, from[16], until[16], text[512];
-	if (a->search_query && (a->from || a->catch_up)) {
-		if (a->from) {
-			api_stamp(a->from, "0000", from, sizeof from);
-			if (a->until)
-				api_stamp(a->until, "2359", until, sizeof until);
-			snprintf(text, sizeof text, "submitted from %s%s%s", a->from, a->until ? " to " : "",
-			         a->until ? a->until : "");
-		} else {
-			catchup c;
-			time_t now = time(NULL);
-			catchup_window((int64_t)now, fetch_since(h, inst), a->max_days, ARXIV_SUBMIT_LAG_DAYS, &c);
-			api_stamp(c.from, "0000", from, sizeof from);
-			snprintf(text, sizeof text, "submitted since %s (%s%s, less %d days of moderation)", c.from,
-			         c.first_run ? "the first run: yesterday" : "the last successful run: ",
-			         c.first_run ? "" : c.since_day, ARXIV_SUBMIT_LAG_DAYS);
-			if (c.clamped)
-				h->log(inst, PW_LOG_WARNING, "the last successful run (%s) is more than max_days (%ld) ago: "
-				       "catching up from %s only", c.since_day, a->max_days, c.from);
-		}
-		if (!a->until) {
-			time_t now = time(NULL);
-			struct tm tm;
-			gmtime_r(&now, &tm);
-			strftime(until, sizeof until, "%Y%m%d%H%M", &tm);
-		}
-		size_t len = 0;
-		str_append(&windowed, &len, "(");
-		str_append(&windowed, &len, a->search_query);
-		str_append(&windowed, &len, ") AND submittedDate:[");
-		str_append(&windowed, &len, from);
-		str_append(&windowed, &len, " TO ");
-		str_append(&windowed, &len, until);
-		str_append(&windowed, &len, "]");
-		if (!windowed)
+	q.search_query = a->search_query;
+	q.windowed = a->search_query && (a->from || a->catch_up);
+	if (q.windowed) {
+		api_window(h, inst, a, from, until, text, sizeof text);
+		size_t len = strlen(a->search_query) + 64;
+		if (!(windowed = malloc(len)))
 			return PW_ERROR;
+		snprintf(windowed, len, "(%s) AND submittedDate:[%s TO %s]", a->search_query, from, until);
 		q.search_query = windowed;
-		q.windowed = 1;
 		h->log(inst, PW_LOG_INFO, "papers %s", text);
-	} else {
-		q.search_query = a->search_query;
 	}
 	long got = 0;
 	pw_status st = api_fetch(h, inst, &q, &got);
@@ -544,13 +541,10 @@ fetch_oai(const pw_host *h, pw_instance *inst, const struct arxiv *a)
 		       "from %s only", c.since_day, a->max_days, c.from);
 	/* Dates in the records are submissions, a few days before their
 	 * announcement: a version submitted then counts as new or replaced. */
-	struct tm tm = { 0 };
 	char new_since[11] = "";
-	if (sscanf(from, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) == 3) {
-		tm.tm_year -= 1900;
-		tm.tm_mon -= 1;
-		catchup_day((int64_t)timegm(&tm) - ARXIV_SUBMIT_LAG_DAYS * DAY_SECONDS, new_since);
-	}
+	int64_t first = catchup_parse_day(from);
+	if (first >= 0)
+		catchup_day(first - ARXIV_SUBMIT_LAG_DAYS * DAY_SECONDS, new_since);
 	oai_request rq = { a->oai_url, a->format, a->sets, from, a->until, new_since[0] ? new_since : NULL, NULL, NULL, 0 };
 	oai_totals t;
 	pw_status st = oai_harvest(h, inst, &rq, &t);

@@ -16,6 +16,19 @@ catchup_day(int64_t t, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+int64_t
+catchup_parse_day(const char *s)
+{
+	struct tm tm = { 0 };
+	char extra;
+	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &extra) != 3 ||
+	    tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (int64_t)timegm(&tm);
+}
+
 static int64_t
 midnight(int64_t t)
 {
@@ -64,12 +77,10 @@ catchup_missed_days(int64_t last, int64_t current)
 const char *
 catchup_empty_reason(const char *day)
 {
-	struct tm tm = { 0 };
-	if (sscanf(day, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+	int64_t t = catchup_parse_day(day);
+	if (t < 0)
 		return "no announcement";
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	int wd = weekday((int64_t)timegm(&tm));
+	int wd = weekday(t);
 	return wd == 6 ? "no announcement on Saturdays"
 	     : wd == 0 ? "no announcement on Sundays"
 	               : "no announcement (an arXiv holiday)";
@@ -87,15 +98,13 @@ records_on(const oai_totals *t, const char *day)
 void
 catchup_note(const oai_totals *t, const char *from, int64_t until, char *out, size_t size)
 {
-	struct tm tm = { 0 };
 	size_t n = (size_t)snprintf(out, size, "caught up since %s through OAI-PMH:", from);
-	if (sscanf(from, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+	int64_t first = catchup_parse_day(from);
+	if (first < 0)
 		return;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
 	const char *sep = " ";
 	/* The day of from itself was read before: the days after it count. */
-	for (int64_t d = (int64_t)timegm(&tm) + DAY_SECONDS; d < midnight(until) && n < size; d += DAY_SECONDS) {
+	for (int64_t d = first + DAY_SECONDS; d < midnight(until) && n < size; d += DAY_SECONDS) {
 		char day[11];
 		catchup_day(d, day);
 		long r = records_on(t, day);

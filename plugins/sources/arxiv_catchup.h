@@ -22,6 +22,8 @@ typedef struct catchup {
 
 /* "2026-11-17" of t (UTC). */
 void catchup_day(int64_t t, char out[11]);
+/* The midnight (UTC) of "2026-11-17"; -1 unless s is exactly such a day. */
+int64_t catchup_parse_day(const char *s);
 
 /* From the day of since, moved back lag_days (arXiv's API dates papers by
  * submission, which precedes announcement by up to four days), but never

@@ -151,8 +151,8 @@ add_author(void *ud, const char *name, const char *affil)
 	}
 }
 
-static int
-wanted(const char *const *announce, const char *type)
+int
+listing_wants(const char *const *announce, const char *type)
 {
 	for (size_t i = 0; announce && announce[i]; i++)
 		if (strcmp(announce[i], "all") == 0 || strcmp(announce[i], type) == 0)
@@ -203,7 +203,7 @@ on_item(void *ud, const xi_item *it)
 		word(typed, type, sizeof type);
 	if (!type[0])
 		snprintf(type, sizeof type, "new");
-	if (!rawid[0] || !wanted(c->announce, type)) {
+	if (!rawid[0] || !listing_wants(c->announce, type)) {
 		if (rawid[0])
 			c->res->skipped++;
 		free(title_copy);

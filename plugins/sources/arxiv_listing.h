@@ -29,6 +29,9 @@ int listing_read(const pw_host *h, pw_instance *inst, int fd, const char *body, 
 int listing_read_to(const pw_host *h, pw_instance *inst, int fd, const char *body, size_t len,
                     const char *const *announce, listing_emit_fn emit, void *emit_ud, listing_result *res);
 
+/* 1 when announce (NULL-terminated; "all" takes every type) holds type. */
+int listing_wants(const char *const *announce, const char *type);
+
 /* "A (X, Y and Z), B and C" -> calls add for "A", "B", "C", with each
  * one's parenthesised affiliation (or NULL).  Exposed for tests. */
 void listing_split_authors(const char *creators, void (*add)(void *ud, const char *name, const char *affil),

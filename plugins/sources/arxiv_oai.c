@@ -13,6 +13,7 @@
 #include "../common/feed_date.h"
 #include "../common/spooled.h"
 #include "../common/xml_items.h"
+#include "arxiv_listing.h"
 #include "arxiv_oai.h"
 
 #define OAI_MAX_PAGES 10000
@@ -61,15 +62,6 @@ any_followed(const char *const *categories, const char *cats)
 	snprintf(buf, sizeof buf, "%s", cats ? cats : "");
 	for (char *c = strtok_r(buf, " \t\r\n", &save); c; c = strtok_r(NULL, " \t\r\n", &save))
 		if (followed(categories, c))
-			return 1;
-	return 0;
-}
-
-static int
-wanted(const char *const *announce, const char *type)
-{
-	for (size_t i = 0; announce[i]; i++)
-		if (strcmp(announce[i], "all") == 0 || strcmp(announce[i], type) == 0)
 			return 1;
 	return 0;
 }
@@ -276,7 +268,7 @@ on_record(void *ud, const xi_item *it)
 		const char *cats = xi_text(it, "metadata/arXiv/categories");
 		derive_type(rq, xi_text(it, "metadata/arXiv/created"), xi_text(it, "metadata/arXiv/updated"), cats,
 		            type, sizeof type);
-		if (rq->categories && (!any_followed(rq->categories, cats) || !wanted(rq->announce, type))) {
+		if (rq->categories && (!any_followed(rq->categories, cats) || !listing_wants(rq->announce, type))) {
 			t->skipped++;
 			return 0;
 		}

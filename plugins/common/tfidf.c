@@ -267,3 +267,48 @@ tf_index_free(tf_index *ix)
 	free(ix->post);
 	memset(ix, 0, sizeof *ix);
 }
+
+int
+tf_df_add_text(tf_df *df, const char *text)
+{
+	tf_doc d;
+	if (!text || tf_doc_from_text(text, &d) < 0)
+		return -1;
+	tf_df_add(df, &d);
+	tf_doc_free(&d);
+	return 0;
+}
+
+int
+tf_index_add_text(tf_index *ix, const tf_df *df, const char *text)
+{
+	tf_doc d;
+	tf_vec v;
+	if (!text || tf_doc_from_text(text, &d) < 0)
+		return -1;
+	int rc = tf_vec_from_doc(df, &d, &v) == 0 && tf_index_add(ix, &v) == 0 ? 0 : -1;
+	tf_vec_free(&v);
+	tf_doc_free(&d);
+	return rc;
+}
+
+float *
+tf_index_query_text(const tf_index *ix, const tf_df *df, const char *text)
+{
+	tf_doc d;
+	tf_vec v;
+	float *sims = calloc(ix->ndocs + 1, sizeof *sims);
+	if (!text || !sims || tf_doc_from_text(text, &d) < 0) {
+		free(sims);
+		return NULL;
+	}
+	if (tf_vec_from_doc(df, &d, &v) == 0) {
+		tf_index_query(ix, &v, sims);
+		tf_vec_free(&v);
+	} else {
+		free(sims);
+		sims = NULL;
+	}
+	tf_doc_free(&d);
+	return sims;
+}

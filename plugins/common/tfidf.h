@@ -64,6 +64,14 @@ int tf_index_add(tf_index *ix, const tf_vec *v);
 void tf_index_query(const tf_index *ix, const tf_vec *q, float *sims);
 void tf_index_free(tf_index *ix);
 
+/* The same steps from a text (NULL fails): its document counted in df;
+ * its vector under df added to ix as the next document; its similarity
+ * under df to every document of ix, in a calloc'd array of ix->ndocs + 1
+ * (NULL when out of memory).  The two first return 0 or -1. */
+int tf_df_add_text(tf_df *df, const char *text);
+int tf_index_add_text(tf_index *ix, const tf_df *df, const char *text);
+float *tf_index_query_text(const tf_index *ix, const tf_df *df, const char *text);
+
 /* 1 for English stop words ("the", "we", "of", ...). */
 int tf_is_stop_word(const char *w, size_t len);
 

@@ -84,28 +84,24 @@ on_history(void *ud, const pw_record *rec)
 {
 	struct pass *p = ud;
 	struct related *r = p->r;
-	tf_doc d;
 	char *text = pu_paper_text(p->h, p->inst, rec);
-	if (!text || tf_doc_from_text(text, &d) < 0) {
-		free(text);
+	if (!text) {
 		p->failed = 1;
 		return;
 	}
-	free(text);
 	if (!p->index) {
-		tf_df_add(&r->df, &d);
+		if (tf_df_add_text(&r->df, text) < 0)
+			p->failed = 1;
 	} else if (r->n < r->cap) {
-		tf_vec v;
 		const char *id = p->h->record_get(p->inst, rec, PW_F_ID), *t = p->h->record_get(p->inst, rec, PW_F_TITLE);
-		if (tf_vec_from_doc(&r->df, &d, &v) == 0 && tf_index_add(&r->index, &v) == 0) {
+		if (tf_index_add_text(&r->index, &r->df, text) == 0) {
 			r->ids[r->n] = strdup(id ? id : "");
 			r->titles[r->n++] = strdup(t ? t : "");
 		} else {
 			p->failed = 1;
 		}
-		tf_vec_free(&v);
 	}
-	tf_doc_free(&d);
+	free(text);
 }
 
 static pw_status
@@ -134,39 +130,29 @@ static pw_status
 related_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 {
 	struct related *r = state;
-	tf_doc d;
-	tf_vec v;
 	if (!r->ready)
 		return PW_ERROR;
 	char *text = pu_paper_text(h, inst, rec);
-	float *sims = calloc(r->n + 1, sizeof *sims);
-	pw_status st = PW_ERROR;
-	if (!text || !sims || tf_doc_from_text(text, &d) < 0)
-		goto out;
-	if (tf_vec_from_doc(&r->df, &d, &v) == 0) {
-		tf_index_query(&r->index, &v, sims);
-		const char *self = h->record_get(inst, rec, PW_F_ID);
-		for (int64_t k = 0; k < r->k; k++) {
-			size_t best = r->n;
-			for (size_t i = 0; i < r->n; i++)
-				if (sims[i] >= r->min_similarity && (best == r->n || sims[i] > sims[best]) &&
-				    !(self && strcmp(r->ids[i], self) == 0))
-					best = i;
-			if (best == r->n)
-				break;
-			char line[1024];
-			snprintf(line, sizeof line, "%s: %s (%.2f)", r->ids[best], r->titles[best], sims[best]);
-			h->record_add(inst, rec, "related", line);
-			sims[best] = -1;
-		}
-		tf_vec_free(&v);
-		st = PW_OK;
-	}
-	tf_doc_free(&d);
-out:
+	float *sims = tf_index_query_text(&r->index, &r->df, text);
 	free(text);
+	if (!sims)
+		return PW_ERROR;
+	const char *self = h->record_get(inst, rec, PW_F_ID);
+	for (int64_t k = 0; k < r->k; k++) {
+		size_t best = r->n;
+		for (size_t i = 0; i < r->n; i++)
+			if (sims[i] >= r->min_similarity && (best == r->n || sims[i] > sims[best]) &&
+			    !(self && strcmp(r->ids[i], self) == 0))
+				best = i;
+		if (best == r->n)
+			break;
+		char line[1024];
+		snprintf(line, sizeof line, "%s: %s (%.2f)", r->ids[best], r->titles[best], sims[best]);
+		h->record_add(inst, rec, "related", line);
+		sims[best] = -1;
+	}
 	free(sims);
-	return st;
+	return PW_OK;
 }
 
 static const pw_plugin related_plugin = {

@@ -20,16 +20,10 @@ builtin_free(struct embedding *e)
 static int
 count_record(tf_df *df, const pw_host *h, pw_instance *inst, const pw_record *rec)
 {
-	tf_doc d;
 	char *text = pu_paper_text(h, inst, rec);
-	if (!text || tf_doc_from_text(text, &d) < 0) {
-		free(text);
-		return -1;
-	}
-	tf_df_add(df, &d);
-	tf_doc_free(&d);
+	int rc = tf_df_add_text(df, text);
 	free(text);
-	return 0;
+	return rc;
 }
 
 struct history_ctx {
@@ -52,17 +46,9 @@ index_profile(struct embedding *e)
 {
 	if (tf_index_init(&e->index) < 0)
 		return -1;
-	for (size_t j = 0; j < e->prof.count; j++) {
-		tf_doc d;
-		tf_vec v;
-		if (tf_doc_from_text(e->prof.docs[j].text, &d) < 0)
+	for (size_t j = 0; j < e->prof.count; j++)
+		if (tf_index_add_text(&e->index, &e->df, e->prof.docs[j].text) < 0)
 			return -1;
-		int rc = tf_vec_from_doc(&e->df, &d, &v) == 0 && tf_index_add(&e->index, &v) == 0 ? 0 : -1;
-		tf_vec_free(&v);
-		tf_doc_free(&d);
-		if (rc < 0)
-			return -1;
-	}
 	return 0;
 }
 
@@ -73,13 +59,9 @@ builtin_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const 
 	e->ready = 0;
 	if (tf_df_init(&e->df) < 0)
 		return PW_ERROR;
-	for (size_t j = 0; j < e->prof.count; j++) {
-		tf_doc d;
-		if (tf_doc_from_text(e->prof.docs[j].text, &d) < 0)
+	for (size_t j = 0; j < e->prof.count; j++)
+		if (tf_df_add_text(&e->df, e->prof.docs[j].text) < 0)
 			return PW_ERROR;
-		tf_df_add(&e->df, &d);
-		tf_doc_free(&d);
-	}
 	struct history_ctx c = { h, inst, &e->df, 0 };
 	if (e->history > 0 && h->history_each(inst, (size_t)e->history, on_history, &c) != PW_OK)
 		h->log(inst, PW_LOG_WARNING, "could not read the store's history; frequencies from today only");
@@ -96,22 +78,12 @@ pw_status
 builtin_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_record *rec, double *value,
               char *reason, size_t size)
 {
-	tf_doc d;
-	tf_vec v;
 	char *text = pu_paper_text(h, inst, rec);
-	float *sims = calloc(e->prof.count + 1, sizeof *sims);
-	pw_status st = PW_ERROR;
-	if (!text || !sims || tf_doc_from_text(text, &d) < 0)
-		goto out;
-	if (tf_vec_from_doc(&e->df, &d, &v) == 0) {
-		tf_index_query(&e->index, &v, sims);
-		embedding_combine(e, sims, value, reason, size);
-		tf_vec_free(&v);
-		st = PW_OK;
-	}
-	tf_doc_free(&d);
-out:
+	float *sims = tf_index_query_text(&e->index, &e->df, text);
 	free(text);
+	if (!sims)
+		return PW_ERROR;
+	embedding_combine(e, sims, value, reason, size);
 	free(sims);
-	return st;
+	return PW_OK;
 }

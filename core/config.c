@@ -313,7 +313,7 @@ static const pw_option cfg_http_schema[] = {
 	{ "max_bytes", PW_OPT_INT, "268435456", 0, "largest response body accepted" },
 	{ "backoff", PW_OPT_NUMBER, "2", 0, "first retry delay in seconds when no Retry-After; doubles" },
 	{ "max_retry_after", PW_OPT_NUMBER, "600", 0, "longest Retry-After honoured, in seconds" },
-	{ "spacing", PW_OPT_NUMBER, "1", 0, "seconds between requests to one host (arXiv: always 3)" },
+	{ "spacing", PW_OPT_NUMBER, "1", 0, "seconds between requests to one host (arXiv: always 3; loopback and file://: 0 unless set)" },
 	{ NULL, 0, NULL, 0, NULL }
 };
 
@@ -356,8 +356,10 @@ cfg_http_options(const pw_config *cfg, struct http_options *o)
 		o->backoff_base = v->valuedouble;
 	if ((v = cJSON_GetObjectItemCaseSensitive(h, "max_retry_after")) && cJSON_IsNumber(v))
 		o->max_retry_after = v->valuedouble;
-	if ((v = cJSON_GetObjectItemCaseSensitive(h, "spacing")) && cJSON_IsNumber(v))
+	if ((v = cJSON_GetObjectItemCaseSensitive(h, "spacing")) && cJSON_IsNumber(v)) {
 		o->default_spacing = v->valuedouble;
+		o->spacing_set = 1;
+	}
 }
 static const char *const cfg_digest_keys[] = { "name", "scorers", "select", "enrichers", "sinks", NULL };
 static const char *const cfg_select_keys[] = { "min_score", "max_papers", NULL };

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "host.h"
+#include "interrupt.h"
 #include "log.h"
 #include "record.h"
 
@@ -469,6 +470,28 @@ svc_report_count(pw_instance *inst, const char *counter, int64_t delta)
 	inst->counter_value[inst->ncounters++] = delta;
 }
 
+static pw_status
+svc_effect_begin(pw_instance *inst, const char *recovery)
+{
+	if (!inst->store || !inst->digest || !inst->delivery_tracked)
+		return PW_OK; /* no paper is at stake (an empty day, `check`) */
+	if (inst->effect_open && store_commit(inst->store) < 0) {
+		/* A second effect in one write(): the first one's transaction
+		 * holds nothing yet, so it only has to end. */
+		store_rollback(inst->store);
+	}
+	inst->effect_open = 0;
+	inst->effect_begun = 1;
+	if (store_delivery_effect(inst->store, inst->digest, inst->sink, recovery) < 0) {
+		log_msg(PW_LOG_ERROR, inst->cfg->name, "%s; not delivering now", store_error(inst->store));
+		store_rollback(inst->store);
+		return PW_RETRY;
+	}
+	inst->effect_open = 1;
+	crash_point("effect-begun");
+	return PW_OK;
+}
+
 static void
 svc_report_note(pw_instance *inst, const char *note)
 {
@@ -533,6 +556,7 @@ static const pw_host host_table = {
 	.emit_end = svc_emit_end,
 	.report_note = svc_report_note,
 	.fetch_since = svc_fetch_since,
+	.effect_begin = svc_effect_begin,
 };
 
 const pw_host *

@@ -39,6 +39,10 @@ struct pw_instance {
 	long fresh;              /* sources: papers the store had not seen */
 	long batch_emitted, batch_fresh;  /* the counts at emit_begin */
 	int64_t fetch_since;     /* sources: what fetch_since answers */
+	/* Sinks, during write(): the papers are in flight (delivery_tracked);
+	 * effect_begin was called (effect_begun) and its transaction, holding
+	 * the write lock, is open (effect_open). */
+	int delivery_tracked, effect_begun, effect_open;
 	/* Strings handed out as borrowed until the callback returns. */
 	char *scratch[HOST_SCRATCH];
 	int scratch_next;

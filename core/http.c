@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "http.h"
+#include "interrupt.h"
 #include "log.h"
 
 #define HTTP_MAX_HOSTS 32
@@ -60,6 +61,7 @@ http_default_options(http_options *o)
 	o->backoff_base = 2.0;
 	o->max_retry_after = 600;
 	o->default_spacing = 1.0;
+	o->spacing_set = 0;
 }
 
 static double
@@ -76,7 +78,7 @@ sleep_seconds(double s)
 	if (s <= 0)
 		return;
 	struct timespec ts = { (time_t)s, (long)((s - floor(s)) * 1e9) };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !interrupt_pending())
 		;
 }
 
@@ -141,26 +143,37 @@ http_response_free(pw_response *r)
 }
 
 /* arXiv's API, RSS and OAI-PMH hosts share one budget: one request every
- * 3 s, as its terms of use ask, counted together. */
+ * 3 s, as its terms of use ask, counted together.  Other remote hosts get
+ * the configured spacing; this machine (loopback: a local model server, a
+ * test server) and file:// need none unless `spacing` is set explicitly. */
+static int
+is_loopback(const char *host)
+{
+	return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 || strcmp(host, "[::1]") == 0;
+}
+
 static void
-host_key(const char *url, char *key, size_t size, double *spacing, double default_spacing)
+host_key(const char *url, char *key, size_t size, double *spacing, const http_options *opt)
 {
 	const char *h = strstr(url, "://");
 	h = h ? h + 3 : url;
-	size_t n = strcspn(h, "/:?#");
+	const char *at = strpbrk(h, "@/?#");
+	if (at && *at == '@')
+		h = at + 1; /* user:password@host */
+	size_t n = *h == '[' ? strcspn(h, "]/?#") + (strchr(h, ']') ? 1 : 0) : strcspn(h, "/:?#");
 	if (n >= size)
 		n = size - 1;
 	for (size_t i = 0; i < n; i++)
 		key[i] = (char)tolower((unsigned char)h[i]);
 	key[n] = '\0';
-	*spacing = default_spacing;
+	*spacing = opt->default_spacing;
 	size_t kl = strlen(key);
 	if (strcmp(key, "arxiv.org") == 0 || (kl > 10 && strcmp(key + kl - 10, ".arxiv.org") == 0)) {
 		snprintf(key, size, "arxiv.org");
 		*spacing = 3.0;
-	}
-	if (strncmp(url, "file:", 5) == 0)
+	} else if (strncmp(url, "file:", 5) == 0 || (is_loopback(key) && !opt->spacing_set)) {
 		*spacing = 0;
+	}
 }
 
 static struct host_clock *
@@ -180,7 +193,7 @@ http_spacing_for(const http_client *c, const char *url)
 {
 	char key[128];
 	double spacing;
-	host_key(url, key, sizeof key, &spacing, c->opt.default_spacing);
+	host_key(url, key, sizeof key, &spacing, &c->opt);
 	return spacing;
 }
 
@@ -310,6 +323,15 @@ http_commit_validators(http_client *c, pw_store *store)
 }
 
 /* One attempt.  Returns the CURLcode; fills r on an answer. */
+/* A transfer in progress ends when the run is interrupted (Ctrl-C):
+ * a dead endpoint must not hold a run for its whole timeout. */
+static int
+on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)ud, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return interrupt_pending() ? 1 : 0;
+}
+
 static CURLcode
 attempt(http_client *c, const http_req *req, struct curl_slist *hdrs, pw_response *r, struct body_buf *b,
         char *curl_err)
@@ -332,6 +354,8 @@ attempt(http_client *c, const http_req *req, struct curl_slist *hdrs, pw_respons
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
 	curl_easy_setopt(h, CURLOPT_MAXCONNECTS, 1L);
+	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	if (hdrs)
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	if (req->body) {
@@ -439,7 +463,7 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 		free(r);
 		return -1;
 	}
-	host_key(url, key, sizeof key, &spacing, c->opt.default_spacing);
+	host_key(url, key, sizeof key, &spacing, &c->opt);
 	struct host_clock *clk = clock_for(c, key);
 	struct curl_slist *hdrs = req->body ? NULL : conditional_headers(c, url, flags);
 	for (size_t i = 0; req->headers && req->headers[i]; i++) {
@@ -457,6 +481,10 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 	for (int n = 1;; n++) {
 		double since = now_mono() - clk->last;
 		sleep_seconds(wait > spacing - since ? wait : spacing - since);
+		if (interrupt_pending()) {
+			snprintf(err, err_size, "%s: not asked: the run was interrupted", url);
+			goto fail;
+		}
 		reset_response(r, &b);
 		CURLcode rc = attempt(c, req, hdrs, r, &b, curl_err);
 		clk->last = now_mono();
@@ -470,6 +498,10 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 		}
 		if (b.over_cap || rc == CURLE_FILESIZE_EXCEEDED) {
 			snprintf(err, err_size, "%s: the response is larger than the %zu-byte cap", url, c->opt.max_bytes);
+			goto fail;
+		}
+		if (rc == CURLE_ABORTED_BY_CALLBACK) {
+			snprintf(err, err_size, "%s: stopped: the run was interrupted", url);
 			goto fail;
 		}
 		if (rc != CURLE_OK && (!is_retryable_curl(rc) || last)) {

@@ -15,7 +15,8 @@ typedef struct http_options {
 	size_t max_bytes;          /* size cap of one body */
 	double backoff_base;       /* seconds; doubled each retry without Retry-After */
 	double max_retry_after;    /* a longer Retry-After fails the request instead */
-	double default_spacing;    /* seconds between two requests to one host */
+	double default_spacing;    /* seconds between two requests to one remote host */
+	int spacing_set;           /* set in the config: loopback hosts are spaced too */
 } http_options;
 
 void http_default_options(http_options *o);

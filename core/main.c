@@ -15,6 +15,7 @@
 #include "config.h"
 #include "loader.h"
 #include "log.h"
+#include "interrupt.h"
 #include "pipeline.h"
 
 #ifndef PW_PLUGINDIR
@@ -245,6 +246,7 @@ cmd_check_or_run(const char *file, int run, const run_options *opt)
 		goto out;
 	}
 	if (run) {
+		interrupt_install();
 		rc = pipeline_run(cfg, reg, opt);
 	} else {
 		printf("%s: OK: %zu sources, %zu digests\n", file, cfg->nsources, cfg->ndigests);

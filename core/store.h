@@ -7,19 +7,22 @@
 
 #include "paperwire/plugin.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 typedef struct pw_store pw_store;
 
-/* Opens (creating or upgrading) the store and takes the deployment's run
- * lock, so two runs can never deliver the same paper twice. */
+/* Opens (creating or upgrading) the store, takes the deployment's run
+ * lock (a flock on the store file itself, so two runs can never deliver
+ * the same paper twice, whatever path they name it by) and refuses a
+ * store that fails SQLite's integrity check. */
 pw_store *store_open(const char *path, char *err, size_t err_size);
 void store_close(pw_store *s);
 const char *store_error(const pw_store *s);
 
 int store_begin(pw_store *s);
 int store_commit(pw_store *s);
-void store_rollback(pw_store *s);
+void store_rollback(pw_store *s);   /* no-op outside a transaction */
+int store_in_transaction(pw_store *s);
 
 /* Papers by canonical id; *is_new is 1 when the id was never seen. */
 int store_paper_put(pw_store *s, const pw_record *rec, int *is_new);
@@ -37,25 +40,25 @@ long store_paper_count(pw_store *s);
 /* Calls fn (which takes rec) for at most max papers, most recently seen first. */
 int store_paper_each(pw_store *s, size_t max, void (*fn)(pw_record *rec, void *ud), void *ud);
 
-/* Papers a digest has considered (scored) once: a paper is weighed by a
- * digest on the run that first fetched it, not again on every later run. */
-int store_digest_seen(pw_store *s, const char *digest, const char *id);
-/* retry: a scorer could not score the paper (an endpoint was down), so the
- * next runs weigh it again, up to a limit, instead of losing it. */
-int store_digest_mark_seen(pw_store *s, const char *digest, const char *id, int64_t run_id, int retry);
-/* Calls fn (which takes rec) for each stored paper the digest must weigh
- * again; after STORE_MAX_RETRIES failed weighings a paper counts as seen. */
+/* What each digest has still to weigh (store_weigh.c).  queue: inside
+ * the fetch transaction, every paper fetched this run that the digest has
+ * not weighed; on the digest's first run also the store's latest fetch
+ * day.  *queued counts what was added. */
+int store_weigh_queue(pw_store *s, const char *digest, int64_t run_id, long *queued);
+/* Calls fn (which takes the record) for each paper the digest has to
+ * weigh, in the order queued, with how often weighing it failed before. */
+int store_weigh_each(pw_store *s, const char *digest, void (*fn)(pw_record *rec, int64_t retries, void *ud),
+                     void *ud);
+long store_weigh_count(pw_store *s, const char *digest);
+/* Inside the selection's transaction: a scorer could not score this paper
+ * (an endpoint was down), so it stays to be weighed again, at most
+ * STORE_MAX_RETRIES more times; then done() takes every other queued
+ * paper of the digest off the queue as weighed for good. */
 #define STORE_MAX_RETRIES 3
-int store_digest_each_retry(pw_store *s, const char *digest, void (*fn)(pw_record *rec, void *ud), void *ud);
-
-/* Calls fn (which takes the record) for each paper fetched this run that
- * the digest has not weighed, or must weigh again (retries > 0); in fetch
- * order. */
-int store_digest_each_candidate(pw_store *s, const char *digest, void (*fn)(pw_record *rec, int64_t retries, void *ud),
-                                void *ud);
-/* Marks every paper fetched this run as weighed by the digest, except
- * those this run already marked (to weigh again). */
-int store_digest_mark_fetched(pw_store *s, const char *digest, int64_t run_id);
+int store_weigh_again(pw_store *s, const char *digest, const char *id, int64_t run_id);
+int store_weigh_done(pw_store *s, const char *digest, int64_t run_id);
+/* 1 when the digest has weighed the paper for good. */
+int store_digest_seen(pw_store *s, const char *digest, const char *id);
 
 /* The delivery ledger.  A paper selected for a sink is "pending" until the
  * sink succeeded, then "delivered".  Pending rows keep the scored record so
@@ -64,6 +67,7 @@ int store_ledger_status(pw_store *s, const char *digest, const char *sink, const
 #define LEDGER_NONE 0
 #define LEDGER_PENDING 1
 #define LEDGER_DELIVERED 2
+#define LEDGER_IN_FLIGHT 3
 int store_ledger_pending(pw_store *s, const char *digest, const char *sink, const pw_record *scored);
 int store_ledger_delivered(pw_store *s, const char *digest, const char *sink, const char *id, int64_t run_id);
 /* Calls fn for every pending record of (digest, sink); fn takes ownership. */
@@ -74,6 +78,24 @@ int store_ledger_each_pending(pw_store *s, const char *digest, const char *sink,
 int store_ledger_each_delivered(pw_store *s, const char *digest, const char *sink, int64_t since,
                                 void (*fn)(pw_record *rec, int64_t delivered_at, void *ud), void *ud);
 long store_ledger_count(pw_store *s, const char *digest, const char *sink, int status);
+
+/* Deliveries under way (store_ledger.c).  begin: the sink's pending rows
+ * go in flight under attempt, committed.  get: 1 and the attempt when a
+ * delivery of (digest, sink) is under way (a run died during it), its
+ * recovery note and whether its effect had begun; 0 when none.  each:
+ * its records (fn takes them).  effect: commits the sink's recovery note
+ * right before its external effect, then opens the transaction (holding
+ * the write lock) that done() commits.  done: the rows are delivered;
+ * requeue: pending again (nothing external happened). */
+int store_delivery_begin(pw_store *s, const char *digest, const char *sink, const char *attempt, int64_t run_id);
+int store_delivery_get(pw_store *s, const char *digest, const char *sink, char **attempt, char **recovery, int *began);
+int store_delivery_each(pw_store *s, const char *digest, const char *sink, void (*fn)(pw_record *rec, void *ud),
+                        void *ud);
+int store_delivery_effect(pw_store *s, const char *digest, const char *sink, const char *recovery);
+int store_delivery_done(pw_store *s, const char *digest, const char *sink, int64_t run_id);
+int store_delivery_requeue(pw_store *s, const char *digest, const char *sink);
+/* Papers of the digest selected but not yet delivered, over its sinks. */
+long store_pending_count(pw_store *s, const char *digest);
 
 /* Per-instance state and cache.  get returns a malloc'd string or NULL. */
 char *store_state_get(pw_store *s, const char *ns, const char *key);

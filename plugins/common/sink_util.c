@@ -1,4 +1,5 @@
 /* sink_util.c: see sink_util.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,9 +47,39 @@ su_is_core_field(const char *name)
 	return 0;
 }
 
+/* Temporary files of our own naming (PATH.tmp.XXXXXX, as mkstemp makes
+ * them) that a run killed before its rename left behind.  Only one run
+ * uses a store at a time, and a deployment's outputs are its own. */
+static void
+remove_stale_temporaries(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	const char *base = slash ? slash + 1 : path;
+	size_t blen = strlen(base);
+	if (slash)
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path) + (slash == path), path);
+	else
+		snprintf(dir, sizeof dir, ".");
+	DIR *dh = opendir(dir);
+	if (!dh)
+		return;
+	struct dirent *e;
+	while ((e = readdir(dh)) != NULL) {
+		const char *n = e->d_name;
+		if (strncmp(n, base, blen) != 0 || strncmp(n + blen, ".tmp.", 5) != 0 || strlen(n + blen + 5) != 6)
+			continue;
+		char full[8192];
+		snprintf(full, sizeof full, "%s/%s", dir, n);
+		unlink(full);
+	}
+	closedir(dh);
+}
+
 int
 su_replace_file(const char *path, const char *data, size_t len)
 {
+	remove_stale_temporaries(path);
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 16);
 	if (!tmp)

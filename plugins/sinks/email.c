@@ -224,16 +224,33 @@ html_body(const pw_host *h, pw_instance *inst, const pw_delivery *d, mbuf *b)
 	             "access interoperability.</p>\n</body></html>\n");
 }
 
+/* The Message-ID: a delivery the host tracks has an attempt id that stays
+ * the same when a run that died during the sending is followed by one that
+ * sends again, so receivers can drop the copy; an untracked one (an empty
+ * day, an older host) gets a random one. */
 static void
-build_message(const pw_host *h, pw_instance *inst, const struct email *e, const pw_delivery *d, mbuf *m)
+message_id(const pw_host *h, pw_instance *inst, const struct email *e, const pw_delivery *d, char *out, size_t size)
 {
-	char date[64], id[33], boundary[40], subject[512];
+	const char *attempt = h->delivery_info(inst, d, PW_D_ATTEMPT);
+	char id[33];
+	if (attempt && *attempt && strlen(attempt) < 64 && strspn(attempt, "0123456789abcdef") == strlen(attempt)) {
+		snprintf(out, size, "<paperwire.%s@%s>", attempt, strchr(e->from, '@') + 1);
+		return;
+	}
+	mime_random_hex(id, sizeof id);
+	snprintf(out, size, "<%s@%s>", id, strchr(e->from, '@') + 1);
+}
+
+static void
+build_message(const pw_host *h, pw_instance *inst, const struct email *e, const pw_delivery *d, const char *msgid,
+              mbuf *m)
+{
+	char date[64], boundary[40], subject[512];
 	const char *digest = h->delivery_info(inst, d, PW_D_DIGEST);
 	size_t n = h->delivery_count(inst, d);
 	mbuf text = { 0 }, html = { 0 };
 
 	su_rfc822((int64_t)time(NULL), date, sizeof date);
-	mime_random_hex(id, sizeof id);
 	mime_random_hex(boundary, 25);
 	if (e->subject)
 		snprintf(subject, sizeof subject, "%s", e->subject);
@@ -248,9 +265,8 @@ build_message(const pw_host *h, pw_instance *inst, const struct email *e, const 
 		mbuf_printf(m, "%s<%s>", i ? ",\r\n " : "", h->config_list_at(inst, "to", i));
 	mbuf_puts(m, "\r\nSubject: ");
 	mime_header_text(m, subject, 9);
-	mbuf_printf(m, "\r\nMessage-ID: <%s@%s>\r\nMIME-Version: 1.0\r\n"
-	               "Content-Type: multipart/alternative; boundary=\"pw-%s\"\r\n\r\n", id, strchr(e->from, '@') + 1,
-	            boundary);
+	mbuf_printf(m, "\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
+	               "Content-Type: multipart/alternative; boundary=\"pw-%s\"\r\n\r\n", msgid, boundary);
 	text_body(h, inst, d, &text);
 	html_body(h, inst, d, &html);
 	/* Alternatives in increasing preference: plain text first (RFC 2046). */
@@ -289,7 +305,7 @@ email_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery 
 {
 	const struct email *e = state;
 	size_t n = h->delivery_count(inst, d);
-	char from[320], errbuf[CURL_ERROR_SIZE] = "";
+	char from[320], msgid[400], errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *rcpt = NULL;
 	mbuf m = { 0 };
 	pw_status st = PW_ERROR;
@@ -298,7 +314,8 @@ email_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery 
 		h->log(inst, PW_LOG_INFO, "nothing new: no message sent (send_empty is false)");
 		return PW_OK;
 	}
-	build_message(h, inst, e, d, &m);
+	message_id(h, inst, e, d, msgid, sizeof msgid);
+	build_message(h, inst, e, d, msgid, &m);
 	CURL *c = curl_easy_init();
 	if (!c || m.failed) {
 		h->log(inst, PW_LOG_ERROR, "out of memory building the message");
@@ -329,6 +346,13 @@ email_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery 
 		curl_easy_setopt(c, CURLOPT_USERNAME, e->username);
 	if (e->password)
 		curl_easy_setopt(c, CURLOPT_PASSWORD, e->password);
+	/* From here the message may reach the relay even if this run dies or
+	 * times out waiting for its answer: the host records its Message-ID
+	 * first, and a later run sends these papers again under it. */
+	if (PW_HOST_HAS(h, effect_begin) && h->effect_begin(inst, msgid) != PW_OK) {
+		st = PW_RETRY;
+		goto out;
+	}
 	CURLcode rc = curl_easy_perform(c);
 	if (rc != CURLE_OK) {
 		h->log(inst, PW_LOG_ERROR, "sending to %s failed: %s%s%s", e->url, curl_easy_strerror(rc),

@@ -2,6 +2,7 @@
  * each scorer's part with the reason: for scripts, and for diffing what
  * two configs deliver.  "-" writes to stdout, the one sink allowed to. */
 #include <errno.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,63 @@ write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* The file's length before this delivery's lines: on a redo, the one the
+ * dead run recorded, since what it appended (all, part or none) goes. */
+static int
+append_offset(const pw_host *h, pw_instance *inst, const pw_delivery *d, int fd, off_t *offset)
+{
+	struct stat sb;
+	const char *note = h->delivery_info(inst, d, PW_D_RECOVERY);
+	long long recorded;
+	if (fstat(fd, &sb) < 0)
+		return -1;
+	*offset = sb.st_size;
+	if (!note || sscanf(note, "offset %lld", &recorded) != 1)
+		return 0;
+	if (recorded > (long long)sb.st_size) {
+		/* Shorter than before: rotated or edited by hand; cut nothing. */
+		h->log(inst, PW_LOG_WARNING, "the file is shorter than when an earlier run appended to it (rotated?); "
+		       "appending the papers it may have missed");
+		return 0;
+	}
+	if (recorded < (long long)sb.st_size)
+		h->log(inst, PW_LOG_INFO, "removing the %lld bytes an interrupted run appended, to append them once",
+		       (long long)sb.st_size - recorded);
+	*offset = (off_t)recorded;
+	return ftruncate(fd, *offset);
+}
+
+/* Appends under the ledger: the offset is recorded before the first byte
+ * is written, and a failed write (a full disk) is cut back at once, so the
+ * file never keeps half a line or a paper twice. */
+static int
+append_lines(const pw_host *h, pw_instance *inst, const pw_delivery *d, const char *path, const char *lines,
+             size_t len)
+{
+	char note[64];
+	off_t offset = 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return -1;
+	int rc = append_offset(h, inst, d, fd, &offset);
+	snprintf(note, sizeof note, "offset %lld", (long long)offset);
+	if (rc == 0 && PW_HOST_HAS(h, effect_begin) && h->effect_begin(inst, note) != PW_OK) {
+		close(fd);
+		errno = EAGAIN;
+		return -1;
+	}
+	if (rc == 0 && (lseek(fd, offset, SEEK_SET) < 0 || write_all(fd, lines, len) < 0 || fsync(fd) < 0)) {
+		int saved = errno;
+		if (ftruncate(fd, offset) == 0)
+			fsync(fd);
+		errno = saved;
+		rc = -1;
+	}
+	if (close(fd) != 0)
+		rc = -1;
+	return rc;
+}
+
 static pw_status
 json_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *d)
 {
@@ -160,10 +218,7 @@ json_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *
 		fflush(stdout);
 		rc = write_all(STDOUT_FILENO, lines, len);
 	} else if (j->append) {
-		int fd = open(j->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
-		rc = fd < 0 || write_all(fd, lines, len) < 0 || fsync(fd) < 0 ? -1 : 0;
-		if (fd >= 0 && close(fd) != 0)
-			rc = -1;
+		rc = append_lines(h, inst, d, j->path, lines, len);
 	} else {
 		/* Replace: never half a file. */
 		rc = su_replace_file(j->path, lines, len);

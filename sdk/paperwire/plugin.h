@@ -54,6 +54,9 @@
  *        day was empty).
  *   1.3  host: fetch_since (catch-up: where a source's last successful
  *        fetch began, or the day given with `paperwire run --since`).
+ *   1.4  host: effect_begin (a sink records what a later run needs to
+ *        finish or redo its external effect, right before it); delivery
+ *        info "attempt" and "recovery".
  */
 #ifndef PAPERWIRE_PLUGIN_H
 #define PAPERWIRE_PLUGIN_H
@@ -66,7 +69,7 @@ extern "C" {
 #endif
 
 #define PW_ABI_MAJOR 1
-#define PW_ABI_MINOR 3
+#define PW_ABI_MINOR 4
 
 /* The name of the one symbol a plugin exports. */
 #define PW_PLUGIN_ENTRY_SYMBOL "pw_plugin_entry"
@@ -164,6 +167,15 @@ typedef struct pw_response pw_response;   /* one HTTP answer */
 #define PW_D_CATEGORIES   "categories"    /* categories monitored, comma separated */
 #define PW_D_EMPTY_REASON "empty_reason"  /* set when nothing was selected: why */
 #define PW_D_DRY_RUN      "dry_run"       /* "1" on --dry-run: write nothing */
+/* (1.4) A stable id of this delivery (32 hex digits): the same digest,
+ * sink and set of papers give the same id on any run, so a redone
+ * delivery carries the id of the first try (use it in a Message-ID). */
+#define PW_D_ATTEMPT      "attempt"
+/* (1.4) Set only when this delivery redoes one a run died during, after
+ * its effect had begun: what that run passed to effect_begin.  The
+ * records are exactly that delivery's.  Finish or undo what it did (cut
+ * a file back to the recorded offset), then deliver again. */
+#define PW_D_RECOVERY     "recovery"
 
 /* The host's services.  Every function takes the calling instance first. */
 typedef struct pw_host {
@@ -290,6 +302,20 @@ typedef struct pw_host {
 	 * host records it when fetch returned PW_OK and the run committed),
 	 * else -1 on an instance's first run. */
 	int64_t (*fetch_since)(pw_instance *inst);
+
+	/* ---- 1.4 ---- */
+
+	/* Sinks: call right before the external effect (appending to a file,
+	 * sending a message; not needed for a file replaced by rename, which
+	 * is all or nothing), with what a later run needs to finish or redo it
+	 * should this run die during it ("offset 1234", a Message-ID).  The
+	 * host commits it with the delivery's papers marked in flight and
+	 * keeps the store's write lock until the sink returns, so recording
+	 * the papers as delivered afterwards cannot fail on a lock.  If the
+	 * sink then fails, or the run dies, the next run calls write again
+	 * with exactly these papers and the note as PW_D_RECOVERY.  On any
+	 * other status than PW_OK do not perform the effect: return PW_RETRY. */
+	pw_status (*effect_begin)(pw_instance *inst, const char *recovery);
 } pw_host;
 
 /* True when the host's table is long enough to hold MEMBER. */

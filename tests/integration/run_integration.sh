@@ -154,7 +154,7 @@ check "an unset environment variable: exit 2, named" \
 
 # --- the store
 new_case locked "$BASE/fixture/api_paged.atom"
-( flock -x 9; sleep 3 ) 9>"$dir/pw.db.lock" &
+( flock -x 9; sleep 3 ) 9>>"$dir/pw.db" &
 holder=$!
 sleep 0.5
 run

@@ -33,7 +33,7 @@ paper(const char *id, const char *version, const char *title)
 	return r;
 }
 
-START_TEST(creates_schema_version_1_in_wal)
+START_TEST(creates_the_current_schema_in_wal)
 {
 	char err[512];
 	fresh_db();
@@ -109,48 +109,162 @@ START_TEST(ledger_pending_then_delivered)
 	ck_assert_int_eq(store_ledger_pending(s, "daily", "md", a), 0);
 	ck_assert_int_eq(store_ledger_status(s, "daily", "md", "2401.00001"), LEDGER_DELIVERED);
 	ck_assert_int_eq(store_ledger_count(s, "daily", "md", LEDGER_DELIVERED), 1);
-	ck_assert_int_eq(store_digest_seen(s, "daily", "2401.00001"), 0);
-	store_digest_mark_seen(s, "daily", "2401.00001", 1, 0);
-	ck_assert_int_eq(store_digest_seen(s, "daily", "2401.00001"), 1);
-	ck_assert_int_eq(store_digest_seen(s, "other", "2401.00001"), 0);
 	rec_free(a);
 	store_close(s);
 }
 END_TEST
 
 static void
-count_retry(pw_record *rec, void *ud)
+count_queued(pw_record *rec, int64_t retries, void *ud)
 {
+	(void)retries;
 	(*(int *)ud)++;
 	rec_free(rec);
 }
 
+static int
+queued(pw_store *s, const char *digest)
+{
+	int n = 0;
+	ck_assert_int_eq(store_weigh_each(s, digest, count_queued, &n), 0);
+	return n;
+}
+
+/* One fetch: the papers stored, noted as fetched, queued for digest. */
+static void
+fetch(pw_store *s, const char *digest, int64_t run, const char *const *ids)
+{
+	ck_assert_int_eq(store_begin(s), 0);
+	for (size_t i = 0; ids[i]; i++) {
+		pw_record *r = paper(ids[i], "1", ids[i]);
+		ck_assert_int_eq(store_paper_put(s, r, NULL), 0);
+		ck_assert_int_eq(store_fetched_add(s, ids[i]), 0);
+		rec_free(r);
+	}
+	ck_assert_int_eq(store_weigh_queue(s, digest, run, NULL), 0);
+	ck_assert_int_eq(store_commit(s), 0);
+}
+
+START_TEST(papers_stay_queued_until_the_digest_weighed_them)
+{
+	char err[512];
+	static const char *const day1[] = { "2401.00001", "2401.00002", NULL };
+	fresh_db();
+	pw_store *s = store_open(db, err, sizeof err);
+	fetch(s, "daily", 1, day1);
+	ck_assert_int_eq(queued(s, "daily"), 2);
+	store_close(s);
+	/* A run that died before weighing: the next one, fetching nothing
+	 * (a 304), still has them. */
+	s = store_open(db, err, sizeof err);
+	ck_assert_int_eq(queued(s, "daily"), 2);
+	ck_assert_int_eq(store_begin(s), 0);
+	ck_assert_int_eq(store_weigh_done(s, "daily", 2), 0);
+	ck_assert_int_eq(store_commit(s), 0);
+	ck_assert_int_eq(queued(s, "daily"), 0);
+	ck_assert_int_eq(store_digest_seen(s, "daily", "2401.00001"), 1);
+	store_close(s);
+	/* Fetched again: weighed already, not queued again. */
+	s = store_open(db, err, sizeof err);
+	fetch(s, "daily", 3, day1);
+	ck_assert_int_eq(queued(s, "daily"), 0);
+	store_close(s);
+}
+END_TEST
+
+START_TEST(a_new_digest_weighs_the_latest_fetch_day)
+{
+	char err[512];
+	static const char *const day1[] = { "2401.00001", "2401.00002", "2401.00003", NULL };
+	static const char *const none[] = { NULL };
+	fresh_db();
+	pw_store *s = store_open(db, err, sizeof err);
+	fetch(s, "daily", 1, day1);
+	store_close(s);
+	s = store_open(db, err, sizeof err);
+	fetch(s, "lab", 2, none);   /* a digest added later; this run fetched nothing */
+	ck_assert_int_eq(queued(s, "lab"), 3);
+	ck_assert_int_eq(store_begin(s), 0);
+	ck_assert_int_eq(store_weigh_done(s, "lab", 2), 0);
+	ck_assert_int_eq(store_commit(s), 0);
+	store_close(s);
+	s = store_open(db, err, sizeof err);
+	fetch(s, "lab", 3, none);   /* only on its first run */
+	ck_assert_int_eq(queued(s, "lab"), 0);
+	store_close(s);
+}
+END_TEST
+
 START_TEST(unscored_papers_are_weighed_again_a_few_times)
 {
 	char err[512];
-	int n;
+	static const char *const day1[] = { "2401.00001", "2401.00002", NULL };
 	fresh_db();
 	pw_store *s = store_open(db, err, sizeof err);
-	pw_record *a = paper("2401.00001", "1", "First");
-	store_paper_put(s, a, NULL);
-	store_digest_mark_seen(s, "daily", "2401.00001", 1, 1);
-	ck_assert_int_eq(store_digest_seen(s, "daily", "2401.00001"), 0);
-	for (int run = 2; run <= 1 + STORE_MAX_RETRIES; run++) {
-		n = 0;
-		store_digest_each_retry(s, "daily", count_retry, &n);
-		ck_assert_int_eq(n, 1);
-		store_digest_mark_seen(s, "daily", "2401.00001", run, 1);
+	fetch(s, "daily", 1, day1);
+	for (int run = 1; run <= 1 + STORE_MAX_RETRIES; run++) {
+		ck_assert_int_eq(queued(s, "daily"), run == 1 ? 2 : 1);
+		ck_assert_int_eq(store_begin(s), 0);
+		ck_assert_int_eq(store_weigh_again(s, "daily", "2401.00001", run), 0);
+		ck_assert_int_eq(store_weigh_done(s, "daily", run), 0);
+		ck_assert_int_eq(store_commit(s), 0);
+		ck_assert_int_eq(store_digest_seen(s, "daily", "2401.00002"), 1);
 	}
-	/* Given up after STORE_MAX_RETRIES: seen, not offered again. */
-	n = 0;
-	store_digest_each_retry(s, "daily", count_retry, &n);
-	ck_assert_int_eq(n, 0);
+	/* Given up after STORE_MAX_RETRIES: weighed, not offered again. */
+	ck_assert_int_eq(queued(s, "daily"), 0);
 	ck_assert_int_eq(store_digest_seen(s, "daily", "2401.00001"), 1);
-	/* A success resets it at once. */
-	store_digest_mark_seen(s, "other", "2401.00001", 1, 1);
-	store_digest_mark_seen(s, "other", "2401.00001", 2, 0);
-	ck_assert_int_eq(store_digest_seen(s, "other", "2401.00001"), 1);
+	store_close(s);
+}
+END_TEST
+
+static void
+collect_ids(pw_record *rec, void *ud)
+{
+	char *ids = ud;
+	strcat(ids, rec_get(rec, PW_F_ID));
+	strcat(ids, " ");
+	rec_free(rec);
+}
+
+START_TEST(a_delivery_in_flight_is_found_by_the_next_run)
+{
+	char err[512], ids[256] = "", *attempt, *recovery;
+	int began;
+	fresh_db();
+	pw_store *s = store_open(db, err, sizeof err);
+	pw_record *a = paper("2401.00001", "1", "First"), *b = paper("2401.00002", "1", "Second");
+	ck_assert_int_eq(store_ledger_pending(s, "daily", "mail", a), 0);
+	ck_assert_int_eq(store_delivery_get(s, "daily", "mail", &attempt, &recovery, &began), 0);
+	ck_assert_int_eq(store_delivery_begin(s, "daily", "mail", "abc", 1), 0);
+	/* Selected while the first delivery is in flight: pending, apart. */
+	ck_assert_int_eq(store_ledger_pending(s, "daily", "mail", b), 0);
+	ck_assert_int_eq(store_delivery_effect(s, "daily", "mail", "<abc@host>"), 0);
+	store_rollback(s);    /* the run dies during the effect */
+	store_close(s);
+
+	s = store_open(db, err, sizeof err);
+	ck_assert_int_eq(store_delivery_get(s, "daily", "mail", &attempt, &recovery, &began), 1);
+	ck_assert_str_eq(attempt, "abc");
+	ck_assert_str_eq(recovery, "<abc@host>");
+	ck_assert_int_eq(began, 1);
+	free(attempt);
+	free(recovery);
+	ck_assert_int_eq(store_delivery_each(s, "daily", "mail", collect_ids, ids), 0);
+	ck_assert_str_eq(ids, "2401.00001 ");
+	ck_assert_int_eq(store_ledger_status(s, "daily", "mail", "2401.00002"), LEDGER_PENDING);
+	ck_assert_int_eq(store_pending_count(s, "daily"), 2);
+	ck_assert_int_eq(store_delivery_effect(s, "daily", "mail", "<abc@host>"), 0);
+	ck_assert_int_eq(store_delivery_done(s, "daily", "mail", 2), 0);
+	ck_assert_int_eq(store_ledger_status(s, "daily", "mail", "2401.00001"), LEDGER_DELIVERED);
+	ck_assert_int_eq(store_delivery_get(s, "daily", "mail", &attempt, &recovery, &began), 0);
+	/* One that never began its effect goes back to pending. */
+	ck_assert_int_eq(store_delivery_begin(s, "daily", "mail", "def", 2), 0);
+	ck_assert_int_eq(store_ledger_status(s, "daily", "mail", "2401.00002"), LEDGER_IN_FLIGHT);
+	ck_assert_int_eq(store_delivery_requeue(s, "daily", "mail"), 0);
+	ck_assert_int_eq(store_ledger_status(s, "daily", "mail", "2401.00002"), LEDGER_PENDING);
+	ck_assert_int_eq(store_pending_count(s, "daily"), 1);
 	rec_free(a);
+	rec_free(b);
 	store_close(s);
 }
 END_TEST
@@ -179,6 +293,58 @@ START_TEST(state_cache_validators_and_runs)
 	ck_assert(run > 0);
 	ck_assert_int_eq(store_run_end(s, run, 1010, 0, "{}"), 0);
 	store_close(s);
+}
+END_TEST
+
+START_TEST(the_lock_follows_the_file_not_the_path)
+{
+	char err[512], link[300];
+	fresh_db();
+	snprintf(link, sizeof link, "%s.link", db);
+	pw_store *s = store_open(db, err, sizeof err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(symlink(db, link), 0);
+	ck_assert_ptr_null(store_open(link, err, sizeof err));
+	ck_assert_msg(strstr(err, "is locked"), "%s", err);
+	store_close(s);
+	s = store_open(link, err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	ck_assert_ptr_null(store_open(db, err, sizeof err));
+	store_close(s);
+}
+END_TEST
+
+START_TEST(a_damaged_store_is_refused)
+{
+	char err[512];
+	fresh_db();
+	pw_store *s = store_open(db, err, sizeof err);
+	for (int i = 0; i < 400; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "2401.%05d", i);
+		pw_record *r = paper(id, "1", "A title long enough to fill some pages of the papers table");
+		store_paper_put(s, r, NULL);
+		rec_free(r);
+	}
+	store_close(s);
+	sqlite3 *raw;
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	sqlite3_exec(raw, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+	/* The full check is due (a week has passed, or the last run died). */
+	sqlite3_exec(raw, "DELETE FROM state WHERE ns = 'store'", NULL, NULL, NULL);
+	sqlite3_close(raw);
+	/* Scribble over a page in the middle, as a bad disk or a stray write would. */
+	FILE *f = fopen(db, "r+b");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	long pages = ftell(f) / 4096;
+	ck_assert_int_gt(pages, 8);
+	fseek(f, pages / 2 * 4096, SEEK_SET);   /* a leaf of the papers table */
+	for (int i = 0; i < 2000; i++)
+		fputc(0xA5, f);
+	fclose(f);
+	ck_assert_ptr_null(store_open(db, err, sizeof err));
+	ck_assert_msg(strstr(err, "fails SQLite's integrity check") && strstr(err, db), "%s", err);
 }
 END_TEST
 
@@ -217,12 +383,17 @@ store_suite(void)
 {
 	Suite *s = suite_create("store");
 	TCase *tc = tcase_create("store");
-	tcase_add_test(tc, creates_schema_version_1_in_wal);
+	tcase_add_test(tc, creates_the_current_schema_in_wal);
 	tcase_add_test(tc, papers_merge_by_id);
 	tcase_add_test(tc, ledger_pending_then_delivered);
 	tcase_add_test(tc, state_cache_validators_and_runs);
 	tcase_add_test(tc, unscored_papers_are_weighed_again_a_few_times);
+	tcase_add_test(tc, papers_stay_queued_until_the_digest_weighed_them);
+	tcase_add_test(tc, a_new_digest_weighs_the_latest_fetch_day);
+	tcase_add_test(tc, a_delivery_in_flight_is_found_by_the_next_run);
 	tcase_add_test(tc, second_open_is_refused_while_locked);
+	tcase_add_test(tc, the_lock_follows_the_file_not_the_path);
+	tcase_add_test(tc, a_damaged_store_is_refused);
 	tcase_add_test(tc, garbage_and_unreadable_files_are_named);
 	suite_add_tcase(s, tc);
 	return s;

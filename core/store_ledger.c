@@ -1,0 +1,260 @@
+/* store_ledger.c: the delivery ledger.  A paper selected for a sink is
+ * pending; before the sink's external effect the rows of that delivery
+ * become "in flight" and a deliveries row says what the sink is about to
+ * do and what recovery needs (a file offset, a Message-ID), committed;
+ * after the effect they become delivered.  A run that dies in between
+ * leaves the next run enough to finish or redo exactly that delivery. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "record.h"
+#include "store_sql.h"
+
+int
+store_ledger_status(pw_store *s, const char *digest, const char *sink, const char *id)
+{
+	sqlite3_stmt *st = sql_prepare(s, "SELECT status FROM ledger WHERE digest = ? AND sink = ? AND paper_id = ?");
+	int status = LEDGER_NONE;
+	if (!st)
+		return -1;
+	sql_bind_text(st, 1, digest);
+	sql_bind_text(st, 2, sink);
+	sql_bind_text(st, 3, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		status = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return status;
+}
+
+int
+store_ledger_pending(pw_store *s, const char *digest, const char *sink, const pw_record *scored)
+{
+	char *json = rec_to_json(scored, 1);
+	if (!json)
+		return -1;
+	sqlite3_stmt *st = sql_prepare(s,
+		"INSERT INTO ledger (digest, sink, paper_id, status, scored, selected_at) VALUES (?, ?, ?, ?, ?, ?) "
+		"ON CONFLICT(digest, sink, paper_id) DO UPDATE SET scored = excluded.scored "
+		"WHERE status = " "1");
+	if (!st) {
+		free(json);
+		return -1;
+	}
+	sql_bind_text(st, 1, digest);
+	sql_bind_text(st, 2, sink);
+	sql_bind_text(st, 3, rec_get(scored, PW_F_ID));
+	sqlite3_bind_int(st, 4, LEDGER_PENDING);
+	sql_bind_text(st, 5, json);
+	sqlite3_bind_int64(st, 6, (int64_t)time(NULL));
+	free(json);
+	return sql_step_done(s, st, "cannot record a selection in the ledger");
+}
+
+int
+store_ledger_delivered(pw_store *s, const char *digest, const char *sink, const char *id, int64_t run_id)
+{
+	sqlite3_stmt *st = sql_prepare(s,
+		"UPDATE ledger SET status = ?, delivered_at = ?, run_id = ? "
+		"WHERE digest = ? AND sink = ? AND paper_id = ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, LEDGER_DELIVERED);
+	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	sqlite3_bind_int64(st, 3, run_id);
+	sql_bind_text(st, 4, digest);
+	sql_bind_text(st, 5, sink);
+	sql_bind_text(st, 6, id);
+	return sql_step_done(s, st, "cannot mark a paper delivered");
+}
+
+/* The records of (digest, sink) in one state, in the order selected. */
+static int
+each_in_state(pw_store *s, const char *digest, const char *sink, int status, void (*fn)(pw_record *rec, void *ud),
+              void *ud)
+{
+	sqlite3_stmt *st = sql_prepare(s, "SELECT scored FROM ledger WHERE digest = ? AND sink = ? AND status = ? "
+	                                  "ORDER BY selected_at, rowid");
+	if (!st)
+		return -1;
+	sql_bind_text(st, 1, digest);
+	sql_bind_text(st, 2, sink);
+	sqlite3_bind_int(st, 3, status);
+	struct sql_plain_fn plain = { fn, ud };
+	return sql_each_record(s, st, "cannot read the ledger", sql_call_plain, &plain);
+}
+
+int
+store_ledger_each_pending(pw_store *s, const char *digest, const char *sink,
+                          void (*fn)(pw_record *rec, void *ud), void *ud)
+{
+	return each_in_state(s, digest, sink, LEDGER_PENDING, fn, ud);
+}
+
+int
+store_ledger_each_delivered(pw_store *s, const char *digest, const char *sink, int64_t since,
+                            void (*fn)(pw_record *rec, int64_t delivered_at, void *ud), void *ud)
+{
+	sqlite3_stmt *st = sql_prepare(s, "SELECT scored, delivered_at FROM ledger WHERE digest = ? AND sink = ? "
+	                              "AND status = ? AND delivered_at >= ? AND scored IS NOT NULL "
+	                              "ORDER BY delivered_at DESC, rowid DESC");
+	if (!st)
+		return -1;
+	sql_bind_text(st, 1, digest);
+	sql_bind_text(st, 2, sink);
+	sqlite3_bind_int(st, 3, LEDGER_DELIVERED);
+	sqlite3_bind_int64(st, 4, since);
+	return sql_each_record(s, st, "cannot read delivered papers", fn, ud);
+}
+
+long
+store_ledger_count(pw_store *s, const char *digest, const char *sink, int status)
+{
+	sqlite3_stmt *st = sql_prepare(s, "SELECT count(*) FROM ledger WHERE digest = ? AND sink = ? AND status = ?");
+	if (!st)
+		return -1;
+	sql_bind_text(st, 1, digest);
+	sql_bind_text(st, 2, sink);
+	sqlite3_bind_int(st, 3, status);
+	return sql_count(s, st);
+}
+
+int
+store_delivery_begin(pw_store *s, const char *digest, const char *sink, const char *attempt, int64_t run_id)
+{
+	if (store_begin(s) < 0)
+		return -1;
+	sqlite3_stmt *st = sql_prepare(s, "UPDATE ledger SET status = ?1 WHERE digest = ?2 AND sink = ?3 AND status = ?4");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int(st, 1, LEDGER_IN_FLIGHT);
+	sql_bind_text(st, 2, digest);
+	sql_bind_text(st, 3, sink);
+	sqlite3_bind_int(st, 4, LEDGER_PENDING);
+	if (sql_step_done(s, st, "cannot mark a delivery in flight") < 0)
+		goto fail;
+	st = sql_prepare(s, "INSERT INTO deliveries (digest, sink, attempt, began, run_id, started) "
+	                    "VALUES (?, ?, ?, 0, ?, ?)");
+	if (!st)
+		goto fail;
+	sql_bind_text(st, 1, digest);
+	sql_bind_text(st, 2, sink);
+	sql_bind_text(st, 3, attempt);
+	sqlite3_bind_int64(st, 4, run_id);
+	sqlite3_bind_int64(st, 5, (int64_t)time(NULL));
+	if (sql_step_done(s, st, "cannot record a delivery") < 0 || store_commit(s) < 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_delivery_get(pw_store *s, const char *digest, const char *sink, char **attempt, char **recovery, int *began)
+{
+	*attempt = *recovery = NULL;
+	*began = 0;
+	sqlite3_stmt *st = sql_prepare(s, "SELECT attempt, recovery, began FROM deliveries WHERE digest = ? AND sink = ?");
+	if (!st)
+		return -1;
+	sql_bind_text(st, 1, digest);
+	sql_bind_text(st, 2, sink);
+	int rc = sqlite3_step(st), found = 0;
+	if (rc == SQLITE_ROW) {
+		found = 1;
+		*attempt = strdup((const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			*recovery = strdup((const char *)sqlite3_column_text(st, 1));
+		*began = sqlite3_column_int(st, 2);
+	} else if (rc != SQLITE_DONE) {
+		sql_set_err(s, "cannot read the deliveries under way");
+		found = -1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+int
+store_delivery_each(pw_store *s, const char *digest, const char *sink, void (*fn)(pw_record *rec, void *ud), void *ud)
+{
+	return each_in_state(s, digest, sink, LEDGER_IN_FLIGHT, fn, ud);
+}
+
+int
+store_delivery_effect(pw_store *s, const char *digest, const char *sink, const char *recovery)
+{
+	sqlite3_stmt *st = sql_prepare(s, "UPDATE deliveries SET began = 1, recovery = ? WHERE digest = ? AND sink = ?");
+	if (!st)
+		return -1;
+	sql_bind_text(st, 1, recovery);
+	sql_bind_text(st, 2, digest);
+	sql_bind_text(st, 3, sink);
+	if (sql_step_done(s, st, "cannot record a delivery's effect") < 0)
+		return -1;
+	/* The write lock, taken now, is what lets the update after the effect
+	 * never wait for another process. */
+	return store_begin(s);
+}
+
+/* The rows in flight become delivered (done) or pending again (requeue),
+ * and the delivery's row goes; in the open transaction when there is one. */
+static int
+end_delivery(pw_store *s, const char *digest, const char *sink, int status, int64_t run_id)
+{
+	int own = !store_in_transaction(s);
+	if (own && store_begin(s) < 0)
+		return -1;
+	sqlite3_stmt *st = sql_prepare(s, "UPDATE ledger SET status = ?1, delivered_at = CASE WHEN ?1 = ?2 THEN ?3 END, "
+	                                  "run_id = ?4 WHERE digest = ?5 AND sink = ?6 AND status = ?7");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int(st, 1, status);
+	sqlite3_bind_int(st, 2, LEDGER_DELIVERED);
+	sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
+	if (run_id > 0)
+		sqlite3_bind_int64(st, 4, run_id);
+	sql_bind_text(st, 5, digest);
+	sql_bind_text(st, 6, sink);
+	sqlite3_bind_int(st, 7, LEDGER_IN_FLIGHT);
+	if (sql_step_done(s, st, "cannot record the end of a delivery") < 0)
+		goto fail;
+	st = sql_prepare(s, "DELETE FROM deliveries WHERE digest = ? AND sink = ?");
+	if (!st)
+		goto fail;
+	sql_bind_text(st, 1, digest);
+	sql_bind_text(st, 2, sink);
+	if (sql_step_done(s, st, "cannot record the end of a delivery") < 0 || store_commit(s) < 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_delivery_done(pw_store *s, const char *digest, const char *sink, int64_t run_id)
+{
+	return end_delivery(s, digest, sink, LEDGER_DELIVERED, run_id);
+}
+
+int
+store_delivery_requeue(pw_store *s, const char *digest, const char *sink)
+{
+	return end_delivery(s, digest, sink, LEDGER_PENDING, 0);
+}
+
+long
+store_pending_count(pw_store *s, const char *digest)
+{
+	sqlite3_stmt *st = sql_prepare(s, "SELECT count(*) FROM ledger WHERE digest = ? AND status IN (?, ?)");
+	if (!st)
+		return -1;
+	sql_bind_text(st, 1, digest);
+	sqlite3_bind_int(st, 2, LEDGER_PENDING);
+	sqlite3_bind_int(st, 3, LEDGER_IN_FLIGHT);
+	return sql_count(s, st);
+}

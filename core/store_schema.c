@@ -1,0 +1,94 @@
+/* store_schema.c: the store's schema, step by step.  migrations[i]
+ * upgrades user_version i to i+1 inside one transaction, so a store is
+ * always at one version or the next, never between. */
+#include "autoconf.h"
+
+#include <stdio.h>
+
+#include "store_sql.h"
+
+static const char *const store_migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE papers ("
+	"  id TEXT PRIMARY KEY, version INTEGER NOT NULL DEFAULT 0,"
+	"  record TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL);"
+	"CREATE TABLE ledger ("
+	"  digest TEXT NOT NULL, sink TEXT NOT NULL, paper_id TEXT NOT NULL,"
+	"  status INTEGER NOT NULL, scored TEXT, selected_at INTEGER NOT NULL,"
+	"  delivered_at INTEGER, run_id INTEGER,"
+	"  PRIMARY KEY (digest, sink, paper_id));"
+	"CREATE TABLE digest_seen (digest TEXT NOT NULL, paper_id TEXT NOT NULL, run_id INTEGER,"
+	"  retries INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (digest, paper_id));"
+	"CREATE TABLE state (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+	"  PRIMARY KEY (ns, key));"
+	"CREATE TABLE cache (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+	"  created INTEGER NOT NULL, PRIMARY KEY (ns, key));"
+	"CREATE TABLE http_validators (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT,"
+	"  saved INTEGER NOT NULL);"
+	"CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started INTEGER NOT NULL,"
+	"  finished INTEGER, exit_code INTEGER, report TEXT);",
+
+	/* 1 -> 2: weighing becomes durable (to_weigh: what each digest has
+	 * still to weigh, whatever later runs fetch), deliveries under way are
+	 * recorded before their effect (deliveries), every query a run makes
+	 * has an index.  Papers a digest was to weigh again move to to_weigh;
+	 * digest_seen keeps only what was weighed for good. */
+	"CREATE TABLE to_weigh (digest TEXT NOT NULL, paper_id TEXT NOT NULL,"
+	"  retries INTEGER NOT NULL DEFAULT 0, run_id INTEGER, UNIQUE (digest, paper_id));"
+	"CREATE INDEX to_weigh_by_digest ON to_weigh (digest);"
+	"INSERT INTO to_weigh (digest, paper_id, retries)"
+	"  SELECT digest, paper_id, retries FROM digest_seen WHERE retries > 0 ORDER BY rowid;"
+	"DELETE FROM digest_seen WHERE retries > 0;"
+	"CREATE TABLE digests (name TEXT PRIMARY KEY, first_run INTEGER);"
+	"INSERT INTO digests (name, first_run) SELECT digest, min(run_id) FROM digest_seen GROUP BY digest;"
+	"CREATE TABLE deliveries (digest TEXT NOT NULL, sink TEXT NOT NULL, attempt TEXT NOT NULL,"
+	"  recovery TEXT, began INTEGER NOT NULL DEFAULT 0, run_id INTEGER, started INTEGER NOT NULL,"
+	"  PRIMARY KEY (digest, sink));"
+	"CREATE INDEX papers_by_last_seen ON papers (last_seen);"
+	"CREATE INDEX ledger_by_state ON ledger (digest, sink, status, delivered_at);",
+};
+#define STORE_NMIGRATIONS (sizeof store_migrations / sizeof store_migrations[0])
+
+static int
+user_version(pw_store *s, int *version)
+{
+	sqlite3_stmt *st = sql_prepare(s, "PRAGMA user_version");
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		sql_set_err(s, "cannot read the schema version (is it a SQLite database?)");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+store_migrate(pw_store *s)
+{
+	int version;
+	_Static_assert(STORE_NMIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");
+	if (user_version(s, &version) < 0)
+		return -1;
+	if (version > (int)STORE_NMIGRATIONS) {
+		snprintf(s->err, sizeof s->err,
+		         "store %s: schema version %d is newer than this paperwire knows (%d): upgrade paperwire",
+		         s->path, version, (int)STORE_NMIGRATIONS);
+		return -1;
+	}
+	while (version < (int)STORE_NMIGRATIONS) {
+		char bump[64];
+		if (sql_exec(s, "BEGIN IMMEDIATE", "cannot start the schema upgrade") < 0)
+			return -1;
+		snprintf(bump, sizeof bump, "PRAGMA user_version = %d", version + 1);
+		if (sql_exec(s, store_migrations[version], "schema upgrade failed") < 0 ||
+		    sql_exec(s, bump, "schema upgrade failed") < 0) {
+			sql_exec(s, "ROLLBACK", "rollback");
+			return -1;
+		}
+		if (sql_exec(s, "COMMIT", "cannot commit the schema upgrade") < 0)
+			return -1;
+		version++;
+	}
+	return 0;
+}

@@ -1,0 +1,54 @@
+/* store_sql.h: what the store's files (store.c, store_weigh.c,
+ * store_ledger.c) share: the handle and the statement helpers.  Internal
+ * to the store; nothing else includes it. */
+#ifndef PW_STORE_SQL_H
+#define PW_STORE_SQL_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "paperwire/plugin.h"
+#include "store.h"
+
+struct pw_store {
+	sqlite3 *db;
+	int lock_fd;
+	char *path;
+	char err[4608];
+	/* Statements run once per fetched paper, prepared once. */
+	sqlite3_stmt *paper_get_st, *paper_put_st, *fetched_st;
+};
+
+/* The error of the last failed call: "store PATH: WHAT: sqlite's message". */
+void sql_set_err(pw_store *s, const char *what);
+int sql_exec(pw_store *s, const char *sql, const char *what);
+sqlite3_stmt *sql_prepare(pw_store *s, const char *sql);
+/* A statement kept for the life of the store, reset for its next use. */
+sqlite3_stmt *sql_cached(pw_store *s, sqlite3_stmt **slot, const char *sql);
+/* Runs a cached statement that returns no rows; keeps it. */
+int sql_step_reset(pw_store *s, sqlite3_stmt *st, const char *what);
+/* Runs a statement that returns no rows; finalizes it. */
+int sql_step_done(pw_store *s, sqlite3_stmt *st, const char *what);
+void sql_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* A malloc'd copy of column 0 of the first row, or NULL; finalizes st. */
+char *sql_query_text(pw_store *s, sqlite3_stmt *st);
+/* Column 0 of the first row as a number, -1 on failure; finalizes st. */
+long sql_count(pw_store *s, sqlite3_stmt *st);
+/* Steps st to its end and finalizes it: column 0 of each row is a record's
+ * JSON, handed to fn (which takes the record) with column 1 as an integer
+ * when the query has one.  what names the read in the error. */
+int sql_each_record(pw_store *s, sqlite3_stmt *st, const char *what,
+                    void (*fn)(pw_record *rec, int64_t extra, void *ud), void *ud);
+
+/* For the callers whose callback takes no extra column. */
+struct sql_plain_fn {
+	void (*fn)(pw_record *rec, void *ud);
+	void *ud;
+};
+void sql_call_plain(pw_record *rec, int64_t extra, void *ud);
+
+/* Brings the schema to STORE_SCHEMA_VERSION (store_schema.c). */
+int store_migrate(pw_store *s);
+
+#endif

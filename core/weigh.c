@@ -230,7 +230,7 @@ enrich_all(struct run *r, struct digest_run *dr, pw_record **sel, size_t n)
 		host_instance_release_scratch(st->inst);
 		free(batch.records);
 		delivery_clear(&batch);
-		if (failures)
+		if (failures && !interrupt_pending())
 			log_msg(PW_LOG_WARNING, st->cfg->name, "could not enrich %ld of %zu papers; they are delivered without it",
 			        failures, n);
 	}

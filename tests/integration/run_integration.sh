@@ -165,6 +165,39 @@ head -c 5000 /dev/urandom > "$dir/pw.db"
 run
 check "a store that is not SQLite: exit 2, naming the file" '[ "$(rc)" = 2 ] && grep -q "store $dir/pw.db" "$dir/err"'
 
+# --- a store of schema 1 (written by the code before schema 2) is migrated in place
+dir="$work/migrate"
+mkdir -p "$dir"
+cp "$PW_SRCDIR/tests/fixtures/store_v1.db" "$dir/pw.db"
+chmod u+w "$dir/pw.db"
+"$PY" "$PW_SRCDIR/tests/integration/make_atom.py" 10 "$dir/day.atom"
+cat > "$dir/pw.json" <<JSON
+{
+  "store": "$dir/pw.db",
+  "http": {"retries": 0},
+  "sources": [{"plugin": "arxiv", "name": "src", "query": "all:test", "base_url": "file://$dir/day.atom",
+               "max_results": 10, "page_size": 10}],
+  "digests": [
+    {"name": "daily", "scorers": [{"plugin": "keyword", "keywords": {"speculative decoding": 3}}],
+     "select": {"min_score": 1},
+     "sinks": [{"plugin": "json", "name": "delivered", "path": "$dir/daily.jsonl"},
+               {"plugin": "json", "name": "stuck", "path": "$dir/stuck.jsonl"}]},
+    {"name": "lab", "scorers": [{"plugin": "keyword", "keywords": {"world model": 3}}], "select": {"min_score": 1},
+     "sinks": [{"plugin": "json", "path": "$dir/lab.jsonl"}]}
+  ]
+}
+JSON
+run
+check "a schema-1 store: migrated to schema 2 in place, its pending papers delivered, nothing twice" \
+	'[ "$(rc)" = 0 ] && grep -q "sink delivered: 0 delivered; sink stuck: 5 delivered" "$dir/err" && [ ! -s "$dir/daily.jsonl" ] && [ "$(grep -c . "$dir/stuck.jsonl")" = 5 ]'
+check "its papers left to weigh again are weighed by the digest that could not score them" \
+	'grep -q "lab: weighing again 10 papers an earlier run could not score" "$dir/err" && grep -q "digest lab: 10 scored, 0 vetoed, 5 selected" "$dir/err"'
+check "the migrated store is at version 2 and whole" \
+	'"$PY" -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); assert db.execute(\"PRAGMA user_version\").fetchone()[0] == 2; assert db.execute(\"PRAGMA integrity_check\").fetchone()[0] == \"ok\"" "$dir/pw.db"'
+run
+check "and the next run delivers nothing again" \
+	'[ "$(rc)" = 0 ] && grep -q "sink delivered: 0 delivered; sink stuck: 0 delivered .*digest lab: 0 scored" "$dir/err"'
+
 # --- a failing sink keeps papers pending; the next run delivers them once
 new_case sinkfail "$BASE/fixture/api_paged.atom"
 sed -i "s|\"path\": \"$dir/digest.md\"|\"path\": \"$dir/missing-dir/digest.md\"|" "$dir/pw.json"

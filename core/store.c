@@ -189,10 +189,51 @@ store_in_transaction(pw_store *s)
 	return !sqlite3_get_autocommit(s->db);
 }
 
+/* PAPERWIRE_CHECK_PLANS=1 (the tests set it): every statement the store
+ * prepares is explained first, and a full scan of a table that grows
+ * with the store's age (papers, the ledger, what was weighed) is an
+ * error on stderr, so a run's cost follows the day's papers, never the
+ * store's age.  A statement with LIMIT reads a bounded part of an index. */
+static long plan_violations;
+
+long
+store_plan_violations(void)
+{
+	return plan_violations;
+}
+
+static void
+check_plan(pw_store *s, const char *sql)
+{
+	static int enabled = -1;
+	if (enabled < 0) {
+		const char *v = getenv("PAPERWIRE_CHECK_PLANS");
+		enabled = v && *v == '1';
+	}
+	if (!enabled || strncmp(sql, "PRAGMA", 6) == 0 || strstr(sql, " LIMIT "))
+		return;
+	char *explain = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+	sqlite3_stmt *st = NULL;
+	if (explain && sqlite3_prepare_v2(s->db, explain, -1, &st, NULL) == SQLITE_OK)
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *detail = (const char *)sqlite3_column_text(st, 3);
+			static const char *const grows[] = { "papers", "p", "ledger", "digest_seen", "d", "to_weigh", "w" };
+			for (size_t i = 0; detail && i < sizeof grows / sizeof grows[0]; i++) {
+				size_t n = strlen(grows[i]);
+				if (strncmp(detail, "SCAN ", 5) == 0 && strncmp(detail + 5, grows[i], n) == 0 &&
+				    (detail[5 + n] == '\0' || detail[5 + n] == ' ') && ++plan_violations)
+					fprintf(stderr, "paperwire: store: full scan (%s) in: %s\n", detail, sql);
+			}
+		}
+	sqlite3_finalize(st);
+	sqlite3_free(explain);
+}
+
 sqlite3_stmt *
 sql_prepare(pw_store *s, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
+	check_plan(s, sql);
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		sql_set_err(s, "cannot prepare a statement");
 		return NULL;
@@ -208,6 +249,7 @@ sql_cached(pw_store *s, sqlite3_stmt **slot, const char *sql)
 		sqlite3_clear_bindings(*slot);
 		return *slot;
 	}
+	check_plan(s, sql);
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
 		sql_set_err(s, "cannot prepare a statement");
 		*slot = NULL;

@@ -107,6 +107,11 @@ int store_cache_put(pw_store *s, const char *ns, const char *key, const char *va
 int store_validators_get(pw_store *s, const char *url, char **etag, char **last_modified);
 int store_validators_put(pw_store *s, const char *url, const char *etag, const char *last_modified);
 
+/* With PAPERWIRE_CHECK_PLANS=1 in the environment: how many statements
+ * prepared so far scan a table that grows with the store's age (each is
+ * also said on stderr). */
+long store_plan_violations(void);
+
 /* The run log. */
 int64_t store_run_begin(pw_store *s, int64_t started);
 int store_run_end(pw_store *s, int64_t run_id, int64_t finished, int exit_code, const char *report_json);

@@ -6,6 +6,9 @@ set -u
 BIN="$PW_BUILDDIR/paperwire"
 export PAPERWIRE_PLUGIN_PATH="$PW_BUILDDIR/plugins"
 unset PAPERWIRE_CONFIG
+# Every statement the store prepares is explained; a full scan of a table
+# that grows with the store's age is said on stderr and fails the script.
+export PAPERWIRE_CHECK_PLANS=1
 work=$(mktemp -d "${TMPDIR:-/tmp}/pw-integration.XXXXXX")
 pass=0
 fail=0
@@ -47,6 +50,9 @@ closed_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 run() { (cd "$dir" && "$BIN" run -c pw.json "$@" >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"; }
 rc() { cat "$dir/rc"; }
 finish() {
+	dir="$work"
+	check "no query of any run scanned papers, the ledger or the weighing tables" \
+		'! grep -r "store: full scan" "$work" --include="err*" -h | sort -u | head -5 | grep .'
 	echo "integration: $pass passed, $fail failed"
 	[ "$fail" = 0 ]
 }

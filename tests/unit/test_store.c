@@ -378,6 +378,48 @@ START_TEST(garbage_and_unreadable_files_are_named)
 }
 END_TEST
 
+/* Every query a run makes is indexed: the statements of a whole run of the
+ * store's calls (fetch, queue, weigh, select, deliver, feed rebuild,
+ * history) are explained, and none scans papers, the ledger or the
+ * weighing tables.  A count over papers, which does, shows the check works. */
+static void
+drop_delivered(pw_record *rec, int64_t at, void *ud)
+{
+	(void)at, (void)ud;
+	rec_free(rec);
+}
+
+START_TEST(no_query_of_a_run_scans_a_growing_table)
+{
+	char err[512], *attempt, *recovery;
+	int began;
+	static const char *const day[] = { "2401.00001", "2401.00002", NULL };
+	setenv("PAPERWIRE_CHECK_PLANS", "1", 1);
+	fresh_db();
+	pw_store *s = store_open(db, err, sizeof err);
+	fetch(s, "daily", 1, day);
+	queued(s, "daily");
+	pw_record *a = paper("2401.00001", "1", "First");
+	ck_assert_int_eq(store_begin(s), 0);
+	ck_assert_int_eq(store_weigh_again(s, "daily", "2401.00002", 1), 0);
+	ck_assert_int_eq(store_weigh_done(s, "daily", 1), 0);
+	ck_assert_int_eq(store_ledger_pending(s, "daily", "md", a), 0);
+	ck_assert_int_eq(store_commit(s), 0);
+	ck_assert_int_eq(store_delivery_get(s, "daily", "md", &attempt, &recovery, &began), 0);
+	ck_assert_int_eq(store_delivery_begin(s, "daily", "md", "x", 1), 0);
+	ck_assert_int_eq(store_delivery_effect(s, "daily", "md", "note"), 0);
+	ck_assert_int_eq(store_delivery_done(s, "daily", "md", 1), 0);
+	ck_assert_int_eq(store_ledger_each_delivered(s, "daily", "md", 0, drop_delivered, NULL), 0);
+	ck_assert_int_eq(store_ledger_count(s, "daily", "md", LEDGER_PENDING), 0);
+	ck_assert_int_eq(store_plan_violations(), 0);
+	store_paper_count(s);
+	ck_assert_int_eq(store_plan_violations(), 1);
+	rec_free(a);
+	store_close(s);
+	unsetenv("PAPERWIRE_CHECK_PLANS");
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -394,6 +436,7 @@ store_suite(void)
 	tcase_add_test(tc, second_open_is_refused_while_locked);
 	tcase_add_test(tc, the_lock_follows_the_file_not_the_path);
 	tcase_add_test(tc, a_damaged_store_is_refused);
+	tcase_add_test(tc, no_query_of_a_run_scans_a_growing_table);
 	tcase_add_test(tc, garbage_and_unreadable_files_are_named);
 	suite_add_tcase(s, tc);
 	return s;

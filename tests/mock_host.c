@@ -41,6 +41,9 @@ struct pw_instance {
 	char *last_body, *last_headers;
 	int64_t fetch_since;
 	char note[256];
+	char effect[256];   /* the last effect_begin note */
+	int effect_calls;
+	pw_status effect_answer;
 };
 
 struct pw_response {
@@ -357,6 +360,28 @@ mock_note(const pw_instance *inst)
 
 static int64_t m_fetch_since(pw_instance *inst) { return inst->fetch_since; }
 
+static pw_status
+m_effect_begin(pw_instance *inst, const char *recovery)
+{
+	snprintf(inst->effect, sizeof inst->effect, "%s", recovery ? recovery : "");
+	inst->effect_calls++;
+	return inst->effect_answer;
+}
+
+const char *
+mock_effect(const pw_instance *inst, int *calls)
+{
+	if (calls)
+		*calls = inst->effect_calls;
+	return inst->effect;
+}
+
+void
+mock_set_effect_answer(pw_instance *inst, pw_status answer)
+{
+	inst->effect_answer = answer;
+}
+
 void
 mock_set_fetch_since(pw_instance *inst, int64_t since)
 {
@@ -411,6 +436,7 @@ static const pw_host mock_table = {
 	.history_each = m_history_each,
 	.report_note = m_report_note,
 	.fetch_since = m_fetch_since,
+	.effect_begin = m_effect_begin,
 };
 
 const pw_host *

@@ -40,6 +40,10 @@ const char *mock_last_headers(const pw_instance *inst);
  * unless set). */
 const char *mock_note(const pw_instance *inst);
 void mock_set_fetch_since(pw_instance *inst, int64_t since);
+/* The last note a sink passed to effect_begin ("" when none) and how many
+ * times it called it; what effect_begin answers (PW_OK unless set). */
+const char *mock_effect(const pw_instance *inst, int *calls);
+void mock_set_effect_answer(pw_instance *inst, pw_status answer);
 
 /* Everything logged so far, one message per line. */
 const char *mock_log(const pw_instance *inst);

@@ -94,6 +94,76 @@ START_TEST(one_object_per_line_with_every_field)
 }
 END_TEST
 
+/* One appending delivery of the paper `id`; recovery: PW_D_RECOVERY, or
+ * NULL; answer: what effect_begin answers.  Returns write's status and
+ * the note the sink recorded. */
+static pw_status
+append_one(const char *id, const char *recovery, pw_status answer, char *note, size_t size)
+{
+	const pw_plugin *P = pw_plugin_entry();
+	char opts[512];
+	void *st;
+	int calls = 0;
+	snprintf(opts, sizeof opts, "{\"path\": \"%s\", \"append\": true}", path);
+	pw_instance *in = mock_instance_new(P->options, opts);
+	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_OK);
+	mock_set_effect_answer(in, answer);
+	pw_record *rec = rec_new();
+	rec_set(rec, PW_F_ID, id);
+	rec_set(rec, PW_F_TITLE, "T");
+	pw_delivery *d = recovery ? mock_delivery_new(&rec, 1, PW_D_DIGEST, "daily", PW_D_RECOVERY, recovery, NULL)
+	                          : mock_delivery_new(&rec, 1, PW_D_DIGEST, "daily", NULL);
+	pw_status ps = P->write(mock_host(), in, st, d);
+	snprintf(note, size, "%s", mock_effect(in, &calls));
+	ck_assert_int_eq(calls, 1);
+	mock_delivery_free(d);
+	rec_free(rec);
+	P->destroy(mock_host(), in, st);
+	mock_instance_free(in);
+	return ps;
+}
+
+static long
+file_size(void)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fclose(f);
+	return n;
+}
+
+START_TEST(an_append_records_its_offset_and_a_redo_cuts_back_to_it)
+{
+	char note[256], expect[64];
+	snprintf(path, sizeof path, "/tmp/pw-test-json-append-%d.jsonl", (int)getpid());
+	unlink(path);
+	ck_assert_int_eq(append_one("2611.00001", NULL, PW_OK, note, sizeof note), PW_OK);
+	ck_assert_str_eq(note, "offset 0");
+	long one = file_size();
+	ck_assert_int_eq(append_one("2611.00002", NULL, PW_OK, note, sizeof note), PW_OK);
+	snprintf(expect, sizeof expect, "offset %ld", one);
+	ck_assert_str_eq(note, expect);
+	ck_assert_int_eq(count_lines(NULL), 2);
+	/* The run died after that append: redone with its note, it is not doubled. */
+	ck_assert_int_eq(append_one("2611.00002", expect, PW_OK, note, sizeof note), PW_OK);
+	ck_assert_str_eq(note, expect);
+	ck_assert_int_eq(count_lines(NULL), 2);
+	/* Half a line left by a kill is cut away too. */
+	FILE *f = fopen(path, "ab");
+	fputs("{\"id\": \"2611.0", f);
+	fclose(f);
+	ck_assert_int_eq(append_one("2611.00002", expect, PW_OK, note, sizeof note), PW_OK);
+	ck_assert_int_eq(count_lines(NULL), 2);
+	/* The host could not record the effect: nothing is written. */
+	long before = file_size();
+	ck_assert_int_ne(append_one("2611.00003", NULL, PW_RETRY, note, sizeof note), PW_OK);
+	ck_assert_int_eq(file_size(), before);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(an_older_host_is_detected_with_PW_HOST_HAS)
 {
 	/* A host of ABI 1.0: its table ends before record_field_count. */
@@ -118,6 +188,7 @@ json_suite(void)
 	TCase *tc = tcase_create("json");
 	tcase_add_test(tc, one_object_per_line_with_every_field);
 	tcase_add_test(tc, an_older_host_is_detected_with_PW_HOST_HAS);
+	tcase_add_test(tc, an_append_records_its_offset_and_a_redo_cuts_back_to_it);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -48,6 +48,10 @@ int64_t pwm_counter(const pw_instance *inst, const char *counter);
 const char *pwm_note(const pw_instance *inst);
 /* What fetch_since answers (-1, a first run, unless set). */
 void pwm_set_fetch_since(pw_instance *inst, int64_t since);
+/* The last note a sink passed to effect_begin ("" when none) and how many
+ * times it called it; what effect_begin answers (PW_OK unless set). */
+const char *pwm_effect(const pw_instance *inst, int *calls);
+void pwm_set_effect_answer(pw_instance *inst, pw_status answer);
 
 /* A delivery of records (borrowed) for sinks; info pairs key, value, ..., NULL. */
 pw_delivery *pwm_delivery_new(pw_record **records, size_t n, ...);

@@ -634,6 +634,25 @@ default_value(const pw_option *opt)
 	return v;
 }
 
+/* An option whose value is a credential, by its name: api_key, password,
+ * token, secret, and any name ending in _key, _token or _secret. */
+static int
+names_a_secret(const char *key)
+{
+	static const char *const exact[] = { "api_key", "key", "password", "token", "secret" };
+	static const char *const endings[] = { "_key", "_token", "_secret", "_password" };
+	size_t n = strlen(key);
+	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+		if (strcmp(key, exact[i]) == 0)
+			return 1;
+	for (size_t i = 0; i < sizeof endings / sizeof endings[0]; i++) {
+		size_t e = strlen(endings[i]);
+		if (n > e && strcmp(key + n - e, endings[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int
 cfg_check_options(const pw_config *cfg, cfg_instance *inst, const pw_option *schema,
                   int is_scorer, cfg_diag *diag)
@@ -656,6 +675,10 @@ cfg_check_options(const pw_config *cfg, cfg_instance *inst, const pw_option *sch
 		} else if (!value_has_type(item, opt->type)) {
 			cfg_report(cfg, diag, inst->path, key, "%s", type_expectation(opt->type));
 			errors++;
+		} else if (cJSON_IsString(item) && names_a_secret(key)) {
+			/* Written into the config directly rather than through ${ENV}: a
+			 * secret all the same, masked and kept to its host. */
+			log_add_secret(item->valuestring);
 		}
 	}
 	cJSON_Delete(inst->resolved);

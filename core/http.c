@@ -273,14 +273,25 @@ is_retryable_curl(CURLcode rc)
 	}
 }
 
+/* The URL under which validators are kept: with every secret (a key in
+ * the query) masked, so that no key rests in the store; the request is
+ * still matched, since the same key gives the same masked URL. */
+static void
+safe_url(const char *url, char *out, size_t size)
+{
+	snprintf(out, size, "%s", url);
+	log_mask_secrets(out, size);
+}
+
 static struct curl_slist *
 conditional_headers(http_client *c, const char *url, unsigned flags)
 {
 	struct curl_slist *hdrs = NULL;
-	char *etag = NULL, *lm = NULL, line[1024];
+	char *etag = NULL, *lm = NULL, line[1024], key[4096];
 	if (!(flags & PW_HTTP_CONDITIONAL) || !c->store)
 		return NULL;
-	if (store_validators_get(c->store, url, &etag, &lm) == 0) {
+	safe_url(url, key, sizeof key);
+	if (store_validators_get(c->store, key, &etag, &lm) == 0) {
 		if (etag) {
 			snprintf(line, sizeof line, "If-None-Match: %s", etag);
 			hdrs = curl_slist_append(hdrs, line);
@@ -303,8 +314,10 @@ hold_validators(http_client *c, const char *url, const pw_response *r)
 	struct pending_validator *np = realloc(c->pending, (c->npending + 1) * sizeof *np);
 	if (!np)
 		return;
+	char key[4096];
+	safe_url(url, key, sizeof key);
 	c->pending = np;
-	np[c->npending].url = strdup(url);
+	np[c->npending].url = strdup(key);
 	np[c->npending].etag = r->etag ? strdup(r->etag) : NULL;
 	np[c->npending].last_modified = r->last_modified ? strdup(r->last_modified) : NULL;
 	c->npending++;
@@ -322,7 +335,49 @@ http_commit_validators(http_client *c, pw_store *store)
 	return rc;
 }
 
-/* One attempt.  Returns the CURLcode; fills r on an answer. */
+/* A request carries a secret when its URL or a header holds a value the
+ * config marked as one (from ${ENV}, or an option named like a key), or a
+ * header that is one by its name.  Such a request follows redirects only
+ * within its origin: libcurl would send custom headers (x-api-key) and the
+ * URL's query to any host a server names. */
+static int
+carries_secret(const http_req *req, const struct curl_slist *hdrs)
+{
+	static const char *const names[] = { "authorization:", "proxy-authorization:", "x-api-key:", "api-key:" };
+	if (log_has_secret(req->url))
+		return 1;
+	for (; hdrs; hdrs = hdrs->next) {
+		if (log_has_secret(hdrs->data))
+			return 1;
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (strncasecmp(hdrs->data, names[i], strlen(names[i])) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* scheme://host:port of url, lower case, or "" when it does not parse. */
+static void
+origin_of(const char *url, char *out, size_t size)
+{
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	CURLU *u = curl_url();
+	out[0] = '\0';
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
+		snprintf(out, size, "%s://%s:%s", scheme, host, port);
+	for (char *p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+}
+
+static void reset_response(pw_response *r, struct body_buf *b);
+
 /* A transfer in progress ends when the run is interrupted (Ctrl-C):
  * a dead endpoint must not hold a run for its whole timeout. */
 static int
@@ -332,18 +387,18 @@ on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, 
 	return interrupt_pending() ? 1 : 0;
 }
 
+/* One request to url.  Returns the CURLcode; fills r on an answer. */
 static CURLcode
-attempt(http_client *c, const http_req *req, struct curl_slist *hdrs, pw_response *r, struct body_buf *b,
-        char *curl_err)
+perform_once(http_client *c, const http_req *req, const char *url, struct curl_slist *hdrs, pw_response *r,
+             struct body_buf *b, char *curl_err, int follow)
 {
-	const char *url = req->url;
 	CURL *h = c->curl;
 	curl_easy_reset(h);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https,file");
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, follow ? 1L : 0L);
 	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->opt.connect_timeout);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, c->opt.timeout);
@@ -379,6 +434,40 @@ attempt(http_client *c, const http_req *req, struct curl_slist *hdrs, pw_respons
 		}
 	}
 	return rc;
+}
+
+/* One attempt, redirects included.  A request that carries a secret
+ * follows them itself, within its origin only: a redirect to another host
+ * or port is refused (refused[] says where), and nothing is sent there. */
+static CURLcode
+attempt(http_client *c, const http_req *req, struct curl_slist *hdrs, pw_response *r, struct body_buf *b,
+        char *curl_err, char *refused, size_t refused_size)
+{
+	if (!carries_secret(req, hdrs))
+		return perform_once(c, req, req->url, hdrs, r, b, curl_err, 1);
+	char url[4096], from[512], to[512];
+	snprintf(url, sizeof url, "%s", req->url);
+	origin_of(url, from, sizeof from);
+	for (int hops = 0;; hops++) {
+		CURLcode rc = perform_once(c, req, url, hdrs, r, b, curl_err, 0);
+		char *location = NULL;
+		if (rc != CURLE_OK || r->code < 300 || r->code > 399 ||
+		    curl_easy_getinfo(c->curl, CURLINFO_REDIRECT_URL, &location) != CURLE_OK || !location)
+			return rc;
+		origin_of(location, to, sizeof to);
+		if (!from[0] || strcmp(from, to) != 0) {
+			snprintf(refused, refused_size, "redirected to %s, another host or port than %s; not followed, "
+			         "since the request carries a key meant only for %s", to[0] ? to : "an unreadable address",
+			         from, from);
+			return CURLE_OK;
+		}
+		if (hops == 5) {
+			snprintf(refused, refused_size, "more than 5 redirects");
+			return CURLE_OK;
+		}
+		snprintf(url, sizeof url, "%s", location);
+		reset_response(r, b);
+	}
 }
 
 static double
@@ -486,7 +575,12 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 			goto fail;
 		}
 		reset_response(r, &b);
-		CURLcode rc = attempt(c, req, hdrs, r, &b, curl_err);
+		char refused[2048] = "";
+		CURLcode rc = attempt(c, req, hdrs, r, &b, curl_err, refused, sizeof refused);
+		if (refused[0]) {
+			snprintf(err, err_size, "%s: %s", url, refused);
+			goto fail;
+		}
 		clk->last = now_mono();
 		r->attempts = n;
 		int last = n > c->opt.retries;

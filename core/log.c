@@ -51,6 +51,15 @@ log_clear_secrets(void)
 	log_nsecrets = 0;
 }
 
+int
+log_has_secret(const char *text)
+{
+	for (size_t s = 0; text && s < log_nsecrets; s++)
+		if (strstr(text, log_secrets[s]))
+			return 1;
+	return 0;
+}
+
 void
 log_mask_secrets(char *buf, size_t size)
 {

@@ -10,6 +10,8 @@ pw_log_level log_get_level(void);
 /* A value that must never reach a log line (it came from ${ENV}). */
 void log_add_secret(const char *value);
 void log_clear_secrets(void);
+/* 1 when text holds a registered secret. */
+int log_has_secret(const char *text);
 /* Replaces every registered secret in buf with "***", in place. */
 void log_mask_secrets(char *buf, size_t size);
 

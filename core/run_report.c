@@ -65,6 +65,8 @@ run_report_finish(struct run *r, double elapsed)
 	free(line);
 	if (r->store && !r->opt->dry_run && r->run_id > 0) {
 		char *json = report_json(&r->report);
+		if (json) /* a note or an error may quote a URL: no key rests in the run log */
+			log_mask_secrets(json, strlen(json) + 1);
 		if (store_run_end(r->store, r->run_id, (int64_t)time(NULL), r->report.exit_code, json) < 0)
 			log_msg(PW_LOG_ERROR, NULL, "%s", store_error(r->store));
 		free(json);

@@ -31,6 +31,9 @@ FILE may be absolute (our own fixtures).  An optional sixth element N makes
 the first N requests of that route get 503 with Retry-After: 1; /count/I
 tells how many requests route I (from 0) has had.
   /last-headers            the headers of the last request a route answered
+  /redirect/PORT/REST      302 to http://127.0.0.1:PORT/REST (query kept), for any method
+With --request-log FILE every request's line, headers and body are appended
+to FILE, so a test can assert what never arrived here (a key).
 Query strings are ignored, except as noted; the arXiv paging parameter
 start=N selects NAME with ".N" inserted before the extension when such a
 file exists (page1.atom -> page1.2.atom for start=2).
@@ -118,7 +121,25 @@ class Handler(BaseHTTPRequestHandler):
                 return True
         return False
 
+    def note_request(self, body=b""):
+        """Appends the request to --request-log; answers /redirect/PORT/REST."""
+        log = getattr(self.server, "request_log", None)
+        if log:
+            with LOCK, open(log, "ab") as f:
+                f.write(("%s %s\n%s\n" % (self.command, self.path, self.headers)).encode() + body + b"\n\n")
+        url = urlsplit(self.path)
+        parts = url.path.split("/")
+        if len(parts) > 3 and parts[1] == "redirect":
+            target = "http://127.0.0.1:%s/%s" % (parts[2], "/".join(parts[3:]))
+            if url.query:
+                target += "?" + url.query
+            self.send_body(302, b"", "text/plain", {"Location": target})
+            return True
+        return False
+
     def do_GET(self):
+        if self.note_request():
+            return
         if self.replay("GET"):
             return
         if self.path == "/last-headers":
@@ -212,11 +233,19 @@ class Handler(BaseHTTPRequestHandler):
         self.send_body(200, json.dumps(out).encode(), "application/json")
 
     def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        if self.path.startswith("/redirect/"):
+            if self.note_request(self.rfile.read(length)):
+                return
+        if getattr(self.server, "request_log", None):
+            # Read once, logged, then handled as usual.
+            body = self.rfile.read(length)
+            self.note_request(body)
+            self.rfile = __import__("io").BytesIO(body)
         if self.replay("POST"):
             return
         url = urlsplit(self.path)
         parts = [p for p in url.path.split("/") if p]
-        length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
         if len(parts) == 6 and parts[0] == "llm" and parts[3:] == ["v1", "chat", "completions"]:
             return self.chat(parts[1], parts[2], body)
@@ -252,10 +281,12 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--lifetime", type=float, default=600)
     ap.add_argument("--routes")
+    ap.add_argument("--request-log")
     args = ap.parse_args()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     httpd.root = args.root
+    httpd.request_log = args.request_log
     if args.routes:
         with open(args.routes) as f:
             httpd.routes = json.load(f)

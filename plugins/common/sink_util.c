@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +46,21 @@ su_is_core_field(const char *name)
 		if (strcmp(core[i], name) == 0)
 			return 1;
 	return 0;
+}
+
+int
+su_is_web_url(const char *url)
+{
+	if (!url)
+		return 0;
+	size_t skip = strncasecmp(url, "https://", 8) == 0 ? 8 : strncasecmp(url, "http://", 7) == 0 ? 7 : 0;
+	/* A host must follow, and no control character or space may hide anywhere. */
+	if (!skip || !url[skip] || url[skip] == '/')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return 0;
+	return 1;
 }
 
 /* Temporary files of our own naming (PATH.tmp.XXXXXX, as mkstemp makes

@@ -29,6 +29,10 @@ void su_rfc3339(int64_t t, char *out, size_t size);
  * everything else is an extension field (summary, translation...). */
 int su_is_core_field(const char *name);
 
+/* 1 when url is an absolute http or https URL: the only ones a sink
+ * turns into a link (javascript:, data:, file: never). */
+int su_is_web_url(const char *url);
+
 /* Writes data to a temporary file beside path, fsyncs it and renames it
  * over path, with the permissions the umask gives a new file.  A reader
  * never sees half a file.  Returns 0, or -1 with errno set. */

@@ -172,7 +172,7 @@ text_body(const pw_host *h, pw_instance *inst, const pw_delivery *d, mbuf *b)
 		const char *abstract = h->record_get(inst, rec, PW_F_ABSTRACT);
 		mbuf_printf(b, "%zu. %s\n   ", i + 1, h->record_get(inst, rec, PW_F_TITLE));
 		list_text(h, inst, rec, PW_F_AUTHORS, b, 0);
-		mbuf_printf(b, "\n   %s\n   Score ", url ? url : h->record_get(inst, rec, PW_F_ID));
+		mbuf_printf(b, "\n   %s\n   Score ", su_is_web_url(url) ? url : h->record_get(inst, rec, PW_F_ID));
 		scores_text(h, inst, rec, b, 0);
 		mbuf_puts(b, "\n");
 		extension_fields(h, inst, rec, b, 0);
@@ -202,12 +202,20 @@ html_body(const pw_host *h, pw_instance *inst, const pw_delivery *d, mbuf *b)
 		const pw_record *rec = h->delivery_record(inst, d, i);
 		const char *url = h->record_get(inst, rec, PW_F_URL);
 		const char *abstract = h->record_get(inst, rec, PW_F_ABSTRACT);
+		/* Only an http(s) URL becomes a link; the title stays either way. */
+		int linked = su_is_web_url(url);
+		if (url && !linked)
+			h->log(inst, PW_LOG_WARNING, "paper %s: its link is not http(s); sent without it",
+			       h->record_get(inst, rec, PW_F_ID));
 		mbuf_printf(b, "<div style=\"border-top:1px solid #ddd;padding:10px 0\">\n"
-		               "<p style=\"margin:0 0 4px;font-size:16px\"><b>%zu. <a style=\"color:#1a4f9c\" href=\"", i + 1);
-		mime_html_escape(b, url ? url : "");
-		mbuf_puts(b, "\">");
+		               "<p style=\"margin:0 0 4px;font-size:16px\"><b>%zu. ", i + 1);
+		if (linked) {
+			mbuf_puts(b, "<a style=\"color:#1a4f9c\" href=\"");
+			mime_html_escape(b, url);
+			mbuf_puts(b, "\">");
+		}
 		mime_html_escape(b, h->record_get(inst, rec, PW_F_TITLE));
-		mbuf_puts(b, "</a></b></p>\n<p style=\"margin:4px 0;color:#555\">");
+		mbuf_puts(b, linked ? "</a></b></p>\n<p style=\"margin:4px 0;color:#555\">" : "</b></p>\n<p style=\"margin:4px 0;color:#555\">");
 		list_text(h, inst, rec, PW_F_AUTHORS, b, 1);
 		mbuf_puts(b, "</p>\n<p style=\"margin:4px 0;color:#555\">Score ");
 		scores_text(h, inst, rec, b, 1);

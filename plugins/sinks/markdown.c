@@ -3,6 +3,7 @@
  * and the reason for it.  The page is written to a temporary file and
  * renamed into place, so a reader never sees half a page, and it is
  * rewritten on an empty day too, saying why, so it is never stale. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/md_text.h"
 #include "../common/sink_util.h"
 #include "paperwire/plugin.h"
 
@@ -60,43 +62,46 @@ markdown_destroy(const pw_host *h, pw_instance *inst, void *state)
 	free(state);
 }
 
-/* Markdown specials in titles and names would turn into links, emphasis
- * or HTML; a backslash keeps them literal. */
-static void
-put_escaped(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		if (strchr("\\`*_[]<>|#", *s))
-			fputc('\\', f);
-		fputc(*s, f);
-	}
-}
-
 /* Writes at most max bytes of text, ending at the last sentence end that
  * fits; else at a word boundary with an ellipsis.  Never splits UTF-8. */
 static void
 put_abstract(FILE *f, const char *text, long max)
 {
-	size_t len = strlen(text);
+	size_t len = strlen(text), cut = 0;
 	if (len <= (size_t)max) {
-		fputs(text, f);
+		md_put_text(f, text);
 		return;
 	}
-	size_t cut = 0;
 	for (size_t i = 0; i < (size_t)max; i++)
 		if ((text[i] == '.' || text[i] == '?' || text[i] == '!') && text[i + 1] == ' ')
 			cut = i + 1;
-	if (cut > (size_t)max / 3) {
-		fwrite(text, 1, cut, f);
-		return;
+	int ellipsis = cut <= (size_t)max / 3;
+	if (ellipsis) {
+		cut = (size_t)max;
+		while (cut > 0 && text[cut] != ' ')
+			cut--;
+		while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+			cut--;
 	}
-	cut = (size_t)max;
-	while (cut > 0 && text[cut] != ' ')
-		cut--;
-	while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
-		cut--;
-	fwrite(text, 1, cut, f);
-	fputs("…", f);
+	char *part = strndup(text, cut);
+	md_put_text(f, part ? part : "");
+	free(part);
+	if (ellipsis)
+		fputs("…", f);
+}
+
+/* An extension field's name (capitalised inline), shown inline and inside HTML
+ * (<summary>): only letters, digits, spaces, '-' and '_' pass. */
+static void
+put_name(FILE *f, const char *name, int capitalise)
+{
+	for (size_t i = 0; name[i]; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (i == 0 && capitalise && c >= 'a' && c <= 'z')
+			c = (unsigned char)(c - 32);
+		if (isalnum(c) || c == ' ' || c == '-' || c == '_')
+			fputc(c, f);
+	}
 }
 
 static void
@@ -106,7 +111,7 @@ put_list(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, con
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			fputs(", ", f);
-		put_escaped(f, h->record_get_at(inst, rec, field, i));
+		md_put_text(f, h->record_get_at(inst, rec, field, i));
 	}
 }
 
@@ -126,18 +131,20 @@ put_extensions(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *re
 		if (n == 0 || !first)
 			continue;
 		if (!h->record_field_is_list(inst, rec, i) && strlen(first) <= 120 && !strchr(first, '\n')) {
-			fprintf(f, "**%c%s**: ", name[0] >= 'a' && name[0] <= 'z' ? name[0] - 32 : name[0], name + 1);
-			put_escaped(f, first);
+			fputs("**", f);
+			put_name(f, name, 1);
+			fputs("**: ", f);
+			md_put_markdown(f, first);
 			fputs("  \n\n", f);
 			continue;
 		}
 		fputs("<details>\n<summary><strong>", f);
-		put_escaped(f, name);
+		put_name(f, name, 0);
 		fputs("</strong></summary>\n\n", f);
 		for (size_t k = 0; k < n; k++) {
 			if (h->record_field_is_list(inst, rec, i))
 				fputs("- ", f);
-			put_escaped(f, h->record_get_at(inst, rec, name, k));
+			md_put_markdown(f, h->record_get_at(inst, rec, name, k));
 			fputs("\n", f);
 		}
 		fputs("\n</details>\n\n", f);
@@ -155,14 +162,23 @@ put_paper(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f
 	const char *abstract = h->record_get(inst, rec, PW_F_ABSTRACT);
 	int64_t published = h->record_get_time(inst, rec, PW_T_PUBLISHED);
 
-	fprintf(f, "### %zu. [", no);
-	put_escaped(f, h->record_get(inst, rec, PW_F_TITLE));
-	fprintf(f, "](%s)\n\n", url ? url : "");
+	/* Only an http(s) URL becomes a link; the title stays either way. */
+	int linked = su_is_web_url(url);
+	if (url && !linked)
+		h->log(inst, PW_LOG_WARNING, "paper %s: its link is not http(s); shown without it", id ? id : "?");
+	fprintf(f, "### %zu. %s", no, linked ? "[" : "");
+	md_put_text(f, h->record_get(inst, rec, PW_F_TITLE));
+	if (linked) {
+		fputs("](", f);
+		md_put_url(f, url);
+		fputs(")", f);
+	}
+	fputs("\n\n", f);
 	fputs("**Authors**: ", f);
 	put_list(h, inst, f, rec, PW_F_AUTHORS);
 	fputs("  \n**Category**: ", f);
 	if (primary)
-		put_escaped(f, primary);
+		md_put_text(f, primary);
 	else
 		put_list(h, inst, f, rec, PW_F_CATEGORIES);
 	if (published > 0) {
@@ -177,14 +193,24 @@ put_paper(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f
 		double v;
 		const char *reason = NULL;
 		const char *scorer = h->record_score_at(inst, rec, i, &v, &reason);
-		fprintf(f, "%s%s: ", i ? "; " : " (", scorer);
-		put_escaped(f, reason);
+		fputs(i ? "; " : " (", f);
+		md_put_text(f, scorer);
+		fputs(": ", f);
+		md_put_text(f, reason);
 		if (i + 1 == ns)
 			fputs(")", f);
 	}
-	if (announce)
-		fprintf(f, "  \n**Type**: %s", announce);
-	fprintf(f, "  \n**ArXiv ID**: %s%s%s  \n\n", id ? id : "", version ? "v" : "", version ? version : "");
+	if (announce) {
+		fputs("  \n**Type**: ", f);
+		md_put_text(f, announce);
+	}
+	fputs("  \n**ArXiv ID**: ", f);
+	md_put_text(f, id ? id : "");
+	if (version) {
+		fputs("v", f);
+		md_put_text(f, version);
+	}
+	fputs("  \n\n", f);
 	if (abstract && *abstract) {
 		fputs("#### Abstract\n", f);
 		put_abstract(f, abstract, m->abstract_chars);
@@ -217,7 +243,7 @@ put_by_category(const pw_host *h, pw_instance *inst, const struct markdown *m, F
 			continue;
 		const char *cat = primary_of(h, inst, h->delivery_record(inst, d, i));
 		fputs("## ", f);
-		put_escaped(f, cat);
+		md_put_text(f, cat);
 		fputs("\n\n", f);
 		for (size_t j = i; j < n; j++) {
 			const pw_record *rec = h->delivery_record(inst, d, j);
@@ -241,22 +267,32 @@ put_page(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f,
 
 	if (m->title) {
 		fputs("# ", f);
-		put_escaped(f, m->title);
+		md_put_text(f, m->title);
 		fputs("\n\n", f);
 	} else {
-		fprintf(f, "# paperwire: %s\n\n", digest ? digest : "digest");
+		fputs("# paperwire: ", f);
+		md_put_text(f, digest ? digest : "digest");
+		fputs("\n\n", f);
 	}
 	fputs("## 📊 Statistics\n\n", f);
 	fprintf(f, "- **Last Updated**: %s\n", run_time ? run_time : "");
 	fprintf(f, "- **Papers Fetched**: %s\n", h->delivery_info(inst, d, PW_D_FETCHED));
 	fprintf(f, "- **New Papers**: %s\n", h->delivery_info(inst, d, PW_D_NEW));
 	fprintf(f, "- **Papers in this Digest**: %zu\n", n);
-	if (cats && *cats)
-		fprintf(f, "- **Categories Monitored**: %s\n", cats);
-	fprintf(f, "- **Sources**: %s\n\n", h->delivery_info(inst, d, PW_D_SOURCES));
+	if (cats && *cats) {
+		fputs("- **Categories Monitored**: ", f);
+		md_put_text(f, cats);
+		fputs("\n", f);
+	}
+	fputs("- **Sources**: ", f);
+	md_put_text(f, h->delivery_info(inst, d, PW_D_SOURCES));
+	fputs("\n\n", f);
 	fputs("## 📚 Papers\n\n", f);
-	if (n == 0)
-		fprintf(f, "No new papers in this digest: %s.\n\n", reason && *reason ? reason : "nothing was selected");
+	if (n == 0) {
+		fputs("No new papers in this digest: ", f);
+		md_put_text(f, reason && *reason ? reason : "nothing was selected");
+		fputs(".\n\n", f);
+	}
 	if (!m->by_category) {
 		for (size_t i = 0; i < n; i++)
 			put_paper(h, inst, m, f, i + 1, h->delivery_record(inst, d, i));

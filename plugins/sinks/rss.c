@@ -185,6 +185,11 @@ add_item(struct items *it, const pw_record *rec, int64_t when)
 	const char *id = h->record_get(inst, rec, PW_F_ID);
 	const char *url = h->record_get(inst, rec, PW_F_URL);
 	x->title = dup_or_empty(h->record_get(inst, rec, PW_F_TITLE));
+	/* Only an http(s) URL becomes the item's link. */
+	if (url && !su_is_web_url(url)) {
+		h->log(inst, PW_LOG_WARNING, "paper %s: its link is not http(s); the item has none", id ? id : "?");
+		url = NULL;
+	}
 	x->url = dup_or_empty(url);
 	x->id = dup_or_empty(id);
 	/* A stable guid: the abs page, without version, so that a

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../plugins/common/md_text.h"
 #include "mock_host.h"
 #include "pw_check.h"
 #include "record.h"
@@ -71,7 +72,7 @@ START_TEST(writes_a_digest_page)
 	ck_assert(strstr(md, "- **Last Updated**: 2026-11-20T06:00:00Z\n"));
 	ck_assert(strstr(md, "- **Papers Fetched**: 120\n"));
 	ck_assert(strstr(md, "- **Categories Monitored**: cs.CL, cs.LG\n"));
-	ck_assert_msg(strstr(md, "### 1. [Speculative \\*Decoding\\* with \\[Tiny\\] Drafts](https://arxiv.org/abs/2611.00001)"),
+	ck_assert_msg(strstr(md, "### 1. [Speculative \\*Decoding\\* with \\[Tiny\\] Drafts](<https://arxiv.org/abs/2611.00001>)"),
 	              "%s", md);
 	ck_assert(strstr(md, "**Authors**: Ada Lovelace, Alan Turing  \n"));
 	ck_assert(strstr(md, "**Category**: cs.CL  \n"));
@@ -157,8 +158,9 @@ START_TEST(extension_fields_inline_or_folded_and_grouping)
 	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
 	const char *md = pw_read_file(path, NULL);
 	ck_assert_msg(strstr(md, "**Label**: Inference efficiency  \n"), "%s", md);
-	ck_assert(strstr(md, "<details>\n<summary><strong>summary</strong></summary>\n\nProblem: decoding is slow.\n"
-	                     "Method: draft and verify.\nResults: 2x faster.\n\n</details>"));
+	/* An enricher's lines stay lines (hard breaks), not one paragraph. */
+	ck_assert_msg(strstr(md, "<details>\n<summary><strong>summary</strong></summary>\n\nProblem: decoding is slow.  \n"
+	                         "Method: draft and verify.  \nResults: 2x faster.\n\n</details>"), "%s", md);
 	ck_assert(strstr(md, "<summary><strong>related</strong></summary>\n\n- 2302.01318: Accelerating LLM Decoding"));
 	const char *cl = strstr(md, "## cs.CL\n"), *ro = strstr(md, "## cs.RO\n");
 	ck_assert(cl && ro && cl < ro);
@@ -174,6 +176,32 @@ START_TEST(extension_fields_inline_or_folded_and_grouping)
 }
 END_TEST
 
+static char *
+render(void (*put)(FILE *, const char *), const char *text)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	put(f, text);
+	fclose(f);
+	return out;
+}
+
+START_TEST(an_enrichers_markdown_keeps_structure_not_html_or_foreign_links)
+{
+	char *md = render(md_put_markdown, "## Problem\n**Decoding** is slow.\n- one <script>x</script>\n"
+	                                   "1. [ok](https://example.org/a) [bad](javascript:alert(1))\n"
+	                                   "![img](https://evil.example/p.png) `<b>code</b>` and $x_1 < y$");
+	ck_assert_str_eq(md, "## Problem\n**Decoding** is slow.  \n- one \\<script\\>x\\</script\\>  \n"
+	                     "1. [ok](<https://example.org/a>) bad  \nimg `<b>code</b>` and $x_1 \\lt  y$");
+	free(md);
+	/* A field's own text: all of it literal, math left as math. */
+	md = render(md_put_text, "A *b* [c](d) <e> & $\\_3$ costs $5 and $6");
+	ck_assert_str_eq(md, "A \\*b\\* \\[c\\](d) \\<e\\> \\& $\\_3$ costs \\$5 and \\$6");
+	free(md);
+}
+END_TEST
+
 static Suite *
 markdown_suite(void)
 {
@@ -183,6 +211,7 @@ markdown_suite(void)
 	tcase_add_test(tc, an_empty_day_rewrites_the_page_with_the_reason);
 	tcase_add_test(tc, a_failed_write_leaves_the_old_page_and_no_temp_file);
 	tcase_add_test(tc, extension_fields_inline_or_folded_and_grouping);
+	tcase_add_test(tc, an_enrichers_markdown_keeps_structure_not_html_or_foreign_links);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "api_json.h"
+#include "json_text.h"
 
 cJSON *
 aj_post(const pw_host *h, pw_instance *inst, const char *url, const char *auth, cJSON *req, pw_log_level level)
@@ -20,7 +21,12 @@ aj_post(const pw_host *h, pw_instance *inst, const char *url, const char *auth, 
 		h->log(inst, level, "HTTP %ld from %s: %.200s", code, url, text);
 		goto out;
 	}
-	json = cJSON_ParseWithLength(text, len);
+	long invalid = 0;
+	json = jt_parse(text, len, &invalid);
+	if (invalid) {
+		h->log(inst, PW_LOG_WARNING, "%s: %ld escaped NUL characters replaced by U+FFFD", url, invalid);
+		h->report_count(inst, "invalid text", invalid);
+	}
 	if (!json)
 		h->log(inst, level, "%s: malformed answer: not JSON", url);
 out:

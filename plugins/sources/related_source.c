@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "../common/feed_date.h"
+#include "../common/json_text.h"
 #include "paperwire/plugin.h"
 
 #define S2_FIELDS "paperId,externalIds,title,abstract,publicationDate,authors,venue,url"
@@ -238,7 +239,12 @@ call(const pw_host *h, pw_instance *inst, const struct related *r, const char *m
 		return -1;
 	long code = h->response_code(inst, resp);
 	const char *text = h->response_body(inst, resp, &len);
-	cJSON *j = text ? cJSON_ParseWithLength(text, len) : NULL;
+	long invalid = 0;
+	cJSON *j = text ? jt_parse(text, len, &invalid) : NULL;
+	if (invalid) {
+		h->log(inst, PW_LOG_WARNING, "%s: %ld escaped NUL characters replaced by U+FFFD", url, invalid);
+		h->report_count(inst, "invalid text", invalid);
+	}
 	int rc = -1;
 	if (code == 404) {
 		h->log(inst, PW_LOG_WARNING, "%s: not found (a paper not indexed yet?): %s", url,

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "../../plugins/common/json_text.h"
 #include "mock_host.h"
 #include "pw_check.h"
 #include "record.h"
@@ -110,6 +111,22 @@ START_TEST(bad_options_are_config_errors)
 }
 END_TEST
 
+/* An escaped NUL in an API's JSON would end the string in cJSON: it is
+ * replaced, counted, and the rest of the title kept. */
+START_TEST(an_escaped_nul_in_json_never_cuts_a_title)
+{
+	static const char answer[] = "{\"title\": \"Before\\u0000after\", \"path\": \"C:\\\\u0000x\"}";
+	long replaced = -1;
+	cJSON *j = jt_parse(answer, sizeof answer - 1, &replaced);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_int_eq(replaced, 1);
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "title")->valuestring, "Before\xef\xbf\xbd" "after");
+	/* "C:\\u0000x" is a backslash, then the text u0000x: left alone. */
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "path")->valuestring, "C:\\u0000x");
+	cJSON_Delete(j);
+}
+END_TEST
+
 START_TEST(related_lists_the_nearest_other_papers)
 {
 	const pw_plugin *P = related_entry();
@@ -144,6 +161,7 @@ enrichers_suite(void)
 	tcase_add_test(tc, prompt_templates_can_be_overridden);
 	tcase_add_test(tc, bad_options_are_config_errors);
 	tcase_add_test(tc, related_lists_the_nearest_other_papers);
+	tcase_add_test(tc, an_escaped_nul_in_json_never_cuts_a_title);
 	suite_add_tcase(s, tc);
 	return s;
 }

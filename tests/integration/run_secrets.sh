@@ -21,7 +21,9 @@ serve() { # NAME [ARGS]
 	for _ in $(seq 100); do [ -s "$work/$name.port" ] && break; sleep 0.1; done
 }
 cat > "$work/routes.json" <<JSON
-[["GET", "/recommendations/v1/papers/forpaper/ARXIV:2411.17700", "", "$OWN/s2_recommendations_listing_paper.json", 200]]
+[["GET", "/recommendations/v1/papers/forpaper/ARXIV:2411.17700", "", "$OWN/s2_recommendations_listing_paper.json", 200],
+ ["GET", "/r401/recommendations/v1/papers/forpaper/ARXIV:2411.17700", "", "$OWN/s2_recommendations_listing_paper.json", 401],
+ ["GET", "/r403/recommendations/v1/papers/forpaper/ARXIV:2411.17700", "", "$OWN/s2_recommendations_listing_paper.json", 403]]
 JSON
 serve other
 serve api --routes "$work/routes.json"
@@ -79,9 +81,25 @@ rows = [r[0] for r in sqlite3.connect(sys.argv[1]).execute(\"SELECT url FROM htt
 assert rows and all(sys.argv[2] not in u for u in rows) and any(\"api_key=***\" in u for u in rows), rows
 " "$dir/pw.db" "$OAKEY"'
 
+# Every other failure path: 401, 403, a closed port, a run killed after it
+# committed what it fetched; all with -v.
+key_case s2_401 "$(s2 "http://127.0.0.1:$API/r401")"
+runv
+check "a 401 fails loudly, naming the status" \
+	'[ "$(rc)" = 1 ] && grep -q "HTTP 401" "$dir/err"'
+key_case s2_403 "$(s2 "http://127.0.0.1:$API/r403")"
+runv
+check "a 403 too" '[ "$(rc)" = 1 ] && grep -q "HTTP 403" "$dir/err"'
+key_case s2_closed "$(s2 "http://127.0.0.1:$(closed_port)")"
+runv
+check "a closed port fails loudly" '[ "$(rc)" = 1 ] && grep -q "Couldn.t connect" "$dir/err"'
+key_case s2_crash "$(s2 "http://127.0.0.1:$API")"
+(cd "$dir" && PAPERWIRE_CRASH_AT=fetch-committed "$BIN" -v run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
+check "a run killed after its fetch committed" '[ "$(rc)" = 137 ]'
+
 dump() { "$PY" -c 'import sqlite3, sys; print("\n".join(sqlite3.connect(sys.argv[1]).iterdump()))' "$1"; }
 leaks=""
-for d in s2_same s2_other s2_localhost oa_other oa_validators; do
+for d in s2_same s2_other s2_localhost oa_other oa_validators s2_401 s2_403 s2_closed s2_crash; do
 	dump "$work/$d/pw.db" > "$work/$d/dump.sql"
 	grep -l -r --exclude=pw.json -e "$S2KEY" -e "$OAKEY" "$work/$d" >/dev/null && leaks="$leaks $d"
 done

@@ -13,6 +13,7 @@
 #include "interrupt.h"
 #include "log.h"
 #include "record.h"
+#include "text.h"
 
 static const char *
 svc_instance_name(pw_instance *inst)
@@ -114,16 +115,35 @@ svc_record_free(pw_instance *inst, pw_record *rec)
 	rec_free(rec);
 }
 
+static void svc_report_count(pw_instance *inst, const char *counter, int64_t delta);
+
+/* Text a plugin sets is cleaned the same way whatever parser it came
+ * from; what the cleaning replaced or dropped is counted in the run
+ * report as the instance's "invalid text". */
+static void
+count_invalid(pw_instance *inst, long before)
+{
+	long delta = txt_invalid_total() - before;
+	if (delta > 0)
+		svc_report_count(inst, "invalid text", delta);
+}
+
 static pw_status
 svc_record_set(pw_instance *inst, pw_record *rec, const char *field, const char *value)
 {
-	return rec && rec_set(rec, field, value) == 0 ? PW_OK : PW_ERROR;
+	long before = txt_invalid_total();
+	int rc = rec ? rec_set(rec, field, value) : -1;
+	count_invalid(inst, before);
+	return rc == 0 ? PW_OK : PW_ERROR;
 }
 
 static pw_status
 svc_record_add(pw_instance *inst, pw_record *rec, const char *field, const char *value)
 {
-	return rec && rec_add(rec, field, value) == 0 ? PW_OK : PW_ERROR;
+	long before = txt_invalid_total();
+	int rc = rec ? rec_add(rec, field, value) : -1;
+	count_invalid(inst, before);
+	return rc == 0 ? PW_OK : PW_ERROR;
 }
 
 static pw_status

@@ -70,6 +70,16 @@ separate(char *out, size_t o, int *pending_space, int *pending_newlines)
 	return o;
 }
 
+/* Characters replaced or dropped so far (the host is one thread): the
+ * caller tells whose text it was by the difference. */
+static long invalid_total;
+
+long
+txt_invalid_total(void)
+{
+	return invalid_total;
+}
+
 char *
 txt_clean(const char *in, size_t len, int keep_newlines)
 {
@@ -107,16 +117,19 @@ txt_clean(const char *in, size_t len, int keep_newlines)
 			continue;
 		}
 		if (c < 0x20 || c == 0x7F) {
+			invalid_total++;
 			i++;
 			continue;
 		}
 		size_t n = txt_utf8_seq_len(s + i, len - i);
 		if (n > 1 && is_unwanted_multibyte(s + i, n)) {
+			invalid_total++;
 			i += n;
 			continue;
 		}
 		o = separate(out, o, &pending_space, &pending_newlines);
 		if (n == 0) {
+			invalid_total++;
 			memcpy(out + o, "\xEF\xBF\xBD", 3);
 			o += 3;
 			i++;

@@ -9,6 +9,9 @@
  * space and the ends are trimmed.  With keep_newlines, line breaks survive
  * (at most two in a row) so that multi-line extension fields keep shape. */
 char *txt_clean(const char *in, size_t len, int keep_newlines);
+/* How many invalid bytes, control and unwanted characters txt_clean has
+ * replaced or dropped since the process began. */
+long txt_invalid_total(void);
 
 /* Length in bytes of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
 size_t txt_utf8_seq_len(const unsigned char *s, size_t avail);

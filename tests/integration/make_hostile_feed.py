@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes an RSS 2.0 feed of hostile papers (ours, made up): HTML, Markdown
 and TeX in titles, abstracts and author names, javascript: and data: links,
-CR LF.  Each title carries a marker (marker-one ...) that must survive,
+CR LF, a C1 control character.  Each title carries a marker (marker-one ...) that must survive,
 readable, in every sink.  Usage: make_hostile_feed.py OUT"""
 import sys
 from xml.sax.saxutils import escape
@@ -18,7 +18,7 @@ ITEMS = [
      "link": "data:text/html,<script>alert(5)</script>",
      "description": "We show $a < b$ and $$\\sum_i x_i$$ hold; see &lt;iframe src=//evil&gt;.",
      "author": "Eve `code` ~~strike~~"},
-    {"title": "A plain paper &amp; friends marker-three",
+    {"title": "A plain paper &amp; friends\u0085 marker-three",  # a C1 control: dropped, counted
      "link": "https://example.org/p3?a=1&b=<x>",
      "description": "Nothing odd here, only an ampersand & and a hash #tag.",
      "author": "Alice"},

@@ -34,6 +34,8 @@ run
 MARKERS="marker-one marker-two marker-three"
 check "the hostile corpus is delivered to every sink" \
 	'[ "$(rc)" = 0 ] && grep -q "sink markdown: 3 delivered; sink rss: 3 delivered; sink atom: 3 delivered; sink json: 3 delivered; sink email: 3 delivered" "$dir/err"'
+check "a control character is dropped and counted in the run report as invalid text" \
+	'grep -q "source feed: 3 fetched.*invalid text 1" "$dir/err"'
 check "a link that is not http(s) is dropped with a warning naming the paper" \
 	'[ "$(grep -c "its link is not http(s)" "$dir/err")" -ge 2 ]'
 

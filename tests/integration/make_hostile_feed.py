@@ -2,7 +2,12 @@
 """Writes an RSS 2.0 feed of hostile papers (ours, made up): HTML, Markdown
 and TeX in titles, abstracts and author names, javascript: and data: links,
 CR LF, a C1 control character.  Each title carries a marker (marker-one ...) that must survive,
-readable, in every sink.  Usage: make_hostile_feed.py OUT"""
+readable, in every sink.  With S2DIR, also Semantic Scholar's answer for
+the recommendations of arXiv:2411.17700 under S2DIR (read through file://),
+with hostile papers of its own (marker-four, marker-five), an escaped NUL
+among them.  Usage: make_hostile_feed.py OUT [S2DIR]"""
+import json
+import os
 import sys
 from xml.sax.saxutils import escape
 
@@ -33,3 +38,20 @@ for i, it in enumerate(ITEMS, 1):
                % (escape(it["title"]), escape(it["link"]), i, escape(it["description"]), escape(it["author"])))
 out.append("</channel></rss>")
 open(sys.argv[1], "w", encoding="utf-8").write("\n".join(out) + "\n")
+
+if len(sys.argv) > 2:
+    papers = [
+        {"paperId": "h4", "externalIds": {"DOI": "10.1000/hostile.4"},
+         "title": "<svg onload=alert(6)> **Semantic** [x](javascript:alert(7)) marker-four",
+         "abstract": "Cut here?\u0000 No: the rest <iframe src=//evil></iframe> stays.",
+         "publicationDate": "2026-11-19", "venue": "X", "url": "javascript:alert(8)",
+         "authors": [{"authorId": "1", "name": "<b onclick=alert(9)>Bob</b>"}]},
+        {"paperId": "h5", "externalIds": {"DOI": "10.1000/hostile.5"},
+         "title": "Data link marker-five", "abstract": "$E = mc^2$ and <a href=data:x>y</a>.",
+         "publicationDate": "2026-11-19", "venue": "X", "url": "data:text/html;base64,PHNjcmlwdD4=",
+         "authors": []},
+    ]
+    d = os.path.join(sys.argv[2], "recommendations", "v1", "papers", "forpaper")
+    os.makedirs(d, exist_ok=True)
+    # json.dumps writes the NUL as the escape \u0000, as an API would.
+    open(os.path.join(d, "ARXIV:2411.17700"), "w").write(json.dumps({"recommendedPapers": papers}))

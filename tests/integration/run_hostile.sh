@@ -13,12 +13,13 @@ T="$PW_SRCDIR/tests/integration"
 start_smtp "$work/mail"
 dir="$work/hostile"
 mkdir -p "$dir"
-"$PY" "$T/make_hostile_feed.py" "$dir/feed-in.xml"
+"$PY" "$T/make_hostile_feed.py" "$dir/feed-in.xml" "$dir/s2"
 cat > "$dir/pw.json" <<JSON
 {
   "store": "$dir/pw.db",
   "http": {"retries": 0},
-  "sources": [{"plugin": "feed", "url": "file://$dir/feed-in.xml"}],
+  "sources": [{"plugin": "feed", "url": "file://$dir/feed-in.xml"},
+              {"plugin": "related", "seeds": ["arXiv:2411.17700"], "base_url": "file://$dir/s2"}],
   "digests": [{"name": "daily", "scorers": [], "select": {"min_score": 0},
      "enrichers": [{"plugin": "llm", "task": "summary", "endpoint": "$BASE/llm/hostile/ok/v1", "model": "m"}],
      "sinks": [
@@ -31,13 +32,15 @@ cat > "$dir/pw.json" <<JSON
 }
 JSON
 run
-MARKERS="marker-one marker-two marker-three"
+MARKERS="marker-one marker-two marker-three marker-four marker-five"
 check "the hostile corpus is delivered to every sink" \
-	'[ "$(rc)" = 0 ] && grep -q "sink markdown: 3 delivered; sink rss: 3 delivered; sink atom: 3 delivered; sink json: 3 delivered; sink email: 3 delivered" "$dir/err"'
+	'[ "$(rc)" = 0 ] && grep -q "sink markdown: 5 delivered; sink rss: 5 delivered; sink atom: 5 delivered; sink json: 5 delivered; sink email: 5 delivered" "$dir/err"'
 check "a control character is dropped and counted in the run report as invalid text" \
 	'grep -q "source feed: 3 fetched.*invalid text 1" "$dir/err"'
 check "a link that is not http(s) is dropped with a warning naming the paper" \
-	'[ "$(grep -c "its link is not http(s)" "$dir/err")" -ge 2 ]'
+	'[ "$(grep -c "its link is not http(s)" "$dir/err")" -ge 4 ] && grep -q "paper 10.1000/hostile.4: its link is not http(s)" "$dir/err"'
+check "an escaped NUL in Semantic Scholar's JSON cuts nothing: replaced and counted" \
+	'grep -q "escaped NUL characters replaced" "$dir/err" && grep -q "source related: 2 fetched.*invalid text 1" "$dir/err" && grep -q "No: the rest" "$dir/papers.jsonl"'
 
 gfm() { cmark-gfm --unsafe -e table -e strikethrough -e autolink -e tagfilter -e tasklist "$1"; }
 check "Markdown as GitHub renders it (cmark-gfm, raw HTML on): no active content, every paper readable" \
@@ -51,29 +54,29 @@ check "the feeds: item links only http(s), feedparser reads them cleanly, sfeed 
 import sys, feedparser
 for path in sys.argv[1:]:
     d = feedparser.parse(path)
-    assert not d.bozo and len(d.entries) == 3, (path, d.bozo, len(d.entries))
+    assert not d.bozo and len(d.entries) == 5, (path, d.bozo, len(d.entries))
     hrefs = [l[\"href\"] for e in d.entries for l in e.get(\"links\", [])]
     assert hrefs and all(h.startswith((\"http://\", \"https://\")) for h in hrefs), (path, hrefs)
-    for m in (\"marker-one\", \"marker-two\", \"marker-three\"):
+    for m in (\"marker-one\", \"marker-two\", \"marker-three\", \"marker-four\", \"marker-five\"):
         assert any(m in e.title for e in d.entries), (path, m)
-" "$dir/feed.xml" "$dir/feed.atom" && [ "$(sfeed < "$dir/feed.xml" | wc -l)" = 3 ]'
+" "$dir/feed.xml" "$dir/feed.atom" && [ "$(sfeed < "$dir/feed.xml" | wc -l)" = 5 ]'
 check "the feeds' descriptions, rendered as a reader would, hold no active content" \
 	'"$PY" -c "
 import sys, xml.etree.ElementTree as ET
 print(\"\".join(\"<div>%s</div>\" % (d.text or \"\") for d in ET.parse(sys.argv[1]).getroot().iter(\"description\")))
-" "$dir/feed.xml" | "$PY" "$T/check_inert_html.py" - marker-one marker-two marker-three > "$dir/inert" || { cat "$dir/inert" >&2; false; }'
+" "$dir/feed.xml" | "$PY" "$T/check_inert_html.py" - $MARKERS > "$dir/inert" || { cat "$dir/inert" >&2; false; }'
 check "the e-mail: its HTML part holds no active content, its text part every paper" \
 	'"$PY" -c "
 import email, sys
 m = email.message_from_binary_file(open(sys.argv[1], \"rb\"))
 parts = {p.get_content_type(): p.get_payload(decode=True).decode() for p in m.walk() if not p.is_multipart()}
 open(sys.argv[2], \"w\").write(parts[\"text/html\"])
-assert all(k in parts[\"text/plain\"] for k in (\"marker-one\", \"marker-two\", \"marker-three\"))
-" "$work/mail/1.eml" "$dir/mail.html" && "$PY" "$T/check_inert_html.py" "$dir/mail.html" $MARKERS > "$dir/inert" || { cat "$dir/inert" >&2; false; }'
-check "JSON Lines: three valid objects, the text as it came (data, not markup)" \
+assert all(k in parts[\"text/plain\"] for k in sys.argv[3:])
+" "$work/mail/1.eml" "$dir/mail.html" $MARKERS && "$PY" "$T/check_inert_html.py" "$dir/mail.html" $MARKERS > "$dir/inert" || { cat "$dir/inert" >&2; false; }'
+check "JSON Lines: five valid objects, the text as it came (data, not markup)" \
 	'"$PY" -c "
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-assert len(rows) == 3 and any(\"<script>\" in r[\"abstract\"] for r in rows), rows
+assert len(rows) == 5 and any(\"<script>\" in r[\"abstract\"] for r in rows), rows
 " "$dir/papers.jsonl"'
 finish

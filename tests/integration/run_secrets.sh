@@ -93,13 +93,17 @@ check "a 403 too" '[ "$(rc)" = 1 ] && grep -q "HTTP 403" "$dir/err"'
 key_case s2_closed "$(s2 "http://127.0.0.1:$(closed_port)")"
 runv
 check "a closed port fails loudly" '[ "$(rc)" = 1 ] && grep -q "Couldn.t connect" "$dir/err"'
+key_case s2_timeout "$(s2 "$BASE/slow?")"
+sed -i 's/"retries": 1, "backoff": 0.1/"retries": 0, "timeout": 1/' "$dir/pw.json"
+runv
+check "a timeout fails loudly" '[ "$(rc)" = 1 ] && grep -qi "timeout\|timed out" "$dir/err"'
 key_case s2_crash "$(s2 "http://127.0.0.1:$API")"
 (cd "$dir" && PAPERWIRE_CRASH_AT=fetch-committed "$BIN" -v run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
 check "a run killed after its fetch committed" '[ "$(rc)" = 137 ]'
 
 dump() { "$PY" -c 'import sqlite3, sys; print("\n".join(sqlite3.connect(sys.argv[1]).iterdump()))' "$1"; }
 leaks=""
-for d in s2_same s2_other s2_localhost oa_other oa_validators s2_401 s2_403 s2_closed s2_crash; do
+for d in s2_same s2_other s2_localhost oa_other oa_validators s2_401 s2_403 s2_closed s2_timeout s2_crash; do
 	dump "$work/$d/pw.db" > "$work/$d/dump.sql"
 	grep -l -r --exclude=pw.json -e "$S2KEY" -e "$OAKEY" "$work/$d" >/dev/null && leaks="$leaks $d"
 done

@@ -160,6 +160,7 @@ store_close(pw_store *s)
 		sqlite3_close(s->db);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
+	free(s->weigh_digest);
 	free(s->path);
 	free(s);
 }

@@ -28,19 +28,23 @@ static const char *const store_migrations[] = {
 	"CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started INTEGER NOT NULL,"
 	"  finished INTEGER, exit_code INTEGER, report TEXT);",
 
-	/* 1 -> 2: weighing becomes durable (to_weigh: what each digest has
-	 * still to weigh, whatever later runs fetch), deliveries under way are
-	 * recorded before their effect (deliveries), every query a run makes
-	 * has an index.  Papers a digest was to weigh again move to to_weigh;
-	 * digest_seen keeps only what was weighed for good. */
+	/* 1 -> 2: weighing becomes durable and costs what the day costs: each
+	 * digest keeps the rowid of papers up to which it has weighed
+	 * (digests.weighed_upto: papers are only ever added, so rowids grow
+	 * with first sight), and to_weigh holds only the papers it must weigh
+	 * again (a scorer failed on them).  Existing digests have weighed every
+	 * stored paper but those left to weigh again.  Deliveries under way are
+	 * recorded before their effect (deliveries); every query a run makes
+	 * has an index. */
 	"CREATE TABLE to_weigh (digest TEXT NOT NULL, paper_id TEXT NOT NULL,"
 	"  retries INTEGER NOT NULL DEFAULT 0, run_id INTEGER, UNIQUE (digest, paper_id));"
 	"CREATE INDEX to_weigh_by_digest ON to_weigh (digest);"
 	"INSERT INTO to_weigh (digest, paper_id, retries)"
 	"  SELECT digest, paper_id, retries FROM digest_seen WHERE retries > 0 ORDER BY rowid;"
-	"DELETE FROM digest_seen WHERE retries > 0;"
-	"CREATE TABLE digests (name TEXT PRIMARY KEY, first_run INTEGER);"
-	"INSERT INTO digests (name, first_run) SELECT digest, min(run_id) FROM digest_seen GROUP BY digest;"
+	"CREATE TABLE digests (name TEXT PRIMARY KEY, first_run INTEGER, weighed_upto INTEGER NOT NULL);"
+	"INSERT INTO digests (name, first_run, weighed_upto)"
+	"  SELECT digest, min(run_id), (SELECT coalesce(max(rowid), 0) FROM papers) FROM digest_seen GROUP BY digest;"
+	"DROP TABLE digest_seen;"
 	"CREATE TABLE deliveries (digest TEXT NOT NULL, sink TEXT NOT NULL, attempt TEXT NOT NULL,"
 	"  recovery TEXT, began INTEGER NOT NULL DEFAULT 0, run_id INTEGER, started INTEGER NOT NULL,"
 	"  PRIMARY KEY (digest, sink));"

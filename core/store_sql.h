@@ -18,6 +18,9 @@ struct pw_store {
 	char err[4608];
 	/* Statements run once per fetched paper, prepared once. */
 	sqlite3_stmt *paper_get_st, *paper_put_st, *fetched_st;
+	/* The last store_weigh_each: its digest and the rowid it read up to. */
+	char *weigh_digest;
+	int64_t weigh_top;
 };
 
 /* The error of the last failed call: "store PATH: WHAT: sqlite's message". */

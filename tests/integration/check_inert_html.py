@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Fails when an HTML document holds active content: a script, style,
 iframe, object, embed, form, image, svg or base element, an event handler
-attribute (on...), or a link or source that is not http(s).  Also fails
+attribute (on...), or a link or source that is not http(s) (or a mailto:
+link, which GitHub's renderer makes of any e-mail address in text by
+itself, and which runs nothing).  Also fails
 when a MARKER is missing from its text (every paper must still be there,
 readable).  Usage: check_inert_html.py FILE [MARKER...]  (FILE "-": stdin)"""
 import html.parser
@@ -25,7 +27,8 @@ class Checker(html.parser.HTMLParser):
             if k.startswith("on"):
                 self.problems.append("event handler %s=%r on <%s>" % (k, v, tag))
             if k in ("href", "src", "action", "formaction", "xlink:href") and v is not None:
-                if not v.strip().lower().startswith(("http://", "https://")):
+                scheme_ok = ("http://", "https://") + (("mailto:",) if k == "href" and tag == "a" else ())
+                if not v.strip().lower().startswith(scheme_ok):
                     self.problems.append("%s=%r on <%s>" % (k, v, tag))
 
     def handle_data(self, data):

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Nothing injects: a hostile corpus of our own (HTML, Markdown, TeX, CR LF,
 # javascript: and data: links in titles, abstracts, authors, links and an
-# LLM's answers) through the feed source and the llm enricher into every
-# sink, read back with real renderers: the Markdown through GitHub's
+# LLM's answers) through the feed, related (Semantic Scholar JSON) and
+# arxiv (API Atom) sources and the llm enricher into every sink, read back with real renderers: the Markdown through GitHub's
 # renderer (cmark-gfm with its GitHub extensions, raw HTML let through, so
 # only our escaping stands between the text and the page), the feeds
 # through feedparser and sfeed, the e-mail through Python's email parser.
@@ -19,7 +19,9 @@ cat > "$dir/pw.json" <<JSON
   "store": "$dir/pw.db",
   "http": {"retries": 0},
   "sources": [{"plugin": "feed", "url": "file://$dir/feed-in.xml"},
-              {"plugin": "related", "seeds": ["arXiv:2411.17700"], "base_url": "file://$dir/s2"}],
+              {"plugin": "related", "seeds": ["arXiv:2411.17700"], "base_url": "file://$dir/s2"},
+              {"plugin": "arxiv", "query": "all:test", "base_url": "file://$PW_SRCDIR/tests/fixtures/api_hostile.atom",
+               "max_results": 2, "page_size": 2}],
   "digests": [{"name": "daily", "scorers": [], "select": {"min_score": 0},
      "enrichers": [{"plugin": "llm", "task": "summary", "endpoint": "$BASE/llm/hostile/ok/v1", "model": "m"}],
      "sinks": [
@@ -32,9 +34,9 @@ cat > "$dir/pw.json" <<JSON
 }
 JSON
 run
-MARKERS="marker-one marker-two marker-three marker-four marker-five"
+MARKERS="marker-one marker-two marker-three marker-four marker-five Tiny Bcc"
 check "the hostile corpus is delivered to every sink" \
-	'[ "$(rc)" = 0 ] && grep -q "sink markdown: 5 delivered; sink rss: 5 delivered; sink atom: 5 delivered; sink json: 5 delivered; sink email: 5 delivered" "$dir/err"'
+	'[ "$(rc)" = 0 ] && grep -q "sink markdown: 7 delivered; sink rss: 7 delivered; sink atom: 7 delivered; sink json: 7 delivered; sink email: 7 delivered" "$dir/err"'
 check "a control character is dropped and counted in the run report as invalid text" \
 	'grep -q "source feed: 3 fetched.*invalid text 1" "$dir/err"'
 check "a link that is not http(s) is dropped with a warning naming the paper" \
@@ -54,12 +56,12 @@ check "the feeds: item links only http(s), feedparser reads them cleanly, sfeed 
 import sys, feedparser
 for path in sys.argv[1:]:
     d = feedparser.parse(path)
-    assert not d.bozo and len(d.entries) == 5, (path, d.bozo, len(d.entries))
+    assert not d.bozo and len(d.entries) == 7, (path, d.bozo, len(d.entries))
     hrefs = [l[\"href\"] for e in d.entries for l in e.get(\"links\", [])]
     assert hrefs and all(h.startswith((\"http://\", \"https://\")) for h in hrefs), (path, hrefs)
     for m in (\"marker-one\", \"marker-two\", \"marker-three\", \"marker-four\", \"marker-five\"):
         assert any(m in e.title for e in d.entries), (path, m)
-" "$dir/feed.xml" "$dir/feed.atom" && [ "$(sfeed < "$dir/feed.xml" | wc -l)" = 5 ]'
+" "$dir/feed.xml" "$dir/feed.atom" && [ "$(sfeed < "$dir/feed.xml" | wc -l)" = 7 ]'
 check "the feeds' descriptions, rendered as a reader would, hold no active content" \
 	'"$PY" -c "
 import sys, xml.etree.ElementTree as ET
@@ -73,10 +75,10 @@ parts = {p.get_content_type(): p.get_payload(decode=True).decode() for p in m.wa
 open(sys.argv[2], \"w\").write(parts[\"text/html\"])
 assert all(k in parts[\"text/plain\"] for k in sys.argv[3:])
 " "$work/mail/1.eml" "$dir/mail.html" $MARKERS && "$PY" "$T/check_inert_html.py" "$dir/mail.html" $MARKERS > "$dir/inert" || { cat "$dir/inert" >&2; false; }'
-check "JSON Lines: five valid objects, the text as it came (data, not markup)" \
+check "JSON Lines: seven valid objects, the text as it came (data, not markup)" \
 	'"$PY" -c "
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-assert len(rows) == 5 and any(\"<script>\" in r[\"abstract\"] for r in rows), rows
+assert len(rows) == 7 and any(\"<script>\" in r[\"abstract\"] for r in rows), rows
 " "$dir/papers.jsonl"'
 finish

@@ -168,8 +168,9 @@ check "a store that is not SQLite: exit 2, naming the file" '[ "$(rc)" = 2 ] && 
 # --- a store of schema 1 (written by the code before schema 2) is migrated in place
 dir="$work/migrate"
 mkdir -p "$dir"
-cp "$PW_SRCDIR/tests/fixtures/store_v1.db" "$dir/pw.db"
-chmod u+w "$dir/pw.db"
+cp "$PW_SRCDIR/tests/fixtures/store_v1.db" "$dir/pw.db" && chmod u+w "$dir/pw.db"
+check "the schema-1 store written by the earlier code is there" \
+	'"$PY" -c "import sqlite3,sys; assert sqlite3.connect(sys.argv[1]).execute(\"PRAGMA user_version\").fetchone()[0] == 1" "$dir/pw.db"'
 "$PY" "$PW_SRCDIR/tests/integration/make_atom.py" 10 "$dir/day.atom"
 cat > "$dir/pw.json" <<JSON
 {

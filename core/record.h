@@ -52,6 +52,9 @@ pw_record *rec_clone(const pw_record *src);
 /* JSON for the store and the json sink: {"field": "v" | ["a","b"], ...}.
  * with_scores adds "score" and "scores". */
 char *rec_to_json(const pw_record *rec, int with_scores);
+/* A 64-bit FNV-1a digest of the fields (names, values, order), without
+ * scores: equal records give equal digests. */
+uint64_t rec_hash(const pw_record *rec);
 pw_record *rec_from_json(const char *json);
 
 #endif

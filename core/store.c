@@ -350,42 +350,39 @@ store_paper_put(pw_store *s, const pw_record *rec, int *is_new)
 	int64_t now = (int64_t)time(NULL);
 	if (!id)
 		return -1;
-	sqlite3_stmt *st = sql_cached(s, &s->paper_get_st, "SELECT record FROM papers WHERE id = ?");
+	/* The digest of what the source gave: when it is the one a source
+	 * gave last time, merging it again changes nothing (a merge only
+	 * fills or updates from a newer version), so there is nothing to read,
+	 * merge or write. */
+	sqlite3_int64 hash = (sqlite3_int64)rec_hash(rec);
+	sqlite3_stmt *st = sql_cached(s, &s->paper_get_st, "SELECT src_hash, record FROM papers WHERE id = ?");
 	if (!st)
 		return -1;
 	sql_bind_text(st, 1, id);
 	int exists = sqlite3_step(st) == SQLITE_ROW;
+	if (is_new)
+		*is_new = !exists;
+	if (exists && sqlite3_column_type(st, 0) == SQLITE_INTEGER && sqlite3_column_int64(st, 0) == hash) {
+		sqlite3_reset(st);
+		return 0;
+	}
 	pw_record *merged = NULL;
 	char *json;
 	if (exists) {
-		const char *stored = (const char *)sqlite3_column_text(st, 0);
-		merged = rec_from_json(stored);
+		merged = rec_from_json((const char *)sqlite3_column_text(st, 1));
 		if (merged)
 			rec_merge(merged, rec);
-		json = rec_to_json(merged ? merged : rec, 0);
-		if (json && stored && strcmp(json, stored) == 0) {
-			/* Fetched again, unchanged: nothing to write. */
-			sqlite3_reset(st);
-			rec_free(merged);
-			free(json);
-			if (is_new)
-				*is_new = 0;
-			return 0;
-		}
-	} else {
-		json = rec_to_json(rec, 0);
 	}
+	json = rec_to_json(merged ? merged : rec, 0);
 	sqlite3_reset(st);
-	if (is_new)
-		*is_new = !exists;
 	int version = rec_version(merged ? merged : rec);
 	rec_free(merged);
 	if (!json)
 		return -1;
 	st = sql_cached(s, &s->paper_put_st,
-	            "INSERT INTO papers (id, version, record, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
-	            "ON CONFLICT(id) DO UPDATE SET version = excluded.version, record = excluded.record, "
-	            "last_seen = excluded.last_seen");
+	                "INSERT INTO papers (id, version, record, first_seen, last_seen, src_hash) VALUES (?, ?, ?, ?, ?, ?) "
+	                "ON CONFLICT(id) DO UPDATE SET version = excluded.version, record = excluded.record, "
+	                "last_seen = excluded.last_seen, src_hash = excluded.src_hash");
 	if (!st) {
 		free(json);
 		return -1;
@@ -395,6 +392,7 @@ store_paper_put(pw_store *s, const pw_record *rec, int *is_new)
 	sqlite3_bind_text(st, 3, json, -1, free);
 	sqlite3_bind_int64(st, 4, now);
 	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, hash);
 	return sql_step_reset(s, st, "cannot save a paper");
 }
 

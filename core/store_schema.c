@@ -35,7 +35,8 @@ static const char *const store_migrations[] = {
 	 * again (a scorer failed on them).  Existing digests have weighed every
 	 * stored paper but those left to weigh again.  Deliveries under way are
 	 * recorded before their effect (deliveries); every query a run makes
-	 * has an index. */
+	 * has an index; papers.src_hash is the digest of the record a source
+	 * last gave, so a paper fetched again unchanged costs one lookup. */
 	"CREATE TABLE to_weigh (digest TEXT NOT NULL, paper_id TEXT NOT NULL,"
 	"  retries INTEGER NOT NULL DEFAULT 0, run_id INTEGER, UNIQUE (digest, paper_id));"
 	"CREATE INDEX to_weigh_by_digest ON to_weigh (digest);"
@@ -48,6 +49,7 @@ static const char *const store_migrations[] = {
 	"CREATE TABLE deliveries (digest TEXT NOT NULL, sink TEXT NOT NULL, attempt TEXT NOT NULL,"
 	"  recovery TEXT, began INTEGER NOT NULL DEFAULT 0, run_id INTEGER, started INTEGER NOT NULL,"
 	"  PRIMARY KEY (digest, sink));"
+	"ALTER TABLE papers ADD COLUMN src_hash INTEGER;"
 	"CREATE INDEX papers_by_last_seen ON papers (last_seen);"
 	"CREATE INDEX ledger_by_state ON ledger (digest, sink, status, delivered_at);",
 };

@@ -82,6 +82,38 @@ START_TEST(papers_merge_by_id)
 }
 END_TEST
 
+/* A paper a source gives again unchanged is neither merged nor written;
+ * a changed one is.  (The row's record is overwritten behind the store's
+ * back to see whether a put rewrote it.) */
+START_TEST(an_unchanged_paper_is_not_rewritten)
+{
+	char err[512];
+	int is_new = -1;
+	fresh_db();
+	pw_store *s = store_open(db, err, sizeof err);
+	pw_record *a = paper("2401.00001", "1", "First");
+	ck_assert_int_eq(store_paper_put(s, a, &is_new), 0);
+	sqlite3 *raw;
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw, "UPDATE papers SET record = '{\"id\":\"2401.00001\",\"title\":\"marked\"}'",
+	                              NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(store_paper_put(s, a, &is_new), 0);
+	ck_assert_int_eq(is_new, 0);
+	pw_record *got = store_paper_get(s, "2401.00001");
+	ck_assert_str_eq(rec_get(got, PW_F_TITLE), "marked");
+	rec_free(got);
+	pw_record *b = paper("2401.00001", "2", "Second");
+	ck_assert_int_eq(store_paper_put(s, b, &is_new), 0);
+	got = store_paper_get(s, "2401.00001");
+	ck_assert_str_eq(rec_get(got, PW_F_TITLE), "Second");
+	rec_free(got);
+	rec_free(a);
+	rec_free(b);
+	sqlite3_close(raw);
+	store_close(s);
+}
+END_TEST
+
 static void
 count_pending(pw_record *rec, void *ud)
 {
@@ -427,6 +459,7 @@ store_suite(void)
 	TCase *tc = tcase_create("store");
 	tcase_add_test(tc, creates_the_current_schema_in_wal);
 	tcase_add_test(tc, papers_merge_by_id);
+	tcase_add_test(tc, an_unchanged_paper_is_not_rewritten);
 	tcase_add_test(tc, ledger_pending_then_delivered);
 	tcase_add_test(tc, state_cache_validators_and_runs);
 	tcase_add_test(tc, unscored_papers_are_weighed_again_a_few_times);

@@ -1,5 +1,9 @@
-/* aho.c: see aho.h.  Nodes keep their edges sorted in small arrays (not a
- * 256-wide table), so a thousand terms take kilobytes, not megabytes. */
+/* aho.c: see aho.h.  While patterns are added, nodes keep their edges
+ * sorted in small arrays; aho_build then compiles the automaton into a
+ * transition table over byte classes (the bytes that occur in patterns,
+ * and one class for every other byte), so scanning costs one table load
+ * per byte instead of a search of edges and failure links.  A thousand
+ * terms make a table of about a megabyte. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +27,15 @@ struct aho {
 	struct node *nodes;
 	int count, cap;
 	int root[256];   /* the root's edges as a table: most bytes of a text start there */
+	/* The compiled automaton (NULL if too large: then edges are searched). */
+	unsigned char cls[256];  /* byte -> class; 0 is every byte no pattern has */
+	int nclasses;
+	int *delta;              /* delta[node * nclasses + class] */
+	unsigned char *reports;  /* 1 when a pattern ends at the node or down its dict chain */
 };
+
+/* Beyond this many table entries (64 MiB) the edges are searched instead. */
+#define AHO_MAX_TABLE (16 << 20)
 
 static int
 new_node(aho *a)
@@ -62,6 +74,8 @@ aho_free(aho *a)
 		free(a->nodes[i].ids);
 	}
 	free(a->nodes);
+	free(a->delta);
+	free(a->reports);
 	free(a);
 }
 
@@ -122,6 +136,51 @@ aho_add(aho *a, const char *pattern, size_t len, int id)
 	return 0;
 }
 
+/* The transition table, filled in breadth-first order (order[0..n), the
+ * root first), so a node's failure target is always filled before it. */
+static void
+compile_table(aho *a, const int *order, int n)
+{
+	unsigned char byte_of[256];
+	memset(a->cls, 0, sizeof a->cls);
+	a->nclasses = 1;
+	for (int u = 0; u < a->count; u++)
+		for (int e = 0; e < a->nodes[u].nedges; e++) {
+			unsigned char b = a->nodes[u].edges[e].byte;
+			if (!a->cls[b]) {
+				byte_of[a->nclasses] = b;
+				a->cls[b] = (unsigned char)a->nclasses++;
+			}
+		}
+	if (a->nclasses > 255 || (size_t)a->count * (size_t)a->nclasses > AHO_MAX_TABLE)
+		return;
+	int k = a->nclasses;
+	a->delta = malloc((size_t)a->count * (size_t)k * sizeof *a->delta);
+	a->reports = calloc((size_t)a->count, 1);
+	if (!a->delta || !a->reports) {
+		free(a->delta);
+		free(a->reports);
+		a->delta = NULL;
+		a->reports = NULL;
+		return;
+	}
+	a->delta[0] = 0;
+	for (int c = 1; c < k; c++) {
+		int t = child(a, 0, byte_of[c]);
+		a->delta[c] = t >= 0 ? t : 0;
+	}
+	for (int i = 0; i < n; i++) {
+		int u = order[i], f = a->nodes[u].fail;
+		a->delta[(size_t)u * k] = a->delta[(size_t)f * k];
+		for (int c = 1; c < k; c++) {
+			int t = child(a, u, byte_of[c]);
+			a->delta[(size_t)u * k + c] = t >= 0 ? t : a->delta[(size_t)f * k + c];
+		}
+	}
+	for (int u = 1; u < a->count; u++)
+		a->reports[u] = a->nodes[u].nids > 0 || a->nodes[u].dict > 0;
+}
+
 int
 aho_build(aho *a)
 {
@@ -149,9 +208,10 @@ aho_build(aho *a)
 			queue[tail++] = v;
 		}
 	}
-	free(queue);
 	for (int c = 0; c < 256; c++)
 		a->root[c] = child(a, 0, (unsigned char)c);
+	compile_table(a, queue, tail);
+	free(queue);
 	return 0;
 }
 
@@ -159,6 +219,19 @@ void
 aho_scan(const aho *a, const char *text, size_t len, void (*fn)(int id, void *ud), void *ud)
 {
 	int node = 0;
+	if (a->delta) {
+		const int *delta = a->delta;
+		size_t k = (size_t)a->nclasses;
+		for (size_t i = 0; i < len; i++) {
+			node = delta[(size_t)node * k + a->cls[(unsigned char)text[i]]];
+			if (!a->reports[node])
+				continue;
+			for (int m = node; m > 0; m = a->nodes[m].dict)
+				for (int j = 0; j < a->nodes[m].nids; j++)
+					fn(a->nodes[m].ids[j], ud);
+		}
+		return;
+	}
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
 		int t = -1;

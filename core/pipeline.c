@@ -1,8 +1,8 @@
 /* pipeline.c: the order of a run: instances, the fetch transaction (papers
- * stored and queued for every digest, committed together), then each
+ * stored, each a digest has not weighed left for it, committed together), then each
  * digest's weighing (weigh.c) and each sink's delivery (deliver.c).  What
  * makes a run exact is that every step starts from what the store holds,
- * not from what this run happened to fetch: a paper queued is weighed, a
+ * not from what this run happened to fetch: a paper stored is weighed, a
  * paper selected is delivered, whichever run gets to it. */
 #include "autoconf.h"
 
@@ -311,7 +311,7 @@ run_sources(struct run *r)
 }
 
 /* The fetch runs in one transaction: what the sources emitted, their
- * state (cursors), each digest's queue of papers to weigh, and only then
+ * state (cursors), the mark of a digest new to the store, and only then
  * the HTTP validators that would let the next run skip it, are committed
  * together.  A dry run never commits: its digests weigh inside it. */
 static int
@@ -326,11 +326,10 @@ begin_fetch(struct run *r)
 }
 
 static int
-queue_for_digests(struct run *r)
+enrol_digests(struct run *r)
 {
 	for (size_t d = 0; d < r->cfg->ndigests; d++) {
-		long queued = 0;
-		if (store_weigh_queue(r->store, r->cfg->digests[d].name, r->run_id, &queued) < 0) {
+		if (store_weigh_enrol(r->store, r->cfg->digests[d].name, r->run_id) < 0) {
 			log_msg(PW_LOG_ERROR, r->cfg->digests[d].name, "%s", store_error(r->store));
 			return -1;
 		}
@@ -341,7 +340,7 @@ queue_for_digests(struct run *r)
 static int
 commit_fetch(struct run *r)
 {
-	if (queue_for_digests(r) < 0) {
+	if (enrol_digests(r) < 0) {
 		store_rollback(r->store);
 		r->in_fetch = 0;
 		return -1;

@@ -40,13 +40,14 @@ long store_paper_count(pw_store *s);
 /* Calls fn (which takes rec) for at most max papers, most recently seen first. */
 int store_paper_each(pw_store *s, size_t max, void (*fn)(pw_record *rec, void *ud), void *ud);
 
-/* What each digest has still to weigh (store_weigh.c).  queue: inside
- * the fetch transaction, every paper fetched this run that the digest has
- * not weighed; on the digest's first run also the store's latest fetch
- * day.  *queued counts what was added. */
-int store_weigh_queue(pw_store *s, const char *digest, int64_t run_id, long *queued);
+/* What each digest has still to weigh (store_weigh.c): every paper stored
+ * after its mark, and the few it must weigh again.  enrol: inside the fetch
+ * transaction, gives a digest the store has never seen its mark, at the
+ * store's latest fetch day; a known digest is left as it is. */
+int store_weigh_enrol(pw_store *s, const char *digest, int64_t run_id);
 /* Calls fn (which takes the record) for each paper the digest has to
- * weigh, in the order queued, with how often weighing it failed before. */
+ * weigh: those to weigh again, then the new ones in the order first seen,
+ * with how often weighing it failed before. */
 int store_weigh_each(pw_store *s, const char *digest, void (*fn)(pw_record *rec, int64_t retries, void *ud),
                      void *ud);
 long store_weigh_count(pw_store *s, const char *digest);

@@ -47,35 +47,27 @@ weighed_upto(pw_store *s, const char *digest)
 }
 
 int
-store_weigh_queue(pw_store *s, const char *digest, int64_t run_id, long *queued)
+store_weigh_enrol(pw_store *s, const char *digest, int64_t run_id)
 {
 	int64_t upto = weighed_upto(s, digest);
-	if (upto == -1)
+	if (upto != -2)
+		return upto == -1 ? -1 : 0;
+	/* A new digest: from the first paper of the latest fetch day. */
+	sqlite3_stmt *st = sql_prepare(s, "SELECT min(rowid) - 1 FROM papers WHERE last_seen >= "
+	                                  "(SELECT max(last_seen) FROM papers) - ?");
+	if (!st)
 		return -1;
-	if (upto == -2) {
-		/* A new digest: from the first paper of the latest fetch day. */
-		sqlite3_stmt *st = sql_prepare(s, "SELECT min(rowid) - 1 FROM papers WHERE last_seen >= "
-		                                  "(SELECT max(last_seen) FROM papers) - ?");
-		if (!st)
-			return -1;
-		sqlite3_bind_int64(st, 1, FIRST_RUN_WINDOW);
-		upto = int_query(s, st, NULL, 0);
-		if (upto < 0)
-			return -1;
-		st = sql_prepare(s, "INSERT INTO digests (name, first_run, weighed_upto) VALUES (?, ?, ?)");
-		if (!st)
-			return -1;
-		sql_bind_text(st, 1, digest);
-		sqlite3_bind_int64(st, 2, run_id);
-		sqlite3_bind_int64(st, 3, upto);
-		if (sql_step_done(s, st, "cannot record a new digest") < 0)
-			return -1;
-	}
-	if (queued) {
-		long n = store_weigh_count(s, digest);
-		*queued = n < 0 ? 0 : n;
-	}
-	return 0;
+	sqlite3_bind_int64(st, 1, FIRST_RUN_WINDOW);
+	upto = int_query(s, st, NULL, 0);
+	if (upto < 0)
+		return -1;
+	st = sql_prepare(s, "INSERT INTO digests (name, first_run, weighed_upto) VALUES (?, ?, ?)");
+	if (!st)
+		return -1;
+	sql_bind_text(st, 1, digest);
+	sqlite3_bind_int64(st, 2, run_id);
+	sqlite3_bind_int64(st, 3, upto);
+	return sql_step_done(s, st, "cannot record a new digest");
 }
 
 int
@@ -88,7 +80,7 @@ store_weigh_each(pw_store *s, const char *digest, void (*fn)(pw_record *rec, int
 	if (upto == -1 || top < 0)
 		return -1;
 	if (upto == -2)
-		upto = top; /* queue() was not called: nothing is new to this digest */
+		upto = top; /* enrol() was not called: nothing is new to this digest */
 	free(s->weigh_digest);
 	s->weigh_digest = strdup(digest);
 	s->weigh_top = top;

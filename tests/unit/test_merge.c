@@ -68,7 +68,7 @@ START_TEST(same_paper_under_every_spelling_merges)
 	ck_assert_int_eq(rec_version(r), 2);
 	rec_free(r);
 	char order[512] = "";
-	ck_assert_int_eq(store_weigh_queue(s, "d", 1, NULL), 0);
+	ck_assert_int_eq(store_weigh_enrol(s, "d", 1), 0);
 	ck_assert_int_eq(store_weigh_each(s, "d", collect, order), 0);
 	ck_assert_str_eq(order, "2401.00001 2401.00002 hep-th/9901001 ");
 	store_close(s);

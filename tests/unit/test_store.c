@@ -173,7 +173,7 @@ fetch(pw_store *s, const char *digest, int64_t run, const char *const *ids)
 		ck_assert_int_eq(store_fetched_add(s, ids[i]), 0);
 		rec_free(r);
 	}
-	ck_assert_int_eq(store_weigh_queue(s, digest, run, NULL), 0);
+	ck_assert_int_eq(store_weigh_enrol(s, digest, run), 0);
 	ck_assert_int_eq(store_commit(s), 0);
 }
 

@@ -22,7 +22,6 @@ const char *store_error(const pw_store *s);
 int store_begin(pw_store *s);
 int store_commit(pw_store *s);
 void store_rollback(pw_store *s);   /* no-op outside a transaction */
-int store_in_transaction(pw_store *s);
 
 /* Papers by canonical id; *is_new is 1 when the id was never seen. */
 int store_paper_put(pw_store *s, const pw_record *rec, int *is_new);
@@ -61,16 +60,16 @@ int store_weigh_done(pw_store *s, const char *digest, int64_t run_id);
 /* 1 when the digest has weighed the paper for good. */
 int store_digest_seen(pw_store *s, const char *digest, const char *id);
 
-/* The delivery ledger.  A paper selected for a sink is "pending" until the
- * sink succeeded, then "delivered".  Pending rows keep the scored record so
- * that a failed sink is retried on the next run without re-fetching. */
+/* The delivery ledger.  A paper selected for a sink is "pending", "in
+ * flight" while a delivery of it is under way (store_delivery_*), then
+ * "delivered".  Rows keep the scored record so that a failed sink is
+ * retried on the next run without re-fetching. */
 int store_ledger_status(pw_store *s, const char *digest, const char *sink, const char *id);
 #define LEDGER_NONE 0
 #define LEDGER_PENDING 1
 #define LEDGER_DELIVERED 2
 #define LEDGER_IN_FLIGHT 3
 int store_ledger_pending(pw_store *s, const char *digest, const char *sink, const pw_record *scored);
-int store_ledger_delivered(pw_store *s, const char *digest, const char *sink, const char *id, int64_t run_id);
 /* Calls fn for every pending record of (digest, sink); fn takes ownership. */
 int store_ledger_each_pending(pw_store *s, const char *digest, const char *sink,
                               void (*fn)(pw_record *rec, void *ud), void *ud);

@@ -54,23 +54,6 @@ store_ledger_pending(pw_store *s, const char *digest, const char *sink, const pw
 	return sql_step_done(s, st, "cannot record a selection in the ledger");
 }
 
-int
-store_ledger_delivered(pw_store *s, const char *digest, const char *sink, const char *id, int64_t run_id)
-{
-	sqlite3_stmt *st = sql_prepare(s,
-		"UPDATE ledger SET status = ?, delivered_at = ?, run_id = ? "
-		"WHERE digest = ? AND sink = ? AND paper_id = ?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int(st, 1, LEDGER_DELIVERED);
-	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
-	sqlite3_bind_int64(st, 3, run_id);
-	sql_bind_text(st, 4, digest);
-	sql_bind_text(st, 5, sink);
-	sql_bind_text(st, 6, id);
-	return sql_step_done(s, st, "cannot mark a paper delivered");
-}
-
 /* The records of (digest, sink) in one state, in the order selected. */
 static int
 each_in_state(pw_store *s, const char *digest, const char *sink, int status, void (*fn)(pw_record *rec, void *ud),
@@ -205,8 +188,7 @@ store_delivery_effect(pw_store *s, const char *digest, const char *sink, const c
 static int
 end_delivery(pw_store *s, const char *digest, const char *sink, int status, int64_t run_id)
 {
-	int own = !store_in_transaction(s);
-	if (own && store_begin(s) < 0)
+	if (!store_in_transaction(s) && store_begin(s) < 0)
 		return -1;
 	sqlite3_stmt *st = sql_prepare(s, "UPDATE ledger SET status = ?1, delivered_at = CASE WHEN ?1 = ?2 THEN ?3 END, "
 	                                  "run_id = ?4 WHERE digest = ?5 AND sink = ?6 AND status = ?7");

@@ -51,6 +51,8 @@ struct sql_plain_fn {
 };
 void sql_call_plain(pw_record *rec, int64_t extra, void *ud);
 
+int store_in_transaction(pw_store *s);
+
 /* Brings the schema to STORE_SCHEMA_VERSION (store_schema.c). */
 int store_migrate(pw_store *s);
 

@@ -135,7 +135,8 @@ START_TEST(ledger_pending_then_delivered)
 	ck_assert_int_eq(store_ledger_status(s, "daily", "email", "2401.00001"), LEDGER_NONE);
 	store_ledger_each_pending(s, "daily", "md", count_pending, &n);
 	ck_assert_int_eq(n, 1);
-	ck_assert_int_eq(store_ledger_delivered(s, "daily", "md", "2401.00001", 1), 0);
+	ck_assert_int_eq(store_delivery_begin(s, "daily", "md", "attempt", 1), 0);
+	ck_assert_int_eq(store_delivery_done(s, "daily", "md", 1), 0);
 	ck_assert_int_eq(store_ledger_status(s, "daily", "md", "2401.00001"), LEDGER_DELIVERED);
 	/* Selecting it again does not turn a delivered paper back to pending. */
 	ck_assert_int_eq(store_ledger_pending(s, "daily", "md", a), 0);

@@ -202,8 +202,9 @@ deliver_sink(struct run *r, struct digest_run *dr, size_t s, long nselected)
 		        (long)l.count - nselected);
 	if (l.count == 0) {
 		/* An empty day: the sink says so (a page, an e-mail if asked for);
-		 * no paper is at stake. */
-		ok = call_sink(r, dr, st, &l, NULL, NULL, 0) == PW_OK;
+		 * no paper is at stake.  Unless it has just finished a dead run's
+		 * delivery: saying "nothing new" now would blank that page. */
+		ok = delivered > 0 || call_sink(r, dr, st, &l, NULL, NULL, 0) == PW_OK;
 		if (!ok)
 			log_msg(PW_LOG_ERROR, sname, "sink failed");
 		goto out;

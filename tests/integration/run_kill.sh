@@ -95,6 +95,27 @@ done
 check "a redone e-mail keeps its Message-ID (the kill after the relay accepted it)" \
 	'grep -q "finishing the delivery of 5 papers an earlier run was stopped in" "$work/kill-effect-done-4/err.2" && [ "$(ls "$work/kill-effect-done-4/mail" | grep -c eml)" = 3 ]'
 
+# An e-mail sink that also reports empty days (send_empty), killed after
+# the relay took the message: the next run sends it again under the same
+# Message-ID and nothing else (no "nothing new" after the redo).
+dir="$work/send-empty"
+mkdir -p "$dir/mail"
+cat > "$dir/pw.json" <<JSON
+{
+  "store": "$dir/pw.db",
+  "sources": [{"plugin": "arxiv", "name": "src", "query": "all:test", "base_url": "file://$work/day.atom",
+               "max_results": 10, "page_size": 10}],
+  "digests": [{"name": "daily", "scorers": [{"plugin": "keyword", "keywords": {"speculative decoding": 3}}],
+     "select": {"min_score": 1},
+     "sinks": [{"plugin": "email", "url": "smtp://127.0.0.1:$SMTP_PORT", "tls": "none", "from": "bot@example.org",
+                "to": ["daily@example.org"], "send_empty": true}]}]
+}
+JSON
+run_n 1 PAPERWIRE_CRASH_AT=effect-done:1
+run_n 2
+check "send_empty: a redone e-mail is the only message of the next run" \
+	'[ "$(cat "$dir/rc.2")" = 0 ] && [ "$(ls "$dir/mail" | grep -c eml)" = 2 ] && [ "$(grep -h "^Message-ID" "$dir/mail"/*.eml | sort -u | wc -l)" = 1 ]'
+
 # A kill in the middle of an append: the file-size limit stops the write
 # half-way with SIGXFSZ.  Then a full disk (the same limit, the signal
 # ignored: write fails with EFBIG): cut back, nothing half-written.  The

@@ -404,25 +404,26 @@ rec_merge(pw_record *dst, const pw_record *src)
 	}
 }
 
+/* FNV-1a over a string and its NUL, so "ab","c" and "a","bc" differ. */
+static uint64_t
+hash_string(uint64_t h, const char *s)
+{
+	do
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	while (*s++);
+	return h;
+}
+
 uint64_t
 rec_hash(const pw_record *rec)
 {
 	uint64_t h = 14695981039346656037u;
 	for (size_t i = 0; i < rec->nfields; i++) {
 		const struct rec_field *f = &rec->fields[i];
-		/* Each string with its NUL, so "ab","c" and "a","bc" differ. */
-		for (const char *c = f->name;; c++) {
-			h = (h ^ (unsigned char)*c) * 1099511628211u;
-			if (!*c)
-				break;
-		}
+		h = hash_string(h, f->name);
 		h = (h ^ (uint64_t)(f->is_list ? 0x100 + f->count : f->count)) * 1099511628211u;
 		for (size_t j = 0; j < f->count; j++)
-			for (const char *c = f->values[j];; c++) {
-				h = (h ^ (unsigned char)*c) * 1099511628211u;
-				if (!*c)
-					break;
-			}
+			h = hash_string(h, f->values[j]);
 	}
 	return h;
 }

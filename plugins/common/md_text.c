@@ -146,7 +146,7 @@ put_inline(FILE *f, const char *s, size_t n)
 		           (len = link_at(s + i + (c == '!'), &text, &tlen, &dest, &dlen)) && len <= n - i) {
 			char url[2048];
 			snprintf(url, sizeof url, "%.*s", (int)dlen, dest);
-			if (c == '[' && su_is_web_url(url)) {
+			if (c == '[' && dlen < sizeof url && su_is_web_url(url)) {
 				fputc('[', f);
 				put_text_n(f, text, tlen);
 				fputs("](", f);

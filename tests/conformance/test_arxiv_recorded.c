@@ -219,4 +219,4 @@ conformance_suite(void)
 	return s;
 }
 
-PW_CHECK_MAIN(conformance_suite)
+PW_CHECK_MAIN_RECORDED(conformance_suite)

@@ -254,7 +254,8 @@ modes_suite(void)
 	tcase_add_checked_fixture(tc, pc_setup, NULL);
 	tcase_add_test(tc, category_sets);
 	tcase_add_test(tc, windows_and_missed_days);
-	tcase_add_test(tc, oai_dc_pages_follow_the_token_alone);
+	if (pw_have_fixtures("oai_dc_pages_follow_the_token_alone"))
+		tcase_add_test(tc, oai_dc_pages_follow_the_token_alone);
 	tcase_add_test(tc, oai_errors);
 	tcase_add_test(tc, oai_catch_up_window_follows_the_last_success);
 	tcase_add_test(tc, api_windows);

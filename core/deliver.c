@@ -197,9 +197,12 @@ deliver_sink(struct run *r, struct digest_run *dr, size_t s, long nselected)
 		log_msg(PW_LOG_ERROR, sname, "%s", store_error(r->store));
 		goto out;
 	}
-	if ((long)l.count > nselected)
+	rs->earlier = delivered;
+	if ((long)l.count > nselected) {
 		log_msg(PW_LOG_INFO, sname, "also delivering %ld papers an earlier run failed to deliver",
 		        (long)l.count - nselected);
+		rs->earlier += (long)l.count - nselected;
+	}
 	if (l.count == 0) {
 		/* An empty day: the sink says so (a page, an e-mail if asked for);
 		 * no paper is at stake.  Unless it has just finished a dead run's

@@ -61,6 +61,8 @@ report_summary(const run_report *r)
 		const report_digest *d = &r->digests[i];
 		sb_printf(&b, "; digest %s: %ld scored, %ld vetoed, %ld selected", d->name, d->scored, d->vetoed,
 		          d->selected);
+		if (d->selected == 0 && d->empty_reason[0])
+			sb_printf(&b, " (nothing new: %s)", d->empty_reason);
 		if (d->stages[0])
 			sb_printf(&b, " (%s)", d->stages);
 		for (size_t j = 0; j < d->nsinks; j++) {
@@ -69,11 +71,12 @@ report_summary(const run_report *r)
 				sb_printf(&b, "; sink %s: not written (dry run)", k->name);
 			else if (k->failed)
 				sb_printf(&b, "; sink %s: FAILED, %ld left pending", k->name, k->pending);
+			else if (k->earlier > 0)
+				sb_printf(&b, "; sink %s: %ld delivered (%ld of them selected by an earlier run)", k->name,
+				          k->delivered, k->earlier);
 			else
 				sb_printf(&b, "; sink %s: %ld delivered", k->name, k->delivered);
 		}
-		if (d->selected == 0 && d->empty_reason[0])
-			sb_printf(&b, " (nothing new: %s)", d->empty_reason);
 	}
 	sb_printf(&b, "; exit %d", r->exit_code);
 	return b.s;
@@ -122,6 +125,7 @@ report_json(const run_report *r)
 			cJSON_AddStringToObject(sj, "name", d->sinks[k].name);
 			cJSON_AddStringToObject(sj, "plugin", d->sinks[k].plugin);
 			cJSON_AddNumberToObject(sj, "delivered", (double)d->sinks[k].delivered);
+			cJSON_AddNumberToObject(sj, "earlier", (double)d->sinks[k].earlier);
 			cJSON_AddNumberToObject(sj, "pending", (double)d->sinks[k].pending);
 			cJSON_AddBoolToObject(sj, "failed", d->sinks[k].failed);
 			cJSON_AddItemToArray(sinks, sj);

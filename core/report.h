@@ -16,6 +16,7 @@ typedef struct report_source {
 typedef struct report_sink {
 	const char *name, *plugin;
 	long delivered, pending; /* pending: left for the next run after a failure */
+	long earlier;            /* of delivered: papers an earlier run selected (left pending or in flight) */
 	int failed;
 } report_sink;
 

@@ -35,7 +35,10 @@ struct digest_pass {
 	size_t nagain, again_cap;
 	long retried;
 	long *failures;         /* per scorer */
+	struct weighed *seen;   /* preview only: every candidate's outcome */
+	size_t nseen, seen_cap;
 };
+
 
 static int
 push(void **v, size_t *n, size_t *cap, size_t elem)
@@ -63,6 +66,34 @@ surviving(pw_record **cands, size_t n, pw_delivery *d)
 	return d->count;
 }
 
+/* "keyword: title has 'RL' +2; embedding: 0.61 like 'x'" */
+static char *
+join_reasons(const pw_record *rec)
+{
+	char buf[1024] = "";
+	size_t n = 0;
+	double v;
+	const char *reason;
+	for (size_t k = 0; rec_score_at(rec, k, &v, &reason) && n < sizeof buf; k++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s: %s", k ? "; " : "", rec_score_at(rec, k, NULL, NULL),
+		                      reason ? reason : "");
+	return strdup(buf);
+}
+
+static void
+note_weighed(struct digest_pass *dp, const pw_record *rec)
+{
+	if (push((void **)&dp->seen, &dp->nseen, &dp->seen_cap, sizeof *dp->seen) < 0)
+		return;
+	const char *title = rec_get(rec, PW_F_TITLE);
+	struct weighed *w = &dp->seen[dp->nseen++];
+	w->id = strdup(rec_get(rec, PW_F_ID));
+	w->title = strdup(title ? title : "");
+	w->reasons = join_reasons(rec);
+	w->score = rec_score(rec);
+	w->vetoed = rec_vetoed(rec);
+}
+
 /* The last step of every candidate: one a scorer failed on is noted, to
  * be weighed again unless it is selected all the same. */
 static void
@@ -75,6 +106,8 @@ offer(struct digest_pass *dp, pw_record *rec)
 		else
 			free(id);
 	}
+	if (dp->r->previewing)
+		note_weighed(dp, rec);
 	sel_offer(&dp->sel, rec);
 }
 
@@ -205,6 +238,12 @@ end_pass(struct digest_pass *dp)
 		rec_free(dp->held[i]);
 	free(dp->held);
 	free(dp->failures);
+	for (size_t i = 0; i < dp->nseen; i++) {
+		free(dp->seen[i].id);
+		free(dp->seen[i].title);
+		free(dp->seen[i].reasons);
+	}
+	free(dp->seen);
 	size_t n;
 	pw_record **rest = sel_finish(&dp->sel, &n);
 	for (size_t i = 0; i < n; i++)
@@ -272,19 +311,31 @@ fail:
 	return -1;
 }
 
+/* When no source gave a paper: each source's own word on why ("unchanged
+ * since the last run (HTTP 304)", "no announcement: arXiv does not
+ * announce on Saturdays"), or that it failed; never a guess. */
+static void
+why_nothing_fetched(const struct run *r, char *out, size_t size)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < r->report.nsources && n < size; i++) {
+		const report_source *s = &r->report.sources[i];
+		const char *why = s->failed ? "failed" : s->note[0] ? s->note : "returned no papers";
+		n += (size_t)snprintf(out + n, size - n, "%ssource %s: %s", n ? "; " : "", s->name, why);
+	}
+	if (!out[0])
+		snprintf(out, size, "no source returned papers");
+}
+
 static void
 explain_empty(struct run *r, report_digest *rd, const cfg_digest *dg)
 {
-	int failed = 0;
-	for (size_t i = 0; i < r->report.nsources; i++)
-		failed |= r->report.sources[i].failed;
 	if (rd->candidates == 0 && r->report.fetched == 0)
-		snprintf(rd->empty_reason, sizeof rd->empty_reason, "%s",
-		         failed ? "a source failed and the others returned no papers"
-		                : "the sources returned no papers (on arXiv, no announcement on weekends and holidays)");
+		why_nothing_fetched(r, rd->empty_reason, sizeof rd->empty_reason);
 	else if (rd->candidates == 0)
 		snprintf(rd->empty_reason, sizeof rd->empty_reason,
-		         "no new papers since the last run (%ld fetched, all seen before)", r->report.fetched);
+		         "all %ld papers fetched were seen before", r->report.fetched);
 	else if (rd->vetoed == rd->candidates)
 		snprintf(rd->empty_reason, sizeof rd->empty_reason, "all %ld new papers were vetoed", rd->candidates);
 	else
@@ -304,6 +355,28 @@ print_dry_run(const cfg_digest *dg, pw_record **sel, size_t n)
 		for (size_t k = 0; rec_score_at(sel[i], k, &v, &reason); k++)
 			printf("         %s: %s\n", rec_score_at(sel[i], k, NULL, NULL), reason);
 	}
+}
+
+int
+weigh_preview(struct run *r, struct digest_run *dr, int64_t day)
+{
+	struct digest_pass dp;
+	if (start_pass(&dp, r, dr) < 0)
+		return -1;
+	int rc = store_papers_of_day(r->store, day, on_candidate, &dp);
+	if (rc == 0) {
+		score_held(&dp);
+		size_t nsel;
+		pw_record **sel = sel_finish(&dp.sel, &nsel);
+		rc = preview_print(r, dr, day, sel, nsel, dp.seen, dp.nseen);
+		for (size_t i = 0; i < nsel; i++)
+			rec_free(sel[i]);
+		free(sel);
+	}
+	if (rc < 0 && store_error(r->store)[0])
+		log_msg(PW_LOG_ERROR, dr->cfg->name, "%s", store_error(r->store));
+	end_pass(&dp);
+	return rc;
 }
 
 long

@@ -93,8 +93,51 @@ remove_stale_temporaries(const char *path)
 }
 
 int
+su_make_parents(const char *path)
+{
+	char *dir = strdup(path);
+	if (!dir)
+		return -1;
+	int rc = 0;
+	/* Each prefix ending before a '/', from the top: "a", "a/b", ... */
+	for (char *p = dir + 1; *p && rc == 0; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	int saved = errno;
+	free(dir);
+	errno = saved;
+	return rc;
+}
+
+char *
+su_read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *data = malloc(max + 1);
+	size_t n = data ? fread(data, 1, max + 1, f) : 0;
+	int failed = !data || ferror(f) || n > max;
+	fclose(f);
+	if (failed) {
+		free(data);
+		return NULL;
+	}
+	data[n] = '\0';
+	*len = n;
+	return data;
+}
+
+int
 su_replace_file(const char *path, const char *data, size_t len)
 {
+	if (su_make_parents(path) < 0)
+		return -1;
 	remove_stale_temporaries(path);
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 16);

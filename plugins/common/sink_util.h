@@ -33,9 +33,18 @@ int su_is_core_field(const char *name);
  * turns into a link (javascript:, data:, file: never). */
 int su_is_web_url(const char *url);
 
-/* Writes data to a temporary file beside path, fsyncs it and renames it
- * over path, with the permissions the umask gives a new file.  A reader
- * never sees half a file.  Returns 0, or -1 with errno set. */
+/* Creates the directories path's file is to go in, as "mkdir -p" would.
+ * Returns 0, or -1 with errno set. */
+int su_make_parents(const char *path);
+
+/* The whole file, NUL-terminated, or NULL when it is absent, unreadable
+ * or longer than max bytes. */
+char *su_read_file(const char *path, size_t max, size_t *len);
+
+/* Writes data to a temporary file beside path (creating its directory when
+ * missing), fsyncs it and renames it over path, with the permissions the
+ * umask gives a new file.  A reader never sees half a file.  Returns 0, or
+ * -1 with errno set. */
 int su_replace_file(const char *path, const char *data, size_t len);
 
 #endif

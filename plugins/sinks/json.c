@@ -181,7 +181,7 @@ append_lines(const pw_host *h, pw_instance *inst, const pw_delivery *d, const ch
 {
 	char note[64];
 	off_t offset = 0;
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	int fd = su_make_parents(path) < 0 ? -1 : open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return -1;
 	int rc = append_offset(h, inst, d, fd, &offset);
@@ -213,6 +213,12 @@ json_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *
 	if (!lines) {
 		h->log(inst, PW_LOG_ERROR, "out of memory");
 		return PW_ERROR;
+	}
+	if (h->delivery_count(inst, d) == 0 && strcmp(j->path, "-") != 0 && access(j->path, F_OK) == 0) {
+		/* Nothing new: the last digest's lines stay for whoever reads the
+		 * file (the run report says why nothing is new). */
+		free(lines);
+		return PW_OK;
 	}
 	if (strcmp(j->path, "-") == 0) {
 		fflush(stdout);

@@ -1,8 +1,10 @@
 /* markdown.c: the digest as a Markdown page, in the manner of the arXiv
  * Papers Bot's README: statistics, then numbered papers with their score
  * and the reason for it.  The page is written to a temporary file and
- * renamed into place, so a reader never sees half a page, and it is
- * rewritten on an empty day too, saying why, so it is never stale. */
+ * renamed into place, so a reader never sees half a page.  A day with
+ * nothing new (a weekend, a 304, a failed fetch) keeps the last digest's
+ * papers under a fresh status line, so the page is never blanked: the
+ * papers sit between two HTML comments the next write looks for. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -86,8 +88,8 @@ put_abstract(FILE *f, const char *text, long max)
 	char *part = strndup(text, cut);
 	md_put_text(f, part ? part : "");
 	free(part);
-	if (ellipsis)
-		fputs("…", f);
+	/* Cut either way: the reader should know there is more. */
+	fputs(ellipsis ? "…" : " […]", f);
 }
 
 /* An extension field's name (capitalised inline), shown inline and inside HTML
@@ -151,8 +153,68 @@ put_extensions(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *re
 	}
 }
 
+/* "2401.01234", "2401.01234v2", "hep-th/9901001": arXiv's two id forms. */
+static int
+is_arxiv_id(const char *id)
+{
+	size_t digits = strspn(id, "0123456789");
+	if (digits == 4 && id[4] == '.') {
+		size_t tail = strspn(id + 5, "0123456789");
+		return (tail == 4 || tail == 5) && id[5 + tail] == '\0';
+	}
+	const char *slash = strchr(id, '/');
+	if (!slash || slash == id || strncmp(id, "http", 4) == 0)
+		return 0;
+	for (const char *p = id; p < slash; p++)
+		if (!isalpha((unsigned char)*p) && *p != '-' && *p != '.')
+			return 0;
+	return strspn(slash + 1, "0123456789") == 7 && slash[8] == '\0';
+}
+
+/* The id under its true name (an arXiv id, a DOI, or an id), and the PDF:
+ * the record's own link, else arXiv's for an arXiv id. */
 static void
-put_paper(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f, size_t no, const pw_record *rec)
+put_identity(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, const char *id,
+             const char *version)
+{
+	const char *doi = h->record_get(inst, rec, PW_F_DOI);
+	const char *pdf = h->record_get(inst, rec, PW_F_PDF_URL);
+	int arxiv = id && is_arxiv_id(id);
+	if (arxiv) {
+		fputs("  \n**ArXiv ID**: ", f);
+		md_put_text(f, id);
+		if (version) {
+			fputs("v", f);
+			md_put_text(f, version);
+		}
+	} else if (id && strncmp(id, "10.", 3) == 0) {
+		fputs("  \n**DOI**: ", f);
+		md_put_text(f, id);
+	} else if (id) {
+		fputs("  \n**ID**: ", f);
+		md_put_text(f, id);
+	}
+	if (doi && *doi && !(id && strcmp(doi, id) == 0)) {
+		fputs("  \n**DOI**: ", f);
+		md_put_text(f, doi);
+	}
+	char made[96];
+	if (!su_is_web_url(pdf) && arxiv) {
+		snprintf(made, sizeof made, "https://arxiv.org/pdf/%s%s%s", id, version ? "v" : "", version ? version : "");
+		pdf = made;
+	}
+	if (su_is_web_url(pdf)) {
+		fputs("  \n**PDF**: [", f);
+		md_put_text(f, pdf);
+		fputs("](", f);
+		md_put_url(f, pdf);
+		fputs(")", f);
+	}
+}
+
+static void
+put_paper(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f, size_t no, const pw_record *rec,
+          const char *heading)
 {
 	const char *id = h->record_get(inst, rec, PW_F_ID);
 	const char *url = h->record_get(inst, rec, PW_F_URL);
@@ -166,7 +228,7 @@ put_paper(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f
 	int linked = su_is_web_url(url);
 	if (url && !linked)
 		h->log(inst, PW_LOG_WARNING, "paper %s: its link is not http(s); shown without it", id ? id : "?");
-	fprintf(f, "### %zu. %s", no, linked ? "[" : "");
+	fprintf(f, "%s %zu. %s", heading, no, linked ? "[" : "");
 	md_put_text(f, h->record_get(inst, rec, PW_F_TITLE));
 	if (linked) {
 		fputs("](", f);
@@ -176,11 +238,13 @@ put_paper(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f
 	fputs("\n\n", f);
 	fputs("**Authors**: ", f);
 	put_list(h, inst, f, rec, PW_F_AUTHORS);
-	fputs("  \n**Category**: ", f);
-	if (primary)
+	if (primary) {
+		fputs("  \n**Category**: ", f);
 		md_put_text(f, primary);
-	else
+	} else if (h->record_count(inst, rec, PW_F_CATEGORIES) > 0) {
+		fputs("  \n**Category**: ", f);
 		put_list(h, inst, f, rec, PW_F_CATEGORIES);
+	}
 	if (published > 0) {
 		char date[16];
 		time_t t = (time_t)published;
@@ -204,12 +268,7 @@ put_paper(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f
 		fputs("  \n**Type**: ", f);
 		md_put_text(f, announce);
 	}
-	fputs("  \n**ArXiv ID**: ", f);
-	md_put_text(f, id ? id : "");
-	if (version) {
-		fputs("v", f);
-		md_put_text(f, version);
-	}
+	put_identity(h, inst, f, rec, id, version);
 	fputs("  \n\n", f);
 	if (abstract && *abstract) {
 		fputs("#### Abstract\n", f);
@@ -229,51 +288,130 @@ primary_of(const pw_host *h, pw_instance *inst, const pw_record *rec)
 	return p ? p : "uncategorised";
 }
 
-/* A section per primary category, in order of first appearance (so the
- * best paper's section comes first); numbering runs across sections. */
+struct grouped {
+	const char *category;
+	size_t index; /* in the delivery, which is best first */
+};
+
+static int
+by_category_then_rank(const void *a, const void *b)
+{
+	const struct grouped *x = a, *y = b;
+	int c = strcmp(x->category, y->category);
+	return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* A section per primary category, in alphabetical order so a reader finds
+ * a category where they expect it; best paper first within a section;
+ * numbering runs across sections. */
 static void
 put_by_category(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f, const pw_delivery *d)
 {
-	size_t n = h->delivery_count(inst, d), no = 0;
-	char *done = calloc(n + 1, 1);
-	if (!done)
+	size_t n = h->delivery_count(inst, d);
+	struct grouped *g = calloc(n + 1, sizeof *g);
+	if (!g)
 		return;
+	for (size_t i = 0; i < n; i++)
+		g[i] = (struct grouped){ primary_of(h, inst, h->delivery_record(inst, d, i)), i };
+	if (n > 1)
+		qsort(g, n, sizeof *g, by_category_then_rank);
 	for (size_t i = 0; i < n; i++) {
-		if (done[i])
-			continue;
-		const char *cat = primary_of(h, inst, h->delivery_record(inst, d, i));
-		fputs("## ", f);
-		md_put_text(f, cat);
-		fputs("\n\n", f);
-		for (size_t j = i; j < n; j++) {
-			const pw_record *rec = h->delivery_record(inst, d, j);
-			if (!done[j] && strcmp(primary_of(h, inst, rec), cat) == 0) {
-				done[j] = 1;
-				put_paper(h, inst, m, f, ++no, rec);
-			}
+		if (i == 0 || strcmp(g[i].category, g[i - 1].category) != 0) {
+			size_t count = 1;
+			while (i + count < n && strcmp(g[i + count].category, g[i].category) == 0)
+				count++;
+			fputs("### ", f);
+			md_put_text(f, g[i].category);
+			fprintf(f, " (%zu)\n\n", count);
 		}
+		put_paper(h, inst, m, f, i + 1, h->delivery_record(inst, d, g[i].index), "####");
 	}
-	free(done);
+	free(g);
+}
+
+/* The papers' block is marked so that an empty day can keep it:
+ * "<!-- paperwire:papers 2026-11-27T06:00:00Z 5 -->" ... "<!-- paperwire:end -->".
+ * Text inside never contains "<!--": md_text escapes every '<'. */
+#define KEEP_BEGIN "<!-- paperwire:papers "
+#define KEEP_END "<!-- paperwire:end -->\n"
+
+struct kept {
+	char *page;           /* the previous page, owning the pointers below */
+	const char *block;    /* from KEEP_BEGIN's line end to KEEP_END */
+	size_t block_len;
+	char when[32];        /* that digest's run time */
+	long count;
+};
+
+/* The previous page's papers, when it has them (a page from an older
+ * paperwire, or one edited by hand, has none to keep). */
+static int
+find_kept(const char *path, struct kept *k)
+{
+	size_t len = 0;
+	memset(k, 0, sizeof *k);
+	k->page = su_read_file(path, (size_t)64 << 20, &len);
+	if (!k->page)
+		return 0;
+	const char *b = strstr(k->page, KEEP_BEGIN), *e = b ? strstr(b, KEEP_END) : NULL;
+	const char *eol = b ? strchr(b, '\n') : NULL;
+	if (!b || !e || !eol || eol > e ||
+	    sscanf(b + strlen(KEEP_BEGIN), "%31s %ld", k->when, &k->count) != 2 || k->count <= 0) {
+		free(k->page);
+		k->page = NULL;
+		return 0;
+	}
+	k->block = eol + 1;
+	k->block_len = (size_t)(e - k->block);
+	return 1;
+}
+
+/* The status line: said on every page that is not simply today's papers. */
+static void
+put_status(const pw_host *h, pw_instance *inst, FILE *f, const pw_delivery *d, size_t n, const struct kept *k)
+{
+	const char *run_time = h->delivery_info(inst, d, PW_D_RUN_TIME);
+	const char *reason = h->delivery_info(inst, d, PW_D_EMPTY_REASON);
+	const char *failed = h->delivery_info(inst, d, PW_D_FAILED_SOURCES);
+	if (failed && *failed) {
+		fputs("> ⚠️ **The run of ", f);
+		md_put_text(f, run_time ? run_time : "");
+		fputs(" did not complete**: source ", f);
+		md_put_text(f, failed);
+		fputs(n ? " failed, so papers may be missing below; the next run fetches again.\n\n"
+		        : " failed; the next run fetches again.\n\n", f);
+	}
+	if (n > 0)
+		return;
+	fputs("> **Checked ", f);
+	md_put_text(f, run_time ? run_time : "");
+	fputs("**: nothing new (", f);
+	md_put_text(f, reason && *reason ? reason : "nothing was selected");
+	fputs(").", f);
+	if (k->page)
+		fprintf(f, " The %ld paper%s below %s from the digest of %s.", k->count, k->count == 1 ? "" : "s",
+		        k->count == 1 ? "is" : "are", k->when);
+	fputs("\n\n", f);
 }
 
 static void
-put_page(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f, const pw_delivery *d)
+put_page(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f, const pw_delivery *d,
+         const struct kept *k)
 {
 	const char *digest = h->delivery_info(inst, d, PW_D_DIGEST);
 	const char *run_time = h->delivery_info(inst, d, PW_D_RUN_TIME);
 	const char *cats = h->delivery_info(inst, d, PW_D_CATEGORIES);
-	const char *reason = h->delivery_info(inst, d, PW_D_EMPTY_REASON);
 	size_t n = h->delivery_count(inst, d);
 
+	fputs("# ", f);
 	if (m->title) {
-		fputs("# ", f);
 		md_put_text(f, m->title);
-		fputs("\n\n", f);
 	} else {
-		fputs("# paperwire: ", f);
+		fputs("paperwire: ", f);
 		md_put_text(f, digest ? digest : "digest");
-		fputs("\n\n", f);
 	}
+	fputs("\n\n", f);
+	put_status(h, inst, f, d, n, k);
 	fputs("## 📊 Statistics\n\n", f);
 	fprintf(f, "- **Last Updated**: %s\n", run_time ? run_time : "");
 	fprintf(f, "- **Papers Fetched**: %s\n", h->delivery_info(inst, d, PW_D_FETCHED));
@@ -288,16 +426,20 @@ put_page(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f,
 	md_put_text(f, h->delivery_info(inst, d, PW_D_SOURCES));
 	fputs("\n\n", f);
 	fputs("## 📚 Papers\n\n", f);
-	if (n == 0) {
-		fputs("No new papers in this digest: ", f);
-		md_put_text(f, reason && *reason ? reason : "nothing was selected");
-		fputs(".\n\n", f);
-	}
-	if (!m->by_category) {
-		for (size_t i = 0; i < n; i++)
-			put_paper(h, inst, m, f, i + 1, h->delivery_record(inst, d, i));
+	if (n == 0 && k->page) {
+		fprintf(f, "%s%s %ld -->\n", KEEP_BEGIN, k->when, k->count);
+		fwrite(k->block, 1, k->block_len, f);
+		fputs(KEEP_END "\n", f);
+	} else if (n == 0) {
+		fputs("No papers yet.\n\n", f);
 	} else {
-		put_by_category(h, inst, m, f, d);
+		fprintf(f, "%s%s %zu -->\n", KEEP_BEGIN, run_time ? run_time : "-", n);
+		if (!m->by_category)
+			for (size_t i = 0; i < n; i++)
+				put_paper(h, inst, m, f, i + 1, h->delivery_record(inst, d, i), "###");
+		else
+			put_by_category(h, inst, m, f, d);
+		fputs(KEEP_END "\n", f);
 	}
 	fputs("*Generated by paperwire. Thank you to arXiv for use of its open access interoperability.*\n", f);
 }
@@ -306,12 +448,19 @@ static pw_status
 markdown_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *d)
 {
 	const struct markdown *m = state;
+	struct kept k = { 0 };
+	size_t n = h->delivery_count(inst, d);
+	if (n == 0)
+		find_kept(m->path, &k);
 	char *page = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&page, &len);
-	if (!f)
+	if (!f) {
+		free(k.page);
 		return PW_ERROR;
-	put_page(h, inst, m, f, d);
+	}
+	put_page(h, inst, m, f, d, &k);
+	free(k.page);
 	int failed = ferror(f);
 	failed |= fclose(f) != 0;
 	if (failed || su_replace_file(m->path, page, len) < 0) {
@@ -320,7 +469,11 @@ markdown_write(const pw_host *h, pw_instance *inst, void *state, const pw_delive
 		return PW_ERROR;
 	}
 	free(page);
-	h->log(inst, PW_LOG_INFO, "wrote %zu papers to %s", h->delivery_count(inst, d), m->path);
+	if (n > 0)
+		h->log(inst, PW_LOG_INFO, "wrote %zu paper%s to %s", n, n == 1 ? "" : "s", m->path);
+	else
+		h->log(inst, PW_LOG_INFO, "nothing new: %s keeps the last digest's papers under a new status line",
+		       m->path);
 	return PW_OK;
 }
 

@@ -3,6 +3,7 @@
  * reader sees a stable history, not just today.  Written with libxml2's
  * writer (which escapes), into memory, then to a temporary file renamed
  * into place. */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@ static const pw_option rss_options[] = {
 	{ "path", PW_OPT_STRING, NULL, 1, "the feed file to write, e.g. \"feed.xml\"" },
 	{ "format", PW_OPT_STRING, "rss", 0, "rss (RSS 2.0) or atom (Atom 1.0)" },
 	{ "keep_days", PW_OPT_INT, "30", 0, "papers delivered in this many past days stay in the feed" },
-	{ "url", PW_OPT_STRING, NULL, 0, "where the feed is served (its rel=self link); default: a file:// URL" },
+	{ "url", PW_OPT_STRING, NULL, 0, "where the feed is served (its rel=self link and Atom id); unset: no rel=self link" },
 	{ "link", PW_OPT_STRING, "https://arxiv.org/", 0, "the site the feed is about" },
 	{ "title", PW_OPT_STRING, NULL, 0, "the feed's title (default: \"paperwire: <digest>\")" },
 	{ NULL, 0, NULL, 0, NULL }
@@ -31,7 +32,8 @@ static const pw_option rss_options[] = {
 
 struct rss {
 	const char *path, *link, *title;
-	char self[PATH_MAX + 16];
+	char self[PATH_MAX + 16];    /* rel=self: the url option, else none */
+	char feed_id[PATH_MAX + 32]; /* Atom's feed id */
 	int atom;
 	int64_t keep_days;
 };
@@ -81,11 +83,15 @@ rss_create(const pw_host *h, pw_instance *inst, void **state)
 	r->atom = strcmp(format, "atom") == 0;
 	if (url) {
 		snprintf(r->self, sizeof r->self, "%s", url);
-	} else if (r->path[0] == '/') {
-		snprintf(r->self, sizeof r->self, "file://%s", r->path);
+		snprintf(r->feed_id, sizeof r->feed_id, "%s", url);
 	} else {
-		char cwd[PATH_MAX];
-		snprintf(r->self, sizeof r->self, "file://%s/%s", getcwd(cwd, sizeof cwd) ? cwd : "", r->path);
+		/* Not served anywhere we know: no rel=self (a file:// path is
+		 * useless to a reader elsewhere), and an Atom id that stays the
+		 * same as long as the config does. */
+		size_t n = (size_t)snprintf(r->feed_id, sizeof r->feed_id, "urn:paperwire:feed:");
+		for (const char *p = r->path; *p && n + 1 < sizeof r->feed_id; p++)
+			r->feed_id[n++] = isalnum((unsigned char)*p) || strchr("._/-", *p) ? *p : '-';
+		r->feed_id[n] = '\0';
 	}
 	*state = r;
 	return PW_OK;
@@ -259,11 +265,13 @@ write_rss(xmlTextWriterPtr w, const struct rss *r, const char *title, const stru
 	su_rfc822(now, date, sizeof date);
 	W(xmlTextWriterWriteElement(w, BAD_CAST "lastBuildDate", BAD_CAST date));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "generator", BAD_CAST "paperwire"));
-	W(xmlTextWriterStartElement(w, BAD_CAST "atom:link"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST r->self));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "self"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "application/rss+xml"));
-	W(xmlTextWriterEndElement(w));
+	if (r->self[0]) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "atom:link"));
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST r->self));
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "self"));
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "application/rss+xml"));
+		W(xmlTextWriterEndElement(w));
+	}
 	for (size_t i = 0; i < it->n; i++) {
 		const struct item *x = &it->v[i];
 		W(xmlTextWriterStartElement(w, BAD_CAST "item"));
@@ -296,7 +304,7 @@ write_atom(xmlTextWriterPtr w, const struct rss *r, const char *title, const str
 	char date[64];
 	W(xmlTextWriterStartElement(w, BAD_CAST "feed"));
 	W(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST NS_ATOM));
-	W(xmlTextWriterWriteElement(w, BAD_CAST "id", BAD_CAST r->self));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "id", BAD_CAST r->feed_id));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST title));
 	su_rfc3339(now, date, sizeof date);
 	W(xmlTextWriterWriteElement(w, BAD_CAST "updated", BAD_CAST date));
@@ -304,11 +312,13 @@ write_atom(xmlTextWriterPtr w, const struct rss *r, const char *title, const str
 	W(xmlTextWriterStartElement(w, BAD_CAST "author"));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "name", BAD_CAST "paperwire"));
 	W(xmlTextWriterEndElement(w));
-	W(xmlTextWriterStartElement(w, BAD_CAST "link"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "self"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "application/atom+xml"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST r->self));
-	W(xmlTextWriterEndElement(w));
+	if (r->self[0]) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "link"));
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "self"));
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "application/atom+xml"));
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST r->self));
+		W(xmlTextWriterEndElement(w));
+	}
 	W(xmlTextWriterStartElement(w, BAD_CAST "link"));
 	W(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "alternate"));
 	W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST r->link));

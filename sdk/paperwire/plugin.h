@@ -167,6 +167,10 @@ typedef struct pw_response pw_response;   /* one HTTP answer */
 #define PW_D_CATEGORIES   "categories"    /* categories monitored, comma separated */
 #define PW_D_EMPTY_REASON "empty_reason"  /* set when nothing was selected: why */
 #define PW_D_DRY_RUN      "dry_run"       /* "1" on --dry-run: write nothing */
+/* The sources that failed this run, comma separated; absent when none did
+ * (and from hosts older than paperwire 0.2).  A page should say so at its
+ * top: what it shows may be incomplete. */
+#define PW_D_FAILED_SOURCES "failed_sources"
 /* (1.4) A stable id of this delivery (32 hex digits): the same digest,
  * sink and set of papers give the same id on any run, so a redone
  * delivery carries the id of the first try (use it in a Message-ID). */

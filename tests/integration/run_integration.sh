@@ -37,7 +37,7 @@ check "no temporary file is left" '[ -z "$(ls "$dir" | grep tmp)" ]'
 run
 check "a second run exits 0" '[ "$(rc)" = 0 ]'
 check "a second run delivers nothing new and says so" \
-	'grep -q "0 delivered (nothing new: no new papers since the last run" "$dir/err" && grep -q "No new papers in this digest" "$dir/digest.md"'
+	'grep -q "0 selected (nothing new: all 3 papers fetched were seen before); sink markdown: 0 delivered" "$dir/err" && grep -q "nothing new (all 3 papers fetched were seen before)\. The 2 papers below" "$dir/digest.md"'
 
 # --- dry run writes and marks nothing
 new_case dry "$BASE/fixture/api_paged.atom"
@@ -60,7 +60,7 @@ new_case r503 "$BASE/status/503?retry_after=0"
 run
 check "503 after every retry: exit 1" '[ "$(rc)" = 1 ]'
 check "the failure is reported, and the page says why it is empty" \
-	'grep -q "HTTP 503" "$dir/err" && grep -q "source src: FAILED" "$dir/err" && grep -q "a source failed" "$dir/digest.md"'
+	'grep -q "HTTP 503" "$dir/err" && grep -q "source src: FAILED" "$dir/err" && grep -q "did not complete\*\*: source src failed" "$dir/digest.md"'
 
 # --- a truncated body
 new_case trunc "$BASE/truncated"
@@ -158,12 +158,13 @@ new_case locked "$BASE/fixture/api_paged.atom"
 holder=$!
 sleep 0.5
 run
-check "a store locked by another run: exit 2, said plainly" '[ "$(rc)" = 2 ] && grep -q "is locked: another paperwire run" "$dir/err"'
+check "a store locked by another run: exit 3 (busy, not a usage error), said plainly" \
+	'[ "$(rc)" = 3 ] && grep -q "is locked: another paperwire run is using it; nothing was done, run again when it ends" "$dir/err"'
 wait $holder
 new_case garbage "$BASE/fixture/api_paged.atom"
 head -c 5000 /dev/urandom > "$dir/pw.db"
 run
-check "a store that is not SQLite: exit 2, naming the file" '[ "$(rc)" = 2 ] && grep -q "store $dir/pw.db" "$dir/err"'
+check "a store that is not SQLite: exit 4, naming the file" '[ "$(rc)" = 4 ] && grep -q "store $dir/pw.db" "$dir/err"'
 
 # --- a store of schema 1 (written by the code before schema 2) is migrated in place
 dir="$work/migrate"
@@ -193,18 +194,20 @@ check "a schema-1 store: migrated to schema 2 in place, its pending papers deliv
 	'[ "$(rc)" = 0 ] && grep -q "sink delivered: 0 delivered; sink stuck: 5 delivered" "$dir/err" && [ ! -s "$dir/daily.jsonl" ] && [ "$(grep -c . "$dir/stuck.jsonl")" = 5 ]'
 check "its papers left to weigh again are weighed by the digest that could not score them" \
 	'grep -q "lab: weighing again 10 papers an earlier run could not score" "$dir/err" && grep -q "digest lab: 10 scored, 0 vetoed, 5 selected" "$dir/err"'
-check "the migrated store is at version 2 and whole" \
-	'"$PY" -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); assert db.execute(\"PRAGMA user_version\").fetchone()[0] == 2; assert db.execute(\"PRAGMA integrity_check\").fetchone()[0] == \"ok\"" "$dir/pw.db"'
+check "the migrated store is at version 3 (the latest) and whole" \
+	'"$PY" -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); assert db.execute(\"PRAGMA user_version\").fetchone()[0] == 3; assert db.execute(\"PRAGMA integrity_check\").fetchone()[0] == \"ok\"" "$dir/pw.db"'
 run
 check "and the next run delivers nothing again" \
-	'[ "$(rc)" = 0 ] && grep -q "sink delivered: 0 delivered; sink stuck: 0 delivered .*digest lab: 0 scored" "$dir/err"'
+	'[ "$(rc)" = 0 ] && grep -q "sink delivered: 0 delivered; sink stuck: 0 delivered; digest lab: 0 scored" "$dir/err"'
 
 # --- a failing sink keeps papers pending; the next run delivers them once
 new_case sinkfail "$BASE/fixture/api_paged.atom"
+# (a missing directory is made; one that cannot be, where a file is, fails)
 sed -i "s|\"path\": \"$dir/digest.md\"|\"path\": \"$dir/missing-dir/digest.md\"|" "$dir/pw.json"
+: > "$dir/missing-dir"
 run
 check "a sink that cannot write: exit 1" '[ "$(rc)" = 1 ] && grep -q "sink failed; 2 papers stay pending" "$dir/err"'
-mkdir "$dir/missing-dir"
+rm "$dir/missing-dir"
 run
 check "the next run delivers the pending papers" \
 	'[ "$(rc)" = 0 ] && grep -q "sink markdown: 2 delivered" "$dir/err" && grep -q "Tiny Drafts" "$dir/missing-dir/digest.md"'

@@ -80,7 +80,8 @@ START_TEST(writes_a_digest_page)
 	ck_assert(strstr(md, "**Score**: 6.00 (keyword: title has 'speculative decoding' +6)  \n"));
 	ck_assert(strstr(md, "**Type**: new  \n"));
 	ck_assert(strstr(md, "**ArXiv ID**: 2611.00001v2  \n"));
-	ck_assert_msg(strstr(md, "#### Abstract\nFirst sentence here. Second sentence is a bit longer than the first one.\n"),
+	ck_assert(strstr(md, "**PDF**: [https://arxiv.org/pdf/2611.00001v2](<https://arxiv.org/pdf/2611.00001v2>)  \n"));
+	ck_assert_msg(strstr(md, "#### Abstract\nFirst sentence here. Second sentence is a bit longer than the first one. […]\n"),
 	              "%s", md);
 	ck_assert(!strstr(md, "Third sentence"));
 	ck_assert(strstr(md, "Thank you to arXiv for use of its open access interoperability."));
@@ -94,23 +95,71 @@ START_TEST(writes_a_digest_page)
 }
 END_TEST
 
-START_TEST(an_empty_day_rewrites_the_page_with_the_reason)
+START_TEST(an_empty_day_keeps_the_last_papers_under_a_status_line)
 {
 	void *st;
 	fresh_dir();
+	const pw_plugin *P = pw_plugin_entry();
+	pw_instance *in = sink("", &st);
+	pw_record *recs[1] = { paper() };
+	pw_delivery *d = mock_delivery_new(recs, 1, PW_D_DIGEST, "daily", PW_D_RUN_TIME, "2026-11-20T06:00:00Z", NULL);
+	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
+	mock_delivery_free(d);
+	rec_free(recs[0]);
+	d = mock_delivery_new(NULL, 0, PW_D_DIGEST, "daily", PW_D_RUN_TIME, "2026-11-21T06:00:00Z", PW_D_EMPTY_REASON,
+	                      "source ml: listing unchanged since the last run (HTTP 304)", PW_D_FETCHED, "0",
+	                      PW_D_NEW, "0", PW_D_SOURCES, "ml (arxiv)", NULL);
+	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
+	const char *md = pw_read_file(path, NULL);
+	ck_assert_msg(strstr(md, "> **Checked 2026-11-21T06:00:00Z**: nothing new (source ml: listing unchanged since "
+	                         "the last run (HTTP 304)). The 1 paper below is from the digest of "
+	                         "2026-11-20T06:00:00Z.\n"), "%s", md);
+	ck_assert(strstr(md, "### 1. [Speculative \\*Decoding\\*"));
+	/* A third, empty day keeps the same papers and their day. */
+	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
+	md = pw_read_file(path, NULL);
+	ck_assert(strstr(md, "below is from the digest of 2026-11-20T06:00:00Z"));
+	ck_assert(strstr(md, "### 1. [Speculative \\*Decoding\\*"));
+	mock_delivery_free(d);
+	/* A page not written by paperwire has nothing to keep. */
 	FILE *f = fopen(path, "w");
 	fputs("yesterday's stale page", f);
 	fclose(f);
+	d = mock_delivery_new(NULL, 0, PW_D_DIGEST, "daily", PW_D_EMPTY_REASON, "all 5 papers fetched were seen before",
+	                      PW_D_FAILED_SOURCES, "s2", NULL);
+	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
+	md = pw_read_file(path, NULL);
+	ck_assert(!strstr(md, "stale"));
+	ck_assert_msg(strstr(md, "nothing new (all 5 papers fetched were seen before).\n"), "%s", md);
+	ck_assert(strstr(md, "did not complete**: source s2 failed; the next run fetches again."));
+	ck_assert(strstr(md, "No papers yet."));
+	mock_delivery_free(d);
+	P->destroy(mock_host(), in, st);
+	mock_instance_free(in);
+}
+END_TEST
+
+START_TEST(a_paper_without_an_arxiv_id_is_not_labelled_as_one)
+{
+	void *st;
+	fresh_dir();
 	const pw_plugin *P = pw_plugin_entry();
-	pw_instance *in = sink("", &st);
-	pw_delivery *d = mock_delivery_new(NULL, 0, PW_D_DIGEST, "daily", PW_D_EMPTY_REASON,
-	                                   "no new papers since the last run", PW_D_FETCHED, "5", PW_D_NEW, "0",
-	                                   PW_D_SOURCES, "ml (arxiv)", NULL);
+	pw_instance *in = sink(", \"abstract_chars\": 40", &st);
+	pw_record *r = rec_new();
+	rec_set(r, PW_F_ID, "10.1101/2026.11.20.123456");
+	rec_set(r, PW_F_TITLE, "A bioRxiv paper");
+	rec_set(r, PW_F_ABSTRACT, "Wordswithoutanysentenceend go on and on past the limit of forty characters.");
+	pw_record *recs[1] = { r };
+	pw_delivery *d = mock_delivery_new(recs, 1, PW_D_DIGEST, "daily", NULL);
 	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
 	const char *md = pw_read_file(path, NULL);
-	ck_assert(!strstr(md, "stale"));
-	ck_assert(strstr(md, "No new papers in this digest: no new papers since the last run.\n"));
+	ck_assert_msg(strstr(md, "**DOI**: 10.1101/2026.11.20.123456  \n"), "%s", md);
+	ck_assert(!strstr(md, "ArXiv ID"));
+	ck_assert(!strstr(md, "**Category**"));
+	ck_assert(!strstr(md, "**PDF**"));
+	ck_assert_msg(strstr(md, "#### Abstract\nWordswithoutanysentenceend go on and on…\n"), "%s", md);
 	mock_delivery_free(d);
+	rec_free(r);
 	P->destroy(mock_host(), in, st);
 	mock_instance_free(in);
 }
@@ -120,12 +169,17 @@ START_TEST(a_failed_write_leaves_the_old_page_and_no_temp_file)
 {
 	void *st;
 	fresh_dir();
-	snprintf(path, sizeof path, "%s/missing/README.md", dir);
+	/* A directory cannot be made where a file is. */
+	snprintf(path, sizeof path, "%s/file", dir);
+	fclose(fopen(path, "w"));
+	snprintf(path, sizeof path, "%s/file/README.md", dir);
 	const pw_plugin *P = pw_plugin_entry();
 	pw_instance *in = sink("", &st);
 	pw_delivery *d = mock_delivery_new(NULL, 0, PW_D_DIGEST, "daily", NULL);
 	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_ERROR);
-	ck_assert_msg(strstr(mock_log(in), "missing/README.md: No such file or directory"), "%s", mock_log(in));
+	ck_assert_msg(strstr(mock_log(in), "file/README.md: Not a directory"), "%s", mock_log(in));
+	snprintf(path, sizeof path, "%s/file", dir);
+	unlink(path);
 	mock_delivery_free(d);
 	P->destroy(mock_host(), in, st);
 	mock_instance_free(in);
@@ -162,11 +216,11 @@ START_TEST(extension_fields_inline_or_folded_and_grouping)
 	ck_assert_msg(strstr(md, "<details>\n<summary><strong>summary</strong></summary>\n\nProblem: decoding is slow.  \n"
 	                         "Method: draft and verify.  \nResults: 2x faster.\n\n</details>"), "%s", md);
 	ck_assert(strstr(md, "<summary><strong>related</strong></summary>\n\n- 2302.01318: Accelerating LLM Decoding"));
-	const char *cl = strstr(md, "## cs.CL\n"), *ro = strstr(md, "## cs.RO\n");
-	ck_assert(cl && ro && cl < ro);
+	const char *cl = strstr(md, "### cs.CL (2)\n"), *ro = strstr(md, "### cs.RO (1)\n");
+	ck_assert_msg(cl && ro && cl < ro, "%s", md);
 	/* Both cs.CL papers come under cs.CL, numbered 1 and 2; the cs.RO one is 3. */
-	ck_assert(strstr(cl, "### 2. ") < ro);
-	ck_assert(strstr(ro, "### 3. ") != NULL);
+	ck_assert(strstr(cl, "#### 2. ") < ro);
+	ck_assert(strstr(ro, "#### 3. ") != NULL);
 	mock_delivery_free(d);
 	rec_free(a);
 	rec_free(b);
@@ -208,7 +262,8 @@ markdown_suite(void)
 	Suite *s = suite_create("markdown");
 	TCase *tc = tcase_create("markdown");
 	tcase_add_test(tc, writes_a_digest_page);
-	tcase_add_test(tc, an_empty_day_rewrites_the_page_with_the_reason);
+	tcase_add_test(tc, an_empty_day_keeps_the_last_papers_under_a_status_line);
+	tcase_add_test(tc, a_paper_without_an_arxiv_id_is_not_labelled_as_one);
 	tcase_add_test(tc, a_failed_write_leaves_the_old_page_and_no_temp_file);
 	tcase_add_test(tc, extension_fields_inline_or_folded_and_grouping);
 	tcase_add_test(tc, an_enrichers_markdown_keeps_structure_not_html_or_foreign_links);

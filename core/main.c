@@ -22,28 +22,73 @@
 #define PW_PLUGINDIR "/usr/local/lib/paperwire/plugins"
 #endif
 
+static const char exit_codes[] =
+	"Exit status: 0 done (a day with no papers included), 1 a source or sink failed (the\n"
+	"next run retries), 2 usage or config error, 3 another run holds the store (nothing\n"
+	"was done), 4 the store cannot be used, 130/143 interrupted (SIGINT/SIGTERM).\n";
+
+struct command_help {
+	const char *name, *synopsis, *text;
+};
+
+static const struct command_help command_helps[] = {
+	{ "run", "paperwire run [-c FILE] [--dry-run] [--since DATE] [-v | -q]",
+	  "Fetch, score, select, enrich and deliver, once: each selected paper reaches each\n"
+	  "sink once, even across a killed run.\n\n"
+	  "  -c FILE       the config (else $PAPERWIRE_CONFIG, else ./paperwire.json)\n"
+	  "  --dry-run     fetch and score, print what would be delivered; write and mark\n"
+	  "                nothing, call no LLM (answers already cached are used)\n"
+	  "  --since DATE  fetch from DATE (YYYY-MM-DD, UTC) instead of each source's last\n"
+	  "                successful run\n"
+	  "  -v, -q        more (requests, timings, decisions) or less logging on stderr\n" },
+	{ "check", "paperwire check [-c FILE]",
+	  "Validate the config and every plugin's options, and start and stop each\n"
+	  "instance; fetch and write nothing.  Every problem is named with its place.\n" },
+	{ "preview", "paperwire preview [-c FILE] [--day DATE] [--digest NAME]",
+	  "Weigh the papers stored for one announcement day (default: the latest) with\n"
+	  "the config as it is now, and show what would be delivered next to what was\n"
+	  "delivered that day: papers gained, lost and moved, with scores and reasons.\n"
+	  "Fetches, writes and marks nothing: tune keywords without waiting a day.\n\n"
+	  "  --day DATE     the day the papers were fetched (YYYY-MM-DD, UTC)\n"
+	  "  --digest NAME  one digest (default: each)\n" },
+	{ "plugins", "paperwire plugins [NAME]",
+	  "List the plugins found, with kind, version, ABI and file; with NAME, print that\n"
+	  "plugin's options with their types and defaults.\n\n"
+	  "Plugins are searched in $PAPERWIRE_PLUGIN_PATH, then the config's plugin_path,\n"
+	  "then " PW_PLUGINDIR ".\n" },
+	{ "help", "paperwire help [COMMAND]", "Print the help of paperwire, or of one command.\n" },
+};
+
+static const struct command_help *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof command_helps / sizeof command_helps[0]; i++)
+		if (strcmp(command_helps[i].name, name) == 0)
+			return &command_helps[i];
+	return NULL;
+}
+
 static void
 usage(FILE *out)
 {
-	fputs("usage: paperwire run [-c FILE] [--dry-run] [--since DATE] [-v | -q]\n"
-	      "       paperwire check [-c FILE]\n"
-	      "       paperwire plugins [NAME]\n"
-	      "       paperwire --help | --version\n"
+	fputs("usage:", out);
+	for (size_t i = 0; i < sizeof command_helps / sizeof command_helps[0]; i++)
+		fprintf(out, "%s %s\n", i ? "      " : "", command_helps[i].synopsis);
+	fputs("       paperwire --help | --version\n"
 	      "\n"
 	      "  run       fetch, score, select, enrich and deliver, once\n"
 	      "  check     validate the config and every plugin's options; run nothing\n"
+	      "  preview   show what the config as it is now would select from a stored day\n"
 	      "  plugins   list the plugins found, or print one plugin's options\n"
 	      "\n"
-	      "  -c FILE     the config (else $PAPERWIRE_CONFIG, else ./paperwire.json)\n"
-	      "  --dry-run   fetch and score, print what would be delivered; write and mark nothing\n"
-	      "  --since DATE  fetch from DATE (YYYY-MM-DD, UTC) instead of each source's last\n"
-	      "              successful run\n"
-	      "  -v, -q      more or less logging on stderr\n"
-	      "\n"
-	      "Plugins are searched in $PAPERWIRE_PLUGIN_PATH, then the config's plugin_path,\n"
-	      "then " PW_PLUGINDIR ".\n"
-	      "Exit status: 0 success (a day with no papers included), 1 a source or sink failed,\n"
-	      "2 usage or config error.\n", out);
+	      "'paperwire help COMMAND' or 'paperwire COMMAND --help' tells more.\n", out);
+	fputs(exit_codes, out);
+}
+
+static void
+command_usage(const struct command_help *c, FILE *out)
+{
+	fprintf(out, "usage: %s\n\n%s\n%s", c->synopsis, c->text, exit_codes);
 }
 
 struct search_path {
@@ -227,30 +272,35 @@ cmd_plugins(const char *name)
 	return rc;
 }
 
+enum command { CMD_RUN, CMD_CHECK, CMD_PREVIEW };
+
 static int
-cmd_check_or_run(const char *file, int run, const run_options *opt)
+cmd_with_config(const char *file, enum command cmd, const run_options *opt)
 {
 	cfg_diag diag = { NULL, 0 };
 	pw_config *cfg = cfg_load(file, &diag);
-	int rc = 2;
+	int rc = PW_EXIT_USAGE;
 	if (!cfg) {
 		cfg_diag_print(&diag);
 		cfg_diag_free(&diag);
-		return 2;
+		return PW_EXIT_USAGE;
 	}
 	ldr_registry *reg = load_plugins(cfg, 1);
 	if (!reg)
 		goto out;
-	if (pipeline_check(cfg, reg, !run, &diag) > 0) {
+	if (pipeline_check(cfg, reg, cmd == CMD_CHECK, &diag) > 0) {
 		cfg_diag_print(&diag);
 		goto out;
 	}
-	if (run) {
+	if (cmd == CMD_RUN) {
 		interrupt_install();
 		rc = pipeline_run(cfg, reg, opt);
+	} else if (cmd == CMD_PREVIEW) {
+		rc = pipeline_preview(cfg, reg, opt);
 	} else {
-		printf("%s: OK: %zu sources, %zu digests\n", file, cfg->nsources, cfg->ndigests);
-		rc = 0;
+		printf("%s: OK: %zu source%s, %zu digest%s\n", file, cfg->nsources, cfg->nsources == 1 ? "" : "s",
+		       cfg->ndigests, cfg->ndigests == 1 ? "" : "s");
+		rc = PW_EXIT_OK;
 	}
 out:
 	cfg_diag_free(&diag);
@@ -279,80 +329,142 @@ parse_day(const char *s)
 }
 
 /* Parses options until the first non-option (with '+') or to the end.
- * Returns -1 to go on, else the exit status (after --help, --version or
- * a usage error). */
+ * cmd is the command they follow (NULL before it): an option that command
+ * does not take is refused, naming both.  Returns -1 to go on, else the
+ * exit status (after --help, --version or a usage error). */
 static int
-parse_options(int argc, char **argv, const char *optstring, struct cli *cli)
+parse_options(int argc, char **argv, const char *optstring, const struct command_help *cmd, struct cli *cli)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "since", required_argument, NULL, 's' },
+		{ "day", required_argument, NULL, 'd' },
+		{ "digest", required_argument, NULL, 'g' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c;
-	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+	/* Which command takes which long option (the short ones are in optstring). */
+	static const struct { int opt; const char *commands; } owners[] = {
+		{ 'n', "run" }, { 's', "run" }, { 'd', "preview" }, { 'g', "preview" },
+	};
+	int c, index = -1;
+	while ((c = getopt_long(argc, argv, optstring, longopts, &index)) != -1) {
+		for (size_t i = 0; i < sizeof owners / sizeof owners[0]; i++)
+			if (owners[i].opt == c && (!cmd || strcmp(owners[i].commands, cmd->name) != 0)) {
+				log_msg(PW_LOG_ERROR, NULL, "%s%s takes no --%s (it is an option of '%s')",
+				        cmd ? cmd->name : "paperwire", cmd ? "" : " before a command",
+				        longopts[index >= 0 ? index : 0].name, owners[i].commands);
+				return PW_EXIT_USAGE;
+			}
+		index = -1;
 		switch (c) {
 		case 'c': cli->file = optarg; break;
 		case 'n': cli->run.dry_run = 1; break;
 		case 's':
+		case 'd':
 			if ((cli->run.since = parse_day(optarg)) < 0) {
-				log_msg(PW_LOG_ERROR, NULL, "--since %s: not a date (give YYYY-MM-DD, not in the future)",
-				        optarg);
-				return 2;
+				log_msg(PW_LOG_ERROR, NULL, "--%s %s: not a date (give YYYY-MM-DD, not in the future)",
+				        c == 's' ? "since" : "day", optarg);
+				return PW_EXIT_USAGE;
 			}
 			break;
+		case 'g': cli->run.digest = optarg; break;
 		case 'v': cli->level = PW_LOG_DEBUG; break;
 		case 'q': cli->level = PW_LOG_WARNING; break;
-		case 'h': usage(stdout); return 0;
+		case 'h':
+			if (cmd)
+				command_usage(cmd, stdout);
+			else
+				usage(stdout);
+			return PW_EXIT_OK;
 		case 'V': printf("paperwire %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, PW_ABI_MAJOR, PW_ABI_MINOR); return 0;
-		default: usage(stderr); return 2;
+		default:
+			/* getopt has named the option already. */
+			fprintf(stderr, "'paperwire %s%s--help' lists the options.\n", cmd ? cmd->name : "", cmd ? " " : "");
+			return PW_EXIT_USAGE;
 		}
 	}
 	return -1;
 }
 
+static int
+cmd_help(int argc, char **argv)
+{
+	if (argc == 0) {
+		usage(stdout);
+		return PW_EXIT_OK;
+	}
+	const char *name = strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ? "help" : argv[0];
+	const struct command_help *c = find_command(name);
+	if (!c || argc > 1) {
+		log_msg(PW_LOG_ERROR, NULL, "help %s: no such command; 'paperwire help' lists them", argv[c ? 1 : 0]);
+		return PW_EXIT_USAGE;
+	}
+	command_usage(c, stdout);
+	return PW_EXIT_OK;
+}
+
+/* The command and its arguments, checked before anything is loaded. */
+static int
+dispatch(int argc, char **argv, struct cli *cli)
+{
+	const char *name = argv[optind];
+	const struct command_help *cmd = find_command(name);
+	if (!cmd) {
+		log_msg(PW_LOG_ERROR, NULL, "unknown command \"%s\"; the commands are run, check, preview, plugins "
+		        "and help ('paperwire --help')", name);
+		return PW_EXIT_USAGE;
+	}
+	optind++;
+	if (strcmp(name, "help") == 0)
+		return cmd_help(argc - optind, argv + optind);
+	if (strcmp(name, "plugins") == 0) {
+		/* A name (or --roff, which the man page's build uses) as it is. */
+		if (optind < argc && (strcmp(argv[optind], "--help") == 0 || strcmp(argv[optind], "-h") == 0)) {
+			command_usage(cmd, stdout);
+			return PW_EXIT_OK;
+		}
+		if (argc - optind > 1) {
+			log_msg(PW_LOG_ERROR, NULL, "plugins: unexpected argument \"%s\" (it takes one plugin name)",
+			        argv[optind + 1]);
+			return PW_EXIT_USAGE;
+		}
+		log_set_level((pw_log_level)cli->level);
+		return cmd_plugins(optind < argc ? argv[optind] : NULL);
+	}
+	int done = parse_options(argc, argv, strcmp(name, "run") == 0 ? "c:nvqh" : "c:vqh", cmd, cli);
+	if (done >= 0)
+		return done;
+	if (optind < argc) {
+		log_msg(PW_LOG_ERROR, NULL, "%s: unexpected argument \"%s\" ('paperwire %s --help' shows its usage)",
+		        name, argv[optind], name);
+		return PW_EXIT_USAGE;
+	}
+	log_set_level((pw_log_level)cli->level);
+	enum command which = strcmp(name, "run") == 0 ? CMD_RUN : strcmp(name, "check") == 0 ? CMD_CHECK : CMD_PREVIEW;
+	return cmd_with_config(config_file(cli->file), which, &cli->run);
+}
+
 int
 main(int argc, char **argv)
 {
-	struct cli cli = { { 0, -1 }, NULL, PW_LOG_INFO };
-	int done = parse_options(argc, argv, "+c:nvqhV", &cli);
+	struct cli cli = { { 0, -1, NULL }, NULL, PW_LOG_INFO };
+	int done = parse_options(argc, argv, "+c:vqhV", NULL, &cli);
 	if (done >= 0)
 		return done;
 	if (optind >= argc) {
 		usage(stderr);
-		return 2;
+		return PW_EXIT_USAGE;
 	}
-	const char *cmd = argv[optind];
-	/* Options may also follow the command: "paperwire run -c x.json";
-	 * "plugins" takes a name (or --roff) as it is. */
-	optind++;
-	int is_plugins = strcmp(cmd, "plugins") == 0;
-	if (!is_plugins && (done = parse_options(argc, argv, "c:nvqh", &cli)) >= 0)
-		return done;
-	run_options opt = cli.run;
-	const char *file = cli.file;
-	int level = cli.level;
-	log_set_level((pw_log_level)level);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || ldr_init() < 0) {
 		log_msg(PW_LOG_ERROR, NULL, "cannot initialise libcurl or libltdl");
-		return 2;
+		return PW_EXIT_USAGE;
 	}
-	int rc;
-	if (is_plugins && argc - optind <= 1)
-		rc = cmd_plugins(optind < argc ? argv[optind] : NULL);
-	else if (strcmp(cmd, "run") == 0 && optind == argc)
-		rc = cmd_check_or_run(config_file(file), 1, &opt);
-	else if (strcmp(cmd, "check") == 0 && optind == argc && !opt.dry_run)
-		rc = cmd_check_or_run(config_file(file), 0, &opt);
-	else {
-		usage(stderr);
-		rc = 2;
-	}
+	int rc = dispatch(argc, argv, &cli);
 	ldr_exit();
 	curl_global_cleanup();
 	log_clear_secrets();

@@ -6,6 +6,7 @@
  * paper selected is delivered, whichever run gets to it. */
 #include "autoconf.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -357,6 +358,24 @@ commit_fetch(struct run *r)
 	return 0;
 }
 
+/* Whether item is one of the ", "-separated list's items (not merely a
+ * substring: "cs" is not in "physics"). */
+static int
+in_list(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+	for (const char *p = list; *p;) {
+		const char *end = strstr(p, ", ");
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && memcmp(p, item, n) == 0)
+			return 1;
+		if (!end)
+			break;
+		p = end + 2;
+	}
+	return 0;
+}
+
 void
 run_common_info(struct run *r, const struct digest_run *dr, pw_delivery *d, size_t nselected)
 {
@@ -375,13 +394,22 @@ run_common_info(struct run *r, const struct digest_run *dr, pw_delivery *d, size
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s (%s)", i ? ", " : "", s->name, s->plugin);
 		const cJSON *c = cfg_option(s, "categories"), *e;
 		cJSON_ArrayForEach(e, c)
-			if (cJSON_IsString(e) && !strstr(cats, e->valuestring))
+			if (cJSON_IsString(e) && !in_list(cats, e->valuestring))
 				snprintf(cats + strlen(cats), sizeof cats - strlen(cats), "%s%s", cats[0] ? ", " : "",
 				         e->valuestring);
 	}
 	delivery_set_info(d, PW_D_SOURCES, buf);
 	delivery_set_info(d, PW_D_CATEGORIES, cats);
 	delivery_set_info(d, PW_D_EMPTY_REASON, dr->report->empty_reason);
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->report.nsources; i++)
+		if (r->report.sources[i].failed)
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", buf[0] ? ", " : "",
+			         r->report.sources[i].name);
+	if (buf[0])
+		delivery_set_info(d, PW_D_FAILED_SOURCES, buf);
+	if (r->opt->dry_run)
+		delivery_set_info(d, PW_D_DRY_RUN, "1");
 }
 
 static double
@@ -427,55 +455,77 @@ say_interrupted(struct run *r, int signo)
 	        "the next run finishes the rest%s%s", interrupt_name(signo), what[0] ? ": " : "", what);
 }
 
+/* What a run and a preview both start with: the store (locked), HTTP,
+ * the report and every instance.  Returns 0, or an exit code after
+ * closing what it opened. */
+static int
+run_open(struct run *r, pw_config *cfg, const ldr_registry *reg, const run_options *opt)
+{
+	char err[1024];
+	http_options hopt;
+	memset(r, 0, sizeof *r);
+	r->cfg = cfg;
+	r->reg = reg;
+	r->opt = opt;
+	r->started = time(NULL);
+	r->report.dry_run = opt->dry_run;
+	strftime(r->run_time, sizeof r->run_time, "%Y-%m-%dT%H:%M:%SZ", gmtime(&r->started));
+
+	r->store = store_open(cfg->store, err, sizeof err);
+	if (!r->store) {
+		int busy = errno == EWOULDBLOCK;
+		log_msg(PW_LOG_ERROR, NULL, "%s%s", err, busy ? "; nothing was done, run again when it ends" : "");
+		return busy ? PW_EXIT_BUSY : PW_EXIT_STORE;
+	}
+	http_default_options(&hopt);
+	cfg_http_options(cfg, &hopt);
+	r->http = http_new(&hopt, r->store);
+	int rc = 0;
+	if (!r->http || run_report_alloc(r) < 0) {
+		log_msg(PW_LOG_ERROR, NULL, "out of memory");
+		rc = PW_EXIT_USAGE;
+	} else if (start_all(r) < 0) {
+		rc = PW_EXIT_USAGE;
+	}
+	return rc;
+}
+
+static void
+run_close(struct run *r)
+{
+	if (r->in_fetch)
+		store_rollback(r->store);   /* a dry run or a preview writes nothing */
+	stop_all(r);
+	run_report_free(&r->report);
+	http_free(r->http);
+	store_close(r->store);
+}
+
 int
 pipeline_run(pw_config *cfg, const ldr_registry *reg, const run_options *opt)
 {
 	struct run r;
 	struct timespec t0;
-	char err[1024];
-	http_options hopt;
-	int exit_code = 0;
-
-	memset(&r, 0, sizeof r);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	r.cfg = cfg;
-	r.reg = reg;
-	r.opt = opt;
-	r.started = time(NULL);
-	r.report.dry_run = opt->dry_run;
-	strftime(r.run_time, sizeof r.run_time, "%Y-%m-%dT%H:%M:%SZ", gmtime(&r.started));
-
-	r.store = store_open(cfg->store, err, sizeof err);
-	if (!r.store) {
-		log_msg(PW_LOG_ERROR, NULL, "%s", err);
-		return 2;
-	}
-	http_default_options(&hopt);
-	cfg_http_options(cfg, &hopt);
-	r.http = http_new(&hopt, r.store);
-	if (!r.http || run_report_alloc(&r) < 0) {
-		log_msg(PW_LOG_ERROR, NULL, "out of memory");
-		exit_code = 2;
+	int exit_code = run_open(&r, cfg, reg, opt);
+	if (exit_code == PW_EXIT_BUSY || exit_code == PW_EXIT_STORE)
+		return exit_code;
+	if (exit_code)
 		goto out;
-	}
-	if (start_all(&r) < 0) {
-		exit_code = 2;
-		goto out;
-	}
 	if (!opt->dry_run && (r.run_id = store_run_begin(r.store, (int64_t)r.started)) < 0) {
 		log_msg(PW_LOG_ERROR, NULL, "%s", store_error(r.store));
-		exit_code = 2;
+		exit_code = PW_EXIT_STORE;
 		goto out;
 	}
 	r.report.run_id = r.run_id;
 	if (begin_fetch(&r) < 0) {
-		exit_code = 1;
+		exit_code = PW_EXIT_FAILED;
 		goto report;
 	}
 	run_sources(&r);
 	for (size_t i = 0; i < r.report.nsources; i++)
 		if (r.report.sources[i].failed)
-			exit_code = 1;
+			exit_code = PW_EXIT_FAILED;
 	if (interrupt_pending()) {
 		/* Half a fetch is not kept: the next run fetches it all again. */
 		store_rollback(r.store);
@@ -483,13 +533,13 @@ pipeline_run(pw_config *cfg, const ldr_registry *reg, const run_options *opt)
 		goto report;
 	}
 	if (commit_fetch(&r) < 0) {
-		exit_code = 1;
+		exit_code = PW_EXIT_FAILED;
 		goto report;
 	}
 	for (size_t d = 0; d < cfg->ndigests && !interrupt_pending(); d++) {
 		r.digests[d].report = &r.report.digests[d];
 		if (run_digest(&r, &r.digests[d]) < 0)
-			exit_code = 1;
+			exit_code = PW_EXIT_FAILED;
 		run_report_stage_counters(&r.digests[d]);
 	}
 report:
@@ -501,11 +551,52 @@ report:
 	r.report.exit_code = exit_code;
 	run_report_finish(&r, elapsed_since(&t0));
 out:
-	if (r.in_fetch)
-		store_rollback(r.store);   /* a dry run writes nothing */
-	stop_all(&r);
-	run_report_free(&r.report);
-	http_free(r.http);
-	store_close(r.store);
+	run_close(&r);
+	return exit_code;
+}
+
+int
+pipeline_preview(pw_config *cfg, const ldr_registry *reg, const run_options *opt)
+{
+	struct run r;
+	int64_t day;
+	run_options quiet = *opt;
+	quiet.dry_run = 1;
+	size_t matched = 0;
+	for (size_t d = 0; d < cfg->ndigests; d++)
+		matched += !opt->digest || strcmp(cfg->digests[d].name, opt->digest) == 0;
+	if (matched == 0) {
+		log_msg(PW_LOG_ERROR, NULL, "preview --digest %s: the config has no digest of that name", opt->digest);
+		return PW_EXIT_USAGE;
+	}
+	int exit_code = run_open(&r, cfg, reg, &quiet);
+	if (exit_code == PW_EXIT_BUSY || exit_code == PW_EXIT_STORE)
+		return exit_code;
+	if (exit_code)
+		goto out;
+	r.previewing = 1;
+	/* Everything a scorer writes (caches) is rolled back at the end. */
+	if (store_begin(r.store) < 0) {
+		log_msg(PW_LOG_ERROR, NULL, "%s", store_error(r.store));
+		exit_code = PW_EXIT_STORE;
+		goto out;
+	}
+	r.in_fetch = 1;
+	int found = store_fetch_day(r.store, opt->since, &day);
+	if (found != 0) {
+		log_msg(PW_LOG_ERROR, NULL, "%s", found < 0 ? store_error(r.store)
+		                                            : "the store has no papers yet: run 'paperwire run' first");
+		exit_code = found < 0 ? PW_EXIT_STORE : PW_EXIT_FAILED;
+		goto out;
+	}
+	for (size_t d = 0; d < cfg->ndigests; d++) {
+		if (opt->digest && strcmp(cfg->digests[d].name, opt->digest) != 0)
+			continue;
+		r.digests[d].report = &r.report.digests[d];
+		if (weigh_preview(&r, &r.digests[d], day) < 0)
+			exit_code = PW_EXIT_FAILED;
+	}
+out:
+	run_close(&r);
 	return exit_code;
 }

@@ -40,6 +40,14 @@ struct run {
 	int64_t run_id;
 	time_t started;
 	char run_time[32];
+	int previewing;  /* `paperwire preview`: weigh a stored day, print, change nothing */
+};
+
+/* What preview says of each paper it weighed. */
+struct weighed {
+	char *id, *title, *reasons;
+	double score;
+	int vetoed;
 };
 
 /* The facts every sink, scorer batch and enricher batch is handed. */
@@ -50,6 +58,13 @@ void run_common_info(struct run *r, const struct digest_run *dr, pw_delivery *d,
  * is pending for every sink), all or nothing.  Returns the number
  * selected, or -1 (nothing was committed: the next run weighs them). */
 long weigh_digest(struct run *r, struct digest_run *dr);
+
+/* weigh.c: preview weighs the papers first seen on the UTC day starting
+ * at day, and prints the selection beside what the digest's sinks were
+ * given of that day (preview.c).  Returns 0 or -1. */
+int weigh_preview(struct run *r, struct digest_run *dr, int64_t day);
+int preview_print(struct run *r, const struct digest_run *dr, int64_t day, pw_record **sel, size_t nsel,
+                  const struct weighed *seen, size_t nseen);
 
 /* deliver.c: one sink gets what a dead run left in flight, then what is
  * pending for it.  Returns 0, or -1 when it failed (the papers stay). */

@@ -123,12 +123,15 @@ store_open(const char *path, char *err, size_t err_size)
 		snprintf(err, err_size, "store %s: out of memory", path);
 		return NULL;
 	}
+	int busy = 0;
 	s->lock_fd = -1;
 	s->path = strdup(path);
 	if (!s->path)
 		goto fail;
-	if (take_run_lock(s) < 0)
+	if (take_run_lock(s) < 0) {
+		busy = errno == EWOULDBLOCK;
 		goto fail;
+	}
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		sql_set_err(s, "cannot open");
 		goto fail;
@@ -145,6 +148,7 @@ store_open(const char *path, char *err, size_t err_size)
 fail:
 	snprintf(err, err_size, "%s", s->err[0] ? s->err : "store: out of memory");
 	store_close(s);
+	errno = busy ? EWOULDBLOCK : 0;
 	return NULL;
 }
 

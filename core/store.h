@@ -7,14 +7,15 @@
 
 #include "paperwire/plugin.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 typedef struct pw_store pw_store;
 
 /* Opens (creating or upgrading) the store, takes the deployment's run
  * lock (a flock on the store file itself, so two runs can never deliver
  * the same paper twice, whatever path they name it by) and refuses a
- * store that fails SQLite's integrity check. */
+ * store that fails SQLite's integrity check.  On failure errno is
+ * EWOULDBLOCK when another run holds the lock, else 0. */
 pw_store *store_open(const char *path, char *err, size_t err_size);
 void store_close(pw_store *s);
 const char *store_error(const pw_store *s);
@@ -115,5 +116,15 @@ long store_plan_violations(void);
 /* The run log. */
 int64_t store_run_begin(pw_store *s, int64_t started);
 int store_run_end(pw_store *s, int64_t run_id, int64_t finished, int exit_code, const char *report_json);
+
+/* store_preview.c: for `paperwire preview`.  The UTC day (its midnight in
+ * *start) of day, or with day -1 of the latest paper first seen: 0, 1 when
+ * the store has no paper, -1 on error. */
+int store_fetch_day(pw_store *s, int64_t day, int64_t *start);
+/* The papers first seen that day, in the order first seen. */
+int store_papers_of_day(pw_store *s, int64_t start, void (*fn)(pw_record *rec, int64_t retries, void *ud), void *ud);
+/* Of those, the ones (digest, sink) was given, each as scored when selected. */
+int store_selected_of_day(pw_store *s, const char *digest, const char *sink, int64_t start,
+                          void (*fn)(pw_record *scored, void *ud), void *ud);
 
 #endif

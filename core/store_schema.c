@@ -52,6 +52,9 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE papers ADD COLUMN src_hash INTEGER;"
 	"CREATE INDEX papers_by_last_seen ON papers (last_seen);"
 	"CREATE INDEX ledger_by_state ON ledger (digest, sink, status, delivered_at);",
+
+	/* 2 -> 3: `paperwire preview` reads one fetch day's papers. */
+	"CREATE INDEX papers_by_first_seen ON papers (first_seen);",
 };
 #define STORE_NMIGRATIONS (sizeof store_migrations / sizeof store_migrations[0])
 

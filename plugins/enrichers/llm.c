@@ -65,7 +65,14 @@ struct llm {
 	/* this run */
 	int64_t calls, tokens, cached, failed;
 	int capped_warned;
+	int failing;       /* failed calls in a row: at FAILING_MAX the endpoint is given up for the run */
+	int64_t skipped;   /* papers not sent after that, or in a dry run */
+	int dry_run;
 };
+
+/* A dead endpoint costs the host's retries (about 30 s) per call; after
+ * this many failed calls in a row the rest of the run goes without. */
+#define FAILING_MAX 3
 
 static pw_status
 llm_create(const pw_host *h, pw_instance *inst, void **state)
@@ -147,6 +154,9 @@ llm_destroy(const pw_host *h, pw_instance *inst, void *state)
 	if (l->calls || l->cached || l->failed)
 		h->log(inst, PW_LOG_INFO, "%lld calls, %lld tokens, %lld answers from the cache, %lld failed",
 		       (long long)l->calls, (long long)l->tokens, (long long)l->cached, (long long)l->failed);
+	if (l->dry_run && l->skipped)
+		h->log(inst, PW_LOG_INFO, "dry run: would have asked %s at %s about %lld papers (no call made)", l->model,
+		       l->endpoint, (long long)l->skipped);
 	free(l);
 }
 
@@ -291,6 +301,14 @@ llm_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 		st = PW_OK;
 		goto out;
 	}
+	if (l->dry_run || l->failing >= FAILING_MAX) {
+		/* Not a failure of this paper: it goes as it is. */
+		l->skipped++;
+		if (PW_HOST_HAS(h, report_count))
+			h->report_count(inst, l->dry_run ? "not asked (dry run)" : "not asked (endpoint down)", 1);
+		st = PW_OK;
+		goto out;
+	}
 	if (l->calls >= l->max_calls || l->tokens >= l->max_total_tokens) {
 		if (!l->capped_warned++)
 			h->log(inst, PW_LOG_WARNING, "cap reached (%lld calls, %lld tokens): the rest go without",
@@ -301,6 +319,10 @@ llm_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 		goto out;
 	}
 	char *answer = ask(h, inst, l, prompt);
+	l->failing = answer ? 0 : l->failing + 1;
+	if (l->failing == FAILING_MAX)
+		h->log(inst, PW_LOG_WARNING, "%s failed %d times in a row: no more calls this run; the rest of the "
+		       "papers go without (the next run asks again)", l->endpoint, FAILING_MAX);
 	if (answer && apply(h, inst, l, rec, answer) == 0) {
 		h->cache_put(inst, key, answer);
 		st = PW_OK;
@@ -313,6 +335,17 @@ out:
 	return st;
 }
 
+/* Learns whether this is a dry run: then only cached answers are used,
+ * and no model (perhaps a paid one) is called. */
+static pw_status
+llm_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *batch)
+{
+	struct llm *l = state;
+	const char *dry = h->delivery_info(inst, batch, PW_D_DRY_RUN);
+	l->dry_run = dry && strcmp(dry, "1") == 0;
+	return PW_OK;
+}
+
 static const pw_plugin llm_plugin = {
 	.abi = PW_ABI_HEADER_FOR(pw_plugin),
 	.name = "llm",
@@ -323,6 +356,7 @@ static const pw_plugin llm_plugin = {
 	.create = llm_create,
 	.destroy = llm_destroy,
 	.enrich = llm_enrich,
+	.prepare = llm_prepare,
 	.flags = PW_PLUGIN_EXPENSIVE,
 };
 

@@ -44,7 +44,7 @@ enrich_case() {
 }
 JSON
 }
-run_key() { (cd "$dir" && PW_TEST_LLM_KEY=sk-llm-secret "$BIN" -v run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"; }
+run_key() { (cd "$dir" && PW_TEST_LLM_KEY=sk-llm-secret "$BIN" -v run -c pw.json "$@" >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"; }
 calls() { curl -s "$BASE/count/$1"; }
 last_mail() { ls "$work/mail"/*.eml | sort -t/ -k2 -V | tail -n 1; }
 
@@ -84,7 +84,21 @@ check "the API key never reaches a log or an output" \
 enrich_case fail "$BASE/llm/fail/500/v1"
 run_key
 check "a failing endpoint still delivers every paper, with a warning" \
-	'[ "$(rc)" = 0 ] && grep -q "summary: could not enrich $n of $n papers; they are delivered without it" "$dir/err" && [ "$(wc -l < "$dir/papers.jsonl")" = "$n" ] && ! grep -q "TL;DR" "$dir/papers.jsonl"'
+	'[ "$(rc)" = 0 ] && grep -q "summary: could not enrich 3 of $n papers; they are delivered without it" "$dir/err" && [ "$(wc -l < "$dir/papers.jsonl")" = "$n" ] && ! grep -q "TL;DR" "$dir/papers.jsonl"'
+check "after 3 failed calls in a row the endpoint is not called again this run, said once per enricher" \
+	'[ "$(grep -c "failed 3 times in a row: no more calls this run" "$dir/err")" = 3 ] && grep -q "summary: calls 3, not asked (endpoint down) $((n - 3))" "$dir/err" && [ "$(calls fail)" = $((3 * 3 * 2)) ]'
+
+# A dry run calls no model: it uses answers already cached and says what it
+# would have asked.
+enrich_case dry "$BASE/llm/dry/ok/v1"
+run_key --dry-run
+check "a dry run makes no LLM call and says what it would have asked" \
+	'[ "$(rc)" = 0 ] && [ "$(calls dry)" = 0 ] && grep -q "summary: dry run: would have asked m at $BASE/llm/dry/ok/v1 about $n papers (no call made)" "$dir/err"'
+run_key
+made=$(calls dry)
+run_key --dry-run
+check "after a real run, a dry run uses the cached answers and still calls nothing" \
+	'[ "$(rc)" = 0 ] && [ "$(calls dry)" = "$made" ] && [ "$made" -gt 0 ] && ! grep -q "would have asked" "$dir/err"'
 
 enrich_case bad "$BASE/llm/bad/bad/v1"
 run_key

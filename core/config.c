@@ -2,6 +2,7 @@
  * runs, and every error names FILE:LINE:COL and the option's path. */
 #include "autoconf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -74,14 +75,113 @@ cfg_report(const pw_config *cfg, cfg_diag *diag, const char *path, const char *k
 	cfg_diag_add(diag, "%s:%d:%d: %s: %s", cfg->file, line, col, full, msg);
 }
 
+/* Edit distance, ignoring case, capped: enough to tell a typo. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64];
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			size_t best = diag + cost;
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* The known name closest to a misspelt one, or NULL when none is close:
+ * within a third of its length (at least 1, at most 3 edits). */
+static const char *
+closest_name(const char *key, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = strlen(key) / 3;
+	if (best_d < 1)
+		best_d = 1;
+	if (best_d > 3)
+		best_d = 3;
+	best_d++;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = distance(key, names[i]);
+		if (d < best_d) {
+			best = names[i];
+			best_d = d;
+		}
+	}
+	return best;
+}
+
 static void
-report_unknown_key(const pw_config *cfg, cfg_diag *diag, const char *path, const char *key)
+report_unknown_key(const pw_config *cfg, cfg_diag *diag, const char *path, const char *key,
+                   const char *const *known, size_t nknown)
 {
 	char full[512];
 	int line, col;
+	const char *near = closest_name(key, known, nknown);
 	snprintf(full, sizeof full, "%s%s%s", path, *path ? "." : "", key);
 	jloc_line_col(cfg->text, jloc_find(cfg->text, full, 1), &line, &col);
-	cfg_diag_add(diag, "%s:%d:%d: %s: unknown option", cfg->file, line, col, full);
+	cfg_diag_add(diag, "%s:%d:%d: %s: unknown option%s%s%s", cfg->file, line, col, full,
+	             near ? "; did you mean \"" : "", near ? near : "", near ? "\"?" : "");
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/* cJSON keeps both members of a repeated key and reads the first, so the
+ * second would be ignored without a word: each is an error, at the second. */
+static int
+check_duplicate_keys(const pw_config *cfg, const cJSON *node, const char *path, cfg_diag *diag)
+{
+	int errors = 0, i = 0;
+	char child[512];
+	const cJSON *item;
+	if (cJSON_IsObject(node)) {
+		size_t n = 0, k = 0;
+		for (item = node->child; item; item = item->next)
+			n++;
+		const cJSON **v = n > 1 ? malloc(n * sizeof *v) : NULL;
+		for (item = node->child; v && item; item = item->next)
+			v[k++] = item;
+		if (v)
+			qsort(v, n, sizeof *v, by_key);
+		for (k = 1; v && k < n; k++)
+			if (strcmp(v[k]->string, v[k - 1]->string) == 0 && (k < 2 || strcmp(v[k]->string, v[k - 2]->string))) {
+				int line, col, line1, col1;
+				snprintf(child, sizeof child, "%s%s%s", path, *path ? "." : "", v[k]->string);
+				jloc_line_col(cfg->text, jloc_find(cfg->text, child, 1), &line1, &col1);
+				jloc_line_col(cfg->text, jloc_find_repeat(cfg->text, path, v[k]->string), &line, &col);
+				cfg_diag_add(diag, "%s:%d:%d: %s: given again (first at line %d); only one can count: remove one",
+				             cfg->file, line, col, child, line1);
+				errors++;
+			}
+		free(v);
+	}
+	for (item = node->child; item && (cJSON_IsObject(node) || cJSON_IsArray(node)); item = item->next, i++) {
+		if (!cJSON_IsObject(item) && !cJSON_IsArray(item))
+			continue;
+		if (cJSON_IsObject(node))
+			snprintf(child, sizeof child, "%s%s%s", path, *path ? "." : "", item->string);
+		else
+			snprintf(child, sizeof child, "%s[%d]", path, i);
+		errors += check_duplicate_keys(cfg, item, child, diag);
+	}
+	return errors;
 }
 
 static char *
@@ -103,19 +203,45 @@ read_file(const char *file, size_t *len, cfg_diag *diag)
 		return NULL;
 	}
 	buf[n] = '\0';
+	const unsigned char *u = (const unsigned char *)buf;
+	if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF) || u[0] == 0 || u[1] == 0)) {
+		cfg_diag_add(diag, "%s: the config is UTF-16 (as some Windows editors save it): save it as UTF-8", file);
+		free(buf);
+		return NULL;
+	}
 	if (strlen(buf) != n) {
 		cfg_diag_add(diag, "%s: the config contains a NUL byte", file);
 		free(buf);
 		return NULL;
 	}
+	if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+		/* A UTF-8 byte-order mark: harmless, but not JSON. */
+		memmove(buf, buf + 3, n - 2);
+		n -= 3;
+	}
 	*len = n;
 	return buf;
 }
 
-/* Replaces ${NAME} in s; the result is malloc'd.  Values from the
- * environment are registered as secrets so no log line shows them. */
+/* "$HOME", "$SMTP_PASSWORD": what looks like a variable written the shell's
+ * way, which the config would otherwise take literally. */
+static size_t
+shell_style_name(const char *s)
+{
+	size_t n = 0;
+	if (!(isupper((unsigned char)s[0]) || s[0] == '_'))
+		return 0;
+	while (isupper((unsigned char)s[n]) || isdigit((unsigned char)s[n]) || s[n] == '_')
+		n++;
+	return n >= 2 && !islower((unsigned char)s[n]) ? n : 0;
+}
+
+/* Replaces ${NAME} in s, and $$ by $; the result is malloc'd.  Values
+ * from the environment are registered as secrets so no log line shows
+ * them.  NULL with why filled when a variable is unset or written so it
+ * would be used literally ("${NAME" unclosed, "$NAME" without braces). */
 static char *
-expand_env(const char *s, char *missing, size_t missing_size)
+expand_env(const char *s, char *why, size_t why_size)
 {
 	size_t cap = strlen(s) + 1, o = 0;
 	char *out = malloc(cap);
@@ -123,11 +249,17 @@ expand_env(const char *s, char *missing, size_t missing_size)
 		return NULL;
 	while (*s) {
 		const char *end;
-		if (s[0] == '$' && s[1] == '{' && (end = strchr(s + 2, '}')) != NULL) {
+		size_t shell;
+		if (s[0] == '$' && s[1] == '$') {
+			out[o++] = '$';
+			s += 2;
+		} else if (s[0] == '$' && s[1] == '{') {
 			char name[256];
-			size_t nlen = (size_t)(end - s - 2);
-			if (nlen == 0 || nlen >= sizeof name) {
-				snprintf(missing, missing_size, "%.*s", (int)(end - s + 1), s);
+			end = strchr(s + 2, '}');
+			size_t nlen = end ? (size_t)(end - s - 2) : 0;
+			if (!end || nlen == 0 || nlen >= sizeof name) {
+				snprintf(why, why_size, !end ? "\"%.40s\" has no closing '}': write ${NAME}"
+				                             : "\"%.40s\" is not a variable name", s);
 				free(out);
 				return NULL;
 			}
@@ -135,7 +267,7 @@ expand_env(const char *s, char *missing, size_t missing_size)
 			name[nlen] = '\0';
 			const char *val = getenv(name);
 			if (!val) {
-				snprintf(missing, missing_size, "%s", name);
+				snprintf(why, why_size, "environment variable %.200s is not set", name);
 				free(out);
 				return NULL;
 			}
@@ -151,6 +283,11 @@ expand_env(const char *s, char *missing, size_t missing_size)
 			memcpy(out + o, val, vlen);
 			o += vlen;
 			s = end + 1;
+		} else if (s[0] == '$' && (shell = shell_style_name(s + 1)) > 0) {
+			snprintf(why, why_size, "\"$%.*s\" would be taken literally: write ${%.*s} for the environment "
+			         "variable (or $$ for a '$')", (int)shell, s + 1, (int)shell, s + 1);
+			free(out);
+			return NULL;
 		} else {
 			out[o++] = *s++;
 		}
@@ -172,12 +309,11 @@ expand_tree(const pw_config *cfg, cJSON *node, const char *path, cfg_diag *diag)
 		else
 			snprintf(child, sizeof child, "%s[%d]", path, i);
 		i++;
-		if (cJSON_IsString(item) && strstr(item->valuestring, "${")) {
-			char missing[256] = "";
-			char *v = expand_env(item->valuestring, missing, sizeof missing);
+		if (cJSON_IsString(item) && strchr(item->valuestring, '$')) {
+			char why[512] = "";
+			char *v = expand_env(item->valuestring, why, sizeof why);
 			if (!v) {
-				cfg_report(cfg, diag, child, NULL,
-				           "environment variable %s is not set", missing);
+				cfg_report(cfg, diag, child, NULL, "%s", why[0] ? why : "out of memory");
 				continue;
 			}
 			free(item->valuestring);
@@ -200,7 +336,10 @@ check_keys(const pw_config *cfg, const cJSON *obj, const char *path,
 			if (strcmp(allowed[i], item->string) == 0)
 				ok = 1;
 		if (!ok) {
-			report_unknown_key(cfg, diag, path, item->string);
+			size_t n = 0;
+			while (allowed[n])
+				n++;
+			report_unknown_key(cfg, diag, path, item->string, allowed, n);
 			errors++;
 		}
 	}
@@ -481,15 +620,71 @@ parse_plugin_path(pw_config *cfg, cfg_diag *diag)
 	return 0;
 }
 
+/* What a JSON syntax error most likely is, from the text around it: the
+ * mistakes people make writing JSON by hand, or a file that is not JSON. */
+/* The first comma followed only by blanks and a closing bracket, outside
+ * strings: cJSON reports those at the end of the text. */
+static long
+trailing_comma(const char *text)
+{
+	int in_string = 0;
+	for (const char *p = text; *p; p++) {
+		if (in_string) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				in_string = 0;
+		} else if (*p == '"') {
+			in_string = 1;
+		} else if (*p == ',') {
+			const char *q = p + 1 + strspn(p + 1, " \t\r\n");
+			if (*q == '}' || *q == ']')
+				return (long)(p - text);
+		}
+	}
+	return -1;
+}
+
+static const char *
+syntax_hint(const char *text, size_t len, size_t *off_io)
+{
+	size_t first = strspn(text, " \t\r\n"), off = *off_io;
+	const char *at = text + off;
+	long comma = trailing_comma(text);
+	if (comma >= 0 && (size_t)comma < off + 2) {
+		*off_io = (size_t)comma;
+		return "a trailing comma before the closing bracket: remove it";
+	}
+	if (off >= len)
+		return "unexpected end of file: a '}', ']' or '\"' is missing";
+	if (at[0] == '\'' || (off > 0 && at[-1] == '\''))
+		return "a single quote: JSON strings and keys take double quotes";
+	if (at[0] == '/' && (at[1] == '/' || at[1] == '*'))
+		return "a comment: JSON has none (remove it, or keep notes in a \"_comment\" key)";
+	if (off == first && (isalpha((unsigned char)text[first]) || text[first] == '-' || text[first] == '#') &&
+	    memchr(text, ':', len))
+		return "this looks like YAML or another format: paperwire reads a JSON config";
+	if (isalpha((unsigned char)at[0]) || at[0] == '_')
+		return "a bare word: keys and strings take double quotes (true, false and null are the only words)";
+	if (at[0] == '"' && off > 0) {
+		size_t k = off;
+		while (k > 0 && strchr(" \t\r\n", text[k - 1]))
+			k--;
+		if (k > 0 && strchr("\"}]0123456789el", text[k - 1]))
+			return "a missing comma before this value";
+	}
+	return "unexpected character";
+}
+
 static void
 report_syntax_error(const char *file, const char *text, size_t len, cfg_diag *diag)
 {
 	const char *at = cJSON_GetErrorPtr();
 	size_t off = at && at >= text && at <= text + len ? (size_t)(at - text) : len;
 	int line, col;
+	const char *hint = syntax_hint(text, len, &off);
 	jloc_line_col(text, off, &line, &col);
-	cfg_diag_add(diag, "%s:%d:%d: malformed JSON%s", file, line, col,
-	             off >= len ? ": unexpected end of file" : "");
+	cfg_diag_add(diag, "%s:%d:%d: malformed JSON: %s", file, line, col, hint);
 }
 
 pw_config *
@@ -516,6 +711,7 @@ cfg_load(const char *file, cfg_diag *diag)
 		goto fail;
 	}
 	size_t before = diag->count;
+	check_duplicate_keys(cfg, cfg->root, "", diag);
 	expand_tree(cfg, cfg->root, "", diag);
 	errors += (int)(diag->count - before);
 	errors += check_keys(cfg, cfg->root, "", cfg_top_keys, diag);
@@ -670,7 +866,11 @@ cfg_check_options(const pw_config *cfg, cfg_instance *inst, const pw_option *sch
 			if (strcmp(o->key, key) == 0)
 				opt = o;
 		if (!opt) {
-			report_unknown_key(cfg, diag, inst->path, key);
+			const char *known[80] = { "plugin", "name", "weight" };
+			size_t n = is_scorer ? 3 : 2;
+			for (const pw_option *o = schema; o && o->key && n < sizeof known / sizeof known[0]; o++)
+				known[n++] = o->key;
+			report_unknown_key(cfg, diag, inst->path, key, known, n);
 			errors++;
 		} else if (!value_has_type(item, opt->type)) {
 			cfg_report(cfg, diag, inst->path, key, "%s", type_expectation(opt->type));

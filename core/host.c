@@ -76,11 +76,30 @@ svc_config_list_count(pw_instance *inst, const char *key)
 	return cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 0;
 }
 
+/* Child i of parent; cJSON's own lookup walks from the first child each
+ * time, which made a 100,000-term keyword list take 15 s to read. */
+static const cJSON *
+nth_child(pw_instance *inst, const cJSON *parent, size_t i)
+{
+	const cJSON *c = parent->child;
+	size_t at = 0;
+	if (inst->walk_parent == parent && inst->walk_child && inst->walk_index <= i) {
+		c = inst->walk_child;
+		at = inst->walk_index;
+	}
+	for (; c && at < i; at++)
+		c = c->next;
+	inst->walk_parent = parent;
+	inst->walk_child = c;
+	inst->walk_index = at;
+	return c;
+}
+
 static const char *
 svc_config_list_at(pw_instance *inst, const char *key, size_t i)
 {
 	const cJSON *v = cfg_option(inst->cfg, key);
-	const cJSON *e = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, (int)i) : NULL;
+	const cJSON *e = cJSON_IsArray(v) ? nth_child(inst, v, i) : NULL;
 	return cJSON_IsString(e) ? e->valuestring : NULL;
 }
 
@@ -95,7 +114,7 @@ static const char *
 svc_config_map_at(pw_instance *inst, const char *key, size_t i, double *value)
 {
 	const cJSON *v = cfg_option(inst->cfg, key);
-	const cJSON *e = cJSON_IsObject(v) ? cJSON_GetArrayItem(v, (int)i) : NULL;
+	const cJSON *e = cJSON_IsObject(v) ? nth_child(inst, v, i) : NULL;
 	if (!e)
 		return NULL;
 	if (value)

@@ -128,6 +128,29 @@ jloc_find(const char *text, const char *path, int want_key)
 	return (size_t)((want_key ? key_at : cur) - text);
 }
 
+size_t
+jloc_find_repeat(const char *text, const char *parent, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = skip_ws(text + jloc_find(text, parent, 0));
+	int seen = 0;
+	if (*p != '{')
+		return (size_t)(p - text);
+	p = skip_ws(p + 1);
+	while (*p == '"') {
+		const char *kstart = p + 1, *kend = skip_string(p) - 1;
+		if ((size_t)(kend - kstart) == klen && strncmp(kstart, key, klen) == 0 && seen++ == 1)
+			return (size_t)(p - text);
+		const char *v = skip_ws(skip_string(p));
+		if (*v != ':')
+			break;
+		p = skip_ws(skip_value(skip_ws(v + 1)));
+		if (*p == ',')
+			p = skip_ws(p + 1);
+	}
+	return (size_t)(p - text);
+}
+
 void
 jloc_line_col(const char *text, size_t offset, int *line, int *col)
 {

@@ -9,6 +9,10 @@
  * found, the offset of the deepest value that was.  */
 size_t jloc_find(const char *text, const char *path, int want_key);
 
+/* Offset of the second member named key (compared as written, escapes
+ * and all) in the object at parent: where a duplicate key stands. */
+size_t jloc_find_repeat(const char *text, const char *parent, const char *key);
+
 /* 1-based line and column (in bytes) of offset. */
 void jloc_line_col(const char *text, size_t offset, int *line, int *col);
 

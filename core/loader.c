@@ -4,10 +4,14 @@
 #include "autoconf.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <ltdl.h>
 
@@ -100,13 +104,69 @@ vet_descriptor(const char *path, const pw_plugin *raw, pw_plugin *out, char *err
 	return 0;
 }
 
+/* The system loader's own words on an object libltdl would not load: its
+ * lt_dlerror() is the last loader it tried ("file not found") or
+ * "(null)" for a broken .la, not the reason. */
+static void
+dlopen_reason(const char *object, char *why, size_t size)
+{
+	void *h = dlopen(object, RTLD_NOW | RTLD_LOCAL);
+	if (h) {
+		dlclose(h);
+		snprintf(why, size, "libltdl could not load it (%s)", lt_dlerror());
+		return;
+	}
+	const char *e = dlerror();
+	snprintf(why, size, "%s", e ? e : "the system loader gives no reason");
+}
+
+/* For a .la: the object it names (dlname=, beside it or in .libs/). */
+static void
+la_reason(const char *path, char *why, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024], dlname[512] = "", object[PATH_MAX + 600];
+	int libtool = 0;
+	if (!f) {
+		snprintf(why, size, "cannot read it: %s", strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof line, f)) {
+		libtool |= strstr(line, "libtool") != NULL;
+		if (sscanf(line, "dlname='%511[^']'", dlname) == 1)
+			break;
+	}
+	fclose(f);
+	if (!libtool || !dlname[0]) {
+		snprintf(why, size, "not a libtool library file (%s)", libtool ? "it names no dlname" : "no libtool header");
+		return;
+	}
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path) : 1;
+	const char *dir = slash ? path : ".";
+	snprintf(object, sizeof object, "%.*s/%s", dirlen, dir, dlname);
+	if (access(object, F_OK) != 0)
+		snprintf(object, sizeof object, "%.*s/.libs/%s", dirlen, dir, dlname);
+	if (access(object, F_OK) != 0) {
+		snprintf(why, size, "the object it names, %s, is in neither %.*s nor its .libs", dlname, dirlen, dir);
+		return;
+	}
+	dlopen_reason(object, why, size);
+}
+
 int
 ldr_load_file(const char *path, ldr_plugin *out, char *err, size_t err_size)
 {
 	memset(out, 0, sizeof *out);
 	lt_dlhandle h = lt_dlopen(path);
 	if (!h) {
-		snprintf(err, err_size, "%s: refused: cannot load: %s", path, lt_dlerror());
+		char why[1024];
+		size_t len = strlen(path);
+		if (len > 3 && strcmp(path + len - 3, ".la") == 0)
+			la_reason(path, why, sizeof why);
+		else
+			dlopen_reason(path, why, sizeof why);
+		snprintf(err, err_size, "%s: refused: cannot load: %s", path, why);
 		return -1;
 	}
 	pw_plugin_entry_fn entry = (pw_plugin_entry_fn)(uintptr_t)lt_dlsym(h, PW_PLUGIN_ENTRY_SYMBOL);
@@ -183,7 +243,8 @@ list_modules(const char *dir, char ***out)
 		names[n++] = strdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_str);
 	/* Drop foo.so when foo.la is present: mark first, then compact, so no
 	 * name is compared after it was freed. */
 	char *drop = calloc(n + 1, 1);

@@ -3,12 +3,14 @@
 #define _GNU_SOURCE /* strptime, timegm */
 #include "autoconf.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -135,19 +137,35 @@ load_plugins(const pw_config *cfg, int warn_refusals)
 		free(copy);
 	}
 	if (cfg) {
-		char cfgdir[PATH_MAX];
+		char cfgdir[PATH_MAX], resolved[PATH_MAX];
 		snprintf(cfgdir, sizeof cfgdir, "%s", cfg->file);
 		char *slash = strrchr(cfgdir, '/');
 		if (slash)
 			*slash = '\0';
 		else
 			snprintf(cfgdir, sizeof cfgdir, ".");
-		for (size_t i = 0; i < cfg->nplugin_path; i++)
+		for (size_t i = 0; i < cfg->nplugin_path; i++) {
+			const char *dir = cfg->plugin_path[i];
+			char joined[PATH_MAX * 2];
+			snprintf(joined, sizeof joined, "%s%s%s", dir[0] == '/' ? "" : cfgdir, dir[0] == '/' ? "" : "/", dir);
+			if (!realpath(joined, resolved)) {
+				/* A plugin_path the user wrote must exist: a typo would
+				 * otherwise surface as "no plugin named ...". */
+				log_msg(PW_LOG_ERROR, NULL, "%s: plugin_path \"%s\": %s (relative paths are relative to the "
+				        "config's directory)", cfg->file, dir, strerror(errno));
+				path_free(&sp);
+				return NULL;
+			}
 			path_add(&sp, cfg->plugin_path[i], cfgdir);
+		}
 	}
 	path_add(&sp, PW_PLUGINDIR, NULL);
 	ldr_registry *reg = ldr_scan((const char *const *)sp.dirs, sp.count);
 	path_free(&sp);
+	if (reg && reg->count == 0)
+		log_msg(PW_LOG_WARNING, "plugins", "no plugin found (searched %s): point PAPERWIRE_PLUGIN_PATH at "
+		        "them (in a build tree, BUILDDIR/plugins) or run 'make install'",
+		        env ? env : "$PAPERWIRE_PLUGIN_PATH (unset), the config's plugin_path, " PW_PLUGINDIR);
 	if (reg && warn_refusals)
 		for (size_t i = 0; i < reg->nrefusals; i++)
 			log_msg(PW_LOG_WARNING, "plugins", "%s", reg->refusals[i]);
@@ -272,6 +290,26 @@ cmd_plugins(const char *name)
 	return rc;
 }
 
+/* Every relative path in a config (the store, a sink's file, a profile's
+ * library, plugin_path) is relative to the config file's directory, not to
+ * wherever cron happens to start: the run works from there. */
+static int
+enter_config_dir(const char *file)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", file);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return 0;
+	slash[slash == dir] = '\0';
+	if (chdir(dir) < 0) {
+		log_msg(PW_LOG_ERROR, NULL, "%s: cannot enter the config's directory %s: %s", file, dir, strerror(errno));
+		return -1;
+	}
+	log_msg(PW_LOG_DEBUG, NULL, "relative paths in %s are relative to %s", file, dir);
+	return 0;
+}
+
 enum command { CMD_RUN, CMD_CHECK, CMD_PREVIEW };
 
 static int
@@ -286,7 +324,7 @@ cmd_with_config(const char *file, enum command cmd, const run_options *opt)
 		return PW_EXIT_USAGE;
 	}
 	ldr_registry *reg = load_plugins(cfg, 1);
-	if (!reg)
+	if (!reg || enter_config_dir(file) < 0)
 		goto out;
 	if (pipeline_check(cfg, reg, cmd == CMD_CHECK, &diag) > 0) {
 		cfg_diag_print(&diag);

@@ -140,7 +140,7 @@ check "an unknown plugin: exit 2, named with its position" \
 new_case cfg3 "$BASE/fixture/api_paged.atom"
 printf '{"sources": [\n  {"plugin": "arxiv",}\n]}\n' > "$dir/pw.json"
 run
-check "malformed JSON: exit 2 with its line and column" '[ "$(rc)" = 2 ] && grep -q "^pw.json:2:23: malformed JSON" "$dir/err"'
+check "malformed JSON: exit 2 with its line and column" '[ "$(rc)" = 2 ] && grep -q "^pw.json:2:21: malformed JSON: a trailing comma before the closing bracket: remove it" "$dir/err"'
 new_case cfg4 "$BASE/fixture/api_paged.atom"
 sed -i 's/"contact": "tests@example.org"/"contact": "${PW_TEST_SECRET_CONTACT}"/' "$dir/pw.json"
 (cd "$dir" && PW_TEST_SECRET_CONTACT=hunter2-secret "$BIN" check -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"

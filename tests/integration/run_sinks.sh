@@ -32,7 +32,8 @@ sinks_case() {
     {"name": "lab",
      "scorers": [{"plugin": "keyword", "keywords": {"speculative decoding": 1}}],
      "select": {"min_score": 1},
-     "sinks": [{"plugin": "rss", "name": "atom", "format": "atom", "path": "$dir/feed.atom"}]}
+     "sinks": [{"plugin": "rss", "name": "atom", "format": "atom", "path": "$dir/feed.atom",
+                "url": "https://example.org/lab.atom"}]}
   ]
 }
 JSON
@@ -128,7 +129,7 @@ check "send_empty sends a note saying why the day is empty" \
 	'[ "$(rc)" = 0 ] && [ "$(mails)" = $((before + 1)) ] && grep -q "Nothing new today" "$dir/README.md"; true' 
 last="$work/mail/$(mails).eml"
 check "the note names the reason" \
-	'"$PY" -c "import email,sys; m=email.message_from_binary_file(open(sys.argv[1],\"rb\")); t=m.get_payload()[0].get_payload(decode=True).decode(); sys.exit(\"Nothing new today: the sources returned no papers\" not in t)" "$last"'
+	'"$PY" -c "import email,sys; m=email.message_from_binary_file(open(sys.argv[1],\"rb\")); t=m.get_payload()[0].get_payload(decode=True).decode(); sys.exit(\"Nothing new today: source src: submitted since \" not in t)" "$last"'
 
 # --- dry run writes nothing anywhere
 sinks_case dry "$BASE/fixture/api_paged.atom" "$SMTP_PORT"

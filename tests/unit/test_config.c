@@ -45,7 +45,9 @@ START_TEST(syntax_error_has_line_and_column)
 	ck_assert_ptr_null(c);
 	ck_assert_uint_eq(d.count, 1);
 	char want[1024];
-	snprintf(want, sizeof want, "%s:3:21: malformed JSON", cfg_path);
+	/* At the comma itself, named as such. */
+	snprintf(want, sizeof want, "%s:3:19: malformed JSON: a trailing comma before the closing bracket: remove it",
+	         cfg_path);
 	ck_assert_str_eq(d.msgs[0], want);
 	cfg_diag_free(&d);
 }

@@ -456,6 +456,12 @@ static const pw_option cfg_http_schema[] = {
 	{ NULL, 0, NULL, 0, NULL }
 };
 
+const pw_option *
+cfg_http_schema_options(void)
+{
+	return cfg_http_schema;
+}
+
 static int
 parse_http(pw_config *cfg, cfg_diag *diag)
 {
@@ -537,6 +543,41 @@ parse_select(const pw_config *cfg, const cJSON *node, cfg_digest *d, cfg_diag *d
 	return errors;
 }
 
+/* "./out/a.md" and "out/a.md" are one file. */
+static const char *
+plain_path(const char *p)
+{
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
+	return p;
+}
+
+/* Two sinks writing one file would each overwrite the other's work (or
+ * interleave appends): refused, naming both. */
+static int
+check_shared_paths(const pw_config *cfg, cfg_diag *diag)
+{
+	int errors = 0;
+	for (size_t d = 0; d < cfg->ndigests; d++)
+		for (size_t s = 0; s < cfg->digests[d].nsinks; s++) {
+			const cfg_instance *a = &cfg->digests[d].sinks[s];
+			const cJSON *pa = cJSON_GetObjectItemCaseSensitive(a->node, "path");
+			if (!cJSON_IsString(pa) || strcmp(pa->valuestring, "-") == 0)
+				continue;
+			for (size_t e = 0; e <= d; e++)
+				for (size_t t = 0; t < (e == d ? s : cfg->digests[e].nsinks); t++) {
+					const cfg_instance *b = &cfg->digests[e].sinks[t];
+					const cJSON *pb = cJSON_GetObjectItemCaseSensitive(b->node, "path");
+					if (cJSON_IsString(pb) && strcmp(plain_path(pa->valuestring), plain_path(pb->valuestring)) == 0) {
+						cfg_report(cfg, diag, a->path, "path", "\"%s\" is also written by %s: give each sink its "
+						           "own file", pa->valuestring, b->path);
+						errors++;
+					}
+				}
+		}
+	return errors;
+}
+
 static int
 parse_digests(pw_config *cfg, cfg_diag *diag)
 {
@@ -575,6 +616,10 @@ parse_digests(pw_config *cfg, cfg_diag *diag)
 		errors += parse_instances(cfg, node, path, "scorers", 1, &d->scorers, &d->nscorers, diag);
 		errors += parse_instances(cfg, node, path, "enrichers", 0, &d->enrichers, &d->nenrichers, diag);
 		errors += parse_instances(cfg, node, path, "sinks", 0, &d->sinks, &d->nsinks, diag);
+		if (d->nsinks == 0) {
+			cfg_report(cfg, diag, path, NULL, "no \"sinks\": what the digest selects would go nowhere");
+			errors++;
+		}
 		for (int j = 0; j < i; j++)
 			if (cfg->digests[j].name && d->name && strcmp(cfg->digests[j].name, d->name) == 0) {
 				cfg_report(cfg, diag, path, "name", "the digest name \"%s\" is already used by digests[%d]",
@@ -582,7 +627,7 @@ parse_digests(pw_config *cfg, cfg_diag *diag)
 				errors++;
 			}
 	}
-	return errors;
+	return errors + check_shared_paths(cfg, diag);
 }
 
 static int

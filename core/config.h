@@ -71,4 +71,7 @@ void cfg_http_options(const pw_config *cfg, struct http_options *o);
 /* Typed reads of inst->resolved (NULL/0 when absent). */
 const cJSON *cfg_option(const cfg_instance *inst, const char *key);
 
+/* The "http" object's options, with their defaults (for the manual). */
+const pw_option *cfg_http_schema_options(void);
+
 #endif

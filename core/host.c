@@ -60,6 +60,12 @@ svc_config_number(pw_instance *inst, const char *key, double *out)
 }
 
 static int
+svc_config_given(pw_instance *inst, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(inst->cfg->node, key) != NULL;
+}
+
+static int
 svc_config_bool(pw_instance *inst, const char *key, int *out)
 {
 	const cJSON *v = cfg_option(inst->cfg, key);
@@ -596,6 +602,7 @@ static const pw_host host_table = {
 	.report_note = svc_report_note,
 	.fetch_since = svc_fetch_since,
 	.effect_begin = svc_effect_begin,
+	.config_given = svc_config_given,
 };
 
 const pw_host *

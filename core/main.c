@@ -214,25 +214,33 @@ roff_text(const char *s)
 /* Every plugin's options as paperwire.json(5) shows them, so that the
  * manual is generated from the schemas and cannot drift from the code. */
 static void
+print_roff_options(const pw_option *options)
+{
+	for (const pw_option *o = options; o && o->key; o++) {
+		printf(".TP\n.B %s\n(%s", o->key, type_name(o->type));
+		if (o->required) {
+			printf(", required");
+		} else if (o->default_value) {
+			printf(", default ");
+			roff_text(o->default_value);
+		}
+		printf(")\n");
+		roff_text(o->help ? o->help : "");
+		printf("\n");
+	}
+}
+
+static void
 print_roff(const ldr_registry *reg)
 {
+	printf(".SS http (the host's HTTP client)\n");
+	print_roff_options(cfg_http_schema_options());
 	for (size_t i = 0; i < reg->count; i++) {
 		const pw_plugin *d = &reg->plugins[i].desc;
 		printf(".SS %s (%s)\n", d->name, ldr_kind_name(d->kind));
 		roff_text(d->description ? d->description : "");
 		printf("\n");
-		for (const pw_option *o = d->options; o && o->key; o++) {
-			printf(".TP\n.B %s\n(%s", o->key, type_name(o->type));
-			if (o->required) {
-				printf(", required");
-			} else if (o->default_value) {
-				printf(", default ");
-				roff_text(o->default_value);
-			}
-			printf(")\n");
-			roff_text(o->help ? o->help : "");
-			printf("\n");
-		}
+		print_roff_options(d->options);
 	}
 }
 

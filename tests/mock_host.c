@@ -109,6 +109,12 @@ m_config_number(pw_instance *inst, const char *key, double *out)
 }
 
 static int
+m_config_given(pw_instance *inst, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(inst->inst.node, key) != NULL;
+}
+
+static int
 m_config_bool(pw_instance *inst, const char *key, int *out)
 {
 	const cJSON *v = cfg_option(&inst->inst, key);
@@ -437,6 +443,7 @@ static const pw_host mock_table = {
 	.report_note = m_report_note,
 	.fetch_since = m_fetch_since,
 	.effect_begin = m_effect_begin,
+	.config_given = m_config_given,
 };
 
 const pw_host *

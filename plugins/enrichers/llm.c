@@ -17,6 +17,7 @@
 
 #include "../common/api_json.h"
 #include "../common/plugin_util.h"
+#include "../common/url_check.h"
 #include "paperwire/plugin.h"
 
 static const pw_option llm_options[] = {
@@ -87,6 +88,8 @@ llm_create(const pw_host *h, pw_instance *inst, void **state)
 		goto config_error;
 	}
 	l->endpoint = h->config_string(inst, "endpoint");
+	if (uc_check_url(h, inst, "endpoint", l->endpoint, 0) < 0)
+		goto config_error;
 	l->model = h->config_string(inst, "model");
 	l->language = h->config_string(inst, "language");
 	l->prompt = h->config_string(inst, "prompt");

@@ -10,8 +10,10 @@
 #include <time.h>
 
 #include "../common/str_append.h"
+#include "../common/url_check.h"
 #include "arxiv_api.h"
 #include "arxiv_catchup.h"
+#include "arxiv_taxonomy.h"
 #include "arxiv_listing.h"
 #include "arxiv_oai.h"
 #include "../common/spooled.h"
@@ -146,12 +148,6 @@ arxiv_free(struct arxiv *a)
 }
 
 static int
-valid_category(const char *cat)
-{
-	return *cat && strspn(cat, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-") == strlen(cat);
-}
-
-static int
 valid_day(const char *s)
 {
 	return !s || catchup_parse_day(s) >= 0;
@@ -183,12 +179,15 @@ check_categories(const pw_host *h, pw_instance *inst, struct arxiv *a)
 {
 	if (!(a->categories = string_list(h, inst, "categories")) || !(a->announce = string_list(h, inst, "announce")))
 		return PW_ERROR;
-	for (size_t i = 0; a->categories[i]; i++)
-		if (!valid_category(a->categories[i])) {
-			h->log(inst, PW_LOG_ERROR, "categories[%zu]: \"%s\" is not an arXiv category name", i,
-			       a->categories[i]);
+	for (size_t i = 0; a->categories[i]; i++) {
+		const char *meant = NULL;
+		if (!arxiv_category_check(a->categories[i], &meant)) {
+			h->log(inst, PW_LOG_ERROR, "categories[%zu]: \"%s\" is not an arXiv category%s%s%s", i,
+			       a->categories[i], meant ? "; did you mean \"" : " (https://arxiv.org/category_taxonomy)",
+			       meant ? meant : "", meant ? "\"?" : "");
 			return PW_CONFIG_ERROR;
 		}
+	}
 	return category_sets(a) < 0 ? PW_ERROR : PW_OK;
 }
 
@@ -231,10 +230,14 @@ api_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 	size_t nids = h->config_list_count(inst, "ids");
 	if ((int64_t)nids > max_results)
 		max_results = (int64_t)nids;
-	if (max_results < 1 || max_results > ARXIV_API_MAX_TOTAL || page_size < 1 ||
-	    page_size > ARXIV_API_MAX_PER_CALL) {
-		h->log(inst, PW_LOG_ERROR, "max_results must be 1..%d and page_size 1..%d (the API's limits)",
-		       ARXIV_API_MAX_TOTAL, ARXIV_API_MAX_PER_CALL);
+	if (max_results < 1 || max_results > ARXIV_API_MAX_TOTAL) {
+		h->log(inst, PW_LOG_ERROR, "max_results: %lld is outside 1..%d (the API's limit)", (long long)max_results,
+		       ARXIV_API_MAX_TOTAL);
+		return PW_CONFIG_ERROR;
+	}
+	if (page_size < 1 || page_size > ARXIV_API_MAX_PER_CALL) {
+		h->log(inst, PW_LOG_ERROR, "page_size: %lld is outside 1..%d (the API's limit)", (long long)page_size,
+		       ARXIV_API_MAX_PER_CALL);
 		return PW_CONFIG_ERROR;
 	}
 	a->q.max_results = (long)max_results;
@@ -245,9 +248,13 @@ api_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 	a->q.sort_by = h->config_string(inst, "sort_by");
 	a->q.sort_order = h->config_string(inst, "sort_order");
 	a->q.id_list = a->id_list;
-	if (!one_of(a->q.sort_by, sorts) || !one_of(a->q.sort_order, orders)) {
-		h->log(inst, PW_LOG_ERROR, "sort_by must be relevance, lastUpdatedDate or submittedDate, and "
-		                           "sort_order ascending or descending");
+	if (!one_of(a->q.sort_by, sorts)) {
+		h->log(inst, PW_LOG_ERROR, "sort_by: \"%s\" is not relevance, lastUpdatedDate or submittedDate",
+		       a->q.sort_by);
+		return PW_CONFIG_ERROR;
+	}
+	if (!one_of(a->q.sort_order, orders)) {
+		h->log(inst, PW_LOG_ERROR, "sort_order: \"%s\" is not ascending or descending", a->q.sort_order);
 		return PW_CONFIG_ERROR;
 	}
 	return PW_OK;
@@ -287,6 +294,9 @@ common_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 	a->format = h->config_string(inst, "format");
 	a->oai_url = h->config_string(inst, "oai_url");
 	a->api_url = h->config_string(inst, "api_url");
+	if (uc_check_url(h, inst, "base_url", h->config_string(inst, "base_url"), 1) < 0 ||
+	    uc_check_url(h, inst, "api_url", a->api_url, 1) < 0 || uc_check_url(h, inst, "oai_url", a->oai_url, 1) < 0)
+		return PW_CONFIG_ERROR;
 	if (max_days < 1 || max_days > 365) {
 		h->log(inst, PW_LOG_ERROR, "max_days must be 1..365");
 		return PW_CONFIG_ERROR;
@@ -300,6 +310,44 @@ common_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 		return PW_CONFIG_ERROR;
 	}
 	return check_categories(h, inst, a);
+}
+
+/* The options only some modes read: given to another mode, each would be
+ * ignored without a word (max_results in listing mode), so it is refused. */
+static pw_status
+check_mode_options(const pw_host *h, pw_instance *inst, enum arxiv_mode mode, const char *mode_name)
+{
+	static const struct { const char *key; unsigned modes; } only[] = {
+		{ "announce", 1u << MODE_LISTING },
+		{ "enrich", 1u << MODE_LISTING },
+		{ "api_url", 1u << MODE_LISTING },
+		{ "oai_url", 1u << MODE_LISTING },
+		{ "max_results", 1u << MODE_API },
+		{ "page_size", 1u << MODE_API },
+		{ "sort_by", 1u << MODE_API },
+		{ "sort_order", 1u << MODE_API },
+		{ "from", 1u << MODE_API | 1u << MODE_OAI },
+		{ "until", 1u << MODE_API | 1u << MODE_OAI },
+		{ "catch_up", 1u << MODE_LISTING | 1u << MODE_API },
+		{ "format", 1u << MODE_OAI },
+		{ "sets", 1u << MODE_OAI },
+	};
+	static const char *const names[] = { "listing", "api", "oai" };
+	if (!PW_HOST_HAS(h, config_given))
+		return PW_OK;
+	for (size_t i = 0; i < sizeof only / sizeof only[0]; i++) {
+		if ((only[i].modes & (1u << mode)) || !h->config_given(inst, only[i].key))
+			continue;
+		char modes[32] = "";
+		for (unsigned m = 0; m < 3; m++)
+			if (only[i].modes & (1u << m))
+				snprintf(modes + strlen(modes), sizeof modes - strlen(modes), "%s%s", modes[0] ? " or " : "",
+				         names[m]);
+		h->log(inst, PW_LOG_ERROR, "%s: mode %s does not read it (only mode %s does); remove it or set \"mode\"",
+		       only[i].key, mode_name, modes);
+		return PW_CONFIG_ERROR;
+	}
+	return PW_OK;
 }
 
 static pw_status
@@ -319,7 +367,9 @@ arxiv_create(const pw_host *h, pw_instance *inst, void **state)
 	if (!a)
 		return PW_ERROR;
 	a->mode = strcmp(mode, "listing") == 0 ? MODE_LISTING : strcmp(mode, "api") == 0 ? MODE_API : MODE_OAI;
-	pw_status st = common_create(h, inst, a);
+	pw_status st = check_mode_options(h, inst, a->mode, mode);
+	if (st == PW_OK)
+		st = common_create(h, inst, a);
 	if (st == PW_OK)
 		st = a->mode == MODE_LISTING ? listing_create(h, inst, a)
 		   : a->mode == MODE_API     ? api_create(h, inst, a)

@@ -14,6 +14,7 @@
 #include "../common/html_text.h"
 #include "../common/spooled.h"
 #include "../common/xml_items.h"
+#include "../common/url_check.h"
 #include "paperwire/plugin.h"
 
 static const pw_option feed_options[] = {
@@ -43,8 +44,14 @@ feed_create(const pw_host *h, pw_instance *inst, void **state)
 		return PW_ERROR;
 	f->url = h->config_string(inst, "url");
 	h->config_int(inst, "max_items", &f->max_items);
-	if (!f->url || !*f->url || f->max_items < 0) {
-		h->log(inst, PW_LOG_ERROR, "give the feed's \"url\" (and a max_items of 0 or more)");
+	if (!f->url || !*f->url) {
+		h->log(inst, PW_LOG_ERROR, "url: give the feed's address");
+		free(f);
+		return PW_CONFIG_ERROR;
+	}
+	if (f->max_items < 0 || uc_check_url(h, inst, "url", f->url, 1) < 0) {
+		if (f->max_items < 0)
+			h->log(inst, PW_LOG_ERROR, "max_items: %lld is negative (0 means no limit)", (long long)f->max_items);
 		free(f);
 		return PW_CONFIG_ERROR;
 	}

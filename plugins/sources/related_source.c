@@ -13,6 +13,7 @@
 
 #include "../common/feed_date.h"
 #include "../common/json_text.h"
+#include "../common/url_check.h"
 #include "paperwire/plugin.h"
 
 #define S2_FIELDS "paperId,externalIds,title,abstract,publicationDate,authors,venue,url"
@@ -73,6 +74,8 @@ related_create(const pw_host *h, pw_instance *inst, void **state)
 		goto bad;
 	}
 	r->base = h->config_string(inst, "base_url");
+	if (uc_check_url(h, inst, "base_url", r->base, 1) < 0)
+		goto bad;
 	if (!r->base)
 		r->base = r->openalex ? "https://api.openalex.org" : "https://api.semanticscholar.org";
 	r->from = h->config_string(inst, "from");

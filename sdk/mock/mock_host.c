@@ -34,6 +34,7 @@ struct pwm_option {
 	char **items;     /* list values or map names */
 	double *weights;  /* map values */
 	size_t count;
+	int is_default;   /* set from the schema's default, not by the test */
 };
 
 struct pw_response {
@@ -84,8 +85,10 @@ static struct pwm_option *
 option(pw_instance *inst, const char *key, enum pwm_type type)
 {
 	for (size_t i = 0; i < inst->noptions; i++)
-		if (strcmp(inst->options[i].key, key) == 0)
+		if (strcmp(inst->options[i].key, key) == 0) {
+			inst->options[i].is_default = 0;
 			return &inst->options[i];
+		}
 	if (inst->noptions == PWM_MAX)
 		abort();
 	struct pwm_option *o = &inst->options[inst->noptions++];
@@ -165,6 +168,15 @@ m_config_number(pw_instance *inst, const char *key, double *out)
 	if (o)
 		*out = o->n;
 	return o != NULL;
+}
+
+static int
+m_config_given(pw_instance *inst, const char *key)
+{
+	for (size_t i = 0; i < inst->noptions; i++)
+		if (strcmp(inst->options[i].key, key) == 0)
+			return !inst->options[i].is_default;
+	return 0;
 }
 
 static int
@@ -631,6 +643,7 @@ static const pw_host pwm_table = {
 	.report_note = m_report_note,
 	.fetch_since = m_fetch_since,
 	.effect_begin = m_effect_begin,
+	.config_given = m_config_given,
 };
 
 const pw_host *
@@ -662,6 +675,10 @@ pwm_instance_new_for(const pw_option *schema)
 		case PW_OPT_BOOL: pwm_option_bool(inst, o->key, strcmp(o->default_value, "true") == 0); break;
 		default: break; /* list and map defaults are JSON text: set them in the test */
 		}
+		/* A test setting it later makes it given again (option() is reused). */
+		for (size_t i = 0; i < inst->noptions; i++)
+			if (strcmp(inst->options[i].key, o->key) == 0)
+				inst->options[i].is_default = 1;
 	}
 	return inst;
 }

@@ -57,6 +57,9 @@
  *   1.4  host: effect_begin (a sink records what a later run needs to
  *        finish or redo its external effect, right before it); delivery
  *        info "attempt" and "recovery".
+ *   1.5  host: config_given (whether the user wrote an option, so a plugin
+ *        can refuse one its chosen mode ignores); delivery info
+ *        "failed_sources".
  */
 #ifndef PAPERWIRE_PLUGIN_H
 #define PAPERWIRE_PLUGIN_H
@@ -69,7 +72,7 @@ extern "C" {
 #endif
 
 #define PW_ABI_MAJOR 1
-#define PW_ABI_MINOR 4
+#define PW_ABI_MINOR 5
 
 /* The name of the one symbol a plugin exports. */
 #define PW_PLUGIN_ENTRY_SYMBOL "pw_plugin_entry"
@@ -167,8 +170,8 @@ typedef struct pw_response pw_response;   /* one HTTP answer */
 #define PW_D_CATEGORIES   "categories"    /* categories monitored, comma separated */
 #define PW_D_EMPTY_REASON "empty_reason"  /* set when nothing was selected: why */
 #define PW_D_DRY_RUN      "dry_run"       /* "1" on --dry-run: write nothing */
-/* The sources that failed this run, comma separated; absent when none did
- * (and from hosts older than paperwire 0.2).  A page should say so at its
+/* (1.5) The sources that failed this run, comma separated; absent when
+ * none did.  A page should say so at its
  * top: what it shows may be incomplete. */
 #define PW_D_FAILED_SOURCES "failed_sources"
 /* (1.4) A stable id of this delivery (32 hex digits): the same digest,
@@ -320,6 +323,13 @@ typedef struct pw_host {
 	 * with exactly these papers and the note as PW_D_RECOVERY.  On any
 	 * other status than PW_OK do not perform the effect: return PW_RETRY. */
 	pw_status (*effect_begin)(pw_instance *inst, const char *recovery);
+
+	/* ---- 1.5 ---- */
+
+	/* 1 when the config gives key for this instance, 0 when its value (if
+	 * any) is the schema's default: a plugin can then refuse an option its
+	 * chosen mode would ignore, instead of ignoring it silently. */
+	int (*config_given)(pw_instance *inst, const char *key);
 } pw_host;
 
 /* True when the host's table is long enough to hold MEMBER. */

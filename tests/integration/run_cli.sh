@@ -129,6 +129,31 @@ cfg_case nopath '{"plugin_path": "no-such-dir", "sources": [{"plugin": "arxiv", 
 check "a plugin_path that does not exist is an error" \
 	'[ "$(rc)" = 2 ] && grep -q "plugin_path \"no-such-dir\": No such file or directory" "$dir/err"'
 
+cfg_case nosinks '{"sources": [{"plugin": "arxiv", "categories": ["cs.LG"]}],
+ "digests": [{"name": "d", "scorers": [{"plugin": "keyword", "keywords": {"x": 1}}]}]}'
+check "a digest with no sinks is an error" '[ "$(rc)" = 2 ] && grep -q "digests\[0\]: no \"sinks\": what the digest selects would go nowhere" "$dir/err"'
+cfg_case samefile '{"sources": [{"plugin": "arxiv", "categories": ["cs.LG"]}],
+ "digests": [{"name": "a", "sinks": [{"plugin": "markdown", "path": "out/README.md"}]},
+             {"name": "b", "sinks": [{"plugin": "json", "path": "./out/README.md"}]}]}'
+check "two sinks writing one file is an error naming both" \
+	'[ "$(rc)" = 2 ] && grep -q "digests\[1\].sinks\[0\].path: \"./out/README.md\" is also written by digests\[0\].sinks\[0\]" "$dir/err"'
+cfg_case ignored '{"sources": [{"plugin": "arxiv", "categories": ["cs.LG"], "max_results": 50}],
+ "digests": [{"name": "d", "sinks": [{"plugin": "json", "path": "x.jsonl"}]}]}'
+check "an option the chosen mode ignores is refused (max_results in listing mode)" \
+	'[ "$(rc)" = 2 ] && grep -q "max_results: mode listing does not read it (only mode api does)" "$dir/err"'
+cfg_case lowercat '{"sources": [{"plugin": "arxiv", "categories": ["cs.lg"]}],
+ "digests": [{"name": "d", "sinks": [{"plugin": "json", "path": "x.jsonl"}]}]}'
+check "a category in the wrong case is refused with the right one" \
+	'[ "$(rc)" = 2 ] && grep -q "categories\[0\]: \"cs.lg\" is not an arXiv category; did you mean \"cs.LG\"?" "$dir/err"'
+cfg_case nocat '{"sources": [{"plugin": "arxiv", "categories": ["cs.LG", "quantum-stuff"]}],
+ "digests": [{"name": "d", "sinks": [{"plugin": "json", "path": "x.jsonl"}]}]}'
+check "a category arXiv does not have is refused" \
+	'[ "$(rc)" = 2 ] && grep -q "categories\[1\]: \"quantum-stuff\" is not an arXiv category" "$dir/err"'
+cfg_case badurl '{"sources": [{"plugin": "arxiv", "query": "x", "base_url": "htp://export.arxiv.org/api/query"}],
+ "digests": [{"name": "d", "sinks": [{"plugin": "json", "path": "x.jsonl"}]}]}'
+check "a mistyped URL scheme is refused at check, not reported later as transient" \
+	'[ "$(rc)" = 2 ] && grep -q "base_url: \"htp://export.arxiv.org/api/query\" is not an http:// or https:// (or file://) URL" "$dir/err"'
+
 # --- relative paths follow the config file, not the working directory
 mkdir -p "$dir/deploy"
 cat > "$dir/deploy/pw.json" <<JSON

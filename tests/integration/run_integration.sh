@@ -117,8 +117,8 @@ check "a body over max_bytes is cut off in the write callback" \
 # --- a refused protocol
 new_case proto "ftp://127.0.0.1:$PORT/x"
 run
-check "protocols other than http, https and file are refused" \
-	'[ "$(rc)" = 1 ] && grep -qi "protocol" "$dir/err"'
+check "protocols other than http, https and file are refused before anything runs" \
+	'[ "$(rc)" = 2 ] && grep -q "base_url: \"ftp://127.0.0.1:$PORT/x\" is not an http:// or https:// (or file://) URL" "$dir/err"'
 
 # --- file:// works offline
 new_case file "file://$PW_SRCDIR/tests/fixtures/api_paged.atom"

@@ -18,8 +18,8 @@ S2=semanticscholar
 cat > "$work/routes.json" <<JSON
 [
  ["GET", "/rss/$LISTING", "", "arxiv_rss/rss2_all-archives_2024-11-28_1504items.xml", 200],
- ["GET", "/rss/test", "", "arxiv_rss/rss2_test_archive_empty_2024-11-28.xml", 200],
- ["GET", "/rss/astroph", "", "arxiv_rss/rss2_error_bad_archive_astroph_2024-11-28.xml", 200],
+ ["GET", "/rss/hep-lat", "", "arxiv_rss/rss2_test_archive_empty_2024-11-28.xml", 200],
+ ["GET", "/rss/astro-ph", "", "arxiv_rss/rss2_error_bad_archive_astroph_2024-11-28.xml", 200],
  ["GET", "/graph/v1/paper/CorpusID:14514057/citations", "offset=0&", "$S2/paper_corpusid-14514057_citations_offset0.json", 200],
  ["GET", "/graph/v1/paper/CorpusID:14514057/citations", "offset=100&", "$S2/paper_corpusid-14514057_citations_offset100.json", 200],
  ["GET", "/graph/v1/paper/CorpusID:14514057/citations", "offset=200&", "$S2/paper_corpusid-14514057_citations_offset1800_last.json", 200],
@@ -83,12 +83,14 @@ run
 check "listing: by default only new and cross-lists are kept (935), replacements counted as skipped" \
 	'[ "$(rc)" = 0 ] && [ "$(lines)" = 935 ] && grep -q "skipped 569" "$dir/err"'
 
-src_case listing_empty "[{\"plugin\": \"arxiv\", \"categories\": [\"test\"], \"base_url\": \"$R/rss/\"}]"
+# (recorded from arXiv's "test" archive and a misspelt "astroph", served here
+# for real category names: paperwire refuses names arXiv does not have)
+src_case listing_empty "[{\"plugin\": \"arxiv\", \"categories\": [\"hep-lat\"], \"base_url\": \"$R/rss/\"}]"
 run
 check "listing: an empty listing is 'no announcement', a success, and the page says so" \
 	'[ "$(rc)" = 0 ] && grep -q "no announcement" "$dir/err" && grep -qi "no announcement" "$dir/README.md"'
 
-src_case listing_error "[{\"plugin\": \"arxiv\", \"categories\": [\"astroph\"], \"base_url\": \"$R/rss/\"}]"
+src_case listing_error "[{\"plugin\": \"arxiv\", \"categories\": [\"astro-ph\"], \"base_url\": \"$R/rss/\"}]"
 run
 check "listing: arXiv's error feed is a failure that names the bad archive" \
 	'[ "$(rc)" = 1 ] && grep -q "Bad archive .astroph." "$dir/err"'

@@ -98,14 +98,14 @@ START_TEST(bad_options_are_config_errors)
 {
 	const pw_plugin *P = llm_entry();
 	void *st;
-	pw_instance *in = mock_instance_new(P->options, "{\"task\": \"translate\", \"endpoint\": \"e\", \"model\": \"m\"}");
+	pw_instance *in = mock_instance_new(P->options, "{\"task\": \"translate\", \"endpoint\": \"http://e\", \"model\": \"m\"}");
 	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_CONFIG_ERROR);
 	ck_assert(strstr(mock_log(in), "task translate needs \"language\""));
 	mock_instance_free(in);
-	in = mock_instance_new(P->options, "{\"task\": \"classify\", \"endpoint\": \"e\", \"model\": \"m\", \"labels\": [\"a\"]}");
+	in = mock_instance_new(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://e\", \"model\": \"m\", \"labels\": [\"a\"]}");
 	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_CONFIG_ERROR);
 	mock_instance_free(in);
-	in = mock_instance_new(P->options, "{\"task\": \"poem\", \"endpoint\": \"e\", \"model\": \"m\"}");
+	in = mock_instance_new(P->options, "{\"task\": \"poem\", \"endpoint\": \"http://e\", \"model\": \"m\"}");
 	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_CONFIG_ERROR);
 	mock_instance_free(in);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "../plugins/common/edit_distance.h"
 #include "http.h"
 #include "json_locate.h"
 #include "log.h"
@@ -75,33 +76,6 @@ cfg_report(const pw_config *cfg, cfg_diag *diag, const char *path, const char *k
 	cfg_diag_add(diag, "%s:%d:%d: %s: %s", cfg->file, line, col, full, msg);
 }
 
-/* Edit distance, ignoring case, capped: enough to tell a typo. */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64];
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-			size_t best = diag + cost;
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 /* The known name closest to a misspelt one, or NULL when none is close:
  * within a third of its length (at least 1, at most 3 edits). */
 static const char *
@@ -115,7 +89,7 @@ closest_name(const char *key, const char *const *names, size_t n)
 		best_d = 3;
 	best_d++;
 	for (size_t i = 0; i < n; i++) {
-		size_t d = distance(key, names[i]);
+		size_t d = ed_distance(key, names[i]);
 		if (d < best_d) {
 			best = names[i];
 			best_d = d;

@@ -2,11 +2,11 @@
  * so that a typo ("cs.lg", "cs.XX") is refused at `check` with the name
  * meant, instead of an empty listing every day.  An archive alone ("cs",
  * "math") is a category too for the RSS listing. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "../common/edit_distance.h"
 #include "arxiv_taxonomy.h"
 
 static const char *const categories[] = {
@@ -41,30 +41,6 @@ static const char *const categories[] = {
 };
 #define NCATEGORIES (sizeof categories / sizeof categories[0])
 
-static size_t
-edits(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[40];
-	if (la >= 39 || lb >= 39)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 const char *
 arxiv_category_check(const char *name, const char **suggestion)
 {
@@ -74,7 +50,7 @@ arxiv_category_check(const char *name, const char **suggestion)
 	for (size_t i = 0; i < NCATEGORIES; i++) {
 		if (strcmp(name, categories[i]) == 0)
 			return categories[i];
-		size_t d = strcasecmp(name, categories[i]) == 0 ? 0 : edits(name, categories[i]);
+		size_t d = strcasecmp(name, categories[i]) == 0 ? 0 : ed_distance(name, categories[i]);
 		if (d < best_d) {
 			best = categories[i];
 			best_d = d;

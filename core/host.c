@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "host.h"
+#include "progress.h"
 #include "interrupt.h"
 #include "log.h"
 #include "record.h"
@@ -301,6 +303,8 @@ svc_http_request(pw_instance *inst, const char *method, const char *url, const c
 	}
 	inst->http_retries += (*out)->attempts - 1;
 	count_code(inst, (*out)->code);
+	if (inst->on_emit)
+		progress_tick(inst, isatty(STDERR_FILENO));
 	return PW_OK;
 }
 

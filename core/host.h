@@ -43,6 +43,8 @@ struct pw_instance {
 	 * effect_begin was called (effect_begun) and its transaction, holding
 	 * the write lock, is open (effect_open). */
 	int delivery_tracked, effect_begun, effect_open;
+	/* progress.c: when this source's fetch began and its progress was last shown. */
+	double progress_started, progress_said;
 	/* config_list_at / config_map_at walk a cJSON child list: the last
 	 * child handed out, so reading items in order is linear, not quadratic. */
 	const cJSON *walk_parent, *walk_child;

@@ -531,6 +531,14 @@ http_get(http_client *c, const char *url, unsigned flags, pw_response **out, cha
 	return http_request(c, &req, out, err, err_size);
 }
 
+/* -v: each request as it ends, with what it cost. */
+static void
+say_done(const http_req *req, const pw_response *r, double started)
+{
+	log_msg(PW_LOG_DEBUG, "http", "%s %s: HTTP %ld, %zu bytes in %.2f s%s", req->method, req->url, r->code, r->len,
+	        now_mono() - started, r->attempts > 1 ? " (after retries)" : "");
+}
+
 int
 http_request(http_client *c, const http_req *req, pw_response **out, char *err, size_t err_size)
 {
@@ -565,11 +573,15 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 		}
 		hdrs = curl_slist_append(hdrs, req->headers[i]);
 	}
-	double wait = 0;
+	double wait = 0, started = now_mono();
 
 	for (int n = 1;; n++) {
 		double since = now_mono() - clk->last;
-		sleep_seconds(wait > spacing - since ? wait : spacing - since);
+		double pause = wait > spacing - since ? wait : spacing - since;
+		if (pause > 0.05 && n == 1)
+			log_msg(PW_LOG_DEBUG, "http", "waiting %.1f s before asking %s again (%.0f s between requests)", pause,
+			        key, spacing);
+		sleep_seconds(pause);
 		if (interrupt_pending()) {
 			snprintf(err, err_size, "%s: not asked: the run was interrupted", url);
 			goto fail;
@@ -633,6 +645,7 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 		}
 		if (r->code == 200 && !req->body)
 			hold_validators(c, url, r);
+		say_done(req, r, started);
 		*out = r;
 		return 0;
 	}
@@ -648,6 +661,7 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 	r->len = b.len;
 	if (r->code == 200 && !req->body)
 		hold_validators(c, url, r);
+	say_done(req, r, started);
 	*out = r;
 	return 0;
 fail:

@@ -88,6 +88,35 @@ level_name(pw_log_level level)
 	}
 }
 
+/* A URL longer than this is cut in messages (an OAI-PMH resumption or an
+ * id_list of 100 papers runs to kilobytes), unless -v asks for everything. */
+#define URL_SHOWN 120
+
+/* Shortens, in place, every http(s) URL in line longer than URL_SHOWN:
+ * its start, then how much was left out. */
+static void
+shorten_urls(char *line, size_t size)
+{
+	char out[LOG_LINE_MAX];
+	size_t o = 0;
+	for (const char *p = line; *p && o + 1 < sizeof out;) {
+		if (strncmp(p, "http://", 7) == 0 || strncmp(p, "https://", 8) == 0) {
+			size_t len = strcspn(p, " \t\n\"'<>");
+			if (len > URL_SHOWN) {
+				o += (size_t)snprintf(out + o, sizeof out - o, "%.*s...[%zu more bytes]", URL_SHOWN - 20, p,
+				                      len - (URL_SHOWN - 20));
+				p += len;
+				continue;
+			}
+		}
+		out[o++] = *p++;
+	}
+	if (o >= sizeof out)
+		o = sizeof out - 1;
+	out[o] = '\0';
+	snprintf(line, size, "%s", out);
+}
+
 void
 log_vmsg(pw_log_level level, const char *prefix, const char *fmt, va_list ap)
 {
@@ -97,6 +126,8 @@ log_vmsg(pw_log_level level, const char *prefix, const char *fmt, va_list ap)
 		return;
 	vsnprintf(line, sizeof line, fmt, ap);
 	log_mask_secrets(line, sizeof line);
+	if (log_level < PW_LOG_DEBUG)
+		shorten_urls(line, sizeof line);
 	log_progress_done();
 	if (prefix && *prefix)
 		fprintf(stderr, "paperwire: %s: %s: %s\n", level_name(level), prefix, line);

@@ -12,12 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "host.h"
 #include "interrupt.h"
 #include "log.h"
+#include "progress.h"
 #include "record.h"
 #include "run.h"
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static const ldr_plugin *
 find_plugin(const pw_config *cfg, const ldr_registry *reg, const cfg_instance *inst, pw_kind kind,
@@ -217,8 +227,8 @@ on_emit(pw_instance *inst, pw_record *rec, void *ud)
 	}
 	inst->emitted++;
 	inst->fresh += is_new;
-	if (inst->emitted % 1000 == 0)
-		log_progress("%s: %ld papers", inst->cfg->name, inst->emitted);
+	if (inst->emitted % 256 == 0)
+		progress_tick(inst, r->tty);
 	return 0;
 }
 
@@ -281,7 +291,11 @@ run_sources(struct run *r)
 		st->inst->emit_ud = r;
 		log_progress("%s: fetching", st->cfg->name);
 		st->inst->fetch_since = source_since(r, st->inst);
+		progress_start(st->inst);
+		double t0 = st->inst->progress_started;
 		pw_status s = st->inst->plugin->desc.fetch(host_services(), st->inst, st->inst->state);
+		log_msg(PW_LOG_DEBUG, st->cfg->name, "fetched %ld papers (%ld new) with %ld requests in %.2f s",
+		        st->inst->emitted, st->inst->fresh, st->inst->http_requests, mono_now() - t0);
 		if (st->inst->in_batch) {
 			/* A plugin that returned inside a batch: what it left open is dropped. */
 			log_msg(PW_LOG_WARNING, st->cfg->name, "returned without emit_end; its open batch is dropped");
@@ -468,6 +482,7 @@ run_open(struct run *r, pw_config *cfg, const ldr_registry *reg, const run_optio
 	r->reg = reg;
 	r->opt = opt;
 	r->started = time(NULL);
+	r->tty = isatty(STDERR_FILENO);
 	r->report.dry_run = opt->dry_run;
 	strftime(r->run_time, sizeof r->run_time, "%Y-%m-%dT%H:%M:%SZ", gmtime(&r->started));
 

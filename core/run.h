@@ -41,6 +41,7 @@ struct run {
 	time_t started;
 	char run_time[32];
 	int previewing;  /* `paperwire preview`: weigh a stored day, print, change nothing */
+	int tty;         /* stderr is a terminal: progress as one redrawn line */
 };
 
 /* What preview says of each paper it weighed. */

@@ -27,6 +27,7 @@ struct page_ctx {
 	char error_code[64];
 	char error[512];
 	int stop;            /* max_records reached */
+	long complete_size;  /* the resumptionToken's completeListSize, when given */
 };
 
 static const char *
@@ -310,6 +311,9 @@ on_meta(void *ud, const char *path, const char *text, size_t nattrs, const xi_at
 {
 	struct page_ctx *c = ud;
 	if (strcmp(path, "ListRecords/resumptionToken") == 0) {
+		for (size_t i = 0; i < nattrs; i++)
+			if (strcmp(attrs[i].name, "completeListSize") == 0)
+				c->complete_size = strtol(attrs[i].value, NULL, 10);
 		snprintf(c->token, sizeof c->token, "%s", skip_space(text));
 		size_t n = strlen(c->token);
 		while (n && isspace((unsigned char)c->token[n - 1]))
@@ -382,7 +386,7 @@ harvest_set(const pw_host *h, pw_instance *inst, const oai_request *rq, const ch
 	char url[4096], last_token[2048] = "";
 	first_url(rq, set, url, sizeof url);
 	for (int page = 0; page < OAI_MAX_PAGES; page++) {
-		struct page_ctx c = { h, inst, rq, t, "", "", "", 0 };
+		struct page_ctx c = { h, inst, rq, t, "", "", "", 0, 0 };
 		pw_status st = spooled_fetch(h, inst, url, "OAI-PMH page", "record", read_page, &c);
 		if (st != PW_OK) {
 			if (page)
@@ -391,8 +395,13 @@ harvest_set(const pw_host *h, pw_instance *inst, const oai_request *rq, const ch
 			return st;
 		}
 		t->pages++;
-		if (PW_HOST_HAS(h, report_count))
+		if (PW_HOST_HAS(h, report_count)) {
 			h->report_count(inst, "pages", 1);
+			/* The size of the whole harvest, said once: the host's progress
+			 * line turns it into the time left. */
+			if (page == 0 && c.complete_size > 0)
+				h->report_count(inst, "expected", c.complete_size);
+		}
 		if (strcmp(c.error_code, "noRecordsMatch") == 0) {
 			if (page == 0)
 				t->nothing_new++;

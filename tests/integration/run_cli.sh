@@ -181,4 +181,31 @@ check "a bad .la says what is wrong with it" \
 check "no plugin found at all: says how to point paperwire at them" \
 	'grep -q "no plugin found (searched $junk): point PAPERWIRE_PLUGIN_PATH at them" "$dir/err"'
 
+# --- long work is not silent; -v says what happens; long URLs are cut
+dir="$work/progress"
+mkdir -p "$dir"
+cat > "$dir/pw.json" <<JSON
+{"store": "pw.db", "http": {"retries": 0},
+ "sources": [{"plugin": "arxiv", "name": "src", "query": "all:test", "base_url": "$BASE/fixture/api_paged.atom",
+              "max_results": 10, "page_size": 2}],
+ "digests": [{"name": "daily", "scorers": [{"plugin": "keyword", "keywords": {"speculative": 3}}],
+   "sinks": [{"plugin": "json", "path": "papers.jsonl"}]}]}
+JSON
+(cd "$dir" && PAPERWIRE_PROGRESS_EVERY=0 "$BIN" run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
+check "not on a terminal: a progress line per step (requests, pages, papers, rate)" \
+	'[ "$(rc)" = 0 ] && grep -q "src: still fetching: 1 request, 0 papers (0/s), 0s" "$dir/err" && grep -q "src: still fetching: 2 requests, 1 page, 2 papers ([0-9]*/s), [0-9]*s" "$dir/err"'
+(cd "$dir" && rm -f pw.db* papers.jsonl && script -qec "$BIN run -c pw.json" /dev/null > "$dir/tty" 2>&1); echo $? > "$dir/rc"
+check "on a terminal: one line redrawn in place, cleared before the report" \
+	'[ "$(rc)" = 0 ] && grep -q "$(printf "\r")src: fetching" "$dir/tty" && grep -q "run 1 in" "$dir/tty"'
+(cd "$dir" && rm -f pw.db* papers.jsonl && "$BIN" -v run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
+check "-v logs each request with its status, size and time, and each source's totals" \
+	'[ "$(rc)" = 0 ] && [ "$(grep -c "debug: http: GET $BASE/fixture/api_paged.atom?.*: HTTP 200, [0-9]* bytes in [0-9.]* s" "$dir/err")" = 2 ] && grep -q "debug: src: fetched 3 papers (3 new) with 2 requests in" "$dir/err"'
+long=$(printf 'x%.0s' $(seq 600))
+sed -i "s|\"query\": \"all:test\", \"base_url\": \"$BASE/fixture/api_paged.atom\"|\"query\": \"all:$long\", \"base_url\": \"$BASE/status/404\"|" "$dir/pw.json"
+(cd "$dir" && "$BIN" run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
+check "a long URL in a message is cut to its start and how much was left out" \
+	'[ "$(rc)" = 1 ] && grep -q "$BASE/status/404?search_query=%28all:xxx*\.\.\.\[[0-9]* more bytes\]" "$dir/err" && ! grep -q "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" "$dir/err"'
+(cd "$dir" && "$BIN" -v run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
+check "... and shown whole with -v" '[ "$(rc)" = 1 ] && grep -q "$long" "$dir/err"'
+
 finish

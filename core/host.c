@@ -25,12 +25,51 @@ svc_instance_name(pw_instance *inst)
 
 static void svc_log(pw_instance *inst, pw_log_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* A plugin's error while it reads its options, as a config diagnostic:
+ * at the option its message starts with ("max_results: ...",
+ * "categories[1]: ..."), else at the instance. */
+static void
+option_error(pw_instance *inst, const char *msg)
+{
+	char key[128];
+	size_t n = strcspn(msg, ":[ ");
+	const char *rest = msg + n;
+	if (n > 0 && n < sizeof key && (*rest == ':' || *rest == '[')) {
+		memcpy(key, msg, n);
+		key[n] = '\0';
+		if (cJSON_GetObjectItemCaseSensitive(inst->cfg->node, key)) {
+			if (*rest == '[') {
+				size_t close = strcspn(rest, "]");
+				if (rest[close] == ']' && close + 1 + n < sizeof key) {
+					memcpy(key + n, rest, close + 1);
+					key[n + close + 1] = '\0';
+					rest += close + 1;
+				}
+			}
+			if (*rest == ':') {
+				rest += 1 + strspn(rest + 1, " ");
+				cfg_report(inst->config, inst->diag, inst->cfg->path, key, "%s", rest);
+				inst->diag_added = 1;
+				return;
+			}
+		}
+	}
+	cfg_report(inst->config, inst->diag, inst->cfg->path, NULL, "%s", msg);
+	inst->diag_added = 1;
+}
+
 static void
 svc_log(pw_instance *inst, pw_log_level level, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	log_vmsg(level, svc_instance_name(inst), fmt, ap);
+	if (level == PW_LOG_ERROR && inst->diag && inst->config && !inst->created) {
+		char msg[1024];
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		option_error(inst, msg);
+	} else {
+		log_vmsg(level, svc_instance_name(inst), fmt, ap);
+	}
 	va_end(ap);
 }
 
@@ -632,12 +671,16 @@ host_instance_new(const ldr_plugin *plugin, cfg_instance *cfg, const char *ns, p
 }
 
 pw_status
-host_instance_create(pw_instance *inst)
+host_instance_create(pw_instance *inst, const pw_config *config, cfg_diag *diag)
 {
 	pw_status st = PW_OK;
+	inst->config = config;
+	inst->diag = diag;
 	if (inst->plugin->desc.create)
 		st = inst->plugin->desc.create(&host_table, inst, &inst->state);
 	host_instance_release_scratch(inst);
+	inst->config = NULL;
+	inst->diag = NULL;
 	if (st == PW_OK)
 		inst->created = 1;
 	return st;

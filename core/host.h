@@ -43,6 +43,11 @@ struct pw_instance {
 	 * effect_begin was called (effect_begun) and its transaction, holding
 	 * the write lock, is open (effect_open). */
 	int delivery_tracked, effect_begun, effect_open;
+	/* While create() runs: its error messages become config diagnostics
+	 * at the option they name ("max_results: ..."), with file:line:col. */
+	const pw_config *config;
+	cfg_diag *diag;
+	int diag_added;
 	/* progress.c: when this source's fetch began and its progress was last shown. */
 	double progress_started, progress_said;
 	/* config_list_at / config_map_at walk a cJSON child list: the last
@@ -66,8 +71,10 @@ const pw_host *host_services(void);
 
 pw_instance *host_instance_new(const ldr_plugin *plugin, cfg_instance *cfg, const char *ns,
                                pw_store *store, http_client *http);
-/* Calls the plugin's create(); logs and returns its status. */
-pw_status host_instance_create(pw_instance *inst);
+/* Calls the plugin's create() and returns its status.  With diag, the
+ * errors it logs meanwhile are added to diag at the option they name
+ * (positions from config's text) instead of being printed. */
+pw_status host_instance_create(pw_instance *inst, const pw_config *config, cfg_diag *diag);
 /* Calls destroy() when create() had succeeded, then frees. */
 void host_instance_free(pw_instance *inst);
 /* Releases the borrowed strings once a callback has returned. */

@@ -99,10 +99,11 @@ check_one(pw_config *cfg, cfg_instance *inst, pw_kind kind, const char *ns, void
 	pw_instance *pi = host_instance_new(p, inst, ns, NULL, NULL);
 	if (!pi)
 		return 1;
-	pw_status st = host_instance_create(pi);
+	pw_status st = host_instance_create(pi, cfg, c->diag);
 	if (st != PW_OK) {
-		cfg_report(cfg, c->diag, inst->path, NULL, "plugin \"%s\" refused its options (see the messages above)",
-		           inst->plugin);
+		if (!pi->diag_added)
+			cfg_report(cfg, c->diag, inst->path, NULL, "plugin \"%s\" could not start (it gave no reason)",
+			           inst->plugin);
 		errors++;
 	}
 	host_instance_free(pi);
@@ -129,8 +130,13 @@ start_stage(struct run *r, struct stage *st, cfg_instance *inst, pw_kind kind, c
 		st->inst->digest = digest;
 		st->inst->sink = inst->name;
 	}
-	if (host_instance_create(st->inst) != PW_OK) {
-		log_msg(PW_LOG_ERROR, inst->name, "%s: plugin \"%s\" could not start", inst->path, inst->plugin);
+	cfg_diag diag = { NULL, 0 };
+	pw_status created = host_instance_create(st->inst, r->cfg, &diag);
+	cfg_diag_print(&diag);
+	cfg_diag_free(&diag);
+	if (created != PW_OK) {
+		if (!st->inst->diag_added)
+			log_msg(PW_LOG_ERROR, inst->name, "%s: plugin \"%s\" could not start", inst->path, inst->plugin);
 		return -1;
 	}
 	return 0;

@@ -134,7 +134,9 @@ llm_create(const pw_host *h, pw_instance *inst, void **state)
 		goto config_error;
 	}
 	if (l->max_calls < 0 || l->max_tokens < 1 || l->max_total_tokens < 0) {
-		h->log(inst, PW_LOG_ERROR, "max_calls, max_tokens and max_total_tokens must be positive");
+		const char *which = l->max_calls < 0 ? "max_calls" : l->max_tokens < 1 ? "max_tokens" : "max_total_tokens";
+		h->log(inst, PW_LOG_ERROR, "%s: must be %s", which, l->max_tokens < 1 && l->max_calls >= 0 ? "1 or more"
+		                                                                                         : "0 or more");
 		goto config_error;
 	}
 	if (key && strpbrk(key, "\r\n")) {

@@ -55,8 +55,16 @@ related_create(const pw_host *h, pw_instance *inst, void **state)
 	h->config_int(inst, "k", &r->k);
 	h->config_int(inst, "history", &r->history);
 	h->config_number(inst, "min_similarity", &r->min_similarity);
-	if (r->k < 1 || r->k > 50 || r->history < 1 || !PW_HOST_HAS(h, history_each)) {
-		h->log(inst, PW_LOG_ERROR, "k must be 1..50 and history positive (and the host ABI 1.1 or newer)");
+	if (!PW_HOST_HAS(h, history_each)) {
+		h->log(inst, PW_LOG_ERROR, "this enricher needs a paperwire with plugin ABI 1.1 or newer");
+		free(r);
+		return PW_CONFIG_ERROR;
+	}
+	if (r->k < 1 || r->k > 50 || r->history < 1) {
+		if (r->k < 1 || r->k > 50)
+			h->log(inst, PW_LOG_ERROR, "k: %lld is outside 1..50", (long long)r->k);
+		else
+			h->log(inst, PW_LOG_ERROR, "history: must be 1 or more");
 		free(r);
 		return PW_CONFIG_ERROR;
 	}

@@ -42,7 +42,10 @@ markdown_create(const pw_host *h, pw_instance *inst, void **state)
 	m->title = h->config_string(inst, "title");
 	h->config_int(inst, "abstract_chars", &chars);
 	if (!m->path || !*m->path || chars < 40) {
-		h->log(inst, PW_LOG_ERROR, "\"path\" must be a file name and abstract_chars at least 40");
+		if (chars < 40)
+			h->log(inst, PW_LOG_ERROR, "abstract_chars: %lld is below 40", (long long)chars);
+		else
+			h->log(inst, PW_LOG_ERROR, "path: give the Markdown file to write");
 		free(m);
 		return PW_CONFIG_ERROR;
 	}

@@ -139,12 +139,15 @@ check "two sinks writing one file is an error naming both" \
 	'[ "$(rc)" = 2 ] && grep -q "digests\[1\].sinks\[0\].path: \"./out/README.md\" is also written by digests\[0\].sinks\[0\]" "$dir/err"'
 cfg_case ignored '{"sources": [{"plugin": "arxiv", "categories": ["cs.LG"], "max_results": 50}],
  "digests": [{"name": "d", "sinks": [{"plugin": "json", "path": "x.jsonl"}]}]}'
-check "an option the chosen mode ignores is refused (max_results in listing mode)" \
-	'[ "$(rc)" = 2 ] && grep -q "max_results: mode listing does not read it (only mode api does)" "$dir/err"'
+check "an option the chosen mode ignores is refused (max_results in listing mode), at the option" \
+	'[ "$(rc)" = 2 ] && grep -q "^ignored.json:1:74: sources\[0\].max_results: mode listing does not read it (only mode api does)" "$dir/err"'
+pw run -c ignored.json
+check "... and at run time too, with the same position" \
+	'[ "$(rc)" = 2 ] && grep -q "^ignored.json:1:74: sources\[0\].max_results: mode listing does not read it" "$dir/err"'
 cfg_case lowercat '{"sources": [{"plugin": "arxiv", "categories": ["cs.lg"]}],
  "digests": [{"name": "d", "sinks": [{"plugin": "json", "path": "x.jsonl"}]}]}'
-check "a category in the wrong case is refused with the right one" \
-	'[ "$(rc)" = 2 ] && grep -q "categories\[0\]: \"cs.lg\" is not an arXiv category; did you mean \"cs.LG\"?" "$dir/err"'
+check "a category in the wrong case is refused with the right one, at the item's place" \
+	'[ "$(rc)" = 2 ] && grep -q "^lowercat.json:1:49: sources\[0\].categories\[0\]: \"cs.lg\" is not an arXiv category; did you mean \"cs.LG\"?" "$dir/err"'
 cfg_case nocat '{"sources": [{"plugin": "arxiv", "categories": ["cs.LG", "quantum-stuff"]}],
  "digests": [{"name": "d", "sinks": [{"plugin": "json", "path": "x.jsonl"}]}]}'
 check "a category arXiv does not have is refused" \

@@ -91,11 +91,14 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 			e->arxiv_ids[e->nids++] = strdup(id);
 			continue;
 		}
-		int got = profile_load_file(&e->prof, item, err, sizeof err);
+		char note[1024];
+		int got = profile_load_file(&e->prof, item, err, sizeof err, note, sizeof note);
 		if (got < 0) {
 			h->log(inst, PW_LOG_ERROR, "profile: %s", err);
 			goto config_error;
 		}
+		if (note[0])
+			h->log(inst, PW_LOG_WARNING, "profile: %s", note);
 		if (got == 0)
 			h->log(inst, PW_LOG_WARNING, "profile: %s has no paper with a title", item);
 	}

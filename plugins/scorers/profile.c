@@ -284,11 +284,18 @@ profile_parse_bibtex(profile *p, const char *text, const char *name, char *err, 
 		while (b.pos < b.len && b.s[b.pos] != ',' && b.s[b.pos] != '}')
 			b.pos++;
 		char *title = NULL, *abstract = NULL, *year = NULL;
-		int closed = 0;
+		char last_field[64] = "";
+		int closed = 0, missing_comma = 0;
 		while (b.pos < b.len) {
 			if (b.s[b.pos] == '}' || b.s[b.pos] == ')') {
 				b.pos++;
 				closed = 1;
+				break;
+			}
+			if (b.s[b.pos] != ',') {
+				/* "title = {X}  abstract = {Y}": reading on would drop the
+				 * next field without a word. */
+				missing_comma = 1;
 				break;
 			}
 			b.pos++; /* the ',' */
@@ -307,6 +314,7 @@ profile_parse_bibtex(profile *p, const char *text, const char *name, char *err, 
 			char *value = read_value(&b);
 			if (!value)
 				break;
+			snprintf(last_field, sizeof last_field, "%s", field);
 			if (strcasecmp(field, "title") == 0 && !title)
 				title = value;
 			else if (strcasecmp(field, "abstract") == 0 && !abstract)
@@ -316,6 +324,14 @@ profile_parse_bibtex(profile *p, const char *text, const char *name, char *err, 
 			else
 				free(value);
 			skip_space(&b);
+		}
+		if (missing_comma) {
+			snprintf(err, err_size, "%s:%d: a ',' is missing after the field \"%s\" (the @%s entry of line %d)", name,
+			         b.line, last_field, type, entry_line);
+			free(title);
+			free(abstract);
+			free(year);
+			return -1;
 		}
 		if (!closed) {
 			snprintf(err, err_size, "%s:%d: the @%s entry is never closed", name, entry_line, type);
@@ -398,9 +414,50 @@ ends_with(const char *s, const char *suffix)
 	return a >= b && strcasecmp(s + a - b, suffix) == 0;
 }
 
-int
-profile_load_file(profile *p, const char *path, char *err, size_t err_size)
+/* 1 when s is valid UTF-8 (no overlong forms or surrogates checked: the
+ * host's cleaning handles those; this tells a Latin-1 file apart). */
+static int
+is_utf8(const unsigned char *s)
 {
+	while (*s) {
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		int extra = (*s & 0xE0) == 0xC0 ? 1 : (*s & 0xF0) == 0xE0 ? 2 : (*s & 0xF8) == 0xF0 ? 3 : -1;
+		if (extra < 0)
+			return 0;
+		for (int i = 1; i <= extra; i++)
+			if ((s[i] & 0xC0) != 0x80)
+				return 0;
+		s += extra + 1;
+	}
+	return 1;
+}
+
+/* Latin-1 (ISO 8859-1) to UTF-8: every byte is its code point. */
+static char *
+latin1_to_utf8(const char *s)
+{
+	char *out = malloc(2 * strlen(s) + 1), *o = out;
+	for (const unsigned char *p = (const unsigned char *)s; out && *p; p++) {
+		if (*p < 0x80) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = (char)(0xC0 | (*p >> 6));
+			*o++ = (char)(0x80 | (*p & 0x3F));
+		}
+	}
+	if (out)
+		*o = '\0';
+	return out;
+}
+
+int
+profile_load_file(profile *p, const char *path, char *err, size_t err_size, char *note, size_t note_size)
+{
+	if (note_size)
+		note[0] = '\0';
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		snprintf(err, err_size, "%s: %s", path, strerror(errno));
@@ -415,6 +472,19 @@ profile_load_file(profile *p, const char *path, char *err, size_t err_size)
 		return -1;
 	}
 	text[n] = '\0';
+	if (!is_utf8((const unsigned char *)text)) {
+		/* Older BibTeX exports are Latin-1; read as UTF-8 every accent
+		 * would become U+FFFD.  Said, so the user can re-export. */
+		char *converted = latin1_to_utf8(text);
+		free(text);
+		if (!converted) {
+			snprintf(err, err_size, "%s: out of memory", path);
+			return -1;
+		}
+		text = converted;
+		snprintf(note, note_size, "%s is not UTF-8: read as Latin-1 (ISO 8859-1); export it as UTF-8 to be sure",
+		         path);
+	}
 	int rc;
 	if (ends_with(path, ".bib") || ends_with(path, ".bibtex"))
 		rc = profile_parse_bibtex(p, text, path, err, err_size);

@@ -24,8 +24,9 @@ int profile_add(profile *p, const char *title, const char *abstract, int year);
 /* Reads a file by its extension: .bib, .json (CSL-JSON), anything else as
  * text (one document per paragraph, its first line the title).  Returns
  * the number of documents added, or -1 with err set (naming the file and
- * the line where it can). */
-int profile_load_file(profile *p, const char *path, char *err, size_t err_size);
+ * the line where it can).  A file that is not UTF-8 is read as Latin-1,
+ * and note says so (else note is empty). */
+int profile_load_file(profile *p, const char *path, char *err, size_t err_size, char *note, size_t note_size);
 
 /* BibTeX text to documents (exposed for tests). */
 int profile_parse_bibtex(profile *p, const char *text, const char *name, char *err, size_t err_size);

@@ -1,7 +1,9 @@
 /* The embedding scorer's library readers and TF-IDF. */
 #include "autoconf.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../plugins/scorers/profile.h"
 #include "../../plugins/common/tfidf.h"
@@ -10,8 +12,8 @@
 START_TEST(bibtex_as_zotero_exports_it)
 {
 	profile p = { 0 };
-	char err[512];
-	ck_assert_int_eq(profile_load_file(&p, pw_path("PW_SRCDIR", "tests/fixtures/library.bib"), err, sizeof err), 4);
+	char err[512], note[512];
+	ck_assert_int_eq(profile_load_file(&p, pw_path("PW_SRCDIR", "tests/fixtures/library.bib"), err, sizeof err, note, sizeof note), 4);
 	ck_assert_str_eq(p.docs[0].title, "Fast Inference from Transformers via Speculative Decoding");
 	ck_assert_int_eq(p.docs[0].year, 2023);
 	ck_assert(strstr(p.docs[0].text, "We introduce speculative decoding"));
@@ -37,18 +39,45 @@ START_TEST(an_unclosed_entry_names_its_line)
 }
 END_TEST
 
-START_TEST(csl_json_and_text)
+START_TEST(a_missing_comma_is_an_error_not_a_lost_field)
 {
 	profile p = { 0 };
 	char err[512];
-	ck_assert_int_eq(profile_load_file(&p, pw_path("PW_SRCDIR", "tests/fixtures/library.json"), err, sizeof err), 2);
+	ck_assert_int_eq(profile_parse_bibtex(&p, "@article{a,\n title = {A}\n abstract = {lost without a comma}\n}\n",
+	                                      "lib.bib", err, sizeof err), -1);
+	ck_assert_str_eq(err, "lib.bib:3: a ',' is missing after the field \"title\" (the @article entry of line 1)");
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(a_latin1_file_is_read_as_latin1_and_said)
+{
+	profile p = { 0 };
+	char err[512], note[512], path[] = "/tmp/pw-profile-XXXXXX.bib";
+	int fd = mkstemps(path, 4);
+	const char bib[] = "@article{s, title = {Schr\xf6" "dinger's \xe9" "quation}, year = {1926}}\n";
+	ck_assert_int_eq(write(fd, bib, sizeof bib - 1), (int)sizeof bib - 1);
+	close(fd);
+	ck_assert_int_eq(profile_load_file(&p, path, err, sizeof err, note, sizeof note), 1);
+	ck_assert_str_eq(p.docs[0].title, "Schrödinger's équation");
+	ck_assert(strstr(note, "is not UTF-8: read as Latin-1"));
+	unlink(path);
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(csl_json_and_text)
+{
+	profile p = { 0 };
+	char err[512], note[512];
+	ck_assert_int_eq(profile_load_file(&p, pw_path("PW_SRCDIR", "tests/fixtures/library.json"), err, sizeof err, note, sizeof note), 2);
 	ck_assert_int_eq(p.docs[0].year, 2023);
 	ck_assert_int_eq(p.docs[1].year, 2022);
-	ck_assert_int_eq(profile_load_file(&p, pw_path("PW_SRCDIR", "tests/fixtures/library.txt"), err, sizeof err), 2);
+	ck_assert_int_eq(profile_load_file(&p, pw_path("PW_SRCDIR", "tests/fixtures/library.txt"), err, sizeof err, note, sizeof note), 2);
 	ck_assert_str_eq(p.docs[2].title, "Speculative decoding with tiny draft models");
 	ck_assert(strstr(p.docs[2].text, "Small draft models propose"));
 	ck_assert_str_eq(p.docs[3].title, "KV cache compression for long context inference");
-	ck_assert_int_eq(profile_load_file(&p, "/nonexistent/lib.bib", err, sizeof err), -1);
+	ck_assert_int_eq(profile_load_file(&p, "/nonexistent/lib.bib", err, sizeof err, note, sizeof note), -1);
 	ck_assert_str_eq(err, "/nonexistent/lib.bib: No such file or directory");
 	profile_free(&p);
 }
@@ -102,6 +131,8 @@ profile_suite(void)
 	TCase *tc = tcase_create("profile");
 	tcase_add_test(tc, bibtex_as_zotero_exports_it);
 	tcase_add_test(tc, an_unclosed_entry_names_its_line);
+	tcase_add_test(tc, a_missing_comma_is_an_error_not_a_lost_field);
+	tcase_add_test(tc, a_latin1_file_is_read_as_latin1_and_said);
 	tcase_add_test(tc, csl_json_and_text);
 	tcase_add_test(tc, latex_to_text);
 	tcase_add_test(tc, tfidf_vectors_and_cosine);

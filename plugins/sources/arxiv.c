@@ -411,17 +411,23 @@ fetch_since(const pw_host *h, pw_instance *inst)
 }
 
 /* Why a listing has no items: arXiv announces Sunday to Thursday evenings
- * (ET), so the feeds of Saturday and Sunday are empty, as on holidays. */
+ * (ET), so the feeds of Saturday and Sunday are empty, as on the holidays
+ * arXiv lists.  Another empty weekday is not guessed to be a holiday. */
 static void
-note_empty(const pw_host *h, pw_instance *inst, const char *weekday)
+note_empty(const pw_host *h, pw_instance *inst, const char *weekday, int64_t date)
 {
-	char text[256];
+	char text[256], day[11] = "";
+	if (date > 0)
+		catchup_day(date, day);
 	if (strcmp(weekday, "Sat") == 0 || strcmp(weekday, "Sun") == 0)
 		snprintf(text, sizeof text, "no announcement: arXiv does not announce on %s",
 		         weekday[1] == 'a' ? "Saturdays" : "Sundays");
+	else if (date > 0 && catchup_is_holiday(date))
+		snprintf(text, sizeof text, "no announcement: %s %s is an arXiv holiday", weekday, day);
 	else
-		snprintf(text, sizeof text, "no announcement%s%s (an arXiv holiday, or nothing new in these categories)",
-		         weekday[0] ? " on " : "", weekday);
+		snprintf(text, sizeof text, "no announcement%s%s%s%s (not a weekend or a listed arXiv holiday: a deferral "
+		         "(status.arxiv.org), or nothing new in these categories)", weekday[0] ? " on " : "", weekday,
+		         day[0] ? " " : "", day);
 	note(h, inst, PW_LOG_INFO, text);
 }
 
@@ -503,7 +509,7 @@ fetch_listing(const pw_host *h, pw_instance *inst, const struct arxiv *a)
 	count(h, inst, "enriched", enricher.enriched);
 	count(h, inst, "enrich failures", enricher.failed_batches);
 	if (lr.res.items == 0)
-		note_empty(h, inst, lr.res.weekday);
+		note_empty(h, inst, lr.res.weekday, lr.res.date);
 	int64_t date = lr.res.date >= 0 ? lr.res.date : (int64_t)time(NULL);
 	if (a->catch_up && (st = catch_up_listing(h, inst, a, date)) != PW_OK)
 		return st;

@@ -74,6 +74,25 @@ catchup_missed_days(int64_t last, int64_t current)
 	return missed;
 }
 
+/* The days arXiv has said it will not announce on (info.arxiv.org/help/
+ * availability.html); a weekday without announcements that is not listed
+ * is not called a holiday.  Extend it as arXiv publishes the next year's. */
+static const char *const holidays[] = {
+	"2026-01-01", "2026-01-19", "2026-06-19", "2026-07-03", "2026-09-07",
+	"2026-11-26", "2026-12-25", "2026-12-29", "2026-12-31",
+};
+
+int
+catchup_is_holiday(int64_t t)
+{
+	char day[11];
+	catchup_day(t, day);
+	for (size_t i = 0; i < sizeof holidays / sizeof holidays[0]; i++)
+		if (strcmp(holidays[i], day) == 0)
+			return 1;
+	return 0;
+}
+
 const char *
 catchup_empty_reason(const char *day)
 {
@@ -83,7 +102,8 @@ catchup_empty_reason(const char *day)
 	int wd = weekday(t);
 	return wd == 6 ? "no announcement on Saturdays"
 	     : wd == 0 ? "no announcement on Sundays"
-	               : "no announcement (an arXiv holiday)";
+	     : catchup_is_holiday(t) ? "no announcement (an arXiv holiday)"
+	               : "no announcement (not a listed arXiv holiday: a deferral, see status.arxiv.org)";
 }
 
 static long

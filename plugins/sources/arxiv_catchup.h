@@ -40,6 +40,9 @@ int catchup_missed_days(int64_t last, int64_t current);
  * weekday "no announcement (an arXiv holiday)". */
 const char *catchup_empty_reason(const char *day);
 
+/* 1 when the UTC day of t is one arXiv announced it would not announce on. */
+int catchup_is_holiday(int64_t t);
+
 /* "caught up since 2026-11-17 through OAI-PMH: 2026-11-18 412,
  * 2026-11-19 0 (no announcement (an arXiv holiday)), ...": every day
  * after from (read before) and before until, with its records or why it

@@ -53,7 +53,10 @@ START_TEST(windows_and_missed_days)
 	ck_assert_int_eq(catchup_missed_days(fri - 4 * DAY_SECONDS, fri), 3);
 	ck_assert_str_eq(catchup_empty_reason("2026-11-21"), "no announcement on Saturdays");
 	ck_assert_str_eq(catchup_empty_reason("2026-11-22"), "no announcement on Sundays");
-	ck_assert_str_eq(catchup_empty_reason("2026-11-26"), "no announcement (an arXiv holiday)");
+	ck_assert_str_eq(catchup_empty_reason("2026-11-26"), "no announcement (an arXiv holiday)"); /* Thanksgiving */
+	/* An empty Wednesday that arXiv did not list is not called a holiday. */
+	ck_assert_str_eq(catchup_empty_reason("2026-11-25"),
+	                 "no announcement (not a listed arXiv holiday: a deferral, see status.arxiv.org)");
 }
 END_TEST
 

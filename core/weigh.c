@@ -335,7 +335,8 @@ explain_empty(struct run *r, report_digest *rd, const cfg_digest *dg)
 		why_nothing_fetched(r, rd->empty_reason, sizeof rd->empty_reason);
 	else if (rd->candidates == 0)
 		snprintf(rd->empty_reason, sizeof rd->empty_reason,
-		         "all %ld papers fetched were seen before", r->report.fetched);
+		         r->report.fetched == 1 ? "the %ld paper fetched was seen before" : "all %ld papers fetched were seen before",
+		         r->report.fetched);
 	else if (rd->vetoed == rd->candidates)
 		snprintf(rd->empty_reason, sizeof rd->empty_reason, "all %ld new papers were vetoed", rd->candidates);
 	else
@@ -346,7 +347,7 @@ explain_empty(struct run *r, report_digest *rd, const cfg_digest *dg)
 static void
 print_dry_run(const cfg_digest *dg, pw_record **sel, size_t n)
 {
-	printf("digest %s: %zu papers would be delivered\n", dg->name, n);
+	printf("digest %s: %zu paper%s would be delivered\n", dg->name, n, n == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
 		double v;
 		const char *reason;

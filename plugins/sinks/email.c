@@ -367,7 +367,8 @@ email_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery 
 		       errbuf[0] ? ": " : "", errbuf);
 		goto out;
 	}
-	h->log(inst, PW_LOG_INFO, "sent %zu papers to %zu recipients", n, h->config_list_count(inst, "to"));
+	size_t to = h->config_list_count(inst, "to");
+	h->log(inst, PW_LOG_INFO, "sent %zu paper%s to %zu recipient%s", n, n == 1 ? "" : "s", to, to == 1 ? "" : "s");
 	st = PW_OK;
 out:
 	curl_slist_free_all(rcpt);

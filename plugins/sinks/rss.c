@@ -392,7 +392,8 @@ rss_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *d
 	if (!ok || su_replace_file(r->path, (const char *)xmlBufferContent(buf), (size_t)xmlBufferLength(buf)) < 0) {
 		h->log(inst, PW_LOG_ERROR, "cannot write %s: %s", r->path, ok ? strerror(errno) : "XML writer failed");
 	} else {
-		h->log(inst, PW_LOG_INFO, "wrote %zu items (%zu new) to %s", it.n, h->delivery_count(inst, d), r->path);
+		h->log(inst, PW_LOG_INFO, "wrote %zu item%s (%zu new) to %s", it.n, it.n == 1 ? "" : "s",
+		       h->delivery_count(inst, d), r->path);
 		st = PW_OK;
 	}
 	if (buf)

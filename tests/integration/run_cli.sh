@@ -157,6 +157,20 @@ cfg_case badurl '{"sources": [{"plugin": "arxiv", "query": "x", "base_url": "htp
 check "a mistyped URL scheme is refused at check, not reported later as transient" \
 	'[ "$(rc)" = 2 ] && grep -q "base_url: \"htp://export.arxiv.org/api/query\" is not an http:// or https:// (or file://) URL" "$dir/err"'
 
+# --- a library that would lose data is named, at check
+printf '@article{a,\n  title = {Speculative Decoding}\n  abstract = {lost without the comma},\n}\n' > "$dir/nocomma.bib"
+printf '@article{s, title = {Schr\366dinger and the wave equation}, abstract = {Wave mechanics.}}\n' > "$dir/latin1.bib"
+cfg_case lib_comma '{"sources": [{"plugin": "arxiv", "categories": ["cs.LG"]}],
+ "digests": [{"name": "d", "scorers": [{"plugin": "embedding", "profile": ["nocomma.bib"]}],
+   "sinks": [{"plugin": "json", "path": "x.jsonl"}]}]}'
+check "a BibTeX field without its comma: check fails, naming the file, line and field" \
+	'[ "$(rc)" = 2 ] && grep -q "nocomma.bib:3: a .,. is missing after the field \"title\"" "$dir/err"'
+cfg_case lib_latin1 '{"sources": [{"plugin": "arxiv", "categories": ["cs.LG"]}],
+ "digests": [{"name": "d", "scorers": [{"plugin": "embedding", "profile": ["latin1.bib"]}],
+   "sinks": [{"plugin": "json", "path": "x.jsonl"}]}]}'
+check "a Latin-1 library: read as Latin-1 and said, not turned into U+FFFD in silence" \
+	'[ "$(rc)" = 0 ] && grep -q "warning: embedding: profile: latin1.bib is not UTF-8: read as Latin-1" "$dir/err"'
+
 # --- relative paths follow the config file, not the working directory
 mkdir -p "$dir/deploy"
 cat > "$dir/deploy/pw.json" <<JSON

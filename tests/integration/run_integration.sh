@@ -209,8 +209,8 @@ run
 check "a sink that cannot write: exit 1" '[ "$(rc)" = 1 ] && grep -q "sink failed; 2 papers stay pending" "$dir/err"'
 rm "$dir/missing-dir"
 run
-check "the next run delivers the pending papers" \
-	'[ "$(rc)" = 0 ] && grep -q "sink markdown: 2 delivered" "$dir/err" && grep -q "Tiny Drafts" "$dir/missing-dir/digest.md"'
+check "the next run delivers the pending papers, and says they were selected by an earlier run" \
+	'[ "$(rc)" = 0 ] && grep -q "0 selected (nothing new: all 3 papers fetched were seen before); sink markdown: 2 delivered (2 of them selected by an earlier run)" "$dir/err" && grep -q "Tiny Drafts" "$dir/missing-dir/digest.md"'
 run
 check "and then nothing again" 'grep -q "sink markdown: 0 delivered" "$dir/err"'
 

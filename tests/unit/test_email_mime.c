@@ -2,7 +2,11 @@
 #include "autoconf.h"
 
 #include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../../plugins/common/sink_util.h"
 #include "../../plugins/sinks/email_mime.h"
@@ -62,13 +66,35 @@ START_TEST(non_ascii_becomes_encoded_words)
 }
 END_TEST
 
+/* A German locale built for this test (no machine has one installed by
+ * default), so the test cannot pass for want of it. */
+static int
+german_locale(void)
+{
+	char dir[64], cmd[256];
+	snprintf(dir, sizeof dir, "/tmp/pw-locale-%d", (int)getpid());
+	snprintf(cmd, sizeof cmd, "mkdir -p %s && localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir, dir);
+	if (system(cmd) != 0)
+		return 0;
+	setenv("LOCPATH", dir, 1);
+	return setlocale(LC_ALL, "de_DE.UTF-8") != NULL;
+}
+
 START_TEST(dates_are_english_in_any_locale)
 {
-	char d[64];
-	setlocale(LC_ALL, "de_DE.UTF-8");
+	char d[64], local_day[16];
+	ck_assert_msg(german_locale(), "could not build and enter de_DE.UTF-8 (localedef, Debian package locales)");
+	/* The locale is really in force: strftime says Thursday in German. */
+	time_t t = 1795111200;
+	strftime(local_day, sizeof local_day, "%a", gmtime(&t));
+	ck_assert_str_eq(local_day, "Do");
 	su_rfc822(1795111200, d, sizeof d);
 	ck_assert_str_eq(d, "Thu, 19 Nov 2026 18:00:00 +0000");
 	setlocale(LC_ALL, "C");
+	unsetenv("LOCPATH");
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf /tmp/pw-locale-%d", (int)getpid());
+	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 

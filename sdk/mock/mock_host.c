@@ -1,40 +1,56 @@
-/* mock_host.c: see mock_host.h.  Plain C99 + POSIX, no dependency, so it
- * builds wherever the SDK header does. */
+/* mock_host.c: see paperwire/mock_host.h.  One mock host, built on the
+ * host's own record and option code: paperwire's tests link it with
+ * libpwcore, and libpaperwire-mock (installed) carries the same core files
+ * with only the pwm_ names exported, so a plugin's tests cannot pass
+ * against behaviour the real host lacks. */
+#include "autoconf.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "paperwire/mock_host.h"
+#include "record.h"
 
-#define PWM_MAX 64
+struct route {
+	char *contains, *body;
+	size_t len;
+	long code;
+};
 
-struct pwm_field {
+struct counter {
 	char *name;
-	char **values;
-	size_t count;
-	int is_list;
+	int64_t value;
 };
 
-struct pw_record {
-	struct pwm_field fields[PWM_MAX];
-	size_t nfields;
-	char *score_name[PWM_MAX], *score_reason[PWM_MAX];
-	double score_value[PWM_MAX];
-	size_t nscores;
+/* A growing array of pointers: the mock has no silent limits. */
+struct ptrs {
+	void **v;
+	size_t n, cap;
 };
 
-enum pwm_type { T_STRING, T_INT, T_NUMBER, T_BOOL, T_LIST, T_MAP };
-
-struct pwm_option {
-	char *key;
-	enum pwm_type type;
-	char *s;
-	double n;
-	char **items;     /* list values or map names */
-	double *weights;  /* map values */
-	size_t count;
-	int is_default;   /* set from the schema's default, not by the test */
+struct pw_instance {
+	pw_config cfg;              /* file "mock.json"; text for positions */
+	cfg_instance inst;          /* node: the options given; resolved: with defaults */
+	const pw_option *schema;
+	struct route *routes;
+	size_t nroutes;
+	struct ptrs urls, emitted, state_keys, state_values, delivered, history;
+	int64_t *delivered_at;
+	size_t batch_mark;
+	int in_batch;
+	char *log;
+	size_t loglen;
+	char *last_body, *last_headers;
+	struct counter *counters;
+	size_t ncounters;
+	int64_t fetch_since;
+	char note[1024];
+	char effect[256];   /* the last effect_begin note */
+	int effect_calls;
+	pw_status effect_answer;
 };
 
 struct pw_response {
@@ -45,347 +61,226 @@ struct pw_response {
 };
 
 struct pw_delivery {
-	pw_record **records;
+	pw_record **recs;
 	size_t n;
-	char *keys[16], *values[16];
+	char **keys, **values;
 	size_t ninfo;
 };
 
-struct pw_instance {
-	struct pwm_option options[PWM_MAX];
-	size_t noptions;
-	char *route_match[PWM_MAX], *route_body[PWM_MAX];
-	long route_code[PWM_MAX];
-	size_t nroutes, nrequests;
-	pw_record *emitted[1024];
-	size_t nemitted, batch_mark;
-	int in_batch;
-	char *state_key[PWM_MAX], *state_value[PWM_MAX];
-	size_t nstate;
-	char counter_name[16][32];
-	int64_t counter_value[16];
-	size_t ncounters;
-	char log[16384];
-	int64_t fetch_since;
-	char note[256];
-	char effect[256];   /* the last effect_begin note */
-	int effect_calls;
-	pw_status effect_answer;
-};
-
-static char *
-dup(const char *s)
+static int
+push(struct ptrs *p, void *item)
 {
-	return s ? strdup(s) : NULL;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 16;
+		void **nv = realloc(p->v, cap * sizeof *nv);
+		if (!nv)
+			return -1;
+		p->v = nv;
+		p->cap = cap;
+	}
+	p->v[p->n++] = item;
+	return 0;
 }
 
-/* ---- options ---- */
-
-static struct pwm_option *
-option(pw_instance *inst, const char *key, enum pwm_type type)
+static void
+free_ptrs(struct ptrs *p, void (*fn)(void *))
 {
-	for (size_t i = 0; i < inst->noptions; i++)
-		if (strcmp(inst->options[i].key, key) == 0) {
-			inst->options[i].is_default = 0;
-			return &inst->options[i];
-		}
-	if (inst->noptions == PWM_MAX)
-		abort();
-	struct pwm_option *o = &inst->options[inst->noptions++];
-	memset(o, 0, sizeof *o);
-	o->key = dup(key);
-	o->type = type;
-	return o;
+	for (size_t i = 0; i < p->n; i++)
+		fn(p->v[i]);
+	free(p->v);
+	memset(p, 0, sizeof *p);
 }
 
-static const struct pwm_option *
-find_option(pw_instance *inst, const char *key, enum pwm_type type)
+static void
+free_record(void *r)
 {
-	for (size_t i = 0; i < inst->noptions; i++)
-		if (strcmp(inst->options[i].key, key) == 0 && inst->options[i].type == type)
-			return &inst->options[i];
-	return NULL;
+	rec_free(r);
 }
 
-void
-pwm_option_string(pw_instance *inst, const char *key, const char *value)
-{
-	struct pwm_option *o = option(inst, key, T_STRING);
-	free(o->s); /* a test may override a default */
-	o->s = dup(value);
-}
-void pwm_option_int(pw_instance *inst, const char *key, int64_t value) { option(inst, key, T_INT)->n = (double)value; }
-void pwm_option_number(pw_instance *inst, const char *key, double value) { option(inst, key, T_NUMBER)->n = value; }
-void pwm_option_bool(pw_instance *inst, const char *key, int value) { option(inst, key, T_BOOL)->n = value != 0; }
+static void m_log(pw_instance *inst, pw_log_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-void
-pwm_option_list(pw_instance *inst, const char *key, const char *const *values)
+static void
+m_log(pw_instance *inst, pw_log_level level, const char *fmt, ...)
 {
-	struct pwm_option *o = option(inst, key, T_LIST);
-	for (size_t k = 0; k < o->count; k++)
-		free(o->items[k]);
-	free(o->items);
-	o->count = 0;
-	while (values && values[o->count])
-		o->count++;
-	o->items = calloc(o->count + 1, sizeof *o->items);
-	for (size_t i = 0; i < o->count; i++)
-		o->items[i] = dup(values[i]);
+	char line[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	size_t n = strlen(line);
+	char *nl = realloc(inst->log, inst->loglen + n + 2);
+	if (!nl)
+		return;
+	inst->log = nl;
+	memcpy(inst->log + inst->loglen, line, n);
+	inst->loglen += n;
+	inst->log[inst->loglen++] = '\n';
+	inst->log[inst->loglen] = '\0';
 }
 
-void
-pwm_option_map(pw_instance *inst, const char *key, const char *name, double value)
+/* ---- options: the host's own checking, defaults and reading ---- */
+
+static const cJSON *
+option(pw_instance *inst, const char *key)
 {
-	struct pwm_option *o = option(inst, key, T_MAP);
-	o->items = realloc(o->items, (o->count + 1) * sizeof *o->items);
-	o->weights = realloc(o->weights, (o->count + 1) * sizeof *o->weights);
-	o->items[o->count] = dup(name);
-	o->weights[o->count++] = value;
+	return cfg_option(&inst->inst, key);
 }
 
 static const char *
 m_config_string(pw_instance *inst, const char *key)
 {
-	const struct pwm_option *o = find_option(inst, key, T_STRING);
-	return o ? o->s : NULL;
+	const cJSON *v = option(inst, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 static int
 m_config_int(pw_instance *inst, const char *key, int64_t *out)
 {
-	const struct pwm_option *o = find_option(inst, key, T_INT);
-	if (o)
-		*out = (int64_t)o->n;
-	return o != NULL;
+	const cJSON *v = option(inst, key);
+	if (!cJSON_IsNumber(v))
+		return 0;
+	*out = (int64_t)v->valuedouble;
+	return 1;
 }
 
 static int
 m_config_number(pw_instance *inst, const char *key, double *out)
 {
-	const struct pwm_option *o = find_option(inst, key, T_NUMBER);
-	if (!o)
-		o = find_option(inst, key, T_INT);
-	if (o)
-		*out = o->n;
-	return o != NULL;
-}
-
-static int
-m_config_given(pw_instance *inst, const char *key)
-{
-	for (size_t i = 0; i < inst->noptions; i++)
-		if (strcmp(inst->options[i].key, key) == 0)
-			return !inst->options[i].is_default;
-	return 0;
+	const cJSON *v = option(inst, key);
+	if (!cJSON_IsNumber(v))
+		return 0;
+	*out = v->valuedouble;
+	return 1;
 }
 
 static int
 m_config_bool(pw_instance *inst, const char *key, int *out)
 {
-	const struct pwm_option *o = find_option(inst, key, T_BOOL);
-	if (o)
-		*out = (int)o->n;
-	return o != NULL;
+	const cJSON *v = option(inst, key);
+	if (!cJSON_IsBool(v))
+		return 0;
+	*out = cJSON_IsTrue(v);
+	return 1;
+}
+
+static int
+m_config_given(pw_instance *inst, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(inst->inst.node, key) != NULL;
 }
 
 static size_t
 m_config_list_count(pw_instance *inst, const char *key)
 {
-	const struct pwm_option *o = find_option(inst, key, T_LIST);
-	return o ? o->count : 0;
+	const cJSON *v = option(inst, key);
+	return cJSON_IsArray(v) || cJSON_IsObject(v) ? (size_t)cJSON_GetArraySize(v) : 0;
 }
 
 static const char *
 m_config_list_at(pw_instance *inst, const char *key, size_t i)
 {
-	const struct pwm_option *o = find_option(inst, key, T_LIST);
-	return o && i < o->count ? o->items[i] : NULL;
-}
-
-static size_t
-m_config_map_count(pw_instance *inst, const char *key)
-{
-	const struct pwm_option *o = find_option(inst, key, T_MAP);
-	return o ? o->count : 0;
+	const cJSON *v = option(inst, key);
+	const cJSON *e = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, (int)i) : NULL;
+	return cJSON_IsString(e) ? e->valuestring : NULL;
 }
 
 static const char *
 m_config_map_at(pw_instance *inst, const char *key, size_t i, double *value)
 {
-	const struct pwm_option *o = find_option(inst, key, T_MAP);
-	if (!o || i >= o->count)
+	const cJSON *v = option(inst, key);
+	const cJSON *e = cJSON_IsObject(v) ? cJSON_GetArrayItem(v, (int)i) : NULL;
+	if (!e)
 		return NULL;
 	if (value)
-		*value = o->weights[i];
-	return o->items[i];
+		*value = cJSON_IsNumber(e) ? e->valuedouble : 0;
+	return e->string;
 }
 
-/* ---- logging ---- */
+/* Checks inst's options against its schema and fills in the defaults, as
+ * the host does at `check`.  Returns the number of problems (printed
+ * when loud). */
+static int
+resolve(pw_instance *inst, int loud)
+{
+	cfg_diag diag = { NULL, 0 };
+	free(inst->cfg.text);
+	inst->cfg.text = cJSON_PrintUnformatted(inst->inst.node);
+	int errors = cfg_check_options(&inst->cfg, &inst->inst, inst->schema, 1, &diag);
+	for (size_t i = 0; loud && i < diag.count; i++)
+		fprintf(stderr, "mock: %s\n", diag.msgs[i]);
+	cfg_diag_free(&diag);
+	return errors;
+}
 
 static void
-m_log(pw_instance *inst, pw_log_level level, const char *fmt, ...)
+set_option(pw_instance *inst, const char *key, cJSON *value)
 {
-	static const char *const names[] = { "error", "warning", "info", "debug" };
-	size_t used = strlen(inst->log);
-	va_list ap;
-	if (used + 2 >= sizeof inst->log)
+	if (!value)
 		return;
-	snprintf(inst->log + used, sizeof inst->log - used, "%s: ", names[level <= PW_LOG_DEBUG ? level : 3]);
-	used = strlen(inst->log);
-	va_start(ap, fmt);
-	vsnprintf(inst->log + used, sizeof inst->log - used, fmt, ap);
-	va_end(ap);
-	used = strlen(inst->log);
-	if (used + 1 < sizeof inst->log)
-		strcat(inst->log, "\n");
+	cJSON *node = (cJSON *)inst->inst.node;
+	if (cJSON_GetObjectItemCaseSensitive(node, key))
+		cJSON_ReplaceItemInObjectCaseSensitive(node, key, value);
+	else
+		cJSON_AddItemToObject(node, key, value);
+	resolve(inst, 0);
 }
 
-/* ---- records ---- */
+void pwm_option_string(pw_instance *inst, const char *key, const char *value) { set_option(inst, key, cJSON_CreateString(value)); }
+void pwm_option_int(pw_instance *inst, const char *key, int64_t value) { set_option(inst, key, cJSON_CreateNumber((double)value)); }
+void pwm_option_number(pw_instance *inst, const char *key, double value) { set_option(inst, key, cJSON_CreateNumber(value)); }
+void pwm_option_bool(pw_instance *inst, const char *key, int value) { set_option(inst, key, cJSON_CreateBool(value)); }
 
-static pw_record *m_record_new(pw_instance *inst) { return calloc(1, sizeof(pw_record)); }
-
-static void
-clear_field(struct pwm_field *f)
+void
+pwm_option_list(pw_instance *inst, const char *key, const char *const *values)
 {
-	for (size_t i = 0; i < f->count; i++)
-		free(f->values[i]);
-	free(f->values);
-	f->values = NULL;
-	f->count = 0;
+	cJSON *list = cJSON_CreateArray();
+	for (size_t i = 0; list && values && values[i]; i++)
+		cJSON_AddItemToArray(list, cJSON_CreateString(values[i]));
+	set_option(inst, key, list);
 }
 
-static void
-m_record_free(pw_instance *inst, pw_record *r)
+void
+pwm_option_map(pw_instance *inst, const char *key, const char *name, double value)
 {
-	if (!r)
-		return;
-	for (size_t i = 0; i < r->nfields; i++) {
-		clear_field(&r->fields[i]);
-		free(r->fields[i].name);
-	}
-	for (size_t i = 0; i < r->nscores; i++) {
-		free(r->score_name[i]);
-		free(r->score_reason[i]);
-	}
-	free(r);
+	const cJSON *old = cJSON_GetObjectItemCaseSensitive(inst->inst.node, key);
+	cJSON *map = cJSON_IsObject(old) ? cJSON_Duplicate(old, 1) : cJSON_CreateObject();
+	if (map)
+		cJSON_AddNumberToObject(map, name, value);
+	set_option(inst, key, map);
 }
 
-static struct pwm_field *
-field(const pw_record *r, const char *name, int create)
-{
-	pw_record *w = (pw_record *)r;
-	for (size_t i = 0; i < r->nfields; i++)
-		if (strcmp(r->fields[i].name, name) == 0)
-			return &w->fields[i];
-	if (!create || r->nfields == PWM_MAX)
-		return NULL;
-	struct pwm_field *f = &w->fields[w->nfields++];
-	memset(f, 0, sizeof *f);
-	f->name = dup(name);
-	return f;
-}
+/* ---- records: the host's own ---- */
 
-static pw_status
-m_record_set(pw_instance *inst, pw_record *r, const char *name, const char *value)
-{
-	struct pwm_field *f = field(r, name, 1);
-	if (!f || !value)
-		return PW_ERROR;
-	clear_field(f);
-	f->is_list = 0;
-	f->values = malloc(sizeof *f->values);
-	f->values[0] = dup(value);
-	f->count = 1;
-	return PW_OK;
-}
+static pw_record *m_record_new(pw_instance *inst) { return rec_new(); }
+static void m_record_free(pw_instance *inst, pw_record *r) { rec_free(r); }
+static pw_status m_record_set(pw_instance *inst, pw_record *r, const char *f, const char *v)
+{ return r && rec_set(r, f, v) == 0 ? PW_OK : PW_ERROR; }
+static pw_status m_record_add(pw_instance *inst, pw_record *r, const char *f, const char *v)
+{ return r && rec_add(r, f, v) == 0 ? PW_OK : PW_ERROR; }
+static pw_status m_record_set_time(pw_instance *inst, pw_record *r, const char *f, int64_t t)
+{ return r && f && rec_set_time(r, f, t) == 0 ? PW_OK : PW_ERROR; }
+static const char *m_record_get(pw_instance *inst, const pw_record *r, const char *f) { return rec_get(r, f); }
+static size_t m_record_count(pw_instance *inst, const pw_record *r, const char *f) { return rec_count(r, f); }
+static const char *m_record_get_at(pw_instance *inst, const pw_record *r, const char *f, size_t i)
+{ return rec_get_at(r, f, i); }
+static int64_t m_record_get_time(pw_instance *inst, const pw_record *r, const char *f) { return rec_get_time(r, f); }
+static double m_record_score(pw_instance *inst, const pw_record *r) { return rec_score(r); }
+static size_t m_record_score_count(pw_instance *inst, const pw_record *r) { return rec_score_count(r); }
+static const char *m_record_score_at(pw_instance *inst, const pw_record *r, size_t i, double *v, const char **why)
+{ return rec_score_at(r, i, v, why); }
+static size_t m_record_field_count(pw_instance *inst, const pw_record *r) { return rec_nfields(r); }
+static const char *m_record_field_name(pw_instance *inst, const pw_record *r, size_t i) { return rec_field_name(r, i); }
+static int m_record_field_is_list(pw_instance *inst, const pw_record *r, size_t i) { return rec_field_is_list(r, i); }
 
-static pw_status
-m_record_add(pw_instance *inst, pw_record *r, const char *name, const char *value)
-{
-	struct pwm_field *f = field(r, name, 1);
-	if (!f || !value)
-		return PW_ERROR;
-	if (!f->is_list)
-		clear_field(f);
-	f->is_list = 1;
-	f->values = realloc(f->values, (f->count + 1) * sizeof *f->values);
-	f->values[f->count++] = dup(value);
-	return PW_OK;
-}
-
-static pw_status
-m_record_set_time(pw_instance *inst, pw_record *r, const char *name, int64_t t)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "%lld", (long long)t);
-	return m_record_set(inst, r, name, buf);
-}
-
-static const char *
-m_record_get(pw_instance *inst, const pw_record *r, const char *name)
-{
-	const struct pwm_field *f = field(r, name, 0);
-	return f && f->count ? f->values[0] : NULL;
-}
-
-static size_t
-m_record_count(pw_instance *inst, const pw_record *r, const char *name)
-{
-	const struct pwm_field *f = field(r, name, 0);
-	return f ? f->count : 0;
-}
-
-static const char *
-m_record_get_at(pw_instance *inst, const pw_record *r, const char *name, size_t i)
-{
-	const struct pwm_field *f = field(r, name, 0);
-	return f && i < f->count ? f->values[i] : NULL;
-}
-
-static int64_t
-m_record_get_time(pw_instance *inst, const pw_record *r, const char *name)
-{
-	const char *v = m_record_get(inst, r, name);
-	return v ? strtoll(v, NULL, 10) : 0;
-}
-
-static double
-m_record_score(pw_instance *inst, const pw_record *r)
-{
-	double s = 0;
-	for (size_t i = 0; i < r->nscores; i++)
-		s += r->score_value[i];
-	return s;
-}
-
-static size_t m_record_score_count(pw_instance *inst, const pw_record *r) { return r->nscores; }
-
-static const char *
-m_record_score_at(pw_instance *inst, const pw_record *r, size_t i, double *value, const char **reason)
-{
-	if (i >= r->nscores)
-		return NULL;
-	if (value)
-		*value = r->score_value[i];
-	if (reason)
-		*reason = r->score_reason[i];
-	return r->score_name[i];
-}
-
-static size_t m_record_field_count(pw_instance *inst, const pw_record *r) { return r->nfields; }
-static const char *m_record_field_name(pw_instance *inst, const pw_record *r, size_t i)
-{ return i < r->nfields ? r->fields[i].name : NULL; }
-static int m_record_field_is_list(pw_instance *inst, const pw_record *r, size_t i)
-{ return i < r->nfields ? r->fields[i].is_list : 0; }
+/* ---- what a source emits ---- */
 
 static pw_status
 m_emit(pw_instance *inst, pw_record *rec)
 {
-	if (inst->nemitted == sizeof inst->emitted / sizeof inst->emitted[0]) {
-		m_record_free(inst, rec);
+	if (push(&inst->emitted, rec) < 0) {
+		rec_free(rec);
 		return PW_ERROR;
 	}
-	inst->emitted[inst->nemitted++] = rec;
 	return PW_OK;
 }
 
@@ -396,7 +291,7 @@ m_emit_begin(pw_instance *inst)
 	if (inst->in_batch)
 		return PW_ERROR;
 	inst->in_batch = 1;
-	inst->batch_mark = inst->nemitted;
+	inst->batch_mark = inst->emitted.n;
 	return PW_OK;
 }
 
@@ -406,56 +301,69 @@ m_emit_end(pw_instance *inst, int keep)
 	if (!inst->in_batch)
 		return PW_ERROR;
 	inst->in_batch = 0;
-	while (!keep && inst->nemitted > inst->batch_mark)
-		m_record_free(inst, inst->emitted[--inst->nemitted]);
+	while (!keep && inst->emitted.n > inst->batch_mark)
+		rec_free(inst->emitted.v[--inst->emitted.n]);
 	return PW_OK;
 }
 
-/* ---- HTTP ---- */
+/* ---- HTTP from routes ---- */
 
-/* A spooled body lives in an unlinked temporary file, as in the host. */
-static void
-spool(pw_response *r)
+static pw_status
+m_http_get(pw_instance *inst, const char *url, unsigned flags, pw_response **out)
 {
-	r->spool = tmpfile();
-	if (r->spool) {
-		fwrite(r->body, 1, r->len, r->spool);
-		fflush(r->spool);
-		rewind(r->spool);
+	*out = NULL;
+	char *copy = strdup(url);
+	if (!copy || push(&inst->urls, copy) < 0)
+		free(copy);
+	for (size_t i = 0; i < inst->nroutes; i++) {
+		if (!strstr(url, inst->routes[i].contains))
+			continue;
+		pw_response *r = calloc(1, sizeof *r);
+		if (!r)
+			return PW_ERROR;
+		r->code = inst->routes[i].code;
+		r->len = inst->routes[i].len;
+		r->body = malloc(r->len + 1);
+		if (!r->body) {
+			free(r);
+			return PW_ERROR;
+		}
+		memcpy(r->body, inst->routes[i].body, r->len + 1);
+		if ((flags & PW_HTTP_SPOOL) && (r->spool = tmpfile()) != NULL) {
+			fwrite(r->body, 1, r->len, r->spool);
+			fflush(r->spool);
+			rewind(r->spool);
+			free(r->body);
+			r->body = NULL;
+		}
+		*out = r;
+		return PW_OK;
 	}
-	free(r->body);
-	r->body = NULL;
+	m_log(inst, PW_LOG_ERROR, "mock: no route for %s", url);
+	return PW_RETRY;
 }
 
 static pw_status
 m_http_request(pw_instance *inst, const char *method, const char *url, const char *const *headers,
                const char *body, size_t len, unsigned flags, pw_response **out)
 {
-	inst->nrequests++;
-	for (size_t i = 0; i < inst->nroutes; i++)
-		if (strstr(url, inst->route_match[i])) {
-			pw_response *r = calloc(1, sizeof *r);
-			r->code = inst->route_code[i];
-			r->body = dup(inst->route_body[i]);
-			r->len = strlen(r->body);
-			if (flags & PW_HTTP_SPOOL)
-				spool(r);
-			*out = r;
-			return PW_OK;
-		}
-	m_log(inst, PW_LOG_ERROR, "mock: no route for %s", url);
-	*out = NULL;
-	return PW_RETRY;
-}
-
-static pw_status
-m_http_get(pw_instance *inst, const char *url, unsigned flags, pw_response **out)
-{
-	return m_http_request(inst, "GET", url, NULL, NULL, 0, flags, out);
+	free(inst->last_body);
+	inst->last_body = body ? strndup(body, len) : NULL;
+	size_t hl = 1;
+	for (size_t i = 0; headers && headers[i]; i++)
+		hl += strlen(headers[i]) + 1;
+	free(inst->last_headers);
+	inst->last_headers = calloc(1, hl);
+	for (size_t i = 0; inst->last_headers && headers && headers[i]; i++) {
+		strcat(inst->last_headers, headers[i]);
+		strcat(inst->last_headers, "\n");
+	}
+	return m_http_get(inst, url, flags, out);
 }
 
 static long m_response_code(pw_instance *inst, const pw_response *r) { return r ? r->code : 0; }
-static const char *m_response_body(pw_instance *inst, const pw_response *r, size_t *len)
+static const char *
+m_response_body(pw_instance *inst, const pw_response *r, size_t *len)
 {
 	if (len)
 		*len = r ? r->len : 0;
@@ -463,7 +371,8 @@ static const char *m_response_body(pw_instance *inst, const pw_response *r, size
 }
 static const char *m_response_header(pw_instance *inst, const pw_response *r, const char *n) { return NULL; }
 static int m_response_fd(pw_instance *inst, const pw_response *r) { return r && r->spool ? fileno(r->spool) : -1; }
-static void m_response_free(pw_instance *inst, pw_response *r)
+static void
+m_response_free(pw_instance *inst, pw_response *r)
 {
 	if (r) {
 		free(r->body);
@@ -473,38 +382,52 @@ static void m_response_free(pw_instance *inst, pw_response *r)
 	free(r);
 }
 
-/* ---- state, cache ---- */
+/* ---- state and cache (one table: the mock has no store) ---- */
 
 static const char *
 m_state_get(pw_instance *inst, const char *key)
 {
-	for (size_t i = 0; i < inst->nstate; i++)
-		if (strcmp(inst->state_key[i], key) == 0)
-			return inst->state_value[i];
+	for (size_t i = 0; i < inst->state_keys.n; i++)
+		if (strcmp(inst->state_keys.v[i], key) == 0)
+			return inst->state_values.v[i];
 	return NULL;
 }
 
 static pw_status
 m_state_set(pw_instance *inst, const char *key, const char *value)
 {
-	for (size_t i = 0; i < inst->nstate; i++)
-		if (strcmp(inst->state_key[i], key) == 0) {
-			free(inst->state_value[i]);
-			inst->state_value[i] = dup(value);
+	char *v = strdup(value ? value : "");
+	if (!v)
+		return PW_ERROR;
+	for (size_t i = 0; i < inst->state_keys.n; i++)
+		if (strcmp(inst->state_keys.v[i], key) == 0) {
+			free(inst->state_values.v[i]);
+			inst->state_values.v[i] = v;
 			return PW_OK;
 		}
-	if (inst->nstate == PWM_MAX)
+	char *k = strdup(key);
+	if (!k || push(&inst->state_keys, k) < 0) {
+		free(k);
+		free(v);
 		return PW_ERROR;
-	inst->state_key[inst->nstate] = dup(key);
-	inst->state_value[inst->nstate++] = dup(value);
+	}
+	if (push(&inst->state_values, v) < 0) {
+		inst->state_keys.n--; /* k, just pushed */
+		free(k);
+		free(v);
+		return PW_ERROR;
+	}
 	return PW_OK;
 }
 
-/* ---- deliveries ---- */
+/* ---- deliveries, history, report ---- */
 
 static size_t m_delivery_count(pw_instance *inst, const pw_delivery *d) { return d->n; }
-static const pw_record *m_delivery_record(pw_instance *inst, const pw_delivery *d, size_t i)
-{ return i < d->n ? d->records[i] : NULL; }
+static const pw_record *
+m_delivery_record(pw_instance *inst, const pw_delivery *d, size_t i)
+{
+	return i < d->n ? d->recs[i] : NULL;
+}
 static const char *
 m_delivery_info(pw_instance *inst, const pw_delivery *d, const char *key)
 {
@@ -513,54 +436,51 @@ m_delivery_info(pw_instance *inst, const pw_delivery *d, const char *key)
 			return d->values[i];
 	return NULL;
 }
-
 static const char *m_instance_name(pw_instance *inst) { return "mock"; }
 
 static pw_status
 m_delivered_each(pw_instance *inst, int64_t since, void (*fn)(void *, const pw_record *, int64_t), void *ud)
 {
+	for (size_t i = inst->delivered.n; i-- > 0;)
+		if (inst->delivered_at[i] >= since)
+			fn(ud, inst->delivered.v[i], inst->delivered_at[i]);
 	return PW_OK;
 }
 
 static pw_status
 m_history_each(pw_instance *inst, size_t max, void (*fn)(void *, const pw_record *), void *ud)
 {
+	for (size_t i = 0; i < inst->history.n && i < max; i++)
+		fn(ud, inst->history.v[i]);
 	return PW_OK;
 }
 
 static void
 m_report_count(pw_instance *inst, const char *counter, int64_t delta)
 {
+	if (!counter || !*counter)
+		return;
 	for (size_t i = 0; i < inst->ncounters; i++)
-		if (strcmp(inst->counter_name[i], counter) == 0) {
-			inst->counter_value[i] += delta;
+		if (strcmp(inst->counters[i].name, counter) == 0) {
+			inst->counters[i].value += delta;
 			return;
 		}
-	if (inst->ncounters == 16)
+	struct counter *nc = realloc(inst->counters, (inst->ncounters + 1) * sizeof *nc);
+	char *name = strdup(counter);
+	if (!nc || !name) {
+		free(name);
+		if (nc)
+			inst->counters = nc;
 		return;
-	snprintf(inst->counter_name[inst->ncounters], sizeof inst->counter_name[0], "%s", counter);
-	inst->counter_value[inst->ncounters++] = delta;
-}
-
-int64_t
-pwm_counter(const pw_instance *inst, const char *counter)
-{
-	for (size_t i = 0; i < inst->ncounters; i++)
-		if (strcmp(inst->counter_name[i], counter) == 0)
-			return inst->counter_value[i];
-	return 0;
+	}
+	inst->counters = nc;
+	inst->counters[inst->ncounters++] = (struct counter){ name, delta };
 }
 
 static void
 m_report_note(pw_instance *inst, const char *note)
 {
-	snprintf(inst->note, sizeof inst->note, "%s", note);
-}
-
-const char *
-pwm_note(const pw_instance *inst)
-{
-	return inst->note;
+	snprintf(inst->note, sizeof inst->note, "%s", note ? note : "");
 }
 
 static int64_t m_fetch_since(pw_instance *inst) { return inst->fetch_since; }
@@ -573,27 +493,7 @@ m_effect_begin(pw_instance *inst, const char *recovery)
 	return inst->effect_answer;
 }
 
-const char *
-pwm_effect(const pw_instance *inst, int *calls)
-{
-	if (calls)
-		*calls = inst->effect_calls;
-	return inst->effect;
-}
-
-void
-pwm_set_effect_answer(pw_instance *inst, pw_status answer)
-{
-	inst->effect_answer = answer;
-}
-
-void
-pwm_set_fetch_since(pw_instance *inst, int64_t since)
-{
-	inst->fetch_since = since;
-}
-
-static const pw_host pwm_table = {
+static const pw_host mock_table = {
 	.abi = PW_ABI_HEADER_FOR(pw_host),
 	.log = m_log,
 	.config_string = m_config_string,
@@ -602,7 +502,7 @@ static const pw_host pwm_table = {
 	.config_bool = m_config_bool,
 	.config_list_count = m_config_list_count,
 	.config_list_at = m_config_list_at,
-	.config_map_count = m_config_map_count,
+	.config_map_count = m_config_list_count,
 	.config_map_at = m_config_map_at,
 	.record_new = m_record_new,
 	.record_free = m_record_free,
@@ -622,9 +522,6 @@ static const pw_host pwm_table = {
 	.response_body = m_response_body,
 	.response_header = m_response_header,
 	.response_free = m_response_free,
-	.response_fd = m_response_fd,
-	.emit_begin = m_emit_begin,
-	.emit_end = m_emit_end,
 	.state_get = m_state_get,
 	.state_set = m_state_set,
 	.cache_get = m_state_get,
@@ -638,6 +535,9 @@ static const pw_host pwm_table = {
 	.record_field_is_list = m_record_field_is_list,
 	.delivered_each = m_delivered_each,
 	.http_request = m_http_request,
+	.response_fd = m_response_fd,
+	.emit_begin = m_emit_begin,
+	.emit_end = m_emit_end,
 	.history_each = m_history_each,
 	.report_count = m_report_count,
 	.report_note = m_report_note,
@@ -649,38 +549,67 @@ static const pw_host pwm_table = {
 const pw_host *
 pwm_host(void)
 {
-	return &pwm_table;
+	return &mock_table;
+}
+
+/* ---- instances ---- */
+
+static pw_instance *
+new_instance(const pw_option *schema, cJSON *node)
+{
+	pw_instance *inst = calloc(1, sizeof *inst);
+	if (!inst || !node) {
+		free(inst);
+		cJSON_Delete(node);
+		return NULL;
+	}
+	inst->fetch_since = -1;
+	inst->schema = schema;
+	inst->cfg.file = strdup("mock.json");
+	inst->cfg.root = node;
+	inst->inst.path = strdup("mock");
+	inst->inst.name = strdup("mock");
+	inst->inst.plugin = strdup("mock");
+	inst->inst.node = node;
+	return inst;
 }
 
 pw_instance *
-pwm_instance_new(void)
+pwm_instance_new_json(const pw_option *schema, const char *options_json)
 {
-	pw_instance *inst = calloc(1, sizeof(pw_instance));
-	if (inst)
-		inst->fetch_since = -1;
+	cJSON *node = cJSON_Parse(options_json ? options_json : "{}");
+	if (!cJSON_IsObject(node)) {
+		fprintf(stderr, "mock: the options are not a JSON object: %s\n", options_json ? options_json : "");
+		cJSON_Delete(node);
+		return NULL;
+	}
+	pw_instance *inst = new_instance(schema, node);
+	if (inst && resolve(inst, 1) > 0) {
+		pwm_instance_free(inst);
+		return NULL;
+	}
 	return inst;
 }
 
 pw_instance *
 pwm_instance_new_for(const pw_option *schema)
 {
-	pw_instance *inst = pwm_instance_new();
-	for (const pw_option *o = schema; inst && o && o->key; o++) {
-		if (!o->default_value)
-			continue;
-		switch (o->type) {
-		case PW_OPT_STRING: pwm_option_string(inst, o->key, o->default_value); break;
-		case PW_OPT_INT: pwm_option_int(inst, o->key, strtoll(o->default_value, NULL, 10)); break;
-		case PW_OPT_NUMBER: pwm_option_number(inst, o->key, strtod(o->default_value, NULL)); break;
-		case PW_OPT_BOOL: pwm_option_bool(inst, o->key, strcmp(o->default_value, "true") == 0); break;
-		default: break; /* list and map defaults are JSON text: set them in the test */
-		}
-		/* A test setting it later makes it given again (option() is reused). */
-		for (size_t i = 0; i < inst->noptions; i++)
-			if (strcmp(inst->options[i].key, o->key) == 0)
-				inst->options[i].is_default = 1;
-	}
+	pw_instance *inst = new_instance(schema, cJSON_CreateObject());
+	if (inst)
+		resolve(inst, 0); /* the defaults; required options come later */
 	return inst;
+}
+
+pw_instance *
+pwm_instance_new(void)
+{
+	return pwm_instance_new_for(NULL);
+}
+
+static void
+free_plain(void *p)
+{
+	free(p);
 }
 
 void
@@ -688,55 +617,159 @@ pwm_instance_free(pw_instance *inst)
 {
 	if (!inst)
 		return;
-	for (size_t i = 0; i < inst->noptions; i++) {
-		struct pwm_option *o = &inst->options[i];
-		free(o->key);
-		free(o->s);
-		for (size_t k = 0; k < o->count; k++)
-			free(o->items[k]);
-		free(o->items);
-		free(o->weights);
-	}
 	for (size_t i = 0; i < inst->nroutes; i++) {
-		free(inst->route_match[i]);
-		free(inst->route_body[i]);
+		free(inst->routes[i].contains);
+		free(inst->routes[i].body);
 	}
-	for (size_t i = 0; i < inst->nemitted; i++)
-		m_record_free(inst, inst->emitted[i]);
-	for (size_t i = 0; i < inst->nstate; i++) {
-		free(inst->state_key[i]);
-		free(inst->state_value[i]);
-	}
+	free(inst->routes);
+	free_ptrs(&inst->urls, free_plain);
+	free_ptrs(&inst->emitted, free_record);
+	free_ptrs(&inst->state_keys, free_plain);
+	free_ptrs(&inst->state_values, free_plain);
+	free_ptrs(&inst->delivered, free_record);
+	free_ptrs(&inst->history, free_record);
+	free(inst->delivered_at);
+	for (size_t i = 0; i < inst->ncounters; i++)
+		free(inst->counters[i].name);
+	free(inst->counters);
+	free(inst->last_body);
+	free(inst->last_headers);
+	free(inst->log);
+	cJSON_Delete(inst->inst.resolved);
+	free(inst->inst.path);
+	free(inst->inst.name);
+	free(inst->inst.plugin);
+	cJSON_Delete(inst->cfg.root);
+	free(inst->cfg.file);
+	free(inst->cfg.text);
 	free(inst);
+}
+
+/* ---- routes ---- */
+
+static void
+add_route(pw_instance *inst, const char *contains, long code, char *body, size_t len)
+{
+	struct route *nr = realloc(inst->routes, (inst->nroutes + 1) * sizeof *nr);
+	if (!nr) {
+		free(body);
+		return;
+	}
+	inst->routes = nr;
+	inst->routes[inst->nroutes++] = (struct route){ strdup(contains), body, len, code };
 }
 
 void
 pwm_route(pw_instance *inst, const char *contains, long code, const char *body)
 {
-	if (inst->nroutes == PWM_MAX)
-		return;
-	inst->route_match[inst->nroutes] = dup(contains);
-	inst->route_body[inst->nroutes] = dup(body ? body : "");
-	inst->route_code[inst->nroutes++] = code;
+	char *copy = strdup(body ? body : "");
+	add_route(inst, contains, code, copy, copy ? strlen(copy) : 0);
 }
 
-size_t pwm_requests(const pw_instance *inst) { return inst->nrequests; }
-size_t pwm_emitted_count(const pw_instance *inst) { return inst->nemitted; }
-const pw_record *pwm_emitted(const pw_instance *inst, size_t i) { return i < inst->nemitted ? inst->emitted[i] : NULL; }
-const char *pwm_log(const pw_instance *inst) { return inst->log; }
+void
+pwm_route_bytes(pw_instance *inst, const char *contains, long code, const void *bytes, size_t len)
+{
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return;
+	memcpy(copy, bytes, len);
+	copy[len] = '\0';
+	add_route(inst, contains, code, copy, len);
+}
+
+void
+pwm_route_file(pw_instance *inst, const char *contains, long code, const char *file)
+{
+	FILE *f = fopen(file, "rb");
+	char *buf = NULL;
+	long n = -1;
+	if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) != NULL && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		buf[n] = '\0';
+		add_route(inst, contains, code, buf, (size_t)n);
+	} else {
+		fprintf(stderr, "mock: cannot read %s\n", file);
+		free(buf);
+		pwm_route(inst, contains, code, "");
+	}
+	if (f)
+		fclose(f);
+}
+
+/* ---- what the plugin did ---- */
+
+size_t pwm_requests(const pw_instance *inst) { return inst->urls.n; }
+const char *pwm_request_url(const pw_instance *inst, size_t i) { return i < inst->urls.n ? inst->urls.v[i] : NULL; }
+const char *pwm_last_body(const pw_instance *inst) { return inst->last_body ? inst->last_body : ""; }
+const char *pwm_last_headers(const pw_instance *inst) { return inst->last_headers ? inst->last_headers : ""; }
+size_t pwm_emitted_count(const pw_instance *inst) { return inst->emitted.n; }
+pw_record *pwm_emitted(const pw_instance *inst, size_t i) { return i < inst->emitted.n ? inst->emitted.v[i] : NULL; }
+const char *pwm_log(const pw_instance *inst) { return inst->log ? inst->log : ""; }
+const char *pwm_note(const pw_instance *inst) { return inst->note; }
+void pwm_set_fetch_since(pw_instance *inst, int64_t since) { inst->fetch_since = since; }
+void pwm_set_effect_answer(pw_instance *inst, pw_status answer) { inst->effect_answer = answer; }
+
+int64_t
+pwm_counter(const pw_instance *inst, const char *counter)
+{
+	for (size_t i = 0; i < inst->ncounters; i++)
+		if (strcmp(inst->counters[i].name, counter) == 0)
+			return inst->counters[i].value;
+	return 0;
+}
+
+const char *
+pwm_effect(const pw_instance *inst, int *calls)
+{
+	if (calls)
+		*calls = inst->effect_calls;
+	return inst->effect;
+}
+
+void
+pwm_add_delivered(pw_instance *inst, pw_record *rec, int64_t at)
+{
+	int64_t *na = realloc(inst->delivered_at, (inst->delivered.n + 1) * sizeof *na);
+	if (!na || push(&inst->delivered, rec) < 0) {
+		if (na)
+			inst->delivered_at = na;
+		rec_free(rec);
+		return;
+	}
+	inst->delivered_at = na;
+	inst->delivered_at[inst->delivered.n - 1] = at;
+}
+
+void
+pwm_add_history(pw_instance *inst, pw_record *rec)
+{
+	if (push(&inst->history, rec) < 0)
+		rec_free(rec);
+}
 
 pw_delivery *
 pwm_delivery_new(pw_record **records, size_t n, ...)
 {
 	pw_delivery *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
 	va_list ap;
-	const char *k;
-	d->records = records;
+	d->recs = records;
 	d->n = n;
 	va_start(ap, n);
-	while ((k = va_arg(ap, const char *)) != NULL && d->ninfo < 16) {
-		d->keys[d->ninfo] = dup(k);
-		d->values[d->ninfo++] = dup(va_arg(ap, const char *));
+	const char *k;
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		const char *v = va_arg(ap, const char *);
+		char **nk = realloc(d->keys, (d->ninfo + 1) * sizeof *nk);
+		if (nk)
+			d->keys = nk;
+		char **nv = nk ? realloc(d->values, (d->ninfo + 1) * sizeof *nv) : NULL;
+		if (nv)
+			d->values = nv;
+		if (!nk || !nv)
+			break;
+		d->keys[d->ninfo] = strdup(k);
+		d->values[d->ninfo++] = strdup(v ? v : "");
 	}
 	va_end(ap);
 	return d;
@@ -745,9 +778,13 @@ pwm_delivery_new(pw_record **records, size_t n, ...)
 void
 pwm_delivery_free(pw_delivery *d)
 {
+	if (!d)
+		return;
 	for (size_t i = 0; i < d->ninfo; i++) {
 		free(d->keys[i]);
 		free(d->values[i]);
 	}
+	free(d->keys);
+	free(d->values);
 	free(d);
 }

@@ -8,7 +8,7 @@
 
 #include "../unit/pw_check.h"
 #include "ident.h"
-#include "mock_host.h"
+#include "paperwire/mock_host.h"
 
 const pw_plugin *pw_plugin_entry(void);
 
@@ -21,7 +21,7 @@ run_over(const char *file, pw_status expect, void **st, size_t max_results)
 {
 	char rel[512], opts[256];
 	P = pw_plugin_entry();
-	H = mock_host();
+	H = pwm_host();
 	snprintf(rel, sizeof rel, "arxiv_api/%s", file);
 	const char *path = pw_path("PW_FIXTURES", rel);
 	ck_assert_msg(access(path, R_OK) == 0, "the recorded fixture %s is missing: is ../shared/fixtures beside "
@@ -29,9 +29,9 @@ run_over(const char *file, pw_status expect, void **st, size_t max_results)
 	/* One page each: max_results is what the recorded request asked. */
 	snprintf(opts, sizeof opts, "{\"query\": \"all:testing\", \"max_results\": %zu, \"page_size\": %zu, "
 	                            "\"base_url\": \"http://api\"}", max_results, max_results);
-	pw_instance *in = mock_instance_new(P->options, opts);
+	pw_instance *in = pwm_instance_new_json(P->options, opts);
 	ck_assert_int_eq(P->create(H, in, st), PW_OK);
-	mock_route(in, "http://api", 200, path, NULL);
+	pwm_route_file(in, "http://api", 200, path);
 	ck_assert_int_eq(P->fetch(H, in, *st), expect);
 	return in;
 }
@@ -40,7 +40,7 @@ static void
 finish(pw_instance *in, void *st)
 {
 	P->destroy(H, in, st);
-	mock_instance_free(in);
+	pwm_instance_free(in);
 }
 
 static void
@@ -48,9 +48,9 @@ expect_count(const char *file, size_t n)
 {
 	void *st;
 	pw_instance *in = run_over(file, PW_OK, &st, n ? n : 100);
-	ck_assert_msg(mock_emitted_count(in) == n, "%s: %zu papers, expected %zu", file, mock_emitted_count(in), n);
+	ck_assert_msg(pwm_emitted_count(in) == n, "%s: %zu papers, expected %zu", file, pwm_emitted_count(in), n);
 	for (size_t i = 0; i < n; i++) {
-		pw_record *r = mock_emitted(in, i);
+		pw_record *r = pwm_emitted(in, i);
 		char id[128];
 		int v;
 		ck_assert_int_eq(ident_canonical(H->record_get(in, r, PW_F_ID), id, sizeof id, &v), 0);
@@ -84,8 +84,8 @@ START_TEST(thirty_four_authors_in_order)
 {
 	void *st;
 	pw_instance *in = run_over("idlist_1707.08567_34_authors.atom", PW_OK, &st, 100);
-	ck_assert_uint_eq(mock_emitted_count(in), 1);
-	ck_assert_uint_eq(H->record_count(in, mock_emitted(in, 0), PW_F_AUTHORS), 34);
+	ck_assert_uint_eq(pwm_emitted_count(in), 1);
+	ck_assert_uint_eq(H->record_count(in, pwm_emitted(in, 0), PW_F_AUTHORS), 34);
 	finish(in, st);
 }
 END_TEST
@@ -96,7 +96,7 @@ START_TEST(old_style_id_and_affiliations)
 	char id[64];
 	int v;
 	pw_instance *in = run_over("idlist_astro-ph_0601001_affiliations.atom", PW_OK, &st, 100);
-	pw_record *r = mock_emitted(in, 0);
+	pw_record *r = pwm_emitted(in, 0);
 	ident_canonical(H->record_get(in, r, PW_F_ID), id, sizeof id, &v);
 	ck_assert_str_eq(id, "astro-ph/0601001");
 	ck_assert_int_eq(v, 1);
@@ -113,8 +113,8 @@ START_TEST(legacy_doi_and_journal_ref)
 {
 	void *st;
 	pw_instance *in = run_over("legacy_idlist_1601.00001_doi_journalref_2020-09.atom", PW_OK, &st, 10);
-	ck_assert_uint_eq(mock_emitted_count(in), 1);
-	pw_record *r = mock_emitted(in, 0);
+	ck_assert_uint_eq(pwm_emitted_count(in), 1);
+	pw_record *r = pwm_emitted(in, 0);
 	ck_assert_ptr_nonnull(H->record_get(in, r, PW_F_DOI));
 	ck_assert_ptr_nonnull(H->record_get(in, r, PW_F_JOURNAL_REF));
 	finish(in, st);
@@ -125,9 +125,9 @@ START_TEST(the_recorded_error_is_an_error)
 {
 	void *st;
 	pw_instance *in = run_over("error_idlist_abc_http400.atom", PW_ERROR, &st, 100);
-	ck_assert_uint_eq(mock_emitted_count(in), 0);
-	ck_assert_msg(strstr(mock_log(in), "arXiv API error (HTTP 200) for http://api"), "%s", mock_log(in));
-	ck_assert(strstr(mock_log(in), "incorrect id format for abc"));
+	ck_assert_uint_eq(pwm_emitted_count(in), 0);
+	ck_assert_msg(strstr(pwm_log(in), "arXiv API error (HTTP 200) for http://api"), "%s", pwm_log(in));
+	ck_assert(strstr(pwm_log(in), "incorrect id format for abc"));
 	finish(in, st);
 }
 END_TEST
@@ -139,18 +139,18 @@ harvest(const char *file, const char *format, void **st)
 {
 	char rel[512], opts[256];
 	P = pw_plugin_entry();
-	H = mock_host();
+	H = pwm_host();
 	snprintf(rel, sizeof rel, "arxiv_oai/%s", file);
 	const char *path = pw_path("PW_FIXTURES", rel);
 	ck_assert_msg(access(path, R_OK) == 0, "the recorded fixture %s is missing", path);
 	snprintf(opts, sizeof opts, "{\"mode\": \"oai\", \"format\": \"%s\", \"from\": \"2017-12-14\", "
 	                            "\"base_url\": \"http://oai\"}", format);
-	pw_instance *in = mock_instance_new(P->options, opts);
+	pw_instance *in = pwm_instance_new_json(P->options, opts);
 	ck_assert_int_eq(P->create(H, in, st), PW_OK);
-	mock_route(in, "http://oai", 200, path, NULL);
+	pwm_route_file(in, "http://oai", 200, path);
 	ck_assert_int_eq(P->fetch(H, in, *st), PW_OK);
-	for (size_t i = 0; i < mock_emitted_count(in); i++) {
-		pw_record *r = mock_emitted(in, i);
+	for (size_t i = 0; i < pwm_emitted_count(in); i++) {
+		pw_record *r = pwm_emitted(in, i);
 		ck_assert(ident_is_arxiv(H->record_get(in, r, PW_F_ID)));
 		ck_assert(*H->record_get(in, r, PW_F_TITLE));
 		ck_assert(H->record_count(in, r, PW_F_AUTHORS) >= 1);
@@ -164,8 +164,8 @@ START_TEST(oai_pages_yield_their_records)
 {
 	void *st;
 	pw_instance *in = harvest("listrecords_arXiv_set-physics-hep-ex_from-2017-12-14_trimmed3.xml", "arXiv", &st);
-	ck_assert_uint_eq(mock_emitted_count(in), 3);
-	pw_record *r = mock_emitted(in, 0);
+	ck_assert_uint_eq(pwm_emitted_count(in), 3);
+	pw_record *r = pwm_emitted(in, 0);
 	ck_assert_str_eq(H->record_get(in, r, PW_F_ID), "1706.05371");
 	ck_assert_str_eq(H->record_get(in, r, PW_F_TITLE),
 	                 "Evaluation of Silicon Photomultipliers for use as Photosensors in Liquid Xenon Detectors");
@@ -177,13 +177,13 @@ START_TEST(oai_pages_yield_their_records)
 	finish(in, st);
 
 	in = harvest("listrecords_arXiv_set-physics-hep-th_from-2017-12-14_trimmed3.xml", "arXiv", &st);
-	ck_assert_uint_eq(mock_emitted_count(in), 3);
-	ck_assert_uint_eq(H->record_count(in, mock_emitted(in, 0), PW_F_CATEGORIES), 6);
+	ck_assert_uint_eq(pwm_emitted_count(in), 3);
+	ck_assert_uint_eq(H->record_count(in, pwm_emitted(in, 0), PW_F_CATEGORIES), 6);
 	finish(in, st);
 
 	in = harvest("listrecords_arXiv_oaipmh.arxiv.org_set-physics-plasm-ph_2026-01-05_TRANSCRIBED.xml", "arXiv", &st);
-	ck_assert_uint_eq(mock_emitted_count(in), 3);
-	r = mock_emitted(in, 0);
+	ck_assert_uint_eq(pwm_emitted_count(in), 3);
+	r = pwm_emitted(in, 0);
 	ck_assert_str_eq(H->record_get(in, r, PW_F_ID), "2504.11237");
 	ck_assert_str_eq(H->record_get_at(in, r, PW_F_AUTHORS, 2), "Zoltán Harman");
 	ck_assert_str_eq(H->record_get(in, r, PW_F_JOURNAL_REF), "Phys. Rev. Research 7, L042071 (2025)");
@@ -193,8 +193,8 @@ START_TEST(oai_pages_yield_their_records)
 	finish(in, st);
 
 	in = harvest("getrecord_arXiv_1401.2122.xml", "arXiv", &st);
-	ck_assert_uint_eq(mock_emitted_count(in), 1);
-	r = mock_emitted(in, 0);
+	ck_assert_uint_eq(pwm_emitted_count(in), 1);
+	r = pwm_emitted(in, 0);
 	ck_assert_str_eq(H->record_get(in, r, PW_F_DOI), "10.1007/s11005-017-1013-4");
 	ck_assert_str_eq(H->record_get(in, r, PW_F_JOURNAL_REF), "Lett. Math. Phys. 108 (2018), no. 2, 359-376");
 	ck_assert_str_eq(H->record_get_at(in, r, PW_F_AUTHORS, 0), "A. Sergyeyev");

@@ -15,13 +15,13 @@ void
 pc_setup(void)
 {
 	P = pw_plugin_entry();
-	H = mock_host();
+	H = pwm_host();
 }
 
 pw_instance *
 pc_instance(const char *options, void **state)
 {
-	pw_instance *inst = mock_instance_new(P->options, options);
+	pw_instance *inst = pwm_instance_new_json(P->options, options);
 	ck_assert_ptr_nonnull(inst);
 	ck_assert_int_eq(P->create(H, inst, state), PW_OK);
 	return inst;
@@ -31,7 +31,7 @@ void
 pc_finish(pw_instance *in, void *state)
 {
 	P->destroy(H, in, state);
-	mock_instance_free(in);
+	pwm_instance_free(in);
 }
 
 const char *

@@ -4,7 +4,7 @@
 #ifndef PW_PLUGIN_CASE_H
 #define PW_PLUGIN_CASE_H
 
-#include "mock_host.h"
+#include "paperwire/mock_host.h"
 
 extern const pw_plugin *P;
 extern const pw_host *H;

@@ -12,14 +12,14 @@ START_TEST(pages_and_maps_every_field)
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"query\": \"all:test\", \"page_size\": 2, \"max_results\": 10, "
 	                           "\"base_url\": \"http://api/query\", \"catch_up\": false}", &st);
-	mock_route(in, "start=0", 200, pc_fixture("api_paged.atom"), NULL);
-	mock_route(in, "start=2", 200, pc_fixture("api_paged.2.atom"), NULL);
+	pwm_route_file(in, "start=0", 200, pc_fixture("api_paged.atom"));
+	pwm_route_file(in, "start=2", 200, pc_fixture("api_paged.2.atom"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
-	ck_assert_uint_eq(mock_requests(in), 2);
-	ck_assert_str_eq(mock_request_url(in, 0), "http://api/query?search_query=all:test&id_list=&start=0"
+	ck_assert_uint_eq(pwm_requests(in), 2);
+	ck_assert_str_eq(pwm_request_url(in, 0), "http://api/query?search_query=all:test&id_list=&start=0"
 	                                          "&max_results=2&sortBy=submittedDate&sortOrder=descending");
-	ck_assert_uint_eq(mock_emitted_count(in), 3);
-	pw_record *r = mock_emitted(in, 0);
+	ck_assert_uint_eq(pwm_emitted_count(in), 3);
+	pw_record *r = pwm_emitted(in, 0);
 	ck_assert_str_eq(H->record_get(in, r, PW_F_ID), "http://arxiv.org/abs/2611.00001v1");
 	ck_assert_str_eq(H->record_get(in, r, PW_F_TITLE), "Speculative Decoding with Tiny Drafts");
 	ck_assert_str_eq(H->record_get(in, r, PW_F_URL), "https://arxiv.org/abs/2611.00001");
@@ -33,7 +33,7 @@ START_TEST(pages_and_maps_every_field)
 	ck_assert_uint_eq(H->record_count(in, r, PW_F_CATEGORIES), 2);
 	ck_assert(H->record_get_time(in, r, PW_T_PUBLISHED) == 1795111200);
 	ck_assert(strncmp(H->record_get(in, r, PW_F_ABSTRACT), "We study speculative decoding with very", 39) == 0);
-	r = mock_emitted(in, 2);
+	r = pwm_emitted(in, 2);
 	ck_assert_str_eq(H->record_get(in, r, PW_F_ABSTRACT), "We survey RL from human feedback & its variants <2026>.");
 	pc_finish(in, st);
 }
@@ -44,12 +44,12 @@ START_TEST(categories_and_query_build_one_search)
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"categories\": [\"cs.LG\", \"cs.CL\"], \"query\": \"ti:\\\"KV cache\\\"\", "
 	                           "\"base_url\": \"http://api/q\", \"max_results\": 5, \"catch_up\": false}", &st);
-	mock_route(in, "http://api/q", 200, pc_fixture("api_empty.atom"), NULL);
+	pwm_route_file(in, "http://api/q", 200, pc_fixture("api_empty.atom"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
-	ck_assert_str_eq(mock_request_url(in, 0),
+	ck_assert_str_eq(pwm_request_url(in, 0),
 	                 "http://api/q?search_query=%28cat:cs.LG+OR+cat:cs.CL%29+AND+%28ti:%22KV+cache%22%29&id_list="
 	                 "&start=0&max_results=5&sortBy=submittedDate&sortOrder=descending");
-	ck_assert_uint_eq(mock_emitted_count(in), 0);
+	ck_assert_uint_eq(pwm_emitted_count(in), 0);
 	pc_finish(in, st);
 }
 END_TEST
@@ -59,9 +59,9 @@ START_TEST(ids_are_asked_all_at_once)
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"ids\": [\"2611.00001\", \"math/0611800v2\"], \"max_results\": 1, "
 	                           "\"base_url\": \"http://api/q\"}", &st);
-	mock_route(in, "http://api/q", 200, pc_fixture("api_empty.atom"), NULL);
+	pwm_route_file(in, "http://api/q", 200, pc_fixture("api_empty.atom"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
-	ck_assert(strstr(mock_request_url(in, 0), "id_list=2611.00001%2Cmath%2F0611800v2&start=0&max_results=2"));
+	ck_assert(strstr(pwm_request_url(in, 0), "id_list=2611.00001%2Cmath%2F0611800v2&start=0&max_results=2"));
 	pc_finish(in, st);
 }
 END_TEST
@@ -71,10 +71,13 @@ expect_failure(const char *file, const char *body, long code, const char *log_pa
 {
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"query\": \"x\", \"base_url\": \"http://api/q\"}", &st);
-	mock_route(in, "http://api/q", code, file ? pc_fixture(file) : NULL, body);
+	if (file)
+		pwm_route_file(in, "http://api/q", code, pc_fixture(file));
+	else
+		pwm_route(in, "http://api/q", code, body);
 	ck_assert_int_ne(P->fetch(H, in, st), PW_OK);
-	ck_assert_uint_eq(mock_emitted_count(in), 0);
-	ck_assert_msg(strstr(mock_log(in), log_part), "log lacks '%s': %s", log_part, mock_log(in));
+	ck_assert_uint_eq(pwm_emitted_count(in), 0);
+	ck_assert_msg(strstr(pwm_log(in), log_part), "log lacks '%s': %s", log_part, pwm_log(in));
 	pc_finish(in, st);
 }
 
@@ -95,15 +98,15 @@ START_TEST(empty_middle_page_is_asked_again_then_fails)
 {
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"query\": \"x\", \"page_size\": 2, \"base_url\": \"http://api/q\"}", &st);
-	mock_route(in, "start=0", 200, pc_fixture("api_paged.atom"), NULL);
+	pwm_route_file(in, "start=0", 200, pc_fixture("api_paged.atom"));
 	/* totalResults says 3, but the page at start=2 comes back empty. */
-	mock_route(in, "start=2", 200, NULL,
+	pwm_route(in, "start=2", 200,
 	           "<feed xmlns='http://www.w3.org/2005/Atom' xmlns:opensearch='http://a9.com/-/spec/opensearch/1.1/'>"
 	           "<opensearch:totalResults>3</opensearch:totalResults></feed>");
 	ck_assert_int_eq(P->fetch(H, in, st), PW_RETRY);
-	ck_assert_uint_eq(mock_requests(in), 4);
-	ck_assert_uint_eq(mock_emitted_count(in), 2);
-	ck_assert(strstr(mock_log(in), "empty page at start=2 of 3 results; asking again"));
+	ck_assert_uint_eq(pwm_requests(in), 4);
+	ck_assert_uint_eq(pwm_emitted_count(in), 2);
+	ck_assert(strstr(pwm_log(in), "empty page at start=2 of 3 results; asking again"));
 	pc_finish(in, st);
 }
 END_TEST
@@ -111,17 +114,17 @@ END_TEST
 START_TEST(bad_options_are_config_errors)
 {
 	void *st = NULL;
-	pw_instance *in = mock_instance_new(P->options, "{\"mode\": \"carrier-pigeon\", \"query\": \"x\"}");
+	pw_instance *in = pwm_instance_new_json(P->options, "{\"mode\": \"carrier-pigeon\", \"query\": \"x\"}");
 	ck_assert_int_eq(P->create(H, in, &st), PW_CONFIG_ERROR);
-	ck_assert(strstr(mock_log(in), "mode \"carrier-pigeon\" is not supported"));
-	mock_instance_free(in);
-	in = mock_instance_new(P->options, "{}");
+	ck_assert(strstr(pwm_log(in), "mode \"carrier-pigeon\" is not supported"));
+	pwm_instance_free(in);
+	in = pwm_instance_new_json(P->options, "{}");
 	ck_assert_int_eq(P->create(H, in, &st), PW_CONFIG_ERROR);
-	ck_assert(strstr(mock_log(in), "there is nothing to ask arXiv"));
-	mock_instance_free(in);
-	in = mock_instance_new(P->options, "{\"query\": \"x\", \"page_size\": 5000}");
+	ck_assert(strstr(pwm_log(in), "there is nothing to ask arXiv"));
+	pwm_instance_free(in);
+	in = pwm_instance_new_json(P->options, "{\"query\": \"x\", \"page_size\": 5000}");
 	ck_assert_int_eq(P->create(H, in, &st), PW_CONFIG_ERROR);
-	mock_instance_free(in);
+	pwm_instance_free(in);
 }
 END_TEST
 

@@ -14,7 +14,7 @@
 static const char *
 field(pw_instance *in, size_t i, const char *name)
 {
-	return H->record_get(in, mock_emitted(in, i), name);
+	return H->record_get(in, pwm_emitted(in, i), name);
 }
 
 START_TEST(category_sets)
@@ -65,26 +65,26 @@ START_TEST(oai_dc_pages_follow_the_token_alone)
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"mode\": \"oai\", \"format\": \"oai_dc\", \"sets\": [\"cs\"], "
 	                           "\"from\": \"2024-01-25\", \"base_url\": \"http://oai/oai\"}", &st);
-	mock_route(in, "resumptionToken=6960524%7C1001", 200, pc_fixture("oai_dc_last_page.xml"), NULL);
-	mock_route(in, "verb=ListRecords&metadataPrefix=oai_dc&set=cs&from=2024-01-25", 200,
-	           pw_path("PW_FIXTURES", "arxiv_oai/listrecords_oai_dc_set-cs_from-2024-01-25_page1_trimmed5.xml"), NULL);
+	pwm_route_file(in, "resumptionToken=6960524%7C1001", 200, pc_fixture("oai_dc_last_page.xml"));
+	pwm_route_file(in, "verb=ListRecords&metadataPrefix=oai_dc&set=cs&from=2024-01-25", 200,
+	           pw_path("PW_FIXTURES", "arxiv_oai/listrecords_oai_dc_set-cs_from-2024-01-25_page1_trimmed5.xml"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
-	ck_assert_uint_eq(mock_requests(in), 2);
-	ck_assert_str_eq(mock_request_url(in, 0),
+	ck_assert_uint_eq(pwm_requests(in), 2);
+	ck_assert_str_eq(pwm_request_url(in, 0),
 	                 "http://oai/oai?verb=ListRecords&metadataPrefix=oai_dc&set=cs&from=2024-01-25");
-	ck_assert_str_eq(mock_request_url(in, 1), "http://oai/oai?verb=ListRecords&resumptionToken=6960524%7C1001");
-	ck_assert_uint_eq(mock_emitted_count(in), 6); /* 5 + 1; the deleted record is not a paper */
+	ck_assert_str_eq(pwm_request_url(in, 1), "http://oai/oai?verb=ListRecords&resumptionToken=6960524%7C1001");
+	ck_assert_uint_eq(pwm_emitted_count(in), 6); /* 5 + 1; the deleted record is not a paper */
 	ck_assert_str_eq(field(in, 0, PW_F_ID), "1303.2033");
 	ck_assert_str_eq(field(in, 0, PW_F_TITLE), "Extended Fourier analysis of signals");
-	ck_assert_str_eq(H->record_get_at(in, mock_emitted(in, 0), PW_F_AUTHORS, 0), "Vilnis Liepins");
-	pw_record *last = mock_emitted(in, 5);
+	ck_assert_str_eq(H->record_get_at(in, pwm_emitted(in, 0), PW_F_AUTHORS, 0), "Vilnis Liepins");
+	pw_record *last = pwm_emitted(in, 5);
 	ck_assert_str_eq(field(in, 5, PW_F_ID), "2401.14999");
 	ck_assert_str_eq(field(in, 5, PW_F_COMMENT), "4 pages");
 	ck_assert_str_eq(field(in, 5, PW_F_ABSTRACT), "The last record of a harvest.");
 	ck_assert_str_eq(field(in, 5, PW_F_DOI), "10.1000/last.page");
 	ck_assert_str_eq(field(in, 5, PW_F_ANNOUNCE), "replace");
 	ck_assert_str_eq(H->record_get_at(in, last, PW_F_AUTHORS, 1), "Alan Turing");
-	ck_assert(strstr(mock_note(in), "7 records in 2 pages since 2024-01-25 (1 deleted, 0 skipped)"));
+	ck_assert(strstr(pwm_note(in), "7 records in 2 pages since 2024-01-25 (1 deleted, 0 skipped)"));
 	pc_finish(in, st);
 }
 END_TEST
@@ -93,38 +93,38 @@ START_TEST(oai_errors)
 {
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"mode\": \"oai\", \"categories\": [\"cs.LG\"], \"base_url\": \"http://oai/\"}", &st);
-	mock_route(in, "set=cs%3Acs%3ALG", 200, pc_fixture("oai_no_records.xml"), NULL);
+	pwm_route_file(in, "set=cs%3Acs%3ALG", 200, pc_fixture("oai_no_records.xml"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
-	ck_assert_uint_eq(mock_emitted_count(in), 0);
-	ck_assert(strstr(mock_note(in), "nothing new since "));
-	ck_assert(strstr(mock_note(in), "(OAI-PMH noRecordsMatch)"));
+	ck_assert_uint_eq(pwm_emitted_count(in), 0);
+	ck_assert(strstr(pwm_note(in), "nothing new since "));
+	ck_assert(strstr(pwm_note(in), "(OAI-PMH noRecordsMatch)"));
 	pc_finish(in, st);
 
 	in = pc_instance("{\"mode\": \"oai\", \"from\": \"2026-11-17\", \"base_url\": \"http://oai/\"}", &st);
-	mock_route(in, "oai", 200, pc_fixture("oai_bad_token.xml"), NULL);
+	pwm_route_file(in, "oai", 200, pc_fixture("oai_bad_token.xml"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_ERROR);
-	ck_assert(strstr(mock_log(in), "OAI-PMH error badResumptionToken: The resumption token is invalid or expired"));
+	ck_assert(strstr(pwm_log(in), "OAI-PMH error badResumptionToken: The resumption token is invalid or expired"));
 	pc_finish(in, st);
 
 	in = pc_instance("{\"mode\": \"oai\", \"from\": \"2026-11-17\", \"base_url\": \"http://oai/\"}", &st);
-	mock_route(in, "oai", 200, pc_fixture("oai_truncated.xml"), NULL);
+	pwm_route_file(in, "oai", 200, pc_fixture("oai_truncated.xml"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_ERROR);
-	ck_assert_uint_eq(mock_emitted_count(in), 0); /* two records came before the cut */
-	ck_assert(strstr(mock_log(in), "no record of it was kept"));
+	ck_assert_uint_eq(pwm_emitted_count(in), 0); /* two records came before the cut */
+	ck_assert(strstr(pwm_log(in), "no record of it was kept"));
 	pc_finish(in, st);
 
 	in = pc_instance("{\"mode\": \"oai\", \"from\": \"2026-11-17\", \"base_url\": \"http://oai/\"}", &st);
-	mock_route(in, "oai", 503, NULL, "busy");
+	pwm_route(in, "oai", 503, "busy");
 	ck_assert_int_eq(P->fetch(H, in, st), PW_RETRY);
 	pc_finish(in, st);
 
-	pw_instance *bad = mock_instance_new(P->options, "{\"mode\": \"oai\", \"from\": \"17 Nov\"}");
+	pw_instance *bad = pwm_instance_new_json(P->options, "{\"mode\": \"oai\", \"from\": \"17 Nov\"}");
 	ck_assert_int_eq(P->create(H, bad, &st), PW_CONFIG_ERROR);
-	ck_assert(strstr(mock_log(bad), "from and until are days (YYYY-MM-DD)"));
-	mock_instance_free(bad);
-	bad = mock_instance_new(P->options, "{\"mode\": \"oai\", \"format\": \"marc\"}");
+	ck_assert(strstr(pwm_log(bad), "from and until are days (YYYY-MM-DD)"));
+	pwm_instance_free(bad);
+	bad = pwm_instance_new_json(P->options, "{\"mode\": \"oai\", \"format\": \"marc\"}");
 	ck_assert_int_eq(P->create(H, bad, &st), PW_CONFIG_ERROR);
-	mock_instance_free(bad);
+	pwm_instance_free(bad);
 }
 END_TEST
 
@@ -133,23 +133,23 @@ START_TEST(oai_catch_up_window_follows_the_last_success)
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"mode\": \"oai\", \"categories\": [\"cs.LG\", \"hep-th\"], "
 	                           "\"max_days\": 5, \"base_url\": \"http://oai/\"}", &st);
-	mock_route(in, "oai", 200, pc_fixture("oai_no_records.xml"), NULL);
+	pwm_route_file(in, "oai", 200, pc_fixture("oai_no_records.xml"));
 	time_t now = time(NULL);
 	char want[64], day[11];
-	mock_set_fetch_since(in, (int64_t)now - 2 * DAY_SECONDS);
+	pwm_set_fetch_since(in, (int64_t)now - 2 * DAY_SECONDS);
 	catchup_day((int64_t)now - 2 * DAY_SECONDS, day);
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	snprintf(want, sizeof want, "set=cs%%3Acs%%3ALG&from=%s", day);
-	ck_assert_msg(strstr(mock_request_url(in, 0), want), "%s", mock_request_url(in, 0));
+	ck_assert_msg(strstr(pwm_request_url(in, 0), want), "%s", pwm_request_url(in, 0));
 	snprintf(want, sizeof want, "set=physics%%3Ahep-th&from=%s", day);
-	ck_assert_msg(strstr(mock_request_url(in, 1), want), "%s", mock_request_url(in, 1));
+	ck_assert_msg(strstr(pwm_request_url(in, 1), want), "%s", pwm_request_url(in, 1));
 	/* A last success long ago is bounded by max_days, loudly. */
-	mock_set_fetch_since(in, (int64_t)now - 40 * DAY_SECONDS);
+	pwm_set_fetch_since(in, (int64_t)now - 40 * DAY_SECONDS);
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	catchup_day((int64_t)now - 5 * DAY_SECONDS, day);
 	snprintf(want, sizeof want, "from=%s", day);
-	ck_assert_msg(strstr(mock_request_url(in, 2), want), "%s", mock_request_url(in, 2));
-	ck_assert(strstr(mock_log(in), "more than max_days (5) ago"));
+	ck_assert_msg(strstr(pwm_request_url(in, 2), want), "%s", pwm_request_url(in, 2));
+	ck_assert(strstr(pwm_log(in), "more than max_days (5) ago"));
 	pc_finish(in, st);
 }
 END_TEST
@@ -159,23 +159,23 @@ START_TEST(api_windows)
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"query\": \"ti:x\", \"from\": \"2026-11-01\", \"until\": \"2026-11-05\", "
 	                           "\"base_url\": \"http://api/q\"}", &st);
-	mock_route(in, "http://api/q", 200, pc_fixture("api_empty.atom"), NULL);
+	pwm_route_file(in, "http://api/q", 200, pc_fixture("api_empty.atom"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
-	ck_assert_msg(strstr(mock_request_url(in, 0), "search_query=%28ti:x%29+AND+submittedDate:%5B202611010000+TO+"
-	                                              "202611052359%5D&"), "%s", mock_request_url(in, 0));
-	ck_assert(strstr(mock_note(in), "submitted from 2026-11-01 to 2026-11-05: none matched"));
+	ck_assert_msg(strstr(pwm_request_url(in, 0), "search_query=%28ti:x%29+AND+submittedDate:%5B202611010000+TO+"
+	                                              "202611052359%5D&"), "%s", pwm_request_url(in, 0));
+	ck_assert(strstr(pwm_note(in), "submitted from 2026-11-01 to 2026-11-05: none matched"));
 	pc_finish(in, st);
 
 	in = pc_instance("{\"query\": \"ti:x\", \"base_url\": \"http://api/q\"}", &st);
-	mock_route(in, "http://api/q", 200, pc_fixture("api_empty.atom"), NULL);
+	pwm_route_file(in, "http://api/q", 200, pc_fixture("api_empty.atom"));
 	time_t now = time(NULL);
-	mock_set_fetch_since(in, (int64_t)now - 2 * DAY_SECONDS);
+	pwm_set_fetch_since(in, (int64_t)now - 2 * DAY_SECONDS);
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	char day[11], want[64];
 	catchup_day((int64_t)now - 6 * DAY_SECONDS, day);
 	snprintf(want, sizeof want, "submittedDate:%%5B%.4s%.2s%.2s0000+TO+", day, day + 5, day + 8);
-	ck_assert_msg(strstr(mock_request_url(in, 0), want), "%s lacks %s", mock_request_url(in, 0), want);
-	ck_assert(strstr(mock_note(in), "less 4 days of moderation"));
+	ck_assert_msg(strstr(pwm_request_url(in, 0), want), "%s lacks %s", pwm_request_url(in, 0), want);
+	ck_assert(strstr(pwm_note(in), "less 4 days of moderation"));
 	pc_finish(in, st);
 }
 END_TEST
@@ -187,33 +187,33 @@ START_TEST(listing_catches_up_missed_days)
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"categories\": [\"cs.LG\"], \"base_url\": \"http://rss/\", "
 	                           "\"oai_url\": \"http://oai/oai\"}", &st);
-	mock_route(in, "http://rss/cs.LG", 200, pc_fixture("listing_small.xml"), NULL);
-	mock_route(in, "http://oai/oai?verb=ListRecords&metadataPrefix=arXiv&set=cs%3Acs%3ALG&from=2026-11-17", 200,
-	           pc_fixture("oai_catchup.xml"), NULL);
+	pwm_route_file(in, "http://rss/cs.LG", 200, pc_fixture("listing_small.xml"));
+	pwm_route_file(in, "http://oai/oai?verb=ListRecords&metadataPrefix=arXiv&set=cs%3Acs%3ALG&from=2026-11-17", 200,
+	           pc_fixture("oai_catchup.xml"));
 	H->state_set(in, "listing_day", "1794891600" /* Tue 2026-11-17 05:00 UTC */);
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
-	ck_assert_uint_eq(mock_requests(in), 2);
+	ck_assert_uint_eq(pwm_requests(in), 2);
 	/* 2 from the listing; from OAI the new paper and the cross-list, not the
 	 * replacement, the math paper, the DOI-only change or the deleted one. */
-	ck_assert_uint_eq(mock_emitted_count(in), 4);
+	ck_assert_uint_eq(pwm_emitted_count(in), 4);
 	ck_assert_str_eq(field(in, 2, PW_F_ID), "2611.09001");
 	ck_assert_str_eq(field(in, 2, PW_F_ANNOUNCE), "new");
 	ck_assert_str_eq(field(in, 2, PW_F_TITLE), "Missed on Wednesday: Symmetries of Gradient Descent");
-	ck_assert_str_eq(H->record_get_at(in, mock_emitted(in, 2), PW_F_AUTHORS, 0), "Emmy Noether");
-	ck_assert_str_eq(H->record_get_at(in, mock_emitted(in, 2), PW_F_AUTHORS, 1), "Donald E. Knuth Jr");
-	ck_assert_str_eq(H->record_get_at(in, mock_emitted(in, 2), "affiliations", 0), "Emmy Noether (Göttingen)");
+	ck_assert_str_eq(H->record_get_at(in, pwm_emitted(in, 2), PW_F_AUTHORS, 0), "Emmy Noether");
+	ck_assert_str_eq(H->record_get_at(in, pwm_emitted(in, 2), PW_F_AUTHORS, 1), "Donald E. Knuth Jr");
+	ck_assert_str_eq(H->record_get_at(in, pwm_emitted(in, 2), "affiliations", 0), "Emmy Noether (Göttingen)");
 	ck_assert_str_eq(field(in, 2, PW_F_JOURNAL_REF), "J. Sym. 1 (2026)");
 	ck_assert_str_eq(field(in, 2, PW_F_DOI), "10.1000/sym.1");
 	ck_assert_str_eq(field(in, 2, PW_F_PRIMARY), "cs.LG");
 	ck_assert_str_eq(field(in, 3, PW_F_ID), "2611.09002");
 	ck_assert_str_eq(field(in, 3, PW_F_ANNOUNCE), "cross");
-	ck_assert_msg(strstr(mock_note(in), "caught up since 2026-11-17 through OAI-PMH: 2026-11-18 3, "
+	ck_assert_msg(strstr(pwm_note(in), "caught up since 2026-11-17 through OAI-PMH: 2026-11-18 3, "
 	                                    "2026-11-19 3; 2 papers kept"),
-	              "%s", mock_note(in));
+	              "%s", pwm_note(in));
 	ck_assert_str_eq(H->state_get(in, "listing_day"), "1795150800");
 	/* Read again with nothing missed: one request, no catch-up. */
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
-	ck_assert_uint_eq(mock_requests(in), 3);
+	ck_assert_uint_eq(pwm_requests(in), 3);
 	pc_finish(in, st);
 }
 END_TEST
@@ -223,28 +223,28 @@ START_TEST(listing_enrichment_adds_what_only_the_api_has)
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"categories\": [\"cs.LG\"], \"base_url\": \"http://rss/\", \"enrich\": true, "
 	                           "\"api_url\": \"http://api/q\"}", &st);
-	mock_route(in, "http://rss/cs.LG", 200, pc_fixture("listing_small.xml"), NULL);
-	mock_route(in, "http://api/q?search_query=&id_list=2611.10001%2C2611.10002&start=0&max_results=2", 200,
-	           pc_fixture("api_enrich.atom"), NULL);
+	pwm_route_file(in, "http://rss/cs.LG", 200, pc_fixture("listing_small.xml"));
+	pwm_route_file(in, "http://api/q?search_query=&id_list=2611.10001%2C2611.10002&start=0&max_results=2", 200,
+	           pc_fixture("api_enrich.atom"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
-	ck_assert_uint_eq(mock_requests(in), 2);
-	ck_assert_uint_eq(mock_emitted_count(in), 2);
+	ck_assert_uint_eq(pwm_requests(in), 2);
+	ck_assert_uint_eq(pwm_emitted_count(in), 2);
 	ck_assert_str_eq(field(in, 0, PW_F_COMMENT), "12 pages, 3 figures");
 	ck_assert_str_eq(field(in, 0, PW_F_TITLE), "Draft Trees for Speculative Decoding");
 	ck_assert_str_eq(field(in, 1, PW_F_JOURNAL_REF), "Proc. ACL (2027)");
 	ck_assert_str_eq(field(in, 1, PW_F_DOI), "10.1000/acl.2");
-	ck_assert_str_eq(H->record_get_at(in, mock_emitted(in, 1), "affiliations", 0), "Grace Hopper (Navy)");
+	ck_assert_str_eq(H->record_get_at(in, pwm_emitted(in, 1), "affiliations", 0), "Grace Hopper (Navy)");
 	pc_finish(in, st);
 
 	/* The API failing loses no paper: the listing's records go out as they are. */
 	in = pc_instance("{\"categories\": [\"cs.LG\"], \"base_url\": \"http://rss/\", \"enrich\": true, "
 	              "\"api_url\": \"http://api/q\"}", &st);
-	mock_route(in, "http://rss/cs.LG", 200, pc_fixture("listing_small.xml"), NULL);
-	mock_route(in, "http://api/q", 503, NULL, "down");
+	pwm_route_file(in, "http://rss/cs.LG", 200, pc_fixture("listing_small.xml"));
+	pwm_route(in, "http://api/q", 503, "down");
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
-	ck_assert_uint_eq(mock_emitted_count(in), 2);
+	ck_assert_uint_eq(pwm_emitted_count(in), 2);
 	ck_assert_ptr_null(field(in, 0, PW_F_COMMENT));
-	ck_assert(strstr(mock_log(in), "enrichment: 2 papers go out without comment"));
+	ck_assert(strstr(pwm_log(in), "enrichment: 2 papers go out without comment"));
 	pc_finish(in, st);
 }
 END_TEST

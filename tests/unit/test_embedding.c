@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "mock_host.h"
+#include "paperwire/mock_host.h"
 #include "pw_check.h"
 #include "record.h"
 
@@ -29,8 +29,8 @@ static pw_instance *
 instance(const char *opts, void **st)
 {
 	P = pw_plugin_entry();
-	H = mock_host();
-	pw_instance *in = mock_instance_new(P->options, opts);
+	H = pwm_host();
+	pw_instance *in = pwm_instance_new_json(P->options, opts);
 	ck_assert_ptr_nonnull(in);
 	ck_assert_int_eq(P->create(H, in, st), PW_OK);
 	return in;
@@ -60,8 +60,8 @@ START_TEST(builtin_ranks_the_library_neighbours_first)
 		paper("2611.00004", "Multiple decoding heads for LLM inference acceleration",
 		      "Extra heads predict subsequent tokens, verified with tree attention."),
 	};
-	mock_add_history(in, paper("2001.00001", "Old news about protein folding", "Proteins."));
-	pw_delivery *d = mock_delivery_new(papers, 4, NULL);
+	pwm_add_history(in, paper("2001.00001", "Old news about protein folding", "Proteins."));
+	pw_delivery *d = pwm_delivery_new(papers, 4, NULL);
 	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
 	double s[4];
 	for (int i = 0; i < 4; i++)
@@ -72,11 +72,11 @@ START_TEST(builtin_ranks_the_library_neighbours_first)
 	score(in, st, papers[3], why);
 	ck_assert_msg(strstr(why, " like: Medusa: Simple LLM Inference Acceleration") != NULL, "%s", why);
 	ck_assert(why[0] == '0' && why[1] == '.');
-	mock_delivery_free(d);
+	pwm_delivery_free(d);
 	for (int i = 0; i < 4; i++)
 		rec_free(papers[i]);
 	P->destroy(H, in, st);
-	mock_instance_free(in);
+	pwm_instance_free(in);
 }
 END_TEST
 
@@ -85,7 +85,7 @@ START_TEST(recency_weighs_newer_items_more)
 	void *st1, *st2;
 	char opts[512], why[256];
 	pw_record *old = paper("2611.00009", "Schrödinger equation and wave mechanics", "Quantisierung als Eigenwertproblem.");
-	pw_delivery *d = mock_delivery_new(&old, 1, NULL);
+	pw_delivery *d = pwm_delivery_new(&old, 1, NULL);
 	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"aggregate\": \"max\"}",
 	         pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
 	pw_instance *a = instance(opts, &st1);
@@ -98,12 +98,12 @@ START_TEST(recency_weighs_newer_items_more)
 	double weighted = score(b, st2, old, why);
 	/* The 1926 entry is the oldest of four: rank 3, weight 1/(1+log10(4)) */
 	ck_assert_double_eq_tol(weighted, flat / (1 + 0.60206), 0.01);
-	mock_delivery_free(d);
+	pwm_delivery_free(d);
 	rec_free(old);
 	P->destroy(H, a, st1);
 	P->destroy(H, b, st2);
-	mock_instance_free(a);
-	mock_instance_free(b);
+	pwm_instance_free(a);
+	pwm_instance_free(b);
 }
 END_TEST
 
@@ -113,19 +113,19 @@ START_TEST(arxiv_ids_in_the_profile_are_looked_up_once)
 	char why[256];
 	pw_instance *in = instance("{\"profile\": [\"arXiv:2611.00001v1\", \"2611.00002\"], "
 	                           "\"arxiv_api\": \"http://api/query\"}", &st);
-	mock_route(in, "id_list=2611.00001%2C2611.00002&start=0&max_results=2", 200,
-	           pw_path("PW_SRCDIR", "tests/fixtures/api_paged.atom"), NULL);
+	pwm_route_file(in, "id_list=2611.00001%2C2611.00002&start=0&max_results=2", 200,
+	           pw_path("PW_SRCDIR", "tests/fixtures/api_paged.atom"));
 	pw_record *p = paper("2611.00005", "Tiny drafts for speculative decoding", "Speculative decoding, tiny drafts.");
-	pw_delivery *d = mock_delivery_new(&p, 1, NULL);
+	pw_delivery *d = pwm_delivery_new(&p, 1, NULL);
 	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
 	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
-	ck_assert_uint_eq(mock_requests(in), 1);
+	ck_assert_uint_eq(pwm_requests(in), 1);
 	score(in, st, p, why);
 	ck_assert_msg(strstr(why, "like: Speculative Decoding with Tiny Drafts"), "%s", why);
-	mock_delivery_free(d);
+	pwm_delivery_free(d);
 	rec_free(p);
 	P->destroy(H, in, st);
-	mock_instance_free(in);
+	pwm_instance_free(in);
 }
 END_TEST
 
@@ -142,26 +142,26 @@ START_TEST(openai_batches_caches_and_sends_the_key)
 	                            "\"model\": \"m\", \"api_key\": \"sk-test\", \"dimensions\": 2, \"aggregate\": \"max\"}",
 	         pw_path("PW_SRCDIR", "tests/fixtures/library.txt"));
 	pw_instance *in = instance(opts, &st);
-	mock_route(in, "http://llm/v1/embeddings", 200, NULL, two_vectors);
+	pwm_route(in, "http://llm/v1/embeddings", 200, two_vectors);
 	pw_record *papers[2] = { paper("2611.00001", "a", "b"), paper("2611.00002", "c", "d") };
-	pw_delivery *d = mock_delivery_new(papers, 2, NULL);
+	pw_delivery *d = pwm_delivery_new(papers, 2, NULL);
 	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
-	ck_assert_uint_eq(mock_requests(in), 2); /* the profile, then the papers */
-	ck_assert(strstr(mock_last_headers(in), "Authorization: Bearer sk-test\n"));
-	ck_assert(strstr(mock_last_body(in), "\"model\":\"m\""));
-	ck_assert(strstr(mock_last_body(in), "\"dimensions\":2"));
+	ck_assert_uint_eq(pwm_requests(in), 2); /* the profile, then the papers */
+	ck_assert(strstr(pwm_last_headers(in), "Authorization: Bearer sk-test\n"));
+	ck_assert(strstr(pwm_last_body(in), "\"model\":\"m\""));
+	ck_assert(strstr(pwm_last_body(in), "\"dimensions\":2"));
 	ck_assert_double_eq_tol(score(in, st, papers[0], why), 1.0, 1e-6);
 	ck_assert_str_eq(why, "1.00 like: Speculative decoding with tiny draft models");
 	ck_assert_double_eq_tol(score(in, st, papers[1], why), 1.0, 1e-6);
 	ck_assert_str_eq(why, "1.00 like: KV cache compression for long context inference");
 	/* Everything is cached: a second pass asks nothing. */
 	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
-	ck_assert_uint_eq(mock_requests(in), 2);
-	mock_delivery_free(d);
+	ck_assert_uint_eq(pwm_requests(in), 2);
+	pwm_delivery_free(d);
 	rec_free(papers[0]);
 	rec_free(papers[1]);
 	P->destroy(H, in, st);
-	mock_instance_free(in);
+	pwm_instance_free(in);
 }
 END_TEST
 
@@ -175,16 +175,16 @@ START_TEST(aggregates_combine_best_and_mean)
 		snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"backend\": \"openai\", \"endpoint\": \"http://llm/v1\", "
 		                            "\"aggregate\": \"%s\"}", pw_path("PW_SRCDIR", "tests/fixtures/library.txt"), aggs[k]);
 		pw_instance *in = instance(opts, &st);
-		mock_route(in, "http://llm/v1/embeddings", 200, NULL, two_vectors);
+		pwm_route(in, "http://llm/v1/embeddings", 200, two_vectors);
 		pw_record *papers[2] = { paper("2611.00001", "a", "b"), paper("2611.00002", "c", "d") };
-		pw_delivery *d = mock_delivery_new(papers, 2, NULL);
+		pw_delivery *d = pwm_delivery_new(papers, 2, NULL);
 		ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
 		v[k] = score(in, st, papers[0], why);
-		mock_delivery_free(d);
+		pwm_delivery_free(d);
 		rec_free(papers[0]);
 		rec_free(papers[1]);
 		P->destroy(H, in, st);
-		mock_instance_free(in);
+		pwm_instance_free(in);
 	}
 	/* [1,0] against a library of [1,0] and [0,1]: best 1, mean 0.5. */
 	ck_assert_double_eq_tol(v[0], 1.0, 1e-6);
@@ -200,19 +200,19 @@ START_TEST(openai_malformed_answers_fail_loudly)
 	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"backend\": \"openai\", \"endpoint\": \"http://llm/v1\"}",
 	         pw_path("PW_SRCDIR", "tests/fixtures/library.txt"));
 	pw_instance *in = instance(opts, &st);
-	mock_route(in, "http://llm/v1/embeddings", 200, NULL, "{\"data\": [{\"embedding\": [1, 2]}");
+	pwm_route(in, "http://llm/v1/embeddings", 200, "{\"data\": [{\"embedding\": [1, 2]}");
 	pw_record *p = paper("2611.00001", "a", "b");
-	pw_delivery *d = mock_delivery_new(&p, 1, NULL);
+	pw_delivery *d = pwm_delivery_new(&p, 1, NULL);
 	ck_assert_int_eq(P->prepare(H, in, st, d), PW_ERROR);
-	ck_assert_msg(strstr(mock_log(in), "malformed answer: not JSON"), "%s", mock_log(in));
-	mock_delivery_free(d);
+	ck_assert_msg(strstr(pwm_log(in), "malformed answer: not JSON"), "%s", pwm_log(in));
+	pwm_delivery_free(d);
 	rec_free(p);
 	P->destroy(H, in, st);
-	mock_instance_free(in);
-	in = mock_instance_new(P->options, "{\"profile\": [\"/nonexistent.bib\"]}");
+	pwm_instance_free(in);
+	in = pwm_instance_new_json(P->options, "{\"profile\": [\"/nonexistent.bib\"]}");
 	ck_assert_int_eq(P->create(H, in, &st), PW_CONFIG_ERROR);
-	ck_assert(strstr(mock_log(in), "profile: /nonexistent.bib: No such file or directory"));
-	mock_instance_free(in);
+	ck_assert(strstr(pwm_log(in), "profile: /nonexistent.bib: No such file or directory"));
+	pwm_instance_free(in);
 }
 END_TEST
 

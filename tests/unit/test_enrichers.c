@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "../../plugins/common/json_text.h"
-#include "mock_host.h"
+#include "paperwire/mock_host.h"
 #include "pw_check.h"
 #include "record.h"
 
@@ -37,21 +37,21 @@ START_TEST(classify_takes_a_label_from_the_list_with_its_reason)
 {
 	const pw_plugin *P = llm_entry();
 	void *st;
-	pw_instance *in = mock_instance_new(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://llm/v1\", "
+	pw_instance *in = pwm_instance_new_json(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://llm/v1\", "
 	                                                "\"model\": \"m\", \"labels\": [\"Inference\", \"Training\"]}");
-	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_OK);
-	mock_route(in, "http://llm/v1/chat/completions", 200, NULL, answer("inference.\\nIt speeds up decoding."));
+	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_OK);
+	pwm_route(in, "http://llm/v1/chat/completions", 200, answer("inference.\\nIt speeds up decoding."));
 	pw_record *r = paper("2611.00001", "Speculative decoding", "Faster decoding.");
-	ck_assert_int_eq(P->enrich(mock_host(), in, st, r), PW_OK);
+	ck_assert_int_eq(P->enrich(pwm_host(), in, st, r), PW_OK);
 	ck_assert_str_eq(rec_get(r, "label"), "Inference");
 	ck_assert_str_eq(rec_get(r, "label_reason"), "It speeds up decoding.");
-	ck_assert(strstr(mock_last_body(in), "Labels: Inference, Training"));
+	ck_assert(strstr(pwm_last_body(in), "Labels: Inference, Training"));
 	/* The same paper again: from the cache. */
-	ck_assert_int_eq(P->enrich(mock_host(), in, st, r), PW_OK);
-	ck_assert_uint_eq(mock_requests(in), 1);
+	ck_assert_int_eq(P->enrich(pwm_host(), in, st, r), PW_OK);
+	ck_assert_uint_eq(pwm_requests(in), 1);
 	rec_free(r);
-	P->destroy(mock_host(), in, st);
-	mock_instance_free(in);
+	P->destroy(pwm_host(), in, st);
+	pwm_instance_free(in);
 }
 END_TEST
 
@@ -59,17 +59,17 @@ START_TEST(a_label_not_in_the_list_is_refused)
 {
 	const pw_plugin *P = llm_entry();
 	void *st;
-	pw_instance *in = mock_instance_new(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://llm/v1\", "
+	pw_instance *in = pwm_instance_new_json(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://llm/v1\", "
 	                                                "\"model\": \"m\", \"labels\": [\"Inference\", \"Training\"]}");
-	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_OK);
-	mock_route(in, "http://llm/v1/chat/completions", 200, NULL, answer("Astrophysics\\nStars."));
+	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_OK);
+	pwm_route(in, "http://llm/v1/chat/completions", 200, answer("Astrophysics\\nStars."));
 	pw_record *r = paper("2611.00001", "x", "y");
-	ck_assert_int_eq(P->enrich(mock_host(), in, st, r), PW_ERROR);
+	ck_assert_int_eq(P->enrich(pwm_host(), in, st, r), PW_ERROR);
 	ck_assert_ptr_null(rec_get(r, "label"));
-	ck_assert(strstr(mock_log(in), "a label not in the list: \"Astrophysics\""));
+	ck_assert(strstr(pwm_log(in), "a label not in the list: \"Astrophysics\""));
 	rec_free(r);
-	P->destroy(mock_host(), in, st);
-	mock_instance_free(in);
+	P->destroy(pwm_host(), in, st);
+	pwm_instance_free(in);
 }
 END_TEST
 
@@ -77,20 +77,20 @@ START_TEST(prompt_templates_can_be_overridden)
 {
 	const pw_plugin *P = llm_entry();
 	void *st;
-	pw_instance *in = mock_instance_new(P->options, "{\"task\": \"summary\", \"endpoint\": \"http://llm/v1\", "
+	pw_instance *in = pwm_instance_new_json(P->options, "{\"task\": \"summary\", \"endpoint\": \"http://llm/v1\", "
 	                                                "\"model\": \"m\", \"api_key\": \"sk-x\", "
 	                                                "\"prompt\": \"Summarise {title} by {authors}: {abstract}\"}");
-	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_OK);
-	mock_route(in, "http://llm/v1/chat/completions", 200, NULL, answer("Short."));
+	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_OK);
+	pwm_route(in, "http://llm/v1/chat/completions", 200, answer("Short."));
 	pw_record *r = paper("2611.00001", "Drafts", "Small models draft.");
-	ck_assert_int_eq(P->enrich(mock_host(), in, st, r), PW_OK);
+	ck_assert_int_eq(P->enrich(pwm_host(), in, st, r), PW_OK);
 	ck_assert_str_eq(rec_get(r, "summary"), "Short.");
-	ck_assert(strstr(mock_last_body(in), "Summarise Drafts by Ada Lovelace: Small models draft."));
-	ck_assert(strstr(mock_last_body(in), "\"model\":\"m\""));
-	ck_assert(strstr(mock_last_headers(in), "Authorization: Bearer sk-x\n"));
+	ck_assert(strstr(pwm_last_body(in), "Summarise Drafts by Ada Lovelace: Small models draft."));
+	ck_assert(strstr(pwm_last_body(in), "\"model\":\"m\""));
+	ck_assert(strstr(pwm_last_headers(in), "Authorization: Bearer sk-x\n"));
 	rec_free(r);
-	P->destroy(mock_host(), in, st);
-	mock_instance_free(in);
+	P->destroy(pwm_host(), in, st);
+	pwm_instance_free(in);
 }
 END_TEST
 
@@ -98,16 +98,16 @@ START_TEST(bad_options_are_config_errors)
 {
 	const pw_plugin *P = llm_entry();
 	void *st;
-	pw_instance *in = mock_instance_new(P->options, "{\"task\": \"translate\", \"endpoint\": \"http://e\", \"model\": \"m\"}");
-	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_CONFIG_ERROR);
-	ck_assert(strstr(mock_log(in), "task translate needs \"language\""));
-	mock_instance_free(in);
-	in = mock_instance_new(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://e\", \"model\": \"m\", \"labels\": [\"a\"]}");
-	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_CONFIG_ERROR);
-	mock_instance_free(in);
-	in = mock_instance_new(P->options, "{\"task\": \"poem\", \"endpoint\": \"http://e\", \"model\": \"m\"}");
-	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_CONFIG_ERROR);
-	mock_instance_free(in);
+	pw_instance *in = pwm_instance_new_json(P->options, "{\"task\": \"translate\", \"endpoint\": \"http://e\", \"model\": \"m\"}");
+	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_CONFIG_ERROR);
+	ck_assert(strstr(pwm_log(in), "task translate needs \"language\""));
+	pwm_instance_free(in);
+	in = pwm_instance_new_json(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://e\", \"model\": \"m\", \"labels\": [\"a\"]}");
+	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_CONFIG_ERROR);
+	pwm_instance_free(in);
+	in = pwm_instance_new_json(P->options, "{\"task\": \"poem\", \"endpoint\": \"http://e\", \"model\": \"m\"}");
+	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_CONFIG_ERROR);
+	pwm_instance_free(in);
 }
 END_TEST
 
@@ -131,23 +131,23 @@ START_TEST(related_lists_the_nearest_other_papers)
 {
 	const pw_plugin *P = related_entry();
 	void *st;
-	pw_instance *in = mock_instance_new(P->options, "{\"k\": 2}");
-	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_OK);
-	mock_add_history(in, paper("2611.00001", "Speculative decoding with draft models", "Draft and verify tokens."));
-	mock_add_history(in, paper("2611.00002", "Tree drafts for speculative decoding", "Tree verification of drafts."));
-	mock_add_history(in, paper("2611.00003", "Protein folding with diffusion", "Proteins and diffusion."));
-	mock_add_history(in, paper("2611.00004", "Galaxy rotation curves", "Dark matter halos."));
+	pw_instance *in = pwm_instance_new_json(P->options, "{\"k\": 2}");
+	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_OK);
+	pwm_add_history(in, paper("2611.00001", "Speculative decoding with draft models", "Draft and verify tokens."));
+	pwm_add_history(in, paper("2611.00002", "Tree drafts for speculative decoding", "Tree verification of drafts."));
+	pwm_add_history(in, paper("2611.00003", "Protein folding with diffusion", "Proteins and diffusion."));
+	pwm_add_history(in, paper("2611.00004", "Galaxy rotation curves", "Dark matter halos."));
 	pw_record *r = paper("2611.00001", "Speculative decoding with draft models", "Draft and verify tokens.");
-	pw_delivery *d = mock_delivery_new(&r, 1, NULL);
-	ck_assert_int_eq(P->prepare(mock_host(), in, st, d), PW_OK);
-	ck_assert_int_eq(P->enrich(mock_host(), in, st, r), PW_OK);
+	pw_delivery *d = pwm_delivery_new(&r, 1, NULL);
+	ck_assert_int_eq(P->prepare(pwm_host(), in, st, d), PW_OK);
+	ck_assert_int_eq(P->enrich(pwm_host(), in, st, r), PW_OK);
 	ck_assert_uint_eq(rec_count(r, "related"), 1);
 	ck_assert_msg(strncmp(rec_get_at(r, "related", 0), "2611.00002: Tree drafts for speculative decoding (0.", 52) == 0,
 	              "%s", rec_get_at(r, "related", 0));
-	mock_delivery_free(d);
+	pwm_delivery_free(d);
 	rec_free(r);
-	P->destroy(mock_host(), in, st);
-	mock_instance_free(in);
+	P->destroy(pwm_host(), in, st);
+	pwm_instance_free(in);
 }
 END_TEST
 

@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "mock_host.h"
+#include "paperwire/mock_host.h"
 #include "pw_check.h"
 #include "record.h"
 
@@ -22,8 +22,8 @@ deliver(const char *extra, size_t n)
 	char opts[512];
 	void *st;
 	snprintf(opts, sizeof opts, "{\"path\": \"%s\"%s}", path, extra);
-	pw_instance *in = mock_instance_new(P->options, opts);
-	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_OK);
+	pw_instance *in = pwm_instance_new_json(P->options, opts);
+	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_OK);
 	pw_record *recs[2];
 	for (size_t i = 0; i < n; i++) {
 		recs[i] = rec_new();
@@ -37,13 +37,13 @@ deliver(const char *extra, size_t n)
 		rec_add(recs[i], "tags", "inference");
 		rec_score_add(recs[i], "keyword", 2, 1.5, "why");
 	}
-	pw_delivery *d = mock_delivery_new(recs, n, PW_D_DIGEST, "daily", NULL);
-	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
-	mock_delivery_free(d);
+	pw_delivery *d = pwm_delivery_new(recs, n, PW_D_DIGEST, "daily", NULL);
+	ck_assert_int_eq(P->write(pwm_host(), in, st, d), PW_OK);
+	pwm_delivery_free(d);
 	for (size_t i = 0; i < n; i++)
 		rec_free(recs[i]);
-	P->destroy(mock_host(), in, st);
-	mock_instance_free(in);
+	P->destroy(pwm_host(), in, st);
+	pwm_instance_free(in);
 }
 
 static int
@@ -105,21 +105,21 @@ append_one(const char *id, const char *recovery, pw_status answer, char *note, s
 	void *st;
 	int calls = 0;
 	snprintf(opts, sizeof opts, "{\"path\": \"%s\", \"append\": true}", path);
-	pw_instance *in = mock_instance_new(P->options, opts);
-	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_OK);
-	mock_set_effect_answer(in, answer);
+	pw_instance *in = pwm_instance_new_json(P->options, opts);
+	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_OK);
+	pwm_set_effect_answer(in, answer);
 	pw_record *rec = rec_new();
 	rec_set(rec, PW_F_ID, id);
 	rec_set(rec, PW_F_TITLE, "T");
-	pw_delivery *d = recovery ? mock_delivery_new(&rec, 1, PW_D_DIGEST, "daily", PW_D_RECOVERY, recovery, NULL)
-	                          : mock_delivery_new(&rec, 1, PW_D_DIGEST, "daily", NULL);
-	pw_status ps = P->write(mock_host(), in, st, d);
-	snprintf(note, size, "%s", mock_effect(in, &calls));
+	pw_delivery *d = recovery ? pwm_delivery_new(&rec, 1, PW_D_DIGEST, "daily", PW_D_RECOVERY, recovery, NULL)
+	                          : pwm_delivery_new(&rec, 1, PW_D_DIGEST, "daily", NULL);
+	pw_status ps = P->write(pwm_host(), in, st, d);
+	snprintf(note, size, "%s", pwm_effect(in, &calls));
 	ck_assert_int_eq(calls, 1);
-	mock_delivery_free(d);
+	pwm_delivery_free(d);
 	rec_free(rec);
-	P->destroy(mock_host(), in, st);
-	mock_instance_free(in);
+	P->destroy(pwm_host(), in, st);
+	pwm_instance_free(in);
 	return ps;
 }
 
@@ -167,17 +167,17 @@ END_TEST
 START_TEST(an_older_host_is_detected_with_PW_HOST_HAS)
 {
 	/* A host of ABI 1.0: its table ends before record_field_count. */
-	pw_host old = *mock_host();
+	pw_host old = *pwm_host();
 	old.abi.minor = 0;
 	old.abi.size = (uint32_t)offsetof(pw_host, record_field_count);
 	const pw_plugin *P = pw_plugin_entry();
 	void *st = NULL;
-	pw_instance *in = mock_instance_new(P->options, "{\"path\": \"-\"}");
+	pw_instance *in = pwm_instance_new_json(P->options, "{\"path\": \"-\"}");
 	ck_assert(!PW_HOST_HAS(&old, record_field_count));
-	ck_assert(PW_HOST_HAS(mock_host(), record_field_count));
+	ck_assert(PW_HOST_HAS(pwm_host(), record_field_count));
 	ck_assert_int_eq(P->create(&old, in, &st), PW_CONFIG_ERROR);
-	ck_assert(strstr(mock_log(in), "needs a paperwire with plugin ABI 1.1 or newer"));
-	mock_instance_free(in);
+	ck_assert(strstr(pwm_log(in), "needs a paperwire with plugin ABI 1.1 or newer"));
+	pwm_instance_free(in);
 }
 END_TEST
 

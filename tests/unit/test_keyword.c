@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "mock_host.h"
+#include "paperwire/mock_host.h"
 #include "pw_check.h"
 
 const pw_plugin *pw_plugin_entry(void);
@@ -17,8 +17,8 @@ static void
 make(const char *options)
 {
 	P = pw_plugin_entry();
-	H = mock_host();
-	in = mock_instance_new(P->options, options);
+	H = pwm_host();
+	in = pwm_instance_new_json(P->options, options);
 	ck_assert_ptr_nonnull(in);
 	ck_assert_int_eq(P->create(H, in, &st), PW_OK);
 }
@@ -27,7 +27,7 @@ static void
 done(void)
 {
 	P->destroy(H, in, st);
-	mock_instance_free(in);
+	pwm_instance_free(in);
 }
 
 /* Scores one paper; returns the value, fills reason and veto. */
@@ -102,16 +102,16 @@ END_TEST
 START_TEST(a_term_without_letters_is_a_config_error)
 {
 	P = pw_plugin_entry();
-	H = mock_host();
-	in = mock_instance_new(P->options, "{\"keywords\": {\"***\": 1}}");
+	H = pwm_host();
+	in = pwm_instance_new_json(P->options, "{\"keywords\": {\"***\": 1}}");
 	ck_assert_int_eq(P->create(H, in, &st), PW_CONFIG_ERROR);
-	ck_assert(strstr(mock_log(in), "term \"***\" has no letters or digits"));
-	mock_instance_free(in);
-	in = mock_instance_new(P->options, "{}");
+	ck_assert(strstr(pwm_log(in), "term \"***\" has no letters or digits"));
+	pwm_instance_free(in);
+	in = pwm_instance_new_json(P->options, "{}");
 	ck_assert_int_eq(P->create(H, in, &st), PW_CONFIG_ERROR);
-	ck_assert(strstr(mock_log(in), "nothing to match"));
-	mock_instance_free(in);
-	ck_assert_ptr_null(mock_instance_new(P->options, "{\"keywords\": {\"x\": \"high\"}}"));
+	ck_assert(strstr(pwm_log(in), "nothing to match"));
+	pwm_instance_free(in);
+	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"keywords\": {\"x\": \"high\"}}"));
 }
 END_TEST
 

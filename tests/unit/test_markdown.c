@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "../../plugins/common/md_text.h"
-#include "mock_host.h"
+#include "paperwire/mock_host.h"
 #include "pw_check.h"
 #include "record.h"
 
@@ -50,9 +50,9 @@ sink(const char *extra, void **st)
 	const pw_plugin *P = pw_plugin_entry();
 	char opts[512];
 	snprintf(opts, sizeof opts, "{\"path\": \"%s\"%s}", path, extra);
-	pw_instance *in = mock_instance_new(P->options, opts);
+	pw_instance *in = pwm_instance_new_json(P->options, opts);
 	ck_assert_ptr_nonnull(in);
-	ck_assert_int_eq(P->create(mock_host(), in, st), PW_OK);
+	ck_assert_int_eq(P->create(pwm_host(), in, st), PW_OK);
 	return in;
 }
 
@@ -63,10 +63,10 @@ START_TEST(writes_a_digest_page)
 	const pw_plugin *P = pw_plugin_entry();
 	pw_instance *in = sink(", \"abstract_chars\": 100", &st);
 	pw_record *recs[1] = { paper() };
-	pw_delivery *d = mock_delivery_new(recs, 1, PW_D_DIGEST, "daily", PW_D_RUN_TIME, "2026-11-20T06:00:00Z",
+	pw_delivery *d = pwm_delivery_new(recs, 1, PW_D_DIGEST, "daily", PW_D_RUN_TIME, "2026-11-20T06:00:00Z",
 	                                   PW_D_FETCHED, "120", PW_D_NEW, "100", PW_D_CATEGORIES, "cs.CL, cs.LG",
 	                                   PW_D_SOURCES, "ml (arxiv)", NULL);
-	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
+	ck_assert_int_eq(P->write(pwm_host(), in, st, d), PW_OK);
 	const char *md = pw_read_file(path, NULL);
 	ck_assert(strstr(md, "# paperwire: daily\n"));
 	ck_assert(strstr(md, "- **Last Updated**: 2026-11-20T06:00:00Z\n"));
@@ -88,10 +88,10 @@ START_TEST(writes_a_digest_page)
 	struct stat sb;
 	ck_assert_int_eq(stat(path, &sb), 0);
 	ck_assert_int_eq(sb.st_mode & 0044, 0044); /* readable by others, not mkstemp's 0600 */
-	mock_delivery_free(d);
+	pwm_delivery_free(d);
 	rec_free(recs[0]);
-	P->destroy(mock_host(), in, st);
-	mock_instance_free(in);
+	P->destroy(pwm_host(), in, st);
+	pwm_instance_free(in);
 }
 END_TEST
 
@@ -102,40 +102,40 @@ START_TEST(an_empty_day_keeps_the_last_papers_under_a_status_line)
 	const pw_plugin *P = pw_plugin_entry();
 	pw_instance *in = sink("", &st);
 	pw_record *recs[1] = { paper() };
-	pw_delivery *d = mock_delivery_new(recs, 1, PW_D_DIGEST, "daily", PW_D_RUN_TIME, "2026-11-20T06:00:00Z", NULL);
-	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
-	mock_delivery_free(d);
+	pw_delivery *d = pwm_delivery_new(recs, 1, PW_D_DIGEST, "daily", PW_D_RUN_TIME, "2026-11-20T06:00:00Z", NULL);
+	ck_assert_int_eq(P->write(pwm_host(), in, st, d), PW_OK);
+	pwm_delivery_free(d);
 	rec_free(recs[0]);
-	d = mock_delivery_new(NULL, 0, PW_D_DIGEST, "daily", PW_D_RUN_TIME, "2026-11-21T06:00:00Z", PW_D_EMPTY_REASON,
+	d = pwm_delivery_new(NULL, 0, PW_D_DIGEST, "daily", PW_D_RUN_TIME, "2026-11-21T06:00:00Z", PW_D_EMPTY_REASON,
 	                      "source ml: listing unchanged since the last run (HTTP 304)", PW_D_FETCHED, "0",
 	                      PW_D_NEW, "0", PW_D_SOURCES, "ml (arxiv)", NULL);
-	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
+	ck_assert_int_eq(P->write(pwm_host(), in, st, d), PW_OK);
 	const char *md = pw_read_file(path, NULL);
 	ck_assert_msg(strstr(md, "> **Checked 2026-11-21T06:00:00Z**: nothing new (source ml: listing unchanged since "
 	                         "the last run (HTTP 304)). The 1 paper below is from the digest of "
 	                         "2026-11-20T06:00:00Z.\n"), "%s", md);
 	ck_assert(strstr(md, "### 1. [Speculative \\*Decoding\\*"));
 	/* A third, empty day keeps the same papers and their day. */
-	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
+	ck_assert_int_eq(P->write(pwm_host(), in, st, d), PW_OK);
 	md = pw_read_file(path, NULL);
 	ck_assert(strstr(md, "below is from the digest of 2026-11-20T06:00:00Z"));
 	ck_assert(strstr(md, "### 1. [Speculative \\*Decoding\\*"));
-	mock_delivery_free(d);
+	pwm_delivery_free(d);
 	/* A page not written by paperwire has nothing to keep. */
 	FILE *f = fopen(path, "w");
 	fputs("yesterday's stale page", f);
 	fclose(f);
-	d = mock_delivery_new(NULL, 0, PW_D_DIGEST, "daily", PW_D_EMPTY_REASON, "all 5 papers fetched were seen before",
+	d = pwm_delivery_new(NULL, 0, PW_D_DIGEST, "daily", PW_D_EMPTY_REASON, "all 5 papers fetched were seen before",
 	                      PW_D_FAILED_SOURCES, "s2", NULL);
-	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
+	ck_assert_int_eq(P->write(pwm_host(), in, st, d), PW_OK);
 	md = pw_read_file(path, NULL);
 	ck_assert(!strstr(md, "stale"));
 	ck_assert_msg(strstr(md, "nothing new (all 5 papers fetched were seen before).\n"), "%s", md);
 	ck_assert(strstr(md, "did not complete**: source s2 failed; the next run fetches again."));
 	ck_assert(strstr(md, "No papers yet."));
-	mock_delivery_free(d);
-	P->destroy(mock_host(), in, st);
-	mock_instance_free(in);
+	pwm_delivery_free(d);
+	P->destroy(pwm_host(), in, st);
+	pwm_instance_free(in);
 }
 END_TEST
 
@@ -150,18 +150,18 @@ START_TEST(a_paper_without_an_arxiv_id_is_not_labelled_as_one)
 	rec_set(r, PW_F_TITLE, "A bioRxiv paper");
 	rec_set(r, PW_F_ABSTRACT, "Wordswithoutanysentenceend go on and on past the limit of forty characters.");
 	pw_record *recs[1] = { r };
-	pw_delivery *d = mock_delivery_new(recs, 1, PW_D_DIGEST, "daily", NULL);
-	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
+	pw_delivery *d = pwm_delivery_new(recs, 1, PW_D_DIGEST, "daily", NULL);
+	ck_assert_int_eq(P->write(pwm_host(), in, st, d), PW_OK);
 	const char *md = pw_read_file(path, NULL);
 	ck_assert_msg(strstr(md, "**DOI**: 10.1101/2026.11.20.123456  \n"), "%s", md);
 	ck_assert(!strstr(md, "ArXiv ID"));
 	ck_assert(!strstr(md, "**Category**"));
 	ck_assert(!strstr(md, "**PDF**"));
 	ck_assert_msg(strstr(md, "#### Abstract\nWordswithoutanysentenceend go on and on…\n"), "%s", md);
-	mock_delivery_free(d);
+	pwm_delivery_free(d);
 	rec_free(r);
-	P->destroy(mock_host(), in, st);
-	mock_instance_free(in);
+	P->destroy(pwm_host(), in, st);
+	pwm_instance_free(in);
 }
 END_TEST
 
@@ -175,14 +175,14 @@ START_TEST(a_failed_write_leaves_the_old_page_and_no_temp_file)
 	snprintf(path, sizeof path, "%s/file/README.md", dir);
 	const pw_plugin *P = pw_plugin_entry();
 	pw_instance *in = sink("", &st);
-	pw_delivery *d = mock_delivery_new(NULL, 0, PW_D_DIGEST, "daily", NULL);
-	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_ERROR);
-	ck_assert_msg(strstr(mock_log(in), "file/README.md: Not a directory"), "%s", mock_log(in));
+	pw_delivery *d = pwm_delivery_new(NULL, 0, PW_D_DIGEST, "daily", NULL);
+	ck_assert_int_eq(P->write(pwm_host(), in, st, d), PW_ERROR);
+	ck_assert_msg(strstr(pwm_log(in), "file/README.md: Not a directory"), "%s", pwm_log(in));
 	snprintf(path, sizeof path, "%s/file", dir);
 	unlink(path);
-	mock_delivery_free(d);
-	P->destroy(mock_host(), in, st);
-	mock_instance_free(in);
+	pwm_delivery_free(d);
+	P->destroy(pwm_host(), in, st);
+	pwm_instance_free(in);
 	DIR *dh = opendir(dir);
 	struct dirent *e;
 	int files = 0;
@@ -208,8 +208,8 @@ START_TEST(extension_fields_inline_or_folded_and_grouping)
 	rec_set(b, PW_F_PRIMARY, "cs.RO");
 	rec_set(c, PW_F_ID, "2611.00003");
 	pw_record *recs[3] = { a, b, c };
-	pw_delivery *d = mock_delivery_new(recs, 3, PW_D_DIGEST, "daily", NULL);
-	ck_assert_int_eq(P->write(mock_host(), in, st, d), PW_OK);
+	pw_delivery *d = pwm_delivery_new(recs, 3, PW_D_DIGEST, "daily", NULL);
+	ck_assert_int_eq(P->write(pwm_host(), in, st, d), PW_OK);
 	const char *md = pw_read_file(path, NULL);
 	ck_assert_msg(strstr(md, "**Label**: Inference efficiency  \n"), "%s", md);
 	/* An enricher's lines stay lines (hard breaks), not one paragraph. */
@@ -221,12 +221,12 @@ START_TEST(extension_fields_inline_or_folded_and_grouping)
 	/* Both cs.CL papers come under cs.CL, numbered 1 and 2; the cs.RO one is 3. */
 	ck_assert(strstr(cl, "#### 2. ") < ro);
 	ck_assert(strstr(ro, "#### 3. ") != NULL);
-	mock_delivery_free(d);
+	pwm_delivery_free(d);
 	rec_free(a);
 	rec_free(b);
 	rec_free(c);
-	P->destroy(mock_host(), in, st);
-	mock_instance_free(in);
+	P->destroy(pwm_host(), in, st);
+	pwm_instance_free(in);
 }
 END_TEST
 

@@ -13,7 +13,7 @@
 #include "../../plugins/scorers/profile.h"
 #include "../../plugins/sources/arxiv_atom.h"
 #include "config.h"
-#include "mock_host.h"
+#include "paperwire/mock_host.h"
 #include "pw_check.h"
 #include "record.h"
 
@@ -65,7 +65,7 @@ START_TEST(atom_parser_survives_mutations)
 {
 	const char *files[] = { "tests/fixtures/api_paged.atom", "tests/fixtures/api_error.atom",
 	                        "scripts/examples/demo/arxiv-sample.atom" };
-	pw_instance *in = mock_instance_new(NULL, "{}");
+	pw_instance *in = pwm_instance_new_json(NULL, "{}");
 	int ok = 0, refused = 0;
 	for (size_t f = 0; f < 3; f++) {
 		size_t len;
@@ -75,9 +75,9 @@ START_TEST(atom_parser_survives_mutations)
 			char *m = mutate(src, len, &ml);
 			atom_page page;
 			char err[512];
-			if (atom_parse(mock_host(), in, m, ml, &page, err, sizeof err) == 0) {
+			if (atom_parse(pwm_host(), in, m, ml, &page, err, sizeof err) == 0) {
 				ok++;
-				atom_page_free(mock_host(), in, &page);
+				atom_page_free(pwm_host(), in, &page);
 			} else {
 				ck_assert_msg(err[0] != '\0', "a refusal without a reason");
 				refused++;
@@ -90,7 +90,7 @@ START_TEST(atom_parser_survives_mutations)
 	 * input would also never crash). */
 	ck_assert_msg(refused > 0, "no mutation was refused");
 	ck_assert_msg(ok > 0, "every mutation was refused");
-	mock_instance_free(in);
+	pwm_instance_free(in);
 }
 END_TEST
 

@@ -8,7 +8,7 @@
 
 #include <libxml/parser.h>
 
-#include "mock_host.h"
+#include "paperwire/mock_host.h"
 #include "pw_check.h"
 #include "record.h"
 
@@ -37,24 +37,24 @@ static void
 write_feed(const char *format)
 {
 	const pw_plugin *P = pw_plugin_entry();
-	const pw_host *H = mock_host();
+	const pw_host *H = pwm_host();
 	char opts[512];
 	void *st;
 	snprintf(path, sizeof path, "/tmp/pw-test-rss-%d.xml", (int)getpid());
 	snprintf(opts, sizeof opts, "{\"path\": \"%s\", \"format\": \"%s\", \"keep_days\": 7, "
 	                            "\"url\": \"https://example.org/f.xml\"}", path, format);
-	pw_instance *in = mock_instance_new(P->options, opts);
+	pw_instance *in = pwm_instance_new_json(P->options, opts);
 	ck_assert_int_eq(P->create(H, in, &st), PW_OK);
 	int64_t now = (int64_t)time(NULL);
-	mock_add_delivered(in, paper("2601.00001", "Too old to keep"), now - 10 * 86400);
-	mock_add_delivered(in, paper("2611.00002", "From last week"), now - 3 * 86400);
+	pwm_add_delivered(in, paper("2601.00001", "Too old to keep"), now - 10 * 86400);
+	pwm_add_delivered(in, paper("2611.00002", "From last week"), now - 3 * 86400);
 	pw_record *today[1] = { paper("2611.00003", "Today: <i>Evil</i> \x01\x02 title") };
-	pw_delivery *d = mock_delivery_new(today, 1, PW_D_DIGEST, "daily", NULL);
+	pw_delivery *d = pwm_delivery_new(today, 1, PW_D_DIGEST, "daily", NULL);
 	ck_assert_int_eq(P->write(H, in, st, d), PW_OK);
-	mock_delivery_free(d);
+	pwm_delivery_free(d);
 	rec_free(today[0]);
 	P->destroy(H, in, st);
-	mock_instance_free(in);
+	pwm_instance_free(in);
 	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	ck_assert_msg(doc != NULL, "the feed is not well-formed XML");
 	xmlFreeDoc(doc);
@@ -103,13 +103,13 @@ START_TEST(bad_options_are_config_errors)
 {
 	const pw_plugin *P = pw_plugin_entry();
 	void *st;
-	pw_instance *in = mock_instance_new(P->options, "{\"path\": \"x\", \"format\": \"json\"}");
-	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_CONFIG_ERROR);
-	ck_assert(strstr(mock_log(in), "format \"json\" is not rss or atom"));
-	mock_instance_free(in);
-	in = mock_instance_new(P->options, "{\"path\": \"x\", \"keep_days\": 0}");
-	ck_assert_int_eq(P->create(mock_host(), in, &st), PW_CONFIG_ERROR);
-	mock_instance_free(in);
+	pw_instance *in = pwm_instance_new_json(P->options, "{\"path\": \"x\", \"format\": \"json\"}");
+	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_CONFIG_ERROR);
+	ck_assert(strstr(pwm_log(in), "format \"json\" is not rss or atom"));
+	pwm_instance_free(in);
+	in = pwm_instance_new_json(P->options, "{\"path\": \"x\", \"keep_days\": 0}");
+	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_CONFIG_ERROR);
+	pwm_instance_free(in);
 }
 END_TEST
 

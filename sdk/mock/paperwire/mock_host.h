@@ -1,16 +1,18 @@
 /* paperwire/mock_host.h: a stand-in host for unit-testing a plugin without
- * paperwire.  Installed with the SDK: compile mock_host.c (pkg-config
- * --variable=mockhostdir paperwire-plugin) with your plugin and your test.
+ * the paperwire binary.  Installed with the SDK as libpaperwire-mock
+ * (pkg-config --variable=mocklibs paperwire-plugin); paperwire's own tests
+ * use the same code.  Records and options are the host's own code
+ * (core/record.c, core/config.c), so a plugin's tests see what the real host
+ * does: the same text cleaning, record_set(..., NULL) removing a field, the
+ * same option checking and defaults.
  *
- *   pw_instance *in = pwm_instance_new();
- *   pwm_option_string(in, "path", "out.md");
  *   const pw_plugin *p = pw_plugin_entry();
+ *   pw_instance *in = pwm_instance_new_json(p->options, "{\"path\": \"out.md\"}");
  *   void *state;
  *   p->create(pwm_host(), in, &state);
  *   ...
- * Options are set typed, records are built with the host's own table,
- * HTTP answers come from routes, and what a source emits, logs and
- * requests can be read back. */
+ * HTTP answers come from routes; what a plugin emits, logs, requests and
+ * counts can be read back. */
 #ifndef PAPERWIRE_MOCK_HOST_H
 #define PAPERWIRE_MOCK_HOST_H
 
@@ -19,14 +21,23 @@
 
 #include "paperwire/plugin.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 const pw_host *pwm_host(void);
-pw_instance *pwm_instance_new(void);
-/* An instance with the schema's defaults for string, integer, number and
- * boolean options, as the real host fills them in. */
+
+/* An instance whose options are JSON text checked against schema as the
+ * host checks a config (types, unknown keys, required options), with the
+ * defaults filled in.  NULL, with the reasons on stderr, when they fail. */
+pw_instance *pwm_instance_new_json(const pw_option *schema, const char *options_json);
+/* An instance with the schema's defaults and no options yet; set them with
+ * pwm_option_*.  pwm_instance_new() is the same with no schema. */
 pw_instance *pwm_instance_new_for(const pw_option *schema);
+pw_instance *pwm_instance_new(void);
 void pwm_instance_free(pw_instance *inst);
 
-/* Options, as the config would give them. */
+/* Options, as the config would give them (they count as given). */
 void pwm_option_string(pw_instance *inst, const char *key, const char *value);
 void pwm_option_int(pw_instance *inst, const char *key, int64_t value);
 void pwm_option_number(pw_instance *inst, const char *key, double value);
@@ -34,15 +45,24 @@ void pwm_option_bool(pw_instance *inst, const char *key, int value);
 void pwm_option_list(pw_instance *inst, const char *key, const char *const *values); /* NULL-terminated */
 void pwm_option_map(pw_instance *inst, const char *key, const char *name, double value); /* adds one entry */
 
-/* HTTP: a URL containing `contains` gets code and body. */
+/* HTTP: a URL containing `contains` is answered with code and the body
+ * (text, a file's bytes, or len bytes, NULs and all).  An unrouted URL
+ * fails as a network error would (PW_RETRY). */
 void pwm_route(pw_instance *inst, const char *contains, long code, const char *body);
+void pwm_route_file(pw_instance *inst, const char *contains, long code, const char *file);
+void pwm_route_bytes(pw_instance *inst, const char *contains, long code, const void *bytes, size_t len);
 size_t pwm_requests(const pw_instance *inst);
+const char *pwm_request_url(const pw_instance *inst, size_t i);
+/* The body and headers ("Name: value\n" each) of the last http_request. */
+const char *pwm_last_body(const pw_instance *inst);
+const char *pwm_last_headers(const pw_instance *inst);
 
 /* What the plugin did. */
 size_t pwm_emitted_count(const pw_instance *inst);
-const pw_record *pwm_emitted(const pw_instance *inst, size_t i);
+pw_record *pwm_emitted(const pw_instance *inst, size_t i);
+/* Everything logged so far, one message per line. */
 const char *pwm_log(const pw_instance *inst);
-/* A counter the plugin added to with report_count. */
+/* A counter the plugin added to with report_count (0 when never). */
 int64_t pwm_counter(const pw_instance *inst, const char *counter);
 /* The last report_note, "" when none. */
 const char *pwm_note(const pw_instance *inst);
@@ -53,8 +73,18 @@ void pwm_set_fetch_since(pw_instance *inst, int64_t since);
 const char *pwm_effect(const pw_instance *inst, int *calls);
 void pwm_set_effect_answer(pw_instance *inst, pw_status answer);
 
-/* A delivery of records (borrowed) for sinks; info pairs key, value, ..., NULL. */
+/* What delivered_each reports: rec (taken) delivered at `at`; and what
+ * history_each reports, most recent first (rec taken). */
+void pwm_add_delivered(pw_instance *inst, pw_record *rec, int64_t at);
+void pwm_add_history(pw_instance *inst, pw_record *rec);
+
+/* A delivery of records (borrowed) for sinks and batches; info pairs key,
+ * value, ..., NULL. */
 pw_delivery *pwm_delivery_new(pw_record **records, size_t n, ...);
 void pwm_delivery_free(pw_delivery *d);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

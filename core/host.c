@@ -269,7 +269,8 @@ svc_emit(pw_instance *inst, pw_record *rec)
 		rec_free(rec);
 		return PW_ERROR;
 	}
-	return inst->on_emit(inst, rec, inst->emit_ud) == 0 ? PW_OK : PW_ERROR;
+	int rc = inst->on_emit(inst, rec, inst->emit_ud);
+	return rc == 0 ? PW_OK : rc > 0 ? PW_REJECTED : PW_ERROR;
 }
 
 static pw_status
@@ -335,10 +336,11 @@ svc_http_request(pw_instance *inst, const char *method, const char *url, const c
 		return PW_ERROR;
 	}
 	inst->http_requests++;
-	if (http_request(inst->http, &req, out, err, sizeof err) < 0) {
+	int rc = http_request(inst->http, &req, out, err, sizeof err);
+	if (rc < 0) {
 		inst->http_failures++;
 		log_msg(PW_LOG_ERROR, svc_instance_name(inst), "%s", err);
-		return PW_RETRY;
+		return rc == HTTP_PERMANENT ? PW_ERROR : PW_RETRY;
 	}
 	inst->http_retries += (*out)->attempts - 1;
 	count_code(inst, (*out)->code);

@@ -10,6 +10,7 @@
 #include "paperwire/plugin.h"
 #include "store.h"
 
+/* Takes rec: 0 stored, 1 rejected (counted, logged), -1 the store failed. */
 typedef int (*host_emit_fn)(pw_instance *inst, pw_record *rec, void *ud);
 /* begin (keep < 0), or end keeping (1) or dropping (0) what was emitted since. */
 typedef int (*host_batch_fn)(pw_instance *inst, int keep, void *ud);

@@ -569,11 +569,12 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 			snprintf(err, err_size, "%s: a request header contains a line break", url);
 			curl_slist_free_all(hdrs);
 			http_response_free(r);
-			return -1;
+			return HTTP_PERMANENT;
 		}
 		hdrs = curl_slist_append(hdrs, req->headers[i]);
 	}
 	double wait = 0, started = now_mono();
+	int permanent = 0; /* asking again cannot help: a refused redirect, a bad URL, a missing file */
 
 	for (int n = 1;; n++) {
 		double since = now_mono() - clk->last;
@@ -591,6 +592,7 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 		CURLcode rc = attempt(c, req, hdrs, r, &b, curl_err, refused, sizeof refused);
 		if (refused[0]) {
 			snprintf(err, err_size, "%s: %s", url, refused);
+			permanent = 1;
 			goto fail;
 		}
 		clk->last = now_mono();
@@ -604,6 +606,7 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 		}
 		if (b.over_cap || rc == CURLE_FILESIZE_EXCEEDED) {
 			snprintf(err, err_size, "%s: the response is larger than the %zu-byte cap", url, c->opt.max_bytes);
+			permanent = 1;
 			goto fail;
 		}
 		if (rc == CURLE_ABORTED_BY_CALLBACK) {
@@ -615,6 +618,7 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 			         curl_err);
 			if (last && is_retryable_curl(rc))
 				snprintf(err + strlen(err), err_size - strlen(err), " (after %d attempts)", n);
+			permanent = !is_retryable_curl(rc);
 			goto fail;
 		}
 		if (rc == CURLE_OK && last)
@@ -670,5 +674,5 @@ fail:
 	if (b.fd >= 0)
 		close(b.fd);
 	http_response_free(r);
-	return -1;
+	return permanent ? HTTP_PERMANENT : -1;
 }

@@ -52,6 +52,12 @@ typedef struct http_req {
 	size_t body_len;
 	unsigned flags;
 } http_req;
+/* 0 with *out set (any HTTP status: the caller judges a 404 or a 503);
+ * -1 when asking again later may work (a timeout, a dropped or refused
+ * connection, an interrupted run); HTTP_PERMANENT when it cannot (a bad or
+ * unsupported URL, a missing file:// file, a refused redirect, a body over
+ * the cap).  err says which. */
+#define HTTP_PERMANENT (-2)
 int http_request(http_client *c, const http_req *req, pw_response **out, char *err, size_t err_size);
 
 /* Validators seen on 200 answers are held back until the run has saved

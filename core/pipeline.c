@@ -219,7 +219,7 @@ on_emit(pw_instance *inst, pw_record *rec, void *ud)
 		        title ? title : "none");
 		inst->rejected++;
 		rec_free(rec);
-		return -1;
+		return 1; /* PW_REJECTED: the source goes on */
 	}
 	if (!rec_get(rec, PW_F_SOURCE))
 		rec_set(rec, PW_F_SOURCE, inst->cfg->name);

@@ -26,7 +26,7 @@ spooled_fetch(const pw_host *h, pw_instance *inst, const char *url, const char *
 	if (code != 200) {
 		h->log(inst, PW_LOG_ERROR, "HTTP %ld from %s", code, url);
 		h->response_free(inst, resp);
-		return code == 429 || code >= 500 ? PW_RETRY : PW_ERROR;
+		return code == 408 || code == 429 || code >= 500 ? PW_RETRY : PW_ERROR;
 	}
 	size_t len = 0;
 	const char *body = h->response_body(inst, resp, &len);

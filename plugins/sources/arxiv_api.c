@@ -79,7 +79,7 @@ fetch_page(const pw_host *h, pw_instance *inst, const api_query *q, long start, 
 		h->log(inst, level, "arXiv API error (HTTP %ld) for %s: %s", code, url, page->error);
 	} else if (code != 200) {
 		h->log(inst, level, "HTTP %ld from %s", code, url);
-		*why = code == 429 || code >= 500 ? PW_RETRY : PW_ERROR;
+		*why = code == 408 || code == 429 || code >= 500 ? PW_RETRY : PW_ERROR;
 	} else if (parsed < 0) {
 		h->log(inst, level, "%s (start=%ld): %s", url, start, err);
 	} else {
@@ -129,8 +129,12 @@ api_fetch(const pw_host *h, pw_instance *inst, const api_query *q, long *emitted
 		}
 		empty_tries = 0;
 		for (size_t i = 0; i < page.count; i++) {
-			h->emit(inst, page.records[i]);
+			pw_status es = h->emit(inst, page.records[i]);
 			page.records[i] = NULL;
+			if (es == PW_ERROR) {
+				atom_page_free(h, inst, &page);
+				return PW_ERROR; /* the store failed; the host has said why */
+			}
 		}
 		start += (long)page.count;
 		fetched += (long)page.count;
@@ -225,8 +229,8 @@ api_enrich_flush(api_enricher *e)
 	free(ids);
 	int rc = 0;
 	for (size_t i = 0; i < e->nheld; i++) {
-		if (h->emit(e->inst, e->held[i]) != PW_OK)
-			rc = -1;
+		if (h->emit(e->inst, e->held[i]) == PW_ERROR)
+			rc = -1; /* a store failure; a rejected record is the host's to report */
 		e->held[i] = NULL;
 	}
 	e->nheld = 0;

@@ -253,10 +253,13 @@ on_item(void *ud, const xi_item *it)
 	}
 	free(title_copy);
 	free(abstract_text);
-	if (c->emit ? c->emit(c->emit_ud, rec) < 0 : h->emit(c->inst, rec) != PW_OK) {
-		snprintf(c->res->error, sizeof c->res->error, "the host refused a paper (%s)", id);
+	pw_status es = c->emit ? (c->emit(c->emit_ud, rec) < 0 ? PW_ERROR : PW_OK) : h->emit(c->inst, rec);
+	if (es == PW_ERROR) {
+		snprintf(c->res->error, sizeof c->res->error, "the host could not store a paper (%s)", id);
 		return -1;
 	}
+	if (es == PW_REJECTED)
+		return 0; /* the host has said why; the next item */
 	c->res->emitted++;
 	if (PW_HOST_HAS(h, report_count))
 		h->report_count(c->inst, type, 1);

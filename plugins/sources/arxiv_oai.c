@@ -296,10 +296,13 @@ on_record(void *ud, const xi_item *it)
 	const char *announced = h->record_get(c->inst, rec, PW_F_ANNOUNCE);
 	if (PW_HOST_HAS(h, report_count) && announced)
 		h->report_count(c->inst, announced, 1);
-	if (h->emit(c->inst, rec) != PW_OK) {
-		snprintf(c->error, sizeof c->error, "the host refused a paper (%s)", clean_id);
+	pw_status es = h->emit(c->inst, rec);
+	if (es == PW_ERROR) {
+		snprintf(c->error, sizeof c->error, "the host could not store a paper (%s)", clean_id);
 		return -1;
 	}
+	if (es == PW_REJECTED)
+		return 0; /* the host has said why; the next record */
 	t->emitted++;
 	if (rq->max_records > 0 && t->emitted >= rq->max_records)
 		c->stop = 1;

@@ -225,11 +225,10 @@ on_item(void *ud, const xi_item *it)
 	}
 	/* An arXiv link names the paper better than a DOI of a journal would. */
 	const char *id = link && strstr(link, "arxiv.org/abs/") ? link : doi ? doibuf : guid ? guid : link;
-	if (!id) {
-		h->record_free(c->inst, rec);
-		return 0; /* an item with nothing to name it: not a paper */
-	}
-	h->record_set(c->inst, rec, PW_F_ID, id);
+	/* An item with nothing to name it goes to the host all the same: it
+	 * refuses it (PW_REJECTED), says so with the title and counts it. */
+	if (id)
+		h->record_set(c->inst, rec, PW_F_ID, id);
 	if (link)
 		h->record_set(c->inst, rec, PW_F_URL, link);
 	set_text(c, rec, PW_F_TITLE, first_text(it, title_paths));
@@ -248,10 +247,13 @@ on_item(void *ud, const xi_item *it)
 		if (term)
 			h->record_add(c->inst, rec, PW_F_CATEGORIES, term);
 	}
-	if (h->emit(c->inst, rec) != PW_OK) {
-		snprintf(c->error, sizeof c->error, "the host refused an item (%.200s)", id);
+	pw_status es = h->emit(c->inst, rec);
+	if (es == PW_ERROR) {
+		snprintf(c->error, sizeof c->error, "the host could not store an item (%.200s)", id);
 		return -1;
 	}
+	if (es == PW_REJECTED)
+		return 0; /* the host has said why; the next item */
 	c->emitted++;
 	return 0;
 }

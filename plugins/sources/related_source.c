@@ -256,7 +256,7 @@ call(const pw_host *h, pw_instance *inst, const struct related *r, const char *m
 	} else if (code != 200) {
 		const char *msg = str(j, "error") ? str(j, "error") : str(j, "message");
 		h->log(inst, PW_LOG_ERROR, "HTTP %ld from %s%s%s", code, url, msg ? ": " : "", msg ? msg : "");
-		*st = code == 429 || code >= 500 ? PW_RETRY : PW_ERROR;
+		*st = code == 408 || code == 429 || code >= 500 ? PW_RETRY : PW_ERROR;
 	} else if (!cJSON_IsObject(j)) {
 		h->log(inst, PW_LOG_ERROR, "%s: the answer is not a JSON object (truncated or malformed)", url);
 		*st = PW_ERROR;
@@ -270,7 +270,8 @@ call(const pw_host *h, pw_instance *inst, const struct related *r, const char *m
 	return rc;
 }
 
-/* Emits the papers of one answer; inner names the wrapper ("citingPaper"). */
+/* Emits the papers of one answer; inner names the wrapper ("citingPaper").
+ * Returns how many were stored, or -1 when the host could not store one. */
 static long
 emit_papers(const pw_host *h, pw_instance *inst, const cJSON *list, const char *inner, const char *how,
             const char *seed, long budget)
@@ -289,8 +290,10 @@ emit_papers(const pw_host *h, pw_instance *inst, const cJSON *list, const char *
 			continue;
 		}
 		set_relation(h, inst, rec, how, seed);
-		if (h->emit(inst, rec) == PW_OK)
-			n++;
+		pw_status es = h->emit(inst, rec);
+		if (es == PW_ERROR)
+			return -1;
+		n += es == PW_OK; /* a rejected one the host has reported */
 	}
 	return n;
 }
@@ -309,9 +312,9 @@ s2_recommend(const pw_host *h, pw_instance *inst, const struct related *r)
 		snprintf(url, sizeof url, "%s/recommendations/v1/papers/forpaper/%s?fields=%s&limit=%ld&from=%s", r->base,
 		         esc, S2_FIELDS, (long)r->max_results, r->from);
 		int rc = call(h, inst, r, "GET", url, NULL, &json, &st);
-		if (rc == 0)
-			emit_papers(h, inst, cJSON_GetObjectItemCaseSensitive(json, "recommendedPapers"), NULL,
-			            "recommended for", seed, r->max_results);
+		if (rc == 0 && emit_papers(h, inst, cJSON_GetObjectItemCaseSensitive(json, "recommendedPapers"), NULL,
+		                           "recommended for", seed, r->max_results) < 0)
+			rc = -1, st = PW_ERROR;
 		cJSON_Delete(json);
 		return rc < 0 ? st : PW_OK;
 	}
@@ -333,9 +336,12 @@ s2_recommend(const pw_host *h, pw_instance *inst, const struct related *r)
 	         (long)r->max_results);
 	int rc = text ? call(h, inst, r, "POST", url, text, &json, &st) : -1;
 	free(text);
-	if (rc == 0)
-		emit_papers(h, inst, cJSON_GetObjectItemCaseSensitive(json, "recommendedPapers"), NULL, "recommended for",
-		            nseeds == 1 ? h->config_list_at(inst, "seeds", 0) : "your seed papers", r->max_results);
+	if (rc == 0 && emit_papers(h, inst, cJSON_GetObjectItemCaseSensitive(json, "recommendedPapers"), NULL,
+	                           "recommended for", nseeds == 1 ? h->config_list_at(inst, "seeds", 0) : "your seed papers",
+	                           r->max_results) < 0) {
+		cJSON_Delete(json);
+		return PW_ERROR;
+	}
 	cJSON_Delete(json);
 	return rc < 0 ? (text ? st : PW_ERROR) : PW_OK;
 }
@@ -363,7 +369,12 @@ s2_graph(const pw_host *h, pw_instance *inst, const struct related *r, const cha
 		if (PW_HOST_HAS(h, report_count))
 			h->report_count(inst, "pages", 1);
 		const cJSON *data = cJSON_GetObjectItemCaseSensitive(json, "data");
-		got += emit_papers(h, inst, data, inner, how, seed, r->max_results - got);
+		long stored = emit_papers(h, inst, data, inner, how, seed, r->max_results - got);
+		if (stored < 0) {
+			cJSON_Delete(json);
+			return PW_ERROR;
+		}
+		got += stored;
 		const cJSON *next = cJSON_GetObjectItemCaseSensitive(json, "next");
 		long n = cJSON_IsNumber(next) ? (long)next->valuedouble : -1;
 		cJSON_Delete(json);
@@ -409,12 +420,12 @@ rebuild_abstract(const cJSON *index)
 	return out;
 }
 
-static void
+static pw_status
 oa_emit(const pw_host *h, pw_instance *inst, const cJSON *work, const char *seed)
 {
 	const char *doi = str(work, "doi"), *id = str(work, "id");
 	if (!doi && !id)
-		return;
+		return PW_OK; /* nothing to identify it by: skipped, as S2's null ids */
 	pw_record *rec = h->record_new(inst);
 	h->record_set(inst, rec, PW_F_ID, doi ? doi : id);
 	if (doi)
@@ -435,7 +446,7 @@ oa_emit(const pw_host *h, pw_instance *inst, const cJSON *work, const char *seed
 	}
 	set_date(h, inst, rec, str(work, "publication_date"));
 	set_relation(h, inst, rec, "related to", seed);
-	h->emit(inst, rec);
+	return h->emit(inst, rec);
 }
 
 static void
@@ -464,7 +475,10 @@ oa_pages(const pw_host *h, pw_instance *inst, const struct related *r, const cha
 		const cJSON *count = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(page, "meta"), "count");
 		int n = cJSON_GetArraySize(results);
 		cJSON_ArrayForEach(wk, results)
-			oa_emit(h, inst, wk, seed);
+			if (oa_emit(h, inst, wk, seed) == PW_ERROR) {
+				cJSON_Delete(page);
+				return PW_ERROR;
+			}
 		if (PW_HOST_HAS(h, report_count))
 			h->report_count(inst, "pages", 1);
 		double total = cJSON_IsNumber(count) ? count->valuedouble : 0;

@@ -272,11 +272,27 @@ static size_t m_record_field_count(pw_instance *inst, const pw_record *r) { retu
 static const char *m_record_field_name(pw_instance *inst, const pw_record *r, size_t i) { return rec_field_name(r, i); }
 static int m_record_field_is_list(pw_instance *inst, const pw_record *r, size_t i) { return rec_field_is_list(r, i); }
 
+static void m_report_count(pw_instance *inst, const char *counter, int64_t delta);
+
 /* ---- what a source emits ---- */
 
+/* The host's rule: a record it cannot give a canonical id (from its id,
+ * DOI or URL) is refused; the others are kept as the plugin made them. */
 static pw_status
 m_emit(pw_instance *inst, pw_record *rec)
 {
+	if (!rec)
+		return PW_ERROR;
+	pw_record *probe = rec_clone(rec);
+	int usable = probe && rec_canonicalize(probe) == 0;
+	rec_free(probe);
+	if (!usable) {
+		const char *title = rec_get(rec, PW_F_TITLE);
+		m_log(inst, PW_LOG_WARNING, "a record without a usable id was dropped (title: %.80s)", title ? title : "none");
+		m_report_count(inst, "rejected", 1);
+		rec_free(rec);
+		return PW_REJECTED;
+	}
 	if (push(&inst->emitted, rec) < 0) {
 		rec_free(rec);
 		return PW_ERROR;

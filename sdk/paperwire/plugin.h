@@ -90,7 +90,9 @@ typedef enum pw_status {
 	PW_OK = 0,
 	PW_RETRY = 1,        /* transient: worth trying again on a later run */
 	PW_ERROR = 2,        /* failed; the host reports it and goes on */
-	PW_CONFIG_ERROR = 3  /* the instance's options are unusable */
+	PW_CONFIG_ERROR = 3, /* the instance's options are unusable */
+	PW_REJECTED = 4      /* (1.5) emit only: this record was refused (no usable id); the
+	                      * host has logged and counted it; go on with the next */
 } pw_status;
 
 typedef enum pw_kind {
@@ -223,12 +225,25 @@ typedef struct pw_host {
 	const char *(*record_score_at)(pw_instance *inst, const pw_record *rec, size_t i,
 	                               double *value, const char **reason);
 
-	/* Sources hand each record over here; the host always takes it. */
+	/* Sources hand each record over here; the host always takes it (frees
+	 * it whatever the answer).  PW_OK: stored.  PW_REJECTED (1.5): refused,
+	 * e.g. no usable id; logged and counted by the host: go on with the next
+	 * record.  PW_ERROR: the host could not store it (a failed write): stop
+	 * fetching and return PW_ERROR; what this fetch stored is dropped.
+	 * Hosts before 1.5 answer PW_ERROR for both. */
 	pw_status (*emit)(pw_instance *inst, pw_record *rec);
 
 	/* HTTP through the host's polite client (User-Agent, per-host spacing,
 	 * retries, validators, timeouts, size cap).  On PW_OK *out holds the
-	 * answer, whatever its status code; free it with response_free. */
+	 * answer, whatever its status code; free it with response_free.  The
+	 * host has already retried 429, 5xx and dropped connections; judge the
+	 * final code yourself: 408, 429 and 5xx are transient (return
+	 * PW_RETRY), any other 4xx is not (PW_ERROR).  Without an answer:
+	 * PW_RETRY when a later run may succeed (a timeout, a refused or dropped
+	 * connection, an interrupted run), PW_ERROR when it cannot (a bad or
+	 * unsupported URL, a missing file:// file, a redirect refused because
+	 * the request carries a secret, a body over the size cap); the host has
+	 * logged which.  Return either as it is from fetch. */
 	pw_status (*http_get)(pw_instance *inst, const char *url, unsigned flags, pw_response **out);
 	long (*response_code)(pw_instance *inst, const pw_response *resp);
 	const char *(*response_body)(pw_instance *inst, const pw_response *resp, size_t *len);

@@ -225,4 +225,40 @@ check "a long URL in a message is cut to its start and how much was left out" \
 (cd "$dir" && "$BIN" -v run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
 check "... and shown whole with -v" '[ "$(rc)" = 1 ] && grep -q "$long" "$dir/err"'
 
+# --- the contract's failures, told apart
+dir="$work/contract"
+mkdir -p "$dir"
+cat > "$dir/feed.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>t</title><link>https://example.org/</link><description>d</description>
+<item><title>First paper</title><link>https://arxiv.org/abs/2611.20001</link></item>
+<item><title>A paper with nothing to know it by</title></item>
+<item><title>Third paper</title><link>https://arxiv.org/abs/2611.20003</link></item>
+</channel></rss>
+XML
+source_case() { # SOURCE-JSON
+	cat > "$dir/pw.json" <<JSON
+{"store": "pw.db", "http": {"retries": 0},
+ "sources": [$1],
+ "digests": [{"name": "d", "sinks": [{"plugin": "json", "path": "papers.jsonl"}]}]}
+JSON
+	rm -f "$dir"/pw.db* "$dir/papers.jsonl"
+	(cd "$dir" && "$BIN" run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
+}
+source_case "{\"plugin\": \"feed\", \"name\": \"src\", \"url\": \"file://$dir/feed.xml\"}"
+check "a record the host refuses (no usable id) is skipped; the source goes on and succeeds" \
+	'[ "$(rc)" = 0 ] && grep -q "a record without a usable id was dropped (title: A paper with nothing" "$dir/err" && [ "$(grep -c . "$dir/papers.jsonl")" = 2 ] && grep -q "Third paper" "$dir/papers.jsonl"'
+source_case "{\"plugin\": \"feed\", \"name\": \"src\", \"url\": \"file://$dir/no-such-feed.xml\"}"
+check "a missing file:// file is a permanent failure, not 'transient'" \
+	'[ "$(rc)" = 1 ] && grep -q "src: source failed; the other sources still run" "$dir/err" && ! grep -q "transient" "$dir/err"'
+source_case "{\"plugin\": \"feed\", \"name\": \"src\", \"url\": \"$BASE/status/404\"}"
+check "a 404 is a permanent failure" '[ "$(rc)" = 1 ] && grep -q "HTTP 404" "$dir/err" && ! grep -q "transient" "$dir/err"'
+port=$(closed_port)
+source_case "{\"plugin\": \"feed\", \"name\": \"src\", \"url\": \"http://127.0.0.1:$port/feed.xml\"}"
+check "a refused connection is transient: the next run will try again" \
+	'[ "$(rc)" = 1 ] && grep -q "src: source failed (transient: the next run will try again)" "$dir/err"'
+source_case "{\"plugin\": \"feed\", \"name\": \"src\", \"url\": \"$BASE/status/503\"}"
+check "a 503 after the retries is transient" \
+	'[ "$(rc)" = 1 ] && grep -q "src: source failed (transient: the next run will try again)" "$dir/err"'
+
 finish

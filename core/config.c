@@ -849,6 +849,32 @@ default_value(const pw_option *opt)
 	return v;
 }
 
+int
+cfg_schema_problem(const pw_option *schema, int is_scorer, char *why, size_t size)
+{
+	for (const pw_option *o = schema; o && o->key; o++) {
+		if (strcmp(o->key, "plugin") == 0 || strcmp(o->key, "name") == 0 ||
+		    (is_scorer && strcmp(o->key, "weight") == 0)) {
+			snprintf(why, size, "option \"%s\" is a key the host keeps for itself", o->key);
+			return 1;
+		}
+		if (o->type < PW_OPT_STRING || o->type > PW_OPT_NUMBER_MAP) {
+			snprintf(why, size, "option \"%s\" has unknown type %d", o->key, (int)o->type);
+			return 1;
+		}
+		if (o->default_value && o->type != PW_OPT_STRING) {
+			cJSON *v = default_value(o);
+			cJSON_Delete(v);
+			if (!v) {
+				snprintf(why, size, "option \"%s\": its default \"%.60s\" is not JSON of its type (%s)", o->key,
+				         o->default_value, type_expectation(o->type) + strlen("expected "));
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* An option whose value is a credential, by its name: api_key, password,
  * token, secret, and any name ending in _key, _token or _secret. */
 static int

@@ -74,4 +74,9 @@ const cJSON *cfg_option(const cfg_instance *inst, const char *key);
 /* The "http" object's options, with their defaults (for the manual). */
 const pw_option *cfg_http_schema_options(void);
 
+/* 1 with why filled when a plugin's option schema breaks a rule of the
+ * ABI (a reserved key, an unknown type, a default that is not JSON of its
+ * type); 0 when it is sound.  The loader refuses such a plugin. */
+int cfg_schema_problem(const pw_option *schema, int is_scorer, char *why, size_t size);
+
 #endif

@@ -550,14 +550,20 @@ svc_report_count(pw_instance *inst, const char *counter, int64_t delta)
 	if (!counter || !*counter)
 		return;
 	for (size_t i = 0; i < inst->ncounters; i++)
-		if (strcmp(inst->counter_name[i], counter) == 0) {
-			inst->counter_value[i] += delta;
+		if (strcmp(inst->counters[i].name, counter) == 0) {
+			inst->counters[i].value += delta;
 			return;
 		}
-	if (inst->ncounters == sizeof inst->counter_value / sizeof inst->counter_value[0])
+	struct host_counter *grown = realloc(inst->counters, (inst->ncounters + 1) * sizeof *grown);
+	char *name = strdup(counter);
+	if (grown)
+		inst->counters = grown;
+	if (!grown || !name) {
+		free(name);
+		log_msg(PW_LOG_WARNING, svc_instance_name(inst), "out of memory: counter \"%s\" not kept", counter);
 		return;
-	snprintf(inst->counter_name[inst->ncounters], sizeof inst->counter_name[0], "%s", counter);
-	inst->counter_value[inst->ncounters++] = delta;
+	}
+	inst->counters[inst->ncounters++] = (struct host_counter){ name, delta };
 }
 
 static pw_status
@@ -593,8 +599,8 @@ host_instance_counters(const pw_instance *inst, char *out, size_t size)
 {
 	out[0] = '\0';
 	for (size_t i = 0; i < inst->ncounters; i++)
-		snprintf(out + strlen(out), size - strlen(out), "%s%s %lld", i ? ", " : "", inst->counter_name[i],
-		         (long long)inst->counter_value[i]);
+		snprintf(out + strlen(out), size - strlen(out), "%s%s %lld", i ? ", " : "", inst->counters[i].name,
+		         (long long)inst->counters[i].value);
 }
 
 static const pw_host host_table = {
@@ -705,6 +711,9 @@ host_instance_free(pw_instance *inst)
 	if (inst->created && inst->plugin->desc.destroy)
 		inst->plugin->desc.destroy(&host_table, inst, inst->state);
 	host_instance_release_scratch(inst);
+	for (size_t i = 0; i < inst->ncounters; i++)
+		free(inst->counters[i].name);
+	free(inst->counters);
 	free(inst);
 }
 
@@ -717,8 +726,16 @@ delivery_set_info(pw_delivery *d, const char *key, const char *value)
 			d->values[i] = strdup(value ? value : "");
 			return;
 		}
-	if (d->ninfo == sizeof d->keys / sizeof d->keys[0])
+	char **keys = realloc(d->keys, (d->ninfo + 1) * sizeof *keys);
+	if (keys)
+		d->keys = keys;
+	char **values = keys ? realloc(d->values, (d->ninfo + 1) * sizeof *values) : NULL;
+	if (values)
+		d->values = values;
+	if (!keys || !values) {
+		log_msg(PW_LOG_ERROR, NULL, "out of memory: delivery info \"%s\" not kept", key);
 		return;
+	}
 	d->keys[d->ninfo] = strdup(key);
 	d->values[d->ninfo] = strdup(value ? value : "");
 	d->ninfo++;
@@ -731,5 +748,8 @@ delivery_clear(pw_delivery *d)
 		free(d->keys[i]);
 		free(d->values[i]);
 	}
+	free(d->keys);
+	free(d->values);
+	d->keys = d->values = NULL;
 	d->ninfo = 0;
 }

@@ -15,7 +15,7 @@ typedef int (*host_emit_fn)(pw_instance *inst, pw_record *rec, void *ud);
 /* begin (keep < 0), or end keeping (1) or dropping (0) what was emitted since. */
 typedef int (*host_batch_fn)(pw_instance *inst, int keep, void *ud);
 
-#define HOST_SCRATCH 8
+#define HOST_SCRATCH PW_BORROWED_GETS
 
 struct pw_instance {
 	const ldr_plugin *plugin;
@@ -33,8 +33,7 @@ struct pw_instance {
 	/* What the run report says of this instance. */
 	long emitted, rejected, http_requests, http_retries, http_failures;
 	char http_codes[128];    /* "200x2 429x1" */
-	char counter_name[8][32];
-	int64_t counter_value[8];
+	struct host_counter { char *name; int64_t value; } *counters; /* report_count: as many as asked */
 	size_t ncounters;
 	char note[1024];         /* report_note: why the source returned what it did */
 	long fresh;              /* sources: papers the store had not seen */
@@ -64,7 +63,7 @@ struct pw_instance {
 struct pw_delivery {
 	pw_record **records;
 	size_t count;
-	char *keys[16], *values[16];
+	char **keys, **values;   /* delivery info, as many keys as set */
 	size_t ninfo;
 };
 

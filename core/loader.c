@@ -15,6 +15,7 @@
 
 #include <ltdl.h>
 
+#include "config.h"
 #include "loader.h"
 
 int
@@ -99,6 +100,11 @@ vet_descriptor(const char *path, const pw_plugin *raw, pw_plugin *out, char *err
 	if (missing) {
 		snprintf(err, err_size, "%s: refused: plugin '%s' is a %s but has no '%s' callback", path, out->name,
 		         ldr_kind_name(out->kind), missing);
+		return -1;
+	}
+	char why[256];
+	if (cfg_schema_problem(out->options, out->kind == PW_KIND_SCORER, why, sizeof why)) {
+		snprintf(err, err_size, "%s: refused: plugin '%s': %s", path, out->name, why);
 		return -1;
 	}
 	return 0;

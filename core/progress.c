@@ -29,8 +29,8 @@ static int64_t
 counter(const pw_instance *inst, const char *name)
 {
 	for (size_t i = 0; i < inst->ncounters; i++)
-		if (strcmp(inst->counter_name[i], name) == 0)
-			return inst->counter_value[i];
+		if (strcmp(inst->counters[i].name, name) == 0)
+			return inst->counters[i].value;
 	return 0;
 }
 

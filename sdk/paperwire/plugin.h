@@ -36,6 +36,20 @@
  *   instances in one process.  Text given to the host must be UTF-8; the host
  *   collapses whitespace, strips control characters and replaces invalid bytes.
  *
+ * THREADS
+ *   The host calls every callback of every instance from one thread, one at
+ *   a time, and never from a signal handler; a plugin needs no locking.  A
+ *   plugin that starts threads of its own must join them before its callback
+ *   returns and must not call the host from them.
+ *
+ * ERRORS
+ *   Log the cause through the host (log(), one cause per message, starting
+ *   with the option it concerns: "max_results: 0 is outside 1..30000" is
+ *   shown at that option's place in the config), then return: PW_CONFIG_ERROR
+ *   from create() for unusable options; PW_RETRY when a later run may
+ *   succeed (the network, a 429 or 5xx); PW_ERROR otherwise.  The host says
+ *   which of the two the run report shows.
+ *
  * CHANGELOG
  *   1.0  first release: four kinds, option schema, records, HTTP, state, cache.
  *   1.1  host: record_field_count/record_field_name/record_field_is_list (a
@@ -115,11 +129,18 @@ typedef enum pw_option_type {
 typedef struct pw_option {
 	const char *key;
 	pw_option_type type;
-	const char *default_value; /* as text, NULL when there is none */
+	/* The default as text, NULL when there is none: a string option's
+	 * value itself ("tldr"); for every other type JSON text of that type
+	 * ("200", "2.5", "true", "[\"new\", \"cross\"]", "{}").  A default
+	 * that does not parse as its type makes the host refuse the plugin,
+	 * naming the option. */
+	const char *default_value;
 	int required;
 	const char *help;
 } pw_option;
-/* A plugin's option array ends with an entry whose key is NULL. */
+/* A plugin's option array ends with an entry whose key is NULL.  The keys
+ * "plugin" and "name" (and, for scorers, "weight") belong to the host: a
+ * plugin declaring one is refused. */
 
 typedef enum pw_log_level {
 	PW_LOG_ERROR = 0,
@@ -127,6 +148,20 @@ typedef enum pw_log_level {
 	PW_LOG_INFO = 2,
 	PW_LOG_DEBUG = 3
 } pw_log_level;
+
+/* How many later state_get/cache_get calls a returned string survives. */
+#define PW_BORROWED_GETS 8
+
+/* Extension fields the bundled plugins share: a plugin that fills one
+ * gives every sink (and every other plugin) what it expects there. */
+#define PW_X_SUMMARY       "summary"       /* llm: a summary (Markdown) */
+#define PW_X_TRANSLATION   "translation"   /* llm: title and abstract translated */
+#define PW_X_LABEL         "label"         /* llm classify: one of its labels */
+#define PW_X_LABEL_REASON  "label_reason"  /* llm classify: why that label */
+#define PW_X_RELATED       "related"       /* list: "2401.01234: Title (0.42)" */
+#define PW_X_RELATION      "relation"      /* related source: "cites arXiv:1706.03762" */
+#define PW_X_AFFILIATIONS  "affiliations"  /* list: the authors' affiliations */
+#define PW_X_LICENSE       "license"       /* the licence's URL */
 
 /* Opaque host objects. */
 typedef struct pw_instance pw_instance;   /* one configured use of a plugin */
@@ -218,6 +253,8 @@ typedef struct pw_host {
 	const char *(*record_get)(pw_instance *inst, const pw_record *rec, const char *field);
 	size_t (*record_count)(pw_instance *inst, const pw_record *rec, const char *field);
 	const char *(*record_get_at)(pw_instance *inst, const pw_record *rec, const char *field, size_t i);
+	/* A time field (PW_T_*), or 0 when the record has none: test for 0
+	 * before showing a date. */
 	int64_t (*record_get_time)(pw_instance *inst, const pw_record *rec, const char *field);
 	/* The combined score and each scorer's part (name, value, reason). */
 	double (*record_score)(pw_instance *inst, const pw_record *rec);
@@ -247,6 +284,9 @@ typedef struct pw_host {
 	pw_status (*http_get)(pw_instance *inst, const char *url, unsigned flags, pw_response **out);
 	long (*response_code)(pw_instance *inst, const pw_response *resp);
 	const char *(*response_body)(pw_instance *inst, const pw_response *resp, size_t *len);
+	/* The response's value of one of the headers the host keeps, by name
+	 * in any case: ETag, Last-Modified, Content-Type and Retry-After; NULL
+	 * for any other name or when absent. */
 	const char *(*response_header)(pw_instance *inst, const pw_response *resp, const char *name);
 	void (*response_free)(pw_instance *inst, pw_response *resp);
 
@@ -254,8 +294,8 @@ typedef struct pw_host {
 	 * and a cache shared by every instance of the plugin (so two digests
 	 * never compute the same thing twice: put the model, version, etc. in
 	 * the key).  A returned string is borrowed until the callback returns or
-	 * until eight more state_get/cache_get calls, whichever comes first:
-	 * copy what you keep longer. */
+	 * until PW_BORROWED_GETS more state_get/cache_get calls, whichever comes
+	 * first: copy what you keep longer. */
 	const char *(*state_get)(pw_instance *inst, const char *key);
 	pw_status (*state_set)(pw_instance *inst, const char *key, const char *value);
 	const char *(*cache_get)(pw_instance *inst, const char *key);

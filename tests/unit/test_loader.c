@@ -68,6 +68,15 @@ START_TEST(a_missing_callback_is_refused)
 }
 END_TEST
 
+START_TEST(a_schema_that_breaks_the_rules_is_refused)
+{
+	ldr_plugin p;
+	ck_assert_int_eq(load("bad_schema", &p), -1);
+	ck_assert_msg(strstr(err, "plugin 'bad_schema': option \"threshold\": its default \"twelve\" is not JSON of its "
+	                          "type (an integer)"), "%s", err);
+}
+END_TEST
+
 START_TEST(a_null_descriptor_is_refused)
 {
 	ldr_plugin p;
@@ -101,7 +110,7 @@ START_TEST(scan_refuses_duplicates_and_keeps_the_first)
 		    strstr(reg->refusals[i], ": refused: duplicate plugin name 'dup', already provided by"))
 			saw_dup = 1;
 	ck_assert(saw_dup);
-	ck_assert_uint_eq(reg->nrefusals, 6); /* bad_major newer_minor no_entry no_callback null_descriptor dup_second */
+	ck_assert_uint_eq(reg->nrefusals, 7); /* bad_major newer_minor no_entry no_callback null_descriptor bad_schema dup_second */
 	ck_assert_ptr_nonnull(ldr_find(reg, "arxiv"));
 	ck_assert_ptr_nonnull(ldr_find(reg, "keyword"));
 	ck_assert_ptr_nonnull(ldr_find(reg, "markdown"));
@@ -121,6 +130,7 @@ loader_suite(void)
 	tcase_add_test(tc, a_newer_minor_is_refused);
 	tcase_add_test(tc, no_entry_symbol_is_refused);
 	tcase_add_test(tc, a_missing_callback_is_refused);
+	tcase_add_test(tc, a_schema_that_breaks_the_rules_is_refused);
 	tcase_add_test(tc, a_null_descriptor_is_refused);
 	tcase_add_test(tc, an_older_minor_loads_with_zeroed_tail);
 	tcase_add_test(tc, scan_refuses_duplicates_and_keeps_the_first);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "ident.h"
 #include "progress.h"
 #include "interrupt.h"
 #include "log.h"
@@ -98,6 +99,12 @@ svc_config_number(pw_instance *inst, const char *key, double *out)
 		return 0;
 	*out = v->valuedouble;
 	return 1;
+}
+
+static int
+svc_canonical_id(pw_instance *inst, const char *raw, char *out, size_t size, int *version)
+{
+	return ident_classify(raw, out, size, version);
 }
 
 static int
@@ -654,6 +661,7 @@ static const pw_host host_table = {
 	.fetch_since = svc_fetch_since,
 	.effect_begin = svc_effect_begin,
 	.config_given = svc_config_given,
+	.canonical_id = svc_canonical_id,
 };
 
 const pw_host *

@@ -162,3 +162,14 @@ ident_is_arxiv(const char *id)
 		return 0;
 	return match_new_style(id, tmp, sizeof tmp, &v) == 0 || match_old_style(id, tmp, sizeof tmp, &v) == 0;
 }
+
+int
+ident_classify(const char *raw, char *out, size_t out_size, int *version)
+{
+	int v = 0;
+	if (!raw || !out || ident_canonical(raw, out, out_size, &v) < 0)
+		return -1;
+	if (version)
+		*version = v;
+	return ident_is_arxiv(out);
+}

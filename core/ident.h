@@ -19,4 +19,8 @@ int ident_canonical(const char *raw, char *out, size_t out_size, int *version);
 /* 1 when id (canonical) is an arXiv id. */
 int ident_is_arxiv(const char *id);
 
+/* pw_host.canonical_id: ident_canonical, then 1 for an arXiv id, 0 for
+ * another, -1 on failure (version may be NULL). */
+int ident_classify(const char *raw, char *out, size_t out_size, int *version);
+
 #endif

@@ -22,12 +22,6 @@ log_set_level(pw_log_level level)
 	log_level = level;
 }
 
-pw_log_level
-log_get_level(void)
-{
-	return log_level;
-}
-
 void
 log_add_secret(const char *value)
 {

@@ -6,7 +6,6 @@
 #include "paperwire/plugin.h"
 
 void log_set_level(pw_log_level level);
-pw_log_level log_get_level(void);
 /* A value that must never reach a log line (it came from ${ENV}). */
 void log_add_secret(const char *value);
 void log_clear_secrets(void);

@@ -8,50 +8,16 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../common/canonical.h"
 #include "../sources/arxiv_atom.h"
 #include "embedding.h"
 
 #define ARXIV_BATCH 100
 
-static size_t
-digits(const char *s)
-{
-	size_t n = 0;
-	while (isdigit((unsigned char)s[n]))
-		n++;
-	return n;
-}
-
 int
-profile_arxiv_id(const char *item, char *id, size_t size)
+profile_arxiv_id(const pw_host *h, pw_instance *inst, const char *item, char *id, size_t size)
 {
-	const char *s = item;
-	if (strncasecmp(s, "arxiv:", 6) == 0)
-		s += 6;
-	size_t n = 0;
-	if (digits(s) == 4 && s[4] == '.' && (digits(s + 5) == 4 || digits(s + 5) == 5)) {
-		n = 5 + digits(s + 5);
-	} else {
-		const char *slash = strchr(s, '/');
-		size_t a = 0;
-		while (s[a] && (islower((unsigned char)s[a]) || s[a] == '-'))
-			a++;
-		if (!slash || a == 0 || (s + a != slash && !(s[a] == '.' && slash == s + a + 3)) || digits(slash + 1) != 7)
-			return 0;
-		n = (size_t)(slash - s) + 8;
-	}
-	const char *rest = s + n;
-	if (*rest == 'v' && digits(rest + 1) > 0)
-		rest += 1 + digits(rest + 1);
-	if (*rest || n + 1 > size)
-		return 0;
-	memcpy(id, s, n);
-	id[n] = '\0';
-	/* Old-style ids drop their subject class ("math.CA/0611800"). */
-	char *dot = strchr(id, '.'), *slash = strchr(id, '/');
-	if (slash && dot && dot < slash)
-		memmove(dot, slash, strlen(slash) + 1);
-	return 1;
+	return cn_id(h, inst, item, id, size, NULL) == 1;
 }
 
 static int
@@ -116,7 +82,7 @@ fetch_batch(const pw_host *h, pw_instance *inst, struct embedding *e, char **ids
 		const char *raw = h->record_get(inst, r, PW_F_ID);
 		const char *abs = raw ? strstr(raw, "/abs/") : NULL;
 		char id[128], key[160], value[65536];
-		if (!abs || !profile_arxiv_id(abs + 5, id, sizeof id))
+		if (!abs || !profile_arxiv_id(h, inst, raw, id, sizeof id))
 			continue;
 		time_t t = (time_t)h->record_get_time(inst, r, PW_T_PUBLISHED);
 		struct tm tm;

@@ -87,7 +87,7 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 	for (size_t i = 0; i < n; i++) {
 		const char *item = h->config_list_at(inst, "profile", i);
 		char id[128];
-		if (profile_arxiv_id(item, id, sizeof id)) {
+		if (profile_arxiv_id(h, inst, item, id, sizeof id)) {
 			e->arxiv_ids[e->nids++] = strdup(id);
 			continue;
 		}

@@ -39,7 +39,7 @@ void builtin_free(struct embedding *e);
 
 /* 1 when item names an arXiv paper ("arXiv:1706.03762", "2401.01234v2",
  * "hep-th/9901001"), with its versionless id in id. */
-int profile_arxiv_id(const char *item, char *id, size_t size);
+int profile_arxiv_id(const pw_host *h, pw_instance *inst, const char *item, char *id, size_t size);
 /* Looks the profile's arXiv ids up (cached in the store), adding them as
  * documents.  0, or -1 when the lookup failed. */
 int profile_fetch_arxiv(const pw_host *h, pw_instance *inst, struct embedding *e);

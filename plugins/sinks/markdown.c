@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/canonical.h"
 #include "../common/md_text.h"
 #include "../common/sink_util.h"
 #include "paperwire/plugin.h"
@@ -156,24 +157,6 @@ put_extensions(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *re
 	}
 }
 
-/* "2401.01234", "2401.01234v2", "hep-th/9901001": arXiv's two id forms. */
-static int
-is_arxiv_id(const char *id)
-{
-	size_t digits = strspn(id, "0123456789");
-	if (digits == 4 && id[4] == '.') {
-		size_t tail = strspn(id + 5, "0123456789");
-		return (tail == 4 || tail == 5) && id[5 + tail] == '\0';
-	}
-	const char *slash = strchr(id, '/');
-	if (!slash || slash == id || strncmp(id, "http", 4) == 0)
-		return 0;
-	for (const char *p = id; p < slash; p++)
-		if (!isalpha((unsigned char)*p) && *p != '-' && *p != '.')
-			return 0;
-	return strspn(slash + 1, "0123456789") == 7 && slash[8] == '\0';
-}
-
 /* The id under its true name (an arXiv id, a DOI, or an id), and the PDF:
  * the record's own link, else arXiv's for an arXiv id. */
 static void
@@ -182,7 +165,8 @@ put_identity(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec,
 {
 	const char *doi = h->record_get(inst, rec, PW_F_DOI);
 	const char *pdf = h->record_get(inst, rec, PW_F_PDF_URL);
-	int arxiv = id && is_arxiv_id(id);
+	char canon[256];
+	int arxiv = id && cn_id(h, inst, id, canon, sizeof canon, NULL) == 1;
 	if (arxiv) {
 		fputs("  \n**ArXiv ID**: ", f);
 		md_put_text(f, id);

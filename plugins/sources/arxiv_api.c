@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/canonical.h"
 #include "../common/str_append.h"
 #include "arxiv_api.h"
 #include "arxiv_atom.h"
@@ -167,26 +168,17 @@ copy_list(const pw_host *h, pw_instance *inst, pw_record *to, const pw_record *f
 		h->record_add(inst, to, field, h->record_get_at(inst, from, field, i));
 }
 
-/* "http://arxiv.org/abs/2611.10002v2" or "2611.10002v2" -> "2611.10002" */
-static void
-bare_id(const char *s, char *out, size_t size)
-{
-	const char *abs = s ? strstr(s, "/abs/") : NULL;
-	snprintf(out, size, "%s", abs ? abs + 5 : s ? s : "");
-	char *v = strrchr(out, 'v');
-	if (v && v > out && isdigit((unsigned char)v[1]) && strspn(v + 1, "0123456789") == strlen(v + 1))
-		*v = '\0';
-}
-
 static void
 merge_page(api_enricher *e, const atom_page *page)
 {
 	const pw_host *h = e->h;
 	char id[128], held[128];
 	for (size_t p = 0; p < page->count; p++) {
-		bare_id(h->record_get(e->inst, page->records[p], PW_F_ID), id, sizeof id);
+		if (cn_id(h, e->inst, h->record_get(e->inst, page->records[p], PW_F_ID), id, sizeof id, NULL) < 0)
+			continue;
 		for (size_t i = 0; id[0] && i < e->nheld; i++) {
-			bare_id(h->record_get(e->inst, e->held[i], PW_F_ID), held, sizeof held);
+			if (cn_id(h, e->inst, h->record_get(e->inst, e->held[i], PW_F_ID), held, sizeof held, NULL) < 0)
+				continue;
 			if (strcmp(held, id) != 0)
 				continue;
 			copy_field(h, e->inst, e->held[i], page->records[p], PW_F_COMMENT);
@@ -210,7 +202,8 @@ api_enrich_flush(api_enricher *e)
 	size_t len = 0;
 	for (size_t i = 0; i < e->nheld; i++) {
 		char id[128];
-		bare_id(h->record_get(e->inst, e->held[i], PW_F_ID), id, sizeof id);
+		if (cn_id(h, e->inst, h->record_get(e->inst, e->held[i], PW_F_ID), id, sizeof id, NULL) < 0)
+			id[0] = '\0';
 		str_append(&ids, &len, i ? "," : "");
 		str_append(&ids, &len, id);
 	}

@@ -10,6 +10,7 @@
 
 #include <libxml/xmlreader.h>
 
+#include "../common/canonical.h"
 #include "../common/feed_date.h"
 #include "arxiv_atom.h"
 
@@ -68,21 +69,6 @@ attr_of(xmlTextReaderPtr r, const char *name)
 	return out;
 }
 
-/* "http://arxiv.org/abs/2401.01234v2" -> "2401.01234" and "v2". */
-static void
-split_abs_id(const char *raw, char *id, size_t id_size, char *version, size_t v_size)
-{
-	const char *p = strstr(raw, "/abs/");
-	p = p ? p + 5 : raw;
-	snprintf(id, id_size, "%s", p);
-	version[0] = '\0';
-	char *v = strrchr(id, 'v');
-	if (v && v > id && v[1] >= '0' && v[1] <= '9' && strspn(v + 1, "0123456789") == strlen(v + 1)) {
-		snprintf(version, v_size, "%s", v);
-		*v = '\0';
-	}
-}
-
 static void
 finish_entry(struct parse_state *ps)
 {
@@ -97,8 +83,12 @@ finish_entry(struct parse_state *ps)
 		return;
 	}
 	if (raw) {
-		char id[256], version[16], url[320];
-		split_abs_id(raw, id, sizeof id, version, sizeof version);
+		char id[256], version[16] = "", url[320];
+		int v = 0;
+		if (cn_id(h, ps->inst, raw, id, sizeof id, &v) < 0)
+			snprintf(id, sizeof id, "%s", raw);
+		if (v > 0)
+			snprintf(version, sizeof version, "v%d", v);
 		snprintf(url, sizeof url, "https://arxiv.org/abs/%s", id);
 		h->record_set(ps->inst, rec, PW_F_URL, url);
 		/* The pdf link's title attribute is no longer reliable; the id is. */

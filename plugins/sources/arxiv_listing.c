@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/canonical.h"
 #include "../common/feed_date.h"
 #include "../common/html_text.h"
 #include "../common/xml_items.h"
@@ -61,21 +62,6 @@ parse_description(const char *d, char *id, size_t id_size, char *type, size_t ty
 		p = word(at + 14, type, type_size);
 	const char *ab = strstr(p, "Abstract:");
 	*abstract = ab ? ab + 9 : p;
-}
-
-static void
-split_version(const char *raw, char *id, size_t id_size, char *version, size_t v_size)
-{
-	snprintf(id, id_size, "%s", raw);
-	version[0] = '\0';
-	char *v = strrchr(id, 'v');
-	if (v && v > id && isdigit((unsigned char)v[1]) && strspn(v + 1, "0123456789") == strlen(v + 1)) {
-		size_t n = strlen(v + 1);
-		if (n < v_size) {
-			memcpy(version, v + 1, n + 1);
-			*v = '\0';
-		}
-	}
 }
 
 static void
@@ -210,7 +196,12 @@ on_item(void *ud, const xi_item *it)
 		free(abstract_text);
 		return 0;
 	}
-	split_version(rawid, id, sizeof id, version, sizeof version);
+	int v = 0;
+	if (cn_id(h, c->inst, rawid, id, sizeof id, &v) < 0)
+		snprintf(id, sizeof id, "%s", rawid);
+	version[0] = '\0';
+	if (v > 0)
+		snprintf(version, sizeof version, "%d", v);
 	pw_record *rec = h->record_new(c->inst);
 	h->record_set(c->inst, rec, PW_F_ID, id);
 	if (version[0])

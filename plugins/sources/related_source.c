@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../common/canonical.h"
 #include "../common/feed_date.h"
 #include "../common/json_text.h"
 #include "../common/url_check.h"
@@ -129,42 +130,19 @@ url_escape(const char *s, char *out, size_t size)
 	out[o] = '\0';
 }
 
-/* 1706.03762, 2401.01234v2, hep-th/9901001 */
-static int
-is_arxiv_id(const char *s)
-{
-	size_t n;
-	const char *end;
-	if (strspn(s, "0123456789") == 4 && s[4] == '.') {
-		n = strspn(s + 5, "0123456789");
-		end = s + 5 + n;
-		if (n < 4 || n > 5)
-			return 0;
-	} else {
-		const char *slash = strchr(s, '/');
-		if (!slash || strspn(slash + 1, "0123456789") != 7)
-			return 0;
-		end = slash + 8;
-	}
-	return *end == '\0' || (*end == 'v' && end[1] && strspn(end + 1, "0123456789") == strlen(end + 1));
-}
 
 /* A seed as Semantic Scholar names it: ARXIV:1706.03762, DOI:10.x/y, or as given. */
 static void
-s2_seed_id(const char *seed, char *out, size_t size)
+s2_seed_id(const pw_host *h, pw_instance *inst, const char *seed, char *out, size_t size)
 {
-	if (strncasecmp(seed, "arxiv:", 6) == 0)
-		seed += 6;
-	if (strncmp(seed, "10.", 3) == 0)
+	char canon[256];
+	if (cn_id(h, inst, seed, canon, sizeof canon, NULL) == 1)
+		snprintf(out, size, "ARXIV:%s", canon); /* versionless, whatever the spelling */
+	else if (strncmp(seed, "10.", 3) == 0)
 		snprintf(out, size, "DOI:%s", seed);
 	else if (strncasecmp(seed, "doi:", 4) == 0)
 		snprintf(out, size, "DOI:%s", seed + 4);
-	else if (is_arxiv_id(seed)) {
-		snprintf(out, size, "ARXIV:%s", seed);
-		char *v = strrchr(out, 'v');  /* versionless */
-		if (v && v > out + 6 && isdigit((unsigned char)v[-1]) && isdigit((unsigned char)v[1]))
-			*v = '\0';
-	} else
+	else
 		snprintf(out, size, "%s", seed);
 }
 
@@ -307,7 +285,7 @@ s2_recommend(const pw_host *h, pw_instance *inst, const struct related *r)
 	pw_status st = PW_OK;
 	if (nseeds == 1 && nneg == 0) {
 		const char *seed = h->config_list_at(inst, "seeds", 0);
-		s2_seed_id(seed, id, sizeof id);
+		s2_seed_id(h, inst, seed, id, sizeof id);
 		url_escape(id, esc, sizeof esc);
 		snprintf(url, sizeof url, "%s/recommendations/v1/papers/forpaper/%s?fields=%s&limit=%ld&from=%s", r->base,
 		         esc, S2_FIELDS, (long)r->max_results, r->from);
@@ -323,11 +301,11 @@ s2_recommend(const pw_host *h, pw_instance *inst, const struct related *r)
 	cJSON *pos = cJSON_AddArrayToObject(body, "positivePaperIds");
 	cJSON *neg = cJSON_AddArrayToObject(body, "negativePaperIds");
 	for (size_t i = 0; i < nseeds; i++) {
-		s2_seed_id(h->config_list_at(inst, "seeds", i), id, sizeof id);
+		s2_seed_id(h, inst, h->config_list_at(inst, "seeds", i), id, sizeof id);
 		cJSON_AddItemToArray(pos, cJSON_CreateString(id));
 	}
 	for (size_t i = 0; i < nneg; i++) {
-		s2_seed_id(h->config_list_at(inst, "negative", i), id, sizeof id);
+		s2_seed_id(h, inst, h->config_list_at(inst, "negative", i), id, sizeof id);
 		cJSON_AddItemToArray(neg, cJSON_CreateString(id));
 	}
 	char *text = cJSON_PrintUnformatted(body);
@@ -355,7 +333,7 @@ s2_graph(const pw_host *h, pw_instance *inst, const struct related *r, const cha
 	const char *inner = r->mode == M_CITATIONS ? "citingPaper" : "citedPaper";
 	const char *how = r->mode == M_CITATIONS ? "cites" : "cited by";
 	long offset = 0, got = 0;
-	s2_seed_id(seed, id, sizeof id);
+	s2_seed_id(h, inst, seed, id, sizeof id);
 	url_escape(id, esc, sizeof esc);
 	while (got < r->max_results) {
 		cJSON *json = NULL;
@@ -494,12 +472,12 @@ oa_pages(const pw_host *h, pw_instance *inst, const struct related *r, const cha
 static pw_status
 oa_related(const pw_host *h, pw_instance *inst, const struct related *r, const char *seed)
 {
-	char url[4096], path[512], esc[1024], key[600];
+	char url[4096], path[512], esc[1024], key[600], canon[256];
 	const char *s = strncasecmp(seed, "arxiv:", 6) == 0 ? seed + 6 : seed;
 	if (s[0] == 'W' && isdigit((unsigned char)s[1]))
 		snprintf(path, sizeof path, "%s", s);
-	else if (is_arxiv_id(s))
-		snprintf(path, sizeof path, "doi:10.48550/arXiv.%s", s);
+	else if (cn_id(h, inst, s, canon, sizeof canon, NULL) == 1)
+		snprintf(path, sizeof path, "doi:10.48550/arXiv.%s", canon);
 	else
 		snprintf(path, sizeof path, "doi:%s", strncasecmp(s, "doi:", 4) == 0 ? s + 4 : s);
 	url_escape(path, esc, sizeof esc);

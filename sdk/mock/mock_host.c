@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "ident.h"
 #include "paperwire/mock_host.h"
 #include "record.h"
 
@@ -161,6 +162,12 @@ m_config_bool(pw_instance *inst, const char *key, int *out)
 		return 0;
 	*out = cJSON_IsTrue(v);
 	return 1;
+}
+
+static int
+m_canonical_id(pw_instance *inst, const char *raw, char *out, size_t size, int *version)
+{
+	return ident_classify(raw, out, size, version);
 }
 
 static int
@@ -560,6 +567,7 @@ static const pw_host mock_table = {
 	.fetch_since = m_fetch_since,
 	.effect_begin = m_effect_begin,
 	.config_given = m_config_given,
+	.canonical_id = m_canonical_id,
 };
 
 const pw_host *

@@ -72,8 +72,9 @@
  *        finish or redo its external effect, right before it); delivery
  *        info "attempt" and "recovery".
  *   1.5  host: config_given (whether the user wrote an option, so a plugin
- *        can refuse one its chosen mode ignores); delivery info
- *        "failed_sources".
+ *        can refuse one its chosen mode ignores); canonical_id (the host's
+ *        own id parsing); emit answers PW_REJECTED for a refused record;
+ *        delivery info "failed_sources".
  */
 #ifndef PAPERWIRE_PLUGIN_H
 #define PAPERWIRE_PLUGIN_H
@@ -385,6 +386,15 @@ typedef struct pw_host {
 	 * any) is the schema's default: a plugin can then refuse an option its
 	 * chosen mode would ignore, instead of ignoring it silently. */
 	int (*config_given)(pw_instance *inst, const char *key);
+
+	/* The host's canonical form of a paper id, the one it keys papers by:
+	 * from any spelling of an arXiv id ("arXiv:2401.01234v2", an abs or pdf
+	 * URL, "oai:arXiv.org:...", the arXiv DOI 10.48550/arXiv.ID) the id
+	 * without version ("2401.01234"; an old-style id loses its subject
+	 * class: "math/0611800"), with the version in *version (0 when none);
+	 * another DOI lower-cased; anything else as given.  Returns 1 for an
+	 * arXiv id, 0 for another id, -1 when raw is empty or out too small. */
+	int (*canonical_id)(pw_instance *inst, const char *raw, char *out, size_t size, int *version);
 } pw_host;
 
 /* True when the host's table is long enough to hold MEMBER. */

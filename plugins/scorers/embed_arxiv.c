@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "../common/canonical.h"
+#include "../common/url_encode.h"
 #include "../sources/arxiv_atom.h"
 #include "embedding.h"
 
@@ -53,13 +54,13 @@ fetch_batch(const pw_host *h, pw_instance *inst, struct embedding *e, char **ids
 	char *url = malloc(len);
 	if (!url)
 		return -1;
-	size_t o = (size_t)snprintf(url, len, "%s%cid_list=", e->arxiv_api, strchr(e->arxiv_api, '?') ? '&' : '?');
+	snprintf(url, len, "%s%cid_list=", e->arxiv_api, strchr(e->arxiv_api, '?') ? '&' : '?');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			o += (size_t)snprintf(url + o, len - o, "%%2C");
-		for (const char *c = ids[i]; *c; c++)
-			o += (size_t)snprintf(url + o, len - o, *c == '/' ? "%%2F" : "%c", *c);
+			ue_append(url, len, ",", "", 0);
+		ue_append(url, len, ids[i], "", 0);
 	}
+	size_t o = strlen(url);
 	snprintf(url + o, len - o, "&start=0&max_results=%zu", n);
 	pw_response *resp = NULL;
 	char err[512];

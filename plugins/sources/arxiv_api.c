@@ -8,28 +8,23 @@
 
 #include "../common/canonical.h"
 #include "../common/str_append.h"
+#include "../common/url_encode.h"
 #include "arxiv_api.h"
 #include "arxiv_atom.h"
 
 #define ARXIV_EMPTY_PAGE_TRIES 3
 
-/* Query-string encoding: space as '+', unreserved kept, the rest %XX. */
+/* Query-string encoding: space as '+', unreserved and ':' kept, the rest %XX. */
 static void
 encode(const char *s, char **buf, size_t *len)
 {
-	char tmp[4];
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':') {
-			tmp[0] = (char)c;
-			tmp[1] = '\0';
-		} else if (c == ' ') {
-			strcpy(tmp, "+");
-		} else {
-			snprintf(tmp, sizeof tmp, "%%%02X", c);
-		}
-		str_append(buf, len, tmp);
-	}
+	char *tmp = malloc(ue_size(s));
+	if (!tmp)
+		return;
+	tmp[0] = '\0';
+	ue_append(tmp, ue_size(s), s, ":", 1);
+	str_append(buf, len, tmp);
+	free(tmp);
 }
 
 static char *

@@ -12,6 +12,7 @@
 
 #include "../common/feed_date.h"
 #include "../common/spooled.h"
+#include "../common/url_encode.h"
 #include "../common/xml_items.h"
 #include "arxiv_listing.h"
 #include "arxiv_oai.h"
@@ -357,15 +358,7 @@ read_page(void *ud, int fd, const char *body, size_t len, char *err, size_t err_
 static void
 put_encoded(char *out, size_t size, const char *s)
 {
-	size_t n = strlen(out);
-	for (; *s && n + 4 < size; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~')
-			out[n++] = (char)ch;
-		else
-			n += (size_t)snprintf(out + n, size - n, "%%%02X", ch);
-	}
-	out[n] = '\0';
+	ue_append(out, size, s, "", 0);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "../common/feed_date.h"
 #include "../common/json_text.h"
 #include "../common/url_check.h"
+#include "../common/url_encode.h"
 #include "paperwire/plugin.h"
 
 #define S2_FIELDS "paperId,externalIds,title,abstract,publicationDate,authors,venue,url"
@@ -119,15 +120,8 @@ related_destroy(const pw_host *h, pw_instance *inst, void *state)
 static void
 url_escape(const char *s, char *out, size_t size)
 {
-	size_t o = 0;
-	for (; *s && o + 4 < size; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || strchr("-._~:/", c))
-			out[o++] = (char)c;
-		else
-			o += (size_t)snprintf(out + o, size - o, "%%%02X", c);
-	}
-	out[o] = '\0';
+	out[0] = '\0';
+	ue_append(out, size, s, ":/", 0);
 }
 
 

@@ -1,4 +1,9 @@
-/* config.h: the deployment's JSON file, parsed, expanded and checked. */
+/* config.h: the deployment's JSON file, parsed, expanded and checked.
+ *
+ * Errors: every problem becomes one line of a cfg_diag, "FILE:LINE:COL:
+ * path: what, and what to do", found all at once rather than the first
+ * only; the caller prints them (cfg_diag_print) and exits 2.  Nothing here
+ * logs or exits. */
 #ifndef PW_CONFIG_H
 #define PW_CONFIG_H
 

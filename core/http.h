@@ -1,4 +1,9 @@
-/* http.h: the host's one polite HTTP client (libcurl). */
+/* http.h: the host's one polite HTTP client (libcurl).
+ *
+ * Errors: http_request returns -1 (transient) or HTTP_PERMANENT with the
+ * reason in the caller's err buffer, the URL first; it logs only retries
+ * (warnings) and, with -v, each request.  A status code is not an error
+ * here: the caller judges a 404 or a 503. */
 #ifndef PW_HTTP_H
 #define PW_HTTP_H
 

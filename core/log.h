@@ -1,4 +1,10 @@
-/* log.h: the host's logging to stderr, with secrets masked. */
+/* log.h: the host's logging to stderr, with secrets masked.
+ *
+ * The one place a run speaks: "paperwire: LEVEL: PREFIX: message", the
+ * prefix naming the instance or the part that speaks.  Errors are logged
+ * where they are handled (not where they are found), once; a function that
+ * only detects an error returns it with its reason (see store.h, http.h,
+ * config.h). */
 #ifndef PW_LOG_H
 #define PW_LOG_H
 

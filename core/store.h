@@ -1,4 +1,9 @@
-/* store.h: the deployment's SQLite file (papers, ledger, state, caches, runs). */
+/* store.h: the deployment's SQLite file (papers, ledger, state, caches, runs).
+ *
+ * Errors: a function returns -1 (or NULL, or a negative count) and keeps
+ * the reason for store_error(): "store PATH: WHAT: sqlite's message".  It
+ * logs nothing; the caller says it once, with its own prefix, and rolls
+ * back what it began.  Nothing here exits. */
 #ifndef PW_STORE_H
 #define PW_STORE_H
 

@@ -263,9 +263,9 @@ apply(const pw_host *h, pw_instance *inst, const struct llm *l, pw_record *rec, 
 	if (!*answer)
 		return -1;
 	if (l->task == TASK_SUMMARY)
-		return h->record_set(inst, rec, "summary", answer) == PW_OK ? 0 : -1;
+		return h->record_set(inst, rec, PW_X_SUMMARY, answer) == PW_OK ? 0 : -1;
 	if (l->task == TASK_TRANSLATE)
-		return h->record_set(inst, rec, "translation", answer) == PW_OK ? 0 : -1;
+		return h->record_set(inst, rec, PW_X_TRANSLATION, answer) == PW_OK ? 0 : -1;
 	/* classify: "label\nreason" with a label from the list */
 	size_t n = strcspn(answer, "\n");
 	char label[256];
@@ -276,9 +276,9 @@ apply(const pw_host *h, pw_instance *inst, const struct llm *l, pw_record *rec, 
 		const char *want = h->config_list_at(inst, "labels", i);
 		if (strcasecmp(label, want) == 0) {
 			const char *reason = answer[n] ? answer + n + 1 : "";
-			h->record_set(inst, rec, "label", want);
+			h->record_set(inst, rec, PW_X_LABEL, want);
 			if (*reason)
-				h->record_set(inst, rec, "label_reason", reason);
+				h->record_set(inst, rec, PW_X_LABEL_REASON, reason);
 			return 0;
 		}
 	}

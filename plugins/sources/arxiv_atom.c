@@ -160,7 +160,7 @@ on_author_end(struct parse_state *ps)
 		if (ps->cur_affiliation && *ps->cur_affiliation) {
 			char buf[1024];
 			snprintf(buf, sizeof buf, "%s (%s)", ps->cur_author, ps->cur_affiliation);
-			h->record_add(ps->inst, ps->cur, "affiliations", buf);
+			h->record_add(ps->inst, ps->cur, PW_X_AFFILIATIONS, buf);
 		}
 	}
 	free(ps->cur_author);

@@ -133,7 +133,7 @@ add_author(void *ud, const char *name, const char *affil)
 	if (affil) {
 		char buf[1600];
 		snprintf(buf, sizeof buf, "%s (%s)", name, affil);
-		a->h->record_add(a->inst, a->rec, "affiliations", buf);
+		a->h->record_add(a->inst, a->rec, PW_X_AFFILIATIONS, buf);
 	}
 }
 
@@ -234,7 +234,7 @@ on_item(void *ud, const xi_item *it)
 		h->record_set(c->inst, rec, PW_F_JOURNAL_REF, jref);
 	const char *rights = xi_text(it, "dc:rights");
 	if (rights && *skip_space(rights))
-		h->record_set(c->inst, rec, "license", rights);
+		h->record_set(c->inst, rec, PW_X_LICENSE, rights);
 	const char *creators = xi_text(it, "dc:creator");
 	if (creators) {
 		struct author_ctx a = { h, c->inst, rec };

@@ -153,7 +153,7 @@ add_arxiv_authors(const pw_host *h, pw_instance *inst, pw_record *rec, const xi_
 				if (affil && *affil) {
 					char both[1600];
 					snprintf(both, sizeof both, "%s (%s)", name, affil);
-					h->record_add(inst, rec, "affiliations", both);
+					h->record_add(inst, rec, PW_X_AFFILIATIONS, both);
 				}
 			}
 			key = fore = suffix = affil = NULL;

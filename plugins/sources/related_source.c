@@ -152,7 +152,7 @@ set_relation(const pw_host *h, pw_instance *inst, pw_record *rec, const char *ho
 {
 	char rel[512];
 	snprintf(rel, sizeof rel, "%s %s", how, seed);
-	h->record_set(inst, rec, "relation", rel);
+	h->record_set(inst, rec, PW_X_RELATION, rel);
 	h->record_set(inst, rec, "related_seed", seed);
 }
 

@@ -1,4 +1,5 @@
-/* related.c: under each selected paper, its k nearest papers from the
+/* related_enricher.c: the "related" enricher (the "related" source is
+ * sources/related_source.c): under each selected paper, its k nearest papers from the
  * store's history, by the builtin TF-IDF similarity: no network, no model.
  * The list goes into the "related" field ("2401.01234: Title (0.42)"),
  * which every sink shows under the paper. */
@@ -10,7 +11,7 @@
 #include "../common/tfidf.h"
 #include "paperwire/plugin.h"
 
-static const pw_option related_options[] = {
+static const pw_option related_enricher_options[] = {
 	{ "k", PW_OPT_INT, "5", 0, "how many related papers to list" },
 	{ "history", PW_OPT_INT, "5000", 0, "how many of the store's most recent papers to search" },
 	{ "min_similarity", PW_OPT_NUMBER, "0.1", 0, "leave out papers less similar than this (cosine, 0..1)" },
@@ -44,7 +45,7 @@ clear(struct related *r)
 }
 
 static pw_status
-related_create(const pw_host *h, pw_instance *inst, void **state)
+related_enricher_create(const pw_host *h, pw_instance *inst, void **state)
 {
 	struct related *r = calloc(1, sizeof *r);
 	if (!r)
@@ -73,7 +74,7 @@ related_create(const pw_host *h, pw_instance *inst, void **state)
 }
 
 static void
-related_destroy(const pw_host *h, pw_instance *inst, void *state)
+related_enricher_destroy(const pw_host *h, pw_instance *inst, void *state)
 {
 	clear(state);
 	free(state);
@@ -113,7 +114,7 @@ on_history(void *ud, const pw_record *rec)
 }
 
 static pw_status
-related_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *papers)
+related_enricher_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *papers)
 {
 	struct related *r = state;
 	struct pass p = { h, inst, r, 0, 0 };
@@ -135,7 +136,7 @@ related_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_deliv
 }
 
 static pw_status
-related_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
+related_enricher_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 {
 	struct related *r = state;
 	if (!r->ready)
@@ -156,24 +157,24 @@ related_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 			break;
 		char line[1024];
 		snprintf(line, sizeof line, "%s: %s (%.2f)", r->ids[best], r->titles[best], sims[best]);
-		h->record_add(inst, rec, "related", line);
+		h->record_add(inst, rec, PW_X_RELATED, line);
 		sims[best] = -1;
 	}
 	free(sims);
 	return PW_OK;
 }
 
-static const pw_plugin related_plugin = {
+static const pw_plugin related_enricher_plugin = {
 	.abi = PW_ABI_HEADER_FOR(pw_plugin),
 	.name = "related",
 	.kind = PW_KIND_ENRICHER,
 	.version = "0.1.0",
 	.description = "the k most similar papers from the store's history under each paper (TF-IDF, offline)",
-	.options = related_options,
-	.create = related_create,
-	.destroy = related_destroy,
-	.enrich = related_enrich,
-	.prepare = related_prepare,
+	.options = related_enricher_options,
+	.create = related_enricher_create,
+	.destroy = related_enricher_destroy,
+	.enrich = related_enricher_enrich,
+	.prepare = related_enricher_prepare,
 };
 
-PW_PLUGIN_DEFINE(related_plugin)
+PW_PLUGIN_DEFINE(related_enricher_plugin)

@@ -951,3 +951,55 @@ cfg_option(const cfg_instance *inst, const char *key)
 {
 	return inst->resolved ? cJSON_GetObjectItemCaseSensitive(inst->resolved, key) : NULL;
 }
+
+/* The typed readers behind pw_host's config getters, shared by the host
+ * and the mock host so that both read options the same way. */
+const char *
+cfg_get_string(const cfg_instance *inst, const char *key)
+{
+	const cJSON *v = cfg_option(inst, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int
+cfg_get_number(const cfg_instance *inst, const char *key, double *out)
+{
+	const cJSON *v = cfg_option(inst, key);
+	if (!cJSON_IsNumber(v))
+		return 0;
+	*out = v->valuedouble;
+	return 1;
+}
+
+int
+cfg_get_int(const cfg_instance *inst, const char *key, int64_t *out)
+{
+	double d;
+	if (!cfg_get_number(inst, key, &d))
+		return 0;
+	*out = (int64_t)d;
+	return 1;
+}
+
+int
+cfg_get_bool(const cfg_instance *inst, const char *key, int *out)
+{
+	const cJSON *v = cfg_option(inst, key);
+	if (!cJSON_IsBool(v))
+		return 0;
+	*out = cJSON_IsTrue(v);
+	return 1;
+}
+
+int
+cfg_given(const cfg_instance *inst, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(inst->node, key) != NULL;
+}
+
+size_t
+cfg_get_count(const cfg_instance *inst, const char *key, int map)
+{
+	const cJSON *v = cfg_option(inst, key);
+	return (map ? cJSON_IsObject(v) : cJSON_IsArray(v)) ? (size_t)cJSON_GetArraySize(v) : 0;
+}

@@ -84,4 +84,15 @@ const pw_option *cfg_http_schema_options(void);
  * type); 0 when it is sound.  The loader refuses such a plugin. */
 int cfg_schema_problem(const pw_option *schema, int is_scorer, char *why, size_t size);
 
+/* pw_host's config getters (host and mock host): a string (or NULL), a
+ * number, integer or boolean (1 when set, 0 when absent or of another
+ * type), whether the config gives key, and how many items a list (or, with
+ * map, an object) has. */
+const char *cfg_get_string(const cfg_instance *inst, const char *key);
+int cfg_get_number(const cfg_instance *inst, const char *key, double *out);
+int cfg_get_int(const cfg_instance *inst, const char *key, int64_t *out);
+int cfg_get_bool(const cfg_instance *inst, const char *key, int *out);
+int cfg_given(const cfg_instance *inst, const char *key);
+size_t cfg_get_count(const cfg_instance *inst, const char *key, int map);
+
 #endif

@@ -74,60 +74,19 @@ svc_log(pw_instance *inst, pw_log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *
-svc_config_string(pw_instance *inst, const char *key)
-{
-	const cJSON *v = cfg_option(inst->cfg, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static int
-svc_config_int(pw_instance *inst, const char *key, int64_t *out)
-{
-	const cJSON *v = cfg_option(inst->cfg, key);
-	if (!cJSON_IsNumber(v))
-		return 0;
-	*out = (int64_t)v->valuedouble;
-	return 1;
-}
-
-static int
-svc_config_number(pw_instance *inst, const char *key, double *out)
-{
-	const cJSON *v = cfg_option(inst->cfg, key);
-	if (!cJSON_IsNumber(v))
-		return 0;
-	*out = v->valuedouble;
-	return 1;
-}
+static const char *svc_config_string(pw_instance *inst, const char *key) { return cfg_get_string(inst->cfg, key); }
+static int svc_config_int(pw_instance *inst, const char *key, int64_t *out) { return cfg_get_int(inst->cfg, key, out); }
+static int svc_config_number(pw_instance *inst, const char *key, double *out)
+{ return cfg_get_number(inst->cfg, key, out); }
+static int svc_config_bool(pw_instance *inst, const char *key, int *out) { return cfg_get_bool(inst->cfg, key, out); }
+static int svc_config_given(pw_instance *inst, const char *key) { return cfg_given(inst->cfg, key); }
+static size_t svc_config_list_count(pw_instance *inst, const char *key) { return cfg_get_count(inst->cfg, key, 0); }
+static size_t svc_config_map_count(pw_instance *inst, const char *key) { return cfg_get_count(inst->cfg, key, 1); }
 
 static int
 svc_canonical_id(pw_instance *inst, const char *raw, char *out, size_t size, int *version)
 {
 	return ident_classify(raw, out, size, version);
-}
-
-static int
-svc_config_given(pw_instance *inst, const char *key)
-{
-	return cJSON_GetObjectItemCaseSensitive(inst->cfg->node, key) != NULL;
-}
-
-static int
-svc_config_bool(pw_instance *inst, const char *key, int *out)
-{
-	const cJSON *v = cfg_option(inst->cfg, key);
-	if (!cJSON_IsBool(v))
-		return 0;
-	*out = cJSON_IsTrue(v);
-	return 1;
-}
-
-static size_t
-svc_config_list_count(pw_instance *inst, const char *key)
-{
-	const cJSON *v = cfg_option(inst->cfg, key);
-	return cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 0;
 }
 
 /* Child i of parent; cJSON's own lookup walks from the first child each
@@ -155,13 +114,6 @@ svc_config_list_at(pw_instance *inst, const char *key, size_t i)
 	const cJSON *v = cfg_option(inst->cfg, key);
 	const cJSON *e = cJSON_IsArray(v) ? nth_child(inst, v, i) : NULL;
 	return cJSON_IsString(e) ? e->valuestring : NULL;
-}
-
-static size_t
-svc_config_map_count(pw_instance *inst, const char *key)
-{
-	const cJSON *v = cfg_option(inst->cfg, key);
-	return cJSON_IsObject(v) ? (size_t)cJSON_GetArraySize(v) : 0;
 }
 
 static const char *
@@ -554,23 +506,8 @@ svc_history_each(pw_instance *inst, size_t max, void (*fn)(void *ud, const pw_re
 static void
 svc_report_count(pw_instance *inst, const char *counter, int64_t delta)
 {
-	if (!counter || !*counter)
-		return;
-	for (size_t i = 0; i < inst->ncounters; i++)
-		if (strcmp(inst->counters[i].name, counter) == 0) {
-			inst->counters[i].value += delta;
-			return;
-		}
-	struct host_counter *grown = realloc(inst->counters, (inst->ncounters + 1) * sizeof *grown);
-	char *name = strdup(counter);
-	if (grown)
-		inst->counters = grown;
-	if (!grown || !name) {
-		free(name);
+	if (counter && *counter && counters_add(&inst->counters, counter, delta) < 0)
 		log_msg(PW_LOG_WARNING, svc_instance_name(inst), "out of memory: counter \"%s\" not kept", counter);
-		return;
-	}
-	inst->counters[inst->ncounters++] = (struct host_counter){ name, delta };
 }
 
 static pw_status
@@ -605,9 +542,9 @@ void
 host_instance_counters(const pw_instance *inst, char *out, size_t size)
 {
 	out[0] = '\0';
-	for (size_t i = 0; i < inst->ncounters; i++)
-		snprintf(out + strlen(out), size - strlen(out), "%s%s %lld", i ? ", " : "", inst->counters[i].name,
-		         (long long)inst->counters[i].value);
+	for (size_t i = 0; i < inst->counters.n; i++)
+		snprintf(out + strlen(out), size - strlen(out), "%s%s %lld", i ? ", " : "", inst->counters.v[i].name,
+		         (long long)inst->counters.v[i].value);
 }
 
 static const pw_host host_table = {
@@ -719,9 +656,7 @@ host_instance_free(pw_instance *inst)
 	if (inst->created && inst->plugin->desc.destroy)
 		inst->plugin->desc.destroy(&host_table, inst, inst->state);
 	host_instance_release_scratch(inst);
-	for (size_t i = 0; i < inst->ncounters; i++)
-		free(inst->counters[i].name);
-	free(inst->counters);
+	counters_free(&inst->counters);
 	free(inst);
 }
 

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "counters.h"
 #include "http.h"
 #include "loader.h"
 #include "paperwire/plugin.h"
@@ -33,8 +34,7 @@ struct pw_instance {
 	/* What the run report says of this instance. */
 	long emitted, rejected, http_requests, http_retries, http_failures;
 	char http_codes[128];    /* "200x2 429x1" */
-	struct host_counter { char *name; int64_t value; } *counters; /* report_count: as many as asked */
-	size_t ncounters;
+	counter_set counters;    /* report_count: as many as a plugin names */
 	char note[1024];         /* report_note: why the source returned what it did */
 	long fresh;              /* sources: papers the store had not seen */
 	long batch_emitted, batch_fresh;  /* the counts at emit_begin */

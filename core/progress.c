@@ -25,14 +25,6 @@ mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int64_t
-counter(const pw_instance *inst, const char *name)
-{
-	for (size_t i = 0; i < inst->ncounters; i++)
-		if (strcmp(inst->counters[i].name, name) == 0)
-			return inst->counters[i].value;
-	return 0;
-}
 
 static void
 duration(double s, char *out, size_t size)
@@ -66,7 +58,7 @@ progress_tick(pw_instance *inst, int tty)
 	inst->progress_said = now;
 	double elapsed = now - inst->progress_started;
 	double rate = elapsed > 0 ? (double)inst->emitted / elapsed : 0;
-	int64_t pages = counter(inst, "pages"), expected = counter(inst, "expected");
+	int64_t pages = counters_get(&inst->counters, "pages"), expected = counters_get(&inst->counters, "expected");
 	char took[32], left[96] = "";
 	duration(elapsed, took, sizeof took);
 	if (expected > inst->emitted && rate > 0) {

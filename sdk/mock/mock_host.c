@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "counters.h"
 #include "ident.h"
 #include "paperwire/mock_host.h"
 #include "record.h"
@@ -19,11 +20,6 @@ struct route {
 	char *contains, *body;
 	size_t len;
 	long code;
-};
-
-struct counter {
-	char *name;
-	int64_t value;
 };
 
 /* A growing array of pointers: the mock has no silent limits. */
@@ -45,8 +41,7 @@ struct pw_instance {
 	char *log;
 	size_t loglen;
 	char *last_body, *last_headers;
-	struct counter *counters;
-	size_t ncounters;
+	counter_set counters;
 	int64_t fetch_since;
 	char note[1024];
 	char effect[256];   /* the last effect_begin note */
@@ -127,60 +122,19 @@ option(pw_instance *inst, const char *key)
 	return cfg_option(&inst->inst, key);
 }
 
-static const char *
-m_config_string(pw_instance *inst, const char *key)
-{
-	const cJSON *v = option(inst, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static int
-m_config_int(pw_instance *inst, const char *key, int64_t *out)
-{
-	const cJSON *v = option(inst, key);
-	if (!cJSON_IsNumber(v))
-		return 0;
-	*out = (int64_t)v->valuedouble;
-	return 1;
-}
-
-static int
-m_config_number(pw_instance *inst, const char *key, double *out)
-{
-	const cJSON *v = option(inst, key);
-	if (!cJSON_IsNumber(v))
-		return 0;
-	*out = v->valuedouble;
-	return 1;
-}
-
-static int
-m_config_bool(pw_instance *inst, const char *key, int *out)
-{
-	const cJSON *v = option(inst, key);
-	if (!cJSON_IsBool(v))
-		return 0;
-	*out = cJSON_IsTrue(v);
-	return 1;
-}
+static const char *m_config_string(pw_instance *inst, const char *key) { return cfg_get_string(&inst->inst, key); }
+static int m_config_int(pw_instance *inst, const char *key, int64_t *out) { return cfg_get_int(&inst->inst, key, out); }
+static int m_config_number(pw_instance *inst, const char *key, double *out)
+{ return cfg_get_number(&inst->inst, key, out); }
+static int m_config_bool(pw_instance *inst, const char *key, int *out) { return cfg_get_bool(&inst->inst, key, out); }
+static int m_config_given(pw_instance *inst, const char *key) { return cfg_given(&inst->inst, key); }
+static size_t m_config_list_count(pw_instance *inst, const char *key) { return cfg_get_count(&inst->inst, key, 0); }
+static size_t m_config_map_count(pw_instance *inst, const char *key) { return cfg_get_count(&inst->inst, key, 1); }
 
 static int
 m_canonical_id(pw_instance *inst, const char *raw, char *out, size_t size, int *version)
 {
 	return ident_classify(raw, out, size, version);
-}
-
-static int
-m_config_given(pw_instance *inst, const char *key)
-{
-	return cJSON_GetObjectItemCaseSensitive(inst->inst.node, key) != NULL;
-}
-
-static size_t
-m_config_list_count(pw_instance *inst, const char *key)
-{
-	const cJSON *v = option(inst, key);
-	return cJSON_IsArray(v) || cJSON_IsObject(v) ? (size_t)cJSON_GetArraySize(v) : 0;
 }
 
 static const char *
@@ -481,23 +435,8 @@ m_history_each(pw_instance *inst, size_t max, void (*fn)(void *, const pw_record
 static void
 m_report_count(pw_instance *inst, const char *counter, int64_t delta)
 {
-	if (!counter || !*counter)
-		return;
-	for (size_t i = 0; i < inst->ncounters; i++)
-		if (strcmp(inst->counters[i].name, counter) == 0) {
-			inst->counters[i].value += delta;
-			return;
-		}
-	struct counter *nc = realloc(inst->counters, (inst->ncounters + 1) * sizeof *nc);
-	char *name = strdup(counter);
-	if (!nc || !name) {
-		free(name);
-		if (nc)
-			inst->counters = nc;
-		return;
-	}
-	inst->counters = nc;
-	inst->counters[inst->ncounters++] = (struct counter){ name, delta };
+	if (counter && *counter)
+		counters_add(&inst->counters, counter, delta);
 }
 
 static void
@@ -525,7 +464,7 @@ static const pw_host mock_table = {
 	.config_bool = m_config_bool,
 	.config_list_count = m_config_list_count,
 	.config_list_at = m_config_list_at,
-	.config_map_count = m_config_list_count,
+	.config_map_count = m_config_map_count,
 	.config_map_at = m_config_map_at,
 	.record_new = m_record_new,
 	.record_free = m_record_free,
@@ -653,9 +592,7 @@ pwm_instance_free(pw_instance *inst)
 	free_ptrs(&inst->delivered, free_record);
 	free_ptrs(&inst->history, free_record);
 	free(inst->delivered_at);
-	for (size_t i = 0; i < inst->ncounters; i++)
-		free(inst->counters[i].name);
-	free(inst->counters);
+	counters_free(&inst->counters);
 	free(inst->last_body);
 	free(inst->last_headers);
 	free(inst->log);
@@ -736,10 +673,7 @@ void pwm_set_effect_answer(pw_instance *inst, pw_status answer) { inst->effect_a
 int64_t
 pwm_counter(const pw_instance *inst, const char *counter)
 {
-	for (size_t i = 0; i < inst->ncounters; i++)
-		if (strcmp(inst->counters[i].name, counter) == 0)
-			return inst->counters[i].value;
-	return 0;
+	return counters_get(&inst->counters, counter);
 }
 
 const char *

@@ -16,6 +16,7 @@
 
 #include <curl/curl.h>
 
+#include "clock.h"
 #include "http.h"
 #include "interrupt.h"
 #include "log.h"
@@ -62,14 +63,6 @@ http_default_options(http_options *o)
 	o->max_retry_after = 600;
 	o->default_spacing = 1.0;
 	o->spacing_set = 0;
-}
-
-static double
-now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void
@@ -536,7 +529,7 @@ static void
 say_done(const http_req *req, const pw_response *r, double started)
 {
 	log_msg(PW_LOG_DEBUG, "http", "%s %s: HTTP %ld, %zu bytes in %.2f s%s", req->method, req->url, r->code, r->len,
-	        now_mono() - started, r->attempts > 1 ? " (after retries)" : "");
+	        clock_seconds() - started, r->attempts > 1 ? " (after retries)" : "");
 }
 
 int
@@ -573,11 +566,11 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 		}
 		hdrs = curl_slist_append(hdrs, req->headers[i]);
 	}
-	double wait = 0, started = now_mono();
+	double wait = 0, started = clock_seconds();
 	int permanent = 0; /* asking again cannot help: a refused redirect, a bad URL, a missing file */
 
 	for (int n = 1;; n++) {
-		double since = now_mono() - clk->last;
+		double since = clock_seconds() - clk->last;
 		double pause = wait > spacing - since ? wait : spacing - since;
 		if (pause > 0.05 && n == 1)
 			log_msg(PW_LOG_DEBUG, "http", "waiting %.1f s before asking %s again (%.0f s between requests)", pause,
@@ -595,7 +588,7 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 			permanent = 1;
 			goto fail;
 		}
-		clk->last = now_mono();
+		clk->last = clock_seconds();
 		r->attempts = n;
 		int last = n > c->opt.retries;
 		if (rc == CURLE_OK && !is_retryable_code(r->code))

@@ -14,20 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "host.h"
 #include "interrupt.h"
 #include "log.h"
 #include "progress.h"
 #include "record.h"
 #include "run.h"
-
-static double
-mono_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static const ldr_plugin *
 find_plugin(const pw_config *cfg, const ldr_registry *reg, const cfg_instance *inst, pw_kind kind,
@@ -301,7 +294,7 @@ run_sources(struct run *r)
 		double t0 = st->inst->progress_started;
 		pw_status s = st->inst->plugin->desc.fetch(host_services(), st->inst, st->inst->state);
 		log_msg(PW_LOG_DEBUG, st->cfg->name, "fetched %ld papers (%ld new) with %ld requests in %.2f s",
-		        st->inst->emitted, st->inst->fresh, st->inst->http_requests, mono_now() - t0);
+		        st->inst->emitted, st->inst->fresh, st->inst->http_requests, clock_seconds() - t0);
 		if (st->inst->in_batch) {
 			/* A plugin that returned inside a batch: what it left open is dropped. */
 			log_msg(PW_LOG_WARNING, st->cfg->name, "returned without emit_end; its open batch is dropped");
@@ -432,14 +425,6 @@ run_common_info(struct run *r, const struct digest_run *dr, pw_delivery *d, size
 		delivery_set_info(d, PW_D_DRY_RUN, "1");
 }
 
-static double
-elapsed_since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* One digest: weigh, commit the selection, deliver to each sink. */
 static int
 run_digest(struct run *r, struct digest_run *dr)
@@ -526,8 +511,7 @@ int
 pipeline_run(pw_config *cfg, const ldr_registry *reg, const run_options *opt)
 {
 	struct run r;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = clock_seconds();
 	int exit_code = run_open(&r, cfg, reg, opt);
 	if (exit_code == PW_EXIT_BUSY || exit_code == PW_EXIT_STORE)
 		return exit_code;
@@ -570,7 +554,7 @@ report:
 		exit_code = 128 + signo;
 	}
 	r.report.exit_code = exit_code;
-	run_report_finish(&r, elapsed_since(&t0));
+	run_report_finish(&r, clock_seconds() - t0);
 out:
 	run_close(&r);
 	return exit_code;

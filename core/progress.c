@@ -10,20 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "host.h"
 #include "log.h"
 #include "progress.h"
 
 #define PROGRESS_EVERY 15.0   /* seconds between lines when not on a terminal */
 #define REDRAW_EVERY 0.2      /* seconds between redraws on a terminal */
-
-static double
-mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 
 static void
@@ -41,13 +34,13 @@ duration(double s, char *out, size_t size)
 void
 progress_start(pw_instance *inst)
 {
-	inst->progress_started = inst->progress_said = mono();
+	inst->progress_started = inst->progress_said = clock_seconds();
 }
 
 void
 progress_tick(pw_instance *inst, int tty)
 {
-	double now = mono();
+	double now = clock_seconds();
 	if (inst->progress_started <= 0)
 		progress_start(inst);
 	/* PAPERWIRE_PROGRESS_EVERY (seconds) lets a test see the lines at once. */

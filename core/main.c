@@ -98,21 +98,35 @@ struct search_path {
 	size_t count;
 };
 
+/* The directory the config file is in: "." for a bare name, "/" for a
+ * file at the root. */
 static void
+config_dir(const char *file, char *dir, size_t size)
+{
+	snprintf(dir, size, "%s", file);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, size, ".");
+	else
+		slash[slash == dir] = '\0';
+}
+
+/* Adds dir (relative to relative_to unless absolute) to the search path.
+ * -1 with errno set when it does not resolve to an existing path. */
+static int
 path_add(struct search_path *sp, const char *dir, const char *relative_to)
 {
-	char joined[PATH_MAX], resolved[PATH_MAX];
+	char joined[PATH_MAX * 2], resolved[PATH_MAX];
 	if (!dir || !*dir || sp->count == sizeof sp->dirs / sizeof sp->dirs[0])
-		return;
+		return 0;
 	if (dir[0] != '/' && relative_to)
 		snprintf(joined, sizeof joined, "%s/%s", relative_to, dir);
 	else
 		snprintf(joined, sizeof joined, "%s", dir);
-	if (!realpath(joined, resolved)) {
-		log_msg(PW_LOG_DEBUG, "plugins", "skipping %s: not a directory", joined);
-		return;
-	}
+	if (!realpath(joined, resolved))
+		return -1;
 	sp->dirs[sp->count++] = strdup(resolved);
+	return 0;
 }
 
 static void
@@ -133,33 +147,26 @@ load_plugins(const pw_config *cfg, int warn_refusals)
 	if (env) {
 		char *copy = strdup(env), *save = NULL;
 		for (char *tok = copy ? strtok_r(copy, ":", &save) : NULL; tok; tok = strtok_r(NULL, ":", &save))
-			path_add(&sp, tok, NULL);
+			if (path_add(&sp, tok, NULL) < 0)
+				log_msg(PW_LOG_DEBUG, "plugins", "skipping %s: not a directory", tok);
 		free(copy);
 	}
 	if (cfg) {
-		char cfgdir[PATH_MAX], resolved[PATH_MAX];
-		snprintf(cfgdir, sizeof cfgdir, "%s", cfg->file);
-		char *slash = strrchr(cfgdir, '/');
-		if (slash)
-			*slash = '\0';
-		else
-			snprintf(cfgdir, sizeof cfgdir, ".");
+		char cfgdir[PATH_MAX];
+		config_dir(cfg->file, cfgdir, sizeof cfgdir);
 		for (size_t i = 0; i < cfg->nplugin_path; i++) {
-			const char *dir = cfg->plugin_path[i];
-			char joined[PATH_MAX * 2];
-			snprintf(joined, sizeof joined, "%s%s%s", dir[0] == '/' ? "" : cfgdir, dir[0] == '/' ? "" : "/", dir);
-			if (!realpath(joined, resolved)) {
+			if (path_add(&sp, cfg->plugin_path[i], cfgdir) < 0) {
 				/* A plugin_path the user wrote must exist: a typo would
 				 * otherwise surface as "no plugin named ...". */
 				log_msg(PW_LOG_ERROR, NULL, "%s: plugin_path \"%s\": %s (relative paths are relative to the "
-				        "config's directory)", cfg->file, dir, strerror(errno));
+				        "config's directory)", cfg->file, cfg->plugin_path[i], strerror(errno));
 				path_free(&sp);
 				return NULL;
 			}
-			path_add(&sp, cfg->plugin_path[i], cfgdir);
 		}
 	}
-	path_add(&sp, PW_PLUGINDIR, NULL);
+	if (path_add(&sp, PW_PLUGINDIR, NULL) < 0)
+		log_msg(PW_LOG_DEBUG, "plugins", "skipping %s: not a directory", PW_PLUGINDIR);
 	ldr_registry *reg = ldr_scan((const char *const *)sp.dirs, sp.count);
 	path_free(&sp);
 	if (reg && reg->count == 0)
@@ -305,11 +312,7 @@ static int
 enter_config_dir(const char *file)
 {
 	char dir[PATH_MAX];
-	snprintf(dir, sizeof dir, "%s", file);
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		return 0;
-	slash[slash == dir] = '\0';
+	config_dir(file, dir, sizeof dir);
 	if (chdir(dir) < 0) {
 		log_msg(PW_LOG_ERROR, NULL, "%s: cannot enter the config's directory %s: %s", file, dir, strerror(errno));
 		return -1;

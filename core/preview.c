@@ -61,12 +61,9 @@ weighed_of(const char *id, const struct weighed *seen, size_t nseen)
 static void
 print_reasons(const char *label, const pw_record *rec)
 {
-	double v;
-	const char *reason;
-	printf("        %s", label);
-	for (size_t k = 0; rec_score_at(rec, k, &v, &reason); k++)
-		printf("%s%s: %s", k ? "; " : "", rec_score_at(rec, k, NULL, NULL), reason ? reason : "");
-	printf("%s\n", rec_score_count(rec) ? "" : "(no scorer gave a reason)");
+	char *reasons = rec_reasons(rec);
+	printf("        %s%s\n", label, reasons && *reasons ? reasons : "(no scorer gave a reason)");
+	free(reasons);
 }
 
 static void

@@ -325,6 +325,25 @@ rec_score_at(const pw_record *rec, size_t i, double *value, const char **reason)
 	return rec->scores[i].scorer;
 }
 
+char *
+rec_reasons(const pw_record *rec)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	double v;
+	const char *reason;
+	if (!f)
+		return NULL;
+	for (size_t k = 0; rec_score_at(rec, k, &v, &reason); k++)
+		fprintf(f, "%s%s: %s", k ? "; " : "", rec_score_at(rec, k, NULL, NULL), reason ? reason : "");
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 void
 rec_veto(pw_record *rec, const char *scorer, const char *reason)
 {

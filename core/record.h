@@ -34,6 +34,9 @@ int rec_score_add(pw_record *rec, const char *scorer, double weight, double valu
 double rec_score(const pw_record *rec);
 size_t rec_score_count(const pw_record *rec);
 const char *rec_score_at(const pw_record *rec, size_t i, double *value, const char **reason);
+/* Every scorer's reason on one line, malloc'd: "keyword: title has 'RL' +2;
+ * embedding: 0.61 like 'x'" ("" when none scored it). */
+char *rec_reasons(const pw_record *rec);
 void rec_veto(pw_record *rec, const char *scorer, const char *reason);
 int rec_vetoed(const pw_record *rec);
 /* A scorer failed on this paper: its score is incomplete. */

@@ -66,20 +66,6 @@ surviving(pw_record **cands, size_t n, pw_delivery *d)
 	return d->count;
 }
 
-/* "keyword: title has 'RL' +2; embedding: 0.61 like 'x'" */
-static char *
-join_reasons(const pw_record *rec)
-{
-	char buf[1024] = "";
-	size_t n = 0;
-	double v;
-	const char *reason;
-	for (size_t k = 0; rec_score_at(rec, k, &v, &reason) && n < sizeof buf; k++)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s: %s", k ? "; " : "", rec_score_at(rec, k, NULL, NULL),
-		                      reason ? reason : "");
-	return strdup(buf);
-}
-
 static void
 note_weighed(struct digest_pass *dp, const pw_record *rec)
 {
@@ -89,7 +75,7 @@ note_weighed(struct digest_pass *dp, const pw_record *rec)
 	struct weighed *w = &dp->seen[dp->nseen++];
 	w->id = strdup(rec_get(rec, PW_F_ID));
 	w->title = strdup(title ? title : "");
-	w->reasons = join_reasons(rec);
+	w->reasons = rec_reasons(rec);
 	w->score = rec_score(rec);
 	w->vetoed = rec_vetoed(rec);
 }

@@ -14,15 +14,35 @@
 #include "record.h"
 #include "store_sql.h"
 
+/* Nearly every ledger statement names one (digest, sink) pair as ?1 and ?2;
+ * prepared here with the pair bound, NULL when preparing fails. */
+static sqlite3_stmt *
+prepare_for(pw_store *s, const char *sql, const char *digest, const char *sink)
+{
+	sqlite3_stmt *st = sql_prepare(s, sql);
+	if (st) {
+		sql_bind_text(st, 1, digest);
+		sql_bind_text(st, 2, sink);
+	}
+	return st;
+}
+
+/* Ends a failed write transaction. */
+static int
+rolled_back(pw_store *s)
+{
+	store_rollback(s);
+	return -1;
+}
+
 int
 store_ledger_status(pw_store *s, const char *digest, const char *sink, const char *id)
 {
-	sqlite3_stmt *st = sql_prepare(s, "SELECT status FROM ledger WHERE digest = ? AND sink = ? AND paper_id = ?");
+	sqlite3_stmt *st = prepare_for(s, "SELECT status FROM ledger WHERE digest = ?1 AND sink = ?2 AND paper_id = ?3",
+	                               digest, sink);
 	int status = LEDGER_NONE;
 	if (!st)
 		return -1;
-	sql_bind_text(st, 1, digest);
-	sql_bind_text(st, 2, sink);
 	sql_bind_text(st, 3, id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		status = sqlite3_column_int(st, 0);
@@ -36,16 +56,14 @@ store_ledger_pending(pw_store *s, const char *digest, const char *sink, const pw
 	char *json = rec_to_json(scored, 1);
 	if (!json)
 		return -1;
-	sqlite3_stmt *st = sql_prepare(s,
-		"INSERT INTO ledger (digest, sink, paper_id, status, scored, selected_at) VALUES (?, ?, ?, ?, ?, ?) "
+	sqlite3_stmt *st = prepare_for(s,
+		"INSERT INTO ledger (digest, sink, paper_id, status, scored, selected_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
 		"ON CONFLICT(digest, sink, paper_id) DO UPDATE SET scored = excluded.scored "
-		"WHERE status = " "1");
+		"WHERE status = " "1", digest, sink);
 	if (!st) {
 		free(json);
 		return -1;
 	}
-	sql_bind_text(st, 1, digest);
-	sql_bind_text(st, 2, sink);
 	sql_bind_text(st, 3, rec_get(scored, PW_F_ID));
 	sqlite3_bind_int(st, 4, LEDGER_PENDING);
 	sql_bind_text(st, 5, json);
@@ -59,12 +77,10 @@ static int
 each_in_state(pw_store *s, const char *digest, const char *sink, int status, void (*fn)(pw_record *rec, void *ud),
               void *ud)
 {
-	sqlite3_stmt *st = sql_prepare(s, "SELECT scored FROM ledger WHERE digest = ? AND sink = ? AND status = ? "
-	                                  "ORDER BY selected_at, rowid");
+	sqlite3_stmt *st = prepare_for(s, "SELECT scored FROM ledger WHERE digest = ?1 AND sink = ?2 AND status = ?3 "
+	                                  "ORDER BY selected_at, rowid", digest, sink);
 	if (!st)
 		return -1;
-	sql_bind_text(st, 1, digest);
-	sql_bind_text(st, 2, sink);
 	sqlite3_bind_int(st, 3, status);
 	struct sql_plain_fn plain = { fn, ud };
 	return sql_each_record(s, st, "cannot read the ledger", sql_call_plain, &plain);
@@ -81,13 +97,11 @@ int
 store_ledger_each_delivered(pw_store *s, const char *digest, const char *sink, int64_t since,
                             void (*fn)(pw_record *rec, int64_t delivered_at, void *ud), void *ud)
 {
-	sqlite3_stmt *st = sql_prepare(s, "SELECT scored, delivered_at FROM ledger WHERE digest = ? AND sink = ? "
-	                              "AND status = ? AND delivered_at >= ? AND scored IS NOT NULL "
-	                              "ORDER BY delivered_at DESC, rowid DESC");
+	sqlite3_stmt *st = prepare_for(s, "SELECT scored, delivered_at FROM ledger WHERE digest = ?1 AND sink = ?2 "
+	                              "AND status = ?3 AND delivered_at >= ?4 AND scored IS NOT NULL "
+	                              "ORDER BY delivered_at DESC, rowid DESC", digest, sink);
 	if (!st)
 		return -1;
-	sql_bind_text(st, 1, digest);
-	sql_bind_text(st, 2, sink);
 	sqlite3_bind_int(st, 3, LEDGER_DELIVERED);
 	sqlite3_bind_int64(st, 4, since);
 	return sql_each_record(s, st, "cannot read delivered papers", fn, ud);
@@ -96,11 +110,10 @@ store_ledger_each_delivered(pw_store *s, const char *digest, const char *sink, i
 long
 store_ledger_count(pw_store *s, const char *digest, const char *sink, int status)
 {
-	sqlite3_stmt *st = sql_prepare(s, "SELECT count(*) FROM ledger WHERE digest = ? AND sink = ? AND status = ?");
+	sqlite3_stmt *st = prepare_for(s, "SELECT count(*) FROM ledger WHERE digest = ?1 AND sink = ?2 AND status = ?3",
+	                               digest, sink);
 	if (!st)
 		return -1;
-	sql_bind_text(st, 1, digest);
-	sql_bind_text(st, 2, sink);
 	sqlite3_bind_int(st, 3, status);
 	return sql_count(s, st);
 }
@@ -110,30 +123,24 @@ store_delivery_begin(pw_store *s, const char *digest, const char *sink, const ch
 {
 	if (store_begin(s) < 0)
 		return -1;
-	sqlite3_stmt *st = sql_prepare(s, "UPDATE ledger SET status = ?1 WHERE digest = ?2 AND sink = ?3 AND status = ?4");
+	sqlite3_stmt *st = prepare_for(s, "UPDATE ledger SET status = ?3 WHERE digest = ?1 AND sink = ?2 AND status = ?4",
+	                               digest, sink);
 	if (!st)
-		goto fail;
-	sqlite3_bind_int(st, 1, LEDGER_IN_FLIGHT);
-	sql_bind_text(st, 2, digest);
-	sql_bind_text(st, 3, sink);
+		return rolled_back(s);
+	sqlite3_bind_int(st, 3, LEDGER_IN_FLIGHT);
 	sqlite3_bind_int(st, 4, LEDGER_PENDING);
 	if (sql_step_done(s, st, "cannot mark a delivery in flight") < 0)
-		goto fail;
-	st = sql_prepare(s, "INSERT INTO deliveries (digest, sink, attempt, began, run_id, started) "
-	                    "VALUES (?, ?, ?, 0, ?, ?)");
+		return rolled_back(s);
+	st = prepare_for(s, "INSERT INTO deliveries (digest, sink, attempt, began, run_id, started) "
+	                    "VALUES (?1, ?2, ?3, 0, ?4, ?5)", digest, sink);
 	if (!st)
-		goto fail;
-	sql_bind_text(st, 1, digest);
-	sql_bind_text(st, 2, sink);
+		return rolled_back(s);
 	sql_bind_text(st, 3, attempt);
 	sqlite3_bind_int64(st, 4, run_id);
 	sqlite3_bind_int64(st, 5, (int64_t)time(NULL));
 	if (sql_step_done(s, st, "cannot record a delivery") < 0 || store_commit(s) < 0)
-		goto fail;
+		return rolled_back(s);
 	return 0;
-fail:
-	store_rollback(s);
-	return -1;
 }
 
 int
@@ -141,11 +148,10 @@ store_delivery_get(pw_store *s, const char *digest, const char *sink, char **att
 {
 	*attempt = *recovery = NULL;
 	*began = 0;
-	sqlite3_stmt *st = sql_prepare(s, "SELECT attempt, recovery, began FROM deliveries WHERE digest = ? AND sink = ?");
+	sqlite3_stmt *st = prepare_for(s, "SELECT attempt, recovery, began FROM deliveries WHERE digest = ?1 AND sink = ?2",
+	                               digest, sink);
 	if (!st)
 		return -1;
-	sql_bind_text(st, 1, digest);
-	sql_bind_text(st, 2, sink);
 	int rc = sqlite3_step(st), found = 0;
 	if (rc == SQLITE_ROW) {
 		found = 1;
@@ -170,12 +176,11 @@ store_delivery_each(pw_store *s, const char *digest, const char *sink, void (*fn
 int
 store_delivery_effect(pw_store *s, const char *digest, const char *sink, const char *recovery)
 {
-	sqlite3_stmt *st = sql_prepare(s, "UPDATE deliveries SET began = 1, recovery = ? WHERE digest = ? AND sink = ?");
+	sqlite3_stmt *st = prepare_for(s, "UPDATE deliveries SET began = 1, recovery = ?3 WHERE digest = ?1 AND sink = ?2",
+	                               digest, sink);
 	if (!st)
 		return -1;
-	sql_bind_text(st, 1, recovery);
-	sql_bind_text(st, 2, digest);
-	sql_bind_text(st, 3, sink);
+	sql_bind_text(st, 3, recovery);
 	if (sql_step_done(s, st, "cannot record a delivery's effect") < 0)
 		return -1;
 	/* The write lock, taken now, is what lets the update after the effect
@@ -190,31 +195,22 @@ end_delivery(pw_store *s, const char *digest, const char *sink, int status, int6
 {
 	if (!store_in_transaction(s) && store_begin(s) < 0)
 		return -1;
-	sqlite3_stmt *st = sql_prepare(s, "UPDATE ledger SET status = ?1, delivered_at = CASE WHEN ?1 = ?2 THEN ?3 END, "
-	                                  "run_id = ?4 WHERE digest = ?5 AND sink = ?6 AND status = ?7");
+	sqlite3_stmt *st = prepare_for(s, "UPDATE ledger SET status = ?3, delivered_at = CASE WHEN ?3 = ?4 THEN ?5 END, "
+	                                  "run_id = ?6 WHERE digest = ?1 AND sink = ?2 AND status = ?7", digest, sink);
 	if (!st)
-		goto fail;
-	sqlite3_bind_int(st, 1, status);
-	sqlite3_bind_int(st, 2, LEDGER_DELIVERED);
-	sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
+		return rolled_back(s);
+	sqlite3_bind_int(st, 3, status);
+	sqlite3_bind_int(st, 4, LEDGER_DELIVERED);
+	sqlite3_bind_int64(st, 5, (int64_t)time(NULL));
 	if (run_id > 0)
-		sqlite3_bind_int64(st, 4, run_id);
-	sql_bind_text(st, 5, digest);
-	sql_bind_text(st, 6, sink);
+		sqlite3_bind_int64(st, 6, run_id);
 	sqlite3_bind_int(st, 7, LEDGER_IN_FLIGHT);
 	if (sql_step_done(s, st, "cannot record the end of a delivery") < 0)
-		goto fail;
-	st = sql_prepare(s, "DELETE FROM deliveries WHERE digest = ? AND sink = ?");
-	if (!st)
-		goto fail;
-	sql_bind_text(st, 1, digest);
-	sql_bind_text(st, 2, sink);
-	if (sql_step_done(s, st, "cannot record the end of a delivery") < 0 || store_commit(s) < 0)
-		goto fail;
+		return rolled_back(s);
+	st = prepare_for(s, "DELETE FROM deliveries WHERE digest = ?1 AND sink = ?2", digest, sink);
+	if (!st || sql_step_done(s, st, "cannot record the end of a delivery") < 0 || store_commit(s) < 0)
+		return rolled_back(s);
 	return 0;
-fail:
-	store_rollback(s);
-	return -1;
 }
 
 int

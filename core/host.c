@@ -153,22 +153,28 @@ count_invalid(pw_instance *inst, long before)
 		svc_report_count(inst, "invalid text", delta);
 }
 
+/* Text into a record through put (rec_set or rec_add), counting the
+ * invalid bytes the cleaning replaced. */
 static pw_status
-svc_record_set(pw_instance *inst, pw_record *rec, const char *field, const char *value)
+put_text(pw_instance *inst, pw_record *rec, const char *field, const char *value,
+         int (*put)(pw_record *rec, const char *field, const char *value))
 {
 	long before = txt_invalid_total();
-	int rc = rec ? rec_set(rec, field, value) : -1;
+	int rc = rec ? put(rec, field, value) : -1;
 	count_invalid(inst, before);
 	return rc == 0 ? PW_OK : PW_ERROR;
 }
 
 static pw_status
+svc_record_set(pw_instance *inst, pw_record *rec, const char *field, const char *value)
+{
+	return put_text(inst, rec, field, value, rec_set);
+}
+
+static pw_status
 svc_record_add(pw_instance *inst, pw_record *rec, const char *field, const char *value)
 {
-	long before = txt_invalid_total();
-	int rc = rec ? rec_add(rec, field, value) : -1;
-	count_invalid(inst, before);
-	return rc == 0 ? PW_OK : PW_ERROR;
+	return put_text(inst, rec, field, value, rec_add);
 }
 
 static pw_status

@@ -483,17 +483,28 @@ store_state_get(pw_store *s, const char *ns, const char *key)
 	return kv_get(s, "state", ns, key);
 }
 
+/* A write of three texts (?1 to ?3) and, when the statement has a ?4,
+ * the time now: how state, the cache and HTTP validators are saved. */
+static int
+write_three(pw_store *s, const char *sql, const char *a, const char *b, const char *c, const char *what)
+{
+	sqlite3_stmt *st = sql_prepare(s, sql);
+	if (!st)
+		return -1;
+	sql_bind_text(st, 1, a);
+	sql_bind_text(st, 2, b);
+	sql_bind_text(st, 3, c);
+	if (sqlite3_bind_parameter_count(st) >= 4)
+		sqlite3_bind_int64(st, 4, (int64_t)time(NULL));
+	return sql_step_done(s, st, what);
+}
+
 int
 store_state_set(pw_store *s, const char *ns, const char *key, const char *value)
 {
-	sqlite3_stmt *st = sql_prepare(s, "INSERT INTO state (ns, key, value) VALUES (?, ?, ?) "
-	                              "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value");
-	if (!st)
-		return -1;
-	sql_bind_text(st, 1, ns);
-	sql_bind_text(st, 2, key);
-	sql_bind_text(st, 3, value);
-	return sql_step_done(s, st, "cannot save state");
+	return write_three(s, "INSERT INTO state (ns, key, value) VALUES (?1, ?2, ?3) "
+	                      "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value",
+	                   ns, key, value, "cannot save state");
 }
 
 char *
@@ -505,16 +516,9 @@ store_cache_get(pw_store *s, const char *ns, const char *key)
 int
 store_cache_put(pw_store *s, const char *ns, const char *key, const char *value)
 {
-	sqlite3_stmt *st = sql_prepare(s, "INSERT INTO cache (ns, key, value, created) VALUES (?, ?, ?, ?) "
-	                              "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value, "
-	                              "created = excluded.created");
-	if (!st)
-		return -1;
-	sql_bind_text(st, 1, ns);
-	sql_bind_text(st, 2, key);
-	sql_bind_text(st, 3, value);
-	sqlite3_bind_int64(st, 4, (int64_t)time(NULL));
-	return sql_step_done(s, st, "cannot save to the cache");
+	return write_three(s, "INSERT INTO cache (ns, key, value, created) VALUES (?1, ?2, ?3, ?4) "
+	                      "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value, created = excluded.created",
+	                   ns, key, value, "cannot save to the cache");
 }
 
 int
@@ -538,16 +542,10 @@ store_validators_get(pw_store *s, const char *url, char **etag, char **last_modi
 int
 store_validators_put(pw_store *s, const char *url, const char *etag, const char *last_modified)
 {
-	sqlite3_stmt *st = sql_prepare(s, "INSERT INTO http_validators (url, etag, last_modified, saved) "
-	                              "VALUES (?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, "
-	                              "last_modified = excluded.last_modified, saved = excluded.saved");
-	if (!st)
-		return -1;
-	sql_bind_text(st, 1, url);
-	sql_bind_text(st, 2, etag);
-	sql_bind_text(st, 3, last_modified);
-	sqlite3_bind_int64(st, 4, (int64_t)time(NULL));
-	return sql_step_done(s, st, "cannot save HTTP validators");
+	return write_three(s, "INSERT INTO http_validators (url, etag, last_modified, saved) "
+	                      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, "
+	                      "last_modified = excluded.last_modified, saved = excluded.saved",
+	                   url, etag, last_modified, "cannot save HTTP validators");
 }
 
 int64_t

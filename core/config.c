@@ -16,6 +16,7 @@
 #include "http.h"
 #include "json_locate.h"
 #include "log.h"
+#include "option_values.h"
 
 #define CFG_MAX_FILE (4 * 1024 * 1024)
 
@@ -420,14 +421,17 @@ static const char *const cfg_top_keys[] = { "store", "contact", "plugin_path", "
 
 /* The "http" object: tuning of the host's client, checked like a schema. */
 static const pw_option cfg_http_schema[] = {
-	{ "timeout", PW_OPT_INT, "180", 0, "seconds a whole transfer may take" },
-	{ "connect_timeout", PW_OPT_INT, "20", 0, "seconds to connect" },
-	{ "retries", PW_OPT_INT, "4", 0, "retries after a 429, a 5xx or a dropped connection" },
-	{ "max_bytes", PW_OPT_INT, "268435456", 0, "largest response body accepted" },
-	{ "backoff", PW_OPT_NUMBER, "2", 0, "first retry delay in seconds when no Retry-After; doubles" },
-	{ "max_retry_after", PW_OPT_NUMBER, "600", 0, "longest Retry-After honoured, in seconds" },
-	{ "spacing", PW_OPT_NUMBER, "1", 0, "seconds between requests to one host (arXiv: always 3; loopback and file://: 0 unless set)" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ PW_OPTION("timeout", PW_OPT_INT, "180", 0, "seconds a whole transfer may take"), .range = "1..86400" },
+	{ PW_OPTION("connect_timeout", PW_OPT_INT, "20", 0, "seconds to connect"), .range = "1..3600" },
+	{ PW_OPTION("retries", PW_OPT_INT, "4", 0, "retries after a 429, a 5xx or a dropped connection"),
+	  .range = "0..20" },
+	{ PW_OPTION("max_bytes", PW_OPT_INT, "268435456", 0, "largest response body accepted, in bytes"), .range = "1.." },
+	{ PW_OPTION("backoff", PW_OPT_NUMBER, "2", 0, "first retry delay in seconds when no Retry-After; doubles"),
+	  .range = "0..3600" },
+	{ PW_OPTION("max_retry_after", PW_OPT_NUMBER, "600", 0, "longest Retry-After honoured, in seconds"), .range = "0..86400" },
+	{ PW_OPTION("spacing", PW_OPT_NUMBER, "1", 0, "seconds between requests to one host (arXiv: always 3; loopback and file://: 0 unless set)"),
+	  .range = "0..3600" },
+	PW_OPTIONS_END
 };
 
 const pw_option *
@@ -859,15 +863,24 @@ cfg_schema_problem(const pw_option *schema, int is_scorer, char *why, size_t siz
 			return 1;
 		}
 		if (o->type < PW_OPT_STRING || o->type > PW_OPT_NUMBER_MAP) {
-			snprintf(why, size, "option \"%s\" has unknown type %d", o->key, (int)o->type);
+			snprintf(why, size, "option \"%s\" has unknown type %u", o->key, (unsigned)o->type);
 			return 1;
 		}
-		if (o->default_value && o->type != PW_OPT_STRING) {
+		if (opt_schema_problem(o, why, size))
+			return 1;
+		if (o->default_value) {
 			cJSON *v = default_value(o);
-			cJSON_Delete(v);
+			char value_why[200];
 			if (!v) {
 				snprintf(why, size, "option \"%s\": its default \"%.60s\" is not JSON of its type (%s)", o->key,
 				         o->default_value, type_expectation(o->type) + strlen("expected "));
+				return 1;
+			}
+			int refused = opt_value_problem(o, v, value_why, sizeof value_why);
+			cJSON_Delete(v);
+			if (refused) {
+				snprintf(why, size, "option \"%s\": its default is refused by its own schema: %s", o->key,
+				         value_why);
 				return 1;
 			}
 		}
@@ -900,6 +913,7 @@ cfg_check_options(const pw_config *cfg, cfg_instance *inst, const pw_option *sch
 {
 	int errors = 0;
 	const cJSON *item;
+	char why[300];
 
 	cJSON_ArrayForEach(item, inst->node) {
 		const char *key = item->string;
@@ -919,6 +933,9 @@ cfg_check_options(const pw_config *cfg, cfg_instance *inst, const pw_option *sch
 			errors++;
 		} else if (!value_has_type(item, opt->type)) {
 			cfg_report(cfg, diag, inst->path, key, "%s", type_expectation(opt->type));
+			errors++;
+		} else if (opt_value_problem(opt, item, why, sizeof why)) {
+			cfg_report(cfg, diag, inst->path, key, "%s", why);
 			errors++;
 		} else if (cJSON_IsString(item) && names_a_secret(key)) {
 			/* Written into the config directly rather than through ${ENV}: a

@@ -55,6 +55,41 @@ missing_callback(const pw_plugin *d)
 	return NULL;
 }
 
+/* The plugin's options, read at the stride it declared (a plugin of a
+ * later minor may have longer entries; an earlier one, shorter) into
+ * entries of this host's size, zeroed where the plugin's end.  The
+ * descriptor then points at this copy, which the registry owns. */
+static int
+copy_options(pw_plugin *d, char *why, size_t size)
+{
+	const unsigned char *raw = (const unsigned char *)d->options;
+	size_t stride = d->option_size, n = 0;
+	if (!raw) {
+		d->option_size = sizeof(pw_option);
+		return 0;
+	}
+	if (stride < offsetof(pw_option, help) + sizeof(const char *)) {
+		snprintf(why, size, "its options declare %zu bytes an entry, fewer than ABI %d.0 needs (%zu): "
+		         "name them with PW_OPTIONS(array) in the descriptor", stride, PW_ABI_MAJOR,
+		         offsetof(pw_option, help) + sizeof(const char *));
+		d->options = NULL; /* the plugin's own: never freed */
+		return -1;
+	}
+	while (((const pw_option *)(const void *)(raw + n * stride))->key)
+		n++;
+	pw_option *copy = calloc(n + 1, sizeof *copy);
+	if (!copy) {
+		snprintf(why, size, "out of memory");
+		d->options = NULL;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		memcpy(&copy[i], raw + i * stride, stride < sizeof *copy ? stride : sizeof *copy);
+	d->options = copy;
+	d->option_size = sizeof *copy;
+	return 0;
+}
+
 static int
 vet_descriptor(const char *path, const pw_plugin *raw, pw_plugin *out, char *err, size_t err_size)
 {
@@ -92,8 +127,8 @@ vet_descriptor(const char *path, const pw_plugin *raw, pw_plugin *out, char *err
 		return -1;
 	}
 	if (out->kind < PW_KIND_SOURCE || out->kind > PW_KIND_SINK) {
-		snprintf(err, err_size, "%s: refused: plugin '%s' declares unknown kind %d", path, out->name,
-		         (int)out->kind);
+		snprintf(err, err_size, "%s: refused: plugin '%s' declares unknown kind %u", path, out->name,
+		         (unsigned)out->kind);
 		return -1;
 	}
 	const char *missing = missing_callback(out);
@@ -103,8 +138,11 @@ vet_descriptor(const char *path, const pw_plugin *raw, pw_plugin *out, char *err
 		return -1;
 	}
 	char why[256];
-	if (cfg_schema_problem(out->options, out->kind == PW_KIND_SCORER, why, sizeof why)) {
+	if (copy_options(out, why, sizeof why) < 0 ||
+	    cfg_schema_problem(out->options, out->kind == PW_KIND_SCORER, why, sizeof why)) {
 		snprintf(err, err_size, "%s: refused: plugin '%s': %s", path, out->name, why);
+		free((void *)out->options);
+		out->options = NULL;
 		return -1;
 	}
 	return 0;
@@ -202,6 +240,7 @@ ldr_unload(ldr_plugin *p)
 {
 	if (p->handle)
 		lt_dlclose((lt_dlhandle)p->handle);
+	free((void *)p->desc.options);
 	free(p->path);
 	memset(p, 0, sizeof *p);
 }

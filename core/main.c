@@ -189,7 +189,7 @@ config_file(const char *given)
 }
 
 static const char *
-type_name(pw_option_type t)
+type_name(uint32_t t)
 {
 	switch (t) {
 	case PW_OPT_STRING: return "string";
@@ -231,6 +231,14 @@ print_roff_options(const pw_option *options)
 			printf(", default ");
 			roff_text(o->default_value);
 		}
+		if (o->choices) {
+			printf(", one of ");
+			roff_text(o->choices);
+		}
+		if (o->range) {
+			printf(", within ");
+			roff_text(o->range);
+		}
 		printf(")\n");
 		roff_text(o->help ? o->help : "");
 		printf("\n");
@@ -257,8 +265,11 @@ print_plugin(const ldr_plugin *p, int separate)
 	const pw_plugin *d = &p->desc;
 	if (separate)
 		printf("\n");
-	printf("%s %s: %s (%s, plugin ABI %u.%u)\n%s\n\nOPTIONS\n", d->name, d->version ? d->version : "",
+	printf("%s %s: %s (%s, plugin ABI %u.%u)\n%s\n", d->name, d->version ? d->version : "",
 	       d->description ? d->description : "", ldr_kind_name(d->kind), d->abi.major, d->abi.minor, p->path);
+	if (d->license || d->author)
+		printf("licence %s, by %s\n", d->license ? d->license : "not given", d->author ? d->author : "(not given)");
+	printf("\nOPTIONS\n");
 	printf("  plugin (string, required)\n      \"%s\"\n  name (string, default \"%s\")\n"
 	       "      instance name, used in logs, reports and the store\n", d->name, d->name);
 	if (d->kind == PW_KIND_SCORER)
@@ -269,6 +280,10 @@ print_plugin(const ldr_plugin *p, int separate)
 			printf(", required");
 		else if (o->default_value)
 			printf(o->type == PW_OPT_STRING ? ", default \"%s\"" : ", default %s", o->default_value);
+		if (o->choices)
+			printf(", one of %s", o->choices);
+		if (o->range)
+			printf(", within %s", o->range);
 		printf(")\n      %s\n", o->help ? o->help : "");
 	}
 }

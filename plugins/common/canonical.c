@@ -1,5 +1,4 @@
 /* canonical.c: see canonical.h. */
-#include <stdio.h>
 #include <string.h>
 
 #include "canonical.h"
@@ -13,7 +12,5 @@ cn_id(const pw_host *h, pw_instance *inst, const char *raw, char *out, size_t si
 	*version = 0;
 	if (!raw || !*raw || size == 0)
 		return -1;
-	if (PW_HOST_HAS(h, canonical_id))
-		return h->canonical_id(inst, raw, out, size, version);
-	return (size_t)snprintf(out, size, "%s", raw) < size ? 0 : -1;
+	return h->canonical_id(inst, raw, out, size, version);
 }

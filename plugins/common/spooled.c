@@ -9,18 +9,15 @@ spooled_fetch(const pw_host *h, pw_instance *inst, const char *url, const char *
 {
 	pw_response *resp = NULL;
 	char err[512] = "";
-	int spool = PW_HOST_HAS(h, response_fd);
-	pw_status st = h->http_get(inst, url, PW_HTTP_CONDITIONAL | (spool ? PW_HTTP_SPOOL : 0), &resp);
+	pw_status st = h->http_get(inst, url, PW_HTTP_CONDITIONAL | PW_HTTP_SPOOL, &resp);
 	if (st != PW_OK)
 		return st;
 	long code = h->response_code(inst, resp);
 	if (code == 304) {
 		h->response_free(inst, resp);
-		if (PW_HOST_HAS(h, report_note)) {
-			char note[128];
-			snprintf(note, sizeof note, "%s unchanged since the last run (HTTP 304)", what);
-			h->report_note(inst, note);
-		}
+		char note[128];
+		snprintf(note, sizeof note, "%s unchanged since the last run (HTTP 304)", what);
+		h->report_note(inst, note);
 		return PW_OK;
 	}
 	if (code != 200) {
@@ -30,8 +27,8 @@ spooled_fetch(const pw_host *h, pw_instance *inst, const char *url, const char *
 	}
 	size_t len = 0;
 	const char *body = h->response_body(inst, resp, &len);
-	int fd = spool ? h->response_fd(inst, resp) : -1;
-	int batch = PW_HOST_HAS(h, emit_begin) && h->emit_begin(inst) == PW_OK;
+	int fd = h->response_fd(inst, resp);
+	int batch = h->emit_begin(inst) == PW_OK;
 	int rc = read(ud, fd, body, len, err, sizeof err);
 	if (batch)
 		h->emit_end(inst, rc == 0);

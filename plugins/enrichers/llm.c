@@ -21,20 +21,23 @@
 #include "paperwire/plugin.h"
 
 static const pw_option llm_options[] = {
-	{ "task", PW_OPT_STRING, NULL, 1, "summary, translate or classify" },
-	{ "endpoint", PW_OPT_STRING, NULL, 1, "the base URL ending in /v1, e.g. http://localhost:11434/v1" },
-	{ "model", PW_OPT_STRING, NULL, 1, "the chat model, e.g. qwen2.5:7b or gpt-4o-mini" },
-	{ "api_key", PW_OPT_STRING, NULL, 0, "sent as a bearer token; write \"${OPENAI_API_KEY}\"" },
-	{ "style", PW_OPT_STRING, "tldr", 0, "summary: tldr (one line) or structured (problem / method / results)" },
-	{ "language", PW_OPT_STRING, NULL, 0, "translate: the language to translate title and abstract into" },
-	{ "labels", PW_OPT_STRING_LIST, NULL, 0, "classify: the labels to choose from" },
-	{ "prompt", PW_OPT_STRING, NULL, 0,
-	  "your own prompt template; {title}, {abstract}, {authors}, {language} and {labels} are filled in" },
-	{ "max_calls", PW_OPT_INT, "100", 0, "most calls in one run" },
-	{ "max_tokens", PW_OPT_INT, "512", 0, "most tokens in one answer" },
-	{ "max_total_tokens", PW_OPT_INT, "200000", 0, "most tokens (prompt and answer) in one run" },
-	{ "temperature", PW_OPT_NUMBER, "0.2", 0, "sampling temperature" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ PW_OPTION("task", PW_OPT_STRING, NULL, 1, "what to ask for each paper"),
+	  .choices = "summary|translate|classify" },
+	{ PW_OPTION("endpoint", PW_OPT_STRING, NULL, 1, "the base URL ending in /v1, e.g. http://localhost:11434/v1") },
+	{ PW_OPTION("model", PW_OPT_STRING, NULL, 1, "the chat model, e.g. qwen2.5:7b or gpt-4o-mini") },
+	{ PW_OPTION("api_key", PW_OPT_STRING, NULL, 0, "sent as a bearer token; write \"${OPENAI_API_KEY}\"") },
+	{ PW_OPTION("style", PW_OPT_STRING, "tldr", 0, "summary: tldr (one line) or structured (problem / method / results)"),
+	  .choices = "tldr|structured" },
+	{ PW_OPTION("language", PW_OPT_STRING, NULL, 0, "translate: the language to translate title and abstract into") },
+	{ PW_OPTION("labels", PW_OPT_STRING_LIST, NULL, 0, "classify: the labels to choose from") },
+	{ PW_OPTION("prompt", PW_OPT_STRING, NULL, 0,
+	  "your own prompt template; {title}, {abstract}, {authors}, {language} and {labels} are filled in") },
+	{ PW_OPTION("max_calls", PW_OPT_INT, "100", 0, "most calls in one run"), .range = "0.." },
+	{ PW_OPTION("max_tokens", PW_OPT_INT, "512", 0, "most tokens in one answer"), .range = "1.." },
+	{ PW_OPTION("max_total_tokens", PW_OPT_INT, "200000", 0, "most tokens (prompt and answer) in one run"),
+	  .range = "0.." },
+	{ PW_OPTION("temperature", PW_OPT_NUMBER, "0.2", 0, "sampling temperature"), .range = "0..2" },
+	PW_OPTIONS_END
 };
 
 enum task { TASK_SUMMARY, TASK_TRANSLATE, TASK_CLASSIFY };
@@ -83,10 +86,6 @@ llm_create(const pw_host *h, pw_instance *inst, void **state)
 	struct llm *l = calloc(1, sizeof *l);
 	if (!l)
 		return PW_ERROR;
-	if (!PW_HOST_HAS(h, http_request)) {
-		h->log(inst, PW_LOG_ERROR, "this enricher needs a paperwire with plugin ABI 1.1 or newer");
-		goto config_error;
-	}
 	l->endpoint = h->config_string(inst, "endpoint");
 	if (uc_check_url(h, inst, "endpoint", l->endpoint, 0) < 0)
 		goto config_error;
@@ -103,10 +102,6 @@ llm_create(const pw_host *h, pw_instance *inst, void **state)
 	h->config_number(inst, "temperature", &l->temperature);
 	if (strcmp(task, "summary") == 0) {
 		l->task = TASK_SUMMARY;
-		if (strcmp(style, "tldr") != 0 && strcmp(style, "structured") != 0) {
-			h->log(inst, PW_LOG_ERROR, "style \"%s\" is not tldr or structured", style);
-			goto config_error;
-		}
 		if (!l->prompt)
 			l->prompt = default_prompts[strcmp(style, "tldr") == 0 ? 0 : 1];
 	} else if (strcmp(task, "translate") == 0) {
@@ -117,7 +112,7 @@ llm_create(const pw_host *h, pw_instance *inst, void **state)
 		}
 		if (!l->prompt)
 			l->prompt = default_prompts[2];
-	} else if (strcmp(task, "classify") == 0) {
+	} else {
 		l->task = TASK_CLASSIFY;
 		size_t n = h->config_list_count(inst, "labels");
 		if (n < 2) {
@@ -129,15 +124,6 @@ llm_create(const pw_host *h, pw_instance *inst, void **state)
 			         h->config_list_at(inst, "labels", i));
 		if (!l->prompt)
 			l->prompt = default_prompts[3];
-	} else {
-		h->log(inst, PW_LOG_ERROR, "task \"%s\" is not summary, translate or classify", task);
-		goto config_error;
-	}
-	if (l->max_calls < 0 || l->max_tokens < 1 || l->max_total_tokens < 0) {
-		const char *which = l->max_calls < 0 ? "max_calls" : l->max_tokens < 1 ? "max_tokens" : "max_total_tokens";
-		h->log(inst, PW_LOG_ERROR, "%s: must be %s", which, l->max_tokens < 1 && l->max_calls >= 0 ? "1 or more"
-		                                                                                         : "0 or more");
-		goto config_error;
 	}
 	if (key && strpbrk(key, "\r\n")) {
 		h->log(inst, PW_LOG_ERROR, "api_key contains a line break");
@@ -230,8 +216,7 @@ ask(const pw_host *h, pw_instance *inst, struct llm *l, const char *prompt)
 	cJSON_AddNumberToObject(req, "max_tokens", (double)l->max_tokens);
 	char *answer = NULL;
 	l->calls++;
-	if (PW_HOST_HAS(h, report_count))
-		h->report_count(inst, "calls", 1);
+	h->report_count(inst, "calls", 1);
 	cJSON *json = aj_post(h, inst, url, l->auth, req, PW_LOG_WARNING);
 	if (!json)
 		return NULL;
@@ -246,8 +231,7 @@ ask(const pw_host *h, pw_instance *inst, struct llm *l, const char *prompt)
 	const cJSON *total = cJSON_GetObjectItemCaseSensitive(usage, "total_tokens");
 	int64_t used = cJSON_IsNumber(total) ? (int64_t)total->valuedouble : (int64_t)(strlen(prompt) / 4);
 	l->tokens += used;
-	if (PW_HOST_HAS(h, report_count))
-		h->report_count(inst, "tokens", used);
+	h->report_count(inst, "tokens", used);
 	answer = strdup(content->valuestring);
 out:
 	cJSON_Delete(json);
@@ -301,16 +285,14 @@ llm_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 	const char *cached = h->cache_get(inst, key);
 	if (cached && apply(h, inst, l, rec, cached) == 0) {
 		l->cached++;
-		if (PW_HOST_HAS(h, report_count))
-			h->report_count(inst, "cached", 1);
+		h->report_count(inst, "cached", 1);
 		st = PW_OK;
 		goto out;
 	}
 	if (l->dry_run || l->failing >= FAILING_MAX) {
 		/* Not a failure of this paper: it goes as it is. */
 		l->skipped++;
-		if (PW_HOST_HAS(h, report_count))
-			h->report_count(inst, l->dry_run ? "not asked (dry run)" : "not asked (endpoint down)", 1);
+		h->report_count(inst, l->dry_run ? "not asked (dry run)" : "not asked (endpoint down)", 1);
 		st = PW_OK;
 		goto out;
 	}
@@ -319,8 +301,7 @@ llm_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 			h->log(inst, PW_LOG_WARNING, "cap reached (%lld calls, %lld tokens): the rest go without",
 			       (long long)l->calls, (long long)l->tokens);
 		l->failed++;
-		if (PW_HOST_HAS(h, report_count))
-			h->report_count(inst, "capped", 1);
+		h->report_count(inst, "capped", 1);
 		goto out;
 	}
 	char *answer = ask(h, inst, l, prompt);
@@ -356,8 +337,10 @@ static const pw_plugin llm_plugin = {
 	.name = "llm",
 	.kind = PW_KIND_ENRICHER,
 	.version = "0.1.0",
+	.license = "MIT",
+	.author = "the paperwire developers",
 	.description = "summaries, translations and labels from an OpenAI-compatible chat endpoint, cached",
-	.options = llm_options,
+	PW_OPTIONS(llm_options),
 	.create = llm_create,
 	.destroy = llm_destroy,
 	.enrich = llm_enrich,

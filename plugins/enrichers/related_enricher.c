@@ -12,10 +12,12 @@
 #include "paperwire/plugin.h"
 
 static const pw_option related_enricher_options[] = {
-	{ "k", PW_OPT_INT, "5", 0, "how many related papers to list" },
-	{ "history", PW_OPT_INT, "5000", 0, "how many of the store's most recent papers to search" },
-	{ "min_similarity", PW_OPT_NUMBER, "0.1", 0, "leave out papers less similar than this (cosine, 0..1)" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ PW_OPTION("k", PW_OPT_INT, "5", 0, "how many related papers to list"), .range = "1..50" },
+	{ PW_OPTION("history", PW_OPT_INT, "5000", 0, "how many of the store's most recent papers to search"),
+	  .range = "1.." },
+	{ PW_OPTION("min_similarity", PW_OPT_NUMBER, "0.1", 0, "leave out papers less similar than this (cosine)"),
+	  .range = "0..1" },
+	PW_OPTIONS_END
 };
 
 struct related {
@@ -56,19 +58,6 @@ related_enricher_create(const pw_host *h, pw_instance *inst, void **state)
 	h->config_int(inst, "k", &r->k);
 	h->config_int(inst, "history", &r->history);
 	h->config_number(inst, "min_similarity", &r->min_similarity);
-	if (!PW_HOST_HAS(h, history_each)) {
-		h->log(inst, PW_LOG_ERROR, "this enricher needs a paperwire with plugin ABI 1.1 or newer");
-		free(r);
-		return PW_CONFIG_ERROR;
-	}
-	if (r->k < 1 || r->k > 50 || r->history < 1) {
-		if (r->k < 1 || r->k > 50)
-			h->log(inst, PW_LOG_ERROR, "k: %lld is outside 1..50", (long long)r->k);
-		else
-			h->log(inst, PW_LOG_ERROR, "history: must be 1 or more");
-		free(r);
-		return PW_CONFIG_ERROR;
-	}
 	*state = r;
 	return PW_OK;
 }
@@ -169,8 +158,10 @@ static const pw_plugin related_enricher_plugin = {
 	.name = "related",
 	.kind = PW_KIND_ENRICHER,
 	.version = "0.1.0",
+	.license = "MIT",
+	.author = "the paperwire developers",
 	.description = "the k most similar papers from the store's history under each paper (TF-IDF, offline)",
-	.options = related_enricher_options,
+	PW_OPTIONS(related_enricher_options),
 	.create = related_enricher_create,
 	.destroy = related_enricher_destroy,
 	.enrich = related_enricher_enrich,

@@ -43,14 +43,6 @@ remote_configure(const pw_host *h, pw_instance *inst, struct embedding *e)
 		h->log(inst, PW_LOG_ERROR, "backend openai needs \"endpoint\" (a base URL ending in /v1)");
 		return -1;
 	}
-	if (r->batch < 1 || r->batch > 2048) {
-		h->log(inst, PW_LOG_ERROR, "batch_size: %lld is outside 1..2048", (long long)r->batch);
-		return -1;
-	}
-	if (r->dims < 0) {
-		h->log(inst, PW_LOG_ERROR, "dimensions: must be 0 (the model's own) or more");
-		return -1;
-	}
 	if (r->api_key && strpbrk(r->api_key, "\r\n")) {
 		h->log(inst, PW_LOG_ERROR, "api_key contains a line break");
 		return -1;

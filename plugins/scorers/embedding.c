@@ -18,29 +18,27 @@
 #include "paperwire/plugin.h"
 
 static const pw_option embedding_options[] = {
-	{ "profile", PW_OPT_STRING_LIST, NULL, 1,
-	  "the library: .bib (BibTeX), .json (CSL-JSON) or text files, and arXiv ids (\"arXiv:1706.03762\")" },
-	{ "backend", PW_OPT_STRING, "builtin", 0, "builtin (TF-IDF, no network) or openai (/v1/embeddings)" },
-	{ "aggregate", PW_OPT_STRING, "both", 0,
-	  "max (the nearest library paper), mean (the whole library), or both (their average)" },
-	{ "recency", PW_OPT_BOOL, "false", 0,
-	  "weight newer library items more: 1/(1+log10(rank+1)), rank 0 the newest by year" },
-	{ "history", PW_OPT_INT, "2000", 0, "builtin: papers from the store counted in document frequencies" },
-	{ "arxiv_api", PW_OPT_STRING, "https://export.arxiv.org/api/query", 0,
-	  "where arXiv ids of the profile are looked up" },
-	{ "endpoint", PW_OPT_STRING, NULL, 0, "openai: the base URL ending in /v1, e.g. http://localhost:11434/v1" },
-	{ "model", PW_OPT_STRING, "text-embedding-3-small", 0, "openai: the embedding model" },
-	{ "api_key", PW_OPT_STRING, NULL, 0, "openai: sent as a bearer token; write \"${OPENAI_API_KEY}\"" },
-	{ "dimensions", PW_OPT_INT, NULL, 0, "openai: ask the model for vectors of this size" },
-	{ "batch_size", PW_OPT_INT, "64", 0, "openai: texts per request" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ PW_OPTION("profile", PW_OPT_STRING_LIST, NULL, 1,
+	  "the library: .bib (BibTeX), .json (CSL-JSON) or text files, and arXiv ids (\"arXiv:1706.03762\")") },
+	{ PW_OPTION("backend", PW_OPT_STRING, "builtin", 0, "builtin (TF-IDF, no network) or openai (/v1/embeddings)"),
+	  .choices = "builtin|openai" },
+	{ PW_OPTION("aggregate", PW_OPT_STRING, "both", 0,
+	  "max (the nearest library paper), mean (the whole library), or both (their average)"),
+	  .choices = "max|mean|both" },
+	{ PW_OPTION("recency", PW_OPT_BOOL, "false", 0,
+	  "weight newer library items more: 1/(1+log10(rank+1)), rank 0 the newest by year") },
+	{ PW_OPTION("history", PW_OPT_INT, "2000", 0, "builtin: papers from the store counted in document frequencies"),
+	  .range = "0.." },
+	{ PW_OPTION("arxiv_api", PW_OPT_STRING, "https://export.arxiv.org/api/query", 0,
+	  "where arXiv ids of the profile are looked up") },
+	{ PW_OPTION("endpoint", PW_OPT_STRING, NULL, 0, "openai: the base URL ending in /v1, e.g. http://localhost:11434/v1") },
+	{ PW_OPTION("model", PW_OPT_STRING, "text-embedding-3-small", 0, "openai: the embedding model") },
+	{ PW_OPTION("api_key", PW_OPT_STRING, NULL, 0, "openai: sent as a bearer token; write \"${OPENAI_API_KEY}\"") },
+	{ PW_OPTION("dimensions", PW_OPT_INT, NULL, 0, "openai: ask the model for vectors of this size (0: the model's own)"),
+	  .range = "0.." },
+	{ PW_OPTION("batch_size", PW_OPT_INT, "64", 0, "openai: texts per request"), .range = "1..2048" },
+	PW_OPTIONS_END
 };
-
-static int
-one_of(const char *v, const char *a, const char *b, const char *c)
-{
-	return strcmp(v, a) == 0 || strcmp(v, b) == 0 || (c && strcmp(v, c) == 0);
-}
 
 static void
 embedding_free(struct embedding *e)
@@ -66,14 +64,6 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 		return PW_ERROR;
 	const char *backend = h->config_string(inst, "backend");
 	const char *agg = h->config_string(inst, "aggregate");
-	if (!one_of(backend, "builtin", "openai", NULL) || !one_of(agg, "max", "mean", "both")) {
-		h->log(inst, PW_LOG_ERROR, "backend must be builtin or openai, aggregate max, mean or both");
-		goto config_error;
-	}
-	if (!PW_HOST_HAS(h, history_each)) {
-		h->log(inst, PW_LOG_ERROR, "this scorer needs a paperwire with plugin ABI 1.1 or newer");
-		goto config_error;
-	}
 	e->remote = strcmp(backend, "openai") == 0;
 	e->aggregate = agg[0] == 'm' ? (agg[1] == 'a' ? AGG_MAX : AGG_MEAN) : AGG_BOTH;
 	h->config_bool(inst, "recency", &e->recency);
@@ -196,8 +186,10 @@ static const pw_plugin embedding_plugin = {
 	.name = "embedding",
 	.kind = PW_KIND_SCORER,
 	.version = "0.1.0",
+	.license = "MIT",
+	.author = "the paperwire developers",
 	.description = "similarity to your own library (BibTeX, CSL-JSON, text, arXiv ids): TF-IDF or remote embeddings",
-	.options = embedding_options,
+	PW_OPTIONS(embedding_options),
 	.create = embedding_create,
 	.destroy = embedding_destroy,
 	.score = embedding_score,

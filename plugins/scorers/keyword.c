@@ -17,16 +17,16 @@
 #include "paperwire/plugin.h"
 
 static const pw_option keyword_options[] = {
-	{ "keywords", PW_OPT_NUMBER_MAP, "{}", 0,
-	  "terms and their weights, e.g. {\"speculative decoding\": 3, \"quantiz*\": 1}" },
-	{ "exclude", PW_OPT_STRING_LIST, NULL, 0, "terms that veto a paper wherever they appear" },
-	{ "require", PW_OPT_STRING_LIST, NULL, 0, "a gate: a paper with none of these terms is vetoed" },
-	{ "authors", PW_OPT_NUMBER_MAP, NULL, 0,
-	  "people to follow and their weights, e.g. {\"Yann LeCun\": 5} (matches \"Y. LeCun\")" },
-	{ "fields", PW_OPT_NUMBER_MAP, "{\"title\": 2, \"abstract\": 1}", 0,
+	{ PW_OPTION("keywords", PW_OPT_NUMBER_MAP, "{}", 0,
+	  "terms and their weights, e.g. {\"speculative decoding\": 3, \"quantiz*\": 1}") },
+	{ PW_OPTION("exclude", PW_OPT_STRING_LIST, NULL, 0, "terms that veto a paper wherever they appear") },
+	{ PW_OPTION("require", PW_OPT_STRING_LIST, NULL, 0, "a gate: a paper with none of these terms is vetoed") },
+	{ PW_OPTION("authors", PW_OPT_NUMBER_MAP, NULL, 0,
+	  "people to follow and their weights, e.g. {\"Yann LeCun\": 5} (matches \"Y. LeCun\")") },
+	{ PW_OPTION("fields", PW_OPT_NUMBER_MAP, "{\"title\": 2, \"abstract\": 1}", 0,
 	  "where terms are looked for, with a multiplier each: title, abstract, comment, categories, "
-	  "journal_ref, and any extension field" },
-	{ NULL, 0, NULL, 0, NULL }
+	  "journal_ref, and any extension field") },
+	PW_OPTIONS_END
 };
 
 enum term_kind { TERM_KEYWORD, TERM_EXCLUDE, TERM_REQUIRE };
@@ -331,9 +331,11 @@ static const pw_plugin keyword_plugin = {
 	.name = "keyword",
 	.kind = PW_KIND_SCORER,
 	.version = "0.2.0",
+	.license = "MIT",
+	.author = "the paperwire developers",
 	.description = "weighted terms (whole words, accent- and case-insensitive, one pass), fields, "
 	               "exclusions, gates and followed authors",
-	.options = keyword_options,
+	PW_OPTIONS(keyword_options),
 	.create = keyword_create,
 	.destroy = keyword_destroy,
 	.score = keyword_score,

@@ -15,19 +15,21 @@
 #include "paperwire/plugin.h"
 
 static const pw_option email_options[] = {
-	{ "url", PW_OPT_STRING, NULL, 1,
-	  "the SMTP server: smtp://host:587 (starttls, none) or smtps://host:465 (implicit)" },
-	{ "tls", PW_OPT_STRING, "starttls", 0,
-	  "starttls (required, the default), implicit (smtps://) or none (a local relay or tests; warns)" },
-	{ "from", PW_OPT_STRING, NULL, 1, "the sender address" },
-	{ "to", PW_OPT_STRING_LIST, NULL, 1, "the recipients" },
-	{ "username", PW_OPT_STRING, NULL, 0, "SMTP user name" },
-	{ "password", PW_OPT_STRING, NULL, 0, "SMTP password; write \"${SMTP_PASSWORD}\" to keep it out of the file" },
-	{ "subject", PW_OPT_STRING, NULL, 0, "the subject (default: \"paperwire: <digest>: <n> new papers\")" },
-	{ "send_empty", PW_OPT_BOOL, "false", 0, "on a day with nothing new, send a short note saying why" },
-	{ "timeout", PW_OPT_INT, "60", 0, "seconds the whole SMTP exchange may take" },
-	{ "ca_file", PW_OPT_STRING, NULL, 0, "a PEM file of certificate authorities to trust (a private relay)" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ PW_OPTION("url", PW_OPT_STRING, NULL, 1,
+	  "the SMTP server: smtp://host:587 (starttls, none) or smtps://host:465 (implicit)") },
+	{ PW_OPTION("tls", PW_OPT_STRING, "starttls", 0,
+	  "starttls (required, the default), implicit (smtps://) or none (a local relay or tests; warns)"),
+	  .choices = "starttls|implicit|none" },
+	{ PW_OPTION("from", PW_OPT_STRING, NULL, 1, "the sender address") },
+	{ PW_OPTION("to", PW_OPT_STRING_LIST, NULL, 1, "the recipients") },
+	{ PW_OPTION("username", PW_OPT_STRING, NULL, 0, "SMTP user name") },
+	{ PW_OPTION("password", PW_OPT_STRING, NULL, 0, "SMTP password; write \"${SMTP_PASSWORD}\" to keep it out of the file") },
+	{ PW_OPTION("subject", PW_OPT_STRING, NULL, 0, "the subject (default: \"paperwire: <digest>: <n> new papers\")") },
+	{ PW_OPTION("send_empty", PW_OPT_BOOL, "false", 0, "on a day with nothing new, send a short note saying why") },
+	{ PW_OPTION("timeout", PW_OPT_INT, "60", 0, "seconds the whole SMTP exchange may take"),
+	  .range = "1..3600" },
+	{ PW_OPTION("ca_file", PW_OPT_STRING, NULL, 0, "a PEM file of certificate authorities to trust (a private relay)") },
+	PW_OPTIONS_END
 };
 
 struct email {
@@ -131,8 +133,6 @@ scores_text(const pw_host *h, pw_instance *inst, const pw_record *rec, mbuf *b, 
 static void
 extension_fields(const pw_host *h, pw_instance *inst, const pw_record *rec, mbuf *b, int html)
 {
-	if (!PW_HOST_HAS(h, record_field_is_list))
-		return;
 	for (size_t f = 0; f < h->record_field_count(inst, rec); f++) {
 		const char *name = h->record_field_name(inst, rec, f);
 		if (su_is_core_field(name))
@@ -357,7 +357,7 @@ email_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery 
 	/* From here the message may reach the relay even if this run dies or
 	 * times out waiting for its answer: the host records its Message-ID
 	 * first, and a later run sends these papers again under it. */
-	if (PW_HOST_HAS(h, effect_begin) && h->effect_begin(inst, msgid) != PW_OK) {
+	if (h->effect_begin(inst, msgid) != PW_OK) {
 		st = PW_RETRY;
 		goto out;
 	}
@@ -383,8 +383,10 @@ static const pw_plugin email_plugin = {
 	.name = "email",
 	.kind = PW_KIND_SINK,
 	.version = "0.1.0",
+	.license = "MIT",
+	.author = "the paperwire developers",
 	.description = "one digest e-mail over SMTP (TLS by default), plain text and HTML",
-	.options = email_options,
+	PW_OPTIONS(email_options),
 	.create = email_create,
 	.destroy = email_destroy,
 	.write = email_write,

@@ -15,10 +15,10 @@
 #include "paperwire/plugin.h"
 
 static const pw_option json_options[] = {
-	{ "path", PW_OPT_STRING, NULL, 1, "the .jsonl file to write, or \"-\" for standard output" },
-	{ "append", PW_OPT_BOOL, "false", 0,
-	  "add each run's papers to the end of the file (a history) instead of replacing it" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ PW_OPTION("path", PW_OPT_STRING, NULL, 1, "the .jsonl file to write, or \"-\" for standard output") },
+	{ PW_OPTION("append", PW_OPT_BOOL, "false", 0,
+	  "add each run's papers to the end of the file (a history) instead of replacing it") },
+	PW_OPTIONS_END
 };
 
 struct json_sink {
@@ -32,11 +32,6 @@ json_create(const pw_host *h, pw_instance *inst, void **state)
 	struct json_sink *j = calloc(1, sizeof *j);
 	if (!j)
 		return PW_ERROR;
-	if (!PW_HOST_HAS(h, record_field_is_list)) {
-		h->log(inst, PW_LOG_ERROR, "this sink needs a paperwire with plugin ABI 1.1 or newer");
-		free(j);
-		return PW_CONFIG_ERROR;
-	}
 	j->path = h->config_string(inst, "path");
 	h->config_bool(inst, "append", &j->append);
 	*state = j;
@@ -186,7 +181,7 @@ append_lines(const pw_host *h, pw_instance *inst, const pw_delivery *d, const ch
 		return -1;
 	int rc = append_offset(h, inst, d, fd, &offset);
 	snprintf(note, sizeof note, "offset %lld", (long long)offset);
-	if (rc == 0 && PW_HOST_HAS(h, effect_begin) && h->effect_begin(inst, note) != PW_OK) {
+	if (rc == 0 && h->effect_begin(inst, note) != PW_OK) {
 		close(fd);
 		errno = EAGAIN;
 		return -1;
@@ -242,8 +237,10 @@ static const pw_plugin json_plugin = {
 	.name = "json",
 	.kind = PW_KIND_SINK,
 	.version = "0.1.0",
+	.license = "MIT",
+	.author = "the paperwire developers",
 	.description = "JSON Lines: one paper per line with every field and the scores with reasons",
-	.options = json_options,
+	PW_OPTIONS(json_options),
 	.create = json_create,
 	.destroy = json_destroy,
 	.write = json_write,

@@ -19,11 +19,13 @@
 #include "paperwire/plugin.h"
 
 static const pw_option markdown_options[] = {
-	{ "path", PW_OPT_STRING, NULL, 1, "the Markdown file to write, e.g. \"README.md\"" },
-	{ "title", PW_OPT_STRING, NULL, 0, "the page's heading (default: \"paperwire: <digest>\")" },
-	{ "abstract_chars", PW_OPT_INT, "600", 0, "abstracts are cut at a sentence boundary before this length" },
-	{ "group_by", PW_OPT_STRING, "none", 0, "none, or category: a section per primary category" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ PW_OPTION("path", PW_OPT_STRING, NULL, 1, "the Markdown file to write, e.g. \"README.md\"") },
+	{ PW_OPTION("title", PW_OPT_STRING, NULL, 0, "the page's heading (default: \"paperwire: <digest>\")") },
+	{ PW_OPTION("abstract_chars", PW_OPT_INT, "600", 0, "abstracts are cut at a sentence boundary before this length"),
+	  .range = "40.." },
+	{ PW_OPTION("group_by", PW_OPT_STRING, "none", 0, "none, or category: a section per primary category"),
+	  .choices = "none|category" },
+	PW_OPTIONS_END
 };
 
 struct markdown {
@@ -42,22 +44,13 @@ markdown_create(const pw_host *h, pw_instance *inst, void **state)
 	m->path = h->config_string(inst, "path");
 	m->title = h->config_string(inst, "title");
 	h->config_int(inst, "abstract_chars", &chars);
-	if (!m->path || !*m->path || chars < 40) {
-		if (chars < 40)
-			h->log(inst, PW_LOG_ERROR, "abstract_chars: %lld is below 40", (long long)chars);
-		else
-			h->log(inst, PW_LOG_ERROR, "path: give the Markdown file to write");
+	if (!m->path || !*m->path) {
+		h->log(inst, PW_LOG_ERROR, "path: give the Markdown file to write");
 		free(m);
 		return PW_CONFIG_ERROR;
 	}
 	m->abstract_chars = (long)chars;
-	const char *group = h->config_string(inst, "group_by");
-	if (strcmp(group, "none") != 0 && strcmp(group, "category") != 0) {
-		h->log(inst, PW_LOG_ERROR, "group_by \"%s\" is not none or category", group);
-		free(m);
-		return PW_CONFIG_ERROR;
-	}
-	m->by_category = strcmp(group, "category") == 0;
+	m->by_category = strcmp(h->config_string(inst, "group_by"), "category") == 0;
 	*state = m;
 	return PW_OK;
 }
@@ -126,8 +119,6 @@ put_list(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, con
 static void
 put_extensions(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec)
 {
-	if (!PW_HOST_HAS(h, record_field_is_list))
-		return;
 	for (size_t i = 0; i < h->record_field_count(inst, rec); i++) {
 		const char *name = h->record_field_name(inst, rec, i);
 		if (su_is_core_field(name))
@@ -469,8 +460,10 @@ static const pw_plugin markdown_plugin = {
 	.name = "markdown",
 	.kind = PW_KIND_SINK,
 	.version = "0.1.0",
+	.license = "MIT",
+	.author = "the paperwire developers",
 	.description = "a Markdown digest page (statistics, numbered papers, scores with reasons)",
-	.options = markdown_options,
+	PW_OPTIONS(markdown_options),
 	.create = markdown_create,
 	.destroy = markdown_destroy,
 	.write = markdown_write,

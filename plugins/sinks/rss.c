@@ -21,13 +21,15 @@
 #define NS_DC "http://purl.org/dc/elements/1.1/"
 
 static const pw_option rss_options[] = {
-	{ "path", PW_OPT_STRING, NULL, 1, "the feed file to write, e.g. \"feed.xml\"" },
-	{ "format", PW_OPT_STRING, "rss", 0, "rss (RSS 2.0) or atom (Atom 1.0)" },
-	{ "keep_days", PW_OPT_INT, "30", 0, "papers delivered in this many past days stay in the feed" },
-	{ "url", PW_OPT_STRING, NULL, 0, "where the feed is served (its rel=self link and Atom id); unset: no rel=self link" },
-	{ "link", PW_OPT_STRING, "https://arxiv.org/", 0, "the site the feed is about" },
-	{ "title", PW_OPT_STRING, NULL, 0, "the feed's title (default: \"paperwire: <digest>\")" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ PW_OPTION("path", PW_OPT_STRING, NULL, 1, "the feed file to write, e.g. \"feed.xml\"") },
+	{ PW_OPTION("format", PW_OPT_STRING, "rss", 0, "rss (RSS 2.0) or atom (Atom 1.0)"),
+	  .choices = "rss|atom" },
+	{ PW_OPTION("keep_days", PW_OPT_INT, "30", 0, "papers delivered in this many past days stay in the feed"),
+	  .range = "1..3650" },
+	{ PW_OPTION("url", PW_OPT_STRING, NULL, 0, "where the feed is served (its rel=self link and Atom id); unset: no rel=self link") },
+	{ PW_OPTION("link", PW_OPT_STRING, "https://arxiv.org/", 0, "the site the feed is about") },
+	{ PW_OPTION("title", PW_OPT_STRING, NULL, 0, "the feed's title (default: \"paperwire: <digest>\")") },
+	PW_OPTIONS_END
 };
 
 struct rss {
@@ -68,18 +70,6 @@ rss_create(const pw_host *h, pw_instance *inst, void **state)
 	r->title = h->config_string(inst, "title");
 	r->keep_days = 30;
 	h->config_int(inst, "keep_days", &r->keep_days);
-	if (strcmp(format, "rss") != 0 && strcmp(format, "atom") != 0) {
-		h->log(inst, PW_LOG_ERROR, "format \"%s\" is not rss or atom", format);
-		goto config_error;
-	}
-	if (r->keep_days < 1 || r->keep_days > 3650) {
-		h->log(inst, PW_LOG_ERROR, "keep_days must be 1..3650");
-		goto config_error;
-	}
-	if (!PW_HOST_HAS(h, delivered_each)) {
-		h->log(inst, PW_LOG_ERROR, "this sink needs a paperwire with plugin ABI 1.1 or newer");
-		goto config_error;
-	}
 	r->atom = strcmp(format, "atom") == 0;
 	if (url) {
 		snprintf(r->self, sizeof r->self, "%s", url);
@@ -95,9 +85,6 @@ rss_create(const pw_host *h, pw_instance *inst, void **state)
 	}
 	*state = r;
 	return PW_OK;
-config_error:
-	free(r);
-	return PW_CONFIG_ERROR;
 }
 
 static void
@@ -408,8 +395,10 @@ static const pw_plugin rss_plugin = {
 	.name = "rss",
 	.kind = PW_KIND_SINK,
 	.version = "0.1.0",
+	.license = "MIT",
+	.author = "the paperwire developers",
 	.description = "an RSS 2.0 or Atom 1.0 feed of the last keep_days of delivered papers",
-	.options = rss_options,
+	PW_OPTIONS(rss_options),
 	.create = rss_create,
 	.destroy = rss_destroy,
 	.write = rss_write,

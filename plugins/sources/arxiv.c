@@ -26,38 +26,46 @@
 #define ARXIV_SUBMIT_LAG_DAYS 4
 
 static const pw_option arxiv_options[] = {
-	{ "mode", PW_OPT_STRING, NULL, 0,
+	{ PW_OPTION("mode", PW_OPT_STRING, NULL, 0,
 	  "listing (the daily RSS listing of categories), api (export.arxiv.org/api) or oai (OAI-PMH, for "
-	  "backfill); default: listing when only categories are given, api with query or ids" },
-	{ "announce", PW_OPT_STRING_LIST, "[\"new\", \"cross\"]", 0,
-	  "listing: announce types to keep (new, cross, replace, replace-cross, or all)" },
-	{ "categories", PW_OPT_STRING_LIST, NULL, 0, "arXiv categories to follow, e.g. [\"cs.LG\", \"cs.CL\"]" },
-	{ "query", PW_OPT_STRING, NULL, 0, "an arXiv search_query, e.g. \"ti:transformer AND abs:speculative\"" },
-	{ "ids", PW_OPT_STRING_LIST, NULL, 0, "arXiv ids to fetch (id_list), with or without version" },
-	{ "max_results", PW_OPT_INT, "200", 0, "api: most papers to fetch in one run (at most 30000)" },
-	{ "page_size", PW_OPT_INT, "100", 0, "api: papers per request (at most 2000)" },
-	{ "sort_by", PW_OPT_STRING, "submittedDate", 0, "api: relevance, lastUpdatedDate or submittedDate" },
-	{ "sort_order", PW_OPT_STRING, "descending", 0, "api: ascending or descending" },
-	{ "from", PW_OPT_STRING, NULL, 0,
-	  "api, oai: first day (YYYY-MM-DD, UTC) instead of catching up since the last successful run" },
-	{ "until", PW_OPT_STRING, NULL, 0, "api, oai: last day (YYYY-MM-DD, UTC), with from" },
-	{ "max_days", PW_OPT_INT, "10", 0,
-	  "catch-up: fetch at most this many days back, however long ago the last successful run was" },
-	{ "catch_up", PW_OPT_BOOL, "true", 0,
+	  "backfill); default: listing when only categories are given, api with query or ids"),
+	  .choices = "listing|api|oai" },
+	{ PW_OPTION("announce", PW_OPT_STRING_LIST, "[\"new\", \"cross\"]", 0,
+	  "listing: announce types to keep (new, cross, replace, replace-cross, or all)"),
+	  .choices = "new|cross|replace|replace-cross|all" },
+	{ PW_OPTION("categories", PW_OPT_STRING_LIST, NULL, 0, "arXiv categories to follow, e.g. [\"cs.LG\", \"cs.CL\"]") },
+	{ PW_OPTION("query", PW_OPT_STRING, NULL, 0, "an arXiv search_query, e.g. \"ti:transformer AND abs:speculative\"") },
+	{ PW_OPTION("ids", PW_OPT_STRING_LIST, NULL, 0, "arXiv ids to fetch (id_list), with or without version") },
+	{ PW_OPTION("max_results", PW_OPT_INT, "200", 0, "api: most papers to fetch in one run (the API's limit: 30000)"),
+	  .range = "1..30000" },
+	{ PW_OPTION("page_size", PW_OPT_INT, "100", 0, "api: papers per request (the API's limit: 2000)"),
+	  .range = "1..2000" },
+	{ PW_OPTION("sort_by", PW_OPT_STRING, "submittedDate", 0, "api: how the API sorts"),
+	  .choices = "relevance|lastUpdatedDate|submittedDate" },
+	{ PW_OPTION("sort_order", PW_OPT_STRING, "descending", 0, "api: the sort's direction"),
+	  .choices = "ascending|descending" },
+	{ PW_OPTION("from", PW_OPT_STRING, NULL, 0,
+	  "api, oai: first day (YYYY-MM-DD, UTC) instead of catching up since the last successful run") },
+	{ PW_OPTION("until", PW_OPT_STRING, NULL, 0, "api, oai: last day (YYYY-MM-DD, UTC), with from") },
+	{ PW_OPTION("max_days", PW_OPT_INT, "10", 0,
+	  "catch-up: fetch at most this many days back, however long ago the last successful run was"),
+	  .range = "1..365" },
+	{ PW_OPTION("catch_up", PW_OPT_BOOL, "true", 0,
 	  "listing: fetch the announcements of missed days through OAI-PMH; api: a submittedDate window since "
-	  "the last successful run" },
-	{ "enrich", PW_OPT_BOOL, "false", 0,
-	  "listing: add comment, journal reference, DOI and affiliations from the API (one request per 100 papers)" },
-	{ "format", PW_OPT_STRING, "arXiv", 0, "oai: metadata format, arXiv or oai_dc" },
-	{ "sets", PW_OPT_STRING_LIST, NULL, 0,
-	  "oai: OAI-PMH sets (e.g. \"cs:cs:LG\", \"physics:hep-th\"); default: the sets of categories" },
-	{ "base_url", PW_OPT_STRING, NULL, 0,
+	  "the last successful run") },
+	{ PW_OPTION("enrich", PW_OPT_BOOL, "false", 0,
+	  "listing: add comment, journal reference, DOI and affiliations from the API (one request per 100 papers)") },
+	{ PW_OPTION("format", PW_OPT_STRING, "arXiv", 0, "oai: metadata format"),
+	  .choices = "arXiv|oai_dc" },
+	{ PW_OPTION("sets", PW_OPT_STRING_LIST, NULL, 0,
+	  "oai: OAI-PMH sets (e.g. \"cs:cs:LG\", \"physics:hep-th\"); default: the sets of categories") },
+	{ PW_OPTION("base_url", PW_OPT_STRING, NULL, 0,
 	  "listing: the prefix to which cat1+cat2 is appended (https://rss.arxiv.org/rss/); api: the query "
 	  "endpoint (https://export.arxiv.org/api/query); oai: the OAI-PMH endpoint (https://oaipmh.arxiv.org/oai); "
-	  "file:// for offline use" },
-	{ "api_url", PW_OPT_STRING, "https://export.arxiv.org/api/query", 0, "listing: the API used by enrich" },
-	{ "oai_url", PW_OPT_STRING, "https://oaipmh.arxiv.org/oai", 0, "listing: the OAI-PMH endpoint of catch-up" },
-	{ NULL, 0, NULL, 0, NULL }
+	  "file:// for offline use") },
+	{ PW_OPTION("api_url", PW_OPT_STRING, "https://export.arxiv.org/api/query", 0, "listing: the API used by enrich") },
+	{ PW_OPTION("oai_url", PW_OPT_STRING, "https://oaipmh.arxiv.org/oai", 0, "listing: the OAI-PMH endpoint of catch-up") },
+	PW_OPTIONS_END
 };
 
 enum arxiv_mode { MODE_LISTING, MODE_API, MODE_OAI };
@@ -74,15 +82,6 @@ struct arxiv {
 	api_query q;
 	const char *from, *until, *format, *oai_url, *api_url;
 };
-
-static int
-one_of(const char *v, const char *const *allowed)
-{
-	for (size_t i = 0; allowed[i]; i++)
-		if (strcmp(v, allowed[i]) == 0)
-			return 1;
-	return 0;
-}
 
 static const char **
 string_list(const pw_host *h, pw_instance *inst, const char *key)
@@ -215,8 +214,6 @@ listing_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 static pw_status
 api_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 {
-	static const char *const sorts[] = { "relevance", "lastUpdatedDate", "submittedDate", NULL };
-	static const char *const orders[] = { "ascending", "descending", NULL };
 	int64_t max_results = 200, page_size = 100;
 	a->search_query = build_search_query(h, inst);
 	a->id_list = build_id_list(h, inst);
@@ -230,14 +227,9 @@ api_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 	size_t nids = h->config_list_count(inst, "ids");
 	if ((int64_t)nids > max_results)
 		max_results = (int64_t)nids;
-	if (max_results < 1 || max_results > ARXIV_API_MAX_TOTAL) {
-		h->log(inst, PW_LOG_ERROR, "max_results: %lld is outside 1..%d (the API's limit)", (long long)max_results,
+	if (max_results > ARXIV_API_MAX_TOTAL) {
+		h->log(inst, PW_LOG_ERROR, "ids: %zu ids are more than the API answers in one run (%d)", nids,
 		       ARXIV_API_MAX_TOTAL);
-		return PW_CONFIG_ERROR;
-	}
-	if (page_size < 1 || page_size > ARXIV_API_MAX_PER_CALL) {
-		h->log(inst, PW_LOG_ERROR, "page_size: %lld is outside 1..%d (the API's limit)", (long long)page_size,
-		       ARXIV_API_MAX_PER_CALL);
 		return PW_CONFIG_ERROR;
 	}
 	a->q.max_results = (long)max_results;
@@ -248,26 +240,12 @@ api_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 	a->q.sort_by = h->config_string(inst, "sort_by");
 	a->q.sort_order = h->config_string(inst, "sort_order");
 	a->q.id_list = a->id_list;
-	if (!one_of(a->q.sort_by, sorts)) {
-		h->log(inst, PW_LOG_ERROR, "sort_by: \"%s\" is not relevance, lastUpdatedDate or submittedDate",
-		       a->q.sort_by);
-		return PW_CONFIG_ERROR;
-	}
-	if (!one_of(a->q.sort_order, orders)) {
-		h->log(inst, PW_LOG_ERROR, "sort_order: \"%s\" is not ascending or descending", a->q.sort_order);
-		return PW_CONFIG_ERROR;
-	}
 	return PW_OK;
 }
 
 static pw_status
 oai_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 {
-	static const char *const formats[] = { "arXiv", "oai_dc", NULL };
-	if (!one_of(a->format, formats)) {
-		h->log(inst, PW_LOG_ERROR, "format \"%s\": use arXiv or oai_dc", a->format);
-		return PW_CONFIG_ERROR;
-	}
 	if (h->config_list_count(inst, "sets")) {
 		free(a->sets);
 		if (!(a->sets = string_list(h, inst, "sets")))
@@ -297,10 +275,6 @@ common_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 	if (uc_check_url(h, inst, "base_url", h->config_string(inst, "base_url"), 1) < 0 ||
 	    uc_check_url(h, inst, "api_url", a->api_url, 1) < 0 || uc_check_url(h, inst, "oai_url", a->oai_url, 1) < 0)
 		return PW_CONFIG_ERROR;
-	if (max_days < 1 || max_days > 365) {
-		h->log(inst, PW_LOG_ERROR, "max_days must be 1..365");
-		return PW_CONFIG_ERROR;
-	}
 	if (!valid_day(a->from) || !valid_day(a->until) || (a->until && !a->from)) {
 		h->log(inst, PW_LOG_ERROR, "from and until are days (YYYY-MM-DD), and until needs from");
 		return PW_CONFIG_ERROR;
@@ -333,8 +307,6 @@ check_mode_options(const pw_host *h, pw_instance *inst, enum arxiv_mode mode, co
 		{ "sets", 1u << MODE_OAI },
 	};
 	static const char *const names[] = { "listing", "api", "oai" };
-	if (!PW_HOST_HAS(h, config_given))
-		return PW_OK;
 	for (size_t i = 0; i < sizeof only / sizeof only[0]; i++) {
 		if ((only[i].modes & (1u << mode)) || !h->config_given(inst, only[i].key))
 			continue;
@@ -353,16 +325,11 @@ check_mode_options(const pw_host *h, pw_instance *inst, enum arxiv_mode mode, co
 static pw_status
 arxiv_create(const pw_host *h, pw_instance *inst, void **state)
 {
-	static const char *const modes[] = { "listing", "api", "oai", NULL };
 	const char *mode = h->config_string(inst, "mode");
 	size_t ncat = h->config_list_count(inst, "categories");
 
 	if (!mode)
 		mode = ncat && !h->config_string(inst, "query") && !h->config_list_count(inst, "ids") ? "listing" : "api";
-	if (!one_of(mode, modes)) {
-		h->log(inst, PW_LOG_ERROR, "mode \"%s\" is not supported; use \"listing\", \"api\" or \"oai\"", mode);
-		return PW_CONFIG_ERROR;
-	}
 	struct arxiv *a = calloc(1, sizeof *a);
 	if (!a)
 		return PW_ERROR;
@@ -392,22 +359,21 @@ arxiv_destroy(const pw_host *h, pw_instance *inst, void *state)
 static void
 note(const pw_host *h, pw_instance *inst, pw_log_level level, const char *text)
 {
-	if (PW_HOST_HAS(h, report_note))
-		h->report_note(inst, text);
+	h->report_note(inst, text);
 	h->log(inst, level, "%s", text);
 }
 
 static void
 count(const pw_host *h, pw_instance *inst, const char *counter, long n)
 {
-	if (n && PW_HOST_HAS(h, report_count))
+	if (n)
 		h->report_count(inst, counter, n);
 }
 
 static int64_t
 fetch_since(const pw_host *h, pw_instance *inst)
 {
-	return PW_HOST_HAS(h, fetch_since) ? h->fetch_since(inst) : -1;
+	return h->fetch_since(inst);
 }
 
 /* Why a listing has no items: arXiv announces Sunday to Thursday evenings
@@ -631,9 +597,11 @@ static const pw_plugin arxiv_plugin = {
 	.name = "arxiv",
 	.kind = PW_KIND_SOURCE,
 	.version = "0.2.0",
+	.license = "MIT",
+	.author = "the paperwire developers",
 	.description = "papers from arXiv: the daily listing with catch-up, the API with paging, or OAI-PMH "
 	               "(polite to arXiv's rate limits)",
-	.options = arxiv_options,
+	PW_OPTIONS(arxiv_options),
 	.create = arxiv_create,
 	.destroy = arxiv_destroy,
 	.fetch = arxiv_fetch,

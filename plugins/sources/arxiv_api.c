@@ -103,8 +103,7 @@ api_fetch(const pw_host *h, pw_instance *inst, const api_query *q, long *emitted
 			count = q->page_size;
 		if (fetch_page(h, inst, q, start, count, &page, &why, PW_LOG_ERROR) < 0)
 			return why;
-		if (PW_HOST_HAS(h, report_count))
-			h->report_count(inst, "pages", 1);
+		h->report_count(inst, "pages", 1);
 		if (page.total_results >= 0)
 			total = page.total_results;
 		if (page.count == 0) {

@@ -252,8 +252,7 @@ on_item(void *ud, const xi_item *it)
 	if (es == PW_REJECTED)
 		return 0; /* the host has said why; the next item */
 	c->res->emitted++;
-	if (PW_HOST_HAS(h, report_count))
-		h->report_count(c->inst, type, 1);
+	h->report_count(c->inst, type, 1);
 	return 0;
 }
 

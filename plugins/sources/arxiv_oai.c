@@ -295,7 +295,7 @@ on_record(void *ud, const xi_item *it)
 		return 0;
 	}
 	const char *announced = h->record_get(c->inst, rec, PW_F_ANNOUNCE);
-	if (PW_HOST_HAS(h, report_count) && announced)
+	if (announced)
 		h->report_count(c->inst, announced, 1);
 	pw_status es = h->emit(c->inst, rec);
 	if (es == PW_ERROR) {
@@ -391,13 +391,11 @@ harvest_set(const pw_host *h, pw_instance *inst, const oai_request *rq, const ch
 			return st;
 		}
 		t->pages++;
-		if (PW_HOST_HAS(h, report_count)) {
-			h->report_count(inst, "pages", 1);
-			/* The size of the whole harvest, said once: the host's progress
-			 * line turns it into the time left. */
-			if (page == 0 && c.complete_size > 0)
-				h->report_count(inst, "expected", c.complete_size);
-		}
+		h->report_count(inst, "pages", 1);
+		/* The size of the whole harvest, said once: the host's progress
+		 * line turns it into the time left. */
+		if (page == 0 && c.complete_size > 0)
+			h->report_count(inst, "expected", c.complete_size);
 		if (strcmp(c.error_code, "noRecordsMatch") == 0) {
 			if (page == 0)
 				t->nothing_new++;

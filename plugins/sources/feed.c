@@ -18,9 +18,10 @@
 #include "paperwire/plugin.h"
 
 static const pw_option feed_options[] = {
-	{ "url", PW_OPT_STRING, NULL, 1, "the feed's address (http, https or file)" },
-	{ "max_items", PW_OPT_INT, "0", 0, "most items to take from the feed (0: all)" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ PW_OPTION("url", PW_OPT_STRING, NULL, 1, "the feed's address (http, https or file)") },
+	{ PW_OPTION("max_items", PW_OPT_INT, "0", 0, "most items to take from the feed (0: all)"),
+	  .range = "0.." },
+	PW_OPTIONS_END
 };
 
 struct feed {
@@ -49,9 +50,7 @@ feed_create(const pw_host *h, pw_instance *inst, void **state)
 		free(f);
 		return PW_CONFIG_ERROR;
 	}
-	if (f->max_items < 0 || uc_check_url(h, inst, "url", f->url, 1) < 0) {
-		if (f->max_items < 0)
-			h->log(inst, PW_LOG_ERROR, "max_items: %lld is negative (0 means no limit)", (long long)f->max_items);
+	if (uc_check_url(h, inst, "url", f->url, 1) < 0) {
 		free(f);
 		return PW_CONFIG_ERROR;
 	}
@@ -284,7 +283,7 @@ feed_fetch(const pw_host *h, pw_instance *inst, void *state)
 	const struct feed *f = state;
 	struct item_ctx c = { h, inst, f, 0, 0, "" };
 	pw_status st = spooled_fetch(h, inst, f->url, "feed", "item", read_feed_body, &c);
-	if (st == PW_OK && c.items == 0 && PW_HOST_HAS(h, report_note))
+	if (st == PW_OK && c.items == 0)
 		h->report_note(inst, "the feed has no items");
 	return st;
 }
@@ -294,8 +293,10 @@ static const pw_plugin feed_plugin = {
 	.name = "feed",
 	.kind = PW_KIND_SOURCE,
 	.version = "0.1.0",
+	.license = "MIT",
+	.author = "the paperwire developers",
 	.description = "papers from any RSS 2.0, RSS 1.0 (RDF) or Atom 1.0 feed",
-	.options = feed_options,
+	PW_OPTIONS(feed_options),
 	.create = feed_create,
 	.destroy = feed_destroy,
 	.fetch = feed_fetch,

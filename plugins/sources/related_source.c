@@ -24,17 +24,21 @@
 #define OA_MAX_PAGES 200  /* basic paging stops at 10,000 results */
 
 static const pw_option related_options[] = {
-	{ "provider", PW_OPT_STRING, "semanticscholar", 0, "semanticscholar or openalex" },
-	{ "mode", PW_OPT_STRING, NULL, 0,
-	  "semanticscholar: recommendations (default), citations or references; openalex: related" },
-	{ "seeds", PW_OPT_STRING_LIST, NULL, 1, "seed papers: arXiv ids, DOIs or Semantic Scholar ids" },
-	{ "negative", PW_OPT_STRING_LIST, NULL, 0, "recommendations: papers to steer away from" },
-	{ "from", PW_OPT_STRING, "recent", 0, "recommendations: recent (last 60 days) or all-cs" },
-	{ "max_results", PW_OPT_INT, "100", 0, "most papers per seed (recommendations: at most 500)" },
-	{ "base_url", PW_OPT_STRING, NULL, 0,
-	  "https://api.semanticscholar.org or https://api.openalex.org (file:// or a local server for tests)" },
-	{ "api_key", PW_OPT_STRING, NULL, 0, "the provider's API key, e.g. \"${S2_API_KEY}\"" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ PW_OPTION("provider", PW_OPT_STRING, "semanticscholar", 0, "where the related papers come from"),
+	  .choices = "semanticscholar|openalex" },
+	{ PW_OPTION("mode", PW_OPT_STRING, NULL, 0,
+	  "semanticscholar: recommendations (default), citations or references; openalex: related"),
+	  .choices = "recommendations|citations|references|related" },
+	{ PW_OPTION("seeds", PW_OPT_STRING_LIST, NULL, 1, "seed papers: arXiv ids, DOIs or Semantic Scholar ids") },
+	{ PW_OPTION("negative", PW_OPT_STRING_LIST, NULL, 0, "recommendations: papers to steer away from") },
+	{ PW_OPTION("from", PW_OPT_STRING, "recent", 0, "recommendations: recent (last 60 days) or all-cs"),
+	  .choices = "recent|all-cs" },
+	{ PW_OPTION("max_results", PW_OPT_INT, "100", 0, "most papers per seed (recommendations: at most 500)"),
+	  .range = "1.." },
+	{ PW_OPTION("base_url", PW_OPT_STRING, NULL, 0,
+	  "https://api.semanticscholar.org or https://api.openalex.org (file:// or a local server for tests)") },
+	{ PW_OPTION("api_key", PW_OPT_STRING, NULL, 0, "the provider's API key, e.g. \"${S2_API_KEY}\"") },
+	PW_OPTIONS_END
 };
 
 enum mode { M_RECOMMEND, M_CITATIONS, M_REFERENCES, M_RELATED };
@@ -56,10 +60,6 @@ related_create(const pw_host *h, pw_instance *inst, void **state)
 	if (!r)
 		return PW_ERROR;
 	r->openalex = strcmp(provider, "openalex") == 0;
-	if (!r->openalex && strcmp(provider, "semanticscholar") != 0) {
-		h->log(inst, PW_LOG_ERROR, "provider must be semanticscholar or openalex, not \"%s\"", provider);
-		goto bad;
-	}
 	if (!mode)
 		mode = r->openalex ? "related" : "recommendations";
 	if (r->openalex && strcmp(mode, "related") == 0)
@@ -83,12 +83,9 @@ related_create(const pw_host *h, pw_instance *inst, void **state)
 	r->from = h->config_string(inst, "from");
 	r->key = h->config_string(inst, "api_key");
 	h->config_int(inst, "max_results", &r->max_results);
-	if (strcmp(r->from, "recent") != 0 && strcmp(r->from, "all-cs") != 0) {
-		h->log(inst, PW_LOG_ERROR, "from must be recent or all-cs");
-		goto bad;
-	}
-	if (r->max_results < 1 || (r->mode == M_RECOMMEND && r->max_results > 500)) {
-		h->log(inst, PW_LOG_ERROR, "max_results must be 1 or more (recommendations: at most 500)");
+	if (r->mode == M_RECOMMEND && r->max_results > 500) {
+		h->log(inst, PW_LOG_ERROR, "max_results: %lld is over 500, the most recommendations gives",
+		       (long long)r->max_results);
 		goto bad;
 	}
 	if (!h->config_list_count(inst, "seeds")) {
@@ -257,8 +254,7 @@ emit_papers(const pw_host *h, pw_instance *inst, const cJSON *list, const char *
 		pw_record *rec = p ? s2_record(h, inst, p) : NULL;
 		if (!rec) {
 			/* Semantic Scholar lists papers it could not resolve with a null id. */
-			if (PW_HOST_HAS(h, report_count))
-				h->report_count(inst, "unresolved", 1);
+			h->report_count(inst, "unresolved", 1);
 			continue;
 		}
 		set_relation(h, inst, rec, how, seed);
@@ -338,8 +334,7 @@ s2_graph(const pw_host *h, pw_instance *inst, const struct related *r, const cha
 		int rc = call(h, inst, r, "GET", url, NULL, &json, &st);
 		if (rc != 0)
 			return rc > 0 ? PW_OK : st;
-		if (PW_HOST_HAS(h, report_count))
-			h->report_count(inst, "pages", 1);
+		h->report_count(inst, "pages", 1);
 		const cJSON *data = cJSON_GetObjectItemCaseSensitive(json, "data");
 		long stored = emit_papers(h, inst, data, inner, how, seed, r->max_results - got);
 		if (stored < 0) {
@@ -451,8 +446,7 @@ oa_pages(const pw_host *h, pw_instance *inst, const struct related *r, const cha
 				cJSON_Delete(page);
 				return PW_ERROR;
 			}
-		if (PW_HOST_HAS(h, report_count))
-			h->report_count(inst, "pages", 1);
+		h->report_count(inst, "pages", 1);
 		double total = cJSON_IsNumber(count) ? count->valuedouble : 0;
 		cJSON_Delete(page);
 		if (n == 0 || (double)pg * OA_BATCH >= total)
@@ -523,9 +517,11 @@ static const pw_plugin related_source_plugin = {
 	.name = "related",
 	.kind = PW_KIND_SOURCE,
 	.version = "0.1.0",
+	.license = "MIT",
+	.author = "the paperwire developers",
 	.description = "papers related to seed papers: Semantic Scholar recommendations, citations and references; "
 	               "OpenAlex related works",
-	.options = related_options,
+	PW_OPTIONS(related_options),
 	.create = related_create,
 	.destroy = related_destroy,
 	.fetch = related_fetch,

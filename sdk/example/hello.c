@@ -3,8 +3,8 @@
 #include <paperwire/plugin.h>
 
 static const pw_option hello_options[] = {
-	{ "greeting", PW_OPT_STRING, "Attention Is All You Need", 0, "the title to emit" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ PW_OPTION("greeting", PW_OPT_STRING, "Attention Is All You Need", 0, "the title to emit") },
+	PW_OPTIONS_END
 };
 
 static pw_status
@@ -26,7 +26,7 @@ static const pw_plugin hello_plugin = {
 	.kind = PW_KIND_SOURCE,
 	.version = "1.0",
 	.description = "one paper, always (the SDK example)",
-	.options = hello_options,
+	PW_OPTIONS(hello_options),
 	.fetch = hello_fetch,
 };
 

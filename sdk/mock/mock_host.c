@@ -160,6 +160,10 @@ m_config_map_at(pw_instance *inst, const char *key, size_t i, double *value)
 /* Checks inst's options against its schema and fills in the defaults, as
  * the host does at `check`.  Returns the number of problems (printed
  * when loud). */
+/* The reasons of the last refusal of pwm_instance_new_json: a test reads
+ * them back, as a user reads 'paperwire check'. */
+static char last_refusal[4096];
+
 static int
 resolve(pw_instance *inst, int loud)
 {
@@ -167,10 +171,21 @@ resolve(pw_instance *inst, int loud)
 	free(inst->cfg.text);
 	inst->cfg.text = cJSON_PrintUnformatted(inst->inst.node);
 	int errors = cfg_check_options(&inst->cfg, &inst->inst, inst->schema, 1, &diag);
-	for (size_t i = 0; loud && i < diag.count; i++)
+	if (loud)
+		last_refusal[0] = '\0';
+	for (size_t i = 0; loud && i < diag.count; i++) {
+		size_t used = strlen(last_refusal);
 		fprintf(stderr, "mock: %s\n", diag.msgs[i]);
+		snprintf(last_refusal + used, sizeof last_refusal - used, "%s\n", diag.msgs[i]);
+	}
 	cfg_diag_free(&diag);
 	return errors;
+}
+
+const char *
+pwm_refusal(void)
+{
+	return last_refusal;
 }
 
 static void
@@ -542,7 +557,9 @@ pwm_instance_new_json(const pw_option *schema, const char *options_json)
 {
 	cJSON *node = cJSON_Parse(options_json ? options_json : "{}");
 	if (!cJSON_IsObject(node)) {
-		fprintf(stderr, "mock: the options are not a JSON object: %s\n", options_json ? options_json : "");
+		snprintf(last_refusal, sizeof last_refusal, "the options are not a JSON object: %s\n",
+		         options_json ? options_json : "");
+		fprintf(stderr, "mock: %s", last_refusal);
 		cJSON_Delete(node);
 		return NULL;
 	}

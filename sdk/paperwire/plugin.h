@@ -75,6 +75,12 @@
  *        can refuse one its chosen mode ignores); canonical_id (the host's
  *        own id parsing); emit answers PW_REJECTED for a refused record;
  *        delivery info "failed_sources".
+ *   2.0  the option schema can grow: a descriptor names the size of its
+ *        option entries (PW_OPTIONS sets it), and an option declares its
+ *        allowed values (choices) and numeric range, checked by the host
+ *        with the option's place in the config.  Members of ABI structs
+ *        are fixed-width integers, no enums.  A descriptor can name its
+ *        licence and author.  Every 1.x service is in every 2.x host.
  */
 #ifndef PAPERWIRE_PLUGIN_H
 #define PAPERWIRE_PLUGIN_H
@@ -86,8 +92,8 @@
 extern "C" {
 #endif
 
-#define PW_ABI_MAJOR 1
-#define PW_ABI_MINOR 5
+#define PW_ABI_MAJOR 2
+#define PW_ABI_MINOR 0
 
 /* The name of the one symbol a plugin exports. */
 #define PW_PLUGIN_ENTRY_SYMBOL "pw_plugin_entry"
@@ -129,19 +135,40 @@ typedef enum pw_option_type {
 
 typedef struct pw_option {
 	const char *key;
-	pw_option_type type;
+	uint32_t type; /* a pw_option_type */
 	/* The default as text, NULL when there is none: a string option's
 	 * value itself ("tldr"); for every other type JSON text of that type
 	 * ("200", "2.5", "true", "[\"new\", \"cross\"]", "{}").  A default
-	 * that does not parse as its type makes the host refuse the plugin,
-	 * naming the option. */
+	 * that does not parse as its type, or lies outside its choices or
+	 * range, makes the host refuse the plugin, naming the option. */
 	const char *default_value;
-	int required;
+	uint32_t required; /* 1: the config must give it */
 	const char *help;
+	/* (2.0) The values allowed, '|'-separated ("listing|api|oai"): for a
+	 * string, its value; for a list of strings, each item.  NULL: any.
+	 * The host refuses any other value at `check` time, with the option's
+	 * place in the config and the nearest choice. */
+	const char *choices;
+	/* (2.0) The numeric range allowed, "MIN..MAX" with either end left
+	 * out for none ("1..30000", "0..", "..1", "0.5..2"), both ends
+	 * included: for an integer or a number, its value; for a map of
+	 * numbers, each value.  NULL: any. */
+	const char *range;
 } pw_option;
-/* A plugin's option array ends with an entry whose key is NULL.  The keys
- * "plugin" and "name" (and, for scorers, "weight") belong to the host: a
- * plugin declaring one is refused. */
+/* Write each entry as { PW_OPTION(key, type, default, required, help) },
+ * adding .choices = "..." or .range = "..." inside the braces: the macro
+ * names every member, so an entry still compiles without warnings
+ * (-Wmissing-field-initializers) when a later minor adds members.  A
+ * plugin's option array ends with PW_OPTIONS_END (an entry whose key is
+ * NULL); name it in the descriptor with PW_OPTIONS(array), which also
+ * records the size of one entry, so that a host of a later minor reads
+ * entries that have grown.
+ * The keys "plugin" and "name" (and, for scorers, "weight") belong to the
+ * host: a plugin declaring one is refused. */
+
+#define PW_OPTION(key_, type_, default_, required_, help_)                                      \
+	.key = (key_), .type = (type_), .default_value = (default_), .required = (required_), .help = (help_)
+#define PW_OPTIONS_END { .key = NULL }
 
 typedef enum pw_log_level {
 	PW_LOG_ERROR = 0,
@@ -282,7 +309,7 @@ typedef struct pw_host {
 	 * unsupported URL, a missing file:// file, a redirect refused because
 	 * the request carries a secret, a body over the size cap); the host has
 	 * logged which.  Return either as it is from fetch. */
-	pw_status (*http_get)(pw_instance *inst, const char *url, unsigned flags, pw_response **out);
+	pw_status (*http_get)(pw_instance *inst, const char *url, uint32_t flags, pw_response **out);
 	long (*response_code)(pw_instance *inst, const pw_response *resp);
 	const char *(*response_body)(pw_instance *inst, const pw_response *resp, size_t *len);
 	/* The response's value of one of the headers the host keeps, by name
@@ -310,7 +337,11 @@ typedef struct pw_host {
 	/* The instance name (config "name", else the plugin name). */
 	const char *(*instance_name)(pw_instance *inst);
 
-	/* ---- 1.1 ---- test PW_HOST_HAS(host, member) before use */
+	/* The services below came with the minors of ABI 1 (named in each
+	 * group's mark); every 2.x host has all of them.  Test
+	 * PW_HOST_HAS(host, member) only for members a later 2.x minor adds. */
+
+	/* ---- 1.1 ---- */
 
 	/* Every field of a record, in the order it was set. */
 	size_t (*record_field_count)(pw_instance *inst, const pw_record *rec);
@@ -327,7 +358,7 @@ typedef struct pw_host {
 	 * array) and a body, through the same polite client as http_get. */
 	pw_status (*http_request)(pw_instance *inst, const char *method, const char *url,
 	                          const char *const *headers, const char *body, size_t body_len,
-	                          unsigned flags, pw_response **out);
+	                          uint32_t flags, pw_response **out);
 
 	/* Calls fn for the papers the store has seen, most recent first, at
 	 * most max of them.  The records are borrowed for the call of fn. */
@@ -419,10 +450,12 @@ typedef struct pw_host {
 typedef struct pw_plugin {
 	pw_abi_header abi;
 	const char *name;
-	pw_kind kind;
+	uint32_t kind; /* a pw_kind */
 	const char *version;
 	const char *description;
+	/* Set both with PW_OPTIONS(array). */
 	const pw_option *options;
+	uint32_t option_size; /* sizeof(pw_option) as the plugin was built */
 
 	pw_status (*create)(const pw_host *host, pw_instance *inst, void **state);
 	void (*destroy)(const pw_host *host, pw_instance *inst, void *state);
@@ -433,12 +466,20 @@ typedef struct pw_plugin {
 	pw_status (*enrich)(const pw_host *host, pw_instance *inst, void *state, pw_record *rec);
 	pw_status (*write)(const pw_host *host, pw_instance *inst, void *state, const pw_delivery *d);
 
-	/* ---- 1.1 ---- */
-	unsigned flags;
+	/* Optional: a descriptor may end after write (the host reads the
+	 * members below as zero). */
+	uint32_t flags; /* PW_PLUGIN_* */
 	/* Scorers and enrichers: every paper this instance is about to see in
 	 * this digest, before the first score()/enrich() call. */
 	pw_status (*prepare)(const pw_host *host, pw_instance *inst, void *state, const pw_delivery *papers);
+	/* Shown by `paperwire plugins` and `paperwire help`: the licence (an
+	 * SPDX identifier: "MIT", "GPL-3.0-or-later") and who to ask. */
+	const char *license;
+	const char *author;
 } pw_plugin;
+
+/* The descriptor's option members: .options and .option_size. */
+#define PW_OPTIONS(array) .options = (array), .option_size = (uint32_t)sizeof((array)[0])
 
 typedef const pw_plugin *(*pw_plugin_entry_fn)(void);
 

@@ -256,14 +256,21 @@ dir="$work/plugins"; mkdir -p "$dir"
 PAPERWIRE_PLUGIN_PATH="$PW_BUILDDIR/tests/plugins/.libs:$PW_BUILDDIR/plugins" "$BIN" plugins >"$dir/out" 2>"$dir/err"
 check "'plugins' lists arxiv, keyword and markdown" \
 	'grep -q "^arxiv  *source" "$dir/out" && grep -q "^keyword  *scorer" "$dir/out" && grep -q "^markdown  *sink" "$dir/out"'
-check "another ABI major is refused" 'grep -q "bad_major.[ls][ao]: refused: plugin .bad_major. was built for plugin ABI 2\.0" "$dir/err"'
-check "a newer minor is refused" 'grep -q "newer_minor.[ls][ao]: refused: plugin .newer_minor. needs plugin ABI 1\.[1-9]" "$dir/err"'
+# The versions the test plugins declare, from the ABI this binary speaks.
+abi_major=$("$BIN" --version | sed -n 's/.*plugin ABI \([0-9]*\)\.\([0-9]*\).*/\1/p')
+abi_minor=$("$BIN" --version | sed -n 's/.*plugin ABI \([0-9]*\)\.\([0-9]*\).*/\2/p')
+check "another ABI major is refused" \
+	'grep -q "bad_major.[ls][ao]: refused: plugin .bad_major. was built for plugin ABI $((abi_major + 1))\.0, but this paperwire .* speaks ABI $abi_major\.$abi_minor" "$dir/err"'
+check "a newer minor is refused" \
+	'grep -q "newer_minor.[ls][ao]: refused: plugin .newer_minor. needs plugin ABI $abi_major\.$((abi_minor + 1))" "$dir/err"'
 check "no entry symbol is refused" 'grep -q "no_entry.[ls][ao]: refused: not a paperwire plugin: no .pw_plugin_entry. symbol" "$dir/err"'
 check "a missing callback is refused" 'grep -q "no_callback.[ls][ao]: refused: plugin .no_callback. is a sink but has no .write. callback" "$dir/err"'
 check "a duplicate name is refused" 'grep -q "dup_second.[ls][ao]: refused: duplicate plugin name .dup." "$dir/err"'
 check "an older minor loads" 'grep -q "^old_minor  *scorer" "$dir/out"'
 "$BIN" plugins arxiv >"$dir/out" 2>"$dir/err"
 check "'plugins arxiv' prints every option with type, default and help" \
-	'grep -q "max_results (integer, default 200)" "$dir/out" && grep -q "announce (array of strings, default \[\"new\", \"cross\"\])" "$dir/out"'
+	'grep -q "max_results (integer, default 200, within 1\.\.30000)" "$dir/out" &&
+	 grep -q "announce (array of strings, default \[\"new\", \"cross\"\], one of new|cross|replace|replace-cross|all)" "$dir/out" &&
+	 grep -q "^licence MIT, by the paperwire developers" "$dir/out"'
 
 finish

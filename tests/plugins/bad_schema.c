@@ -4,9 +4,9 @@
 #include "paperwire/plugin.h"
 
 static const pw_option options[] = {
-	{ "threshold", PW_OPT_INT, "twelve", 0, "a default that is not an integer" },
-	{ "weight", PW_OPT_NUMBER, "1", 0, "the host's own key" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ PW_OPTION("threshold", PW_OPT_INT, "twelve", 0, "a default that is not an integer") },
+	{ PW_OPTION("weight", PW_OPT_NUMBER, "1", 0, "the host's own key") },
+	PW_OPTIONS_END
 };
 
 static pw_status
@@ -22,7 +22,7 @@ static const pw_plugin desc = {
 	.name = "bad_schema",
 	.kind = PW_KIND_SCORER,
 	.version = "1.0",
-	.options = options,
+	PW_OPTIONS(options),
 	.score = score,
 };
 

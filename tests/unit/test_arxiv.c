@@ -114,16 +114,19 @@ END_TEST
 START_TEST(bad_options_are_config_errors)
 {
 	void *st = NULL;
-	pw_instance *in = pwm_instance_new_json(P->options, "{\"mode\": \"carrier-pigeon\", \"query\": \"x\"}");
-	ck_assert_int_eq(P->create(H, in, &st), PW_CONFIG_ERROR);
-	ck_assert(strstr(pwm_log(in), "mode \"carrier-pigeon\" is not supported"));
-	pwm_instance_free(in);
-	in = pwm_instance_new_json(P->options, "{}");
+	/* Refused by the schema, as 'paperwire check' refuses them. */
+	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"mode\": \"carrier-pigeon\", \"query\": \"x\"}"));
+	ck_assert(strstr(pwm_refusal(), "mode: \"carrier-pigeon\" is not one of listing, api or oai"));
+	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"mode\": \"lsting\"}"));
+	ck_assert(strstr(pwm_refusal(), "did you mean \"listing\"?"));
+	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"query\": \"x\", \"page_size\": 5000}"));
+	ck_assert(strstr(pwm_refusal(), "page_size: 5000 is outside 1..2000"));
+	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"announce\": [\"new\", \"crosss\"]}"));
+	ck_assert(strstr(pwm_refusal(), "\"crosss\" is not one of new, cross, replace, replace-cross or all"));
+	/* Refused by the plugin: what the schema cannot say. */
+	pw_instance *in = pwm_instance_new_json(P->options, "{}");
 	ck_assert_int_eq(P->create(H, in, &st), PW_CONFIG_ERROR);
 	ck_assert(strstr(pwm_log(in), "there is nothing to ask arXiv"));
-	pwm_instance_free(in);
-	in = pwm_instance_new_json(P->options, "{\"query\": \"x\", \"page_size\": 5000}");
-	ck_assert_int_eq(P->create(H, in, &st), PW_CONFIG_ERROR);
 	pwm_instance_free(in);
 }
 END_TEST

@@ -122,9 +122,8 @@ START_TEST(oai_errors)
 	ck_assert_int_eq(P->create(H, bad, &st), PW_CONFIG_ERROR);
 	ck_assert(strstr(pwm_log(bad), "from and until are days (YYYY-MM-DD)"));
 	pwm_instance_free(bad);
-	bad = pwm_instance_new_json(P->options, "{\"mode\": \"oai\", \"format\": \"marc\"}");
-	ck_assert_int_eq(P->create(H, bad, &st), PW_CONFIG_ERROR);
-	pwm_instance_free(bad);
+	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"mode\": \"oai\", \"format\": \"marc\"}"));
+	ck_assert(strstr(pwm_refusal(), "format: \"marc\" is not one of arXiv or oai_dc"));
 }
 END_TEST
 

@@ -31,11 +31,11 @@ diag_has(const cfg_diag *d, const char *needle)
 }
 
 static const pw_option schema[] = {
-	{ "max_results", PW_OPT_INT, "200", 0, "papers" },
-	{ "categories", PW_OPT_STRING_LIST, "[\"cs.LG\"]", 0, "categories" },
-	{ "keywords", PW_OPT_NUMBER_MAP, NULL, 0, "terms" },
-	{ "url", PW_OPT_STRING, NULL, 1, "where" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ PW_OPTION("max_results", PW_OPT_INT, "200", 0, "papers") },
+	{ PW_OPTION("categories", PW_OPT_STRING_LIST, "[\"cs.LG\"]", 0, "categories") },
+	{ PW_OPTION("keywords", PW_OPT_NUMBER_MAP, NULL, 0, "terms") },
+	{ PW_OPTION("url", PW_OPT_STRING, NULL, 1, "where") },
+	PW_OPTIONS_END
 };
 
 START_TEST(syntax_error_has_line_and_column)
@@ -78,6 +78,73 @@ START_TEST(schema_errors_have_positions)
 	ck_assert(diag_has(&d, "sources[0].keywords: expected an object of numbers"));
 	cfg_diag_free(&d);
 	cfg_free(c);
+}
+END_TEST
+
+static const pw_option bounded[] = {
+	{ PW_OPTION("max_results", PW_OPT_INT, "200", 0, "papers"), .range = "1..30000" },
+	{ PW_OPTION("ratio", PW_OPT_NUMBER, NULL, 0, "a share"), .range = "0..1" },
+	{ PW_OPTION("floor", PW_OPT_NUMBER, NULL, 0, "no ceiling"), .range = "-2.5.." },
+	{ PW_OPTION("mode", PW_OPT_STRING, NULL, 0, "how"), .choices = "listing|api|oai" },
+	{ PW_OPTION("announce", PW_OPT_STRING_LIST, NULL, 0, "types"), .choices = "new|cross" },
+	{ PW_OPTION("keywords", PW_OPT_NUMBER_MAP, NULL, 0, "terms"), .range = "-10..10" },
+	PW_OPTIONS_END
+};
+
+START_TEST(choices_and_ranges_are_checked_with_positions)
+{
+	cfg_diag d = { 0 };
+	pw_config *c = cfg_load(write_cfg("{\"sources\": [{\"plugin\": \"x\",\n \"max_results\": 0, \"ratio\": 1.5,\n"
+	                                  " \"floor\": -3, \"mode\": \"apii\", \"announce\": [\"new\", \"old\"],\n"
+	                                  " \"keywords\": {\"llm\": 3, \"crypto\": -11}}]}"), &d);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(cfg_check_options(c, &c->sources[0], bounded, 0, &d), 6);
+	char want[1024];
+	snprintf(want, sizeof want, "%s:2:17: sources[0].max_results: 0 is outside 1..30000", cfg_path);
+	ck_assert_msg(diag_has(&d, want), "missing: %s (got %s)", want, d.msgs[0]);
+	ck_assert(diag_has(&d, "sources[0].ratio: 1.5 is outside 0..1"));
+	ck_assert(diag_has(&d, "sources[0].floor: -3 is outside -2.5.."));
+	ck_assert(diag_has(&d, "sources[0].mode: \"apii\" is not one of listing, api or oai; did you mean \"api\"?"));
+	ck_assert(diag_has(&d, "sources[0].announce: \"old\" is not one of new or cross"));
+	ck_assert(diag_has(&d, "sources[0].keywords: crypto: -11 is outside -10..10"));
+	cfg_diag_free(&d);
+	cfg_free(c);
+
+	/* The ends are allowed; a string without choices and a value inside pass. */
+	c = cfg_load(write_cfg("{\"sources\": [{\"plugin\": \"x\", \"max_results\": 30000, \"ratio\": 0, "
+	                       "\"floor\": 1e9, \"mode\": \"oai\", \"announce\": [\"cross\"], \"keywords\": {\"a\": 10}}]}"), &d);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(cfg_check_options(c, &c->sources[0], bounded, 0, &d), 0);
+	cfg_diag_free(&d);
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(a_schema_that_breaks_its_own_rules_is_refused)
+{
+	char why[256];
+	ck_assert_int_eq(cfg_schema_problem(bounded, 0, why, sizeof why), 0);
+	static const pw_option bad_range[] = { { PW_OPTION("n", PW_OPT_INT, NULL, 0, "n"), .range = "1-5" },
+	                                       PW_OPTIONS_END };
+	ck_assert_int_eq(cfg_schema_problem(bad_range, 0, why, sizeof why), 1);
+	ck_assert_str_eq(why, "option \"n\": its range \"1-5\" is not MIN..MAX (either end may be left out)");
+	static const pw_option inverted[] = { { PW_OPTION("n", PW_OPT_INT, NULL, 0, "n"), .range = "5..1" },
+	                                      PW_OPTIONS_END };
+	ck_assert_int_eq(cfg_schema_problem(inverted, 0, why, sizeof why), 1);
+	static const pw_option outside[] = { { PW_OPTION("n", PW_OPT_INT, "0", 0, "n"), .range = "1.." },
+	                                     PW_OPTIONS_END };
+	ck_assert_int_eq(cfg_schema_problem(outside, 0, why, sizeof why), 1);
+	ck_assert_str_eq(why, "option \"n\": its default is refused by its own schema: 0 is outside 1..");
+	static const pw_option not_a_choice[] = { { PW_OPTION("s", PW_OPT_STRING, "c", 0, "s"), .choices = "a|b" },
+	                                          PW_OPTIONS_END };
+	ck_assert_int_eq(cfg_schema_problem(not_a_choice, 0, why, sizeof why), 1);
+	ck_assert(strstr(why, "its default is refused by its own schema: \"c\" is not one of a or b"));
+	static const pw_option range_on_text[] = { { PW_OPTION("s", PW_OPT_STRING, NULL, 0, "s"), .range = "1..2" },
+	                                           PW_OPTIONS_END };
+	ck_assert_int_eq(cfg_schema_problem(range_on_text, 0, why, sizeof why), 1);
+	static const pw_option choices_on_int[] = { { PW_OPTION("n", PW_OPT_INT, NULL, 0, "n"), .choices = "1|2" },
+	                                            PW_OPTIONS_END };
+	ck_assert_int_eq(cfg_schema_problem(choices_on_int, 0, why, sizeof why), 1);
 }
 END_TEST
 
@@ -160,6 +227,8 @@ config_suite(void)
 	tcase_add_test(tc, truncated_file_says_end_of_file);
 	tcase_add_test(tc, schema_errors_have_positions);
 	tcase_add_test(tc, missing_required_and_defaults);
+	tcase_add_test(tc, choices_and_ranges_are_checked_with_positions);
+	tcase_add_test(tc, a_schema_that_breaks_its_own_rules_is_refused);
 	tcase_add_test(tc, host_level_shape_is_checked);
 	tcase_add_test(tc, env_expansion_and_secrets);
 	tcase_add_test(tc, digests_and_scorers);

@@ -105,9 +105,12 @@ START_TEST(bad_options_are_config_errors)
 	in = pwm_instance_new_json(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://e\", \"model\": \"m\", \"labels\": [\"a\"]}");
 	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_CONFIG_ERROR);
 	pwm_instance_free(in);
-	in = pwm_instance_new_json(P->options, "{\"task\": \"poem\", \"endpoint\": \"http://e\", \"model\": \"m\"}");
-	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_CONFIG_ERROR);
-	pwm_instance_free(in);
+	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"task\": \"poem\", \"endpoint\": \"http://e\", \"model\": \"m\"}"));
+	ck_assert(strstr(pwm_refusal(), "task: \"poem\" is not one of summary, translate or classify"));
+	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"task\": \"summary\", \"endpoint\": \"http://e\", "
+	                                                     "\"model\": \"m\", \"temperature\": -1, \"max_tokens\": 0}"));
+	ck_assert(strstr(pwm_refusal(), "temperature: -1 is outside 0..2"));
+	ck_assert(strstr(pwm_refusal(), "max_tokens: 0 is outside 1.."));
 }
 END_TEST
 

@@ -164,20 +164,18 @@ START_TEST(an_append_records_its_offset_and_a_redo_cuts_back_to_it)
 }
 END_TEST
 
-START_TEST(an_older_host_is_detected_with_PW_HOST_HAS)
+START_TEST(a_shorter_host_table_is_told_by_PW_HOST_HAS)
 {
-	/* A host of ABI 1.0: its table ends before record_field_count. */
+	/* What a plugin of a later 2.x minor sees on an older host: a table
+	 * that ends before the member (here, one ending before
+	 * record_field_count), and a NULL member. */
 	pw_host old = *pwm_host();
-	old.abi.minor = 0;
 	old.abi.size = (uint32_t)offsetof(pw_host, record_field_count);
-	const pw_plugin *P = pw_plugin_entry();
-	void *st = NULL;
-	pw_instance *in = pwm_instance_new_json(P->options, "{\"path\": \"-\"}");
 	ck_assert(!PW_HOST_HAS(&old, record_field_count));
 	ck_assert(PW_HOST_HAS(pwm_host(), record_field_count));
-	ck_assert_int_eq(P->create(&old, in, &st), PW_CONFIG_ERROR);
-	ck_assert(strstr(pwm_log(in), "needs a paperwire with plugin ABI 1.1 or newer"));
-	pwm_instance_free(in);
+	old = *pwm_host();
+	old.canonical_id = NULL;
+	ck_assert(!PW_HOST_HAS(&old, canonical_id));
 }
 END_TEST
 
@@ -187,7 +185,7 @@ json_suite(void)
 	Suite *s = suite_create("json");
 	TCase *tc = tcase_create("json");
 	tcase_add_test(tc, one_object_per_line_with_every_field);
-	tcase_add_test(tc, an_older_host_is_detected_with_PW_HOST_HAS);
+	tcase_add_test(tc, a_shorter_host_table_is_told_by_PW_HOST_HAS);
 	tcase_add_test(tc, an_append_records_its_offset_and_a_redo_cuts_back_to_it);
 	suite_add_tcase(s, tc);
 	return s;

@@ -95,6 +95,30 @@ START_TEST(an_older_minor_loads_with_zeroed_tail)
 }
 END_TEST
 
+START_TEST(option_entries_are_read_at_the_size_the_plugin_declared)
+{
+	ldr_plugin p;
+	ck_assert_msg(load("grown_options", &p) == 0, "%s", err);
+	const pw_option *o = p.desc.options;
+	ck_assert_str_eq(o[0].key, "first");
+	ck_assert_str_eq(o[0].range, "0..9");
+	ck_assert_str_eq(o[1].key, "second");
+	ck_assert_str_eq(o[1].choices, "a|b");
+	ck_assert_ptr_null(o[2].key);
+	ck_assert_uint_eq(p.desc.option_size, sizeof(pw_option));
+	ldr_unload(&p);
+}
+END_TEST
+
+START_TEST(options_without_their_size_are_refused)
+{
+	ldr_plugin p;
+	ck_assert_int_eq(load("no_option_size", &p), -1);
+	ck_assert_msg(strstr(err, "no_option_size.la: refused: plugin 'no_option_size': its options declare 0 bytes an "
+	                          "entry") && strstr(err, "PW_OPTIONS(array)"), "%s", err);
+}
+END_TEST
+
 START_TEST(scan_refuses_duplicates_and_keeps_the_first)
 {
 	const char *dirs[] = { pw_path("PW_BUILDDIR", "tests/plugins/.libs"), pw_path("PW_BUILDDIR", "plugins"),
@@ -110,7 +134,8 @@ START_TEST(scan_refuses_duplicates_and_keeps_the_first)
 		    strstr(reg->refusals[i], ": refused: duplicate plugin name 'dup', already provided by"))
 			saw_dup = 1;
 	ck_assert(saw_dup);
-	ck_assert_uint_eq(reg->nrefusals, 7); /* bad_major newer_minor no_entry no_callback null_descriptor bad_schema dup_second */
+	/* bad_major newer_minor no_entry no_callback null_descriptor bad_schema dup_second no_option_size */
+	ck_assert_uint_eq(reg->nrefusals, 8);
 	ck_assert_ptr_nonnull(ldr_find(reg, "arxiv"));
 	ck_assert_ptr_nonnull(ldr_find(reg, "keyword"));
 	ck_assert_ptr_nonnull(ldr_find(reg, "markdown"));
@@ -128,6 +153,8 @@ loader_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, another_major_is_refused);
 	tcase_add_test(tc, a_newer_minor_is_refused);
+	tcase_add_test(tc, option_entries_are_read_at_the_size_the_plugin_declared);
+	tcase_add_test(tc, options_without_their_size_are_refused);
 	tcase_add_test(tc, no_entry_symbol_is_refused);
 	tcase_add_test(tc, a_missing_callback_is_refused);
 	tcase_add_test(tc, a_schema_that_breaks_the_rules_is_refused);

@@ -103,12 +103,15 @@ START_TEST(bad_options_are_config_errors)
 {
 	const pw_plugin *P = pw_plugin_entry();
 	void *st;
-	pw_instance *in = pwm_instance_new_json(P->options, "{\"path\": \"x\", \"format\": \"json\"}");
-	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_CONFIG_ERROR);
-	ck_assert(strstr(pwm_log(in), "format \"json\" is not rss or atom"));
-	pwm_instance_free(in);
-	in = pwm_instance_new_json(P->options, "{\"path\": \"x\", \"keep_days\": 0}");
-	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_CONFIG_ERROR);
+	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"path\": \"x\", \"format\": \"json\"}"));
+	ck_assert(strstr(pwm_refusal(), "format: \"json\" is not one of rss or atom"));
+	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"path\": \"x\", \"keep_days\": 0}"));
+	ck_assert(strstr(pwm_refusal(), "keep_days: 0 is outside 1..3650"));
+	pw_instance *in = pwm_instance_new_json(P->options, "{\"path\": \"x\", \"format\": \"atom\", \"keep_days\": 3650}");
+	ck_assert_ptr_nonnull(in);
+	ck_assert_str_eq(pwm_refusal(), "");
+	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_OK);
+	P->destroy(pwm_host(), in, st);
 	pwm_instance_free(in);
 }
 END_TEST

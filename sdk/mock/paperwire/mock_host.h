@@ -28,9 +28,13 @@ extern "C" {
 const pw_host *pwm_host(void);
 
 /* An instance whose options are JSON text checked against schema as the
- * host checks a config (types, unknown keys, required options), with the
- * defaults filled in.  NULL, with the reasons on stderr, when they fail. */
+ * host checks a config (types, unknown keys, required options, choices and
+ * ranges), with the defaults filled in.  NULL, with the reasons on stderr
+ * and in pwm_refusal(), when they fail. */
 pw_instance *pwm_instance_new_json(const pw_option *schema, const char *options_json);
+/* Why the last pwm_instance_new_json refused its options, one line a
+ * reason as 'paperwire check' prints them ("" after one that succeeded). */
+const char *pwm_refusal(void);
 /* An instance with the schema's defaults and no options yet; set them with
  * pwm_option_*.  pwm_instance_new() is the same with no schema. */
 pw_instance *pwm_instance_new_for(const pw_option *schema);

@@ -1,0 +1,147 @@
+/* option_values.c: what a plugin's option schema allows beyond a value's
+ * type: its choices ("listing|api|oai") and its numeric range ("1..30000").
+ * The host checks both at `check` time, so no plugin checks them by hand
+ * and every refusal has the same words and the option's place. */
+#include "autoconf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "option_values.h"
+#include "../plugins/common/edit_distance.h"
+
+/* "MIN..MAX" with either end empty; 0 when it does not parse. */
+static int
+parse_range(const char *range, double *min, double *max)
+{
+	const char *dots = strstr(range, "..");
+	char *end;
+	*min = -INFINITY;
+	*max = INFINITY;
+	if (!dots)
+		return 0;
+	if (dots != range) {
+		/* strtod alone would read "1." of "1..5" as the number. */
+		char low[64];
+		if ((size_t)(dots - range) >= sizeof low)
+			return 0;
+		snprintf(low, sizeof low, "%.*s", (int)(dots - range), range);
+		*min = strtod(low, &end);
+		if (*end)
+			return 0;
+	}
+	if (dots[2]) {
+		*max = strtod(dots + 2, &end);
+		if (*end)
+			return 0;
+	}
+	return *min <= *max;
+}
+
+/* Whether word is one of the '|'-separated choices. */
+static int
+is_choice(const char *choices, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *c = choices; *c;) {
+		size_t len = strcspn(c, "|");
+		if (len == n && strncmp(c, word, n) == 0)
+			return 1;
+		c += len + (c[len] == '|');
+	}
+	return 0;
+}
+
+/* The choices as "a, b or c" and the nearest to word, for the message. */
+static void
+describe_choices(const char *choices, const char *word, char *out, size_t size)
+{
+	char list[256] = "", near[64] = "";
+	size_t best = 3, count = 0, total = 1;
+	for (const char *c = choices; *c; c++)
+		total += *c == '|';
+	for (const char *c = choices; *c;) {
+		size_t len = strcspn(c, "|"), used = strlen(list);
+		char one[64];
+		snprintf(one, sizeof one, "%.*s", (int)len, c);
+		count++;
+		snprintf(list + used, sizeof list - used, "%s%s", count == 1 ? "" : count == total ? " or " : ", ", one);
+		size_t d = ed_distance(word, one);
+		if (d < best) {
+			best = d;
+			snprintf(near, sizeof near, "%s", one);
+		}
+		c += len + (c[len] == '|');
+	}
+	if (near[0])
+		snprintf(out, size, "\"%s\" is not one of %s; did you mean \"%s\"?", word, list, near);
+	else
+		snprintf(out, size, "\"%s\" is not one of %s", word, list);
+}
+
+static int
+string_problem(const pw_option *o, const char *value, char *why, size_t size)
+{
+	if (!o->choices || is_choice(o->choices, value))
+		return 0;
+	describe_choices(o->choices, value, why, size);
+	return 1;
+}
+
+static int
+number_problem(const pw_option *o, const char *name, double value, char *why, size_t size)
+{
+	double min, max;
+	if (!o->range || !parse_range(o->range, &min, &max) || (value >= min && value <= max))
+		return 0;
+	snprintf(why, size, "%s%s%g is outside %s", name ? name : "", name ? ": " : "", value, o->range);
+	return 1;
+}
+
+int
+opt_value_problem(const pw_option *o, const cJSON *v, char *why, size_t size)
+{
+	const cJSON *e;
+	switch (o->type) {
+	case PW_OPT_STRING:
+		return cJSON_IsString(v) && string_problem(o, v->valuestring, why, size);
+	case PW_OPT_INT:
+	case PW_OPT_NUMBER:
+		return cJSON_IsNumber(v) && number_problem(o, NULL, v->valuedouble, why, size);
+	case PW_OPT_STRING_LIST:
+		cJSON_ArrayForEach(e, v)
+			if (cJSON_IsString(e) && string_problem(o, e->valuestring, why, size))
+				return 1;
+		return 0;
+	case PW_OPT_NUMBER_MAP:
+		cJSON_ArrayForEach(e, v)
+			if (cJSON_IsNumber(e) && number_problem(o, e->string, e->valuedouble, why, size))
+				return 1;
+		return 0;
+	}
+	return 0;
+}
+
+int
+opt_schema_problem(const pw_option *o, char *why, size_t size)
+{
+	double min, max;
+	int is_text = o->type == PW_OPT_STRING || o->type == PW_OPT_STRING_LIST;
+	if (o->choices && (!is_text || !*o->choices)) {
+		snprintf(why, size, "option \"%s\": choices %s", o->key,
+		         is_text ? "are empty" : "are only for strings and lists of strings");
+		return 1;
+	}
+	if (o->range && (is_text || o->type == PW_OPT_BOOL)) {
+		snprintf(why, size, "option \"%s\": a range is only for integers, numbers and maps of numbers", o->key);
+		return 1;
+	}
+	if (o->range && !parse_range(o->range, &min, &max)) {
+		snprintf(why, size, "option \"%s\": its range \"%.40s\" is not MIN..MAX (either end may be left out)",
+		         o->key, o->range);
+		return 1;
+	}
+	return 0;
+}

@@ -59,8 +59,7 @@ cfg_diag_print(const cfg_diag *d)
 }
 
 void
-cfg_report(const pw_config *cfg, cfg_diag *diag, const char *path, const char *key,
-           const char *fmt, ...)
+cfg_report(const pw_config *cfg, cfg_diag *diag, const char *path, const char *key, const char *fmt, ...)
 {
 	char full[512], msg[768];
 	int line = 0, col = 0;
@@ -100,8 +99,8 @@ closest_name(const char *key, const char *const *names, size_t n)
 }
 
 static void
-report_unknown_key(const pw_config *cfg, cfg_diag *diag, const char *path, const char *key,
-                   const char *const *known, size_t nknown)
+report_unknown_key(const pw_config *cfg, cfg_diag *diag, const char *path, const char *key, const char *const *known,
+                   size_t nknown)
 {
 	char full[512];
 	int line, col;
@@ -136,13 +135,16 @@ check_duplicate_keys(const pw_config *cfg, const cJSON *node, const char *path, 
 		if (v)
 			qsort(v, n, sizeof *v, by_key);
 		for (k = 1; v && k < n; k++)
-			if (strcmp(v[k]->string, v[k - 1]->string) == 0 && (k < 2 || strcmp(v[k]->string, v[k - 2]->string))) {
+			if (strcmp(v[k]->string, v[k - 1]->string) == 0 &&
+			    (k < 2 || strcmp(v[k]->string, v[k - 2]->string))) {
 				int line, col, line1, col1;
 				snprintf(child, sizeof child, "%s%s%s", path, *path ? "." : "", v[k]->string);
 				jloc_line_col(cfg->text, jloc_find(cfg->text, child, 1), &line1, &col1);
 				jloc_line_col(cfg->text, jloc_find_repeat(cfg->text, path, v[k]->string), &line, &col);
-				cfg_diag_add(diag, "%s:%d:%d: %s: given again (first at line %d); only one can count: remove one",
-				             cfg->file, line, col, child, line1);
+				cfg_diag_add(
+				        diag,
+				        "%s:%d:%d: %s: given again (first at line %d); only one can count: remove one",
+				        cfg->file, line, col, child, line1);
 				errors++;
 			}
 		free(v);
@@ -180,7 +182,8 @@ read_file(const char *file, size_t *len, cfg_diag *diag)
 	buf[n] = '\0';
 	const unsigned char *u = (const unsigned char *)buf;
 	if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF) || u[0] == 0 || u[1] == 0)) {
-		cfg_diag_add(diag, "%s: the config is UTF-16 (as some Windows editors save it): save it as UTF-8", file);
+		cfg_diag_add(diag, "%s: the config is UTF-16 (as some Windows editors save it): save it as UTF-8",
+		             file);
 		free(buf);
 		return NULL;
 	}
@@ -233,8 +236,10 @@ expand_env(const char *s, char *why, size_t why_size)
 			end = strchr(s + 2, '}');
 			size_t nlen = end ? (size_t)(end - s - 2) : 0;
 			if (!end || nlen == 0 || nlen >= sizeof name) {
-				snprintf(why, why_size, !end ? "\"%.40s\" has no closing '}': write ${NAME}"
-				                             : "\"%.40s\" is not a variable name", s);
+				snprintf(why, why_size,
+				         !end ? "\"%.40s\" has no closing '}': write ${NAME}"
+				              : "\"%.40s\" is not a variable name",
+				         s);
 				free(out);
 				return NULL;
 			}
@@ -259,8 +264,10 @@ expand_env(const char *s, char *why, size_t why_size)
 			o += vlen;
 			s = end + 1;
 		} else if (s[0] == '$' && (shell = shell_style_name(s + 1)) > 0) {
-			snprintf(why, why_size, "\"$%.*s\" would be taken literally: write ${%.*s} for the environment "
-			         "variable (or $$ for a '$')", (int)shell, s + 1, (int)shell, s + 1);
+			snprintf(why, why_size,
+			         "\"$%.*s\" would be taken literally: write ${%.*s} for the environment "
+			         "variable (or $$ for a '$')",
+			         (int)shell, s + 1, (int)shell, s + 1);
 			free(out);
 			return NULL;
 		} else {
@@ -278,7 +285,8 @@ expand_tree(const pw_config *cfg, cJSON *node, const char *path, cfg_diag *diag)
 	cJSON *item;
 	int i = 0;
 
-	cJSON_ArrayForEach(item, node) {
+	cJSON_ArrayForEach(item, node)
+	{
 		if (cJSON_IsObject(node))
 			snprintf(child, sizeof child, "%s%s%s", path, *path ? "." : "", item->string);
 		else
@@ -300,12 +308,12 @@ expand_tree(const pw_config *cfg, cJSON *node, const char *path, cfg_diag *diag)
 }
 
 static int
-check_keys(const pw_config *cfg, const cJSON *obj, const char *path,
-           const char *const *allowed, cfg_diag *diag)
+check_keys(const pw_config *cfg, const cJSON *obj, const char *path, const char *const *allowed, cfg_diag *diag)
 {
 	int errors = 0;
 	const cJSON *item;
-	cJSON_ArrayForEach(item, obj) {
+	cJSON_ArrayForEach(item, obj)
+	{
 		int ok = 0;
 		for (size_t i = 0; allowed[i]; i++)
 			if (strcmp(allowed[i], item->string) == 0)
@@ -322,8 +330,7 @@ check_keys(const pw_config *cfg, const cJSON *obj, const char *path,
 }
 
 static char *
-dup_string_option(const pw_config *cfg, const cJSON *obj, const char *path, const char *key,
-                  cfg_diag *diag)
+dup_string_option(const pw_config *cfg, const cJSON *obj, const char *path, const char *key, cfg_diag *diag)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	if (!v)
@@ -336,8 +343,8 @@ dup_string_option(const pw_config *cfg, const cJSON *obj, const char *path, cons
 }
 
 static int
-parse_instance(const pw_config *cfg, const cJSON *node, const char *path, int is_scorer,
-               cfg_instance *inst, cfg_diag *diag)
+parse_instance(const pw_config *cfg, const cJSON *node, const char *path, int is_scorer, cfg_instance *inst,
+               cfg_diag *diag)
 {
 	memset(inst, 0, sizeof *inst);
 	inst->weight = 1;
@@ -380,8 +387,8 @@ free_instance(cfg_instance *inst)
 
 /* Parses an array of instances at obj[key]. */
 static int
-parse_instances(const pw_config *cfg, const cJSON *obj, const char *path, const char *key,
-                int is_scorer, cfg_instance **out, size_t *count, cfg_diag *diag)
+parse_instances(const pw_config *cfg, const cJSON *obj, const char *path, const char *key, int is_scorer,
+                cfg_instance **out, size_t *count, cfg_diag *diag)
 {
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, key);
 	int errors = 0;
@@ -425,11 +432,14 @@ static const pw_option cfg_http_schema[] = {
 	{ PW_OPTION("connect_timeout", PW_OPT_INT, "20", 0, "seconds to connect"), .range = "1..3600" },
 	{ PW_OPTION("retries", PW_OPT_INT, "4", 0, "retries after a 429, a 5xx or a dropped connection"),
 	  .range = "0..20" },
-	{ PW_OPTION("max_bytes", PW_OPT_INT, "268435456", 0, "largest response body accepted, in bytes"), .range = "1.." },
+	{ PW_OPTION("max_bytes", PW_OPT_INT, "268435456", 0, "largest response body accepted, in bytes"),
+	  .range = "1.." },
 	{ PW_OPTION("backoff", PW_OPT_NUMBER, "2", 0, "first retry delay in seconds when no Retry-After; doubles"),
 	  .range = "0..3600" },
-	{ PW_OPTION("max_retry_after", PW_OPT_NUMBER, "600", 0, "longest Retry-After honoured, in seconds"), .range = "0..86400" },
-	{ PW_OPTION("spacing", PW_OPT_NUMBER, "1", 0, "seconds between requests to one host (arXiv: always 3; loopback and file://: 0 unless set)"),
+	{ PW_OPTION("max_retry_after", PW_OPT_NUMBER, "600", 0, "longest Retry-After honoured, in seconds"),
+	  .range = "0..86400" },
+	{ PW_OPTION("spacing", PW_OPT_NUMBER, "1", 0,
+	            "seconds between requests to one host (arXiv: always 3; loopback and file://: 0 unless set)"),
 	  .range = "0..3600" },
 	PW_OPTIONS_END
 };
@@ -484,6 +494,7 @@ cfg_http_options(const pw_config *cfg, struct http_options *o)
 		o->spacing_set = 1;
 	}
 }
+
 static const char *const cfg_digest_keys[] = { "name", "scorers", "select", "enrichers", "sinks", NULL };
 static const char *const cfg_select_keys[] = { "min_score", "max_papers", NULL };
 
@@ -546,9 +557,12 @@ check_shared_paths(const pw_config *cfg, cfg_diag *diag)
 				for (size_t t = 0; t < (e == d ? s : cfg->digests[e].nsinks); t++) {
 					const cfg_instance *b = &cfg->digests[e].sinks[t];
 					const cJSON *pb = cJSON_GetObjectItemCaseSensitive(b->node, "path");
-					if (cJSON_IsString(pb) && strcmp(plain_path(pa->valuestring), plain_path(pb->valuestring)) == 0) {
-						cfg_report(cfg, diag, a->path, "path", "\"%s\" is also written by %s: give each sink its "
-						           "own file", pa->valuestring, b->path);
+					if (cJSON_IsString(pb) &&
+					    strcmp(plain_path(pa->valuestring), plain_path(pb->valuestring)) == 0) {
+						cfg_report(cfg, diag, a->path, "path",
+						           "\"%s\" is also written by %s: give each sink its "
+						           "own file",
+						           pa->valuestring, b->path);
 						errors++;
 					}
 				}
@@ -600,8 +614,8 @@ parse_digests(pw_config *cfg, cfg_diag *diag)
 		}
 		for (int j = 0; j < i; j++)
 			if (cfg->digests[j].name && d->name && strcmp(cfg->digests[j].name, d->name) == 0) {
-				cfg_report(cfg, diag, path, "name", "the digest name \"%s\" is already used by digests[%d]",
-				           d->name, j);
+				cfg_report(cfg, diag, path, "name",
+				           "the digest name \"%s\" is already used by digests[%d]", d->name, j);
 				errors++;
 			}
 	}
@@ -812,28 +826,21 @@ value_has_type(const cJSON *v, pw_option_type type)
 {
 	const cJSON *e;
 	switch (type) {
-	case PW_OPT_STRING:
-		return cJSON_IsString(v);
+	case PW_OPT_STRING: return cJSON_IsString(v);
 	case PW_OPT_INT:
 		return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
 		       fabs(v->valuedouble) < 9007199254740992.0;
-	case PW_OPT_NUMBER:
-		return cJSON_IsNumber(v);
-	case PW_OPT_BOOL:
-		return cJSON_IsBool(v);
+	case PW_OPT_NUMBER: return cJSON_IsNumber(v);
+	case PW_OPT_BOOL: return cJSON_IsBool(v);
 	case PW_OPT_STRING_LIST:
 		if (!cJSON_IsArray(v))
 			return 0;
-		cJSON_ArrayForEach(e, v)
-			if (!cJSON_IsString(e))
-				return 0;
+		cJSON_ArrayForEach(e, v) if (!cJSON_IsString(e)) return 0;
 		return 1;
 	case PW_OPT_NUMBER_MAP:
 		if (!cJSON_IsObject(v))
 			return 0;
-		cJSON_ArrayForEach(e, v)
-			if (!cJSON_IsNumber(e))
-				return 0;
+		cJSON_ArrayForEach(e, v) if (!cJSON_IsNumber(e)) return 0;
 		return 1;
 	}
 	return 0;
@@ -872,15 +879,15 @@ cfg_schema_problem(const pw_option *schema, int is_scorer, char *why, size_t siz
 			cJSON *v = default_value(o);
 			char value_why[200];
 			if (!v) {
-				snprintf(why, size, "option \"%s\": its default \"%.60s\" is not JSON of its type (%s)", o->key,
-				         o->default_value, type_expectation(o->type) + strlen("expected "));
+				snprintf(why, size, "option \"%s\": its default \"%.60s\" is not JSON of its type (%s)",
+				         o->key, o->default_value, type_expectation(o->type) + strlen("expected "));
 				return 1;
 			}
 			int refused = opt_value_problem(o, v, value_why, sizeof value_why);
 			cJSON_Delete(v);
 			if (refused) {
-				snprintf(why, size, "option \"%s\": its default is refused by its own schema: %s", o->key,
-				         value_why);
+				snprintf(why, size, "option \"%s\": its default is refused by its own schema: %s",
+				         o->key, value_why);
 				return 1;
 			}
 		}
@@ -908,17 +915,16 @@ names_a_secret(const char *key)
 }
 
 int
-cfg_check_options(const pw_config *cfg, cfg_instance *inst, const pw_option *schema,
-                  int is_scorer, cfg_diag *diag)
+cfg_check_options(const pw_config *cfg, cfg_instance *inst, const pw_option *schema, int is_scorer, cfg_diag *diag)
 {
 	int errors = 0;
 	const cJSON *item;
 	char why[300];
 
-	cJSON_ArrayForEach(item, inst->node) {
+	cJSON_ArrayForEach(item, inst->node)
+	{
 		const char *key = item->string;
-		if (strcmp(key, "plugin") == 0 || strcmp(key, "name") == 0 ||
-		    (is_scorer && strcmp(key, "weight") == 0))
+		if (strcmp(key, "plugin") == 0 || strcmp(key, "name") == 0 || (is_scorer && strcmp(key, "weight") == 0))
 			continue;
 		const pw_option *opt = NULL;
 		for (const pw_option *o = schema; o && o->key; o++)

@@ -24,12 +24,12 @@ void cfg_diag_print(const cfg_diag *d);
 void cfg_diag_add(cfg_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 typedef struct cfg_instance {
-	char *plugin;   /* plugin name */
-	char *name;     /* instance name: "name", else the plugin name */
-	char *path;     /* "sources[0]", "digests[1].sinks[2]" */
-	double weight;  /* scorers; 1 by default */
-	const cJSON *node;  /* the instance object, owned by the config */
-	cJSON *resolved;    /* options with defaults filled in, after cfg_check_options */
+	char *plugin;      /* plugin name */
+	char *name;        /* instance name: "name", else the plugin name */
+	char *path;        /* "sources[0]", "digests[1].sinks[2]" */
+	double weight;     /* scorers; 1 by default */
+	const cJSON *node; /* the instance object, owned by the config */
+	cJSON *resolved;   /* options with defaults filled in, after cfg_check_options */
 } cfg_instance;
 
 typedef struct cfg_digest {
@@ -37,8 +37,8 @@ typedef struct cfg_digest {
 	char *path;
 	cfg_instance *scorers, *enrichers, *sinks;
 	size_t nscorers, nenrichers, nsinks;
-	double min_score;   /* -inf when unset */
-	long max_papers;    /* 0 = no limit */
+	double min_score; /* -inf when unset */
+	long max_papers;  /* 0 = no limit */
 } cfg_digest;
 
 typedef struct pw_config {
@@ -62,12 +62,11 @@ void cfg_free(pw_config *cfg);
 
 /* Checks an instance against its plugin's option schema and fills
  * inst->resolved.  Returns the number of errors added. */
-int cfg_check_options(const pw_config *cfg, cfg_instance *inst, const pw_option *schema,
-                      int is_scorer, cfg_diag *diag);
+int cfg_check_options(const pw_config *cfg, cfg_instance *inst, const pw_option *schema, int is_scorer, cfg_diag *diag);
 
 /* Adds "FILE:LINE:COL: PATH[.KEY]: message" with the position of PATH.KEY. */
-void cfg_report(const pw_config *cfg, cfg_diag *diag, const char *path, const char *key,
-                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void cfg_report(const pw_config *cfg, cfg_diag *diag, const char *path, const char *key, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
 
 /* The top-level "http" object onto the client's options. */
 struct http_options;

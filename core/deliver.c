@@ -119,7 +119,8 @@ settle(struct run *r, const char *dname, struct stage *st, pw_status ps, size_t 
 	const char *sname = st->cfg->name;
 	if (ps == PW_OK) {
 		if (store_delivery_done(r->store, dname, sname, r->run_id) < 0) {
-			log_msg(PW_LOG_ERROR, sname, "%s; the next run delivers these %zu papers again", store_error(r->store), n);
+			log_msg(PW_LOG_ERROR, sname, "%s; the next run delivers these %zu papers again",
+			        store_error(r->store), n);
 			return -1;
 		}
 		crash_point("delivered");
@@ -127,8 +128,10 @@ settle(struct run *r, const char *dname, struct stage *st, pw_status ps, size_t 
 	}
 	store_rollback(r->store); /* the transaction effect_begin opened, if any */
 	if (st->inst->effect_begun) {
-		log_msg(PW_LOG_ERROR, sname, "sink failed after it began delivering; the next run does this delivery of "
-		        "%zu papers again, the same way", n);
+		log_msg(PW_LOG_ERROR, sname,
+		        "sink failed after it began delivering; the next run does this delivery of "
+		        "%zu papers again, the same way",
+		        n);
 	} else {
 		log_msg(PW_LOG_ERROR, sname, "sink failed; %zu papers stay pending for the next run", n);
 		if (store_delivery_requeue(r->store, dname, sname) < 0)
@@ -163,8 +166,10 @@ finish_left(struct run *r, struct digest_run *dr, struct stage *st, long *delive
 			log_msg(PW_LOG_ERROR, sname, "%s", store_error(r->store));
 			rc = -1;
 		} else {
-			log_msg(PW_LOG_INFO, sname, "finishing the delivery of %zu papers an earlier run was stopped in "
-			        "(attempt %.16s)", l.count, attempt);
+			log_msg(PW_LOG_INFO, sname,
+			        "finishing the delivery of %zu papers an earlier run was stopped in "
+			        "(attempt %.16s)",
+			        l.count, attempt);
 			pw_status ps = call_sink(r, dr, st, &l, attempt, recovery ? recovery : "", 1);
 			rc = settle(r, dname, st, ps, l.count);
 			if (rc == 0) {
@@ -228,7 +233,7 @@ out:
 	rs->delivered = delivered;
 	rs->pending = ok ? 0
 	                 : store_ledger_count(r->store, dname, sname, LEDGER_PENDING) +
-	                           store_ledger_count(r->store, dname, sname, LEDGER_IN_FLIGHT);
+	                              store_ledger_count(r->store, dname, sname, LEDGER_IN_FLIGHT);
 	rs->failed = !ok;
 	free_list(&l);
 	return ok ? 0 : -1;

@@ -74,14 +74,47 @@ svc_log(pw_instance *inst, pw_log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *svc_config_string(pw_instance *inst, const char *key) { return cfg_get_string(inst->cfg, key); }
-static int svc_config_int(pw_instance *inst, const char *key, int64_t *out) { return cfg_get_int(inst->cfg, key, out); }
-static int svc_config_number(pw_instance *inst, const char *key, double *out)
-{ return cfg_get_number(inst->cfg, key, out); }
-static int svc_config_bool(pw_instance *inst, const char *key, int *out) { return cfg_get_bool(inst->cfg, key, out); }
-static int svc_config_given(pw_instance *inst, const char *key) { return cfg_given(inst->cfg, key); }
-static size_t svc_config_list_count(pw_instance *inst, const char *key) { return cfg_get_count(inst->cfg, key, 0); }
-static size_t svc_config_map_count(pw_instance *inst, const char *key) { return cfg_get_count(inst->cfg, key, 1); }
+static const char *
+svc_config_string(pw_instance *inst, const char *key)
+{
+	return cfg_get_string(inst->cfg, key);
+}
+
+static int
+svc_config_int(pw_instance *inst, const char *key, int64_t *out)
+{
+	return cfg_get_int(inst->cfg, key, out);
+}
+
+static int
+svc_config_number(pw_instance *inst, const char *key, double *out)
+{
+	return cfg_get_number(inst->cfg, key, out);
+}
+
+static int
+svc_config_bool(pw_instance *inst, const char *key, int *out)
+{
+	return cfg_get_bool(inst->cfg, key, out);
+}
+
+static int
+svc_config_given(pw_instance *inst, const char *key)
+{
+	return cfg_given(inst->cfg, key);
+}
+
+static size_t
+svc_config_list_count(pw_instance *inst, const char *key)
+{
+	return cfg_get_count(inst->cfg, key, 0);
+}
+
+static size_t
+svc_config_map_count(pw_instance *inst, const char *key)
+{
+	return cfg_get_count(inst->cfg, key, 1);
+}
 
 static int
 svc_canonical_id(pw_instance *inst, const char *raw, char *out, size_t size, int *version)
@@ -288,8 +321,8 @@ count_code(pw_instance *inst, long code)
 }
 
 static pw_status
-svc_http_request(pw_instance *inst, const char *method, const char *url, const char *const *headers,
-                 const char *body, size_t body_len, unsigned flags, pw_response **out)
+svc_http_request(pw_instance *inst, const char *method, const char *url, const char *const *headers, const char *body,
+                 size_t body_len, unsigned flags, pw_response **out)
 {
 	char err[1024];
 	http_req req = { method ? method : "GET", url, headers, body, body_len, flags };
@@ -473,8 +506,8 @@ on_delivered(pw_record *rec, int64_t delivered_at, void *ud)
 }
 
 static pw_status
-svc_delivered_each(pw_instance *inst, int64_t since,
-                   void (*fn)(void *ud, const pw_record *rec, int64_t delivered_at), void *ud)
+svc_delivered_each(pw_instance *inst, int64_t since, void (*fn)(void *ud, const pw_record *rec, int64_t delivered_at),
+                   void *ud)
 {
 	struct delivered_ctx c = { fn, ud };
 	if (!fn)
@@ -482,7 +515,8 @@ svc_delivered_each(pw_instance *inst, int64_t since,
 	if (!inst->store || !inst->digest || !inst->sink)
 		return PW_OK; /* not a sink, or `check`: nothing was delivered */
 	return store_ledger_each_delivered(inst->store, inst->digest, inst->sink, since, on_delivered, &c) == 0
-	       ? PW_OK : PW_ERROR;
+	               ? PW_OK
+	               : PW_ERROR;
 }
 
 struct history_ctx {
@@ -614,8 +648,7 @@ host_services(void)
 }
 
 pw_instance *
-host_instance_new(const ldr_plugin *plugin, cfg_instance *cfg, const char *ns, pw_store *store,
-                  http_client *http)
+host_instance_new(const ldr_plugin *plugin, cfg_instance *cfg, const char *ns, pw_store *store, http_client *http)
 {
 	pw_instance *inst = calloc(1, sizeof *inst);
 	if (!inst)

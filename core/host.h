@@ -23,22 +23,22 @@ struct pw_instance {
 	cfg_instance *cfg;
 	void *state;
 	int created;
-	char ns[512];            /* store namespace: "source/ml", "daily/sink/markdown" */
+	char ns[512]; /* store namespace: "source/ml", "daily/sink/markdown" */
 	pw_store *store;
 	http_client *http;
-	const char *digest, *sink;  /* set for sinks: their ledger */
+	const char *digest, *sink; /* set for sinks: their ledger */
 	host_emit_fn on_emit;
 	host_batch_fn on_batch;
 	void *emit_ud;
 	int in_batch;
 	/* What the run report says of this instance. */
 	long emitted, rejected, http_requests, http_retries, http_failures;
-	char http_codes[128];    /* "200x2 429x1" */
-	counter_set counters;    /* report_count: as many as a plugin names */
-	char note[1024];         /* report_note: why the source returned what it did */
-	long fresh;              /* sources: papers the store had not seen */
-	long batch_emitted, batch_fresh;  /* the counts at emit_begin */
-	int64_t fetch_since;     /* sources: what fetch_since answers */
+	char http_codes[128];            /* "200x2 429x1" */
+	counter_set counters;            /* report_count: as many as a plugin names */
+	char note[1024];                 /* report_note: why the source returned what it did */
+	long fresh;                      /* sources: papers the store had not seen */
+	long batch_emitted, batch_fresh; /* the counts at emit_begin */
+	int64_t fetch_since;             /* sources: what fetch_since answers */
 	/* Sinks, during write(): the papers are in flight (delivery_tracked);
 	 * effect_begin was called (effect_begun) and its transaction, holding
 	 * the write lock, is open (effect_open). */
@@ -63,14 +63,14 @@ struct pw_instance {
 struct pw_delivery {
 	pw_record **records;
 	size_t count;
-	char **keys, **values;   /* delivery info, as many keys as set */
+	char **keys, **values; /* delivery info, as many keys as set */
 	size_t ninfo;
 };
 
 const pw_host *host_services(void);
 
-pw_instance *host_instance_new(const ldr_plugin *plugin, cfg_instance *cfg, const char *ns,
-                               pw_store *store, http_client *http);
+pw_instance *host_instance_new(const ldr_plugin *plugin, cfg_instance *cfg, const char *ns, pw_store *store,
+                               http_client *http);
 /* Calls the plugin's create() and returns its status.  With diag, the
  * errors it logs meanwhile are added to diag at the option they name
  * (positions from config's text) instead of being printed. */

@@ -47,7 +47,7 @@ struct body_buf {
 	char *data;
 	size_t len, cap, max;
 	int over_cap;
-	int fd;          /* spooled: the body goes here instead of data */
+	int fd; /* spooled: the body goes here instead of data */
 	int write_failed;
 };
 
@@ -92,8 +92,7 @@ http_new(const http_options *opt, pw_store *store)
 		snprintf(c->user_agent, sizeof c->user_agent, "paperwire/%s (+%s; mailto:%s)", PACKAGE_VERSION,
 		         PACKAGE_BUGREPORT, opt->contact);
 	else
-		snprintf(c->user_agent, sizeof c->user_agent, "paperwire/%s (+%s)", PACKAGE_VERSION,
-		         PACKAGE_BUGREPORT);
+		snprintf(c->user_agent, sizeof c->user_agent, "paperwire/%s (+%s)", PACKAGE_VERSION, PACKAGE_BUGREPORT);
 	return c;
 }
 
@@ -259,10 +258,8 @@ is_retryable_curl(CURLcode rc)
 	case CURLE_GOT_NOTHING:
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-		return 1;
-	default:
-		return 0;
+	case CURLE_HTTP2_STREAM: return 1;
+	default: return 0;
 	}
 }
 
@@ -321,8 +318,7 @@ http_commit_validators(http_client *c, pw_store *store)
 {
 	int rc = 0;
 	for (size_t i = 0; i < c->npending; i++)
-		if (store_validators_put(store, c->pending[i].url, c->pending[i].etag,
-		                         c->pending[i].last_modified) < 0)
+		if (store_validators_put(store, c->pending[i].url, c->pending[i].etag, c->pending[i].last_modified) < 0)
 			rc = -1;
 	free_pending(c);
 	return rc;
@@ -449,9 +445,10 @@ attempt(http_client *c, const http_req *req, struct curl_slist *hdrs, pw_respons
 			return rc;
 		origin_of(location, to, sizeof to);
 		if (!from[0] || strcmp(from, to) != 0) {
-			snprintf(refused, refused_size, "redirected to %s, another host or port than %s; not followed, "
-			         "since the request carries a key meant only for %s", to[0] ? to : "an unreadable address",
-			         from, from);
+			snprintf(refused, refused_size,
+			         "redirected to %s, another host or port than %s; not followed, "
+			         "since the request carries a key meant only for %s",
+			         to[0] ? to : "an unreadable address", from, from);
 			return CURLE_OK;
 		}
 		if (hops == 5) {
@@ -573,8 +570,8 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 		double since = clock_seconds() - clk->last;
 		double pause = wait > spacing - since ? wait : spacing - since;
 		if (pause > 0.05 && n == 1)
-			log_msg(PW_LOG_DEBUG, "http", "waiting %.1f s before asking %s again (%.0f s between requests)", pause,
-			        key, spacing);
+			log_msg(PW_LOG_DEBUG, "http", "waiting %.1f s before asking %s again (%.0f s between requests)",
+			        pause, key, spacing);
 		sleep_seconds(pause);
 		if (interrupt_pending()) {
 			snprintf(err, err_size, "%s: not asked: the run was interrupted", url);
@@ -594,11 +591,13 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 		if (rc == CURLE_OK && !is_retryable_code(r->code))
 			break;
 		if (b.write_failed) {
-			snprintf(err, err_size, "%s: cannot write the body to a temporary file: %s", url, strerror(errno));
+			snprintf(err, err_size, "%s: cannot write the body to a temporary file: %s", url,
+			         strerror(errno));
 			goto fail;
 		}
 		if (b.over_cap || rc == CURLE_FILESIZE_EXCEEDED) {
-			snprintf(err, err_size, "%s: the response is larger than the %zu-byte cap", url, c->opt.max_bytes);
+			snprintf(err, err_size, "%s: the response is larger than the %zu-byte cap", url,
+			         c->opt.max_bytes);
 			permanent = 1;
 			goto fail;
 		}

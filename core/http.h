@@ -13,15 +13,15 @@
 #include "store.h"
 
 typedef struct http_options {
-	const char *contact;       /* put in the User-Agent */
-	long connect_timeout;      /* seconds */
-	long timeout;              /* seconds, whole transfer */
-	int retries;               /* after the first try */
-	size_t max_bytes;          /* size cap of one body */
-	double backoff_base;       /* seconds; doubled each retry without Retry-After */
-	double max_retry_after;    /* a longer Retry-After fails the request instead */
-	double default_spacing;    /* seconds between two requests to one remote host */
-	int spacing_set;           /* set in the config: loopback hosts are spaced too */
+	const char *contact;    /* put in the User-Agent */
+	long connect_timeout;   /* seconds */
+	long timeout;           /* seconds, whole transfer */
+	int retries;            /* after the first try */
+	size_t max_bytes;       /* size cap of one body */
+	double backoff_base;    /* seconds; doubled each retry without Retry-After */
+	double max_retry_after; /* a longer Retry-After fails the request instead */
+	double default_spacing; /* seconds between two requests to one remote host */
+	int spacing_set;        /* set in the config: loopback hosts are spaced too */
 } http_options;
 
 void http_default_options(http_options *o);
@@ -29,12 +29,12 @@ void http_default_options(http_options *o);
 typedef struct http_client http_client;
 
 struct pw_response {
-	long code;           /* 200, 304, ...; file:// answers 200 */
-	char *body;          /* NUL-terminated; len excludes the NUL; NULL when spooled */
-	int fd;              /* PW_HTTP_SPOOL: the unlinked file holding the body, else -1 */
+	long code;  /* 200, 304, ...; file:// answers 200 */
+	char *body; /* NUL-terminated; len excludes the NUL; NULL when spooled */
+	int fd;     /* PW_HTTP_SPOOL: the unlinked file holding the body, else -1 */
 	size_t len;
 	char *etag, *last_modified, *content_type, *retry_after;
-	int attempts;        /* 1 + retries taken */
+	int attempts; /* 1 + retries taken */
 };
 
 /* store may be NULL (no conditional GET). */
@@ -57,6 +57,7 @@ typedef struct http_req {
 	size_t body_len;
 	unsigned flags;
 } http_req;
+
 /* 0 with *out set (any HTTP status: the caller judges a 404 or a 503);
  * -1 when asking again later may work (a timeout, a dropped or refused
  * connection, an interrupted run); HTTP_PERMANENT when it cannot (a bad or

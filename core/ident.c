@@ -10,15 +10,20 @@
 #include "ident.h"
 #include "text.h"
 
-static const char *const ident_prefixes[] = {
-	"https://arxiv.org/abs/", "http://arxiv.org/abs/",
-	"https://arxiv.org/pdf/", "http://arxiv.org/pdf/",
-	"https://export.arxiv.org/abs/", "http://export.arxiv.org/abs/",
-	"https://doi.org/10.48550/arxiv.", "http://doi.org/10.48550/arxiv.",
-	"https://dx.doi.org/10.48550/arxiv.", "doi:10.48550/arxiv.",
-	"10.48550/arxiv.", "oai:arxiv.org:", "arxiv:",
-	NULL
-};
+static const char *const ident_prefixes[] = { "https://arxiv.org/abs/",
+	                                      "http://arxiv.org/abs/",
+	                                      "https://arxiv.org/pdf/",
+	                                      "http://arxiv.org/pdf/",
+	                                      "https://export.arxiv.org/abs/",
+	                                      "http://export.arxiv.org/abs/",
+	                                      "https://doi.org/10.48550/arxiv.",
+	                                      "http://doi.org/10.48550/arxiv.",
+	                                      "https://dx.doi.org/10.48550/arxiv.",
+	                                      "doi:10.48550/arxiv.",
+	                                      "10.48550/arxiv.",
+	                                      "oai:arxiv.org:",
+	                                      "arxiv:",
+	                                      NULL };
 
 static size_t
 count_digits(const char *s)
@@ -81,7 +86,8 @@ match_old_style(const char *s, char *out, size_t out_size, int *version)
 	if (s + archive_len != slash) {
 		/* ".SC": two letters of subject class */
 		const char *sc = s + archive_len;
-		if (!(sc[0] == '.' && isalpha((unsigned char)sc[1]) && isalpha((unsigned char)sc[2]) && sc + 3 == slash))
+		if (!(sc[0] == '.' && isalpha((unsigned char)sc[1]) && isalpha((unsigned char)sc[2]) &&
+		      sc + 3 == slash))
 			return -1;
 	}
 	if (count_digits(slash + 1) != 7)
@@ -128,8 +134,7 @@ ident_canonical(const char *raw, char *out, size_t out_size, int *version)
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 
-	if (match_new_style(buf, out, out_size, &v) == 0 ||
-	    match_old_style(buf, out, out_size, &v) == 0) {
+	if (match_new_style(buf, out, out_size, &v) == 0 || match_old_style(buf, out, out_size, &v) == 0) {
 		if (version)
 			*version = v;
 		return 0;

@@ -69,9 +69,10 @@ copy_options(pw_plugin *d, char *why, size_t size)
 		return 0;
 	}
 	if (stride < offsetof(pw_option, help) + sizeof(const char *)) {
-		snprintf(why, size, "its options declare %zu bytes an entry, fewer than ABI %d.0 needs (%zu): "
-		         "name them with PW_OPTIONS(array) in the descriptor", stride, PW_ABI_MAJOR,
-		         offsetof(pw_option, help) + sizeof(const char *));
+		snprintf(why, size,
+		         "its options declare %zu bytes an entry, fewer than ABI %d.0 needs (%zu): "
+		         "name them with PW_OPTIONS(array) in the descriptor",
+		         stride, PW_ABI_MAJOR, offsetof(pw_option, help) + sizeof(const char *));
 		d->options = NULL; /* the plugin's own: never freed */
 		return -1;
 	}
@@ -101,7 +102,8 @@ vet_descriptor(const char *path, const pw_plugin *raw, pw_plugin *out, char *err
 		const char *base = strrchr(path, '/');
 		base = base ? base + 1 : path;
 		snprintf(err, err_size,
-		         "%s: refused: plugin '%.*s' was built for plugin ABI %u.%u, but this paperwire %s speaks ABI %d.%d "
+		         "%s: refused: plugin '%.*s' was built for plugin ABI %u.%u, but this paperwire %s speaks ABI "
+		         "%d.%d "
 		         "(another major version): rebuild the plugin against this paperwire's SDK",
 		         path, (int)strcspn(base, "."), base, abi->major, abi->minor, PACKAGE_VERSION, PW_ABI_MAJOR,
 		         PW_ABI_MINOR);
@@ -116,8 +118,9 @@ vet_descriptor(const char *path, const pw_plugin *raw, pw_plugin *out, char *err
 		return -1;
 	}
 	if (abi->size < offsetof(pw_plugin, write) + sizeof raw->write) {
-		snprintf(err, err_size, "%s: refused: the descriptor declares %u bytes, fewer than ABI %u.0 needs (%zu)",
-		         path, abi->size, abi->major, offsetof(pw_plugin, write) + sizeof raw->write);
+		snprintf(err, err_size,
+		         "%s: refused: the descriptor declares %u bytes, fewer than ABI %u.0 needs (%zu)", path,
+		         abi->size, abi->major, offsetof(pw_plugin, write) + sizeof raw->write);
 		return -1;
 	}
 	memset(out, 0, sizeof *out);
@@ -182,7 +185,8 @@ la_reason(const char *path, char *why, size_t size)
 	}
 	fclose(f);
 	if (!libtool || !dlname[0]) {
-		snprintf(why, size, "not a libtool library file (%s)", libtool ? "it names no dlname" : "no libtool header");
+		snprintf(why, size, "not a libtool library file (%s)",
+		         libtool ? "it names no dlname" : "no libtool header");
 		return;
 	}
 	const char *slash = strrchr(path, '/');
@@ -333,7 +337,8 @@ scan_dir(ldr_registry *reg, const char *dir)
 		const ldr_plugin *first = ldr_find_kind(reg, p.desc.name, p.desc.kind);
 		if (first) {
 			snprintf(err, sizeof err,
-			         "%s: refused: duplicate plugin name '%s', already provided by %s (earlier in the search path)",
+			         "%s: refused: duplicate plugin name '%s', already provided by %s (earlier in the "
+			         "search path)",
 			         path, p.desc.name, first->path);
 			add_refusal(reg, err);
 			ldr_unload(&p);

@@ -7,17 +7,17 @@
 #include "paperwire/plugin.h"
 
 typedef struct ldr_plugin {
-	char *path;        /* the file it came from */
-	pw_plugin desc;    /* zeroed, then the bytes the plugin declared */
-	void *handle;      /* lt_dlhandle */
+	char *path;     /* the file it came from */
+	pw_plugin desc; /* zeroed, then the bytes the plugin declared */
+	void *handle;   /* lt_dlhandle */
 } ldr_plugin;
 
 typedef struct ldr_registry {
 	ldr_plugin *plugins;
 	size_t count;
-	char **refusals;   /* one message per file refused */
+	char **refusals; /* one message per file refused */
 	size_t nrefusals;
-	char **dirs;       /* the search path, in order */
+	char **dirs; /* the search path, in order */
 	size_t ndirs;
 } ldr_registry;
 

@@ -8,7 +8,7 @@
 
 #include "log.h"
 
-#define LOG_LINE_MAX 4096
+#define LOG_LINE_MAX    4096
 #define LOG_MAX_SECRETS 64
 
 static pw_log_level log_level = PW_LOG_INFO;
@@ -97,8 +97,8 @@ shorten_urls(char *line, size_t size)
 		if (strncmp(p, "http://", 7) == 0 || strncmp(p, "https://", 8) == 0) {
 			size_t len = strcspn(p, " \t\n\"'<>");
 			if (len > URL_SHOWN) {
-				o += (size_t)snprintf(out + o, sizeof out - o, "%.*s...[%zu more bytes]", URL_SHOWN - 20, p,
-				                      len - (URL_SHOWN - 20));
+				o += (size_t)snprintf(out + o, sizeof out - o, "%.*s...[%zu more bytes]",
+				                      URL_SHOWN - 20, p, len - (URL_SHOWN - 20));
 				p += len;
 				continue;
 			}

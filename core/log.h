@@ -20,10 +20,9 @@ int log_has_secret(const char *text);
 /* Replaces every registered secret in buf with "***", in place. */
 void log_mask_secrets(char *buf, size_t size);
 
-void log_msg(pw_log_level level, const char *prefix, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void log_msg(pw_log_level level, const char *prefix, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void log_vmsg(pw_log_level level, const char *prefix, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+        __attribute__((format(printf, 3, 0)));
 /* A transient progress line, only when stderr is a terminal. */
 void log_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_progress_done(void);

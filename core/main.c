@@ -24,10 +24,9 @@
 #define PW_PLUGINDIR "/usr/local/lib/paperwire/plugins"
 #endif
 
-static const char exit_codes[] =
-	"Exit status: 0 done (a day with no papers included), 1 a source or sink failed (the\n"
-	"next run retries), 2 usage or config error, 3 another run holds the store (nothing\n"
-	"was done), 4 the store cannot be used, 130/143 interrupted (SIGINT/SIGTERM).\n";
+static const char exit_codes[] = "Exit status: 0 done (a day with no papers included), 1 a source or sink failed (the\n"
+                                 "next run retries), 2 usage or config error, 3 another run holds the store (nothing\n"
+                                 "was done), 4 the store cannot be used, 130/143 interrupted (SIGINT/SIGTERM).\n";
 
 struct command_help {
 	const char *name, *synopsis, *text;
@@ -83,7 +82,8 @@ usage(FILE *out)
 	      "  preview   show what the config as it is now would select from a stored day\n"
 	      "  plugins   list the plugins found, or print one plugin's options\n"
 	      "\n"
-	      "'paperwire help COMMAND' or 'paperwire COMMAND --help' tells more.\n", out);
+	      "'paperwire help COMMAND' or 'paperwire COMMAND --help' tells more.\n",
+	      out);
 	fputs(exit_codes, out);
 }
 
@@ -158,8 +158,10 @@ load_plugins(const pw_config *cfg, int warn_refusals)
 			if (path_add(&sp, cfg->plugin_path[i], cfgdir) < 0) {
 				/* A plugin_path the user wrote must exist: a typo would
 				 * otherwise surface as "no plugin named ...". */
-				log_msg(PW_LOG_ERROR, NULL, "%s: plugin_path \"%s\": %s (relative paths are relative to the "
-				        "config's directory)", cfg->file, cfg->plugin_path[i], strerror(errno));
+				log_msg(PW_LOG_ERROR, NULL,
+				        "%s: plugin_path \"%s\": %s (relative paths are relative to the "
+				        "config's directory)",
+				        cfg->file, cfg->plugin_path[i], strerror(errno));
 				path_free(&sp);
 				return NULL;
 			}
@@ -170,7 +172,8 @@ load_plugins(const pw_config *cfg, int warn_refusals)
 	ldr_registry *reg = ldr_scan((const char *const *)sp.dirs, sp.count);
 	path_free(&sp);
 	if (reg && reg->count == 0)
-		log_msg(PW_LOG_WARNING, "plugins", "no plugin found (searched %s): point PAPERWIRE_PLUGIN_PATH at "
+		log_msg(PW_LOG_WARNING, "plugins",
+		        "no plugin found (searched %s): point PAPERWIRE_PLUGIN_PATH at "
 		        "them (in a build tree, BUILDDIR/plugins) or run 'make install'",
 		        env ? env : "$PAPERWIRE_PLUGIN_PATH (unset), the config's plugin_path, " PW_PLUGINDIR);
 	if (reg && warn_refusals)
@@ -268,10 +271,12 @@ print_plugin(const ldr_plugin *p, int separate)
 	printf("%s %s: %s (%s, plugin ABI %u.%u)\n%s\n", d->name, d->version ? d->version : "",
 	       d->description ? d->description : "", ldr_kind_name(d->kind), d->abi.major, d->abi.minor, p->path);
 	if (d->license || d->author)
-		printf("licence %s, by %s\n", d->license ? d->license : "not given", d->author ? d->author : "(not given)");
+		printf("licence %s, by %s\n", d->license ? d->license : "not given",
+		       d->author ? d->author : "(not given)");
 	printf("\nOPTIONS\n");
 	printf("  plugin (string, required)\n      \"%s\"\n  name (string, default \"%s\")\n"
-	       "      instance name, used in logs, reports and the store\n", d->name, d->name);
+	       "      instance name, used in logs, reports and the store\n",
+	       d->name, d->name);
 	if (d->kind == PW_KIND_SCORER)
 		printf("  weight (number, default 1)\n      this scorer's weight in the sum\n");
 	for (const pw_option *o = d->options; o && o->key; o++) {
@@ -301,8 +306,8 @@ cmd_plugins(const char *name)
 		printf("%-12s %-9s %-9s %-5s %s\n", "NAME", "KIND", "VERSION", "ABI", "PATH");
 		for (size_t i = 0; i < reg->count; i++) {
 			const pw_plugin *d = &reg->plugins[i].desc;
-			printf("%-12s %-9s %-9s %u.%-3u %s\n", d->name, ldr_kind_name(d->kind), d->version ? d->version : "?",
-			       d->abi.major, d->abi.minor, reg->plugins[i].path);
+			printf("%-12s %-9s %-9s %u.%-3u %s\n", d->name, ldr_kind_name(d->kind),
+			       d->version ? d->version : "?", d->abi.major, d->abi.minor, reg->plugins[i].path);
 		}
 		if (reg->count == 0)
 			printf("(no plugins found)\n");
@@ -329,7 +334,8 @@ enter_config_dir(const char *file)
 	char dir[PATH_MAX];
 	config_dir(file, dir, sizeof dir);
 	if (chdir(dir) < 0) {
-		log_msg(PW_LOG_ERROR, NULL, "%s: cannot enter the config's directory %s: %s", file, dir, strerror(errno));
+		log_msg(PW_LOG_ERROR, NULL, "%s: cannot enter the config's directory %s: %s", file, dir,
+		        strerror(errno));
 		return -1;
 	}
 	log_msg(PW_LOG_DEBUG, NULL, "relative paths in %s are relative to %s", file, dir);
@@ -400,21 +406,24 @@ static int
 parse_options(int argc, char **argv, const char *optstring, const struct command_help *cmd, struct cli *cli)
 {
 	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "since", required_argument, NULL, 's' },
-		{ "day", required_argument, NULL, 'd' },
-		{ "digest", required_argument, NULL, 'g' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+		{ "config", required_argument, NULL, 'c' }, { "dry-run", no_argument, NULL, 'n' },
+		{ "since", required_argument, NULL, 's' },  { "day", required_argument, NULL, 'd' },
+		{ "digest", required_argument, NULL, 'g' }, { "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },        { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 }
 	};
+
 	/* Which command takes which long option (the short ones are in optstring). */
-	static const struct { int opt; const char *commands; } owners[] = {
-		{ 'n', "run" }, { 's', "run" }, { 'd', "preview" }, { 'g', "preview" },
+	static const struct {
+		int opt;
+		const char *commands;
+	} owners[] = {
+		{ 'n', "run" },
+		{ 's', "run" },
+		{ 'd', "preview" },
+		{ 'g', "preview" },
 	};
+
 	int c, index = -1;
 	while ((c = getopt_long(argc, argv, optstring, longopts, &index)) != -1) {
 		for (size_t i = 0; i < sizeof owners / sizeof owners[0]; i++)
@@ -445,10 +454,13 @@ parse_options(int argc, char **argv, const char *optstring, const struct command
 			else
 				usage(stdout);
 			return PW_EXIT_OK;
-		case 'V': printf("paperwire %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, PW_ABI_MAJOR, PW_ABI_MINOR); return 0;
+		case 'V':
+			printf("paperwire %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, PW_ABI_MAJOR, PW_ABI_MINOR);
+			return 0;
 		default:
 			/* getopt has named the option already. */
-			fprintf(stderr, "'paperwire %s%s--help' lists the options.\n", cmd ? cmd->name : "", cmd ? " " : "");
+			fprintf(stderr, "'paperwire %s%s--help' lists the options.\n", cmd ? cmd->name : "",
+			        cmd ? " " : "");
 			return PW_EXIT_USAGE;
 		}
 	}
@@ -479,8 +491,10 @@ dispatch(int argc, char **argv, struct cli *cli)
 	const char *name = argv[optind];
 	const struct command_help *cmd = find_command(name);
 	if (!cmd) {
-		log_msg(PW_LOG_ERROR, NULL, "unknown command \"%s\"; the commands are run, check, preview, plugins "
-		        "and help ('paperwire --help')", name);
+		log_msg(PW_LOG_ERROR, NULL,
+		        "unknown command \"%s\"; the commands are run, check, preview, plugins "
+		        "and help ('paperwire --help')",
+		        name);
 		return PW_EXIT_USAGE;
 	}
 	optind++;

@@ -67,7 +67,11 @@ describe_choices(const char *choices, const char *word, char *out, size_t size)
 		char one[64];
 		snprintf(one, sizeof one, "%.*s", (int)len, c);
 		count++;
-		snprintf(list + used, sizeof list - used, "%s%s", count == 1 ? "" : count == total ? " or " : ", ", one);
+		snprintf(list + used, sizeof list - used, "%s%s",
+		         count == 1       ? ""
+		         : count == total ? " or "
+		                          : ", ",
+		         one);
 		size_t d = ed_distance(word, one);
 		if (d < best) {
 			best = d;
@@ -105,20 +109,16 @@ opt_value_problem(const pw_option *o, const cJSON *v, char *why, size_t size)
 {
 	const cJSON *e;
 	switch (o->type) {
-	case PW_OPT_STRING:
-		return cJSON_IsString(v) && string_problem(o, v->valuestring, why, size);
+	case PW_OPT_STRING: return cJSON_IsString(v) && string_problem(o, v->valuestring, why, size);
 	case PW_OPT_INT:
-	case PW_OPT_NUMBER:
-		return cJSON_IsNumber(v) && number_problem(o, NULL, v->valuedouble, why, size);
+	case PW_OPT_NUMBER: return cJSON_IsNumber(v) && number_problem(o, NULL, v->valuedouble, why, size);
 	case PW_OPT_STRING_LIST:
-		cJSON_ArrayForEach(e, v)
-			if (cJSON_IsString(e) && string_problem(o, e->valuestring, why, size))
-				return 1;
+		cJSON_ArrayForEach(e,
+		                   v) if (cJSON_IsString(e) && string_problem(o, e->valuestring, why, size)) return 1;
 		return 0;
 	case PW_OPT_NUMBER_MAP:
-		cJSON_ArrayForEach(e, v)
-			if (cJSON_IsNumber(e) && number_problem(o, e->string, e->valuedouble, why, size))
-				return 1;
+		cJSON_ArrayForEach(e, v) if (cJSON_IsNumber(e) &&
+		                             number_problem(o, e->string, e->valuedouble, why, size)) return 1;
 		return 0;
 	}
 	return 0;

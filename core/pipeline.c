@@ -23,8 +23,7 @@
 #include "run.h"
 
 static const ldr_plugin *
-find_plugin(const pw_config *cfg, const ldr_registry *reg, const cfg_instance *inst, pw_kind kind,
-            cfg_diag *diag)
+find_plugin(const pw_config *cfg, const ldr_registry *reg, const cfg_instance *inst, pw_kind kind, cfg_diag *diag)
 {
 	const ldr_plugin *p = ldr_find_kind(reg, inst->plugin, kind);
 	if (!p)
@@ -111,8 +110,7 @@ pipeline_check(pw_config *cfg, const ldr_registry *reg, int create_instances, cf
 }
 
 static int
-start_stage(struct run *r, struct stage *st, cfg_instance *inst, pw_kind kind, const char *ns,
-            const char *digest)
+start_stage(struct run *r, struct stage *st, cfg_instance *inst, pw_kind kind, const char *ns, const char *digest)
 {
 	st->cfg = inst;
 	st->inst = host_instance_new(ldr_find_kind(r->reg, inst->plugin, kind), inst, ns, r->store, r->http);
@@ -129,7 +127,8 @@ start_stage(struct run *r, struct stage *st, cfg_instance *inst, pw_kind kind, c
 	cfg_diag_free(&diag);
 	if (created != PW_OK) {
 		if (!st->inst->diag_added)
-			log_msg(PW_LOG_ERROR, inst->name, "%s: plugin \"%s\" could not start", inst->path, inst->plugin);
+			log_msg(PW_LOG_ERROR, inst->name, "%s: plugin \"%s\" could not start", inst->path,
+			        inst->plugin);
 		return -1;
 	}
 	return 0;
@@ -406,10 +405,8 @@ run_common_info(struct run *r, const struct digest_run *dr, pw_delivery *d, size
 		const cfg_instance *s = &r->cfg->sources[i];
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s (%s)", i ? ", " : "", s->name, s->plugin);
 		const cJSON *c = cfg_option(s, "categories"), *e;
-		cJSON_ArrayForEach(e, c)
-			if (cJSON_IsString(e) && !in_list(cats, e->valuestring))
-				snprintf(cats + strlen(cats), sizeof cats - strlen(cats), "%s%s", cats[0] ? ", " : "",
-				         e->valuestring);
+		cJSON_ArrayForEach(e, c) if (cJSON_IsString(e) && !in_list(cats, e->valuestring)) snprintf(
+		        cats + strlen(cats), sizeof cats - strlen(cats), "%s%s", cats[0] ? ", " : "", e->valuestring);
 	}
 	delivery_set_info(d, PW_D_SOURCES, buf);
 	delivery_set_info(d, PW_D_CATEGORIES, cats);
@@ -453,11 +450,15 @@ say_interrupted(struct run *r, int signo)
 	for (size_t d = 0; d < r->cfg->ndigests; d++) {
 		const char *name = r->cfg->digests[d].name;
 		long queued = store_weigh_count(r->store, name), pending = store_pending_count(r->store, name);
-		snprintf(what + strlen(what), sizeof what - strlen(what), "%sdigest %s: %ld papers to weigh, %ld "
-		         "deliveries to make", d ? "; " : "", name, queued < 0 ? 0 : queued, pending < 0 ? 0 : pending);
+		snprintf(what + strlen(what), sizeof what - strlen(what),
+		         "%sdigest %s: %ld papers to weigh, %ld "
+		         "deliveries to make",
+		         d ? "; " : "", name, queued < 0 ? 0 : queued, pending < 0 ? 0 : pending);
 	}
-	log_msg(PW_LOG_WARNING, NULL, "interrupted by %s: stopped at a safe point; what was committed is kept and "
-	        "the next run finishes the rest%s%s", interrupt_name(signo), what[0] ? ": " : "", what);
+	log_msg(PW_LOG_WARNING, NULL,
+	        "interrupted by %s: stopped at a safe point; what was committed is kept and "
+	        "the next run finishes the rest%s%s",
+	        interrupt_name(signo), what[0] ? ": " : "", what);
 }
 
 /* What a run and a preview both start with: the store (locked), HTTP,
@@ -500,7 +501,7 @@ static void
 run_close(struct run *r)
 {
 	if (r->in_fetch)
-		store_rollback(r->store);   /* a dry run or a preview writes nothing */
+		store_rollback(r->store); /* a dry run or a preview writes nothing */
 	stop_all(r);
 	run_report_free(&r->report);
 	http_free(r->http);
@@ -589,8 +590,8 @@ pipeline_preview(pw_config *cfg, const ldr_registry *reg, const run_options *opt
 	r.in_fetch = 1;
 	int found = store_fetch_day(r.store, opt->since, &day);
 	if (found != 0) {
-		log_msg(PW_LOG_ERROR, NULL, "%s", found < 0 ? store_error(r.store)
-		                                            : "the store has no papers yet: run 'paperwire run' first");
+		log_msg(PW_LOG_ERROR, NULL, "%s",
+		        found < 0 ? store_error(r.store) : "the store has no papers yet: run 'paperwire run' first");
 		exit_code = found < 0 ? PW_EXIT_STORE : PW_EXIT_FAILED;
 		goto out;
 	}

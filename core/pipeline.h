@@ -9,7 +9,7 @@
 
 typedef struct run_options {
 	int dry_run;
-	int64_t since;   /* --since: Unix time, or -1 for each source's last success;
+	int64_t since;      /* --since: Unix time, or -1 for each source's last success;
 	                  * for preview, --day (-1: the latest fetch day) */
 	const char *digest; /* preview --digest: one digest, or NULL for each */
 } run_options;
@@ -21,11 +21,11 @@ int pipeline_check(pw_config *cfg, const ldr_registry *reg, int create_instances
 
 /* paperwire's exit codes, as `paperwire --help` and paperwire(1) list them. */
 enum {
-	PW_EXIT_OK = 0,      /* done (a day with no papers included) */
-	PW_EXIT_FAILED = 1,  /* a source, scorer, enricher or sink failed; the next run retries */
-	PW_EXIT_USAGE = 2,   /* a usage or config error: fix the command or the file */
-	PW_EXIT_BUSY = 3,    /* another run holds the store: nothing was done, run again later */
-	PW_EXIT_STORE = 4,   /* the store cannot be used: unreadable, corrupt, or from a newer paperwire */
+	PW_EXIT_OK = 0,     /* done (a day with no papers included) */
+	PW_EXIT_FAILED = 1, /* a source, scorer, enricher or sink failed; the next run retries */
+	PW_EXIT_USAGE = 2,  /* a usage or config error: fix the command or the file */
+	PW_EXIT_BUSY = 3,   /* another run holds the store: nothing was done, run again later */
+	PW_EXIT_STORE = 4,  /* the store cannot be used: unreadable, corrupt, or from a newer paperwire */
 };
 
 /* Runs the chain; returns one of the exit codes above (or 130 / 143

@@ -82,7 +82,8 @@ print_why_lost(const cfg_digest *dg, const struct weighed *w)
 	else if (w->vetoed)
 		printf("        now: vetoed (%s)\n", w->reasons);
 	else if (isfinite(dg->min_score) && w->score < dg->min_score)
-		printf("        now: %.2f, below min_score %g (%s)\n", w->score, dg->min_score, w->reasons[0] ? w->reasons : "no match");
+		printf("        now: %.2f, below min_score %g (%s)\n", w->score, dg->min_score,
+		       w->reasons[0] ? w->reasons : "no match");
 	else
 		printf("        now: %.2f, not among the best %ld (%s)\n", w->score, dg->max_papers, w->reasons);
 }

@@ -15,9 +15,8 @@
 #include "log.h"
 #include "progress.h"
 
-#define PROGRESS_EVERY 15.0   /* seconds between lines when not on a terminal */
-#define REDRAW_EVERY 0.2      /* seconds between redraws on a terminal */
-
+#define PROGRESS_EVERY 15.0 /* seconds between lines when not on a terminal */
+#define REDRAW_EVERY   0.2  /* seconds between redraws on a terminal */
 
 static void
 duration(double s, char *out, size_t size)
@@ -63,8 +62,8 @@ progress_tick(pw_instance *inst, int tty)
 	if (pages)
 		snprintf(page_part, sizeof page_part, ", %lld page%s", (long long)pages, pages == 1 ? "" : "s");
 	snprintf(line, sizeof line, "%ld request%s%s, %ld paper%s%s (%.0f/s), %s", inst->http_requests,
-	         inst->http_requests == 1 ? "" : "s", page_part, inst->emitted, inst->emitted == 1 ? "" : "s", left, rate,
-	         took);
+	         inst->http_requests == 1 ? "" : "s", page_part, inst->emitted, inst->emitted == 1 ? "" : "s", left,
+	         rate, took);
 	if (tty)
 		log_progress("%s: %s", inst->cfg->name, line);
 	else

@@ -35,11 +35,11 @@ struct pw_record {
 	int unscored;
 };
 
-static const char *const rec_core_fields[] = {
-	PW_F_ID, PW_F_VERSION, PW_F_TITLE, PW_F_ABSTRACT, PW_F_AUTHORS, PW_F_CATEGORIES,
-	PW_F_PRIMARY, PW_F_URL, PW_F_PDF_URL, PW_F_DOI, PW_F_SOURCE, PW_F_ANNOUNCE,
-	PW_F_COMMENT, PW_F_JOURNAL_REF, PW_T_PUBLISHED, PW_T_UPDATED, NULL
-};
+static const char *const rec_core_fields[] = { PW_F_ID,      PW_F_VERSION,     PW_F_TITLE,     PW_F_ABSTRACT,
+	                                       PW_F_AUTHORS, PW_F_CATEGORIES,  PW_F_PRIMARY,   PW_F_URL,
+	                                       PW_F_PDF_URL, PW_F_DOI,         PW_F_SOURCE,    PW_F_ANNOUNCE,
+	                                       PW_F_COMMENT, PW_F_JOURNAL_REF, PW_T_PUBLISHED, PW_T_UPDATED,
+	                                       NULL };
 
 static int
 is_core_field(const char *name)
@@ -489,12 +489,14 @@ rec_from_json(const char *json)
 	if (!rec)
 		goto out;
 	const cJSON *item;
-	cJSON_ArrayForEach(item, obj) {
+	cJSON_ArrayForEach(item, obj)
+	{
 		if (cJSON_IsString(item)) {
 			set_value(rec, item->string, item->valuestring, 1);
 		} else if (cJSON_IsObject(item) && strcmp(item->string, "scores") == 0) {
 			const cJSON *s;
-			cJSON_ArrayForEach(s, item) {
+			cJSON_ArrayForEach(s, item)
+			{
 				const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, "value");
 				const cJSON *r = cJSON_GetObjectItemCaseSensitive(s, "reason");
 				rec_score_add(rec, s->string, 1, cJSON_IsNumber(v) ? v->valuedouble : 0,
@@ -504,9 +506,8 @@ rec_from_json(const char *json)
 			const cJSON *v;
 			if (mark_list(rec, item->string) < 0)
 				continue;
-			cJSON_ArrayForEach(v, item)
-				if (cJSON_IsString(v))
-					add_value(rec, item->string, v->valuestring, 1);
+			cJSON_ArrayForEach(v, item) if (cJSON_IsString(v))
+			        add_value(rec, item->string, v->valuestring, 1);
 		}
 	}
 out:

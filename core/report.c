@@ -72,8 +72,8 @@ report_summary(const run_report *r)
 			else if (k->failed)
 				sb_printf(&b, "; sink %s: FAILED, %ld left pending", k->name, k->pending);
 			else if (k->earlier > 0)
-				sb_printf(&b, "; sink %s: %ld delivered (%ld of them selected by an earlier run)", k->name,
-				          k->delivered, k->earlier);
+				sb_printf(&b, "; sink %s: %ld delivered (%ld of them selected by an earlier run)",
+				          k->name, k->delivered, k->earlier);
 			else
 				sb_printf(&b, "; sink %s: %ld delivered", k->name, k->delivered);
 		}

@@ -8,8 +8,8 @@ typedef struct report_source {
 	const char *name, *plugin;
 	long fetched, new_papers, rejected, requests, retries;
 	char http_codes[128];
-	char counters[256];   /* the plugin's own, "pages 3" */
-	char note[1024];      /* the source's word on its result: "no announcement (...)" */
+	char counters[256]; /* the plugin's own, "pages 3" */
+	char note[1024];    /* the source's word on its result: "no announcement (...)" */
 	int failed;
 } report_source;
 
@@ -26,14 +26,14 @@ typedef struct report_digest {
 	report_sink *sinks;
 	size_t nsinks;
 	char empty_reason[256];
-	char stages[1024];    /* scorers' and enrichers' own counters: "summary: calls 5, tokens 690" */
+	char stages[1024]; /* scorers' and enrichers' own counters: "summary: calls 5, tokens 690" */
 } report_digest;
 
 typedef struct run_report {
 	long long run_id;
 	int dry_run;
 	double elapsed;
-	long fetched;   /* distinct papers after merge */
+	long fetched; /* distinct papers after merge */
 	report_source *sources;
 	size_t nsources;
 	report_digest *digests;

@@ -36,12 +36,12 @@ struct run {
 	struct stage *sources;
 	struct digest_run *digests;
 	run_report report;
-	int in_fetch;   /* the fetch transaction is open */
+	int in_fetch; /* the fetch transaction is open */
 	int64_t run_id;
 	time_t started;
 	char run_time[32];
-	int previewing;  /* `paperwire preview`: weigh a stored day, print, change nothing */
-	int tty;         /* stderr is a terminal: progress as one redrawn line */
+	int previewing; /* `paperwire preview`: weigh a stored day, print, change nothing */
+	int tty;        /* stderr is a terminal: progress as one redrawn line */
 };
 
 /* What preview says of each paper it weighed. */

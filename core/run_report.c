@@ -22,8 +22,8 @@ run_report_stage_counters(struct digest_run *dr)
 		for (size_t i = 0; i < counts[g]; i++) {
 			host_instance_counters(groups[g][i].inst, c, sizeof c);
 			if (c[0])
-				snprintf(rd->stages + strlen(rd->stages), sizeof rd->stages - strlen(rd->stages), "%s%s: %s",
-				         rd->stages[0] ? "; " : "", groups[g][i].cfg->name, c);
+				snprintf(rd->stages + strlen(rd->stages), sizeof rd->stages - strlen(rd->stages),
+				         "%s%s: %s", rd->stages[0] ? "; " : "", groups[g][i].cfg->name, c);
 		}
 }
 
@@ -72,4 +72,3 @@ run_report_finish(struct run *r, double elapsed)
 		free(json);
 	}
 }
-

@@ -17,7 +17,7 @@ typedef struct selection {
 	const cfg_digest *dg;
 	struct sel_entry *v;
 	size_t n, cap;
-	size_t order;   /* papers offered so far: the tie-break */
+	size_t order; /* papers offered so far: the tie-break */
 } selection;
 
 void sel_init(selection *s, const cfg_digest *dg);

@@ -140,8 +140,8 @@ store_open(const char *path, char *err, size_t err_size)
 	sqlite3_extended_result_codes(s->db, 1);
 	if (sql_exec(s, "PRAGMA journal_mode = WAL", "cannot switch to WAL (is it a SQLite database?)") < 0 ||
 	    sql_exec(s, "PRAGMA synchronous = NORMAL", "cannot set synchronous") < 0 ||
-	    sql_exec(s, "PRAGMA foreign_keys = ON", "cannot enable foreign keys") < 0 ||
-	    store_migrate(s) < 0 || check_integrity(s) < 0 ||
+	    sql_exec(s, "PRAGMA foreign_keys = ON", "cannot enable foreign keys") < 0 || store_migrate(s) < 0 ||
+	    check_integrity(s) < 0 ||
 	    sql_exec(s, "CREATE TEMP TABLE run_fetched (id TEXT PRIMARY KEY)", "cannot create the run's table") < 0)
 		goto fail;
 	return s;
@@ -222,7 +222,8 @@ check_plan(pw_store *s, const char *sql)
 	if (explain && sqlite3_prepare_v2(s->db, explain, -1, &st, NULL) == SQLITE_OK)
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *detail = (const char *)sqlite3_column_text(st, 3);
-			static const char *const grows[] = { "papers", "p", "ledger", "digest_seen", "d", "to_weigh", "w" };
+			static const char *const grows[] = { "papers", "p",        "ledger", "digest_seen",
+				                             "d",      "to_weigh", "w" };
 			for (size_t i = 0; detail && i < sizeof grows / sizeof grows[0]; i++) {
 				size_t n = strlen(grows[i]);
 				if (strncmp(detail, "SCAN ", 5) == 0 && strncmp(detail + 5, grows[i], n) == 0 &&
@@ -383,10 +384,11 @@ store_paper_put(pw_store *s, const pw_record *rec, int *is_new)
 	rec_free(merged);
 	if (!json)
 		return -1;
-	st = sql_cached(s, &s->paper_put_st,
-	                "INSERT INTO papers (id, version, record, first_seen, last_seen, src_hash) VALUES (?, ?, ?, ?, ?, ?) "
-	                "ON CONFLICT(id) DO UPDATE SET version = excluded.version, record = excluded.record, "
-	                "last_seen = excluded.last_seen, src_hash = excluded.src_hash");
+	st = sql_cached(
+	        s, &s->paper_put_st,
+	        "INSERT INTO papers (id, version, record, first_seen, last_seen, src_hash) VALUES (?, ?, ?, ?, ?, ?) "
+	        "ON CONFLICT(id) DO UPDATE SET version = excluded.version, record = excluded.record, "
+	        "last_seen = excluded.last_seen, src_hash = excluded.src_hash");
 	if (!st) {
 		free(json);
 		return -1;
@@ -446,7 +448,6 @@ store_paper_get(pw_store *s, const char *id)
 	return rec;
 }
 
-
 int
 store_paper_each(pw_store *s, size_t max, void (*fn)(pw_record *rec, void *ud), void *ud)
 {
@@ -502,8 +503,9 @@ write_three(pw_store *s, const char *sql, const char *a, const char *b, const ch
 int
 store_state_set(pw_store *s, const char *ns, const char *key, const char *value)
 {
-	return write_three(s, "INSERT INTO state (ns, key, value) VALUES (?1, ?2, ?3) "
-	                      "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value",
+	return write_three(s,
+	                   "INSERT INTO state (ns, key, value) VALUES (?1, ?2, ?3) "
+	                   "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value",
 	                   ns, key, value, "cannot save state");
 }
 
@@ -516,8 +518,9 @@ store_cache_get(pw_store *s, const char *ns, const char *key)
 int
 store_cache_put(pw_store *s, const char *ns, const char *key, const char *value)
 {
-	return write_three(s, "INSERT INTO cache (ns, key, value, created) VALUES (?1, ?2, ?3, ?4) "
-	                      "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value, created = excluded.created",
+	return write_three(s,
+	                   "INSERT INTO cache (ns, key, value, created) VALUES (?1, ?2, ?3, ?4) "
+	                   "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value, created = excluded.created",
 	                   ns, key, value, "cannot save to the cache");
 }
 
@@ -542,9 +545,10 @@ store_validators_get(pw_store *s, const char *url, char **etag, char **last_modi
 int
 store_validators_put(pw_store *s, const char *url, const char *etag, const char *last_modified)
 {
-	return write_three(s, "INSERT INTO http_validators (url, etag, last_modified, saved) "
-	                      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, "
-	                      "last_modified = excluded.last_modified, saved = excluded.saved",
+	return write_three(s,
+	                   "INSERT INTO http_validators (url, etag, last_modified, saved) "
+	                   "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, "
+	                   "last_modified = excluded.last_modified, saved = excluded.saved",
 	                   url, etag, last_modified, "cannot save HTTP validators");
 }
 
@@ -572,4 +576,3 @@ store_run_end(pw_store *s, int64_t run_id, int64_t finished, int exit_code, cons
 	sqlite3_bind_int64(st, 4, run_id);
 	return sql_step_done(s, st, "cannot finish the run log");
 }
-

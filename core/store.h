@@ -27,7 +27,7 @@ const char *store_error(const pw_store *s);
 
 int store_begin(pw_store *s);
 int store_commit(pw_store *s);
-void store_rollback(pw_store *s);   /* no-op outside a transaction */
+void store_rollback(pw_store *s); /* no-op outside a transaction */
 
 /* Papers by canonical id; *is_new is 1 when the id was never seen. */
 int store_paper_put(pw_store *s, const pw_record *rec, int *is_new);
@@ -39,6 +39,7 @@ int store_fetched_add(pw_store *s, const char *id);
 long store_fetched_count(pw_store *s);
 
 enum { STORE_SP_BEGIN, STORE_SP_RELEASE, STORE_SP_ROLLBACK };
+
 /* SAVEPOINT name, RELEASE it, or ROLLBACK TO it (and release it). */
 int store_savepoint(pw_store *s, const char *name, int action);
 long store_paper_count(pw_store *s);
@@ -53,8 +54,7 @@ int store_weigh_enrol(pw_store *s, const char *digest, int64_t run_id);
 /* Calls fn (which takes the record) for each paper the digest has to
  * weigh: those to weigh again, then the new ones in the order first seen,
  * with how often weighing it failed before. */
-int store_weigh_each(pw_store *s, const char *digest, void (*fn)(pw_record *rec, int64_t retries, void *ud),
-                     void *ud);
+int store_weigh_each(pw_store *s, const char *digest, void (*fn)(pw_record *rec, int64_t retries, void *ud), void *ud);
 long store_weigh_count(pw_store *s, const char *digest);
 /* Inside the selection's transaction: a scorer could not score this paper
  * (an endpoint was down), so it stays to be weighed again, at most
@@ -71,14 +71,14 @@ int store_digest_seen(pw_store *s, const char *digest, const char *id);
  * "delivered".  Rows keep the scored record so that a failed sink is
  * retried on the next run without re-fetching. */
 int store_ledger_status(pw_store *s, const char *digest, const char *sink, const char *id);
-#define LEDGER_NONE 0
-#define LEDGER_PENDING 1
+#define LEDGER_NONE      0
+#define LEDGER_PENDING   1
 #define LEDGER_DELIVERED 2
 #define LEDGER_IN_FLIGHT 3
 int store_ledger_pending(pw_store *s, const char *digest, const char *sink, const pw_record *scored);
 /* Calls fn for every pending record of (digest, sink); fn takes ownership. */
-int store_ledger_each_pending(pw_store *s, const char *digest, const char *sink,
-                              void (*fn)(pw_record *rec, void *ud), void *ud);
+int store_ledger_each_pending(pw_store *s, const char *digest, const char *sink, void (*fn)(pw_record *rec, void *ud),
+                              void *ud);
 /* Calls fn, newest first, for each paper delivered to (digest, sink) at or
  * after since; fn takes ownership of rec. */
 int store_ledger_each_delivered(pw_store *s, const char *digest, const char *sink, int64_t since,

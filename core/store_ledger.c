@@ -57,9 +57,12 @@ store_ledger_pending(pw_store *s, const char *digest, const char *sink, const pw
 	if (!json)
 		return -1;
 	sqlite3_stmt *st = prepare_for(s,
-		"INSERT INTO ledger (digest, sink, paper_id, status, scored, selected_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-		"ON CONFLICT(digest, sink, paper_id) DO UPDATE SET scored = excluded.scored "
-		"WHERE status = " "1", digest, sink);
+	                               "INSERT INTO ledger (digest, sink, paper_id, status, scored, selected_at) "
+	                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+	                               "ON CONFLICT(digest, sink, paper_id) DO UPDATE SET scored = excluded.scored "
+	                               "WHERE status = "
+	                               "1",
+	                               digest, sink);
 	if (!st) {
 		free(json);
 		return -1;
@@ -77,8 +80,10 @@ static int
 each_in_state(pw_store *s, const char *digest, const char *sink, int status, void (*fn)(pw_record *rec, void *ud),
               void *ud)
 {
-	sqlite3_stmt *st = prepare_for(s, "SELECT scored FROM ledger WHERE digest = ?1 AND sink = ?2 AND status = ?3 "
-	                                  "ORDER BY selected_at, rowid", digest, sink);
+	sqlite3_stmt *st = prepare_for(s,
+	                               "SELECT scored FROM ledger WHERE digest = ?1 AND sink = ?2 AND status = ?3 "
+	                               "ORDER BY selected_at, rowid",
+	                               digest, sink);
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 3, status);
@@ -87,8 +92,8 @@ each_in_state(pw_store *s, const char *digest, const char *sink, int status, voi
 }
 
 int
-store_ledger_each_pending(pw_store *s, const char *digest, const char *sink,
-                          void (*fn)(pw_record *rec, void *ud), void *ud)
+store_ledger_each_pending(pw_store *s, const char *digest, const char *sink, void (*fn)(pw_record *rec, void *ud),
+                          void *ud)
 {
 	return each_in_state(s, digest, sink, LEDGER_PENDING, fn, ud);
 }
@@ -97,9 +102,11 @@ int
 store_ledger_each_delivered(pw_store *s, const char *digest, const char *sink, int64_t since,
                             void (*fn)(pw_record *rec, int64_t delivered_at, void *ud), void *ud)
 {
-	sqlite3_stmt *st = prepare_for(s, "SELECT scored, delivered_at FROM ledger WHERE digest = ?1 AND sink = ?2 "
-	                              "AND status = ?3 AND delivered_at >= ?4 AND scored IS NOT NULL "
-	                              "ORDER BY delivered_at DESC, rowid DESC", digest, sink);
+	sqlite3_stmt *st = prepare_for(s,
+	                               "SELECT scored, delivered_at FROM ledger WHERE digest = ?1 AND sink = ?2 "
+	                               "AND status = ?3 AND delivered_at >= ?4 AND scored IS NOT NULL "
+	                               "ORDER BY delivered_at DESC, rowid DESC",
+	                               digest, sink);
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 3, LEDGER_DELIVERED);
@@ -123,16 +130,18 @@ store_delivery_begin(pw_store *s, const char *digest, const char *sink, const ch
 {
 	if (store_begin(s) < 0)
 		return -1;
-	sqlite3_stmt *st = prepare_for(s, "UPDATE ledger SET status = ?3 WHERE digest = ?1 AND sink = ?2 AND status = ?4",
-	                               digest, sink);
+	sqlite3_stmt *st = prepare_for(
+	        s, "UPDATE ledger SET status = ?3 WHERE digest = ?1 AND sink = ?2 AND status = ?4", digest, sink);
 	if (!st)
 		return rolled_back(s);
 	sqlite3_bind_int(st, 3, LEDGER_IN_FLIGHT);
 	sqlite3_bind_int(st, 4, LEDGER_PENDING);
 	if (sql_step_done(s, st, "cannot mark a delivery in flight") < 0)
 		return rolled_back(s);
-	st = prepare_for(s, "INSERT INTO deliveries (digest, sink, attempt, began, run_id, started) "
-	                    "VALUES (?1, ?2, ?3, 0, ?4, ?5)", digest, sink);
+	st = prepare_for(s,
+	                 "INSERT INTO deliveries (digest, sink, attempt, began, run_id, started) "
+	                 "VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+	                 digest, sink);
 	if (!st)
 		return rolled_back(s);
 	sql_bind_text(st, 3, attempt);
@@ -148,8 +157,8 @@ store_delivery_get(pw_store *s, const char *digest, const char *sink, char **att
 {
 	*attempt = *recovery = NULL;
 	*began = 0;
-	sqlite3_stmt *st = prepare_for(s, "SELECT attempt, recovery, began FROM deliveries WHERE digest = ?1 AND sink = ?2",
-	                               digest, sink);
+	sqlite3_stmt *st = prepare_for(
+	        s, "SELECT attempt, recovery, began FROM deliveries WHERE digest = ?1 AND sink = ?2", digest, sink);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st), found = 0;
@@ -176,8 +185,8 @@ store_delivery_each(pw_store *s, const char *digest, const char *sink, void (*fn
 int
 store_delivery_effect(pw_store *s, const char *digest, const char *sink, const char *recovery)
 {
-	sqlite3_stmt *st = prepare_for(s, "UPDATE deliveries SET began = 1, recovery = ?3 WHERE digest = ?1 AND sink = ?2",
-	                               digest, sink);
+	sqlite3_stmt *st = prepare_for(
+	        s, "UPDATE deliveries SET began = 1, recovery = ?3 WHERE digest = ?1 AND sink = ?2", digest, sink);
 	if (!st)
 		return -1;
 	sql_bind_text(st, 3, recovery);
@@ -195,8 +204,10 @@ end_delivery(pw_store *s, const char *digest, const char *sink, int status, int6
 {
 	if (!store_in_transaction(s) && store_begin(s) < 0)
 		return -1;
-	sqlite3_stmt *st = prepare_for(s, "UPDATE ledger SET status = ?3, delivered_at = CASE WHEN ?3 = ?4 THEN ?5 END, "
-	                                  "run_id = ?6 WHERE digest = ?1 AND sink = ?2 AND status = ?7", digest, sink);
+	sqlite3_stmt *st = prepare_for(s,
+	                               "UPDATE ledger SET status = ?3, delivered_at = CASE WHEN ?3 = ?4 THEN ?5 END, "
+	                               "run_id = ?6 WHERE digest = ?1 AND sink = ?2 AND status = ?7",
+	                               digest, sink);
 	if (!st)
 		return rolled_back(s);
 	sqlite3_bind_int(st, 3, status);

@@ -49,6 +49,7 @@ struct sql_plain_fn {
 	void (*fn)(pw_record *rec, void *ud);
 	void *ud;
 };
+
 void sql_call_plain(pw_record *rec, int64_t extra, void *ud);
 
 int store_in_transaction(pw_store *s);

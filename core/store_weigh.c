@@ -117,9 +117,10 @@ store_weigh_count(pw_store *s, const char *digest)
 int
 store_weigh_again(pw_store *s, const char *digest, const char *id, int64_t run_id)
 {
-	sqlite3_stmt *st = sql_prepare(s, "INSERT INTO to_weigh (digest, paper_id, retries, run_id) VALUES (?, ?, 1, ?) "
-	                                  "ON CONFLICT(digest, paper_id) DO UPDATE SET retries = retries + 1, "
-	                                  "run_id = excluded.run_id");
+	sqlite3_stmt *st =
+	        sql_prepare(s, "INSERT INTO to_weigh (digest, paper_id, retries, run_id) VALUES (?, ?, 1, ?) "
+	                       "ON CONFLICT(digest, paper_id) DO UPDATE SET retries = retries + 1, "
+	                       "run_id = excluded.run_id");
 	if (!st)
 		return -1;
 	sql_bind_text(st, 1, digest);

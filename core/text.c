@@ -18,11 +18,14 @@ txt_utf8_seq_len(const unsigned char *s, size_t avail)
 	if (c < 0x80)
 		return 1;
 	if (c >= 0xC2 && c <= 0xDF) {
-		need = 2; cp = c & 0x1F;
+		need = 2;
+		cp = c & 0x1F;
 	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 3; cp = c & 0x0F;
+		need = 3;
+		cp = c & 0x0F;
 	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 4; cp = c & 0x07;
+		need = 4;
+		cp = c & 0x07;
 	} else {
 		return 0;
 	}
@@ -34,8 +37,7 @@ txt_utf8_seq_len(const unsigned char *s, size_t avail)
 		cp = (cp << 6) | (s[i] & 0x3F);
 	}
 	/* Overlong forms, surrogates and code points past U+10FFFF. */
-	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
 		return 0;
 	return need;
 }

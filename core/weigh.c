@@ -27,18 +27,17 @@ struct digest_pass {
 	struct run *r;
 	struct digest_run *dr;
 	selection sel;
-	int batch;              /* every candidate is held: a cheap scorer has prepare() */
-	int expensive;          /* expensive scorers follow: survivors are held */
+	int batch;     /* every candidate is held: a cheap scorer has prepare() */
+	int expensive; /* expensive scorers follow: survivors are held */
 	pw_record **held;
 	size_t nheld, held_cap;
-	char **again;           /* ids a scorer failed on: to weigh again */
+	char **again; /* ids a scorer failed on: to weigh again */
 	size_t nagain, again_cap;
 	long retried;
-	long *failures;         /* per scorer */
-	struct weighed *seen;   /* preview only: every candidate's outcome */
+	long *failures;       /* per scorer */
+	struct weighed *seen; /* preview only: every candidate's outcome */
 	size_t nseen, seen_cap;
 };
-
 
 static int
 push(void **v, size_t *n, size_t *cap, size_t elem)
@@ -256,8 +255,8 @@ enrich_all(struct run *r, struct digest_run *dr, pw_record **sel, size_t n)
 		free(batch.records);
 		delivery_clear(&batch);
 		if (failures && !interrupt_pending())
-			log_msg(PW_LOG_WARNING, st->cfg->name, "could not enrich %ld of %zu papers; they are delivered without it",
-			        failures, n);
+			log_msg(PW_LOG_WARNING, st->cfg->name,
+			        "could not enrich %ld of %zu papers; they are delivered without it", failures, n);
 	}
 }
 
@@ -321,7 +320,8 @@ explain_empty(struct run *r, report_digest *rd, const cfg_digest *dg)
 		why_nothing_fetched(r, rd->empty_reason, sizeof rd->empty_reason);
 	else if (rd->candidates == 0)
 		snprintf(rd->empty_reason, sizeof rd->empty_reason,
-		         r->report.fetched == 1 ? "the %ld paper fetched was seen before" : "all %ld papers fetched were seen before",
+		         r->report.fetched == 1 ? "the %ld paper fetched was seen before"
+		                                : "all %ld papers fetched were seen before",
 		         r->report.fetched);
 	else if (rd->vetoed == rd->candidates)
 		snprintf(rd->empty_reason, sizeof rd->empty_reason, "all %ld new papers were vetoed", rd->candidates);
@@ -387,16 +387,18 @@ weigh_digest(struct run *r, struct digest_run *dr)
 	rd->scored = rd->candidates;
 	for (size_t s = 0; s < dg->nscorers; s++)
 		if (dp.failures[s])
-			log_msg(PW_LOG_WARNING, dg->scorers[s].name, "could not score %ld of %ld papers; they count 0 here",
-			        dp.failures[s], rd->candidates);
+			log_msg(PW_LOG_WARNING, dg->scorers[s].name,
+			        "could not score %ld of %ld papers; they count 0 here", dp.failures[s], rd->candidates);
 	size_t nsel;
 	pw_record **sel = sel_finish(&dp.sel, &nsel);
 	rd->selected = (long)nsel;
 	if (nsel == 0)
 		explain_empty(r, rd, dg);
 	if (dp.nagain && !r->opt->dry_run)
-		log_msg(PW_LOG_WARNING, dg->name, "%zu papers could not be fully scored; unless selected, the next "
-		        "run weighs them again (at most %d times)", dp.nagain, STORE_MAX_RETRIES);
+		log_msg(PW_LOG_WARNING, dg->name,
+		        "%zu papers could not be fully scored; unless selected, the next "
+		        "run weighs them again (at most %d times)",
+		        dp.nagain, STORE_MAX_RETRIES);
 	enrich_all(r, dr, sel, nsel);
 	if (interrupt_pending()) {
 		/* Nothing is committed: the papers stay queued for the next run. */

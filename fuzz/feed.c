@@ -3,7 +3,4 @@
 
 #include "fuzz_driver.h"
 
-const char *const fuzz_options[] = {
-	"{\"url\": \"http://f/feed\"}",
-	NULL
-};
+const char *const fuzz_options[] = { "{\"url\": \"http://f/feed\"}", NULL };

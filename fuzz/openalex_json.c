@@ -5,6 +5,5 @@
 #include "fuzz_driver.h"
 
 const char *const fuzz_options[] = {
-	"{\"provider\": \"openalex\", \"seeds\": [\"arXiv:2312.07559\"], \"base_url\": \"http://f\"}",
-	NULL
+	"{\"provider\": \"openalex\", \"seeds\": [\"arXiv:2312.07559\"], \"base_url\": \"http://f\"}", NULL
 };

@@ -11,7 +11,6 @@
  * ...") when not empty, through the host's client.  Returns the parsed
  * answer of a 200, or NULL with the reason logged at `level`: the request
  * failed, another status, or "malformed answer: not JSON". */
-cJSON *aj_post(const pw_host *h, pw_instance *inst, const char *url, const char *auth, cJSON *req,
-               pw_log_level level);
+cJSON *aj_post(const pw_host *h, pw_instance *inst, const char *url, const char *auth, cJSON *req, pw_log_level level);
 
 #endif

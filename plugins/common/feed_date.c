@@ -31,9 +31,10 @@ zone_offset(const char *z)
 	static const struct {
 		const char *name;
 		int hours;
-	} names[] = { { "GMT", 0 }, { "UT", 0 }, { "UTC", 0 }, { "Z", 0 }, { "EST", -5 }, { "EDT", -4 },
-		      { "CST", -6 }, { "CDT", -5 }, { "MST", -7 }, { "MDT", -6 }, { "PST", -8 }, { "PDT", -7 },
-		      { NULL, 0 } };
+	} names[] = { { "GMT", 0 },  { "UT", 0 },   { "UTC", 0 },  { "Z", 0 },    { "EST", -5 },
+		      { "EDT", -4 }, { "CST", -6 }, { "CDT", -5 }, { "MST", -7 }, { "MDT", -6 },
+		      { "PST", -8 }, { "PDT", -7 }, { NULL, 0 } };
+
 	while (*z == ' ')
 		z++;
 	if (*z == '+' || *z == '-') {

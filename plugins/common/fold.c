@@ -8,18 +8,18 @@
 
 /* U+00C0..U+017F to ASCII; "" = not a letter we fold. */
 static const char *const latin_fold[] = {
-	/* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-	/* D0 */ "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "ss",
-	/* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-	/* F0 */ "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "y",
-	/* 100 */ "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",
-	/* 110 */ "d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",
-	/* 120 */ "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",
-	/* 130 */ "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",
-	/* 140 */ "l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",
-	/* 150 */ "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",
-	/* 160 */ "s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",
-	/* 170 */ "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",
+	/* C0 */ "a",  "a", "a",  "a",  "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+	/* D0 */ "d",  "n", "o",  "o",  "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss",
+	/* E0 */ "a",  "a", "a",  "a",  "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+	/* F0 */ "d",  "n", "o",  "o",  "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y",
+	/* 100 */ "a", "a", "a",  "a",  "a", "a", "c",  "c", "c", "c", "c", "c", "c", "c", "d",  "d",
+	/* 110 */ "d", "d", "e",  "e",  "e", "e", "e",  "e", "e", "e", "e", "e", "g", "g", "g",  "g",
+	/* 120 */ "g", "g", "g",  "g",  "h", "h", "h",  "h", "i", "i", "i", "i", "i", "i", "i",  "i",
+	/* 130 */ "i", "i", "ij", "ij", "j", "j", "k",  "k", "k", "l", "l", "l", "l", "l", "l",  "l",
+	/* 140 */ "l", "l", "l",  "n",  "n", "n", "n",  "n", "n", "n", "n", "n", "o", "o", "o",  "o",
+	/* 150 */ "o", "o", "oe", "oe", "r", "r", "r",  "r", "r", "r", "s", "s", "s", "s", "s",  "s",
+	/* 160 */ "s", "s", "t",  "t",  "t", "t", "t",  "t", "u", "u", "u", "u", "u", "u", "u",  "u",
+	/* 170 */ "u", "u", "u",  "u",  "w", "w", "y",  "y", "y", "z", "z", "z", "z", "z", "z",  "s",
 };
 
 static int
@@ -76,13 +76,20 @@ fold_codepoint(unsigned cp, char out[4])
 		cp += 0x20;
 	if (cp == 0x3C2)
 		cp = 0x3C3;
-	if (cp == 0x3AC) cp = 0x3B1;
-	if (cp == 0x3AD) cp = 0x3B5;
-	if (cp == 0x3AE) cp = 0x3B7;
-	if (cp == 0x3AF) cp = 0x3B9;
-	if (cp == 0x3CC) cp = 0x3BF;
-	if (cp == 0x3CD) cp = 0x3C5;
-	if (cp == 0x3CE) cp = 0x3C9;
+	if (cp == 0x3AC)
+		cp = 0x3B1;
+	if (cp == 0x3AD)
+		cp = 0x3B5;
+	if (cp == 0x3AE)
+		cp = 0x3B7;
+	if (cp == 0x3AF)
+		cp = 0x3B9;
+	if (cp == 0x3CC)
+		cp = 0x3BF;
+	if (cp == 0x3CD)
+		cp = 0x3C5;
+	if (cp == 0x3CE)
+		cp = 0x3C9;
 	/* Cyrillic capitals to small. */
 	if (cp >= 0x410 && cp <= 0x42F)
 		cp += 0x20;
@@ -107,11 +114,14 @@ next_cp(const unsigned char **p)
 		return s[0];
 	}
 	if ((s[0] & 0xE0) == 0xC0) {
-		n = 2; cp = s[0] & 0x1F;
+		n = 2;
+		cp = s[0] & 0x1F;
 	} else if ((s[0] & 0xF0) == 0xE0) {
-		n = 3; cp = s[0] & 0x0F;
+		n = 3;
+		cp = s[0] & 0x0F;
 	} else if ((s[0] & 0xF8) == 0xF0) {
-		n = 4; cp = s[0] & 0x07;
+		n = 4;
+		cp = s[0] & 0x07;
 	} else {
 		*p = s + 1;
 		return 0xFFFD;

@@ -10,16 +10,16 @@
 static const struct {
 	const char *name;
 	unsigned cp;
-} entities[] = {
-	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' }, { "apos", '\'' }, { "nbsp", 0xA0 },
-	{ "ndash", 0x2013 }, { "mdash", 0x2014 }, { "hellip", 0x2026 }, { "lsquo", 0x2018 }, { "rsquo", 0x2019 },
-	{ "ldquo", 0x201C }, { "rdquo", 0x201D }, { "copy", 0xA9 }, { "reg", 0xAE }, { "deg", 0xB0 },
-	{ "plusmn", 0xB1 }, { "times", 0xD7 }, { "middot", 0xB7 }, { "micro", 0xB5 }, { "alpha", 0x3B1 },
-	{ "beta", 0x3B2 }, { "gamma", 0x3B3 }, { "delta", 0x3B4 }, { "mu", 0x3BC }, { "pi", 0x3C0 },
-	{ "sigma", 0x3C3 }, { "eacute", 0xE9 }, { "egrave", 0xE8 }, { "aacute", 0xE1 }, { "ouml", 0xF6 },
-	{ "uuml", 0xFC }, { "auml", 0xE4 }, { "szlig", 0xDF }, { "ccedil", 0xE7 }, { "le", 0x2264 },
-	{ "ge", 0x2265 }, { NULL, 0 }
-};
+} entities[] = { { "amp", '&' },       { "lt", '<' },       { "gt", '>' },       { "quot", '"' },
+	         { "apos", '\'' },     { "nbsp", 0xA0 },    { "ndash", 0x2013 }, { "mdash", 0x2014 },
+	         { "hellip", 0x2026 }, { "lsquo", 0x2018 }, { "rsquo", 0x2019 }, { "ldquo", 0x201C },
+	         { "rdquo", 0x201D },  { "copy", 0xA9 },    { "reg", 0xAE },     { "deg", 0xB0 },
+	         { "plusmn", 0xB1 },   { "times", 0xD7 },   { "middot", 0xB7 },  { "micro", 0xB5 },
+	         { "alpha", 0x3B1 },   { "beta", 0x3B2 },   { "gamma", 0x3B3 },  { "delta", 0x3B4 },
+	         { "mu", 0x3BC },      { "pi", 0x3C0 },     { "sigma", 0x3C3 },  { "eacute", 0xE9 },
+	         { "egrave", 0xE8 },   { "aacute", 0xE1 },  { "ouml", 0xF6 },    { "uuml", 0xFC },
+	         { "auml", 0xE4 },     { "szlig", 0xDF },   { "ccedil", 0xE7 },  { "le", 0x2264 },
+	         { "ge", 0x2265 },     { NULL, 0 } };
 
 static size_t
 put_utf8(char *o, unsigned cp)

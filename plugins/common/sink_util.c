@@ -18,7 +18,7 @@ su_rfc822(int64_t t, char *out, size_t size)
 {
 	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+		                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	time_t tt = (time_t)t;
 	struct tm tm;
 	gmtime_r(&tt, &tm);
@@ -38,10 +38,11 @@ su_rfc3339(int64_t t, char *out, size_t size)
 int
 su_is_core_field(const char *name)
 {
-	static const char *const core[] = { PW_F_ID, PW_F_VERSION, PW_F_TITLE, PW_F_ABSTRACT, PW_F_AUTHORS,
-	                                    PW_F_CATEGORIES, PW_F_PRIMARY, PW_F_URL, PW_F_PDF_URL, PW_F_SOURCE,
-	                                    PW_F_ANNOUNCE, PW_F_DOI, PW_F_COMMENT, PW_F_JOURNAL_REF,
-	                                    PW_T_PUBLISHED, PW_T_UPDATED, "affiliations", NULL };
+	static const char *const core[] = {
+		PW_F_ID,      PW_F_VERSION,     PW_F_TITLE,     PW_F_ABSTRACT, PW_F_AUTHORS,   PW_F_CATEGORIES,
+		PW_F_PRIMARY, PW_F_URL,         PW_F_PDF_URL,   PW_F_SOURCE,   PW_F_ANNOUNCE,  PW_F_DOI,
+		PW_F_COMMENT, PW_F_JOURNAL_REF, PW_T_PUBLISHED, PW_T_UPDATED,  "affiliations", NULL
+	};
 	for (size_t i = 0; core[i]; i++)
 		if (strcmp(core[i], name) == 0)
 			return 1;

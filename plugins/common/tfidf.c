@@ -10,18 +10,23 @@
 #include "tfidf.h"
 
 static const char *const stop_words[] = {
-	"a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as",
-	"at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can",
-	"could", "did", "do", "does", "doing", "down", "during", "each", "et", "etc", "few", "for", "from",
-	"further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself",
-	"his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may", "me",
-	"might", "more", "most", "must", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once",
-	"one", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "paper", "propose",
-	"proposed", "same", "she", "should", "show", "so", "some", "such", "than", "that", "the", "their",
-	"theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "thus",
-	"to", "too", "two", "under", "until", "up", "use", "used", "using", "very", "via", "was", "we", "well",
-	"were", "what", "when", "where", "whether", "which", "while", "who", "whom", "why", "will", "with",
-	"within", "without", "would", "yet", "you", "your", "yours", "yourself", "yourselves", NULL
+	"a",       "about",    "above", "after",    "again",      "against", "all",        "also",    "am",
+	"an",      "and",      "any",   "are",      "as",         "at",      "be",         "because", "been",
+	"before",  "being",    "below", "between",  "both",       "but",     "by",         "can",     "could",
+	"did",     "do",       "does",  "doing",    "down",       "during",  "each",       "et",      "etc",
+	"few",     "for",      "from",  "further",  "had",        "has",     "have",       "having",  "he",
+	"her",     "here",     "hers",  "herself",  "him",        "himself", "his",        "how",     "however",
+	"i",       "if",       "in",    "into",     "is",         "it",      "its",        "itself",  "just",
+	"may",     "me",       "might", "more",     "most",       "must",    "my",         "myself",  "no",
+	"nor",     "not",      "now",   "of",       "off",        "on",      "once",       "one",     "only",
+	"or",      "other",    "our",   "ours",     "ourselves",  "out",     "over",       "own",     "paper",
+	"propose", "proposed", "same",  "she",      "should",     "show",    "so",         "some",    "such",
+	"than",    "that",     "the",   "their",    "theirs",     "them",    "themselves", "then",    "there",
+	"these",   "they",     "this",  "those",    "through",    "thus",    "to",         "too",     "two",
+	"under",   "until",    "up",    "use",      "used",       "using",   "very",       "via",     "was",
+	"we",      "well",     "were",  "what",     "when",       "where",   "whether",    "which",   "while",
+	"who",     "whom",     "why",   "will",     "with",       "within",  "without",    "would",   "yet",
+	"you",     "your",     "yours", "yourself", "yourselves", NULL
 };
 
 /* w[0..len) against a NUL-terminated word, in strcmp's order. */
@@ -103,7 +108,8 @@ tf_doc_from_text(const char *text, tf_doc *out)
 			uint32_t h = hash_bytes(2166136261u, p, wl);
 			feats[nf++] = h % TFIDF_BUCKETS;
 			if (prev) {
-				uint32_t b = hash_bytes(hash_bytes(hash_bytes(2166136261u, prev, prev_len), " ", 1), p, wl);
+				uint32_t b =
+				        hash_bytes(hash_bytes(hash_bytes(2166136261u, prev, prev_len), " ", 1), p, wl);
 				feats[nf++] = b % TFIDF_BUCKETS;
 			}
 			prev = p;

@@ -26,7 +26,7 @@ typedef struct tf_vec {
 
 /* Document frequencies per bucket. */
 typedef struct tf_df {
-	uint32_t *df;     /* TFIDF_BUCKETS counters */
+	uint32_t *df; /* TFIDF_BUCKETS counters */
 	uint32_t ndocs;
 } tf_df;
 
@@ -52,7 +52,7 @@ struct tf_posting {
 };
 
 typedef struct tf_index {
-	int32_t *heads;          /* TFIDF_BUCKETS entries, -1 = none */
+	int32_t *heads; /* TFIDF_BUCKETS entries, -1 = none */
 	struct tf_posting *post;
 	size_t npost, cap, ndocs;
 } tf_index;

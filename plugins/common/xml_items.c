@@ -15,39 +15,37 @@
 #include "xml_items.h"
 
 #define XI_MAX_DEPTH 64
-#define XI_CHUNK (256 * 1024)
-#define NS_ATOM "http://www.w3.org/2005/Atom"
-#define NS_XHTML "http://www.w3.org/1999/xhtml"
+#define XI_CHUNK     (256 * 1024)
+#define NS_ATOM      "http://www.w3.org/2005/Atom"
+#define NS_XHTML     "http://www.w3.org/1999/xhtml"
 
 /* Short names for the vocabularies feeds mix in; the document's own
  * vocabulary (the root's namespace) gets none. */
 static const struct {
 	const char *uri, *prefix;
-} known_ns[] = {
-	{ "http://purl.org/dc/elements/1.1/", "dc" },
-	{ "http://purl.org/dc/terms/", "dcterms" },
-	{ "http://arxiv.org/schemas/atom", "arxiv" },
-	{ "http://purl.org/rss/1.0/modules/content/", "content" },
-	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf" },
-	{ "http://prismstandard.org/namespaces/basic/2.0/", "prism" },
-	{ "http://prismstandard.org/namespaces/1.2/basic/", "prism" },
-	{ "http://www.openarchives.org/OAI/2.0/oai_dc/", "oai_dc" },
-	{ "http://a9.com/-/spec/opensearch/1.1/", "opensearch" },
-	/* RSS 1.0 items, OAI-PMH envelopes and arXiv's OAI format are read
+} known_ns[] = { { "http://purl.org/dc/elements/1.1/", "dc" },
+	         { "http://purl.org/dc/terms/", "dcterms" },
+	         { "http://arxiv.org/schemas/atom", "arxiv" },
+	         { "http://purl.org/rss/1.0/modules/content/", "content" },
+	         { "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf" },
+	         { "http://prismstandard.org/namespaces/basic/2.0/", "prism" },
+	         { "http://prismstandard.org/namespaces/1.2/basic/", "prism" },
+	         { "http://www.openarchives.org/OAI/2.0/oai_dc/", "oai_dc" },
+	         { "http://a9.com/-/spec/opensearch/1.1/", "opensearch" },
+	         /* RSS 1.0 items, OAI-PMH envelopes and arXiv's OAI format are read
 	 * as the document's own words. */
-	{ "http://purl.org/rss/1.0/", "" },
-	{ "http://www.openarchives.org/OAI/2.0/", "" },
-	{ "http://arxiv.org/OAI/arXiv/", "" },
-	{ NULL, NULL }
-};
+	         { "http://purl.org/rss/1.0/", "" },
+	         { "http://www.openarchives.org/OAI/2.0/", "" },
+	         { "http://arxiv.org/OAI/arXiv/", "" },
+	         { NULL, NULL } };
 
 struct node_ofs {
 	size_t path, text, attr_first, nattrs;
 };
 
 struct frame {
-	size_t path_len;     /* length of path[] for this element */
-	size_t text_start;   /* where its text begins in text[] */
+	size_t path_len;   /* length of path[] for this element */
+	size_t text_start; /* where its text begins in text[] */
 	size_t attr_first, nattrs;
 	int xhtml;
 };
@@ -59,16 +57,16 @@ struct xi_state {
 	int depth, item_depth;
 	struct frame stack[XI_MAX_DEPTH + 1];
 	char path[1024];
-	char outer_path[1024];      /* the path around the open item, restored when it ends */
-	char *text;                 /* the open elements' text, innermost last */
+	char outer_path[1024]; /* the path around the open item, restored when it ends */
+	char *text;            /* the open elements' text, innermost last */
 	size_t text_len, text_cap;
-	char *arena;                /* the current item's strings */
+	char *arena; /* the current item's strings */
 	size_t arena_len, arena_cap;
 	struct node_ofs *nodes;
 	size_t nnodes, nodes_cap;
-	size_t *attrs;              /* pairs of arena offsets */
+	size_t *attrs; /* pairs of arena offsets */
 	size_t nattrs, attrs_cap;
-	xi_node *out_nodes;         /* built for the callbacks */
+	xi_node *out_nodes; /* built for the callbacks */
 	size_t out_nodes_cap;
 	xi_attr *out_attrs;
 	size_t out_attrs_cap;
@@ -167,8 +165,8 @@ keep_attrs(struct xi_state *s, struct frame *f, int nb, const xmlChar **attrs)
 }
 
 static void
-on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nb_ns,
-         const xmlChar **ns, int nb_attrs, int nb_defaulted, const xmlChar **attrs)
+on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nb_ns, const xmlChar **ns,
+         int nb_attrs, int nb_defaulted, const xmlChar **attrs)
 {
 	struct xi_state *s = ctx;
 	(void)nb_ns;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 typedef struct xi_attr {
-	const char *name;    /* "href", "rdf:about" */
+	const char *name; /* "href", "rdf:about" */
 	const char *value;
 } xi_attr;
 
@@ -18,19 +18,19 @@ typedef struct xi_attr {
  * the feed's own vocabulary has none. */
 typedef struct xi_node {
 	const char *path;
-	const char *text;    /* the element's own text, whitespace kept */
+	const char *text; /* the element's own text, whitespace kept */
 	size_t nattrs;
 	const xi_attr *attrs;
 } xi_node;
 
 typedef struct xi_item {
-	const char *name;    /* the item element: "item", "entry", "record" */
+	const char *name; /* the item element: "item", "entry", "record" */
 	size_t count;
 	const xi_node *nodes;
 } xi_item;
 
 typedef struct xi_handler {
-	const char *const *item_names;  /* local names that open an item */
+	const char *const *item_names; /* local names that open an item */
 	/* Returns 0 to go on, -1 to stop the parse (reported as an error). */
 	int (*on_item)(void *ud, const xi_item *item);
 	/* Elements outside items, path from below the root ("channel/title",
@@ -40,10 +40,10 @@ typedef struct xi_handler {
 } xi_handler;
 
 typedef struct xi_result {
-	char root[64];       /* the root element's local name */
-	char root_ns[128];   /* and its namespace URI */
+	char root[64];     /* the root element's local name */
+	char root_ns[128]; /* and its namespace URI */
 	long items;
-	char error[320];     /* set when the parse failed */
+	char error[320]; /* set when the parse failed */
 } xi_result;
 
 /* Both return 0 when the whole document was read, -1 with res->error set

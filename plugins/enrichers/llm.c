@@ -26,12 +26,15 @@ static const pw_option llm_options[] = {
 	{ PW_OPTION("endpoint", PW_OPT_STRING, NULL, 1, "the base URL ending in /v1, e.g. http://localhost:11434/v1") },
 	{ PW_OPTION("model", PW_OPT_STRING, NULL, 1, "the chat model, e.g. qwen2.5:7b or gpt-4o-mini") },
 	{ PW_OPTION("api_key", PW_OPT_STRING, NULL, 0, "sent as a bearer token; write \"${OPENAI_API_KEY}\"") },
-	{ PW_OPTION("style", PW_OPT_STRING, "tldr", 0, "summary: tldr (one line) or structured (problem / method / results)"),
+	{ PW_OPTION("style", PW_OPT_STRING, "tldr", 0,
+	            "summary: tldr (one line) or structured (problem / method / results)"),
 	  .choices = "tldr|structured" },
-	{ PW_OPTION("language", PW_OPT_STRING, NULL, 0, "translate: the language to translate title and abstract into") },
+	{ PW_OPTION("language", PW_OPT_STRING, NULL, 0,
+	            "translate: the language to translate title and abstract into") },
 	{ PW_OPTION("labels", PW_OPT_STRING_LIST, NULL, 0, "classify: the labels to choose from") },
-	{ PW_OPTION("prompt", PW_OPT_STRING, NULL, 0,
-	  "your own prompt template; {title}, {abstract}, {authors}, {language} and {labels} are filled in") },
+	{ PW_OPTION(
+	        "prompt", PW_OPT_STRING, NULL, 0,
+	        "your own prompt template; {title}, {abstract}, {authors}, {language} and {labels} are filled in") },
 	{ PW_OPTION("max_calls", PW_OPT_INT, "100", 0, "most calls in one run"), .range = "0.." },
 	{ PW_OPTION("max_tokens", PW_OPT_INT, "512", 0, "most tokens in one answer"), .range = "1.." },
 	{ PW_OPTION("max_total_tokens", PW_OPT_INT, "200000", 0, "most tokens (prompt and answer) in one run"),
@@ -69,8 +72,8 @@ struct llm {
 	/* this run */
 	int64_t calls, tokens, cached, failed;
 	int capped_warned;
-	int failing;       /* failed calls in a row: at FAILING_MAX the endpoint is given up for the run */
-	int64_t skipped;   /* papers not sent after that, or in a dry run */
+	int failing;     /* failed calls in a row: at FAILING_MAX the endpoint is given up for the run */
+	int64_t skipped; /* papers not sent after that, or in a dry run */
 	int dry_run;
 };
 
@@ -120,8 +123,8 @@ llm_create(const pw_host *h, pw_instance *inst, void **state)
 			goto config_error;
 		}
 		for (size_t i = 0; i < n; i++)
-			snprintf(l->labels + strlen(l->labels), sizeof l->labels - strlen(l->labels), "%s%s", i ? ", " : "",
-			         h->config_list_at(inst, "labels", i));
+			snprintf(l->labels + strlen(l->labels), sizeof l->labels - strlen(l->labels), "%s%s",
+			         i ? ", " : "", h->config_list_at(inst, "labels", i));
 		if (!l->prompt)
 			l->prompt = default_prompts[3];
 	}
@@ -146,8 +149,8 @@ llm_destroy(const pw_host *h, pw_instance *inst, void *state)
 		h->log(inst, PW_LOG_INFO, "%lld calls, %lld tokens, %lld answers from the cache, %lld failed",
 		       (long long)l->calls, (long long)l->tokens, (long long)l->cached, (long long)l->failed);
 	if (l->dry_run && l->skipped)
-		h->log(inst, PW_LOG_INFO, "dry run: would have asked %s at %s about %lld papers (no call made)", l->model,
-		       l->endpoint, (long long)l->skipped);
+		h->log(inst, PW_LOG_INFO, "dry run: would have asked %s at %s about %lld papers (no call made)",
+		       l->model, l->endpoint, (long long)l->skipped);
 	free(l);
 }
 
@@ -172,13 +175,17 @@ fill_prompt(const pw_host *h, pw_instance *inst, const struct llm *l, const pw_r
 	for (size_t i = 0; i < h->record_count(inst, rec, PW_F_AUTHORS) && i < 20; i++)
 		snprintf(authors + strlen(authors), sizeof authors - strlen(authors), "%s%s", i ? ", " : "",
 		         h->record_get_at(inst, rec, PW_F_AUTHORS, i));
-	const struct { const char *name, *value; } vars[] = {
+
+	const struct {
+		const char *name, *value;
+	} vars[] = {
 		{ "{title}", h->record_get(inst, rec, PW_F_TITLE) },
 		{ "{abstract}", h->record_get(inst, rec, PW_F_ABSTRACT) },
 		{ "{authors}", authors },
 		{ "{language}", l->language },
 		{ "{labels}", l->labels },
 	};
+
 	put(&out, &len, "", 0);
 	for (const char *p = l->prompt; *p;) {
 		size_t k;
@@ -221,8 +228,8 @@ ask(const pw_host *h, pw_instance *inst, struct llm *l, const char *prompt)
 	if (!json)
 		return NULL;
 	const cJSON *choice = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(json, "choices"), 0);
-	const cJSON *content = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(choice, "message"),
-	                                                        "content");
+	const cJSON *content =
+	        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(choice, "message"), "content");
 	if (!cJSON_IsString(content)) {
 		h->log(inst, PW_LOG_WARNING, "%s: malformed answer: no choices[0].message.content", url);
 		goto out;
@@ -307,8 +314,10 @@ llm_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 	char *answer = ask(h, inst, l, prompt);
 	l->failing = answer ? 0 : l->failing + 1;
 	if (l->failing == FAILING_MAX)
-		h->log(inst, PW_LOG_WARNING, "%s failed %d times in a row: no more calls this run; the rest of the "
-		       "papers go without (the next run asks again)", l->endpoint, FAILING_MAX);
+		h->log(inst, PW_LOG_WARNING,
+		       "%s failed %d times in a row: no more calls this run; the rest of the "
+		       "papers go without (the next run asks again)",
+		       l->endpoint, FAILING_MAX);
 	if (answer && apply(h, inst, l, rec, answer) == 0) {
 		h->cache_put(inst, key, answer);
 		st = PW_OK;

@@ -25,7 +25,7 @@ struct related {
 	double min_similarity;
 	tf_df df;
 	tf_index index;
-	char **ids, **titles;   /* per indexed document */
+	char **ids, **titles; /* per indexed document */
 	size_t n, cap;
 	int ready;
 };
@@ -91,7 +91,8 @@ on_history(void *ud, const pw_record *rec)
 		if (tf_df_add_text(&r->df, text) < 0)
 			p->failed = 1;
 	} else if (r->n < r->cap) {
-		const char *id = p->h->record_get(p->inst, rec, PW_F_ID), *t = p->h->record_get(p->inst, rec, PW_F_TITLE);
+		const char *id = p->h->record_get(p->inst, rec, PW_F_ID),
+		           *t = p->h->record_get(p->inst, rec, PW_F_TITLE);
 		if (tf_index_add_text(&r->index, &r->df, text) == 0) {
 			r->ids[r->n] = strdup(id ? id : "");
 			r->titles[r->n++] = strdup(t ? t : "");

@@ -18,7 +18,7 @@ struct node {
 	struct edge *edges;
 	int nedges;
 	int fail;
-	int dict;       /* nearest node down the failure chain with ids, or -1 */
+	int dict; /* nearest node down the failure chain with ids, or -1 */
 	int *ids;
 	int nids;
 };
@@ -26,12 +26,12 @@ struct node {
 struct aho {
 	struct node *nodes;
 	int count, cap;
-	int root[256];   /* the root's edges as a table: most bytes of a text start there */
+	int root[256]; /* the root's edges as a table: most bytes of a text start there */
 	/* The compiled automaton (NULL if too large: then edges are searched). */
-	unsigned char cls[256];  /* byte -> class; 0 is every byte no pattern has */
+	unsigned char cls[256]; /* byte -> class; 0 is every byte no pattern has */
 	int nclasses;
-	int *delta;              /* delta[node * nclasses + class] */
-	unsigned char *reports;  /* 1 when a pattern ends at the node or down its dict chain */
+	int *delta;             /* delta[node * nclasses + class] */
+	unsigned char *reports; /* 1 when a pattern ends at the node or down its dict chain */
 };
 
 /* Beyond this many table entries (64 MiB) the edges are searched instead. */

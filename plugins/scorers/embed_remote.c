@@ -18,12 +18,12 @@ struct remote {
 	const char *endpoint, *model, *api_key;
 	int64_t dims, batch;
 	char auth[1024];
-	size_t dim;              /* length of the vectors seen */
-	float **prof;            /* per profile document, l2-normalised */
-	char **ids;              /* this run's papers: key -> vector */
+	size_t dim;   /* length of the vectors seen */
+	float **prof; /* per profile document, l2-normalised */
+	char **ids;   /* this run's papers: key -> vector */
 	float **vecs;
 	size_t n;
-	size_t next;             /* papers are scored in batch order: look here first */
+	size_t next; /* papers are scored in batch order: look here first */
 };
 
 int
@@ -176,14 +176,16 @@ embed_batch(const pw_host *h, pw_instance *inst, struct remote *r, char **texts,
 	}
 	const cJSON *item;
 	size_t k = 0;
-	cJSON_ArrayForEach(item, data) {
+	cJSON_ArrayForEach(item, data)
+	{
 		const cJSON *idx = cJSON_GetObjectItemCaseSensitive(item, "index");
 		const cJSON *emb = cJSON_GetObjectItemCaseSensitive(item, "embedding");
 		size_t at = cJSON_IsNumber(idx) ? (size_t)idx->valuedouble : k;
 		size_t dim = cJSON_IsArray(emb) ? (size_t)cJSON_GetArraySize(emb) : 0;
 		k++;
 		if (at >= n || dim == 0 || (r->dim && dim != r->dim) || out[at]) {
-			h->log(inst, PW_LOG_ERROR, "%s: malformed answer: embedding %zu has %zu dimensions", url, at, dim);
+			h->log(inst, PW_LOG_ERROR, "%s: malformed answer: embedding %zu has %zu dimensions", url, at,
+			       dim);
 			goto out;
 		}
 		r->dim = dim;
@@ -204,8 +206,7 @@ out:
 /* Vectors for texts, from the cache where keys are known, else embedded in
  * batches and cached.  vecs[i] is NULL on failure. */
 static int
-vectors_for(const pw_host *h, pw_instance *inst, struct remote *r, char **keys, char **texts, size_t n,
-            float **vecs)
+vectors_for(const pw_host *h, pw_instance *inst, struct remote *r, char **keys, char **texts, size_t n, float **vecs)
 {
 	char **todo_t = calloc(n + 1, sizeof *todo_t);
 	size_t *todo_i = calloc(n + 1, sizeof *todo_i), ntodo = 0;

@@ -6,8 +6,8 @@
 
 int remote_configure(const pw_host *h, pw_instance *inst, struct embedding *e);
 pw_status remote_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_delivery *papers);
-pw_status remote_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_record *rec,
-                       double *value, char *reason, size_t size);
+pw_status remote_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_record *rec, double *value,
+                       char *reason, size_t size);
 void remote_free(struct embedding *e);
 
 #endif

@@ -18,23 +18,26 @@
 #include "paperwire/plugin.h"
 
 static const pw_option embedding_options[] = {
-	{ PW_OPTION("profile", PW_OPT_STRING_LIST, NULL, 1,
-	  "the library: .bib (BibTeX), .json (CSL-JSON) or text files, and arXiv ids (\"arXiv:1706.03762\")") },
+	{ PW_OPTION(
+	        "profile", PW_OPT_STRING_LIST, NULL, 1,
+	        "the library: .bib (BibTeX), .json (CSL-JSON) or text files, and arXiv ids (\"arXiv:1706.03762\")") },
 	{ PW_OPTION("backend", PW_OPT_STRING, "builtin", 0, "builtin (TF-IDF, no network) or openai (/v1/embeddings)"),
 	  .choices = "builtin|openai" },
 	{ PW_OPTION("aggregate", PW_OPT_STRING, "both", 0,
-	  "max (the nearest library paper), mean (the whole library), or both (their average)"),
+	            "max (the nearest library paper), mean (the whole library), or both (their average)"),
 	  .choices = "max|mean|both" },
 	{ PW_OPTION("recency", PW_OPT_BOOL, "false", 0,
-	  "weight newer library items more: 1/(1+log10(rank+1)), rank 0 the newest by year") },
+	            "weight newer library items more: 1/(1+log10(rank+1)), rank 0 the newest by year") },
 	{ PW_OPTION("history", PW_OPT_INT, "2000", 0, "builtin: papers from the store counted in document frequencies"),
 	  .range = "0.." },
 	{ PW_OPTION("arxiv_api", PW_OPT_STRING, "https://export.arxiv.org/api/query", 0,
-	  "where arXiv ids of the profile are looked up") },
-	{ PW_OPTION("endpoint", PW_OPT_STRING, NULL, 0, "openai: the base URL ending in /v1, e.g. http://localhost:11434/v1") },
+	            "where arXiv ids of the profile are looked up") },
+	{ PW_OPTION("endpoint", PW_OPT_STRING, NULL, 0,
+	            "openai: the base URL ending in /v1, e.g. http://localhost:11434/v1") },
 	{ PW_OPTION("model", PW_OPT_STRING, "text-embedding-3-small", 0, "openai: the embedding model") },
 	{ PW_OPTION("api_key", PW_OPT_STRING, NULL, 0, "openai: sent as a bearer token; write \"${OPENAI_API_KEY}\"") },
-	{ PW_OPTION("dimensions", PW_OPT_INT, NULL, 0, "openai: ask the model for vectors of this size (0: the model's own)"),
+	{ PW_OPTION("dimensions", PW_OPT_INT, NULL, 0,
+	            "openai: ask the model for vectors of this size (0: the model's own)"),
 	  .range = "0.." },
 	{ PW_OPTION("batch_size", PW_OPT_INT, "64", 0, "openai: texts per request"), .range = "1..2048" },
 	PW_OPTIONS_END
@@ -188,7 +191,8 @@ static const pw_plugin embedding_plugin = {
 	.version = "0.1.0",
 	.license = "MIT",
 	.author = "the paperwire developers",
-	.description = "similarity to your own library (BibTeX, CSL-JSON, text, arXiv ids): TF-IDF or remote embeddings",
+	.description =
+	        "similarity to your own library (BibTeX, CSL-JSON, text, arXiv ids): TF-IDF or remote embeddings",
 	PW_OPTIONS(embedding_options),
 	.create = embedding_create,
 	.destroy = embedding_destroy,

@@ -16,7 +16,7 @@ struct remote;
 
 struct embedding {
 	profile prof;
-	double *weight;          /* per profile document */
+	double *weight; /* per profile document */
 	int recency, aggregate, remote, ready, fetched_ids;
 	int64_t history;
 	const char *arxiv_api;
@@ -24,7 +24,7 @@ struct embedding {
 	size_t nids;
 	/* builtin */
 	tf_df df;
-	tf_index index;          /* the profile's vectors */
+	tf_index index; /* the profile's vectors */
 	/* remote */
 	struct remote *rm;
 };
@@ -33,8 +33,8 @@ struct embedding {
 void embedding_combine(const struct embedding *e, const float *sims, double *value, char *reason, size_t size);
 
 pw_status builtin_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_delivery *papers);
-pw_status builtin_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_record *rec,
-                        double *value, char *reason, size_t size);
+pw_status builtin_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_record *rec, double *value,
+                        char *reason, size_t size);
 void builtin_free(struct embedding *e);
 
 /* 1 when item names an arXiv paper ("arXiv:1706.03762", "2401.01234v2",

@@ -18,21 +18,21 @@
 
 static const pw_option keyword_options[] = {
 	{ PW_OPTION("keywords", PW_OPT_NUMBER_MAP, "{}", 0,
-	  "terms and their weights, e.g. {\"speculative decoding\": 3, \"quantiz*\": 1}") },
+	            "terms and their weights, e.g. {\"speculative decoding\": 3, \"quantiz*\": 1}") },
 	{ PW_OPTION("exclude", PW_OPT_STRING_LIST, NULL, 0, "terms that veto a paper wherever they appear") },
 	{ PW_OPTION("require", PW_OPT_STRING_LIST, NULL, 0, "a gate: a paper with none of these terms is vetoed") },
 	{ PW_OPTION("authors", PW_OPT_NUMBER_MAP, NULL, 0,
-	  "people to follow and their weights, e.g. {\"Yann LeCun\": 5} (matches \"Y. LeCun\")") },
+	            "people to follow and their weights, e.g. {\"Yann LeCun\": 5} (matches \"Y. LeCun\")") },
 	{ PW_OPTION("fields", PW_OPT_NUMBER_MAP, "{\"title\": 2, \"abstract\": 1}", 0,
-	  "where terms are looked for, with a multiplier each: title, abstract, comment, categories, "
-	  "journal_ref, and any extension field") },
+	            "where terms are looked for, with a multiplier each: title, abstract, comment, categories, "
+	            "journal_ref, and any extension field") },
 	PW_OPTIONS_END
 };
 
 enum term_kind { TERM_KEYWORD, TERM_EXCLUDE, TERM_REQUIRE };
 
 struct term {
-	char *text;          /* as configured, for reasons */
+	char *text; /* as configured, for reasons */
 	double weight;
 	enum term_kind kind;
 };
@@ -43,8 +43,8 @@ struct field {
 };
 
 struct person {
-	char *name;          /* as configured */
-	char *first, *last;  /* folded: first given name and surname */
+	char *name;         /* as configured */
+	char *first, *last; /* folded: first given name and surname */
 	double weight;
 };
 
@@ -81,8 +81,7 @@ keyword_free(struct keyword *k)
 
 /* " speculative decoding " for a term, " quantiz" for "quantiz*". */
 static int
-add_term(const pw_host *h, pw_instance *inst, struct keyword *k, const char *text, double weight,
-         enum term_kind kind)
+add_term(const pw_host *h, pw_instance *inst, struct keyword *k, const char *text, double weight, enum term_kind kind)
 {
 	size_t len;
 	char *folded = fold_words(text, &len);
@@ -141,7 +140,8 @@ keyword_create(const pw_host *h, pw_instance *inst, void **state)
 	if (!k->terms || !k->fields || !k->people || !k->matcher)
 		goto fail;
 	if (nkw + np + nx + nreq == 0) {
-		h->log(inst, PW_LOG_ERROR, "give \"keywords\", \"authors\", \"exclude\" or \"require\": nothing to match");
+		h->log(inst, PW_LOG_ERROR,
+		       "give \"keywords\", \"authors\", \"exclude\" or \"require\": nothing to match");
 		goto config_error;
 	}
 	for (size_t i = 0; i < nkw && rc == 0; i++) {
@@ -197,7 +197,7 @@ keyword_destroy(const pw_host *h, pw_instance *inst, void *state)
 }
 
 struct hits {
-	signed char *in_field;   /* per term: index of the best field it was found in, or -1 */
+	signed char *in_field; /* per term: index of the best field it was found in, or -1 */
 	const struct keyword *k;
 	size_t field;
 };
@@ -287,7 +287,8 @@ keyword_score(const pw_host *h, pw_instance *inst, void *state, const pw_record 
 		const struct term *t = &k->terms[i];
 		if (t->kind == TERM_EXCLUDE && hs.in_field[i] >= 0) {
 			*veto = 1;
-			snprintf(reason, reason_size, "excluded: '%s' in %s", t->text, k->fields[(size_t)hs.in_field[i]].name);
+			snprintf(reason, reason_size, "excluded: '%s' in %s", t->text,
+			         k->fields[(size_t)hs.in_field[i]].name);
 			free(hs.in_field);
 			return PW_OK;
 		}

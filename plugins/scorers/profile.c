@@ -69,19 +69,22 @@ profile_sort_newest_first(profile *p)
 static const char *
 latex_accent(char cmd, char letter)
 {
-	static const struct { char cmd, letter; const char *utf8; } table[] = {
-		{ '"', 'a', "ä" }, { '"', 'o', "ö" }, { '"', 'u', "ü" }, { '"', 'e', "ë" }, { '"', 'i', "ï" },
-		{ '"', 'A', "Ä" }, { '"', 'O', "Ö" }, { '"', 'U', "Ü" },
-		{ '\'', 'a', "á" }, { '\'', 'e', "é" }, { '\'', 'i', "í" }, { '\'', 'o', "ó" }, { '\'', 'u', "ú" },
-		{ '\'', 'E', "É" }, { '\'', 'c', "ć" }, { '\'', 'n', "ń" }, { '\'', 's', "ś" }, { '\'', 'y', "ý" },
-		{ '`', 'a', "à" }, { '`', 'e', "è" }, { '`', 'i', "ì" }, { '`', 'o', "ò" }, { '`', 'u', "ù" },
-		{ '^', 'a', "â" }, { '^', 'e', "ê" }, { '^', 'i', "î" }, { '^', 'o', "ô" }, { '^', 'u', "û" },
-		{ '~', 'n', "ñ" }, { '~', 'a', "ã" }, { '~', 'o', "õ" }, { 'c', 'c', "ç" }, { 'v', 'c', "č" },
-		{ 'v', 's', "š" }, { 'v', 'z', "ž" }, { 'v', 'r', "ř" }, { 'v', 'e', "ě" }, { 'v', 'C', "Č" },
-		{ 'v', 'S', "Š" }, { 'v', 'Z', "Ž" }, { 'H', 'o', "ő" }, { 'H', 'u', "ű" }, { 'k', 'a', "ą" },
-		{ 'k', 'e', "ę" }, { '=', 'a', "ā" }, { '=', 'e', "ē" }, { 'u', 'a', "ă" }, { '.', 'z', "ż" },
-		{ 0, 0, NULL }
+	static const struct {
+		char cmd, letter;
+		const char *utf8;
+	} table[] = {
+		{ '"', 'a', "ä" },  { '"', 'o', "ö" },  { '"', 'u', "ü" },  { '"', 'e', "ë" },  { '"', 'i', "ï" },
+		{ '"', 'A', "Ä" },  { '"', 'O', "Ö" },  { '"', 'U', "Ü" },  { '\'', 'a', "á" }, { '\'', 'e', "é" },
+		{ '\'', 'i', "í" }, { '\'', 'o', "ó" }, { '\'', 'u', "ú" }, { '\'', 'E', "É" }, { '\'', 'c', "ć" },
+		{ '\'', 'n', "ń" }, { '\'', 's', "ś" }, { '\'', 'y', "ý" }, { '`', 'a', "à" },  { '`', 'e', "è" },
+		{ '`', 'i', "ì" },  { '`', 'o', "ò" },  { '`', 'u', "ù" },  { '^', 'a', "â" },  { '^', 'e', "ê" },
+		{ '^', 'i', "î" },  { '^', 'o', "ô" },  { '^', 'u', "û" },  { '~', 'n', "ñ" },  { '~', 'a', "ã" },
+		{ '~', 'o', "õ" },  { 'c', 'c', "ç" },  { 'v', 'c', "č" },  { 'v', 's', "š" },  { 'v', 'z', "ž" },
+		{ 'v', 'r', "ř" },  { 'v', 'e', "ě" },  { 'v', 'C', "Č" },  { 'v', 'S', "Š" },  { 'v', 'Z', "Ž" },
+		{ 'H', 'o', "ő" },  { 'H', 'u', "ű" },  { 'k', 'a', "ą" },  { 'k', 'e', "ę" },  { '=', 'a', "ā" },
+		{ '=', 'e', "ē" },  { 'u', 'a', "ă" },  { '.', 'z', "ż" },  { 0, 0, NULL }
 	};
+
 	for (size_t i = 0; table[i].utf8; i++)
 		if (table[i].cmd == cmd && table[i].letter == letter)
 			return table[i].utf8;
@@ -116,7 +119,7 @@ profile_latex_to_text(const char *s)
 		if (cmd == '\0')
 			break;
 		if (strchr("\"'`^~=.", cmd) || ((cmd == 'c' || cmd == 'v' || cmd == 'H' || cmd == 'k' || cmd == 'u') &&
-		                                 (s[i + 2] == '{' || s[i + 2] == ' '))) {
+		                                (s[i + 2] == '{' || s[i + 2] == ' '))) {
 			size_t j = i + 2;
 			while (s[j] == '{' || s[j] == ' ')
 				j++;
@@ -326,7 +329,8 @@ profile_parse_bibtex(profile *p, const char *text, const char *name, char *err, 
 			skip_space(&b);
 		}
 		if (missing_comma) {
-			snprintf(err, err_size, "%s:%d: a ',' is missing after the field \"%s\" (the @%s entry of line %d)", name,
+			snprintf(err, err_size,
+			         "%s:%d: a ',' is missing after the field \"%s\" (the @%s entry of line %d)", name,
 			         b.line, last_field, type, entry_line);
 			free(title);
 			free(abstract);
@@ -360,7 +364,8 @@ parse_csl_json(profile *p, const char *text, const char *name, char *err, size_t
 		return -1;
 	}
 	const cJSON *item;
-	cJSON_ArrayForEach(item, root) {
+	cJSON_ArrayForEach(item, root)
+	{
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(item, "title");
 		const cJSON *a = cJSON_GetObjectItemCaseSensitive(item, "abstract");
 		const cJSON *issued = cJSON_GetObjectItemCaseSensitive(item, "issued");
@@ -482,8 +487,8 @@ profile_load_file(profile *p, const char *path, char *err, size_t err_size, char
 			return -1;
 		}
 		text = converted;
-		snprintf(note, note_size, "%s is not UTF-8: read as Latin-1 (ISO 8859-1); export it as UTF-8 to be sure",
-		         path);
+		snprintf(note, note_size,
+		         "%s is not UTF-8: read as Latin-1 (ISO 8859-1); export it as UTF-8 to be sure", path);
 	}
 	int rc;
 	if (ends_with(path, ".bib") || ends_with(path, ".bibtex"))

@@ -9,8 +9,8 @@
 typedef struct profile_doc {
 	char *title;
 	char *text;
-	int year;      /* 0 when unknown */
-	size_t order;  /* position in the files, for stable ranking */
+	int year;     /* 0 when unknown */
+	size_t order; /* position in the files, for stable ranking */
 } profile_doc;
 
 typedef struct profile {

@@ -16,19 +16,21 @@
 
 static const pw_option email_options[] = {
 	{ PW_OPTION("url", PW_OPT_STRING, NULL, 1,
-	  "the SMTP server: smtp://host:587 (starttls, none) or smtps://host:465 (implicit)") },
+	            "the SMTP server: smtp://host:587 (starttls, none) or smtps://host:465 (implicit)") },
 	{ PW_OPTION("tls", PW_OPT_STRING, "starttls", 0,
-	  "starttls (required, the default), implicit (smtps://) or none (a local relay or tests; warns)"),
+	            "starttls (required, the default), implicit (smtps://) or none (a local relay or tests; warns)"),
 	  .choices = "starttls|implicit|none" },
 	{ PW_OPTION("from", PW_OPT_STRING, NULL, 1, "the sender address") },
 	{ PW_OPTION("to", PW_OPT_STRING_LIST, NULL, 1, "the recipients") },
 	{ PW_OPTION("username", PW_OPT_STRING, NULL, 0, "SMTP user name") },
-	{ PW_OPTION("password", PW_OPT_STRING, NULL, 0, "SMTP password; write \"${SMTP_PASSWORD}\" to keep it out of the file") },
-	{ PW_OPTION("subject", PW_OPT_STRING, NULL, 0, "the subject (default: \"paperwire: <digest>: <n> new papers\")") },
+	{ PW_OPTION("password", PW_OPT_STRING, NULL, 0,
+	            "SMTP password; write \"${SMTP_PASSWORD}\" to keep it out of the file") },
+	{ PW_OPTION("subject", PW_OPT_STRING, NULL, 0,
+	            "the subject (default: \"paperwire: <digest>: <n> new papers\")") },
 	{ PW_OPTION("send_empty", PW_OPT_BOOL, "false", 0, "on a day with nothing new, send a short note saying why") },
-	{ PW_OPTION("timeout", PW_OPT_INT, "60", 0, "seconds the whole SMTP exchange may take"),
-	  .range = "1..3600" },
-	{ PW_OPTION("ca_file", PW_OPT_STRING, NULL, 0, "a PEM file of certificate authorities to trust (a private relay)") },
+	{ PW_OPTION("timeout", PW_OPT_INT, "60", 0, "seconds the whole SMTP exchange may take"), .range = "1..3600" },
+	{ PW_OPTION("ca_file", PW_OPT_STRING, NULL, 0,
+	            "a PEM file of certificate authorities to trust (a private relay)") },
 	PW_OPTIONS_END
 };
 
@@ -65,8 +67,10 @@ email_create(const pw_host *h, pw_instance *inst, void **state)
 		h->log(inst, PW_LOG_WARNING, "tls is \"none\": %s unencrypted; use it only for a local relay",
 		       e->password ? "the message and the password travel" : "the message travels");
 	} else {
-		h->log(inst, PW_LOG_ERROR, "tls \"%s\" does not fit url %s: starttls and none take smtp://, "
-		                           "implicit takes smtps://", tls, e->url);
+		h->log(inst, PW_LOG_ERROR,
+		       "tls \"%s\" does not fit url %s: starttls and none take smtp://, "
+		       "implicit takes smtps://",
+		       tls, e->url);
 		goto config_error;
 	}
 	if (!mime_address_ok(e->from)) {
@@ -188,9 +192,10 @@ html_body(const pw_host *h, pw_instance *inst, const pw_delivery *d, mbuf *b)
 {
 	size_t n = h->delivery_count(inst, d);
 	const char *digest = h->delivery_info(inst, d, PW_D_DIGEST);
-	mbuf_puts(b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head>\n"
-	             "<body style=\"font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:1.45;"
-	             "color:#222;max-width:720px;margin:0 auto;padding:12px\">\n<h2 style=\"font-size:20px\">paperwire: ");
+	mbuf_puts(b,
+	          "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head>\n"
+	          "<body style=\"font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:1.45;"
+	          "color:#222;max-width:720px;margin:0 auto;padding:12px\">\n<h2 style=\"font-size:20px\">paperwire: ");
 	mime_html_escape(b, digest ? digest : "digest");
 	mbuf_puts(b, "</h2>\n");
 	if (n == 0) {
@@ -207,15 +212,18 @@ html_body(const pw_host *h, pw_instance *inst, const pw_delivery *d, mbuf *b)
 		if (url && !linked)
 			h->log(inst, PW_LOG_WARNING, "paper %s: its link is not http(s); sent without it",
 			       h->record_get(inst, rec, PW_F_ID));
-		mbuf_printf(b, "<div style=\"border-top:1px solid #ddd;padding:10px 0\">\n"
-		               "<p style=\"margin:0 0 4px;font-size:16px\"><b>%zu. ", i + 1);
+		mbuf_printf(b,
+		            "<div style=\"border-top:1px solid #ddd;padding:10px 0\">\n"
+		            "<p style=\"margin:0 0 4px;font-size:16px\"><b>%zu. ",
+		            i + 1);
 		if (linked) {
 			mbuf_puts(b, "<a style=\"color:#1a4f9c\" href=\"");
 			mime_html_escape(b, url);
 			mbuf_puts(b, "\">");
 		}
 		mime_html_escape(b, h->record_get(inst, rec, PW_F_TITLE));
-		mbuf_puts(b, linked ? "</a></b></p>\n<p style=\"margin:4px 0;color:#555\">" : "</b></p>\n<p style=\"margin:4px 0;color:#555\">");
+		mbuf_puts(b, linked ? "</a></b></p>\n<p style=\"margin:4px 0;color:#555\">"
+		                    : "</b></p>\n<p style=\"margin:4px 0;color:#555\">");
 		list_text(h, inst, rec, PW_F_AUTHORS, b, 1);
 		mbuf_puts(b, "</p>\n<p style=\"margin:4px 0;color:#555\">Score ");
 		scores_text(h, inst, rec, b, 1);
@@ -273,16 +281,22 @@ build_message(const pw_host *h, pw_instance *inst, const struct email *e, const 
 		mbuf_printf(m, "%s<%s>", i ? ",\r\n " : "", h->config_list_at(inst, "to", i));
 	mbuf_puts(m, "\r\nSubject: ");
 	mime_header_text(m, subject, 9);
-	mbuf_printf(m, "\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
-	               "Content-Type: multipart/alternative; boundary=\"pw-%s\"\r\n\r\n", msgid, boundary);
+	mbuf_printf(m,
+	            "\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
+	            "Content-Type: multipart/alternative; boundary=\"pw-%s\"\r\n\r\n",
+	            msgid, boundary);
 	text_body(h, inst, d, &text);
 	html_body(h, inst, d, &html);
 	/* Alternatives in increasing preference: plain text first (RFC 2046). */
-	mbuf_printf(m, "--pw-%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-	               "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
+	mbuf_printf(m,
+	            "--pw-%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+	            "Content-Transfer-Encoding: base64\r\n\r\n",
+	            boundary);
 	mime_base64(m, text.s ? text.s : "", text.len);
-	mbuf_printf(m, "--pw-%s\r\nContent-Type: text/html; charset=UTF-8\r\n"
-	               "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
+	mbuf_printf(m,
+	            "--pw-%s\r\nContent-Type: text/html; charset=UTF-8\r\n"
+	            "Content-Transfer-Encoding: base64\r\n\r\n",
+	            boundary);
 	mime_base64(m, html.s ? html.s : "", html.len);
 	mbuf_printf(m, "--pw-%s--\r\n", boundary);
 	if (text.failed || html.failed)

@@ -17,7 +17,7 @@
 static const pw_option json_options[] = {
 	{ PW_OPTION("path", PW_OPT_STRING, NULL, 1, "the .jsonl file to write, or \"-\" for standard output") },
 	{ PW_OPTION("append", PW_OPT_BOOL, "false", 0,
-	  "add each run's papers to the end of the file (a history) instead of replacing it") },
+	            "add each run's papers to the end of the file (a history) instead of replacing it") },
 	PW_OPTIONS_END
 };
 
@@ -156,7 +156,8 @@ append_offset(const pw_host *h, pw_instance *inst, const pw_delivery *d, int fd,
 		return 0;
 	if (recorded > (long long)sb.st_size) {
 		/* Shorter than before: rotated or edited by hand; cut nothing. */
-		h->log(inst, PW_LOG_WARNING, "the file is shorter than when an earlier run appended to it (rotated?); "
+		h->log(inst, PW_LOG_WARNING,
+		       "the file is shorter than when an earlier run appended to it (rotated?); "
 		       "appending the papers it may have missed");
 		return 0;
 	}
@@ -171,8 +172,7 @@ append_offset(const pw_host *h, pw_instance *inst, const pw_delivery *d, int fd,
  * is written, and a failed write (a full disk) is cut back at once, so the
  * file never keeps half a line or a paper twice. */
 static int
-append_lines(const pw_host *h, pw_instance *inst, const pw_delivery *d, const char *path, const char *lines,
-             size_t len)
+append_lines(const pw_host *h, pw_instance *inst, const pw_delivery *d, const char *path, const char *lines, size_t len)
 {
 	char note[64];
 	off_t offset = 0;

@@ -21,7 +21,8 @@
 static const pw_option markdown_options[] = {
 	{ PW_OPTION("path", PW_OPT_STRING, NULL, 1, "the Markdown file to write, e.g. \"README.md\"") },
 	{ PW_OPTION("title", PW_OPT_STRING, NULL, 0, "the page's heading (default: \"paperwire: <digest>\")") },
-	{ PW_OPTION("abstract_chars", PW_OPT_INT, "600", 0, "abstracts are cut at a sentence boundary before this length"),
+	{ PW_OPTION("abstract_chars", PW_OPT_INT, "600", 0,
+	            "abstracts are cut at a sentence boundary before this length"),
 	  .range = "40.." },
 	{ PW_OPTION("group_by", PW_OPT_STRING, "none", 0, "none, or category: a section per primary category"),
 	  .choices = "none|category" },
@@ -151,8 +152,7 @@ put_extensions(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *re
 /* The id under its true name (an arXiv id, a DOI, or an id), and the PDF:
  * the record's own link, else arXiv's for an arXiv id. */
 static void
-put_identity(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, const char *id,
-             const char *version)
+put_identity(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, const char *id, const char *version)
 {
 	const char *doi = h->record_get(inst, rec, PW_F_DOI);
 	const char *pdf = h->record_get(inst, rec, PW_F_PDF_URL);
@@ -178,7 +178,8 @@ put_identity(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec,
 	}
 	char made[96];
 	if (!su_is_web_url(pdf) && arxiv) {
-		snprintf(made, sizeof made, "https://arxiv.org/pdf/%s%s%s", id, version ? "v" : "", version ? version : "");
+		snprintf(made, sizeof made, "https://arxiv.org/pdf/%s%s%s", id, version ? "v" : "",
+		         version ? version : "");
 		pdf = made;
 	}
 	if (su_is_web_url(pdf)) {
@@ -311,13 +312,13 @@ put_by_category(const pw_host *h, pw_instance *inst, const struct markdown *m, F
  * "<!-- paperwire:papers 2026-11-27T06:00:00Z 5 -->" ... "<!-- paperwire:end -->".
  * Text inside never contains "<!--": md_text escapes every '<'. */
 #define KEEP_BEGIN "<!-- paperwire:papers "
-#define KEEP_END "<!-- paperwire:end -->\n"
+#define KEEP_END   "<!-- paperwire:end -->\n"
 
 struct kept {
-	char *page;           /* the previous page, owning the pointers below */
-	const char *block;    /* from KEEP_BEGIN's line end to KEEP_END */
+	char *page;        /* the previous page, owning the pointers below */
+	const char *block; /* from KEEP_BEGIN's line end to KEEP_END */
 	size_t block_len;
-	char when[32];        /* that digest's run time */
+	char when[32]; /* that digest's run time */
 	long count;
 };
 
@@ -333,8 +334,8 @@ find_kept(const char *path, struct kept *k)
 		return 0;
 	const char *b = strstr(k->page, KEEP_BEGIN), *e = b ? strstr(b, KEEP_END) : NULL;
 	const char *eol = b ? strchr(b, '\n') : NULL;
-	if (!b || !e || !eol || eol > e ||
-	    sscanf(b + strlen(KEEP_BEGIN), "%31s %ld", k->when, &k->count) != 2 || k->count <= 0) {
+	if (!b || !e || !eol || eol > e || sscanf(b + strlen(KEEP_BEGIN), "%31s %ld", k->when, &k->count) != 2 ||
+	    k->count <= 0) {
 		free(k->page);
 		k->page = NULL;
 		return 0;
@@ -357,7 +358,8 @@ put_status(const pw_host *h, pw_instance *inst, FILE *f, const pw_delivery *d, s
 		fputs(" did not complete**: source ", f);
 		md_put_text(f, failed);
 		fputs(n ? " failed, so papers may be missing below; the next run fetches again.\n\n"
-		        : " failed; the next run fetches again.\n\n", f);
+		        : " failed; the next run fetches again.\n\n",
+		      f);
 	}
 	if (n > 0)
 		return;

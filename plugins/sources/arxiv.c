@@ -27,16 +27,19 @@
 
 static const pw_option arxiv_options[] = {
 	{ PW_OPTION("mode", PW_OPT_STRING, NULL, 0,
-	  "listing (the daily RSS listing of categories), api (export.arxiv.org/api) or oai (OAI-PMH, for "
-	  "backfill); default: listing when only categories are given, api with query or ids"),
+	            "listing (the daily RSS listing of categories), api (export.arxiv.org/api) or oai (OAI-PMH, for "
+	            "backfill); default: listing when only categories are given, api with query or ids"),
 	  .choices = "listing|api|oai" },
 	{ PW_OPTION("announce", PW_OPT_STRING_LIST, "[\"new\", \"cross\"]", 0,
-	  "listing: announce types to keep (new, cross, replace, replace-cross, or all)"),
+	            "listing: announce types to keep (new, cross, replace, replace-cross, or all)"),
 	  .choices = "new|cross|replace|replace-cross|all" },
-	{ PW_OPTION("categories", PW_OPT_STRING_LIST, NULL, 0, "arXiv categories to follow, e.g. [\"cs.LG\", \"cs.CL\"]") },
-	{ PW_OPTION("query", PW_OPT_STRING, NULL, 0, "an arXiv search_query, e.g. \"ti:transformer AND abs:speculative\"") },
+	{ PW_OPTION("categories", PW_OPT_STRING_LIST, NULL, 0,
+	            "arXiv categories to follow, e.g. [\"cs.LG\", \"cs.CL\"]") },
+	{ PW_OPTION("query", PW_OPT_STRING, NULL, 0,
+	            "an arXiv search_query, e.g. \"ti:transformer AND abs:speculative\"") },
 	{ PW_OPTION("ids", PW_OPT_STRING_LIST, NULL, 0, "arXiv ids to fetch (id_list), with or without version") },
-	{ PW_OPTION("max_results", PW_OPT_INT, "200", 0, "api: most papers to fetch in one run (the API's limit: 30000)"),
+	{ PW_OPTION("max_results", PW_OPT_INT, "200", 0,
+	            "api: most papers to fetch in one run (the API's limit: 30000)"),
 	  .range = "1..30000" },
 	{ PW_OPTION("page_size", PW_OPT_INT, "100", 0, "api: papers per request (the API's limit: 2000)"),
 	  .range = "1..2000" },
@@ -45,26 +48,30 @@ static const pw_option arxiv_options[] = {
 	{ PW_OPTION("sort_order", PW_OPT_STRING, "descending", 0, "api: the sort's direction"),
 	  .choices = "ascending|descending" },
 	{ PW_OPTION("from", PW_OPT_STRING, NULL, 0,
-	  "api, oai: first day (YYYY-MM-DD, UTC) instead of catching up since the last successful run") },
+	            "api, oai: first day (YYYY-MM-DD, UTC) instead of catching up since the last successful run") },
 	{ PW_OPTION("until", PW_OPT_STRING, NULL, 0, "api, oai: last day (YYYY-MM-DD, UTC), with from") },
 	{ PW_OPTION("max_days", PW_OPT_INT, "10", 0,
-	  "catch-up: fetch at most this many days back, however long ago the last successful run was"),
+	            "catch-up: fetch at most this many days back, however long ago the last successful run was"),
 	  .range = "1..365" },
-	{ PW_OPTION("catch_up", PW_OPT_BOOL, "true", 0,
-	  "listing: fetch the announcements of missed days through OAI-PMH; api: a submittedDate window since "
-	  "the last successful run") },
+	{ PW_OPTION(
+	        "catch_up", PW_OPT_BOOL, "true", 0,
+	        "listing: fetch the announcements of missed days through OAI-PMH; api: a submittedDate window since "
+	        "the last successful run") },
 	{ PW_OPTION("enrich", PW_OPT_BOOL, "false", 0,
-	  "listing: add comment, journal reference, DOI and affiliations from the API (one request per 100 papers)") },
-	{ PW_OPTION("format", PW_OPT_STRING, "arXiv", 0, "oai: metadata format"),
-	  .choices = "arXiv|oai_dc" },
+	            "listing: add comment, journal reference, DOI and affiliations from the API (one request per 100 "
+	            "papers)") },
+	{ PW_OPTION("format", PW_OPT_STRING, "arXiv", 0, "oai: metadata format"), .choices = "arXiv|oai_dc" },
 	{ PW_OPTION("sets", PW_OPT_STRING_LIST, NULL, 0,
-	  "oai: OAI-PMH sets (e.g. \"cs:cs:LG\", \"physics:hep-th\"); default: the sets of categories") },
+	            "oai: OAI-PMH sets (e.g. \"cs:cs:LG\", \"physics:hep-th\"); default: the sets of categories") },
 	{ PW_OPTION("base_url", PW_OPT_STRING, NULL, 0,
-	  "listing: the prefix to which cat1+cat2 is appended (https://rss.arxiv.org/rss/); api: the query "
-	  "endpoint (https://export.arxiv.org/api/query); oai: the OAI-PMH endpoint (https://oaipmh.arxiv.org/oai); "
-	  "file:// for offline use") },
-	{ PW_OPTION("api_url", PW_OPT_STRING, "https://export.arxiv.org/api/query", 0, "listing: the API used by enrich") },
-	{ PW_OPTION("oai_url", PW_OPT_STRING, "https://oaipmh.arxiv.org/oai", 0, "listing: the OAI-PMH endpoint of catch-up") },
+	            "listing: the prefix to which cat1+cat2 is appended (https://rss.arxiv.org/rss/); api: the query "
+	            "endpoint (https://export.arxiv.org/api/query); oai: the OAI-PMH endpoint "
+	            "(https://oaipmh.arxiv.org/oai); "
+	            "file:// for offline use") },
+	{ PW_OPTION("api_url", PW_OPT_STRING, "https://export.arxiv.org/api/query", 0,
+	            "listing: the API used by enrich") },
+	{ PW_OPTION("oai_url", PW_OPT_STRING, "https://oaipmh.arxiv.org/oai", 0,
+	            "listing: the OAI-PMH endpoint of catch-up") },
 	PW_OPTIONS_END
 };
 
@@ -74,11 +81,11 @@ struct arxiv {
 	enum arxiv_mode mode;
 	int catch_up, enrich;
 	long max_days;
-	char *listing_url;     /* base_url + "cs.LG+cs.CL" */
+	char *listing_url; /* base_url + "cs.LG+cs.CL" */
 	const char **announce, **categories, **sets;
-	char **set_names;      /* sets derived from categories */
-	char *search_query;    /* built from query and categories, unencoded */
-	char *id_list;         /* comma-joined */
+	char **set_names;   /* sets derived from categories */
+	char *search_query; /* built from query and categories, unencoded */
+	char *id_list;      /* comma-joined */
 	api_query q;
 	const char *from, *until, *format, *oai_url, *api_url;
 };
@@ -291,7 +298,10 @@ common_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 static pw_status
 check_mode_options(const pw_host *h, pw_instance *inst, enum arxiv_mode mode, const char *mode_name)
 {
-	static const struct { const char *key; unsigned modes; } only[] = {
+	static const struct {
+		const char *key;
+		unsigned modes;
+	} only[] = {
 		{ "announce", 1u << MODE_LISTING },
 		{ "enrich", 1u << MODE_LISTING },
 		{ "api_url", 1u << MODE_LISTING },
@@ -306,6 +316,7 @@ check_mode_options(const pw_host *h, pw_instance *inst, enum arxiv_mode mode, co
 		{ "format", 1u << MODE_OAI },
 		{ "sets", 1u << MODE_OAI },
 	};
+
 	static const char *const names[] = { "listing", "api", "oai" };
 	for (size_t i = 0; i < sizeof only / sizeof only[0]; i++) {
 		if ((only[i].modes & (1u << mode)) || !h->config_given(inst, only[i].key))
@@ -313,10 +324,11 @@ check_mode_options(const pw_host *h, pw_instance *inst, enum arxiv_mode mode, co
 		char modes[32] = "";
 		for (unsigned m = 0; m < 3; m++)
 			if (only[i].modes & (1u << m))
-				snprintf(modes + strlen(modes), sizeof modes - strlen(modes), "%s%s", modes[0] ? " or " : "",
-				         names[m]);
-		h->log(inst, PW_LOG_ERROR, "%s: mode %s does not read it (only mode %s does); remove it or set \"mode\"",
-		       only[i].key, mode_name, modes);
+				snprintf(modes + strlen(modes), sizeof modes - strlen(modes), "%s%s",
+				         modes[0] ? " or " : "", names[m]);
+		h->log(inst, PW_LOG_ERROR,
+		       "%s: mode %s does not read it (only mode %s does); remove it or set \"mode\"", only[i].key,
+		       mode_name, modes);
 		return PW_CONFIG_ERROR;
 	}
 	return PW_OK;
@@ -329,7 +341,8 @@ arxiv_create(const pw_host *h, pw_instance *inst, void **state)
 	size_t ncat = h->config_list_count(inst, "categories");
 
 	if (!mode)
-		mode = ncat && !h->config_string(inst, "query") && !h->config_list_count(inst, "ids") ? "listing" : "api";
+		mode = ncat && !h->config_string(inst, "query") && !h->config_list_count(inst, "ids") ? "listing"
+		                                                                                      : "api";
 	struct arxiv *a = calloc(1, sizeof *a);
 	if (!a)
 		return PW_ERROR;
@@ -339,7 +352,7 @@ arxiv_create(const pw_host *h, pw_instance *inst, void **state)
 		st = common_create(h, inst, a);
 	if (st == PW_OK)
 		st = a->mode == MODE_LISTING ? listing_create(h, inst, a)
-		   : a->mode == MODE_API     ? api_create(h, inst, a)
+		     : a->mode == MODE_API   ? api_create(h, inst, a)
 		                             : oai_create(h, inst, a);
 	if (st != PW_OK) {
 		arxiv_free(a);
@@ -391,9 +404,10 @@ note_empty(const pw_host *h, pw_instance *inst, const char *weekday, int64_t dat
 	else if (date > 0 && catchup_is_holiday(date))
 		snprintf(text, sizeof text, "no announcement: %s %s is an arXiv holiday", weekday, day);
 	else
-		snprintf(text, sizeof text, "no announcement%s%s%s%s (not a weekend or a listed arXiv holiday: a deferral "
-		         "(status.arxiv.org), or nothing new in these categories)", weekday[0] ? " on " : "", weekday,
-		         day[0] ? " " : "", day);
+		snprintf(text, sizeof text,
+		         "no announcement%s%s%s%s (not a weekend or a listed arXiv holiday: a deferral "
+		         "(status.arxiv.org), or nothing new in these categories)",
+		         weekday[0] ? " on " : "", weekday, day[0] ? " " : "", day);
 	note(h, inst, PW_LOG_INFO, text);
 }
 
@@ -446,8 +460,10 @@ catch_up_listing(const pw_host *h, pw_instance *inst, const struct arxiv *a, int
 	char new_since[11], text[1024];
 	catchup_day(c.start - ARXIV_SUBMIT_LAG_DAYS * DAY_SECONDS, new_since);
 	if (c.clamped) {
-		snprintf(text, sizeof text, "the last listing read was on %s, more than max_days (%ld) ago: catching "
-		         "up from %s only", c.since_day, a->max_days, c.from);
+		snprintf(text, sizeof text,
+		         "the last listing read was on %s, more than max_days (%ld) ago: catching "
+		         "up from %s only",
+		         c.since_day, a->max_days, c.from);
 		h->log(inst, PW_LOG_WARNING, "%s", text);
 	}
 	h->log(inst, PW_LOG_INFO, "%d announcement days missed since %s; reading them through OAI-PMH", missed,
@@ -509,7 +525,8 @@ api_window(const pw_host *h, pw_instance *inst, const struct arxiv *a, char from
 		api_stamp(a->from, "0000", from, 16);
 		if (a->until)
 			api_stamp(a->until, "2359", until, 16);
-		snprintf(text, size, "submitted from %s%s%s", a->from, a->until ? " to " : "", a->until ? a->until : "");
+		snprintf(text, size, "submitted from %s%s%s", a->from, a->until ? " to " : "",
+		         a->until ? a->until : "");
 		return;
 	}
 	catchup c;
@@ -519,8 +536,10 @@ api_window(const pw_host *h, pw_instance *inst, const struct arxiv *a, char from
 	         c.first_run ? "the first run: yesterday" : "the last successful run: ", c.first_run ? "" : c.since_day,
 	         ARXIV_SUBMIT_LAG_DAYS);
 	if (c.clamped)
-		h->log(inst, PW_LOG_WARNING, "the last successful run (%s) is more than max_days (%ld) ago: catching up "
-		       "from %s only", c.since_day, a->max_days, c.from);
+		h->log(inst, PW_LOG_WARNING,
+		       "the last successful run (%s) is more than max_days (%ld) ago: catching up "
+		       "from %s only",
+		       c.since_day, a->max_days, c.from);
 }
 
 static pw_status
@@ -559,15 +578,18 @@ fetch_oai(const pw_host *h, pw_instance *inst, const struct arxiv *a)
 	catchup_window((int64_t)time(NULL), fetch_since(h, inst), a->max_days, 0, &c);
 	const char *from = a->from ? a->from : c.from;
 	if (!a->from && c.clamped)
-		h->log(inst, PW_LOG_WARNING, "the last successful run (%s) is more than max_days (%ld) ago: harvesting "
-		       "from %s only", c.since_day, a->max_days, c.from);
+		h->log(inst, PW_LOG_WARNING,
+		       "the last successful run (%s) is more than max_days (%ld) ago: harvesting "
+		       "from %s only",
+		       c.since_day, a->max_days, c.from);
 	/* Dates in the records are submissions, a few days before their
 	 * announcement: a version submitted then counts as new or replaced. */
 	char new_since[11] = "";
 	int64_t first = catchup_parse_day(from);
 	if (first >= 0)
 		catchup_day(first - ARXIV_SUBMIT_LAG_DAYS * DAY_SECONDS, new_since);
-	oai_request rq = { a->oai_url, a->format, a->sets, from, a->until, new_since[0] ? new_since : NULL, NULL, NULL, 0 };
+	oai_request rq = { a->oai_url, a->format, a->sets, from, a->until, new_since[0] ? new_since : NULL,
+		           NULL,       NULL,      0 };
 	oai_totals t;
 	pw_status st = oai_harvest(h, inst, &rq, &t);
 	if (st != PW_OK)
@@ -575,8 +597,9 @@ fetch_oai(const pw_host *h, pw_instance *inst, const struct arxiv *a)
 	if (t.nothing_new && t.emitted == 0)
 		snprintf(text, sizeof text, "nothing new since %s (OAI-PMH noRecordsMatch)", from);
 	else
-		snprintf(text, sizeof text, "%ld records in %ld pages since %s%s%s (%ld deleted, %ld skipped)", t.records,
-		         t.pages, from, a->until ? " until " : "", a->until ? a->until : "", t.deleted, t.skipped);
+		snprintf(text, sizeof text, "%ld records in %ld pages since %s%s%s (%ld deleted, %ld skipped)",
+		         t.records, t.pages, from, a->until ? " until " : "", a->until ? a->until : "", t.deleted,
+		         t.skipped);
 	note(h, inst, PW_LOG_INFO, text);
 	return PW_OK;
 }

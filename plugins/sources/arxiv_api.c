@@ -119,7 +119,8 @@ api_fetch(const pw_host *h, pw_instance *inst, const api_query *q, long *emitted
 				       empty_tries, start, total);
 				return PW_RETRY;
 			}
-			h->log(inst, PW_LOG_WARNING, "empty page at start=%ld of %ld results; asking again", start, total);
+			h->log(inst, PW_LOG_WARNING, "empty page at start=%ld of %ld results; asking again", start,
+			       total);
 			continue;
 		}
 		empty_tries = 0;
@@ -138,8 +139,10 @@ api_fetch(const pw_host *h, pw_instance *inst, const api_query *q, long *emitted
 		atom_page_free(h, inst, &page);
 	}
 	if (q->windowed && total > q->max_results)
-		h->log(inst, PW_LOG_WARNING, "%ld papers matched in the window but max_results is %ld: the %ld oldest "
-		       "are not fetched (raise max_results)", total, q->max_results, total - q->max_results);
+		h->log(inst, PW_LOG_WARNING,
+		       "%ld papers matched in the window but max_results is %ld: the %ld oldest "
+		       "are not fetched (raise max_results)",
+		       total, q->max_results, total - q->max_results);
 	return PW_OK;
 }
 
@@ -210,8 +213,10 @@ api_enrich_flush(api_enricher *e)
 		atom_page_free(h, e->inst, &page);
 	} else {
 		e->failed_batches++;
-		h->log(e->inst, PW_LOG_WARNING, "enrichment: %zu papers go out without comment, journal reference, "
-		                                "DOI and affiliations", e->nheld);
+		h->log(e->inst, PW_LOG_WARNING,
+		       "enrichment: %zu papers go out without comment, journal reference, "
+		       "DOI and affiliations",
+		       e->nheld);
 	}
 	free(ids);
 	int rc = 0;

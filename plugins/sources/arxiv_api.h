@@ -9,16 +9,16 @@
 #include "paperwire/plugin.h"
 
 #define ARXIV_API_MAX_PER_CALL 2000
-#define ARXIV_API_MAX_TOTAL 30000
-#define ARXIV_ENRICH_BATCH 100
+#define ARXIV_API_MAX_TOTAL    30000
+#define ARXIV_ENRICH_BATCH     100
 
 typedef struct api_query {
 	const char *base_url;
-	const char *search_query;  /* unencoded, may be NULL */
-	const char *id_list;       /* comma-joined, may be NULL */
+	const char *search_query; /* unencoded, may be NULL */
+	const char *id_list;      /* comma-joined, may be NULL */
 	long max_results, page_size;
 	const char *sort_by, *sort_order;
-	int windowed;              /* a date window: more hits than max_results is worth a warning */
+	int windowed; /* a date window: more hits than max_results is worth a warning */
 } api_query;
 
 /* Pages through the query, emitting every entry: at most max_results in

@@ -14,16 +14,16 @@
 #include "../common/feed_date.h"
 #include "arxiv_atom.h"
 
-#define NS_ATOM "http://www.w3.org/2005/Atom"
+#define NS_ATOM       "http://www.w3.org/2005/Atom"
 #define NS_OPENSEARCH "http://a9.com/-/spec/opensearch/1.1/"
-#define NS_ARXIV "http://arxiv.org/schemas/atom"
+#define NS_ARXIV      "http://arxiv.org/schemas/atom"
 
 struct parse_state {
 	const pw_host *host;
 	pw_instance *inst;
 	atom_page *page;
-	pw_record *cur;          /* the entry being read */
-	char *cur_author;        /* name of the author being read */
+	pw_record *cur;   /* the entry being read */
+	char *cur_author; /* name of the author being read */
 	char *cur_affiliation;
 	char xml_error[256];
 	int xml_error_line;
@@ -232,8 +232,8 @@ has_doctype(const char *body, size_t len)
 }
 
 int
-atom_parse(const pw_host *host, pw_instance *inst, const char *body, size_t len, atom_page *page,
-           char *err, size_t err_size)
+atom_parse(const pw_host *host, pw_instance *inst, const char *body, size_t len, atom_page *page, char *err,
+           size_t err_size)
 {
 	struct parse_state ps;
 	int root_seen = 0, rc = -1, ret;
@@ -254,8 +254,8 @@ atom_parse(const pw_host *host, pw_instance *inst, const char *body, size_t len,
 	if (lead == len || (body[lead] != '<' && (unsigned char)body[lead] != 0xEF)) {
 		char g[64];
 		glimpse(body + lead, len - lead, g, sizeof g);
-		snprintf(err, err_size, "not an Atom feed: the body %s%s%s", lead == len ? "is empty" : "starts with \"",
-		         g, lead == len ? "" : "\"");
+		snprintf(err, err_size, "not an Atom feed: the body %s%s%s",
+		         lead == len ? "is empty" : "starts with \"", g, lead == len ? "" : "\"");
 		return -1;
 	}
 	if (has_doctype(body, len)) {
@@ -264,9 +264,9 @@ atom_parse(const pw_host *host, pw_instance *inst, const char *body, size_t len,
 	}
 	/* Never XML_PARSE_NOENT (substitutes entities, loads external ones),
 	 * DTDLOAD, DTDVALID, XINCLUDE or HUGE. */
-	xmlTextReaderPtr r = xmlReaderForMemory(body, (int)len, NULL, NULL,
-	                                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-	                                        XML_PARSE_NOCDATA);
+	xmlTextReaderPtr r =
+	        xmlReaderForMemory(body, (int)len, NULL, NULL,
+	                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
 	if (!r) {
 		snprintf(err, err_size, "cannot start the XML reader");
 		return -1;
@@ -276,7 +276,8 @@ atom_parse(const pw_host *host, pw_instance *inst, const char *body, size_t len,
 		int type = xmlTextReaderNodeType(r);
 		int depth = xmlTextReaderDepth(r);
 		if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
-			snprintf(err, err_size, "refused: the document has a DTD (entity declarations are not accepted)");
+			snprintf(err, err_size,
+			         "refused: the document has a DTD (entity declarations are not accepted)");
 			goto out;
 		}
 		if (type == XML_READER_TYPE_ENTITY_REFERENCE) {

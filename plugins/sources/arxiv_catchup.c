@@ -100,9 +100,10 @@ catchup_empty_reason(const char *day)
 	if (t < 0)
 		return "no announcement";
 	int wd = weekday(t);
-	return wd == 6 ? "no announcement on Saturdays"
-	     : wd == 0 ? "no announcement on Sundays"
-	     : catchup_is_holiday(t) ? "no announcement (an arXiv holiday)"
+	return wd == 6   ? "no announcement on Saturdays"
+	       : wd == 0 ? "no announcement on Sundays"
+	       : catchup_is_holiday(t)
+	               ? "no announcement (an arXiv holiday)"
 	               : "no announcement (not a listed arXiv holiday: a deferral, see status.arxiv.org)";
 }
 

@@ -13,10 +13,10 @@
 #define DAY_SECONDS 86400
 
 typedef struct catchup {
-	char from[11];     /* the first day to fetch, "2026-11-17" */
-	int64_t start;     /* its midnight, UTC */
-	int first_run;     /* no last success: from yesterday */
-	int clamped;       /* the last success was more than max_days ago */
+	char from[11]; /* the first day to fetch, "2026-11-17" */
+	int64_t start; /* its midnight, UTC */
+	int first_run; /* no last success: from yesterday */
+	int clamped;   /* the last success was more than max_days ago */
 	char since_day[11];
 } catchup;
 

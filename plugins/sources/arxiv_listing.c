@@ -155,9 +155,10 @@ legacy_title(char *title, char *id, size_t id_size, char *type, size_t type_size
 		return;
 	char *end = strrchr(m, ')');
 	word(m + 7, id, id_size);
-	snprintf(type, type_size, "%s", end && strstr(m, "CROSS LISTED") ? "cross"
-	                                : end && strstr(m, "UPDATED")    ? "replace"
-	                                                                 : "new");
+	snprintf(type, type_size, "%s",
+	         end && strstr(m, "CROSS LISTED") ? "cross"
+	         : end && strstr(m, "UPDATED")    ? "replace"
+	                                          : "new");
 	while (m > title && (m[-1] == ' ' || m[-1] == '.'))
 		m--;
 	*m = '\0';
@@ -273,15 +274,15 @@ on_meta(void *ud, const char *path, const char *text, size_t nattrs, const xi_at
 }
 
 int
-listing_read(const pw_host *h, pw_instance *inst, int fd, const char *body, size_t len,
-             const char *const *announce, listing_result *res)
+listing_read(const pw_host *h, pw_instance *inst, int fd, const char *body, size_t len, const char *const *announce,
+             listing_result *res)
 {
 	return listing_read_to(h, inst, fd, body, len, announce, NULL, NULL, res);
 }
 
 int
-listing_read_to(const pw_host *h, pw_instance *inst, int fd, const char *body, size_t len,
-                const char *const *announce, listing_emit_fn emit, void *emit_ud, listing_result *res)
+listing_read_to(const pw_host *h, pw_instance *inst, int fd, const char *body, size_t len, const char *const *announce,
+                listing_emit_fn emit, void *emit_ud, listing_result *res)
 {
 	static const char *const items[] = { "item", NULL };
 	struct listing_ctx c = { h, inst, announce, res, 0, emit, emit_ud };

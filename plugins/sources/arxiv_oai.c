@@ -27,8 +27,8 @@ struct page_ctx {
 	char token[2048];
 	char error_code[64];
 	char error[512];
-	int stop;            /* max_records reached */
-	long complete_size;  /* the resumptionToken's completeListSize, when given */
+	int stop;           /* max_records reached */
+	long complete_size; /* the resumptionToken's completeListSize, when given */
 };
 
 static const char *
@@ -74,8 +74,7 @@ any_followed(const char *const *categories, const char *cats)
  * reference added).  A paper whose primary category is not followed is a
  * cross-list. */
 static void
-derive_type(const oai_request *rq, const char *created, const char *updated, const char *cats, char *out,
-            size_t size)
+derive_type(const oai_request *rq, const char *created, const char *updated, const char *cats, char *out, size_t size)
 {
 	char primary[64] = "";
 	sscanf(cats ? cats : "", "%63s", primary);
@@ -83,8 +82,8 @@ derive_type(const oai_request *rq, const char *created, const char *updated, con
 	const char *from = rq->new_since ? rq->new_since : rq->from;
 	const char *base;
 	if (from)
-		base = created && strcmp(skip_space(created), from) >= 0 ? "new"
-		     : has_text(updated) && strcmp(skip_space(updated), from) >= 0 ? "replace"
+		base = created && strcmp(skip_space(created), from) >= 0             ? "new"
+		       : has_text(updated) && strcmp(skip_space(updated), from) >= 0 ? "replace"
 		                                                                     : "metadata";
 	else
 		base = has_text(updated) ? "replace" : "new";
@@ -205,7 +204,8 @@ fill_dc(const pw_host *h, pw_instance *inst, pw_record *rec, const xi_item *it)
 			char name[1024];
 			const char *comma = strchr(text, ',');
 			if (comma)
-				snprintf(name, sizeof name, "%s %.*s", skip_space(comma + 1), (int)(comma - text), text);
+				snprintf(name, sizeof name, "%s %.*s", skip_space(comma + 1), (int)(comma - text),
+				         text);
 			else
 				snprintf(name, sizeof name, "%s", text);
 			h->record_add(inst, rec, PW_F_AUTHORS, name);
@@ -364,7 +364,8 @@ put_encoded(char *out, size_t size, const char *s)
 static void
 first_url(const oai_request *rq, const char *set, char *url, size_t size)
 {
-	snprintf(url, size, "%s%sverb=ListRecords&metadataPrefix=", rq->base_url, strchr(rq->base_url, '?') ? "&" : "?");
+	snprintf(url, size, "%s%sverb=ListRecords&metadataPrefix=", rq->base_url,
+	         strchr(rq->base_url, '?') ? "&" : "?");
 	put_encoded(url, size, rq->prefix);
 	if (set) {
 		strncat(url, "&set=", size - strlen(url) - 1);
@@ -386,8 +387,10 @@ harvest_set(const pw_host *h, pw_instance *inst, const oai_request *rq, const ch
 		pw_status st = spooled_fetch(h, inst, url, "OAI-PMH page", "record", read_page, &c);
 		if (st != PW_OK) {
 			if (page)
-				h->log(inst, PW_LOG_ERROR, "the harvest stopped on page %d; the records of the %d pages before "
-				                           "it are kept", page + 1, page);
+				h->log(inst, PW_LOG_ERROR,
+				       "the harvest stopped on page %d; the records of the %d pages before "
+				       "it are kept",
+				       page + 1, page);
 			return st;
 		}
 		t->pages++;
@@ -404,7 +407,8 @@ harvest_set(const pw_host *h, pw_instance *inst, const oai_request *rq, const ch
 		if (!c.token[0] || c.stop)
 			return PW_OK;
 		if (strcmp(c.token, last_token) == 0) {
-			h->log(inst, PW_LOG_ERROR, "the server sent the same resumptionToken twice (\"%s\"); stopping", c.token);
+			h->log(inst, PW_LOG_ERROR, "the server sent the same resumptionToken twice (\"%s\"); stopping",
+			       c.token);
 			return PW_ERROR;
 		}
 		snprintf(last_token, sizeof last_token, "%s", c.token);
@@ -437,8 +441,9 @@ oai_harvest(const pw_host *h, pw_instance *inst, const oai_request *rq, oai_tota
 static int
 physics_archive(const char *archive)
 {
-	static const char *const names[] = { "astro-ph", "cond-mat", "gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th",
-		                             "math-ph", "nlin", "nucl-ex", "nucl-th", "physics", "quant-ph", NULL };
+	static const char *const names[] = { "astro-ph", "cond-mat", "gr-qc",    "hep-ex", "hep-lat",
+		                             "hep-ph",   "hep-th",   "math-ph",  "nlin",   "nucl-ex",
+		                             "nucl-th",  "physics",  "quant-ph", NULL };
 	for (size_t i = 0; names[i]; i++)
 		if (strcmp(archive, names[i]) == 0)
 			return 1;

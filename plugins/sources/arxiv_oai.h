@@ -14,10 +14,10 @@
 
 /* What to ask for and what to keep. */
 typedef struct oai_request {
-	const char *base_url;           /* https://oaipmh.arxiv.org/oai */
-	const char *prefix;             /* "arXiv" or "oai_dc" */
-	const char *const *sets;        /* NULL-terminated; NULL or empty: no set */
-	const char *from, *until;       /* YYYY-MM-DD or NULL */
+	const char *base_url;     /* https://oaipmh.arxiv.org/oai */
+	const char *prefix;       /* "arXiv" or "oai_dc" */
+	const char *const *sets;  /* NULL-terminated; NULL or empty: no set */
+	const char *from, *until; /* YYYY-MM-DD or NULL */
 	/* A record created on or after this day is new, one updated on or
 	 * after it a replacement (OAI gives dates, not announcements); NULL:
 	 * from. */
@@ -27,18 +27,18 @@ typedef struct oai_request {
 	 * is in announce.  NULL keeps every record. */
 	const char *const *categories;
 	const char *const *announce;
-	long max_records;               /* stop after this many emitted; <= 0: no bound */
+	long max_records; /* stop after this many emitted; <= 0: no bound */
 } oai_request;
 
 typedef struct oai_day {
-	char day[11];                   /* datestamp "2026-11-18" */
+	char day[11]; /* datestamp "2026-11-18" */
 	long records;
 } oai_day;
 
 typedef struct oai_totals {
 	long pages, records, emitted, deleted, skipped;
-	int nothing_new;                /* the answer was noRecordsMatch */
-	oai_day days[OAI_MAX_DAYS];     /* records per datestamp, first seen first */
+	int nothing_new;            /* the answer was noRecordsMatch */
+	oai_day days[OAI_MAX_DAYS]; /* records per datestamp, first seen first */
 	size_t ndays;
 } oai_totals;
 

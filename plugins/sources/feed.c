@@ -19,8 +19,7 @@
 
 static const pw_option feed_options[] = {
 	{ PW_OPTION("url", PW_OPT_STRING, NULL, 1, "the feed's address (http, https or file)") },
-	{ PW_OPTION("max_items", PW_OPT_INT, "0", 0, "most items to take from the feed (0: all)"),
-	  .range = "0.." },
+	{ PW_OPTION("max_items", PW_OPT_INT, "0", 0, "most items to take from the feed (0: all)"), .range = "0.." },
 	PW_OPTIONS_END
 };
 
@@ -197,8 +196,8 @@ static int
 on_item(void *ud, const xi_item *it)
 {
 	static const char *const title_paths[] = { "title", "dc:title", NULL };
-	static const char *const summary_paths[] = { "content:encoded", "content", "summary", "description",
-		                                     "dc:description", NULL };
+	static const char *const summary_paths[] = { "content:encoded", "content",        "summary",
+		                                     "description",     "dc:description", NULL };
 	static const char *const date_paths[] = { "published", "pubDate", "dc:date", "updated", "prism:publicationDate",
 		                                  NULL };
 	static const char *const doi_paths[] = { "prism:doi", "dc:identifier", "guid", "id", "link", NULL };

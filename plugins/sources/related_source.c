@@ -18,16 +18,16 @@
 #include "../common/url_encode.h"
 #include "paperwire/plugin.h"
 
-#define S2_FIELDS "paperId,externalIds,title,abstract,publicationDate,authors,venue,url"
-#define S2_PAGE 100
-#define OA_BATCH 50
-#define OA_MAX_PAGES 200  /* basic paging stops at 10,000 results */
+#define S2_FIELDS    "paperId,externalIds,title,abstract,publicationDate,authors,venue,url"
+#define S2_PAGE      100
+#define OA_BATCH     50
+#define OA_MAX_PAGES 200 /* basic paging stops at 10,000 results */
 
 static const pw_option related_options[] = {
 	{ PW_OPTION("provider", PW_OPT_STRING, "semanticscholar", 0, "where the related papers come from"),
 	  .choices = "semanticscholar|openalex" },
 	{ PW_OPTION("mode", PW_OPT_STRING, NULL, 0,
-	  "semanticscholar: recommendations (default), citations or references; openalex: related"),
+	            "semanticscholar: recommendations (default), citations or references; openalex: related"),
 	  .choices = "recommendations|citations|references|related" },
 	{ PW_OPTION("seeds", PW_OPT_STRING_LIST, NULL, 1, "seed papers: arXiv ids, DOIs or Semantic Scholar ids") },
 	{ PW_OPTION("negative", PW_OPT_STRING_LIST, NULL, 0, "recommendations: papers to steer away from") },
@@ -35,8 +35,9 @@ static const pw_option related_options[] = {
 	  .choices = "recent|all-cs" },
 	{ PW_OPTION("max_results", PW_OPT_INT, "100", 0, "most papers per seed (recommendations: at most 500)"),
 	  .range = "1.." },
-	{ PW_OPTION("base_url", PW_OPT_STRING, NULL, 0,
-	  "https://api.semanticscholar.org or https://api.openalex.org (file:// or a local server for tests)") },
+	{ PW_OPTION(
+	        "base_url", PW_OPT_STRING, NULL, 0,
+	        "https://api.semanticscholar.org or https://api.openalex.org (file:// or a local server for tests)") },
 	{ PW_OPTION("api_key", PW_OPT_STRING, NULL, 0, "the provider's API key, e.g. \"${S2_API_KEY}\"") },
 	PW_OPTIONS_END
 };
@@ -71,8 +72,10 @@ related_create(const pw_host *h, pw_instance *inst, void **state)
 	else if (!r->openalex && strcmp(mode, "references") == 0)
 		r->mode = M_REFERENCES;
 	else {
-		h->log(inst, PW_LOG_ERROR, "mode \"%s\" is not offered by %s (semanticscholar: recommendations, citations, "
-		                           "references; openalex: related)", mode, provider);
+		h->log(inst, PW_LOG_ERROR,
+		       "mode \"%s\" is not offered by %s (semanticscholar: recommendations, citations, "
+		       "references; openalex: related)",
+		       mode, provider);
 		goto bad;
 	}
 	r->base = h->config_string(inst, "base_url");
@@ -120,7 +123,6 @@ url_escape(const char *s, char *out, size_t size)
 	out[0] = '\0';
 	ue_append(out, size, s, ":/", 0);
 }
-
 
 /* A seed as Semantic Scholar names it: ARXIV:1706.03762, DOI:10.x/y, or as given. */
 static void
@@ -186,9 +188,8 @@ s2_record(const pw_host *h, pw_instance *inst, const cJSON *p)
 		h->record_set(inst, rec, "s2_paper_id", pid);
 	set_date(h, inst, rec, str(p, "publicationDate"));
 	const cJSON *a;
-	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(p, "authors"))
-		if (str(a, "name"))
-			h->record_add(inst, rec, PW_F_AUTHORS, str(a, "name"));
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(p, "authors")) if (str(a, "name"))
+	        h->record_add(inst, rec, PW_F_AUTHORS, str(a, "name"));
 	return rec;
 }
 
@@ -247,7 +248,8 @@ emit_papers(const pw_host *h, pw_instance *inst, const cJSON *list, const char *
 {
 	long n = 0;
 	const cJSON *it;
-	cJSON_ArrayForEach(it, list) {
+	cJSON_ArrayForEach(it, list)
+	{
 		if (n >= budget)
 			break;
 		const cJSON *p = inner ? cJSON_GetObjectItemCaseSensitive(it, inner) : it;
@@ -277,8 +279,8 @@ s2_recommend(const pw_host *h, pw_instance *inst, const struct related *r)
 		const char *seed = h->config_list_at(inst, "seeds", 0);
 		s2_seed_id(h, inst, seed, id, sizeof id);
 		url_escape(id, esc, sizeof esc);
-		snprintf(url, sizeof url, "%s/recommendations/v1/papers/forpaper/%s?fields=%s&limit=%ld&from=%s", r->base,
-		         esc, S2_FIELDS, (long)r->max_results, r->from);
+		snprintf(url, sizeof url, "%s/recommendations/v1/papers/forpaper/%s?fields=%s&limit=%ld&from=%s",
+		         r->base, esc, S2_FIELDS, (long)r->max_results, r->from);
 		int rc = call(h, inst, r, "GET", url, NULL, &json, &st);
 		if (rc == 0 && emit_papers(h, inst, cJSON_GetObjectItemCaseSensitive(json, "recommendedPapers"), NULL,
 		                           "recommended for", seed, r->max_results) < 0)
@@ -304,9 +306,9 @@ s2_recommend(const pw_host *h, pw_instance *inst, const struct related *r)
 	         (long)r->max_results);
 	int rc = text ? call(h, inst, r, "POST", url, text, &json, &st) : -1;
 	free(text);
-	if (rc == 0 && emit_papers(h, inst, cJSON_GetObjectItemCaseSensitive(json, "recommendedPapers"), NULL,
-	                           "recommended for", nseeds == 1 ? h->config_list_at(inst, "seeds", 0) : "your seed papers",
-	                           r->max_results) < 0) {
+	if (rc == 0 &&
+	    emit_papers(h, inst, cJSON_GetObjectItemCaseSensitive(json, "recommendedPapers"), NULL, "recommended for",
+	                nseeds == 1 ? h->config_list_at(inst, "seeds", 0) : "your seed papers", r->max_results) < 0) {
 		cJSON_Delete(json);
 		return PW_ERROR;
 	}
@@ -361,21 +363,20 @@ rebuild_abstract(const cJSON *index)
 	if (!cJSON_IsObject(index))
 		return NULL;
 	cJSON_ArrayForEach(w, index)
-		cJSON_ArrayForEach(pos, w)
-			if (cJSON_IsNumber(pos) && pos->valueint >= n && pos->valueint < 100000)
-				n = pos->valueint + 1;
+	        cJSON_ArrayForEach(pos, w) if (cJSON_IsNumber(pos) && pos->valueint >= n && pos->valueint < 100000) n =
+	                pos->valueint + 1;
 	if (n == 0)
 		return NULL;
 	const char **words = calloc((size_t)n, sizeof *words);
 	size_t len = 1;
 	if (!words)
 		return NULL;
-	cJSON_ArrayForEach(w, index)
-		cJSON_ArrayForEach(pos, w)
-			if (cJSON_IsNumber(pos) && pos->valueint >= 0 && pos->valueint < n && !words[pos->valueint]) {
-				words[pos->valueint] = w->string;
-				len += strlen(w->string) + 1;
-			}
+	cJSON_ArrayForEach(w, index) cJSON_ArrayForEach(pos, w) if (cJSON_IsNumber(pos) && pos->valueint >= 0 &&
+	                                                            pos->valueint < n && !words[pos->valueint])
+	{
+		words[pos->valueint] = w->string;
+		len += strlen(w->string) + 1;
+	}
 	char *out = malloc(len);
 	size_t o = 0;
 	for (int i = 0; out && i < n; i++)
@@ -397,7 +398,8 @@ oa_emit(const pw_host *h, pw_instance *inst, const cJSON *work, const char *seed
 	h->record_set(inst, rec, PW_F_ID, doi ? doi : id);
 	if (doi)
 		h->record_set(inst, rec, PW_F_DOI, doi);
-	h->record_set(inst, rec, PW_F_TITLE, str(work, "display_name") ? str(work, "display_name") : str(work, "title"));
+	h->record_set(inst, rec, PW_F_TITLE,
+	              str(work, "display_name") ? str(work, "display_name") : str(work, "title"));
 	h->record_set(inst, rec, PW_F_URL, doi ? doi : id);
 	if (id)
 		h->record_set(inst, rec, "openalex_id", id);
@@ -406,7 +408,8 @@ oa_emit(const pw_host *h, pw_instance *inst, const cJSON *work, const char *seed
 		h->record_set(inst, rec, PW_F_ABSTRACT, abstract);
 	free(abstract);
 	const cJSON *a;
-	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(work, "authorships")) {
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(work, "authorships"))
+	{
 		const char *name = str(cJSON_GetObjectItemCaseSensitive(a, "author"), "display_name");
 		if (name)
 			h->record_add(inst, rec, PW_F_AUTHORS, name);
@@ -434,18 +437,19 @@ oa_pages(const pw_host *h, pw_instance *inst, const struct related *r, const cha
 	for (int pg = 1; pg <= OA_MAX_PAGES; pg++) {
 		pw_status st;
 		cJSON *page = NULL;
-		snprintf(url, sizeof url, "%s/works?filter=openalex:%s&per-page=%d&page=%d%s", r->base, ids, OA_BATCH, pg,
-		         key);
+		snprintf(url, sizeof url, "%s/works?filter=openalex:%s&per-page=%d&page=%d%s", r->base, ids, OA_BATCH,
+		         pg, key);
 		if (call(h, inst, r, "GET", url, NULL, &page, &st) < 0)
 			return st;
 		const cJSON *results = cJSON_GetObjectItemCaseSensitive(page, "results"), *wk;
-		const cJSON *count = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(page, "meta"), "count");
+		const cJSON *count =
+		        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(page, "meta"), "count");
 		int n = cJSON_GetArraySize(results);
-		cJSON_ArrayForEach(wk, results)
-			if (oa_emit(h, inst, wk, seed) == PW_ERROR) {
-				cJSON_Delete(page);
-				return PW_ERROR;
-			}
+		cJSON_ArrayForEach(wk, results) if (oa_emit(h, inst, wk, seed) == PW_ERROR)
+		{
+			cJSON_Delete(page);
+			return PW_ERROR;
+		}
 		h->report_count(inst, "pages", 1);
 		double total = cJSON_IsNumber(count) ? count->valuedouble : 0;
 		cJSON_Delete(page);

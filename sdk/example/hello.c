@@ -3,8 +3,7 @@
 #include <paperwire/plugin.h>
 
 static const pw_option hello_options[] = {
-	{ PW_OPTION("greeting", PW_OPT_STRING, "Attention Is All You Need", 0, "the title to emit") },
-	PW_OPTIONS_END
+	{ PW_OPTION("greeting", PW_OPT_STRING, "Attention Is All You Need", 0, "the title to emit") }, PW_OPTIONS_END
 };
 
 static pw_status

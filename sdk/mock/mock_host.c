@@ -29,8 +29,8 @@ struct ptrs {
 };
 
 struct pw_instance {
-	pw_config cfg;              /* file "mock.json"; text for positions */
-	cfg_instance inst;          /* node: the options given; resolved: with defaults */
+	pw_config cfg;     /* file "mock.json"; text for positions */
+	cfg_instance inst; /* node: the options given; resolved: with defaults */
 	const pw_option *schema;
 	struct route *routes;
 	size_t nroutes;
@@ -44,7 +44,7 @@ struct pw_instance {
 	counter_set counters;
 	int64_t fetch_since;
 	char note[1024];
-	char effect[256];   /* the last effect_begin note */
+	char effect[256]; /* the last effect_begin note */
 	int effect_calls;
 	pw_status effect_answer;
 };
@@ -53,7 +53,7 @@ struct pw_response {
 	long code;
 	char *body;
 	size_t len;
-	FILE *spool;      /* PW_HTTP_SPOOL: the body, read through response_fd */
+	FILE *spool; /* PW_HTTP_SPOOL: the body, read through response_fd */
 };
 
 struct pw_delivery {
@@ -122,14 +122,47 @@ option(pw_instance *inst, const char *key)
 	return cfg_option(&inst->inst, key);
 }
 
-static const char *m_config_string(pw_instance *inst, const char *key) { return cfg_get_string(&inst->inst, key); }
-static int m_config_int(pw_instance *inst, const char *key, int64_t *out) { return cfg_get_int(&inst->inst, key, out); }
-static int m_config_number(pw_instance *inst, const char *key, double *out)
-{ return cfg_get_number(&inst->inst, key, out); }
-static int m_config_bool(pw_instance *inst, const char *key, int *out) { return cfg_get_bool(&inst->inst, key, out); }
-static int m_config_given(pw_instance *inst, const char *key) { return cfg_given(&inst->inst, key); }
-static size_t m_config_list_count(pw_instance *inst, const char *key) { return cfg_get_count(&inst->inst, key, 0); }
-static size_t m_config_map_count(pw_instance *inst, const char *key) { return cfg_get_count(&inst->inst, key, 1); }
+static const char *
+m_config_string(pw_instance *inst, const char *key)
+{
+	return cfg_get_string(&inst->inst, key);
+}
+
+static int
+m_config_int(pw_instance *inst, const char *key, int64_t *out)
+{
+	return cfg_get_int(&inst->inst, key, out);
+}
+
+static int
+m_config_number(pw_instance *inst, const char *key, double *out)
+{
+	return cfg_get_number(&inst->inst, key, out);
+}
+
+static int
+m_config_bool(pw_instance *inst, const char *key, int *out)
+{
+	return cfg_get_bool(&inst->inst, key, out);
+}
+
+static int
+m_config_given(pw_instance *inst, const char *key)
+{
+	return cfg_given(&inst->inst, key);
+}
+
+static size_t
+m_config_list_count(pw_instance *inst, const char *key)
+{
+	return cfg_get_count(&inst->inst, key, 0);
+}
+
+static size_t
+m_config_map_count(pw_instance *inst, const char *key)
+{
+	return cfg_get_count(&inst->inst, key, 1);
+}
 
 static int
 m_canonical_id(pw_instance *inst, const char *raw, char *out, size_t size, int *version)
@@ -201,10 +234,29 @@ set_option(pw_instance *inst, const char *key, cJSON *value)
 	resolve(inst, 0);
 }
 
-void pwm_option_string(pw_instance *inst, const char *key, const char *value) { set_option(inst, key, cJSON_CreateString(value)); }
-void pwm_option_int(pw_instance *inst, const char *key, int64_t value) { set_option(inst, key, cJSON_CreateNumber((double)value)); }
-void pwm_option_number(pw_instance *inst, const char *key, double value) { set_option(inst, key, cJSON_CreateNumber(value)); }
-void pwm_option_bool(pw_instance *inst, const char *key, int value) { set_option(inst, key, cJSON_CreateBool(value)); }
+void
+pwm_option_string(pw_instance *inst, const char *key, const char *value)
+{
+	set_option(inst, key, cJSON_CreateString(value));
+}
+
+void
+pwm_option_int(pw_instance *inst, const char *key, int64_t value)
+{
+	set_option(inst, key, cJSON_CreateNumber((double)value));
+}
+
+void
+pwm_option_number(pw_instance *inst, const char *key, double value)
+{
+	set_option(inst, key, cJSON_CreateNumber(value));
+}
+
+void
+pwm_option_bool(pw_instance *inst, const char *key, int value)
+{
+	set_option(inst, key, cJSON_CreateBool(value));
+}
 
 void
 pwm_option_list(pw_instance *inst, const char *key, const char *const *values)
@@ -227,26 +279,95 @@ pwm_option_map(pw_instance *inst, const char *key, const char *name, double valu
 
 /* ---- records: the host's own ---- */
 
-static pw_record *m_record_new(pw_instance *inst) { return rec_new(); }
-static void m_record_free(pw_instance *inst, pw_record *r) { rec_free(r); }
-static pw_status m_record_set(pw_instance *inst, pw_record *r, const char *f, const char *v)
-{ return r && rec_set(r, f, v) == 0 ? PW_OK : PW_ERROR; }
-static pw_status m_record_add(pw_instance *inst, pw_record *r, const char *f, const char *v)
-{ return r && rec_add(r, f, v) == 0 ? PW_OK : PW_ERROR; }
-static pw_status m_record_set_time(pw_instance *inst, pw_record *r, const char *f, int64_t t)
-{ return r && f && rec_set_time(r, f, t) == 0 ? PW_OK : PW_ERROR; }
-static const char *m_record_get(pw_instance *inst, const pw_record *r, const char *f) { return rec_get(r, f); }
-static size_t m_record_count(pw_instance *inst, const pw_record *r, const char *f) { return rec_count(r, f); }
-static const char *m_record_get_at(pw_instance *inst, const pw_record *r, const char *f, size_t i)
-{ return rec_get_at(r, f, i); }
-static int64_t m_record_get_time(pw_instance *inst, const pw_record *r, const char *f) { return rec_get_time(r, f); }
-static double m_record_score(pw_instance *inst, const pw_record *r) { return rec_score(r); }
-static size_t m_record_score_count(pw_instance *inst, const pw_record *r) { return rec_score_count(r); }
-static const char *m_record_score_at(pw_instance *inst, const pw_record *r, size_t i, double *v, const char **why)
-{ return rec_score_at(r, i, v, why); }
-static size_t m_record_field_count(pw_instance *inst, const pw_record *r) { return rec_nfields(r); }
-static const char *m_record_field_name(pw_instance *inst, const pw_record *r, size_t i) { return rec_field_name(r, i); }
-static int m_record_field_is_list(pw_instance *inst, const pw_record *r, size_t i) { return rec_field_is_list(r, i); }
+static pw_record *
+m_record_new(pw_instance *inst)
+{
+	return rec_new();
+}
+
+static void
+m_record_free(pw_instance *inst, pw_record *r)
+{
+	rec_free(r);
+}
+
+static pw_status
+m_record_set(pw_instance *inst, pw_record *r, const char *f, const char *v)
+{
+	return r && rec_set(r, f, v) == 0 ? PW_OK : PW_ERROR;
+}
+
+static pw_status
+m_record_add(pw_instance *inst, pw_record *r, const char *f, const char *v)
+{
+	return r && rec_add(r, f, v) == 0 ? PW_OK : PW_ERROR;
+}
+
+static pw_status
+m_record_set_time(pw_instance *inst, pw_record *r, const char *f, int64_t t)
+{
+	return r && f && rec_set_time(r, f, t) == 0 ? PW_OK : PW_ERROR;
+}
+
+static const char *
+m_record_get(pw_instance *inst, const pw_record *r, const char *f)
+{
+	return rec_get(r, f);
+}
+
+static size_t
+m_record_count(pw_instance *inst, const pw_record *r, const char *f)
+{
+	return rec_count(r, f);
+}
+
+static const char *
+m_record_get_at(pw_instance *inst, const pw_record *r, const char *f, size_t i)
+{
+	return rec_get_at(r, f, i);
+}
+
+static int64_t
+m_record_get_time(pw_instance *inst, const pw_record *r, const char *f)
+{
+	return rec_get_time(r, f);
+}
+
+static double
+m_record_score(pw_instance *inst, const pw_record *r)
+{
+	return rec_score(r);
+}
+
+static size_t
+m_record_score_count(pw_instance *inst, const pw_record *r)
+{
+	return rec_score_count(r);
+}
+
+static const char *
+m_record_score_at(pw_instance *inst, const pw_record *r, size_t i, double *v, const char **why)
+{
+	return rec_score_at(r, i, v, why);
+}
+
+static size_t
+m_record_field_count(pw_instance *inst, const pw_record *r)
+{
+	return rec_nfields(r);
+}
+
+static const char *
+m_record_field_name(pw_instance *inst, const pw_record *r, size_t i)
+{
+	return rec_field_name(r, i);
+}
+
+static int
+m_record_field_is_list(pw_instance *inst, const pw_record *r, size_t i)
+{
+	return rec_field_is_list(r, i);
+}
 
 static void m_report_count(pw_instance *inst, const char *counter, int64_t delta);
 
@@ -264,7 +385,8 @@ m_emit(pw_instance *inst, pw_record *rec)
 	rec_free(probe);
 	if (!usable) {
 		const char *title = rec_get(rec, PW_F_TITLE);
-		m_log(inst, PW_LOG_WARNING, "a record without a usable id was dropped (title: %.80s)", title ? title : "none");
+		m_log(inst, PW_LOG_WARNING, "a record without a usable id was dropped (title: %.80s)",
+		      title ? title : "none");
 		m_report_count(inst, "rejected", 1);
 		rec_free(rec);
 		return PW_REJECTED;
@@ -336,8 +458,8 @@ m_http_get(pw_instance *inst, const char *url, unsigned flags, pw_response **out
 }
 
 static pw_status
-m_http_request(pw_instance *inst, const char *method, const char *url, const char *const *headers,
-               const char *body, size_t len, unsigned flags, pw_response **out)
+m_http_request(pw_instance *inst, const char *method, const char *url, const char *const *headers, const char *body,
+               size_t len, unsigned flags, pw_response **out)
 {
 	free(inst->last_body);
 	inst->last_body = body ? strndup(body, len) : NULL;
@@ -353,7 +475,12 @@ m_http_request(pw_instance *inst, const char *method, const char *url, const cha
 	return m_http_get(inst, url, flags, out);
 }
 
-static long m_response_code(pw_instance *inst, const pw_response *r) { return r ? r->code : 0; }
+static long
+m_response_code(pw_instance *inst, const pw_response *r)
+{
+	return r ? r->code : 0;
+}
+
 static const char *
 m_response_body(pw_instance *inst, const pw_response *r, size_t *len)
 {
@@ -361,8 +488,19 @@ m_response_body(pw_instance *inst, const pw_response *r, size_t *len)
 		*len = r ? r->len : 0;
 	return r ? r->body : NULL;
 }
-static const char *m_response_header(pw_instance *inst, const pw_response *r, const char *n) { return NULL; }
-static int m_response_fd(pw_instance *inst, const pw_response *r) { return r && r->spool ? fileno(r->spool) : -1; }
+
+static const char *
+m_response_header(pw_instance *inst, const pw_response *r, const char *n)
+{
+	return NULL;
+}
+
+static int
+m_response_fd(pw_instance *inst, const pw_response *r)
+{
+	return r && r->spool ? fileno(r->spool) : -1;
+}
+
 static void
 m_response_free(pw_instance *inst, pw_response *r)
 {
@@ -414,12 +552,18 @@ m_state_set(pw_instance *inst, const char *key, const char *value)
 
 /* ---- deliveries, history, report ---- */
 
-static size_t m_delivery_count(pw_instance *inst, const pw_delivery *d) { return d->n; }
+static size_t
+m_delivery_count(pw_instance *inst, const pw_delivery *d)
+{
+	return d->n;
+}
+
 static const pw_record *
 m_delivery_record(pw_instance *inst, const pw_delivery *d, size_t i)
 {
 	return i < d->n ? d->recs[i] : NULL;
 }
+
 static const char *
 m_delivery_info(pw_instance *inst, const pw_delivery *d, const char *key)
 {
@@ -428,7 +572,12 @@ m_delivery_info(pw_instance *inst, const pw_delivery *d, const char *key)
 			return d->values[i];
 	return NULL;
 }
-static const char *m_instance_name(pw_instance *inst) { return "mock"; }
+
+static const char *
+m_instance_name(pw_instance *inst)
+{
+	return "mock";
+}
 
 static pw_status
 m_delivered_each(pw_instance *inst, int64_t since, void (*fn)(void *, const pw_record *, int64_t), void *ud)
@@ -460,7 +609,11 @@ m_report_note(pw_instance *inst, const char *note)
 	snprintf(inst->note, sizeof inst->note, "%s", note ? note : "");
 }
 
-static int64_t m_fetch_since(pw_instance *inst) { return inst->fetch_since; }
+static int64_t
+m_fetch_since(pw_instance *inst)
+{
+	return inst->fetch_since;
+}
 
 static pw_status
 m_effect_begin(pw_instance *inst, const char *recovery)
@@ -676,16 +829,65 @@ pwm_route_file(pw_instance *inst, const char *contains, long code, const char *f
 
 /* ---- what the plugin did ---- */
 
-size_t pwm_requests(const pw_instance *inst) { return inst->urls.n; }
-const char *pwm_request_url(const pw_instance *inst, size_t i) { return i < inst->urls.n ? inst->urls.v[i] : NULL; }
-const char *pwm_last_body(const pw_instance *inst) { return inst->last_body ? inst->last_body : ""; }
-const char *pwm_last_headers(const pw_instance *inst) { return inst->last_headers ? inst->last_headers : ""; }
-size_t pwm_emitted_count(const pw_instance *inst) { return inst->emitted.n; }
-pw_record *pwm_emitted(const pw_instance *inst, size_t i) { return i < inst->emitted.n ? inst->emitted.v[i] : NULL; }
-const char *pwm_log(const pw_instance *inst) { return inst->log ? inst->log : ""; }
-const char *pwm_note(const pw_instance *inst) { return inst->note; }
-void pwm_set_fetch_since(pw_instance *inst, int64_t since) { inst->fetch_since = since; }
-void pwm_set_effect_answer(pw_instance *inst, pw_status answer) { inst->effect_answer = answer; }
+size_t
+pwm_requests(const pw_instance *inst)
+{
+	return inst->urls.n;
+}
+
+const char *
+pwm_request_url(const pw_instance *inst, size_t i)
+{
+	return i < inst->urls.n ? inst->urls.v[i] : NULL;
+}
+
+const char *
+pwm_last_body(const pw_instance *inst)
+{
+	return inst->last_body ? inst->last_body : "";
+}
+
+const char *
+pwm_last_headers(const pw_instance *inst)
+{
+	return inst->last_headers ? inst->last_headers : "";
+}
+
+size_t
+pwm_emitted_count(const pw_instance *inst)
+{
+	return inst->emitted.n;
+}
+
+pw_record *
+pwm_emitted(const pw_instance *inst, size_t i)
+{
+	return i < inst->emitted.n ? inst->emitted.v[i] : NULL;
+}
+
+const char *
+pwm_log(const pw_instance *inst)
+{
+	return inst->log ? inst->log : "";
+}
+
+const char *
+pwm_note(const pw_instance *inst)
+{
+	return inst->note;
+}
+
+void
+pwm_set_fetch_since(pw_instance *inst, int64_t since)
+{
+	inst->fetch_since = since;
+}
+
+void
+pwm_set_effect_answer(pw_instance *inst, pw_status answer)
+{
+	inst->effect_answer = answer;
+}
 
 int64_t
 pwm_counter(const pw_instance *inst, const char *counter)

@@ -104,7 +104,10 @@ typedef struct pw_abi_header {
 	uint32_t size; /* sizeof the whole struct this header starts */
 } pw_abi_header;
 
-#define PW_ABI_HEADER_FOR(type) { PW_ABI_MAJOR, PW_ABI_MINOR, (uint32_t)sizeof(type) }
+#define PW_ABI_HEADER_FOR(type)                                    \
+	{                                                          \
+		PW_ABI_MAJOR, PW_ABI_MINOR, (uint32_t)sizeof(type) \
+	}
 
 /* Status codes returned by every callback and most services. */
 typedef enum pw_status {
@@ -116,12 +119,7 @@ typedef enum pw_status {
 	                      * host has logged and counted it; go on with the next */
 } pw_status;
 
-typedef enum pw_kind {
-	PW_KIND_SOURCE = 1,
-	PW_KIND_SCORER = 2,
-	PW_KIND_ENRICHER = 3,
-	PW_KIND_SINK = 4
-} pw_kind;
+typedef enum pw_kind { PW_KIND_SOURCE = 1, PW_KIND_SCORER = 2, PW_KIND_ENRICHER = 3, PW_KIND_SINK = 4 } pw_kind;
 
 /* Option types; the host validates the config against them before any run. */
 typedef enum pw_option_type {
@@ -155,6 +153,7 @@ typedef struct pw_option {
 	 * numbers, each value.  NULL: any. */
 	const char *range;
 } pw_option;
+
 /* Write each entry as { PW_OPTION(key, type, default, required, help) },
  * adding .choices = "..." or .range = "..." inside the braces: the macro
  * names every member, so an entry still compiles without warnings
@@ -166,36 +165,34 @@ typedef struct pw_option {
  * The keys "plugin" and "name" (and, for scorers, "weight") belong to the
  * host: a plugin declaring one is refused. */
 
-#define PW_OPTION(key_, type_, default_, required_, help_)                                      \
+#define PW_OPTION(key_, type_, default_, required_, help_) \
 	.key = (key_), .type = (type_), .default_value = (default_), .required = (required_), .help = (help_)
-#define PW_OPTIONS_END { .key = NULL }
+#define PW_OPTIONS_END      \
+	{                   \
+		.key = NULL \
+	}
 
-typedef enum pw_log_level {
-	PW_LOG_ERROR = 0,
-	PW_LOG_WARNING = 1,
-	PW_LOG_INFO = 2,
-	PW_LOG_DEBUG = 3
-} pw_log_level;
+typedef enum pw_log_level { PW_LOG_ERROR = 0, PW_LOG_WARNING = 1, PW_LOG_INFO = 2, PW_LOG_DEBUG = 3 } pw_log_level;
 
 /* How many later state_get/cache_get calls a returned string survives. */
 #define PW_BORROWED_GETS 8
 
 /* Extension fields the bundled plugins share: a plugin that fills one
  * gives every sink (and every other plugin) what it expects there. */
-#define PW_X_SUMMARY       "summary"       /* llm: a summary (Markdown) */
-#define PW_X_TRANSLATION   "translation"   /* llm: title and abstract translated */
-#define PW_X_LABEL         "label"         /* llm classify: one of its labels */
-#define PW_X_LABEL_REASON  "label_reason"  /* llm classify: why that label */
-#define PW_X_RELATED       "related"       /* list: "2401.01234: Title (0.42)" */
-#define PW_X_RELATION      "relation"      /* related source: "cites arXiv:1706.03762" */
-#define PW_X_AFFILIATIONS  "affiliations"  /* list: the authors' affiliations */
-#define PW_X_LICENSE       "license"       /* the licence's URL */
+#define PW_X_SUMMARY      "summary"      /* llm: a summary (Markdown) */
+#define PW_X_TRANSLATION  "translation"  /* llm: title and abstract translated */
+#define PW_X_LABEL        "label"        /* llm classify: one of its labels */
+#define PW_X_LABEL_REASON "label_reason" /* llm classify: why that label */
+#define PW_X_RELATED      "related"      /* list: "2401.01234: Title (0.42)" */
+#define PW_X_RELATION     "relation"     /* related source: "cites arXiv:1706.03762" */
+#define PW_X_AFFILIATIONS "affiliations" /* list: the authors' affiliations */
+#define PW_X_LICENSE      "license"      /* the licence's URL */
 
 /* Opaque host objects. */
-typedef struct pw_instance pw_instance;   /* one configured use of a plugin */
-typedef struct pw_record pw_record;       /* one paper */
-typedef struct pw_delivery pw_delivery;   /* what a sink is asked to deliver */
-typedef struct pw_response pw_response;   /* one HTTP answer */
+typedef struct pw_instance pw_instance; /* one configured use of a plugin */
+typedef struct pw_record pw_record;     /* one paper */
+typedef struct pw_delivery pw_delivery; /* what a sink is asked to deliver */
+typedef struct pw_response pw_response; /* one HTTP answer */
 
 /*
  * Record fields.  Core fields have these names; anything else is an extension
@@ -203,38 +200,38 @@ typedef struct pw_response pw_response;   /* one HTTP answer */
  * read with record_get; list fields (authors, categories and any extension
  * added with record_add) with record_count/record_get_at.
  */
-#define PW_F_ID           "id"            /* canonical: arXiv id without version, else DOI or URL */
-#define PW_F_VERSION      "version"       /* "3" */
-#define PW_F_TITLE        "title"
-#define PW_F_ABSTRACT     "abstract"
-#define PW_F_AUTHORS      "authors"       /* list */
-#define PW_F_CATEGORIES   "categories"    /* list */
-#define PW_F_PRIMARY      "primary_category"
-#define PW_F_URL          "url"
-#define PW_F_PDF_URL      "pdf_url"
-#define PW_F_DOI          "doi"
-#define PW_F_SOURCE       "source"        /* name of the source instance; set by the host */
-#define PW_F_ANNOUNCE     "announce_type" /* new, cross, replace, replace-cross, ... */
-#define PW_F_COMMENT      "comment"
-#define PW_F_JOURNAL_REF  "journal_ref"
+#define PW_F_ID          "id"      /* canonical: arXiv id without version, else DOI or URL */
+#define PW_F_VERSION     "version" /* "3" */
+#define PW_F_TITLE       "title"
+#define PW_F_ABSTRACT    "abstract"
+#define PW_F_AUTHORS     "authors"    /* list */
+#define PW_F_CATEGORIES  "categories" /* list */
+#define PW_F_PRIMARY     "primary_category"
+#define PW_F_URL         "url"
+#define PW_F_PDF_URL     "pdf_url"
+#define PW_F_DOI         "doi"
+#define PW_F_SOURCE      "source"        /* name of the source instance; set by the host */
+#define PW_F_ANNOUNCE    "announce_type" /* new, cross, replace, replace-cross, ... */
+#define PW_F_COMMENT     "comment"
+#define PW_F_JOURNAL_REF "journal_ref"
 /* Times are int64 seconds since the Unix epoch, UTC. */
-#define PW_T_PUBLISHED    "published"
-#define PW_T_UPDATED      "updated"
+#define PW_T_PUBLISHED "published"
+#define PW_T_UPDATED   "updated"
 
 /* HTTP request flags. */
 #define PW_HTTP_CONDITIONAL 0x1u /* send stored ETag / Last-Modified; a 304 has an empty body */
-#define PW_HTTP_SPOOL 0x2u       /* (1.2) body to a temporary file: read it with response_fd */
+#define PW_HTTP_SPOOL       0x2u /* (1.2) body to a temporary file: read it with response_fd */
 
 /* Keys of pw_host.delivery_info. */
-#define PW_D_DIGEST       "digest"        /* digest name */
-#define PW_D_RUN_TIME     "run_time"      /* RFC 3339 UTC */
-#define PW_D_FETCHED      "fetched"       /* papers fetched this run, all sources */
-#define PW_D_NEW          "new"           /* papers new to this digest */
-#define PW_D_SELECTED     "selected"      /* papers passed to this sink */
-#define PW_D_SOURCES      "sources"       /* "ml (arxiv: cs.LG, cs.CL)", comma separated */
-#define PW_D_CATEGORIES   "categories"    /* categories monitored, comma separated */
-#define PW_D_EMPTY_REASON "empty_reason"  /* set when nothing was selected: why */
-#define PW_D_DRY_RUN      "dry_run"       /* "1" on --dry-run: write nothing */
+#define PW_D_DIGEST       "digest"       /* digest name */
+#define PW_D_RUN_TIME     "run_time"     /* RFC 3339 UTC */
+#define PW_D_FETCHED      "fetched"      /* papers fetched this run, all sources */
+#define PW_D_NEW          "new"          /* papers new to this digest */
+#define PW_D_SELECTED     "selected"     /* papers passed to this sink */
+#define PW_D_SOURCES      "sources"      /* "ml (arxiv: cs.LG, cs.CL)", comma separated */
+#define PW_D_CATEGORIES   "categories"   /* categories monitored, comma separated */
+#define PW_D_EMPTY_REASON "empty_reason" /* set when nothing was selected: why */
+#define PW_D_DRY_RUN      "dry_run"      /* "1" on --dry-run: write nothing */
 /* (1.5) The sources that failed this run, comma separated; absent when
  * none did.  A page should say so at its
  * top: what it shows may be incomplete. */
@@ -242,12 +239,12 @@ typedef struct pw_response pw_response;   /* one HTTP answer */
 /* (1.4) A stable id of this delivery (32 hex digits): the same digest,
  * sink and set of papers give the same id on any run, so a redone
  * delivery carries the id of the first try (use it in a Message-ID). */
-#define PW_D_ATTEMPT      "attempt"
+#define PW_D_ATTEMPT "attempt"
 /* (1.4) Set only when this delivery redoes one a run died during, after
  * its effect had begun: what that run passed to effect_begin.  The
  * records are exactly that delivery's.  Finish or undo what it did (cut
  * a file back to the recorded offset), then deliver again. */
-#define PW_D_RECOVERY     "recovery"
+#define PW_D_RECOVERY "recovery"
 
 /* The host's services.  Every function takes the calling instance first. */
 typedef struct pw_host {
@@ -256,9 +253,9 @@ typedef struct pw_host {
 	/* Logging, prefixed with the instance name. Secrets are masked. */
 	void (*log)(pw_instance *inst, pw_log_level level, const char *fmt, ...)
 #if defined(__GNUC__)
-		__attribute__((format(printf, 3, 4)))
+	        __attribute__((format(printf, 3, 4)))
 #endif
-		;
+	        ;
 
 	/* Typed config getters; defaults from the schema apply.  Strings are
 	 * borrowed for the life of the instance.  The int/number/bool getters
@@ -287,8 +284,8 @@ typedef struct pw_host {
 	/* The combined score and each scorer's part (name, value, reason). */
 	double (*record_score)(pw_instance *inst, const pw_record *rec);
 	size_t (*record_score_count)(pw_instance *inst, const pw_record *rec);
-	const char *(*record_score_at)(pw_instance *inst, const pw_record *rec, size_t i,
-	                               double *value, const char **reason);
+	const char *(*record_score_at)(pw_instance *inst, const pw_record *rec, size_t i, double *value,
+	                               const char **reason);
 
 	/* Sources hand each record over here; the host always takes it (frees
 	 * it whatever the answer).  PW_OK: stored.  PW_REJECTED (1.5): refused,
@@ -356,14 +353,12 @@ typedef struct pw_host {
 
 	/* Any method, with request headers ("Name: value", NULL-terminated
 	 * array) and a body, through the same polite client as http_get. */
-	pw_status (*http_request)(pw_instance *inst, const char *method, const char *url,
-	                          const char *const *headers, const char *body, size_t body_len,
-	                          uint32_t flags, pw_response **out);
+	pw_status (*http_request)(pw_instance *inst, const char *method, const char *url, const char *const *headers,
+	                          const char *body, size_t body_len, uint32_t flags, pw_response **out);
 
 	/* Calls fn for the papers the store has seen, most recent first, at
 	 * most max of them.  The records are borrowed for the call of fn. */
-	pw_status (*history_each)(pw_instance *inst, size_t max, void (*fn)(void *ud, const pw_record *rec),
-	                          void *ud);
+	pw_status (*history_each)(pw_instance *inst, size_t max, void (*fn)(void *ud, const pw_record *rec), void *ud);
 
 	/* Adds delta to a counter of this instance ("calls", "tokens", "pages"),
 	 * shown in the run's summary line and kept in the run log. */
@@ -461,8 +456,8 @@ typedef struct pw_plugin {
 	void (*destroy)(const pw_host *host, pw_instance *inst, void *state);
 
 	pw_status (*fetch)(const pw_host *host, pw_instance *inst, void *state);
-	pw_status (*score)(const pw_host *host, pw_instance *inst, void *state, const pw_record *rec,
-	                   double *value, int *veto, char *reason, size_t reason_size);
+	pw_status (*score)(const pw_host *host, pw_instance *inst, void *state, const pw_record *rec, double *value,
+	                   int *veto, char *reason, size_t reason_size);
 	pw_status (*enrich)(const pw_host *host, pw_instance *inst, void *state, pw_record *rec);
 	pw_status (*write)(const pw_host *host, pw_instance *inst, void *state, const pw_delivery *d);
 
@@ -496,8 +491,11 @@ typedef const pw_plugin *(*pw_plugin_entry_fn)(void);
 PW_EXPORT const pw_plugin *pw_plugin_entry(void);
 
 /* Defines the entry function; use as:  PW_PLUGIN_DEFINE(my_descriptor) */
-#define PW_PLUGIN_DEFINE(descriptor) \
-	PW_EXPORT const pw_plugin *pw_plugin_entry(void) { return &(descriptor); }
+#define PW_PLUGIN_DEFINE(descriptor)                     \
+	PW_EXPORT const pw_plugin *pw_plugin_entry(void) \
+	{                                                \
+		return &(descriptor);                    \
+	}
 
 #ifdef __cplusplus
 }

@@ -24,11 +24,15 @@ run_over(const char *file, pw_status expect, void **st, size_t max_results)
 	H = pwm_host();
 	snprintf(rel, sizeof rel, "arxiv_api/%s", file);
 	const char *path = pw_path("PW_FIXTURES", rel);
-	ck_assert_msg(access(path, R_OK) == 0, "the recorded fixture %s is missing: is ../shared/fixtures beside "
-	                                       "the checkout (or --with-fixtures set)?", path);
+	ck_assert_msg(access(path, R_OK) == 0,
+	              "the recorded fixture %s is missing: is ../shared/fixtures beside "
+	              "the checkout (or --with-fixtures set)?",
+	              path);
 	/* One page each: max_results is what the recorded request asked. */
-	snprintf(opts, sizeof opts, "{\"query\": \"all:testing\", \"max_results\": %zu, \"page_size\": %zu, "
-	                            "\"base_url\": \"http://api\"}", max_results, max_results);
+	snprintf(opts, sizeof opts,
+	         "{\"query\": \"all:testing\", \"max_results\": %zu, \"page_size\": %zu, "
+	         "\"base_url\": \"http://api\"}",
+	         max_results, max_results);
 	pw_instance *in = pwm_instance_new_json(P->options, opts);
 	ck_assert_int_eq(P->create(H, in, st), PW_OK);
 	pwm_route_file(in, "http://api", 200, path);
@@ -78,6 +82,7 @@ START_TEST(every_recorded_page_yields_its_entries)
 	expect_count("idlist_quant-ph_0201082v1.atom", 1);
 	expect_count("legacy_query_cat-cs.RO_AND_neural_max2_2025-10.atom", 2);
 }
+
 END_TEST
 
 START_TEST(thirty_four_authors_in_order)
@@ -88,6 +93,7 @@ START_TEST(thirty_four_authors_in_order)
 	ck_assert_uint_eq(H->record_count(in, pwm_emitted(in, 0), PW_F_AUTHORS), 34);
 	finish(in, st);
 }
+
 END_TEST
 
 START_TEST(old_style_id_and_affiliations)
@@ -107,6 +113,7 @@ START_TEST(old_style_id_and_affiliations)
 	ck_assert(strstr(H->record_get(in, r, PW_F_ABSTRACT), "V_max<17.5"));
 	finish(in, st);
 }
+
 END_TEST
 
 START_TEST(legacy_doi_and_journal_ref)
@@ -119,6 +126,7 @@ START_TEST(legacy_doi_and_journal_ref)
 	ck_assert_ptr_nonnull(H->record_get(in, r, PW_F_JOURNAL_REF));
 	finish(in, st);
 }
+
 END_TEST
 
 START_TEST(the_recorded_error_is_an_error)
@@ -130,6 +138,7 @@ START_TEST(the_recorded_error_is_an_error)
 	ck_assert(strstr(pwm_log(in), "incorrect id format for abc"));
 	finish(in, st);
 }
+
 END_TEST
 
 /* OAI-PMH: one recorded ListRecords (or GetRecord) page, harvested from
@@ -143,8 +152,10 @@ harvest(const char *file, const char *format, void **st)
 	snprintf(rel, sizeof rel, "arxiv_oai/%s", file);
 	const char *path = pw_path("PW_FIXTURES", rel);
 	ck_assert_msg(access(path, R_OK) == 0, "the recorded fixture %s is missing", path);
-	snprintf(opts, sizeof opts, "{\"mode\": \"oai\", \"format\": \"%s\", \"from\": \"2017-12-14\", "
-	                            "\"base_url\": \"http://oai\"}", format);
+	snprintf(opts, sizeof opts,
+	         "{\"mode\": \"oai\", \"format\": \"%s\", \"from\": \"2017-12-14\", "
+	         "\"base_url\": \"http://oai\"}",
+	         format);
 	pw_instance *in = pwm_instance_new_json(P->options, opts);
 	ck_assert_int_eq(P->create(H, in, st), PW_OK);
 	pwm_route_file(in, "http://oai", 200, path);
@@ -181,7 +192,8 @@ START_TEST(oai_pages_yield_their_records)
 	ck_assert_uint_eq(H->record_count(in, pwm_emitted(in, 0), PW_F_CATEGORIES), 6);
 	finish(in, st);
 
-	in = harvest("listrecords_arXiv_oaipmh.arxiv.org_set-physics-plasm-ph_2026-01-05_TRANSCRIBED.xml", "arXiv", &st);
+	in = harvest("listrecords_arXiv_oaipmh.arxiv.org_set-physics-plasm-ph_2026-01-05_TRANSCRIBED.xml", "arXiv",
+	             &st);
 	ck_assert_uint_eq(pwm_emitted_count(in), 3);
 	r = pwm_emitted(in, 0);
 	ck_assert_str_eq(H->record_get(in, r, PW_F_ID), "2504.11237");
@@ -200,6 +212,7 @@ START_TEST(oai_pages_yield_their_records)
 	ck_assert_str_eq(H->record_get_at(in, r, PW_F_AUTHORS, 0), "A. Sergyeyev");
 	finish(in, st);
 }
+
 END_TEST
 
 static Suite *

@@ -3,11 +3,10 @@
  * Must be refused at load, naming the first problem. */
 #include "paperwire/plugin.h"
 
-static const pw_option options[] = {
-	{ PW_OPTION("threshold", PW_OPT_INT, "twelve", 0, "a default that is not an integer") },
-	{ PW_OPTION("weight", PW_OPT_NUMBER, "1", 0, "the host's own key") },
-	PW_OPTIONS_END
-};
+static const pw_option options[] = { { PW_OPTION("threshold", PW_OPT_INT, "twelve", 0,
+	                                         "a default that is not an integer") },
+	                             { PW_OPTION("weight", PW_OPT_NUMBER, "1", 0, "the host's own key") },
+	                             PW_OPTIONS_END };
 
 static pw_status
 score(const pw_host *h, pw_instance *inst, void *state, const pw_record *rec, double *value, int *veto, char *reason,

@@ -2,8 +2,8 @@
 #include "paperwire/plugin.h"
 
 static pw_status
-score(const pw_host *h, pw_instance *inst, void *state, const pw_record *rec, double *value, int *veto,
-      char *reason, size_t reason_size)
+score(const pw_host *h, pw_instance *inst, void *state, const pw_record *rec, double *value, int *veto, char *reason,
+      size_t reason_size)
 {
 	*value = 1;
 	return PW_OK;

@@ -3,10 +3,7 @@
  * refuse the plugin and say how to mend it. */
 #include "paperwire/plugin.h"
 
-static const pw_option options[] = {
-	{ PW_OPTION("path", PW_OPT_STRING, NULL, 1, "where to write") },
-	PW_OPTIONS_END
-};
+static const pw_option options[] = { { PW_OPTION("path", PW_OPT_STRING, NULL, 1, "where to write") }, PW_OPTIONS_END };
 
 static pw_status
 write_delivery(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *d)

@@ -42,7 +42,8 @@ pw_have_fixtures(const char *skipped)
 		return 1;
 	}
 	printf("SKIP: %s: the recorded fixtures are missing (%s); put ../shared/fixtures beside the checkout "
-	       "or configure --with-fixtures\n", skipped, pw_env_dir("PW_FIXTURES"));
+	       "or configure --with-fixtures\n",
+	       skipped, pw_env_dir("PW_FIXTURES"));
 	return 0;
 }
 
@@ -63,28 +64,28 @@ pw_read_file(const char *path, size_t *len)
 	return buf;
 }
 
-#define PW_CHECK_MAIN(make_suite)                                      \
-	int main(void)                                                 \
-	{                                                              \
-		SRunner *sr = srunner_create(make_suite());            \
-		srunner_run_all(sr, CK_NORMAL);                        \
-		int failed = srunner_ntests_failed(sr);                \
-		srunner_free(sr);                                      \
-		return failed ? EXIT_FAILURE : EXIT_SUCCESS;           \
+#define PW_CHECK_MAIN(make_suite)                            \
+	int main(void)                                       \
+	{                                                    \
+		SRunner *sr = srunner_create(make_suite());  \
+		srunner_run_all(sr, CK_NORMAL);              \
+		int failed = srunner_ntests_failed(sr);      \
+		srunner_free(sr);                            \
+		return failed ? EXIT_FAILURE : EXIT_SUCCESS; \
 	}
 
 /* A suite that only reads the recorded responses: skipped as a whole
  * (exit 77, automake's SKIP) when they are missing. */
-#define PW_CHECK_MAIN_RECORDED(make_suite)                             \
-	int main(void)                                                 \
-	{                                                              \
-		if (!pw_have_fixtures(#make_suite))                    \
-			return 77;                                     \
-		SRunner *sr = srunner_create(make_suite());            \
-		srunner_run_all(sr, CK_NORMAL);                        \
-		int failed = srunner_ntests_failed(sr);                \
-		srunner_free(sr);                                      \
-		return failed ? EXIT_FAILURE : EXIT_SUCCESS;           \
+#define PW_CHECK_MAIN_RECORDED(make_suite)                   \
+	int main(void)                                       \
+	{                                                    \
+		if (!pw_have_fixtures(#make_suite))          \
+			return 77;                           \
+		SRunner *sr = srunner_create(make_suite());  \
+		srunner_run_all(sr, CK_NORMAL);              \
+		int failed = srunner_ntests_failed(sr);      \
+		srunner_free(sr);                            \
+		return failed ? EXIT_FAILURE : EXIT_SUCCESS; \
 	}
 
 #endif

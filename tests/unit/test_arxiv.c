@@ -6,18 +6,18 @@
 #include "plugin_case.h"
 #include "pw_check.h"
 
-
 START_TEST(pages_and_maps_every_field)
 {
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"query\": \"all:test\", \"page_size\": 2, \"max_results\": 10, "
-	                           "\"base_url\": \"http://api/query\", \"catch_up\": false}", &st);
+	                              "\"base_url\": \"http://api/query\", \"catch_up\": false}",
+	                              &st);
 	pwm_route_file(in, "start=0", 200, pc_fixture("api_paged.atom"));
 	pwm_route_file(in, "start=2", 200, pc_fixture("api_paged.2.atom"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	ck_assert_uint_eq(pwm_requests(in), 2);
 	ck_assert_str_eq(pwm_request_url(in, 0), "http://api/query?search_query=all:test&id_list=&start=0"
-	                                          "&max_results=2&sortBy=submittedDate&sortOrder=descending");
+	                                         "&max_results=2&sortBy=submittedDate&sortOrder=descending");
 	ck_assert_uint_eq(pwm_emitted_count(in), 3);
 	pw_record *r = pwm_emitted(in, 0);
 	ck_assert_str_eq(H->record_get(in, r, PW_F_ID), "http://arxiv.org/abs/2611.00001v1");
@@ -34,16 +34,19 @@ START_TEST(pages_and_maps_every_field)
 	ck_assert(H->record_get_time(in, r, PW_T_PUBLISHED) == 1795111200);
 	ck_assert(strncmp(H->record_get(in, r, PW_F_ABSTRACT), "We study speculative decoding with very", 39) == 0);
 	r = pwm_emitted(in, 2);
-	ck_assert_str_eq(H->record_get(in, r, PW_F_ABSTRACT), "We survey RL from human feedback & its variants <2026>.");
+	ck_assert_str_eq(H->record_get(in, r, PW_F_ABSTRACT),
+	                 "We survey RL from human feedback & its variants <2026>.");
 	pc_finish(in, st);
 }
+
 END_TEST
 
 START_TEST(categories_and_query_build_one_search)
 {
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"categories\": [\"cs.LG\", \"cs.CL\"], \"query\": \"ti:\\\"KV cache\\\"\", "
-	                           "\"base_url\": \"http://api/q\", \"max_results\": 5, \"catch_up\": false}", &st);
+	                              "\"base_url\": \"http://api/q\", \"max_results\": 5, \"catch_up\": false}",
+	                              &st);
 	pwm_route_file(in, "http://api/q", 200, pc_fixture("api_empty.atom"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	ck_assert_str_eq(pwm_request_url(in, 0),
@@ -52,18 +55,21 @@ START_TEST(categories_and_query_build_one_search)
 	ck_assert_uint_eq(pwm_emitted_count(in), 0);
 	pc_finish(in, st);
 }
+
 END_TEST
 
 START_TEST(ids_are_asked_all_at_once)
 {
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"ids\": [\"2611.00001\", \"math/0611800v2\"], \"max_results\": 1, "
-	                           "\"base_url\": \"http://api/q\"}", &st);
+	                              "\"base_url\": \"http://api/q\"}",
+	                              &st);
 	pwm_route_file(in, "http://api/q", 200, pc_fixture("api_empty.atom"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	ck_assert(strstr(pwm_request_url(in, 0), "id_list=2611.00001%2Cmath%2F0611800v2&start=0&max_results=2"));
 	pc_finish(in, st);
 }
+
 END_TEST
 
 static void
@@ -92,6 +98,7 @@ START_TEST(faults_emit_nothing_and_say_why)
 	expect_failure(NULL, "Rate exceeded.", 429, "HTTP 429 from http://api/q");
 	expect_failure(NULL, "", 200, "not an Atom feed");
 }
+
 END_TEST
 
 START_TEST(empty_middle_page_is_asked_again_then_fails)
@@ -101,14 +108,15 @@ START_TEST(empty_middle_page_is_asked_again_then_fails)
 	pwm_route_file(in, "start=0", 200, pc_fixture("api_paged.atom"));
 	/* totalResults says 3, but the page at start=2 comes back empty. */
 	pwm_route(in, "start=2", 200,
-	           "<feed xmlns='http://www.w3.org/2005/Atom' xmlns:opensearch='http://a9.com/-/spec/opensearch/1.1/'>"
-	           "<opensearch:totalResults>3</opensearch:totalResults></feed>");
+	          "<feed xmlns='http://www.w3.org/2005/Atom' xmlns:opensearch='http://a9.com/-/spec/opensearch/1.1/'>"
+	          "<opensearch:totalResults>3</opensearch:totalResults></feed>");
 	ck_assert_int_eq(P->fetch(H, in, st), PW_RETRY);
 	ck_assert_uint_eq(pwm_requests(in), 4);
 	ck_assert_uint_eq(pwm_emitted_count(in), 2);
 	ck_assert(strstr(pwm_log(in), "empty page at start=2 of 3 results; asking again"));
 	pc_finish(in, st);
 }
+
 END_TEST
 
 START_TEST(bad_options_are_config_errors)
@@ -129,6 +137,7 @@ START_TEST(bad_options_are_config_errors)
 	ck_assert(strstr(pwm_log(in), "there is nothing to ask arXiv"));
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 static Suite *

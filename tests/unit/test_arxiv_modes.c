@@ -20,15 +20,20 @@ field(pw_instance *in, size_t i, const char *name)
 START_TEST(category_sets)
 {
 	char set[64];
-	const char *cases[][2] = { { "cs.LG", "cs:cs:LG" }, { "hep-th", "physics:hep-th" },
-		                   { "astro-ph.CO", "physics:astro-ph:CO" }, { "physics.optics", "physics:physics:optics" },
-		                   { "math", "math" }, { "q-bio.NC", "q-bio:q-bio:NC" }, { "physics", "physics:physics" },
+	const char *cases[][2] = { { "cs.LG", "cs:cs:LG" },
+		                   { "hep-th", "physics:hep-th" },
+		                   { "astro-ph.CO", "physics:astro-ph:CO" },
+		                   { "physics.optics", "physics:physics:optics" },
+		                   { "math", "math" },
+		                   { "q-bio.NC", "q-bio:q-bio:NC" },
+		                   { "physics", "physics:physics" },
 		                   { "quant-ph", "physics:quant-ph" } };
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		oai_category_set(cases[i][0], set, sizeof set);
 		ck_assert_str_eq(set, cases[i][1]);
 	}
 }
+
 END_TEST
 
 START_TEST(windows_and_missed_days)
@@ -58,16 +63,19 @@ START_TEST(windows_and_missed_days)
 	ck_assert_str_eq(catchup_empty_reason("2026-11-25"),
 	                 "no announcement (not a listed arXiv holiday: a deferral, see status.arxiv.org)");
 }
+
 END_TEST
 
 START_TEST(oai_dc_pages_follow_the_token_alone)
 {
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"mode\": \"oai\", \"format\": \"oai_dc\", \"sets\": [\"cs\"], "
-	                           "\"from\": \"2024-01-25\", \"base_url\": \"http://oai/oai\"}", &st);
+	                              "\"from\": \"2024-01-25\", \"base_url\": \"http://oai/oai\"}",
+	                              &st);
 	pwm_route_file(in, "resumptionToken=6960524%7C1001", 200, pc_fixture("oai_dc_last_page.xml"));
-	pwm_route_file(in, "verb=ListRecords&metadataPrefix=oai_dc&set=cs&from=2024-01-25", 200,
-	           pw_path("PW_FIXTURES", "arxiv_oai/listrecords_oai_dc_set-cs_from-2024-01-25_page1_trimmed5.xml"));
+	pwm_route_file(
+	        in, "verb=ListRecords&metadataPrefix=oai_dc&set=cs&from=2024-01-25", 200,
+	        pw_path("PW_FIXTURES", "arxiv_oai/listrecords_oai_dc_set-cs_from-2024-01-25_page1_trimmed5.xml"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	ck_assert_uint_eq(pwm_requests(in), 2);
 	ck_assert_str_eq(pwm_request_url(in, 0),
@@ -87,12 +95,14 @@ START_TEST(oai_dc_pages_follow_the_token_alone)
 	ck_assert(strstr(pwm_note(in), "7 records in 2 pages since 2024-01-25 (1 deleted, 0 skipped)"));
 	pc_finish(in, st);
 }
+
 END_TEST
 
 START_TEST(oai_errors)
 {
 	void *st = NULL;
-	pw_instance *in = pc_instance("{\"mode\": \"oai\", \"categories\": [\"cs.LG\"], \"base_url\": \"http://oai/\"}", &st);
+	pw_instance *in =
+	        pc_instance("{\"mode\": \"oai\", \"categories\": [\"cs.LG\"], \"base_url\": \"http://oai/\"}", &st);
 	pwm_route_file(in, "set=cs%3Acs%3ALG", 200, pc_fixture("oai_no_records.xml"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	ck_assert_uint_eq(pwm_emitted_count(in), 0);
@@ -125,13 +135,15 @@ START_TEST(oai_errors)
 	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"mode\": \"oai\", \"format\": \"marc\"}"));
 	ck_assert(strstr(pwm_refusal(), "format: \"marc\" is not one of arXiv or oai_dc"));
 }
+
 END_TEST
 
 START_TEST(oai_catch_up_window_follows_the_last_success)
 {
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"mode\": \"oai\", \"categories\": [\"cs.LG\", \"hep-th\"], "
-	                           "\"max_days\": 5, \"base_url\": \"http://oai/\"}", &st);
+	                              "\"max_days\": 5, \"base_url\": \"http://oai/\"}",
+	                              &st);
 	pwm_route_file(in, "oai", 200, pc_fixture("oai_no_records.xml"));
 	time_t now = time(NULL);
 	char want[64], day[11];
@@ -151,17 +163,20 @@ START_TEST(oai_catch_up_window_follows_the_last_success)
 	ck_assert(strstr(pwm_log(in), "more than max_days (5) ago"));
 	pc_finish(in, st);
 }
+
 END_TEST
 
 START_TEST(api_windows)
 {
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"query\": \"ti:x\", \"from\": \"2026-11-01\", \"until\": \"2026-11-05\", "
-	                           "\"base_url\": \"http://api/q\"}", &st);
+	                              "\"base_url\": \"http://api/q\"}",
+	                              &st);
 	pwm_route_file(in, "http://api/q", 200, pc_fixture("api_empty.atom"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	ck_assert_msg(strstr(pwm_request_url(in, 0), "search_query=%28ti:x%29+AND+submittedDate:%5B202611010000+TO+"
-	                                              "202611052359%5D&"), "%s", pwm_request_url(in, 0));
+	                                             "202611052359%5D&"),
+	              "%s", pwm_request_url(in, 0));
 	ck_assert(strstr(pwm_note(in), "submitted from 2026-11-01 to 2026-11-05: none matched"));
 	pc_finish(in, st);
 
@@ -177,6 +192,7 @@ START_TEST(api_windows)
 	ck_assert(strstr(pwm_note(in), "less 4 days of moderation"));
 	pc_finish(in, st);
 }
+
 END_TEST
 
 /* The last listing read was Tuesday's; Friday's listing comes, so
@@ -185,10 +201,11 @@ START_TEST(listing_catches_up_missed_days)
 {
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"categories\": [\"cs.LG\"], \"base_url\": \"http://rss/\", "
-	                           "\"oai_url\": \"http://oai/oai\"}", &st);
+	                              "\"oai_url\": \"http://oai/oai\"}",
+	                              &st);
 	pwm_route_file(in, "http://rss/cs.LG", 200, pc_fixture("listing_small.xml"));
 	pwm_route_file(in, "http://oai/oai?verb=ListRecords&metadataPrefix=arXiv&set=cs%3Acs%3ALG&from=2026-11-17", 200,
-	           pc_fixture("oai_catchup.xml"));
+	               pc_fixture("oai_catchup.xml"));
 	H->state_set(in, "listing_day", "1794891600" /* Tue 2026-11-17 05:00 UTC */);
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	ck_assert_uint_eq(pwm_requests(in), 2);
@@ -207,7 +224,7 @@ START_TEST(listing_catches_up_missed_days)
 	ck_assert_str_eq(field(in, 3, PW_F_ID), "2611.09002");
 	ck_assert_str_eq(field(in, 3, PW_F_ANNOUNCE), "cross");
 	ck_assert_msg(strstr(pwm_note(in), "caught up since 2026-11-17 through OAI-PMH: 2026-11-18 3, "
-	                                    "2026-11-19 3; 2 papers kept"),
+	                                   "2026-11-19 3; 2 papers kept"),
 	              "%s", pwm_note(in));
 	ck_assert_str_eq(H->state_get(in, "listing_day"), "1795150800");
 	/* Read again with nothing missed: one request, no catch-up. */
@@ -215,16 +232,18 @@ START_TEST(listing_catches_up_missed_days)
 	ck_assert_uint_eq(pwm_requests(in), 3);
 	pc_finish(in, st);
 }
+
 END_TEST
 
 START_TEST(listing_enrichment_adds_what_only_the_api_has)
 {
 	void *st = NULL;
 	pw_instance *in = pc_instance("{\"categories\": [\"cs.LG\"], \"base_url\": \"http://rss/\", \"enrich\": true, "
-	                           "\"api_url\": \"http://api/q\"}", &st);
+	                              "\"api_url\": \"http://api/q\"}",
+	                              &st);
 	pwm_route_file(in, "http://rss/cs.LG", 200, pc_fixture("listing_small.xml"));
 	pwm_route_file(in, "http://api/q?search_query=&id_list=2611.10001%2C2611.10002&start=0&max_results=2", 200,
-	           pc_fixture("api_enrich.atom"));
+	               pc_fixture("api_enrich.atom"));
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	ck_assert_uint_eq(pwm_requests(in), 2);
 	ck_assert_uint_eq(pwm_emitted_count(in), 2);
@@ -237,7 +256,8 @@ START_TEST(listing_enrichment_adds_what_only_the_api_has)
 
 	/* The API failing loses no paper: the listing's records go out as they are. */
 	in = pc_instance("{\"categories\": [\"cs.LG\"], \"base_url\": \"http://rss/\", \"enrich\": true, "
-	              "\"api_url\": \"http://api/q\"}", &st);
+	                 "\"api_url\": \"http://api/q\"}",
+	                 &st);
 	pwm_route_file(in, "http://rss/cs.LG", 200, pc_fixture("listing_small.xml"));
 	pwm_route(in, "http://api/q", 503, "down");
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
@@ -246,6 +266,7 @@ START_TEST(listing_enrichment_adds_what_only_the_api_has)
 	ck_assert(strstr(pwm_log(in), "enrichment: 2 papers go out without comment"));
 	pc_finish(in, st);
 }
+
 END_TEST
 
 static Suite *

@@ -30,13 +30,11 @@ diag_has(const cfg_diag *d, const char *needle)
 	return 0;
 }
 
-static const pw_option schema[] = {
-	{ PW_OPTION("max_results", PW_OPT_INT, "200", 0, "papers") },
-	{ PW_OPTION("categories", PW_OPT_STRING_LIST, "[\"cs.LG\"]", 0, "categories") },
-	{ PW_OPTION("keywords", PW_OPT_NUMBER_MAP, NULL, 0, "terms") },
-	{ PW_OPTION("url", PW_OPT_STRING, NULL, 1, "where") },
-	PW_OPTIONS_END
-};
+static const pw_option schema[] = { { PW_OPTION("max_results", PW_OPT_INT, "200", 0, "papers") },
+	                            { PW_OPTION("categories", PW_OPT_STRING_LIST, "[\"cs.LG\"]", 0, "categories") },
+	                            { PW_OPTION("keywords", PW_OPT_NUMBER_MAP, NULL, 0, "terms") },
+	                            { PW_OPTION("url", PW_OPT_STRING, NULL, 1, "where") },
+	                            PW_OPTIONS_END };
 
 START_TEST(syntax_error_has_line_and_column)
 {
@@ -51,6 +49,7 @@ START_TEST(syntax_error_has_line_and_column)
 	ck_assert_str_eq(d.msgs[0], want);
 	cfg_diag_free(&d);
 }
+
 END_TEST
 
 START_TEST(truncated_file_says_end_of_file)
@@ -60,13 +59,15 @@ START_TEST(truncated_file_says_end_of_file)
 	ck_assert(diag_has(&d, ": malformed JSON: unexpected end of file"));
 	cfg_diag_free(&d);
 }
+
 END_TEST
 
 START_TEST(schema_errors_have_positions)
 {
 	cfg_diag d = { 0 };
 	pw_config *c = cfg_load(write_cfg("{\n\"sources\": [\n {\"plugin\": \"arxiv\",\n  \"max_results\": \"many\",\n"
-	                                  "  \"colour\": 1, \"url\": \"u\", \"keywords\": {\"a\": \"b\"}}\n]}\n"), &d);
+	                                  "  \"colour\": 1, \"url\": \"u\", \"keywords\": {\"a\": \"b\"}}\n]}\n"),
+	                        &d);
 	ck_assert_ptr_nonnull(c);
 	int errors = cfg_check_options(c, &c->sources[0], schema, 0, &d);
 	ck_assert_int_eq(errors, 3);
@@ -79,24 +80,25 @@ START_TEST(schema_errors_have_positions)
 	cfg_diag_free(&d);
 	cfg_free(c);
 }
+
 END_TEST
 
-static const pw_option bounded[] = {
-	{ PW_OPTION("max_results", PW_OPT_INT, "200", 0, "papers"), .range = "1..30000" },
-	{ PW_OPTION("ratio", PW_OPT_NUMBER, NULL, 0, "a share"), .range = "0..1" },
-	{ PW_OPTION("floor", PW_OPT_NUMBER, NULL, 0, "no ceiling"), .range = "-2.5.." },
-	{ PW_OPTION("mode", PW_OPT_STRING, NULL, 0, "how"), .choices = "listing|api|oai" },
-	{ PW_OPTION("announce", PW_OPT_STRING_LIST, NULL, 0, "types"), .choices = "new|cross" },
-	{ PW_OPTION("keywords", PW_OPT_NUMBER_MAP, NULL, 0, "terms"), .range = "-10..10" },
-	PW_OPTIONS_END
-};
+static const pw_option bounded[] = { { PW_OPTION("max_results", PW_OPT_INT, "200", 0, "papers"), .range = "1..30000" },
+	                             { PW_OPTION("ratio", PW_OPT_NUMBER, NULL, 0, "a share"), .range = "0..1" },
+	                             { PW_OPTION("floor", PW_OPT_NUMBER, NULL, 0, "no ceiling"), .range = "-2.5.." },
+	                             { PW_OPTION("mode", PW_OPT_STRING, NULL, 0, "how"), .choices = "listing|api|oai" },
+	                             { PW_OPTION("announce", PW_OPT_STRING_LIST, NULL, 0, "types"),
+	                               .choices = "new|cross" },
+	                             { PW_OPTION("keywords", PW_OPT_NUMBER_MAP, NULL, 0, "terms"), .range = "-10..10" },
+	                             PW_OPTIONS_END };
 
 START_TEST(choices_and_ranges_are_checked_with_positions)
 {
 	cfg_diag d = { 0 };
 	pw_config *c = cfg_load(write_cfg("{\"sources\": [{\"plugin\": \"x\",\n \"max_results\": 0, \"ratio\": 1.5,\n"
 	                                  " \"floor\": -3, \"mode\": \"apii\", \"announce\": [\"new\", \"old\"],\n"
-	                                  " \"keywords\": {\"llm\": 3, \"crypto\": -11}}]}"), &d);
+	                                  " \"keywords\": {\"llm\": 3, \"crypto\": -11}}]}"),
+	                        &d);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(cfg_check_options(c, &c->sources[0], bounded, 0, &d), 6);
 	char want[1024];
@@ -111,13 +113,16 @@ START_TEST(choices_and_ranges_are_checked_with_positions)
 	cfg_free(c);
 
 	/* The ends are allowed; a string without choices and a value inside pass. */
-	c = cfg_load(write_cfg("{\"sources\": [{\"plugin\": \"x\", \"max_results\": 30000, \"ratio\": 0, "
-	                       "\"floor\": 1e9, \"mode\": \"oai\", \"announce\": [\"cross\"], \"keywords\": {\"a\": 10}}]}"), &d);
+	c = cfg_load(
+	        write_cfg("{\"sources\": [{\"plugin\": \"x\", \"max_results\": 30000, \"ratio\": 0, "
+	                  "\"floor\": 1e9, \"mode\": \"oai\", \"announce\": [\"cross\"], \"keywords\": {\"a\": 10}}]}"),
+	        &d);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(cfg_check_options(c, &c->sources[0], bounded, 0, &d), 0);
 	cfg_diag_free(&d);
 	cfg_free(c);
 }
+
 END_TEST
 
 START_TEST(a_schema_that_breaks_its_own_rules_is_refused)
@@ -125,27 +130,28 @@ START_TEST(a_schema_that_breaks_its_own_rules_is_refused)
 	char why[256];
 	ck_assert_int_eq(cfg_schema_problem(bounded, 0, why, sizeof why), 0);
 	static const pw_option bad_range[] = { { PW_OPTION("n", PW_OPT_INT, NULL, 0, "n"), .range = "1-5" },
-	                                       PW_OPTIONS_END };
+		                               PW_OPTIONS_END };
 	ck_assert_int_eq(cfg_schema_problem(bad_range, 0, why, sizeof why), 1);
 	ck_assert_str_eq(why, "option \"n\": its range \"1-5\" is not MIN..MAX (either end may be left out)");
 	static const pw_option inverted[] = { { PW_OPTION("n", PW_OPT_INT, NULL, 0, "n"), .range = "5..1" },
-	                                      PW_OPTIONS_END };
+		                              PW_OPTIONS_END };
 	ck_assert_int_eq(cfg_schema_problem(inverted, 0, why, sizeof why), 1);
 	static const pw_option outside[] = { { PW_OPTION("n", PW_OPT_INT, "0", 0, "n"), .range = "1.." },
-	                                     PW_OPTIONS_END };
+		                             PW_OPTIONS_END };
 	ck_assert_int_eq(cfg_schema_problem(outside, 0, why, sizeof why), 1);
 	ck_assert_str_eq(why, "option \"n\": its default is refused by its own schema: 0 is outside 1..");
 	static const pw_option not_a_choice[] = { { PW_OPTION("s", PW_OPT_STRING, "c", 0, "s"), .choices = "a|b" },
-	                                          PW_OPTIONS_END };
+		                                  PW_OPTIONS_END };
 	ck_assert_int_eq(cfg_schema_problem(not_a_choice, 0, why, sizeof why), 1);
 	ck_assert(strstr(why, "its default is refused by its own schema: \"c\" is not one of a or b"));
 	static const pw_option range_on_text[] = { { PW_OPTION("s", PW_OPT_STRING, NULL, 0, "s"), .range = "1..2" },
-	                                           PW_OPTIONS_END };
+		                                   PW_OPTIONS_END };
 	ck_assert_int_eq(cfg_schema_problem(range_on_text, 0, why, sizeof why), 1);
 	static const pw_option choices_on_int[] = { { PW_OPTION("n", PW_OPT_INT, NULL, 0, "n"), .choices = "1|2" },
-	                                            PW_OPTIONS_END };
+		                                    PW_OPTIONS_END };
 	ck_assert_int_eq(cfg_schema_problem(choices_on_int, 0, why, sizeof why), 1);
 }
+
 END_TEST
 
 START_TEST(missing_required_and_defaults)
@@ -160,13 +166,15 @@ START_TEST(missing_required_and_defaults)
 	cfg_diag_free(&d);
 	cfg_free(c);
 }
+
 END_TEST
 
 START_TEST(host_level_shape_is_checked)
 {
 	cfg_diag d = { 0 };
 	ck_assert_ptr_null(cfg_load(write_cfg("{\"sources\": [{\"plugin\": \"a\"}, {\"plugin\": \"a\"}],"
-	                                      " \"digests\": [{\"select\": {\"max_papers\": -1}}], \"stor\": 1}"), &d));
+	                                      " \"digests\": [{\"select\": {\"max_papers\": -1}}], \"stor\": 1}"),
+	                            &d));
 	ck_assert(diag_has(&d, "sources[1]: the name \"a\" is already used by sources[0]"));
 	ck_assert(diag_has(&d, "digests[0].select.max_papers: expected a non-negative integer"));
 	ck_assert(diag_has(&d, ": stor: unknown option"));
@@ -178,13 +186,15 @@ START_TEST(host_level_shape_is_checked)
 	ck_assert(diag_has(&d, "/nonexistent/pw.json: cannot read the config"));
 	cfg_diag_free(&d);
 }
+
 END_TEST
 
 START_TEST(env_expansion_and_secrets)
 {
 	cfg_diag d = { 0 };
 	setenv("PW_TEST_TOKEN", "s3cr3t-value", 1);
-	pw_config *c = cfg_load(write_cfg("{\"sources\": [{\"plugin\": \"a\", \"url\": \"https://x/?k=${PW_TEST_TOKEN}\"}]}"), &d);
+	pw_config *c = cfg_load(
+	        write_cfg("{\"sources\": [{\"plugin\": \"a\", \"url\": \"https://x/?k=${PW_TEST_TOKEN}\"}]}"), &d);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_str_eq(cJSON_GetObjectItem(c->sources[0].node, "url")->valuestring, "https://x/?k=s3cr3t-value");
 	char line[128] = "token is s3cr3t-value here";
@@ -197,6 +207,7 @@ START_TEST(env_expansion_and_secrets)
 	cfg_diag_free(&d);
 	log_clear_secrets();
 }
+
 END_TEST
 
 START_TEST(digests_and_scorers)
@@ -205,7 +216,8 @@ START_TEST(digests_and_scorers)
 	pw_config *c = cfg_load(write_cfg("{\"sources\": [{\"plugin\": \"a\"}], \"digests\": [{\"name\": \"lab\","
 	                                  " \"scorers\": [{\"plugin\": \"keyword\", \"weight\": 2.5}],"
 	                                  " \"select\": {\"min_score\": 1.5, \"max_papers\": 3},"
-	                                  " \"sinks\": [{\"plugin\": \"markdown\", \"name\": \"page\"}]}]}"), &d);
+	                                  " \"sinks\": [{\"plugin\": \"markdown\", \"name\": \"page\"}]}]}"),
+	                        &d);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_uint_eq(c->ndigests, 1);
 	ck_assert_str_eq(c->digests[0].name, "lab");
@@ -216,6 +228,7 @@ START_TEST(digests_and_scorers)
 	ck_assert_str_eq(c->store, "paperwire.db");
 	cfg_free(c);
 }
+
 END_TEST
 
 static Suite *

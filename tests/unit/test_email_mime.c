@@ -29,6 +29,7 @@ START_TEST(ascii_headers_lose_control_characters)
 	ck_assert_str_eq(header("a\0b"), "a");
 	ck_assert_ptr_null(strchr(header("x\ry\nz\tw"), '\r'));
 }
+
 END_TEST
 
 START_TEST(long_ascii_headers_fold_below_78)
@@ -46,6 +47,7 @@ START_TEST(long_ascii_headers_fold_below_78)
 		line = end ? end + 2 : NULL;
 	}
 }
+
 END_TEST
 
 START_TEST(non_ascii_becomes_encoded_words)
@@ -64,6 +66,7 @@ START_TEST(non_ascii_becomes_encoded_words)
 	ck_assert(strncmp(header("=?UTF-8?B?SGk=?="), "=?UTF-8?B?", 10) == 0);
 	ck_assert_str_ne(header("=?UTF-8?B?SGk=?="), "=?UTF-8?B?SGk=?=");
 }
+
 END_TEST
 
 /* A German locale built for this test (no machine has one installed by
@@ -73,7 +76,8 @@ german_locale(void)
 {
 	char dir[64], cmd[256];
 	snprintf(dir, sizeof dir, "/tmp/pw-locale-%d", (int)getpid());
-	snprintf(cmd, sizeof cmd, "mkdir -p %s && localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir, dir);
+	snprintf(cmd, sizeof cmd, "mkdir -p %s && localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir,
+	         dir);
 	if (system(cmd) != 0)
 		return 0;
 	setenv("LOCPATH", dir, 1);
@@ -96,6 +100,7 @@ START_TEST(dates_are_english_in_any_locale)
 	snprintf(cmd, sizeof cmd, "rm -rf /tmp/pw-locale-%d", (int)getpid());
 	ck_assert_int_eq(system(cmd), 0);
 }
+
 END_TEST
 
 START_TEST(addresses_must_be_plain)
@@ -108,6 +113,7 @@ START_TEST(addresses_must_be_plain)
 	ck_assert(!mime_address_ok("@example.org"));
 	ck_assert(!mime_address_ok("a@example.org,b@example.org"));
 }
+
 END_TEST
 
 START_TEST(base64_lines_are_76)
@@ -124,6 +130,7 @@ START_TEST(base64_lines_are_76)
 	ck_assert_str_eq(b.s, "YQ==\r\n");
 	mbuf_free(&b);
 }
+
 END_TEST
 
 START_TEST(html_is_escaped)
@@ -133,6 +140,7 @@ START_TEST(html_is_escaped)
 	ck_assert_str_eq(b.s, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;");
 	mbuf_free(&b);
 }
+
 END_TEST
 
 static Suite *

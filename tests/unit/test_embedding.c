@@ -54,8 +54,10 @@ START_TEST(builtin_ranks_the_library_neighbours_first)
 	pw_instance *in = instance(opts, &st);
 	pw_record *papers[4] = {
 		paper("2611.00001", "Faster speculative decoding with tree drafts",
-		      "A draft model proposes tokens; the target model verifies them in parallel to speed up decoding."),
-		paper("2611.00002", "Protein structure prediction with diffusion", "We fold proteins with a diffusion model."),
+		      "A draft model proposes tokens; the target model verifies them in parallel to speed up "
+		      "decoding."),
+		paper("2611.00002", "Protein structure prediction with diffusion",
+		      "We fold proteins with a diffusion model."),
 		paper("2611.00003", "A survey of graph neural networks for chemistry", "Molecules as graphs."),
 		paper("2611.00004", "Multiple decoding heads for LLM inference acceleration",
 		      "Extra heads predict subsequent tokens, verified with tree attention."),
@@ -78,13 +80,15 @@ START_TEST(builtin_ranks_the_library_neighbours_first)
 	P->destroy(H, in, st);
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 START_TEST(recency_weighs_newer_items_more)
 {
 	void *st1, *st2;
 	char opts[512], why[256];
-	pw_record *old = paper("2611.00009", "Schrödinger equation and wave mechanics", "Quantisierung als Eigenwertproblem.");
+	pw_record *old =
+	        paper("2611.00009", "Schrödinger equation and wave mechanics", "Quantisierung als Eigenwertproblem.");
 	pw_delivery *d = pwm_delivery_new(&old, 1, NULL);
 	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"aggregate\": \"max\"}",
 	         pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
@@ -105,6 +109,7 @@ START_TEST(recency_weighs_newer_items_more)
 	pwm_instance_free(a);
 	pwm_instance_free(b);
 }
+
 END_TEST
 
 START_TEST(arxiv_ids_in_the_profile_are_looked_up_once)
@@ -112,10 +117,12 @@ START_TEST(arxiv_ids_in_the_profile_are_looked_up_once)
 	void *st;
 	char why[256];
 	pw_instance *in = instance("{\"profile\": [\"arXiv:2611.00001v1\", \"2611.00002\"], "
-	                           "\"arxiv_api\": \"http://api/query\"}", &st);
+	                           "\"arxiv_api\": \"http://api/query\"}",
+	                           &st);
 	pwm_route_file(in, "id_list=2611.00001%2C2611.00002&start=0&max_results=2", 200,
-	           pw_path("PW_SRCDIR", "tests/fixtures/api_paged.atom"));
-	pw_record *p = paper("2611.00005", "Tiny drafts for speculative decoding", "Speculative decoding, tiny drafts.");
+	               pw_path("PW_SRCDIR", "tests/fixtures/api_paged.atom"));
+	pw_record *p =
+	        paper("2611.00005", "Tiny drafts for speculative decoding", "Speculative decoding, tiny drafts.");
 	pw_delivery *d = pwm_delivery_new(&p, 1, NULL);
 	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
 	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
@@ -127,6 +134,7 @@ START_TEST(arxiv_ids_in_the_profile_are_looked_up_once)
 	P->destroy(H, in, st);
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 static const char *two_vectors = "{\"object\": \"list\", \"data\": ["
@@ -138,8 +146,9 @@ START_TEST(openai_batches_caches_and_sends_the_key)
 {
 	void *st;
 	char opts[512], why[256];
-	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"backend\": \"openai\", \"endpoint\": \"http://llm/v1\", "
-	                            "\"model\": \"m\", \"api_key\": \"sk-test\", \"dimensions\": 2, \"aggregate\": \"max\"}",
+	snprintf(opts, sizeof opts,
+	         "{\"profile\": [\"%s\"], \"backend\": \"openai\", \"endpoint\": \"http://llm/v1\", "
+	         "\"model\": \"m\", \"api_key\": \"sk-test\", \"dimensions\": 2, \"aggregate\": \"max\"}",
 	         pw_path("PW_SRCDIR", "tests/fixtures/library.txt"));
 	pw_instance *in = instance(opts, &st);
 	pwm_route(in, "http://llm/v1/embeddings", 200, two_vectors);
@@ -163,6 +172,7 @@ START_TEST(openai_batches_caches_and_sends_the_key)
 	P->destroy(H, in, st);
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 START_TEST(aggregates_combine_best_and_mean)
@@ -172,8 +182,10 @@ START_TEST(aggregates_combine_best_and_mean)
 	const char *aggs[] = { "max", "mean", "both" };
 	double v[3];
 	for (int k = 0; k < 3; k++) {
-		snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"backend\": \"openai\", \"endpoint\": \"http://llm/v1\", "
-		                            "\"aggregate\": \"%s\"}", pw_path("PW_SRCDIR", "tests/fixtures/library.txt"), aggs[k]);
+		snprintf(opts, sizeof opts,
+		         "{\"profile\": [\"%s\"], \"backend\": \"openai\", \"endpoint\": \"http://llm/v1\", "
+		         "\"aggregate\": \"%s\"}",
+		         pw_path("PW_SRCDIR", "tests/fixtures/library.txt"), aggs[k]);
 		pw_instance *in = instance(opts, &st);
 		pwm_route(in, "http://llm/v1/embeddings", 200, two_vectors);
 		pw_record *papers[2] = { paper("2611.00001", "a", "b"), paper("2611.00002", "c", "d") };
@@ -191,6 +203,7 @@ START_TEST(aggregates_combine_best_and_mean)
 	ck_assert_double_eq_tol(v[1], 0.5, 1e-6);
 	ck_assert_double_eq_tol(v[2], 0.75, 1e-6);
 }
+
 END_TEST
 
 START_TEST(openai_malformed_answers_fail_loudly)
@@ -214,6 +227,7 @@ START_TEST(openai_malformed_answers_fail_loudly)
 	ck_assert(strstr(pwm_log(in), "profile: /nonexistent.bib: No such file or directory"));
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 static Suite *

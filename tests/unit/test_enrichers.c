@@ -28,8 +28,10 @@ static const char *
 answer(const char *content)
 {
 	static char buf[1024];
-	snprintf(buf, sizeof buf, "{\"choices\": [{\"message\": {\"role\": \"assistant\", \"content\": \"%s\"}}], "
-	                          "\"usage\": {\"total_tokens\": 42}}", content);
+	snprintf(buf, sizeof buf,
+	         "{\"choices\": [{\"message\": {\"role\": \"assistant\", \"content\": \"%s\"}}], "
+	         "\"usage\": {\"total_tokens\": 42}}",
+	         content);
 	return buf;
 }
 
@@ -37,8 +39,9 @@ START_TEST(classify_takes_a_label_from_the_list_with_its_reason)
 {
 	const pw_plugin *P = llm_entry();
 	void *st;
-	pw_instance *in = pwm_instance_new_json(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://llm/v1\", "
-	                                                "\"model\": \"m\", \"labels\": [\"Inference\", \"Training\"]}");
+	pw_instance *in =
+	        pwm_instance_new_json(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://llm/v1\", "
+	                                          "\"model\": \"m\", \"labels\": [\"Inference\", \"Training\"]}");
 	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_OK);
 	pwm_route(in, "http://llm/v1/chat/completions", 200, answer("inference.\\nIt speeds up decoding."));
 	pw_record *r = paper("2611.00001", "Speculative decoding", "Faster decoding.");
@@ -53,14 +56,16 @@ START_TEST(classify_takes_a_label_from_the_list_with_its_reason)
 	P->destroy(pwm_host(), in, st);
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 START_TEST(a_label_not_in_the_list_is_refused)
 {
 	const pw_plugin *P = llm_entry();
 	void *st;
-	pw_instance *in = pwm_instance_new_json(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://llm/v1\", "
-	                                                "\"model\": \"m\", \"labels\": [\"Inference\", \"Training\"]}");
+	pw_instance *in =
+	        pwm_instance_new_json(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://llm/v1\", "
+	                                          "\"model\": \"m\", \"labels\": [\"Inference\", \"Training\"]}");
 	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_OK);
 	pwm_route(in, "http://llm/v1/chat/completions", 200, answer("Astrophysics\\nStars."));
 	pw_record *r = paper("2611.00001", "x", "y");
@@ -71,15 +76,17 @@ START_TEST(a_label_not_in_the_list_is_refused)
 	P->destroy(pwm_host(), in, st);
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 START_TEST(prompt_templates_can_be_overridden)
 {
 	const pw_plugin *P = llm_entry();
 	void *st;
-	pw_instance *in = pwm_instance_new_json(P->options, "{\"task\": \"summary\", \"endpoint\": \"http://llm/v1\", "
-	                                                "\"model\": \"m\", \"api_key\": \"sk-x\", "
-	                                                "\"prompt\": \"Summarise {title} by {authors}: {abstract}\"}");
+	pw_instance *in =
+	        pwm_instance_new_json(P->options, "{\"task\": \"summary\", \"endpoint\": \"http://llm/v1\", "
+	                                          "\"model\": \"m\", \"api_key\": \"sk-x\", "
+	                                          "\"prompt\": \"Summarise {title} by {authors}: {abstract}\"}");
 	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_OK);
 	pwm_route(in, "http://llm/v1/chat/completions", 200, answer("Short."));
 	pw_record *r = paper("2611.00001", "Drafts", "Small models draft.");
@@ -92,26 +99,33 @@ START_TEST(prompt_templates_can_be_overridden)
 	P->destroy(pwm_host(), in, st);
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 START_TEST(bad_options_are_config_errors)
 {
 	const pw_plugin *P = llm_entry();
 	void *st;
-	pw_instance *in = pwm_instance_new_json(P->options, "{\"task\": \"translate\", \"endpoint\": \"http://e\", \"model\": \"m\"}");
+	pw_instance *in = pwm_instance_new_json(
+	        P->options, "{\"task\": \"translate\", \"endpoint\": \"http://e\", \"model\": \"m\"}");
 	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_CONFIG_ERROR);
 	ck_assert(strstr(pwm_log(in), "task translate needs \"language\""));
 	pwm_instance_free(in);
-	in = pwm_instance_new_json(P->options, "{\"task\": \"classify\", \"endpoint\": \"http://e\", \"model\": \"m\", \"labels\": [\"a\"]}");
+	in = pwm_instance_new_json(
+	        P->options,
+	        "{\"task\": \"classify\", \"endpoint\": \"http://e\", \"model\": \"m\", \"labels\": [\"a\"]}");
 	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_CONFIG_ERROR);
 	pwm_instance_free(in);
-	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"task\": \"poem\", \"endpoint\": \"http://e\", \"model\": \"m\"}"));
+	ck_assert_ptr_null(pwm_instance_new_json(P->options,
+	                                         "{\"task\": \"poem\", \"endpoint\": \"http://e\", \"model\": \"m\"}"));
 	ck_assert(strstr(pwm_refusal(), "task: \"poem\" is not one of summary, translate or classify"));
-	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"task\": \"summary\", \"endpoint\": \"http://e\", "
-	                                                     "\"model\": \"m\", \"temperature\": -1, \"max_tokens\": 0}"));
+	ck_assert_ptr_null(pwm_instance_new_json(P->options,
+	                                         "{\"task\": \"summary\", \"endpoint\": \"http://e\", "
+	                                         "\"model\": \"m\", \"temperature\": -1, \"max_tokens\": 0}"));
 	ck_assert(strstr(pwm_refusal(), "temperature: -1 is outside 0..2"));
 	ck_assert(strstr(pwm_refusal(), "max_tokens: 0 is outside 1.."));
 }
+
 END_TEST
 
 /* An escaped NUL in an API's JSON would end the string in cJSON: it is
@@ -123,11 +137,13 @@ START_TEST(an_escaped_nul_in_json_never_cuts_a_title)
 	cJSON *j = jt_parse(answer, sizeof answer - 1, &replaced);
 	ck_assert_ptr_nonnull(j);
 	ck_assert_int_eq(replaced, 1);
-	ck_assert_str_eq(cJSON_GetObjectItem(j, "title")->valuestring, "Before\xef\xbf\xbd" "after");
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "title")->valuestring, "Before\xef\xbf\xbd"
+	                                                               "after");
 	/* "C:\\u0000x" is a backslash, then the text u0000x: left alone. */
 	ck_assert_str_eq(cJSON_GetObjectItem(j, "path")->valuestring, "C:\\u0000x");
 	cJSON_Delete(j);
 }
+
 END_TEST
 
 START_TEST(related_lists_the_nearest_other_papers)
@@ -137,7 +153,8 @@ START_TEST(related_lists_the_nearest_other_papers)
 	pw_instance *in = pwm_instance_new_json(P->options, "{\"k\": 2}");
 	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_OK);
 	pwm_add_history(in, paper("2611.00001", "Speculative decoding with draft models", "Draft and verify tokens."));
-	pwm_add_history(in, paper("2611.00002", "Tree drafts for speculative decoding", "Tree verification of drafts."));
+	pwm_add_history(in,
+	                paper("2611.00002", "Tree drafts for speculative decoding", "Tree verification of drafts."));
 	pwm_add_history(in, paper("2611.00003", "Protein folding with diffusion", "Proteins and diffusion."));
 	pwm_add_history(in, paper("2611.00004", "Galaxy rotation curves", "Dark matter halos."));
 	pw_record *r = paper("2611.00001", "Speculative decoding with draft models", "Draft and verify tokens.");
@@ -145,13 +162,15 @@ START_TEST(related_lists_the_nearest_other_papers)
 	ck_assert_int_eq(P->prepare(pwm_host(), in, st, d), PW_OK);
 	ck_assert_int_eq(P->enrich(pwm_host(), in, st, r), PW_OK);
 	ck_assert_uint_eq(rec_count(r, "related"), 1);
-	ck_assert_msg(strncmp(rec_get_at(r, "related", 0), "2611.00002: Tree drafts for speculative decoding (0.", 52) == 0,
-	              "%s", rec_get_at(r, "related", 0));
+	ck_assert_msg(
+	        strncmp(rec_get_at(r, "related", 0), "2611.00002: Tree drafts for speculative decoding (0.", 52) == 0,
+	        "%s", rec_get_at(r, "related", 0));
 	pwm_delivery_free(d);
 	rec_free(r);
 	P->destroy(pwm_host(), in, st);
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 static Suite *

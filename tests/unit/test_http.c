@@ -25,7 +25,8 @@ start_server(void)
 	server = fork();
 	if (server == 0) {
 		execlp("python3", "python3", pw_path("PW_SRCDIR", "tests/integration/fake_server.py"), "--root",
-		       pw_path("PW_SRCDIR", "tests/fixtures"), "--port-file", port_file, "--lifetime", "300", (char *)NULL);
+		       pw_path("PW_SRCDIR", "tests/fixtures"), "--port-file", port_file, "--lifetime", "300",
+		       (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 100; i++) {
@@ -87,6 +88,7 @@ START_TEST(user_agent_names_paperwire_and_contact)
 	http_response_free(r);
 	http_free(c);
 }
+
 END_TEST
 
 START_TEST(retry_after_is_honoured_on_429)
@@ -105,6 +107,7 @@ START_TEST(retry_after_is_honoured_on_429)
 	http_response_free(r);
 	http_free(c);
 }
+
 END_TEST
 
 START_TEST(final_503_is_returned_with_its_code)
@@ -119,6 +122,7 @@ START_TEST(final_503_is_returned_with_its_code)
 	http_response_free(r);
 	http_free(c);
 }
+
 END_TEST
 
 START_TEST(truncated_body_is_an_error)
@@ -130,6 +134,7 @@ START_TEST(truncated_body_is_an_error)
 	ck_assert_msg(strstr(err, "(after 3 attempts)"), "%s", err);
 	http_free(c);
 }
+
 END_TEST
 
 START_TEST(slow_body_times_out)
@@ -141,6 +146,7 @@ START_TEST(slow_body_times_out)
 	ck_assert_msg(strstr(err, "Timeout") || strstr(err, "timed out"), "%s", err);
 	http_free(c);
 }
+
 END_TEST
 
 START_TEST(size_cap_is_enforced)
@@ -153,6 +159,7 @@ START_TEST(size_cap_is_enforced)
 	ck_assert_msg(strstr(err, "larger than the 1048576-byte cap"), "%s", err);
 	http_free(c);
 }
+
 END_TEST
 
 START_TEST(only_http_https_and_file)
@@ -171,6 +178,7 @@ START_TEST(only_http_https_and_file)
 	http_response_free(r);
 	http_free(c);
 }
+
 END_TEST
 
 START_TEST(conditional_get_after_validators_are_committed)
@@ -199,6 +207,7 @@ START_TEST(conditional_get_after_validators_are_committed)
 	store_close(s);
 	unlink(db);
 }
+
 END_TEST
 
 START_TEST(arxiv_hosts_share_a_3_second_spacing)
@@ -211,6 +220,7 @@ START_TEST(arxiv_hosts_share_a_3_second_spacing)
 	ck_assert_double_eq_tol(http_spacing_for(c, "file:///tmp/x"), 0.0, 1e-9);
 	http_free(c);
 }
+
 END_TEST
 
 static Suite *

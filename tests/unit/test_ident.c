@@ -24,6 +24,7 @@ START_TEST(new_style_ids)
 	expect("https://arxiv.org/pdf/2202.12139v12", "2202.12139", 12);
 	expect("oai:arXiv.org:2202.12139v1", "2202.12139", 1);
 }
+
 END_TEST
 
 START_TEST(old_style_ids_drop_the_subject_class)
@@ -33,6 +34,7 @@ START_TEST(old_style_ids_drop_the_subject_class)
 	expect("http://arxiv.org/abs/astro-ph/0601001v1", "astro-ph/0601001", 1);
 	expect("hep-th/9901001", "hep-th/9901001", 0);
 }
+
 END_TEST
 
 START_TEST(arxiv_doi_in_any_case)
@@ -41,6 +43,7 @@ START_TEST(arxiv_doi_in_any_case)
 	expect("10.48550/ARXIV.2106.15928", "2106.15928", 0);
 	expect("https://doi.org/10.48550/arxiv.2106.15928", "2106.15928", 0);
 }
+
 END_TEST
 
 START_TEST(other_dois_fold_case_and_urls_stay)
@@ -49,6 +52,7 @@ START_TEST(other_dois_fold_case_and_urls_stay)
 	expect("https://doi.org/10.1109/ICSTW55395.2022.00035", "10.1109/icstw55395.2022.00035", 0);
 	expect("https://example.org/paper/7", "https://example.org/paper/7", 0);
 }
+
 END_TEST
 
 START_TEST(rejects_empty)
@@ -60,6 +64,7 @@ START_TEST(rejects_empty)
 	ck_assert(ident_is_arxiv("2401.01234"));
 	ck_assert(!ident_is_arxiv("10.1145/1"));
 }
+
 END_TEST
 
 static Suite *

@@ -92,6 +92,7 @@ START_TEST(one_object_per_line_with_every_field)
 	ck_assert_int_eq(count_lines(NULL), 3);
 	unlink(path);
 }
+
 END_TEST
 
 /* One appending delivery of the paper `id`; recovery: PW_D_RECOVERY, or
@@ -162,6 +163,7 @@ START_TEST(an_append_records_its_offset_and_a_redo_cuts_back_to_it)
 	ck_assert_int_eq(file_size(), before);
 	unlink(path);
 }
+
 END_TEST
 
 START_TEST(a_shorter_host_table_is_told_by_PW_HOST_HAS)
@@ -177,6 +179,7 @@ START_TEST(a_shorter_host_table_is_told_by_PW_HOST_HAS)
 	old.canonical_id = NULL;
 	ck_assert(!PW_HOST_HAS(&old, canonical_id));
 }
+
 END_TEST
 
 static Suite *

@@ -55,6 +55,7 @@ START_TEST(rl_does_not_match_world)
 	ck_assert_double_eq(score("x", "We use RL-based control.", why, &veto), 5);
 	done();
 }
+
 END_TEST
 
 START_TEST(phrases_case_and_title_weight)
@@ -68,18 +69,21 @@ START_TEST(phrases_case_and_title_weight)
 	ck_assert_double_eq(score("speculative", "decoding", why, &veto), 0);
 	done();
 }
+
 END_TEST
 
 START_TEST(star_marks_a_prefix)
 {
 	char why[256];
 	int veto;
-	make("{\"keywords\": {\"quantiz*\": 1, \"large language model*\": 2}, \"fields\": {\"title\": 3, \"abstract\": 1}}");
+	make("{\"keywords\": {\"quantiz*\": 1, \"large language model*\": 2}, \"fields\": {\"title\": 3, \"abstract\": "
+	     "1}}");
 	ck_assert_double_eq(score("Quantization-aware training", "", why, &veto), 3);
 	ck_assert_double_eq(score("x", "We quantize large language models", why, &veto), 3);
 	ck_assert_double_eq(score("Unquantized", "", why, &veto), 0);
 	done();
 }
+
 END_TEST
 
 START_TEST(exclude_vetoes_with_a_reason)
@@ -97,6 +101,7 @@ START_TEST(exclude_vetoes_with_a_reason)
 	ck_assert_int_eq(veto, 0);
 	done();
 }
+
 END_TEST
 
 START_TEST(a_term_without_letters_is_a_config_error)
@@ -113,6 +118,7 @@ START_TEST(a_term_without_letters_is_a_config_error)
 	pwm_instance_free(in);
 	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"keywords\": {\"x\": \"high\"}}"));
 }
+
 END_TEST
 
 /* Scores with extra fields set on the record. */
@@ -138,6 +144,7 @@ START_TEST(accents_and_case_fold)
 	ck_assert_double_eq(score("x", "greek άλφα here", why, &veto), 1);
 	done();
 }
+
 END_TEST
 
 START_TEST(fields_have_multipliers)
@@ -155,6 +162,7 @@ START_TEST(fields_have_multipliers)
 	ck_assert_str_eq(why, "categories has 'cs.CL' +0.5, comment has 'NeurIPS' +2");
 	done();
 }
+
 END_TEST
 
 START_TEST(require_is_a_gate)
@@ -169,6 +177,7 @@ START_TEST(require_is_a_gate)
 	ck_assert_int_eq(veto, 0);
 	done();
 }
+
 END_TEST
 
 START_TEST(followed_authors_match_initials_and_accents)
@@ -190,6 +199,7 @@ START_TEST(followed_authors_match_initials_and_accents)
 	ck_assert_double_eq(score_rec(r, why, &veto), 0);
 	done();
 }
+
 END_TEST
 
 START_TEST(a_thousand_terms_match_like_ten)
@@ -209,6 +219,7 @@ START_TEST(a_thousand_terms_match_like_ten)
 	ck_assert(!strstr(why, "'coding'"));
 	done();
 }
+
 END_TEST
 
 static Suite *

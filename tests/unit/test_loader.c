@@ -34,10 +34,13 @@ START_TEST(another_major_is_refused)
 	ldr_plugin p;
 	ck_assert_int_eq(load("bad_major", &p), -1);
 	char want[256];
-	snprintf(want, sizeof want, "bad_major.la: refused: plugin 'bad_major' was built for plugin ABI %d.0, "
-	         "but this paperwire %s speaks ABI %d.%d", PW_ABI_MAJOR + 1, PACKAGE_VERSION, PW_ABI_MAJOR, PW_ABI_MINOR);
+	snprintf(want, sizeof want,
+	         "bad_major.la: refused: plugin 'bad_major' was built for plugin ABI %d.0, "
+	         "but this paperwire %s speaks ABI %d.%d",
+	         PW_ABI_MAJOR + 1, PACKAGE_VERSION, PW_ABI_MAJOR, PW_ABI_MINOR);
 	ck_assert_msg(strstr(err, want), "%s", err);
 }
+
 END_TEST
 
 START_TEST(a_newer_minor_is_refused)
@@ -45,10 +48,13 @@ START_TEST(a_newer_minor_is_refused)
 	ldr_plugin p;
 	ck_assert_int_eq(load("newer_minor", &p), -1);
 	char want[256];
-	snprintf(want, sizeof want, "newer_minor.la: refused: plugin 'newer_minor' needs plugin ABI %d.%d, newer than "
-	         "ABI %d.%d", PW_ABI_MAJOR, PW_ABI_MINOR + 1, PW_ABI_MAJOR, PW_ABI_MINOR);
+	snprintf(want, sizeof want,
+	         "newer_minor.la: refused: plugin 'newer_minor' needs plugin ABI %d.%d, newer than "
+	         "ABI %d.%d",
+	         PW_ABI_MAJOR, PW_ABI_MINOR + 1, PW_ABI_MAJOR, PW_ABI_MINOR);
 	ck_assert_msg(strstr(err, want), "%s", err);
 }
+
 END_TEST
 
 START_TEST(no_entry_symbol_is_refused)
@@ -58,6 +64,7 @@ START_TEST(no_entry_symbol_is_refused)
 	ck_assert_msg(strstr(err, "no_entry.la: refused: not a paperwire plugin: no 'pw_plugin_entry' symbol"), "%s",
 	              err);
 }
+
 END_TEST
 
 START_TEST(a_missing_callback_is_refused)
@@ -66,15 +73,19 @@ START_TEST(a_missing_callback_is_refused)
 	ck_assert_int_eq(load("no_callback", &p), -1);
 	ck_assert_msg(strstr(err, "plugin 'no_callback' is a sink but has no 'write' callback"), "%s", err);
 }
+
 END_TEST
 
 START_TEST(a_schema_that_breaks_the_rules_is_refused)
 {
 	ldr_plugin p;
 	ck_assert_int_eq(load("bad_schema", &p), -1);
-	ck_assert_msg(strstr(err, "plugin 'bad_schema': option \"threshold\": its default \"twelve\" is not JSON of its "
-	                          "type (an integer)"), "%s", err);
+	ck_assert_msg(strstr(err,
+	                     "plugin 'bad_schema': option \"threshold\": its default \"twelve\" is not JSON of its "
+	                     "type (an integer)"),
+	              "%s", err);
 }
+
 END_TEST
 
 START_TEST(a_null_descriptor_is_refused)
@@ -83,6 +94,7 @@ START_TEST(a_null_descriptor_is_refused)
 	ck_assert_int_eq(load("null_descriptor", &p), -1);
 	ck_assert_msg(strstr(err, "pw_plugin_entry() returned no descriptor"), "%s", err);
 }
+
 END_TEST
 
 START_TEST(an_older_minor_loads_with_zeroed_tail)
@@ -93,6 +105,7 @@ START_TEST(an_older_minor_loads_with_zeroed_tail)
 	ck_assert_ptr_nonnull(p.desc.score);
 	ldr_unload(&p);
 }
+
 END_TEST
 
 START_TEST(option_entries_are_read_at_the_size_the_plugin_declared)
@@ -108,6 +121,7 @@ START_TEST(option_entries_are_read_at_the_size_the_plugin_declared)
 	ck_assert_uint_eq(p.desc.option_size, sizeof(pw_option));
 	ldr_unload(&p);
 }
+
 END_TEST
 
 START_TEST(options_without_their_size_are_refused)
@@ -115,14 +129,17 @@ START_TEST(options_without_their_size_are_refused)
 	ldr_plugin p;
 	ck_assert_int_eq(load("no_option_size", &p), -1);
 	ck_assert_msg(strstr(err, "no_option_size.la: refused: plugin 'no_option_size': its options declare 0 bytes an "
-	                          "entry") && strstr(err, "PW_OPTIONS(array)"), "%s", err);
+	                          "entry") &&
+	                      strstr(err, "PW_OPTIONS(array)"),
+	              "%s", err);
 }
+
 END_TEST
 
 START_TEST(scan_refuses_duplicates_and_keeps_the_first)
 {
 	const char *dirs[] = { pw_path("PW_BUILDDIR", "tests/plugins/.libs"), pw_path("PW_BUILDDIR", "plugins"),
-	                       "relative/dir" };
+		               "relative/dir" };
 	ldr_registry *reg = ldr_scan(dirs, 3);
 	ck_assert_ptr_nonnull(reg);
 	const ldr_plugin *dup = ldr_find(reg, "dup");
@@ -143,6 +160,7 @@ START_TEST(scan_refuses_duplicates_and_keeps_the_first)
 	ck_assert_uint_eq(reg->ndirs, 2); /* the relative entry is never searched */
 	ldr_registry_free(reg);
 }
+
 END_TEST
 
 static Suite *

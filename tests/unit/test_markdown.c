@@ -38,8 +38,9 @@ paper(void)
 	rec_set(r, PW_F_PRIMARY, "cs.CL");
 	rec_set(r, PW_F_ANNOUNCE, "new");
 	rec_set_time(r, PW_T_PUBLISHED, 1795111200);
-	rec_set(r, PW_F_ABSTRACT, "First sentence here. Second sentence is a bit longer than the first one. "
-	                          "Third sentence runs past the limit for sure and must be cut away.");
+	rec_set(r, PW_F_ABSTRACT,
+	        "First sentence here. Second sentence is a bit longer than the first one. "
+	        "Third sentence runs past the limit for sure and must be cut away.");
 	rec_score_add(r, "keyword", 1, 6, "title has 'speculative decoding' +6");
 	return r;
 }
@@ -64,15 +65,16 @@ START_TEST(writes_a_digest_page)
 	pw_instance *in = sink(", \"abstract_chars\": 100", &st);
 	pw_record *recs[1] = { paper() };
 	pw_delivery *d = pwm_delivery_new(recs, 1, PW_D_DIGEST, "daily", PW_D_RUN_TIME, "2026-11-20T06:00:00Z",
-	                                   PW_D_FETCHED, "120", PW_D_NEW, "100", PW_D_CATEGORIES, "cs.CL, cs.LG",
-	                                   PW_D_SOURCES, "ml (arxiv)", NULL);
+	                                  PW_D_FETCHED, "120", PW_D_NEW, "100", PW_D_CATEGORIES, "cs.CL, cs.LG",
+	                                  PW_D_SOURCES, "ml (arxiv)", NULL);
 	ck_assert_int_eq(P->write(pwm_host(), in, st, d), PW_OK);
 	const char *md = pw_read_file(path, NULL);
 	ck_assert(strstr(md, "# paperwire: daily\n"));
 	ck_assert(strstr(md, "- **Last Updated**: 2026-11-20T06:00:00Z\n"));
 	ck_assert(strstr(md, "- **Papers Fetched**: 120\n"));
 	ck_assert(strstr(md, "- **Categories Monitored**: cs.CL, cs.LG\n"));
-	ck_assert_msg(strstr(md, "### 1. [Speculative \\*Decoding\\* with \\[Tiny\\] Drafts](<https://arxiv.org/abs/2611.00001>)"),
+	ck_assert_msg(strstr(md, "### 1. [Speculative \\*Decoding\\* with \\[Tiny\\] "
+	                         "Drafts](<https://arxiv.org/abs/2611.00001>)"),
 	              "%s", md);
 	ck_assert(strstr(md, "**Authors**: Ada Lovelace, Alan Turing  \n"));
 	ck_assert(strstr(md, "**Category**: cs.CL  \n"));
@@ -80,9 +82,12 @@ START_TEST(writes_a_digest_page)
 	ck_assert(strstr(md, "**Score**: 6.00 (keyword: title has 'speculative decoding' +6)  \n"));
 	ck_assert(strstr(md, "**Type**: new  \n"));
 	ck_assert(strstr(md, "**ArXiv ID**: 2611.00001v2  \n"));
-	ck_assert(strstr(md, "**PDF**: [https://arxiv.org/pdf/2611.00001v2](<https://arxiv.org/pdf/2611.00001v2>)  \n"));
-	ck_assert_msg(strstr(md, "#### Abstract\nFirst sentence here. Second sentence is a bit longer than the first one. […]\n"),
-	              "%s", md);
+	ck_assert(
+	        strstr(md, "**PDF**: [https://arxiv.org/pdf/2611.00001v2](<https://arxiv.org/pdf/2611.00001v2>)  \n"));
+	ck_assert_msg(
+	        strstr(md,
+	               "#### Abstract\nFirst sentence here. Second sentence is a bit longer than the first one. […]\n"),
+	        "%s", md);
 	ck_assert(!strstr(md, "Third sentence"));
 	ck_assert(strstr(md, "Thank you to arXiv for use of its open access interoperability."));
 	struct stat sb;
@@ -93,6 +98,7 @@ START_TEST(writes_a_digest_page)
 	P->destroy(pwm_host(), in, st);
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 START_TEST(an_empty_day_keeps_the_last_papers_under_a_status_line)
@@ -107,13 +113,14 @@ START_TEST(an_empty_day_keeps_the_last_papers_under_a_status_line)
 	pwm_delivery_free(d);
 	rec_free(recs[0]);
 	d = pwm_delivery_new(NULL, 0, PW_D_DIGEST, "daily", PW_D_RUN_TIME, "2026-11-21T06:00:00Z", PW_D_EMPTY_REASON,
-	                      "source ml: listing unchanged since the last run (HTTP 304)", PW_D_FETCHED, "0",
-	                      PW_D_NEW, "0", PW_D_SOURCES, "ml (arxiv)", NULL);
+	                     "source ml: listing unchanged since the last run (HTTP 304)", PW_D_FETCHED, "0", PW_D_NEW,
+	                     "0", PW_D_SOURCES, "ml (arxiv)", NULL);
 	ck_assert_int_eq(P->write(pwm_host(), in, st, d), PW_OK);
 	const char *md = pw_read_file(path, NULL);
 	ck_assert_msg(strstr(md, "> **Checked 2026-11-21T06:00:00Z**: nothing new (source ml: listing unchanged since "
 	                         "the last run (HTTP 304)). The 1 paper below is from the digest of "
-	                         "2026-11-20T06:00:00Z.\n"), "%s", md);
+	                         "2026-11-20T06:00:00Z.\n"),
+	              "%s", md);
 	ck_assert(strstr(md, "### 1. [Speculative \\*Decoding\\*"));
 	/* A third, empty day keeps the same papers and their day. */
 	ck_assert_int_eq(P->write(pwm_host(), in, st, d), PW_OK);
@@ -126,7 +133,7 @@ START_TEST(an_empty_day_keeps_the_last_papers_under_a_status_line)
 	fputs("yesterday's stale page", f);
 	fclose(f);
 	d = pwm_delivery_new(NULL, 0, PW_D_DIGEST, "daily", PW_D_EMPTY_REASON, "all 5 papers fetched were seen before",
-	                      PW_D_FAILED_SOURCES, "s2", NULL);
+	                     PW_D_FAILED_SOURCES, "s2", NULL);
 	ck_assert_int_eq(P->write(pwm_host(), in, st, d), PW_OK);
 	md = pw_read_file(path, NULL);
 	ck_assert(!strstr(md, "stale"));
@@ -137,6 +144,7 @@ START_TEST(an_empty_day_keeps_the_last_papers_under_a_status_line)
 	P->destroy(pwm_host(), in, st);
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 START_TEST(a_paper_without_an_arxiv_id_is_not_labelled_as_one)
@@ -163,6 +171,7 @@ START_TEST(a_paper_without_an_arxiv_id_is_not_labelled_as_one)
 	P->destroy(pwm_host(), in, st);
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 START_TEST(a_failed_write_leaves_the_old_page_and_no_temp_file)
@@ -191,6 +200,7 @@ START_TEST(a_failed_write_leaves_the_old_page_and_no_temp_file)
 	closedir(dh);
 	ck_assert_int_eq(files, 0);
 }
+
 END_TEST
 
 START_TEST(extension_fields_inline_or_folded_and_grouping)
@@ -213,8 +223,10 @@ START_TEST(extension_fields_inline_or_folded_and_grouping)
 	const char *md = pw_read_file(path, NULL);
 	ck_assert_msg(strstr(md, "**Label**: Inference efficiency  \n"), "%s", md);
 	/* An enricher's lines stay lines (hard breaks), not one paragraph. */
-	ck_assert_msg(strstr(md, "<details>\n<summary><strong>summary</strong></summary>\n\nProblem: decoding is slow.  \n"
-	                         "Method: draft and verify.  \nResults: 2x faster.\n\n</details>"), "%s", md);
+	ck_assert_msg(strstr(md,
+	                     "<details>\n<summary><strong>summary</strong></summary>\n\nProblem: decoding is slow.  \n"
+	                     "Method: draft and verify.  \nResults: 2x faster.\n\n</details>"),
+	              "%s", md);
 	ck_assert(strstr(md, "<summary><strong>related</strong></summary>\n\n- 2302.01318: Accelerating LLM Decoding"));
 	const char *cl = strstr(md, "### cs.CL (2)\n"), *ro = strstr(md, "### cs.RO (1)\n");
 	ck_assert_msg(cl && ro && cl < ro, "%s", md);
@@ -228,6 +240,7 @@ START_TEST(extension_fields_inline_or_folded_and_grouping)
 	P->destroy(pwm_host(), in, st);
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 static char *
@@ -254,6 +267,7 @@ START_TEST(an_enrichers_markdown_keeps_structure_not_html_or_foreign_links)
 	ck_assert_str_eq(md, "A \\*b\\* \\[c\\](d) \\<e\\> \\& $\\_3$ costs \\$5 and \\$6");
 	free(md);
 }
+
 END_TEST
 
 static Suite *

@@ -73,6 +73,7 @@ START_TEST(same_paper_under_every_spelling_merges)
 	ck_assert_str_eq(order, "2401.00001 2401.00002 hep-th/9901001 ");
 	store_close(s);
 }
+
 END_TEST
 
 START_TEST(a_dropped_batch_leaves_nothing)
@@ -95,6 +96,7 @@ START_TEST(a_dropped_batch_leaves_nothing)
 	rec_free(r);
 	store_close(s);
 }
+
 END_TEST
 
 static Suite *

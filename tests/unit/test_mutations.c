@@ -34,8 +34,10 @@ next(void)
 static char *
 mutate(const char *src, size_t len, size_t *out_len)
 {
-	static const char *const noise[] = { "<", ">", "&", "&amp;", "\"", "{", "}", "[", "]", ",", ":", "\\",
-	                                     "\xff", "\xc3", "<!DOCTYPE x>", "&#0;", "@article{", "${X}", "\0" };
+	static const char *const noise[] = { "<",    ">",         "&",    "&amp;", "\"",
+		                             "{",    "}",         "[",    "]",     ",",
+		                             ":",    "\\",        "\xff", "\xc3",  "<!DOCTYPE x>",
+		                             "&#0;", "@article{", "${X}", "\0" };
 	char *out = malloc(len * 2 + 64);
 	size_t o = 0;
 	for (size_t i = 0; i < len; i++) {
@@ -64,7 +66,7 @@ mutate(const char *src, size_t len, size_t *out_len)
 START_TEST(atom_parser_survives_mutations)
 {
 	const char *files[] = { "tests/fixtures/api_paged.atom", "tests/fixtures/api_error.atom",
-	                        "scripts/examples/demo/arxiv-sample.atom" };
+		                "scripts/examples/demo/arxiv-sample.atom" };
 	pw_instance *in = pwm_instance_new_json(NULL, "{}");
 	int ok = 0, refused = 0;
 	for (size_t f = 0; f < 3; f++) {
@@ -92,6 +94,7 @@ START_TEST(atom_parser_survives_mutations)
 	ck_assert_msg(ok > 0, "every mutation was refused");
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 START_TEST(config_loader_survives_mutations)
@@ -114,8 +117,8 @@ START_TEST(config_loader_survives_mutations)
 			cfg_free(c);
 		} else {
 			ck_assert_msg(d.count > 0, "a config refused without a message");
-			ck_assert_msg(strncmp(d.msgs[0], path, strlen(path)) == 0, "the message does not name the file: %s",
-			              d.msgs[0]);
+			ck_assert_msg(strncmp(d.msgs[0], path, strlen(path)) == 0,
+			              "the message does not name the file: %s", d.msgs[0]);
 		}
 		cfg_diag_free(&d);
 		free(m);
@@ -123,6 +126,7 @@ START_TEST(config_loader_survives_mutations)
 	unlink(path);
 	ck_assert(loaded < ROUNDS);
 }
+
 END_TEST
 
 START_TEST(bibtex_and_records_survive_mutations)
@@ -150,6 +154,7 @@ START_TEST(bibtex_and_records_survive_mutations)
 	}
 	ck_assert_msg(parsed > 0, "no mutated library was read at all");
 }
+
 END_TEST
 
 static Suite *

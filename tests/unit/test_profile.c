@@ -13,19 +13,24 @@ START_TEST(bibtex_as_zotero_exports_it)
 {
 	profile p = { 0 };
 	char err[512], note[512];
-	ck_assert_int_eq(profile_load_file(&p, pw_path("PW_SRCDIR", "tests/fixtures/library.bib"), err, sizeof err, note, sizeof note), 4);
+	ck_assert_int_eq(profile_load_file(&p, pw_path("PW_SRCDIR", "tests/fixtures/library.bib"), err, sizeof err,
+	                                   note, sizeof note),
+	                 4);
 	ck_assert_str_eq(p.docs[0].title, "Fast Inference from Transformers via Speculative Decoding");
 	ck_assert_int_eq(p.docs[0].year, 2023);
 	ck_assert(strstr(p.docs[0].text, "We introduce speculative decoding"));
 	ck_assert_str_eq(p.docs[1].title, "Accelerating Large Language Model Decoding with Speculative Sampling");
-	ck_assert_str_eq(p.docs[2].title, "Medusa: Simple LLM Inference Acceleration Framework with Multiple Decoding Heads");
-	ck_assert_str_eq(p.docs[3].title, "Quantisierung als Eigenwertproblem: Schrödinger's équation & the wave mechanics");
+	ck_assert_str_eq(p.docs[2].title,
+	                 "Medusa: Simple LLM Inference Acceleration Framework with Multiple Decoding Heads");
+	ck_assert_str_eq(p.docs[3].title,
+	                 "Quantisierung als Eigenwertproblem: Schrödinger's équation & the wave mechanics");
 	ck_assert_int_eq(p.docs[3].year, 1926);
 	profile_sort_newest_first(&p);
 	ck_assert_int_eq(p.docs[0].year, 2024);
 	ck_assert_int_eq(p.docs[3].year, 1926);
 	profile_free(&p);
 }
+
 END_TEST
 
 START_TEST(an_unclosed_entry_names_its_line)
@@ -33,10 +38,12 @@ START_TEST(an_unclosed_entry_names_its_line)
 	profile p = { 0 };
 	char err[512];
 	ck_assert_int_eq(profile_parse_bibtex(&p, "@article{a, title={A}}\n\n@article{b,\n title = {never closed\n",
-	                                      "lib.bib", err, sizeof err), -1);
+	                                      "lib.bib", err, sizeof err),
+	                 -1);
 	ck_assert_str_eq(err, "lib.bib:3: the @article entry is never closed");
 	profile_free(&p);
 }
+
 END_TEST
 
 START_TEST(a_missing_comma_is_an_error_not_a_lost_field)
@@ -44,10 +51,12 @@ START_TEST(a_missing_comma_is_an_error_not_a_lost_field)
 	profile p = { 0 };
 	char err[512];
 	ck_assert_int_eq(profile_parse_bibtex(&p, "@article{a,\n title = {A}\n abstract = {lost without a comma}\n}\n",
-	                                      "lib.bib", err, sizeof err), -1);
+	                                      "lib.bib", err, sizeof err),
+	                 -1);
 	ck_assert_str_eq(err, "lib.bib:3: a ',' is missing after the field \"title\" (the @article entry of line 1)");
 	profile_free(&p);
 }
+
 END_TEST
 
 START_TEST(a_latin1_file_is_read_as_latin1_and_said)
@@ -55,7 +64,9 @@ START_TEST(a_latin1_file_is_read_as_latin1_and_said)
 	profile p = { 0 };
 	char err[512], note[512], path[] = "/tmp/pw-profile-XXXXXX.bib";
 	int fd = mkstemps(path, 4);
-	const char bib[] = "@article{s, title = {Schr\xf6" "dinger's \xe9" "quation}, year = {1926}}\n";
+	const char bib[] = "@article{s, title = {Schr\xf6"
+	                   "dinger's \xe9"
+	                   "quation}, year = {1926}}\n";
 	ck_assert_int_eq(write(fd, bib, sizeof bib - 1), (int)sizeof bib - 1);
 	close(fd);
 	ck_assert_int_eq(profile_load_file(&p, path, err, sizeof err, note, sizeof note), 1);
@@ -64,16 +75,21 @@ START_TEST(a_latin1_file_is_read_as_latin1_and_said)
 	unlink(path);
 	profile_free(&p);
 }
+
 END_TEST
 
 START_TEST(csl_json_and_text)
 {
 	profile p = { 0 };
 	char err[512], note[512];
-	ck_assert_int_eq(profile_load_file(&p, pw_path("PW_SRCDIR", "tests/fixtures/library.json"), err, sizeof err, note, sizeof note), 2);
+	ck_assert_int_eq(profile_load_file(&p, pw_path("PW_SRCDIR", "tests/fixtures/library.json"), err, sizeof err,
+	                                   note, sizeof note),
+	                 2);
 	ck_assert_int_eq(p.docs[0].year, 2023);
 	ck_assert_int_eq(p.docs[1].year, 2022);
-	ck_assert_int_eq(profile_load_file(&p, pw_path("PW_SRCDIR", "tests/fixtures/library.txt"), err, sizeof err, note, sizeof note), 2);
+	ck_assert_int_eq(profile_load_file(&p, pw_path("PW_SRCDIR", "tests/fixtures/library.txt"), err, sizeof err,
+	                                   note, sizeof note),
+	                 2);
 	ck_assert_str_eq(p.docs[2].title, "Speculative decoding with tiny draft models");
 	ck_assert(strstr(p.docs[2].text, "Small draft models propose"));
 	ck_assert_str_eq(p.docs[3].title, "KV cache compression for long context inference");
@@ -81,14 +97,17 @@ START_TEST(csl_json_and_text)
 	ck_assert_str_eq(err, "/nonexistent/lib.bib: No such file or directory");
 	profile_free(&p);
 }
+
 END_TEST
 
 START_TEST(latex_to_text)
 {
-	char *s = profile_latex_to_text("Schr{\\\"o}dinger, G{\\\"o}del and Erd\\H{o}s: {\\ss} \\c{c} \\v{S}\\'{e} \\textbf{bold} 50\\%");
+	char *s = profile_latex_to_text(
+	        "Schr{\\\"o}dinger, G{\\\"o}del and Erd\\H{o}s: {\\ss} \\c{c} \\v{S}\\'{e} \\textbf{bold} 50\\%");
 	ck_assert_str_eq(s, "Schrödinger, Gödel and Erdős: ss ç Šé bold 50%");
 	free(s);
 }
+
 END_TEST
 
 START_TEST(tfidf_vectors_and_cosine)
@@ -122,6 +141,7 @@ START_TEST(tfidf_vectors_and_cosine)
 	tf_doc_free(&c);
 	tf_df_free(&df);
 }
+
 END_TEST
 
 static Suite *

@@ -24,6 +24,7 @@ START_TEST(set_get_and_lists)
 	ck_assert_ptr_null(rec_get(r, PW_F_TITLE));
 	rec_free(r);
 }
+
 END_TEST
 
 START_TEST(canonicalize_sets_id_and_version)
@@ -42,6 +43,7 @@ START_TEST(canonicalize_sets_id_and_version)
 	ck_assert_str_eq(rec_get(r, PW_F_ID), "2401.00001");
 	rec_free(r);
 }
+
 END_TEST
 
 START_TEST(merge_fills_gaps_and_newer_version_wins)
@@ -67,6 +69,7 @@ START_TEST(merge_fills_gaps_and_newer_version_wins)
 	rec_free(a);
 	rec_free(b);
 }
+
 END_TEST
 
 START_TEST(scores_keep_reasons_and_weights)
@@ -85,6 +88,7 @@ START_TEST(scores_keep_reasons_and_weights)
 	ck_assert(rec_vetoed(r));
 	rec_free(r);
 }
+
 END_TEST
 
 START_TEST(json_round_trip_keeps_fields_and_scores)
@@ -113,6 +117,7 @@ START_TEST(json_round_trip_keeps_fields_and_scores)
 	rec_free(copy);
 	ck_assert_ptr_null(rec_from_json("[1,2"));
 }
+
 END_TEST
 
 static Suite *

@@ -57,6 +57,7 @@ START_TEST(creates_the_current_schema_in_wal)
 	ck_assert_ptr_null(store_open(db, err, sizeof err));
 	ck_assert_msg(strstr(err, "schema version 99 is newer"), "%s", err);
 }
+
 END_TEST
 
 START_TEST(papers_merge_by_id)
@@ -80,6 +81,7 @@ START_TEST(papers_merge_by_id)
 	rec_free(got);
 	store_close(s);
 }
+
 END_TEST
 
 /* A paper a source gives again unchanged is neither merged nor written;
@@ -96,7 +98,8 @@ START_TEST(an_unchanged_paper_is_not_rewritten)
 	sqlite3 *raw;
 	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(raw, "UPDATE papers SET record = '{\"id\":\"2401.00001\",\"title\":\"marked\"}'",
-	                              NULL, NULL, NULL), SQLITE_OK);
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
 	ck_assert_int_eq(store_paper_put(s, a, &is_new), 0);
 	ck_assert_int_eq(is_new, 0);
 	pw_record *got = store_paper_get(s, "2401.00001");
@@ -112,6 +115,7 @@ START_TEST(an_unchanged_paper_is_not_rewritten)
 	sqlite3_close(raw);
 	store_close(s);
 }
+
 END_TEST
 
 static void
@@ -145,6 +149,7 @@ START_TEST(ledger_pending_then_delivered)
 	rec_free(a);
 	store_close(s);
 }
+
 END_TEST
 
 static void
@@ -203,6 +208,7 @@ START_TEST(papers_stay_queued_until_the_digest_weighed_them)
 	ck_assert_int_eq(queued(s, "daily"), 0);
 	store_close(s);
 }
+
 END_TEST
 
 START_TEST(a_new_digest_weighs_the_latest_fetch_day)
@@ -215,17 +221,18 @@ START_TEST(a_new_digest_weighs_the_latest_fetch_day)
 	fetch(s, "daily", 1, day1);
 	store_close(s);
 	s = store_open(db, err, sizeof err);
-	fetch(s, "lab", 2, none);   /* a digest added later; this run fetched nothing */
+	fetch(s, "lab", 2, none); /* a digest added later; this run fetched nothing */
 	ck_assert_int_eq(queued(s, "lab"), 3);
 	ck_assert_int_eq(store_begin(s), 0);
 	ck_assert_int_eq(store_weigh_done(s, "lab", 2), 0);
 	ck_assert_int_eq(store_commit(s), 0);
 	store_close(s);
 	s = store_open(db, err, sizeof err);
-	fetch(s, "lab", 3, none);   /* only on its first run */
+	fetch(s, "lab", 3, none); /* only on its first run */
 	ck_assert_int_eq(queued(s, "lab"), 0);
 	store_close(s);
 }
+
 END_TEST
 
 START_TEST(unscored_papers_are_weighed_again_a_few_times)
@@ -248,6 +255,7 @@ START_TEST(unscored_papers_are_weighed_again_a_few_times)
 	ck_assert_int_eq(store_digest_seen(s, "daily", "2401.00001"), 1);
 	store_close(s);
 }
+
 END_TEST
 
 static void
@@ -272,7 +280,7 @@ START_TEST(a_delivery_in_flight_is_found_by_the_next_run)
 	/* Selected while the first delivery is in flight: pending, apart. */
 	ck_assert_int_eq(store_ledger_pending(s, "daily", "mail", b), 0);
 	ck_assert_int_eq(store_delivery_effect(s, "daily", "mail", "<abc@host>"), 0);
-	store_rollback(s);    /* the run dies during the effect */
+	store_rollback(s); /* the run dies during the effect */
 	store_close(s);
 
 	s = store_open(db, err, sizeof err);
@@ -300,6 +308,7 @@ START_TEST(a_delivery_in_flight_is_found_by_the_next_run)
 	rec_free(b);
 	store_close(s);
 }
+
 END_TEST
 
 START_TEST(state_cache_validators_and_runs)
@@ -327,6 +336,7 @@ START_TEST(state_cache_validators_and_runs)
 	ck_assert_int_eq(store_run_end(s, run, 1010, 0, "{}"), 0);
 	store_close(s);
 }
+
 END_TEST
 
 START_TEST(the_lock_follows_the_file_not_the_path)
@@ -345,6 +355,7 @@ START_TEST(the_lock_follows_the_file_not_the_path)
 	ck_assert_ptr_null(store_open(db, err, sizeof err));
 	store_close(s);
 }
+
 END_TEST
 
 START_TEST(a_damaged_store_is_refused)
@@ -372,13 +383,14 @@ START_TEST(a_damaged_store_is_refused)
 	fseek(f, 0, SEEK_END);
 	long pages = ftell(f) / 4096;
 	ck_assert_int_gt(pages, 8);
-	fseek(f, pages / 2 * 4096, SEEK_SET);   /* a leaf of the papers table */
+	fseek(f, pages / 2 * 4096, SEEK_SET); /* a leaf of the papers table */
 	for (int i = 0; i < 2000; i++)
 		fputc(0xA5, f);
 	fclose(f);
 	ck_assert_ptr_null(store_open(db, err, sizeof err));
 	ck_assert_msg(strstr(err, "fails SQLite's integrity check") && strstr(err, db), "%s", err);
 }
+
 END_TEST
 
 START_TEST(second_open_is_refused_while_locked)
@@ -394,6 +406,7 @@ START_TEST(second_open_is_refused_while_locked)
 	ck_assert_ptr_nonnull(s);
 	store_close(s);
 }
+
 END_TEST
 
 START_TEST(garbage_and_unreadable_files_are_named)
@@ -409,6 +422,7 @@ START_TEST(garbage_and_unreadable_files_are_named)
 	ck_assert_ptr_null(store_open("/nonexistent-dir/pw.db", err, sizeof err));
 	ck_assert_msg(strstr(err, "/nonexistent-dir/pw.db"), "%s", err);
 }
+
 END_TEST
 
 /* Every query a run makes is indexed: the statements of a whole run of the
@@ -451,6 +465,7 @@ START_TEST(no_query_of_a_run_scans_a_growing_table)
 	store_close(s);
 	unsetenv("PAPERWIRE_CHECK_PLANS");
 }
+
 END_TEST
 
 static Suite *

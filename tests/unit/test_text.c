@@ -18,30 +18,42 @@ START_TEST(collapses_white_space_and_trims)
 	ck_assert_str_eq(s, "Speculative Decoding with drafts");
 	free(s);
 }
+
 END_TEST
 
 START_TEST(strips_control_characters)
 {
-	char *s = clean("a\x01" "b\x7f" "c\xc2\x85" "d", 0);
+	char *s = clean("a\x01"
+	                "b\x7f"
+	                "c\xc2\x85"
+	                "d",
+	                0);
 	ck_assert_str_eq(s, "abcd");
 	free(s);
 }
+
 END_TEST
 
 START_TEST(replaces_invalid_utf8)
 {
 	char *s = clean("caf\xe9 \xc3\xa9t\xc3\xa9 \xed\xa0\x80 \xc0\xaf", 0);
-	ck_assert_str_eq(s, "caf\xef\xbf\xbd \xc3\xa9t\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd");
+	ck_assert_str_eq(
+	        s, "caf\xef\xbf\xbd \xc3\xa9t\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd");
 	free(s);
 }
+
 END_TEST
 
 START_TEST(keeps_valid_multibyte_text)
 {
-	char *s = clean("Schr\xc3\xb6" "dinger \xe2\x80\x94 \xf0\x9f\xa4\x96 \xe6\x97\xa5\xe6\x9c\xac", 0);
-	ck_assert_str_eq(s, "Schr\xc3\xb6" "dinger \xe2\x80\x94 \xf0\x9f\xa4\x96 \xe6\x97\xa5\xe6\x9c\xac");
+	char *s = clean("Schr\xc3\xb6"
+	                "dinger \xe2\x80\x94 \xf0\x9f\xa4\x96 \xe6\x97\xa5\xe6\x9c\xac",
+	                0);
+	ck_assert_str_eq(s, "Schr\xc3\xb6"
+	                    "dinger \xe2\x80\x94 \xf0\x9f\xa4\x96 \xe6\x97\xa5\xe6\x9c\xac");
 	free(s);
 }
+
 END_TEST
 
 START_TEST(keeps_newlines_when_asked)
@@ -50,6 +62,7 @@ START_TEST(keeps_newlines_when_asked)
 	ck_assert_str_eq(s, "Problem: x\n\nMethod: y");
 	free(s);
 }
+
 END_TEST
 
 START_TEST(latex_and_entities_survive)
@@ -58,6 +71,7 @@ START_TEST(latex_and_entities_survive)
 	ck_assert_str_eq(s, "$O(n^2)$ & <b> \\alpha");
 	free(s);
 }
+
 END_TEST
 
 static Suite *

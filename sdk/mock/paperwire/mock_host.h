@@ -46,7 +46,7 @@ void pwm_option_string(pw_instance *inst, const char *key, const char *value);
 void pwm_option_int(pw_instance *inst, const char *key, int64_t value);
 void pwm_option_number(pw_instance *inst, const char *key, double value);
 void pwm_option_bool(pw_instance *inst, const char *key, int value);
-void pwm_option_list(pw_instance *inst, const char *key, const char *const *values); /* NULL-terminated */
+void pwm_option_list(pw_instance *inst, const char *key, const char *const *values);     /* NULL-terminated */
 void pwm_option_map(pw_instance *inst, const char *key, const char *name, double value); /* adds one entry */
 
 /* HTTP: a URL containing `contains` is answered with code and the body

@@ -18,15 +18,15 @@
 #include "paperwire/plugin.h"
 
 #define NS_ATOM "http://www.w3.org/2005/Atom"
-#define NS_DC "http://purl.org/dc/elements/1.1/"
+#define NS_DC   "http://purl.org/dc/elements/1.1/"
 
 static const pw_option rss_options[] = {
 	{ PW_OPTION("path", PW_OPT_STRING, NULL, 1, "the feed file to write, e.g. \"feed.xml\"") },
-	{ PW_OPTION("format", PW_OPT_STRING, "rss", 0, "rss (RSS 2.0) or atom (Atom 1.0)"),
-	  .choices = "rss|atom" },
+	{ PW_OPTION("format", PW_OPT_STRING, "rss", 0, "rss (RSS 2.0) or atom (Atom 1.0)"), .choices = "rss|atom" },
 	{ PW_OPTION("keep_days", PW_OPT_INT, "30", 0, "papers delivered in this many past days stay in the feed"),
 	  .range = "1..3650" },
-	{ PW_OPTION("url", PW_OPT_STRING, NULL, 0, "where the feed is served (its rel=self link and Atom id); unset: no rel=self link") },
+	{ PW_OPTION("url", PW_OPT_STRING, NULL, 0,
+	            "where the feed is served (its rel=self link and Atom id); unset: no rel=self link") },
 	{ PW_OPTION("link", PW_OPT_STRING, "https://arxiv.org/", 0, "the site the feed is about") },
 	{ PW_OPTION("title", PW_OPT_STRING, NULL, 0, "the feed's title (default: \"paperwire: <digest>\")") },
 	PW_OPTIONS_END
@@ -41,11 +41,11 @@ struct rss {
 };
 
 struct item {
-	char *html;             /* the description, built while the record is alive */
+	char *html; /* the description, built while the record is alive */
 	char *title, *url, *id, *authors, *published_text;
 	char **categories;
 	size_t ncategories;
-	int64_t when;           /* delivered (or now, for this run's papers) */
+	int64_t when; /* delivered (or now, for this run's papers) */
 	int64_t published;
 	int permalink;
 };
@@ -232,8 +232,30 @@ free_items(struct items *it)
 	free(it->v);
 }
 
-#define W(call) do { if ((call) < 0) goto fail; } while (0)
+#define W(call)                    \
+	do {                       \
+		if ((call) < 0)    \
+			goto fail; \
+	} while (0)
 
+/* An empty link element: <NAME rel=REL type=TYPE href=HREF/>, type left
+ * out when NULL. */
+static int
+link_element(xmlTextWriterPtr w, const char *name, const char *rel, const char *type, const char *href)
+{
+	W(xmlTextWriterStartElement(w, BAD_CAST name));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST rel));
+	if (type)
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST type));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST href));
+	W(xmlTextWriterEndElement(w));
+	return 0;
+fail:
+	return -1;
+}
+
+/* The writers leave the outer elements open: xmlTextWriterEndDocument
+ * closes them. */
 static int
 write_rss(xmlTextWriterPtr w, const struct rss *r, const char *title, const struct items *it, int64_t now)
 {
@@ -252,13 +274,8 @@ write_rss(xmlTextWriterPtr w, const struct rss *r, const char *title, const stru
 	su_rfc822(now, date, sizeof date);
 	W(xmlTextWriterWriteElement(w, BAD_CAST "lastBuildDate", BAD_CAST date));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "generator", BAD_CAST "paperwire"));
-	if (r->self[0]) {
-		W(xmlTextWriterStartElement(w, BAD_CAST "atom:link"));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST r->self));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "self"));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "application/rss+xml"));
-		W(xmlTextWriterEndElement(w));
-	}
+	if (r->self[0])
+		W(link_element(w, "atom:link", "self", "application/rss+xml", r->self));
 	for (size_t i = 0; i < it->n; i++) {
 		const struct item *x = &it->v[i];
 		W(xmlTextWriterStartElement(w, BAD_CAST "item"));
@@ -278,8 +295,6 @@ write_rss(xmlTextWriterPtr w, const struct rss *r, const char *title, const stru
 		W(xmlTextWriterWriteElement(w, BAD_CAST "description", BAD_CAST(x->html ? x->html : "")));
 		W(xmlTextWriterEndElement(w));
 	}
-	W(xmlTextWriterEndElement(w));
-	W(xmlTextWriterEndElement(w));
 	return 0;
 fail:
 	return -1;
@@ -299,17 +314,9 @@ write_atom(xmlTextWriterPtr w, const struct rss *r, const char *title, const str
 	W(xmlTextWriterStartElement(w, BAD_CAST "author"));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "name", BAD_CAST "paperwire"));
 	W(xmlTextWriterEndElement(w));
-	if (r->self[0]) {
-		W(xmlTextWriterStartElement(w, BAD_CAST "link"));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "self"));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "application/atom+xml"));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST r->self));
-		W(xmlTextWriterEndElement(w));
-	}
-	W(xmlTextWriterStartElement(w, BAD_CAST "link"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "alternate"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST r->link));
-	W(xmlTextWriterEndElement(w));
+	if (r->self[0])
+		W(link_element(w, "link", "self", "application/atom+xml", r->self));
+	W(link_element(w, "link", "alternate", NULL, r->link));
 	for (size_t i = 0; i < it->n; i++) {
 		const struct item *x = &it->v[i];
 		W(xmlTextWriterStartElement(w, BAD_CAST "entry"));
@@ -321,12 +328,8 @@ write_atom(xmlTextWriterPtr w, const struct rss *r, const char *title, const str
 			su_rfc3339(x->published, date, sizeof date);
 			W(xmlTextWriterWriteElement(w, BAD_CAST "published", BAD_CAST date));
 		}
-		if (x->url[0]) {
-			W(xmlTextWriterStartElement(w, BAD_CAST "link"));
-			W(xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "alternate"));
-			W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST x->url));
-			W(xmlTextWriterEndElement(w));
-		}
+		if (x->url[0])
+			W(link_element(w, "link", "alternate", NULL, x->url));
 		if (x->authors[0]) {
 			W(xmlTextWriterStartElement(w, BAD_CAST "author"));
 			W(xmlTextWriterWriteElement(w, BAD_CAST "name", BAD_CAST x->authors));
@@ -343,7 +346,6 @@ write_atom(xmlTextWriterPtr w, const struct rss *r, const char *title, const str
 		W(xmlTextWriterEndElement(w));
 		W(xmlTextWriterEndElement(w));
 	}
-	W(xmlTextWriterEndElement(w));
 	return 0;
 fail:
 	return -1;
@@ -370,8 +372,7 @@ rss_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *d
 	}
 	xmlBufferPtr buf = xmlBufferCreate();
 	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
-	int ok = w && xmlTextWriterSetIndent(w, 1) >= 0 &&
-	         xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) >= 0 &&
+	int ok = w && xmlTextWriterSetIndent(w, 1) >= 0 && xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) >= 0 &&
 	         (r->atom ? write_atom(w, r, title, &it, now) : write_rss(w, r, title, &it, now)) == 0 &&
 	         xmlTextWriterEndDocument(w) >= 0;
 	if (w)

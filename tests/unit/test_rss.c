@@ -41,8 +41,10 @@ write_feed(const char *format)
 	char opts[512];
 	void *st;
 	snprintf(path, sizeof path, "/tmp/pw-test-rss-%d.xml", (int)getpid());
-	snprintf(opts, sizeof opts, "{\"path\": \"%s\", \"format\": \"%s\", \"keep_days\": 7, "
-	                            "\"url\": \"https://example.org/f.xml\"}", path, format);
+	snprintf(opts, sizeof opts,
+	         "{\"path\": \"%s\", \"format\": \"%s\", \"keep_days\": 7, "
+	         "\"url\": \"https://example.org/f.xml\"}",
+	         path, format);
 	pw_instance *in = pwm_instance_new_json(P->options, opts);
 	ck_assert_int_eq(P->create(H, in, &st), PW_OK);
 	int64_t now = (int64_t)time(NULL);
@@ -65,7 +67,8 @@ START_TEST(rss_keeps_recent_history_newest_first)
 	write_feed("rss");
 	const char *x = pw_read_file(path, NULL);
 	ck_assert(strstr(x, "<rss version=\"2.0\""));
-	ck_assert(strstr(x, "<atom:link href=\"https://example.org/f.xml\" rel=\"self\" type=\"application/rss+xml\"/>"));
+	ck_assert(
+	        strstr(x, "<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"https://example.org/f.xml\"/>"));
 	const char *today = strstr(x, "Today: &lt;i&gt;Evil&lt;/i&gt; title");
 	const char *week = strstr(x, "From last week");
 	ck_assert_ptr_nonnull(today);
@@ -80,6 +83,7 @@ START_TEST(rss_keeps_recent_history_newest_first)
 	ck_assert(strstr(x, "&lt;b&gt;summary:&lt;/b&gt; one line&lt;br/&gt;second line"));
 	unlink(path);
 }
+
 END_TEST
 
 START_TEST(atom_has_ids_dates_and_authors)
@@ -97,6 +101,7 @@ START_TEST(atom_has_ids_dates_and_authors)
 	ck_assert_int_eq(u[9 + 19], 'Z');
 	unlink(path);
 }
+
 END_TEST
 
 START_TEST(bad_options_are_config_errors)
@@ -107,13 +112,15 @@ START_TEST(bad_options_are_config_errors)
 	ck_assert(strstr(pwm_refusal(), "format: \"json\" is not one of rss or atom"));
 	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"path\": \"x\", \"keep_days\": 0}"));
 	ck_assert(strstr(pwm_refusal(), "keep_days: 0 is outside 1..3650"));
-	pw_instance *in = pwm_instance_new_json(P->options, "{\"path\": \"x\", \"format\": \"atom\", \"keep_days\": 3650}");
+	pw_instance *in =
+	        pwm_instance_new_json(P->options, "{\"path\": \"x\", \"format\": \"atom\", \"keep_days\": 3650}");
 	ck_assert_ptr_nonnull(in);
 	ck_assert_str_eq(pwm_refusal(), "");
 	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_OK);
 	P->destroy(pwm_host(), in, st);
 	pwm_instance_free(in);
 }
+
 END_TEST
 
 static Suite *

@@ -10,7 +10,7 @@
 
 #include "../common/canonical.h"
 #include "../common/url_encode.h"
-#include "../sources/arxiv_atom.h"
+#include "../common/arxiv_atom.h"
 #include "embedding.h"
 
 #define ARXIV_BATCH 100

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "paperwire/plugin.h"
-#include "profile.h"
+#include "embed_profile.h"
 #include "../common/tfidf.h"
 
 enum { AGG_MAX, AGG_MEAN, AGG_BOTH };

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "../common/fold.h"
-#include "aho.h"
+#include "keyword_aho.h"
 #include "paperwire/plugin.h"
 
 static const pw_option keyword_options[] = {

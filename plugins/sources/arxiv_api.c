@@ -10,7 +10,7 @@
 #include "../common/str_append.h"
 #include "../common/url_encode.h"
 #include "arxiv_api.h"
-#include "arxiv_atom.h"
+#include "../common/arxiv_atom.h"
 
 #define ARXIV_EMPTY_PAGE_TRIES 3
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../plugins/scorers/profile.h"
-#include "../../plugins/sources/arxiv_atom.h"
+#include "../../plugins/scorers/embed_profile.h"
+#include "../../plugins/common/arxiv_atom.h"
 #include "config.h"
 #include "paperwire/mock_host.h"
 #include "pw_check.h"

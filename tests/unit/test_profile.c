@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../plugins/scorers/profile.h"
+#include "../../plugins/scorers/embed_profile.h"
 #include "../../plugins/common/tfidf.h"
 #include "pw_check.h"
 

@@ -10,8 +10,8 @@
 
 #include <libxml/xmlreader.h>
 
-#include "../common/canonical.h"
-#include "../common/feed_date.h"
+#include "canonical.h"
+#include "feed_date.h"
 #include "arxiv_atom.h"
 
 #define NS_ATOM       "http://www.w3.org/2005/Atom"

@@ -1,4 +1,4 @@
-/* aho.h: Aho-Corasick over bytes: every pattern found in one pass over
+/* keyword_aho.h: Aho-Corasick over bytes: every pattern found in one pass over
  * the text, so that 1,000 keywords cost about what 10 do. */
 #ifndef PW_AHO_H
 #define PW_AHO_H

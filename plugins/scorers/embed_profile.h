@@ -1,4 +1,4 @@
-/* profile.h: the reader's library: BibTeX (Zotero, Mendeley, JabRef
+/* embed_profile.h: the reader's library: BibTeX (Zotero, Mendeley, JabRef
  * exports), CSL-JSON and plain text, as documents with a title, a text
  * (title and abstract) and, when known, a year. */
 #ifndef PW_PROFILE_H

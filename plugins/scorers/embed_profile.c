@@ -1,4 +1,4 @@
-/* profile.c: see profile.h.  The BibTeX reader is forgiving the way the
+/* embed_profile.c: see embed_profile.h.  The BibTeX reader is forgiving the way the
  * exporters need (nested braces, quoted values, # concatenation, @comment
  * and @string blocks) and strict where silence would lose data: an entry
  * that never closes is an error with its line. */
@@ -11,7 +11,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "profile.h"
+#include "embed_profile.h"
 
 #define PROFILE_MAX_FILE (64u * 1024 * 1024)
 

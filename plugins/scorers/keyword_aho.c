@@ -1,4 +1,4 @@
-/* aho.c: see aho.h.  While patterns are added, nodes keep their edges
+/* keyword_aho.c: see keyword_aho.h.  While patterns are added, nodes keep their edges
  * sorted in small arrays; aho_build then compiles the automaton into a
  * transition table over byte classes (the bytes that occur in patterns,
  * and one class for every other byte), so scanning costs one table load
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aho.h"
+#include "keyword_aho.h"
 
 struct edge {
 	unsigned char byte;

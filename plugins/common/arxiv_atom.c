@@ -1,8 +1,7 @@
 /* arxiv_atom.c: the API's Atom, read with libxml2's streaming reader so a
  * 2000-entry page never becomes a tree.  Hostile input is refused at the
- * door: any document type declaration (where entity bombs and external
- * entities live) stops the parse, entities are never substituted, and the
- * network is never touched. */
+ * door (xml_guard.h): a document type declaration is looked for in the raw
+ * bytes before the reader starts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 
 #include "canonical.h"
 #include "feed_date.h"
+#include "xml_guard.h"
 #include "arxiv_atom.h"
 
 #define NS_ATOM       "http://www.w3.org/2005/Atom"
@@ -201,36 +201,6 @@ glimpse(const char *body, size_t len, char *out, size_t size)
 	out[o] = '\0';
 }
 
-/* True when the prolog (before the root element) declares a document
- * type.  Checked on the raw bytes, so a DTD is refused before libxml2
- * parses a single entity declaration in it. */
-static int
-has_doctype(const char *body, size_t len)
-{
-	const char *p = body, *end = body + len;
-	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-		p += 3;
-	while (p < end) {
-		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-			p++;
-		if (end - p >= 9 && memcmp(p, "<!DOCTYPE", 9) == 0)
-			return 1;
-		const char *close = NULL;
-		if (end - p >= 2 && memcmp(p, "<?", 2) == 0)
-			close = "?>";
-		else if (end - p >= 4 && memcmp(p, "<!--", 4) == 0)
-			close = "-->";
-		if (!close)
-			return 0;
-		const char *q = p + 2;
-		size_t cl = strlen(close);
-		while (q + cl <= end && memcmp(q, close, cl) != 0)
-			q++;
-		p = q + cl;
-	}
-	return 0;
-}
-
 int
 atom_parse(const pw_host *host, pw_instance *inst, const char *body, size_t len, atom_page *page, char *err,
            size_t err_size)
@@ -258,15 +228,11 @@ atom_parse(const pw_host *host, pw_instance *inst, const char *body, size_t len,
 		         lead == len ? "is empty" : "starts with \"", g, lead == len ? "" : "\"");
 		return -1;
 	}
-	if (has_doctype(body, len)) {
-		snprintf(err, err_size, "refused: the document has a DTD (entity declarations are not accepted)");
+	if (xg_has_doctype(body, len)) {
+		snprintf(err, err_size, XG_REFUSED_DTD);
 		return -1;
 	}
-	/* Never XML_PARSE_NOENT (substitutes entities, loads external ones),
-	 * DTDLOAD, DTDVALID, XINCLUDE or HUGE. */
-	xmlTextReaderPtr r =
-	        xmlReaderForMemory(body, (int)len, NULL, NULL,
-	                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+	xmlTextReaderPtr r = xmlReaderForMemory(body, (int)len, NULL, NULL, XG_PARSE_OPTIONS | XML_PARSE_NOCDATA);
 	if (!r) {
 		snprintf(err, err_size, "cannot start the XML reader");
 		return -1;
@@ -276,12 +242,11 @@ atom_parse(const pw_host *host, pw_instance *inst, const char *body, size_t len,
 		int type = xmlTextReaderNodeType(r);
 		int depth = xmlTextReaderDepth(r);
 		if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
-			snprintf(err, err_size,
-			         "refused: the document has a DTD (entity declarations are not accepted)");
+			snprintf(err, err_size, XG_REFUSED_DTD);
 			goto out;
 		}
 		if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
-			snprintf(err, err_size, "refused: the document uses an undeclared or external entity");
+			snprintf(err, err_size, XG_REFUSED_ENTITY);
 			goto out;
 		}
 		if (type == XML_READER_TYPE_ELEMENT && depth == 0) {

@@ -1,8 +1,7 @@
 /* xml_items.c: libxml2's SAX2 push parser fed in chunks, so a 90 MB listing
  * is read with one item's worth of memory.  Hostile input stops at the
- * door: a document type declaration (where entity bombs and external
- * entities live) ends the parse before any declaration in it is used,
- * entities are never substituted or loaded, and the network is off. */
+ * door (xml_guard.h): a document type declaration ends the parse before any
+ * declaration in it is used. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
+#include "xml_guard.h"
 #include "xml_items.h"
 
 #define XI_MAX_DEPTH 64
@@ -327,7 +327,7 @@ on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sy
 	(void)name;
 	(void)ext;
 	(void)sys;
-	fail(ctx, "refused: the document has a DTD (entity declarations are not accepted)", NULL);
+	fail(ctx, XG_REFUSED_DTD, NULL);
 }
 
 static void
@@ -338,14 +338,14 @@ on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pub, con
 	(void)pub;
 	(void)sys;
 	(void)content;
-	fail(ctx, "refused: the document declares entities", NULL);
+	fail(ctx, XG_REFUSED_ENTITY_DECL, NULL);
 }
 
 static xmlEntityPtr
 on_get_entity(void *ctx, const xmlChar *name)
 {
 	(void)name;
-	fail(ctx, "refused: the document uses an undeclared or external entity", NULL);
+	fail(ctx, XG_REFUSED_ENTITY, NULL);
 	return NULL;
 }
 
@@ -404,14 +404,12 @@ static int
 feed(struct xi_state *s, xmlSAXHandler *sax, const char *buf, size_t n, int terminate)
 {
 	if (!s->ctxt) {
-		/* Never XML_PARSE_NOENT (substitutes and loads entities), DTDLOAD,
-		 * XINCLUDE or HUGE (which lifts the size limits on text nodes). */
 		s->ctxt = xmlCreatePushParserCtxt(sax, s, NULL, 0, NULL);
 		if (!s->ctxt) {
 			fail(s, "cannot start the XML parser", NULL);
 			return -1;
 		}
-		xmlCtxtUseOptions(s->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+		xmlCtxtUseOptions(s->ctxt, XG_PARSE_OPTIONS);
 	}
 	while (n > 0 || terminate) {
 		int part = n > XI_CHUNK ? XI_CHUNK : (int)n;

@@ -7,17 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A growing byte string. */
-typedef struct mbuf {
-	char *s;
-	size_t len, cap;
-	int failed;
-} mbuf;
-
-void mbuf_put(mbuf *b, const char *s, size_t n);
-void mbuf_puts(mbuf *b, const char *s);
-void mbuf_printf(mbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void mbuf_free(mbuf *b);
+#include "mbuf.h"
 
 /* "Thu, 19 Nov 2026 18:00:00 +0000": English names whatever the locale,
  * as RFC 822 (RSS) and RFC 5322 (mail) want. */

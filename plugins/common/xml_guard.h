@@ -17,9 +17,9 @@
 #define XG_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 
 /* What a refusal says, the same from either reader. */
-#define XG_REFUSED_DTD "refused: the document has a DTD (entity declarations are not accepted)"
+#define XG_REFUSED_DTD         "refused: the document has a DTD (entity declarations are not accepted)"
 #define XG_REFUSED_ENTITY_DECL "refused: the document declares entities"
-#define XG_REFUSED_ENTITY "refused: the document uses an undeclared or external entity"
+#define XG_REFUSED_ENTITY      "refused: the document uses an undeclared or external entity"
 
 /* True when the prolog (before the root element) declares a document
  * type.  Read on the raw bytes, so a DTD is refused before libxml2 parses

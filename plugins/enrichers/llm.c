@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "../common/api_json.h"
+#include "../common/mbuf.h"
 #include "../common/plugin_util.h"
 #include "../common/url_check.h"
 #include "paperwire/plugin.h"
@@ -154,24 +155,11 @@ llm_destroy(const pw_host *h, pw_instance *inst, void *state)
 	free(l);
 }
 
-/* Appends s to a growing buffer. */
-static void
-put(char **buf, size_t *len, const char *s, size_t n)
-{
-	char *nb = realloc(*buf, *len + n + 1);
-	if (!nb)
-		return;
-	memcpy(nb + *len, s, n);
-	*len += n;
-	nb[*len] = '\0';
-	*buf = nb;
-}
-
 static char *
 fill_prompt(const pw_host *h, pw_instance *inst, const struct llm *l, const pw_record *rec)
 {
-	char *out = NULL, authors[1024] = "";
-	size_t len = 0;
+	char authors[1024] = "";
+	mbuf out = { 0 };
 	for (size_t i = 0; i < h->record_count(inst, rec, PW_F_AUTHORS) && i < 20; i++)
 		snprintf(authors + strlen(authors), sizeof authors - strlen(authors), "%s%s", i ? ", " : "",
 		         h->record_get_at(inst, rec, PW_F_AUTHORS, i));
@@ -186,7 +174,6 @@ fill_prompt(const pw_host *h, pw_instance *inst, const struct llm *l, const pw_r
 		{ "{labels}", l->labels },
 	};
 
-	put(&out, &len, "", 0);
 	for (const char *p = l->prompt; *p;) {
 		size_t k;
 		for (k = 0; k < sizeof vars / sizeof vars[0]; k++)
@@ -194,14 +181,14 @@ fill_prompt(const pw_host *h, pw_instance *inst, const struct llm *l, const pw_r
 				break;
 		if (k < sizeof vars / sizeof vars[0]) {
 			const char *v = vars[k].value ? vars[k].value : "";
-			put(&out, &len, v, strlen(v));
+			mbuf_puts(&out, v);
 			p += strlen(vars[k].name);
 		} else {
-			put(&out, &len, p, 1);
+			mbuf_put(&out, p, 1);
 			p++;
 		}
 	}
-	return out;
+	return mbuf_take(&out);
 }
 
 /* The answer's text, or NULL with the reason logged. */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../common/str_append.h"
+#include "../common/mbuf.h"
 #include "../common/url_check.h"
 #include "arxiv_api.h"
 #include "arxiv_catchup.h"
@@ -103,37 +103,27 @@ string_list(const pw_host *h, pw_instance *inst, const char *key)
 static char *
 build_search_query(const pw_host *h, pw_instance *inst)
 {
-	char *q = NULL;
-	size_t len = 0;
+	mbuf q = { 0 };
 	size_t ncat = h->config_list_count(inst, "categories");
 	const char *query = h->config_string(inst, "query");
 	if (ncat) {
-		str_append(&q, &len, ncat > 1 || query ? "(" : "");
-		for (size_t i = 0; i < ncat; i++) {
-			str_append(&q, &len, i ? " OR cat:" : "cat:");
-			str_append(&q, &len, h->config_list_at(inst, "categories", i));
-		}
-		str_append(&q, &len, ncat > 1 || query ? ")" : "");
+		mbuf_puts(&q, ncat > 1 || query ? "(" : "");
+		for (size_t i = 0; i < ncat; i++)
+			mbuf_printf(&q, "%scat:%s", i ? " OR " : "", h->config_list_at(inst, "categories", i));
+		mbuf_puts(&q, ncat > 1 || query ? ")" : "");
 	}
-	if (query && *query) {
-		str_append(&q, &len, ncat ? " AND (" : "");
-		str_append(&q, &len, query);
-		str_append(&q, &len, ncat ? ")" : "");
-	}
-	return q;
+	if (query && *query)
+		mbuf_printf(&q, ncat ? " AND (%s)" : "%s", query);
+	return q.len ? mbuf_take(&q) : NULL;
 }
 
 static char *
 build_id_list(const pw_host *h, pw_instance *inst)
 {
-	char *ids = NULL;
-	size_t len = 0;
-	for (size_t i = 0; i < h->config_list_count(inst, "ids"); i++) {
-		if (i)
-			str_append(&ids, &len, ",");
-		str_append(&ids, &len, h->config_list_at(inst, "ids", i));
-	}
-	return ids;
+	mbuf ids = { 0 };
+	for (size_t i = 0; i < h->config_list_count(inst, "ids"); i++)
+		mbuf_printf(&ids, "%s%s", i ? "," : "", h->config_list_at(inst, "ids", i));
+	return ids.len ? mbuf_take(&ids) : NULL;
 }
 
 static void
@@ -201,7 +191,6 @@ static pw_status
 listing_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 {
 	const char *base = h->config_string(inst, "base_url");
-	size_t len = 0;
 	if (!a->categories[0]) {
 		h->log(inst, PW_LOG_ERROR, "mode listing needs \"categories\" (e.g. [\"cs.LG\", \"cs.CL\"])");
 		return PW_CONFIG_ERROR;
@@ -210,11 +199,11 @@ listing_create(const pw_host *h, pw_instance *inst, struct arxiv *a)
 		h->log(inst, PW_LOG_ERROR, "mode listing reads whole categories; \"query\" and \"ids\" need mode api");
 		return PW_CONFIG_ERROR;
 	}
-	str_append(&a->listing_url, &len, base ? base : "https://rss.arxiv.org/rss/");
-	for (size_t i = 0; a->categories[i]; i++) {
-		str_append(&a->listing_url, &len, i ? "+" : "");
-		str_append(&a->listing_url, &len, a->categories[i]);
-	}
+	mbuf url = { 0 };
+	mbuf_puts(&url, base ? base : "https://rss.arxiv.org/rss/");
+	for (size_t i = 0; a->categories[i]; i++)
+		mbuf_printf(&url, "%s%s", i ? "+" : "", a->categories[i]);
+	a->listing_url = mbuf_take(&url);
 	return a->listing_url ? PW_OK : PW_ERROR;
 }
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../common/canonical.h"
-#include "../common/str_append.h"
+#include "../common/mbuf.h"
 #include "../common/url_encode.h"
 #include "arxiv_api.h"
 #include "../common/arxiv_atom.h"
@@ -16,34 +16,29 @@
 
 /* Query-string encoding: space as '+', unreserved and ':' kept, the rest %XX. */
 static void
-encode(const char *s, char **buf, size_t *len)
+encode(const char *s, mbuf *url)
 {
 	char *tmp = malloc(ue_size(s));
-	if (!tmp)
+	if (!tmp) {
+		url->failed = 1;
 		return;
+	}
 	tmp[0] = '\0';
 	ue_append(tmp, ue_size(s), s, ":", 1);
-	str_append(buf, len, tmp);
+	mbuf_puts(url, tmp);
 	free(tmp);
 }
 
 static char *
 page_url(const api_query *q, long start, long count)
 {
-	char *url = NULL, num[64];
-	size_t len = 0;
-	str_append(&url, &len, q->base_url);
-	str_append(&url, &len, strchr(q->base_url, '?') ? "&search_query=" : "?search_query=");
-	encode(q->search_query, &url, &len);
-	str_append(&url, &len, "&id_list=");
-	encode(q->id_list, &url, &len);
-	snprintf(num, sizeof num, "&start=%ld&max_results=%ld", start, count);
-	str_append(&url, &len, num);
-	str_append(&url, &len, "&sortBy=");
-	str_append(&url, &len, q->sort_by);
-	str_append(&url, &len, "&sortOrder=");
-	str_append(&url, &len, q->sort_order);
-	return url;
+	mbuf url = { 0 };
+	mbuf_printf(&url, "%s%csearch_query=", q->base_url, strchr(q->base_url, '?') ? '&' : '?');
+	encode(q->search_query, &url);
+	mbuf_puts(&url, "&id_list=");
+	encode(q->id_list, &url);
+	mbuf_printf(&url, "&start=%ld&max_results=%ld&sortBy=%s&sortOrder=%s", start, count, q->sort_by, q->sort_order);
+	return mbuf_take(&url);
 }
 
 /* Fetches and parses one page; 0 with page filled, -1 on failure (logged
@@ -195,15 +190,14 @@ api_enrich_flush(api_enricher *e)
 	const pw_host *h = e->h;
 	if (!e->nheld)
 		return 0;
-	char *ids = NULL;
-	size_t len = 0;
+	mbuf list = { 0 };
 	for (size_t i = 0; i < e->nheld; i++) {
 		char id[128];
 		if (cn_id(h, e->inst, h->record_get(e->inst, e->held[i], PW_F_ID), id, sizeof id, NULL) < 0)
 			id[0] = '\0';
-		str_append(&ids, &len, i ? "," : "");
-		str_append(&ids, &len, id);
+		mbuf_printf(&list, "%s%s", i ? "," : "", id);
 	}
+	char *ids = mbuf_take(&list);
 	api_query q = { e->base_url, NULL, ids, (long)e->nheld, (long)e->nheld, "relevance", "descending", 0 };
 	atom_page page;
 	pw_status why;

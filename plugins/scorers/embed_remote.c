@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "../common/api_json.h"
+#include "../common/base64.h"
 #include "../common/plugin_util.h"
 #include "embed_remote.h"
 
@@ -81,64 +82,26 @@ remote_free(struct embedding *e)
 	e->rm = NULL;
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 /* Vectors are cached as base64 of little-endian float32. */
 static char *
 encode_vec(const float *v, size_t dim)
 {
-	const unsigned char *p = (const unsigned char *)v;
-	size_t len = dim * 4, o = 0;
-	char *out = malloc(len / 3 * 4 + 8);
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len; i += 3) {
-		unsigned x = (unsigned)p[i] << 16 | (i + 1 < len ? (unsigned)p[i + 1] << 8 : 0) |
-		             (i + 2 < len ? p[i + 2] : 0);
-		out[o++] = b64[x >> 18];
-		out[o++] = b64[(x >> 12) & 63];
-		out[o++] = i + 1 < len ? b64[(x >> 6) & 63] : '=';
-		out[o++] = i + 2 < len ? b64[x & 63] : '=';
-	}
-	out[o] = '\0';
-	return out;
+	mbuf out = { 0 };
+	b64_encode(&out, v, dim * sizeof *v);
+	return mbuf_take(&out);
 }
 
 static float *
 decode_vec(const char *s, size_t *dim)
 {
-	size_t len = strlen(s);
-	if (len % 4)
-		return NULL;
-	unsigned char *out = malloc(len / 4 * 3 + 4);
-	size_t o = 0;
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len; i += 4) {
-		unsigned x = 0;
-		int pad = 0;
-		for (int k = 0; k < 4; k++) {
-			const char *c = strchr(b64, s[i + (size_t)k]);
-			if (s[i + (size_t)k] == '=')
-				pad++;
-			else if (!c || !*c) {
-				free(out);
-				return NULL;
-			}
-			x = x << 6 | (c && *c ? (unsigned)(c - b64) : 0);
-		}
-		out[o++] = (unsigned char)(x >> 16);
-		if (pad < 2)
-			out[o++] = (unsigned char)(x >> 8);
-		if (pad < 1)
-			out[o++] = (unsigned char)x;
-	}
-	if (o % 4) {
-		free(out);
+	size_t len = 0;
+	unsigned char *bytes = b64_decode(s, &len);
+	if (bytes && (len == 0 || len % sizeof(float))) {
+		free(bytes);
 		return NULL;
 	}
-	*dim = o / 4;
-	return (float *)out;
+	*dim = len / sizeof(float);
+	return (float *)(void *)bytes;
 }
 
 static void

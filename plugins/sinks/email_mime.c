@@ -6,36 +6,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/base64.h"
 #include "email_mime.h"
-
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void
-b64_chunk(mbuf *out, const unsigned char *p, size_t n)
-{
-	char q[4];
-	q[0] = b64[p[0] >> 2];
-	q[1] = b64[((p[0] & 3) << 4) | (n > 1 ? p[1] >> 4 : 0)];
-	q[2] = n > 1 ? b64[((p[1] & 15) << 2) | (n > 2 ? p[2] >> 6 : 0)] : '=';
-	q[3] = n > 2 ? b64[p[2] & 63] : '=';
-	mbuf_put(out, q, 4);
-}
 
 void
 mime_base64(mbuf *out, const char *data, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)data;
-	size_t col = 0;
-	for (size_t i = 0; i < len; i += 3) {
-		b64_chunk(out, p + i, len - i >= 3 ? 3 : len - i);
-		col += 4;
-		if (col == 76) {
-			mbuf_puts(out, "\r\n");
-			col = 0;
-		}
-	}
-	if (col)
+	/* Lines of 76 characters: 57 bytes each. */
+	for (size_t i = 0; i < len; i += 57) {
+		b64_encode(out, data + i, len - i >= 57 ? 57 : len - i);
 		mbuf_puts(out, "\r\n");
+	}
 }
 
 /* Length of the UTF-8 sequence starting with c (1 for stray bytes). */
@@ -117,8 +98,7 @@ mime_header_text(mbuf *out, const char *value, size_t name_len)
 		if (!first)
 			mbuf_puts(out, "\r\n ");
 		mbuf_puts(out, "=?UTF-8?B?");
-		for (size_t i = 0; i < take; i += 3)
-			b64_chunk(out, (const unsigned char *)p + i, take - i >= 3 ? 3 : take - i);
+		b64_encode(out, p, take);
 		mbuf_puts(out, "?=");
 		p += take;
 		first = 0;

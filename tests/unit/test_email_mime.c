@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../plugins/common/base64.h"
 #include "../../plugins/common/sink_util.h"
 #include "../../plugins/sinks/email_mime.h"
 #include "pw_check.h"
@@ -133,6 +134,34 @@ START_TEST(base64_lines_are_76)
 
 END_TEST
 
+/* The support library's base64 (RFC 4648's test vectors), which the mail
+ * bodies, the encoded words and the embedding cache use. */
+START_TEST(base64_follows_rfc_4648)
+{
+	static const char *const plain[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+	static const char *const coded[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
+	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+		mbuf b = { 0 };
+		b64_encode(&b, plain[i], strlen(plain[i]));
+		char *got = mbuf_take(&b);
+		ck_assert_str_eq(got, coded[i]);
+		free(got);
+		size_t len = 99;
+		unsigned char *back = b64_decode(coded[i], &len);
+		ck_assert_ptr_nonnull(back);
+		ck_assert_uint_eq(len, strlen(plain[i]));
+		ck_assert(memcmp(back, plain[i], len) == 0);
+		free(back);
+	}
+	static const char *const bad[] = { "Zm9", "Zg=a", "Z===", "Zg==Zg==", "Zm9v!A==" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		size_t len;
+		ck_assert_msg(b64_decode(bad[i], &len) == NULL, "%s was decoded", bad[i]);
+	}
+}
+
+END_TEST
+
 START_TEST(html_is_escaped)
 {
 	mbuf b = { 0 };
@@ -154,6 +183,7 @@ email_suite(void)
 	tcase_add_test(tc, dates_are_english_in_any_locale);
 	tcase_add_test(tc, addresses_must_be_plain);
 	tcase_add_test(tc, base64_lines_are_76);
+	tcase_add_test(tc, base64_follows_rfc_4648);
 	tcase_add_test(tc, html_is_escaped);
 	suite_add_tcase(s, tc);
 	return s;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fold.h"
+#include "utf8.h"
 
 /* U+00C0..U+017F to ASCII; "" = not a letter we fold. */
 static const char *const latin_fold[] = {
@@ -21,31 +22,6 @@ static const char *const latin_fold[] = {
 	/* 160 */ "s", "s", "t",  "t",  "t", "t", "t",  "t", "u", "u", "u", "u", "u", "u", "u",  "u",
 	/* 170 */ "u", "u", "u",  "u",  "w", "w", "y",  "y", "y", "z", "z", "z", "z", "z", "z",  "s",
 };
-
-static int
-put_utf8(unsigned cp, char out[4])
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
 
 int
 fold_codepoint(unsigned cp, char out[4])
@@ -70,7 +46,7 @@ fold_codepoint(unsigned cp, char out[4])
 		return (int)n;
 	}
 	if (cp < 0xC0)
-		return cp == 0xAA || cp == 0xB5 || cp == 0xBA ? put_utf8(cp, out) : -1;
+		return cp == 0xAA || cp == 0xB5 || cp == 0xBA ? (int)utf8_put(cp, out) : -1;
 	/* Greek: capitals to small, accented vowels to plain, final sigma to sigma. */
 	if (cp >= 0x391 && cp <= 0x3A9)
 		cp += 0x20;
@@ -99,7 +75,7 @@ fold_codepoint(unsigned cp, char out[4])
 	if ((cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF0F) ||
 	    cp == 0xFEFF || (cp >= 0xFE30 && cp <= 0xFE4F))
 		return -1;
-	return put_utf8(cp, out);
+	return (int)utf8_put(cp, out);
 }
 
 /* Decodes one UTF-8 sequence; invalid bytes decode as U+FFFD (a separator). */

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "html_text.h"
+#include "utf8.h"
 
 static const struct {
 	const char *name;
@@ -20,33 +21,6 @@ static const struct {
 	         { "egrave", 0xE8 },   { "aacute", 0xE1 },  { "ouml", 0xF6 },    { "uuml", 0xFC },
 	         { "auml", 0xE4 },     { "szlig", 0xDF },   { "ccedil", 0xE7 },  { "le", 0x2264 },
 	         { "ge", 0x2265 },     { NULL, 0 } };
-
-static size_t
-put_utf8(char *o, unsigned cp)
-{
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
 
 /* Decodes the reference at p ("&amp;"); returns bytes consumed, 0 if none. */
 static size_t
@@ -70,7 +44,7 @@ entity(const char *p, char *o, size_t *olen)
 		if (!cp)
 			return 0;
 	}
-	*olen += put_utf8(o + *olen, cp == 0xA0 ? ' ' : cp);
+	*olen += utf8_put(cp == 0xA0 ? ' ' : cp, o + *olen);
 	return (size_t)(semi - p + 1);
 }
 

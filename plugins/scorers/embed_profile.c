@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../common/utf8.h"
 #include "embed_profile.h"
 
 #define PROFILE_MAX_FILE (64u * 1024 * 1024)
@@ -446,12 +447,7 @@ latin1_to_utf8(const char *s)
 {
 	char *out = malloc(2 * strlen(s) + 1), *o = out;
 	for (const unsigned char *p = (const unsigned char *)s; out && *p; p++) {
-		if (*p < 0x80) {
-			*o++ = (char)*p;
-		} else {
-			*o++ = (char)(0xC0 | (*p >> 6));
-			*o++ = (char)(0x80 | (*p & 0x3F));
-		}
+		o += utf8_put(*p, o);
 	}
 	if (out)
 		*o = '\0';

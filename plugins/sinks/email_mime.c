@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "../common/base64.h"
+#include "../common/utf8.h"
 #include "email_mime.h"
 
 void
@@ -17,19 +18,6 @@ mime_base64(mbuf *out, const char *data, size_t len)
 		b64_encode(out, data + i, len - i >= 57 ? 57 : len - i);
 		mbuf_puts(out, "\r\n");
 	}
-}
-
-/* Length of the UTF-8 sequence starting with c (1 for stray bytes). */
-static size_t
-utf8_len(unsigned char c)
-{
-	if (c >= 0xF0)
-		return 4;
-	if (c >= 0xE0)
-		return 3;
-	if (c >= 0xC0)
-		return 2;
-	return 1;
 }
 
 void

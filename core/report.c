@@ -3,6 +3,7 @@
 #include "autoconf.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,48 @@ report_summary(const run_report *r)
 	return b.s;
 }
 
+/* The counts of one object of the report, written by a table so that the
+ * JSON keys and the struct members are paired in one place. */
+struct count_field {
+	const char *key;
+	size_t offset; /* of a long */
+};
+
+static const struct count_field source_counts[] = {
+	{ "fetched", offsetof(report_source, fetched) },   { "new", offsetof(report_source, new_papers) },
+	{ "rejected", offsetof(report_source, rejected) }, { "requests", offsetof(report_source, requests) },
+	{ "retries", offsetof(report_source, retries) },
+};
+static const struct count_field digest_counts[] = {
+	{ "candidates", offsetof(report_digest, candidates) },
+	{ "scored", offsetof(report_digest, scored) },
+	{ "vetoed", offsetof(report_digest, vetoed) },
+	{ "selected", offsetof(report_digest, selected) },
+};
+static const struct count_field sink_counts[] = {
+	{ "delivered", offsetof(report_sink, delivered) },
+	{ "earlier", offsetof(report_sink, earlier) },
+	{ "pending", offsetof(report_sink, pending) },
+};
+
+static void
+add_counts(cJSON *j, const void *item, const struct count_field *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddNumberToObject(j, f[i].key,
+		                        (double)*(const long *)(const void *)((const char *)item + f[i].offset));
+}
+
+/* A new object of the array, with the item's name first. */
+static cJSON *
+named_object(cJSON *array, const char *name)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "name", name);
+	cJSON_AddItemToArray(array, j);
+	return j;
+}
+
 char *
 report_json(const run_report *r)
 {
@@ -94,43 +137,28 @@ report_json(const run_report *r)
 	cJSON *srcs = cJSON_AddArrayToObject(o, "sources");
 	for (size_t i = 0; i < r->nsources; i++) {
 		const report_source *s = &r->sources[i];
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "name", s->name);
+		cJSON *j = named_object(srcs, s->name);
 		cJSON_AddStringToObject(j, "plugin", s->plugin);
-		cJSON_AddNumberToObject(j, "fetched", (double)s->fetched);
-		cJSON_AddNumberToObject(j, "new", (double)s->new_papers);
-		cJSON_AddNumberToObject(j, "rejected", (double)s->rejected);
-		cJSON_AddNumberToObject(j, "requests", (double)s->requests);
-		cJSON_AddNumberToObject(j, "retries", (double)s->retries);
+		add_counts(j, s, source_counts, sizeof source_counts / sizeof source_counts[0]);
 		cJSON_AddStringToObject(j, "http", s->http_codes);
 		cJSON_AddStringToObject(j, "counters", s->counters);
 		cJSON_AddStringToObject(j, "note", s->note);
 		cJSON_AddBoolToObject(j, "failed", s->failed);
-		cJSON_AddItemToArray(srcs, j);
 	}
 	cJSON *dgs = cJSON_AddArrayToObject(o, "digests");
 	for (size_t i = 0; i < r->ndigests; i++) {
 		const report_digest *d = &r->digests[i];
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "name", d->name);
-		cJSON_AddNumberToObject(j, "candidates", (double)d->candidates);
-		cJSON_AddNumberToObject(j, "scored", (double)d->scored);
-		cJSON_AddNumberToObject(j, "vetoed", (double)d->vetoed);
-		cJSON_AddNumberToObject(j, "selected", (double)d->selected);
+		cJSON *j = named_object(dgs, d->name);
+		add_counts(j, d, digest_counts, sizeof digest_counts / sizeof digest_counts[0]);
 		cJSON_AddStringToObject(j, "empty_reason", d->empty_reason);
 		cJSON_AddStringToObject(j, "stages", d->stages);
 		cJSON *sinks = cJSON_AddArrayToObject(j, "sinks");
 		for (size_t k = 0; k < d->nsinks; k++) {
-			cJSON *sj = cJSON_CreateObject();
-			cJSON_AddStringToObject(sj, "name", d->sinks[k].name);
+			cJSON *sj = named_object(sinks, d->sinks[k].name);
 			cJSON_AddStringToObject(sj, "plugin", d->sinks[k].plugin);
-			cJSON_AddNumberToObject(sj, "delivered", (double)d->sinks[k].delivered);
-			cJSON_AddNumberToObject(sj, "earlier", (double)d->sinks[k].earlier);
-			cJSON_AddNumberToObject(sj, "pending", (double)d->sinks[k].pending);
+			add_counts(sj, &d->sinks[k], sink_counts, sizeof sink_counts / sizeof sink_counts[0]);
 			cJSON_AddBoolToObject(sj, "failed", d->sinks[k].failed);
-			cJSON_AddItemToArray(sinks, sj);
 		}
-		cJSON_AddItemToArray(dgs, j);
 	}
 	char *out = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);

@@ -66,6 +66,7 @@ START_TEST(the_json_has_every_count_under_its_key)
 	cJSON_Delete(o);
 	free(text);
 }
+
 END_TEST
 
 START_TEST(the_summary_line_says_what_each_part_did)
@@ -79,6 +80,7 @@ START_TEST(the_summary_line_says_what_each_part_did)
 	ck_assert_msg(strstr(line, "; exit 1"), "%s", line);
 	free(line);
 }
+
 END_TEST
 
 static Suite *

@@ -24,9 +24,11 @@
 #define PW_PLUGINDIR "/usr/local/lib/paperwire/plugins"
 #endif
 
-static const char exit_codes[] = "Exit status: 0 done (a day with no papers included), 1 a source or sink failed (the\n"
-                                 "next run retries), 2 usage or config error, 3 another run holds the store (nothing\n"
-                                 "was done), 4 the store cannot be used, 130/143 interrupted (SIGINT/SIGTERM).\n";
+static const char exit_codes[] =
+        "Exit status: 0 done (a day with no papers included), 1 a source or sink failed, or a\n"
+        "scorer could score nothing (the next run retries), 2 usage or config error,\n"
+        "3 another run holds the store (nothing was done), 4 the store cannot be used,\n"
+        "130/143 interrupted (SIGINT/SIGTERM).\n";
 
 struct command_help {
 	const char *name, *synopsis, *text;

@@ -427,7 +427,7 @@ static int
 run_digest(struct run *r, struct digest_run *dr)
 {
 	long nsel = weigh_digest(r, dr);
-	int failed = nsel < 0;
+	int failed = nsel < 0 || dr->report->failed_scorers[0];
 	if (nsel < 0 || r->opt->dry_run) {
 		for (size_t s = 0; s < dr->cfg->nsinks; s++) {
 			dr->report->sinks[s].name = dr->cfg->sinks[s].name;

@@ -66,6 +66,8 @@ report_summary(const run_report *r)
 			sb_printf(&b, " (nothing new: %s)", d->empty_reason);
 		if (d->stages[0])
 			sb_printf(&b, " (%s)", d->stages);
+		if (d->failed_scorers[0])
+			sb_printf(&b, " (FAILED to score: %s)", d->failed_scorers);
 		for (size_t j = 0; j < d->nsinks; j++) {
 			const report_sink *k = &d->sinks[j];
 			if (r->dry_run)
@@ -152,6 +154,7 @@ report_json(const run_report *r)
 		add_counts(j, d, digest_counts, sizeof digest_counts / sizeof digest_counts[0]);
 		cJSON_AddStringToObject(j, "empty_reason", d->empty_reason);
 		cJSON_AddStringToObject(j, "stages", d->stages);
+		cJSON_AddStringToObject(j, "failed_scorers", d->failed_scorers);
 		cJSON *sinks = cJSON_AddArrayToObject(j, "sinks");
 		for (size_t k = 0; k < d->nsinks; k++) {
 			cJSON *sj = named_object(sinks, d->sinks[k].name);

@@ -26,7 +26,8 @@ typedef struct report_digest {
 	report_sink *sinks;
 	size_t nsinks;
 	char empty_reason[256];
-	char stages[1024]; /* scorers' and enrichers' own counters: "summary: calls 5, tokens 690" */
+	char stages[1024];        /* scorers' and enrichers' own counters: "summary: calls 5, tokens 690" */
+	char failed_scorers[256]; /* ", "-separated: those that could score none of the papers */
 } report_digest;
 
 typedef struct run_report {

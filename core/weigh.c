@@ -385,10 +385,22 @@ weigh_digest(struct run *r, struct digest_run *dr)
 		log_msg(PW_LOG_INFO, dg->name, "weighing again %ld papers an earlier run could not score", dp.retried);
 	score_held(&dp);
 	rd->scored = rd->candidates;
-	for (size_t s = 0; s < dg->nscorers; s++)
-		if (dp.failures[s])
-			log_msg(PW_LOG_WARNING, dg->scorers[s].name,
-			        "could not score %ld of %ld papers; they count 0 here", dp.failures[s], rd->candidates);
+	for (size_t s = 0; s < dg->nscorers; s++) {
+		if (!dp.failures[s])
+			continue;
+		/* A scorer that scored nothing at all (its prepare failed: an
+		 * unreachable model, a profile it could not read) fails the run,
+		 * loudly; the papers are weighed again by the next one. */
+		int none = dp.failures[s] >= rd->candidates;
+		if (none) {
+			size_t used = strlen(rd->failed_scorers);
+			snprintf(rd->failed_scorers + used, sizeof rd->failed_scorers - used, "%s%s", used ? ", " : "",
+			         dg->scorers[s].name);
+		}
+		log_msg(none ? PW_LOG_ERROR : PW_LOG_WARNING, dg->scorers[s].name,
+		        "could not score %ld of %ld papers; they count 0 here%s", dp.failures[s], rd->candidates,
+		        none ? " (the run exits 1)" : "");
+	}
 	size_t nsel;
 	pw_record **sel = sel_finish(&dp.sel, &nsel);
 	rd->selected = (long)nsel;

@@ -71,11 +71,11 @@ fetch_batch(const pw_host *h, pw_instance *inst, struct embedding *e, char **ids
 	size_t blen;
 	const char *body = h->response_body(inst, resp, &blen);
 	if (h->response_code(inst, resp) != 200) {
-		h->log(inst, PW_LOG_ERROR, "profile lookup: HTTP %ld from %s", h->response_code(inst, resp), url);
+		h->log(inst, PW_LOG_WARNING, "profile lookup: HTTP %ld from %s", h->response_code(inst, resp), url);
 		goto out;
 	}
 	if (atom_parse(h, inst, body, blen, &page, err, sizeof err) < 0) {
-		h->log(inst, PW_LOG_ERROR, "profile lookup: %s: %s", url, err);
+		h->log(inst, PW_LOG_WARNING, "profile lookup: %s: %s", url, err);
 		goto out;
 	}
 	for (size_t i = 0; i < page.count; i++) {

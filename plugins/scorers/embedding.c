@@ -77,6 +77,9 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 	e->arxiv_ids = calloc(n + 1, sizeof *e->arxiv_ids);
 	if (!e->arxiv_ids)
 		goto fail;
+	/* An item that cannot be read costs that item, not the library: a
+	 * warning, and the rest is used.  Only a profile left empty is an error. */
+	size_t unreadable = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *item = h->config_list_at(inst, "profile", i);
 		char id[128];
@@ -87,8 +90,9 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 		char note[1024];
 		int got = profile_load_file(&e->prof, item, err, sizeof err, note, sizeof note);
 		if (got < 0) {
-			h->log(inst, PW_LOG_ERROR, "profile: %s", err);
-			goto config_error;
+			h->log(inst, PW_LOG_WARNING, "profile[%zu]: %s; the rest of the profile is used", i, err);
+			unreadable++;
+			continue;
 		}
 		if (note[0])
 			h->log(inst, PW_LOG_WARNING, "profile: %s", note);
@@ -96,7 +100,8 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 			h->log(inst, PW_LOG_WARNING, "profile: %s has no paper with a title", item);
 	}
 	if (e->prof.count == 0 && e->nids == 0) {
-		h->log(inst, PW_LOG_ERROR, "the profile is empty: nothing to compare papers with");
+		h->log(inst, PW_LOG_ERROR, "profile: empty: nothing to compare papers with%s",
+		       unreadable ? " (no item of it could be read)" : "");
 		goto config_error;
 	}
 	if (e->remote && remote_configure(h, inst, e) < 0)
@@ -137,17 +142,34 @@ embedding_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_del
 {
 	struct embedding *e = state;
 	if (!e->fetched_ids) {
-		/* Once: the arXiv ids of the profile become documents. */
-		if (profile_fetch_arxiv(h, inst, e) < 0)
-			return PW_RETRY;
+		/* Once a run: the arXiv ids of the profile become documents.  Ids
+		 * arXiv could not be asked for cost themselves, not the library
+		 * (they are asked for again next run); with nothing else in the
+		 * profile the scorer cannot work, and says so. */
+		int looked_up = profile_fetch_arxiv(h, inst, e) == 0;
 		e->fetched_ids = 1;
-		if (e->prof.count == 0) {
-			h->log(inst, PW_LOG_ERROR, "the profile is empty after looking up its arXiv ids");
+		if (!looked_up && e->prof.count == 0) {
+			h->log(inst, PW_LOG_ERROR,
+			       "profile: its %zu arXiv ids could not be looked up and it holds nothing "
+			       "else: no paper can be scored this run",
+			       e->nids);
+			return PW_RETRY;
+		}
+		if (!looked_up)
+			h->log(inst, PW_LOG_WARNING,
+			       "profile: some of its %zu arXiv ids could not be looked up (asked "
+			       "again next run); scoring with the %zu library papers at hand",
+			       e->nids, e->prof.count);
+		else if (e->prof.count == 0) {
+			h->log(inst, PW_LOG_ERROR,
+			       "profile: empty after looking up its arXiv ids (arXiv knows none of them)");
 			return PW_ERROR;
 		}
 		if (set_weights(e) < 0)
 			return PW_ERROR;
 	}
+	if (e->prof.count == 0)
+		return PW_RETRY; /* said above, once */
 	return e->remote ? remote_prepare(h, inst, e, papers) : builtin_prepare(h, inst, e, papers);
 }
 

@@ -64,26 +64,46 @@ check "openai: a 429 is retried after Retry-After and the run succeeds" \
 scorer_case slow ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/slow/slow/v1\", \"api_key\": \"sk-test\""
 sed -i 's/"retries": 2/"retries": 0/' "$dir/pw.json"
 run
-check "openai: a slow answer times out; the papers count 0 there, with a warning, and are still delivered" \
-	'[ "$(rc)" = 0 ] && grep -qi "timed out" "$dir/err" && grep -q "embedding: could not prepare; its 9 papers count 0 here" "$dir/err" && grep -q "Speculative" "$dir/first.jsonl"'
+check "openai: a slow answer times out; the papers count 0 there and are still delivered; a scorer that scored nothing fails the run (exit 1), named in the summary" \
+	'[ "$(rc)" = 1 ] && grep -qi "timed out" "$dir/err" && grep -q "embedding: could not prepare; its 9 papers count 0 here" "$dir/err" && grep -q "Speculative" "$dir/first.jsonl" && grep -q "digest first: .*(FAILED to score: embedding)" "$dir/err"'
 
 scorer_case bad ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/bad/bad/v1\", \"api_key\": \"sk-test\""
 run
-check "openai: malformed JSON is reported, not scored" \
-	'[ "$(rc)" = 0 ] && grep -q "malformed answer: not JSON" "$dir/err"'
+check "openai: malformed JSON is reported, not scored, and fails the run" \
+	'[ "$(rc)" = 1 ] && grep -q "malformed answer: not JSON" "$dir/err"'
 
 # a scorer that fails leaves its papers to be weighed again, not lost
 scorer_case again ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/again/bad/v1\", \"api_key\": \"sk-test\""
 sed -i 's/"select": {"min_score": 1}/"select": {"min_score": 5}/' "$dir/pw.json"
 run
 check "papers a failing scorer could not score are announced for another weighing" \
-	'[ "$(rc)" = 0 ] && grep -q "first: 9 papers could not be fully scored; unless selected, the next run weighs them again" "$dir/err"'
+	'[ "$(rc)" = 1 ] && grep -q "first: 9 papers could not be fully scored; unless selected, the next run weighs them again" "$dir/err"'
 sed -i "s|$BASE/emb/again/bad/v1|$BASE/emb/again/ok/v1|" "$dir/pw.json"
 run
 check "the next run, with the endpoint back, weighs them again and selects the library's neighbours" \
 	'[ "$(rc)" = 0 ] && grep -q "first: weighing again 9 papers an earlier run could not score" "$dir/err" && grep -q "2401.10774" "$dir/first.jsonl"'
 run
 check "and once weighed, they are not weighed again" '! grep -q "weighing again" "$dir/err"'
+
+# a profile item that cannot be read costs that item; a profile of arXiv ids
+# alone, with arXiv unreachable, leaves the scorer nothing: exit 1, named
+scorer_case partial ""
+sed -i "s|\"profile\": \\[\"$LIB\"\\]|\"profile\": [\"$LIB\", \"$dir/missing.bib\", \"arXiv:1706.03762\"], \"arxiv_api\": \"$BASE/status/503\"|" "$dir/pw.json"
+run
+check "an unreadable profile file and unreachable arXiv ids cost themselves: warnings, the rest of the library scores, exit 0" \
+	'[ "$(rc)" = 0 ] && grep -q "warning: embedding: profile\[1\]: .*missing.bib.*; the rest of the profile is used" "$dir/err" &&
+	 grep -q "warning: embedding: profile: some of its 1 arXiv ids could not be looked up (asked again next run); scoring with the" "$dir/err" &&
+	 "$PY" -c "
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert {r[\"id\"] for r in rows[:3]} == {\"2401.10774\", \"2302.01318\", \"2211.17192\"}, [r[\"id\"] for r in rows[:3]]
+" "$dir/first.jsonl"'
+scorer_case only_ids ""
+sed -i "s|\"profile\": \\[\"$LIB\"\\]|\"profile\": [\"arXiv:1706.03762\"], \"arxiv_api\": \"$BASE/status/503\"|" "$dir/pw.json"
+run
+check "a profile of arXiv ids only, arXiv unreachable: the scorer scores nothing, says why, and the run exits 1" \
+	'[ "$(rc)" = 1 ] && grep -q "error: embedding: profile: its 1 arXiv ids could not be looked up and it holds nothing else" "$dir/err" &&
+	 grep -q "(FAILED to score: embedding)" "$dir/err"'
 
 scorer_case nokey ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/nokey/ok/v1\", \"api_key\": \"\${PW_TEST_API_KEY}\""
 (cd "$dir" && PW_TEST_API_KEY=sk-test "$BIN" -v run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"

@@ -142,6 +142,42 @@ static const char *two_vectors = "{\"object\": \"list\", \"data\": ["
                                  "{\"object\": \"embedding\", \"index\": 1, \"embedding\": [0, 0.5]}],"
                                  "\"model\": \"m\"}";
 
+/* arXiv ids that cannot be looked up cost themselves when the profile has
+ * other papers; alone, they leave the scorer unable to score (RETRY), said once. */
+START_TEST(unreachable_arxiv_ids_do_not_empty_the_profile)
+{
+	void *st;
+	char opts[1024], why[256];
+	snprintf(opts, sizeof opts,
+	         "{\"profile\": [\"%s\", \"arXiv:1706.03762\"], \"arxiv_api\": \"http://api/query\"}",
+	         pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
+	pw_instance *in = instance(opts, &st);
+	pwm_route(in, "http://api/query", 503, "busy");
+	pw_record *p =
+	        paper("2611.00005", "Tiny drafts for speculative decoding", "Speculative decoding, tiny drafts.");
+	pw_delivery *d = pwm_delivery_new(&p, 1, NULL);
+	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
+	ck_assert_msg(strstr(pwm_log(in), "some of its 1 arXiv ids could not be looked up (asked again next run)"),
+	              "%s", pwm_log(in));
+	ck_assert(score(in, st, p, why) > 0);
+	P->destroy(H, in, st);
+	pwm_instance_free(in);
+
+	in = instance("{\"profile\": [\"arXiv:1706.03762\"], \"arxiv_api\": \"http://api/query\"}", &st);
+	pwm_route(in, "http://api/query", 503, "busy");
+	ck_assert_int_eq(P->prepare(H, in, st, d), PW_RETRY);
+	ck_assert(strstr(pwm_log(in), "its 1 arXiv ids could not be looked up and it holds nothing else"));
+	size_t asked = pwm_requests(in);
+	ck_assert_int_eq(P->prepare(H, in, st, d), PW_RETRY); /* the next batch of the run: not asked again */
+	ck_assert_uint_eq(pwm_requests(in), asked);
+	pwm_delivery_free(d);
+	rec_free(p);
+	P->destroy(H, in, st);
+	pwm_instance_free(in);
+}
+
+END_TEST
+
 START_TEST(openai_batches_caches_and_sends_the_key)
 {
 	void *st;
@@ -222,9 +258,23 @@ START_TEST(openai_malformed_answers_fail_loudly)
 	rec_free(p);
 	P->destroy(H, in, st);
 	pwm_instance_free(in);
+	/* A profile none of whose items can be read is refused, with each
+	 * item's reason... */
 	in = pwm_instance_new_json(P->options, "{\"profile\": [\"/nonexistent.bib\"]}");
 	ck_assert_int_eq(P->create(H, in, &st), PW_CONFIG_ERROR);
-	ck_assert(strstr(pwm_log(in), "profile: /nonexistent.bib: No such file or directory"));
+	ck_assert_msg(strstr(pwm_log(in), "profile[0]: /nonexistent.bib: No such file or directory"), "%s",
+	              pwm_log(in));
+	ck_assert(strstr(pwm_log(in), "profile: empty: nothing to compare papers with (no item of it could be read)"));
+	pwm_instance_free(in);
+	/* ...but one bad item among good ones costs only itself. */
+	snprintf(opts, sizeof opts, "{\"profile\": [\"/nonexistent.bib\", \"%s\"]}",
+	         pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
+	in = pwm_instance_new_json(P->options, opts);
+	ck_assert_int_eq(P->create(H, in, &st), PW_OK);
+	ck_assert(strstr(pwm_log(in),
+	                 "profile[0]: /nonexistent.bib: No such file or directory; the rest of the "
+	                 "profile is used"));
+	P->destroy(H, in, st);
 	pwm_instance_free(in);
 }
 
@@ -238,6 +288,7 @@ embedding_suite(void)
 	tcase_add_test(tc, builtin_ranks_the_library_neighbours_first);
 	tcase_add_test(tc, recency_weighs_newer_items_more);
 	tcase_add_test(tc, arxiv_ids_in_the_profile_are_looked_up_once);
+	tcase_add_test(tc, unreachable_arxiv_ids_do_not_empty_the_profile);
 	tcase_add_test(tc, openai_batches_caches_and_sends_the_key);
 	tcase_add_test(tc, aggregates_combine_best_and_mean);
 	tcase_add_test(tc, openai_malformed_answers_fail_loudly);

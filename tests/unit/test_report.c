@@ -18,7 +18,7 @@ static report_source sources[] = {
 	{ "ml", "arxiv", 100, 40, 1, 3, 2, "200x3", "pages 3", "", 0 },
 };
 static report_digest digests[] = {
-	{ "daily", 40, 38, 2, 7, sinks, 2, "", "summary: calls 7" },
+	{ "daily", 40, 38, 2, 7, sinks, 2, "", "summary: calls 7", "embedding" },
 };
 
 static const run_report report = { 3, 0, 1.25, 100, sources, 1, digests, 1, 1 };
@@ -53,6 +53,7 @@ START_TEST(the_json_has_every_count_under_its_key)
 	ck_assert_int_eq((int)number(d, "scored"), 38);
 	ck_assert_int_eq((int)number(d, "vetoed"), 2);
 	ck_assert_int_eq((int)number(d, "selected"), 7);
+	ck_assert_str_eq(cJSON_GetObjectItem(d, "failed_scorers")->valuestring, "embedding");
 	const cJSON *k = cJSON_GetObjectItem(d, "sinks");
 	ck_assert_int_eq(cJSON_GetArraySize(k), 2);
 	const cJSON *page = cJSON_GetArrayItem(k, 0), *mail = cJSON_GetArrayItem(k, 1);
@@ -74,7 +75,10 @@ START_TEST(the_summary_line_says_what_each_part_did)
 	char *line = report_summary(&report);
 	ck_assert_msg(strstr(line, "run 3 in 1.2 s; source ml: 100 fetched, 40 new (HTTP 200x3, 2 retries) (pages 3)"),
 	              "%s", line);
-	ck_assert_msg(strstr(line, "; digest daily: 38 scored, 2 vetoed, 7 selected (summary: calls 7)"), "%s", line);
+	ck_assert_msg(strstr(line,
+	                     "; digest daily: 38 scored, 2 vetoed, 7 selected (summary: calls 7) (FAILED to score: "
+	                     "embedding)"),
+	              "%s", line);
 	ck_assert_msg(strstr(line, "; sink page: 7 delivered (2 of them selected by an earlier run)"), "%s", line);
 	ck_assert_msg(strstr(line, "; sink mail: FAILED, 7 left pending"), "%s", line);
 	ck_assert_msg(strstr(line, "; exit 1"), "%s", line);

@@ -271,9 +271,8 @@ START_TEST(openai_malformed_answers_fail_loudly)
 	         pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
 	in = pwm_instance_new_json(P->options, opts);
 	ck_assert_int_eq(P->create(H, in, &st), PW_OK);
-	ck_assert(strstr(pwm_log(in),
-	                 "profile[0]: /nonexistent.bib: No such file or directory; the rest of the "
-	                 "profile is used"));
+	ck_assert(strstr(pwm_log(in), "profile[0]: /nonexistent.bib: No such file or directory; the rest of the "
+	                              "profile is used"));
 	P->destroy(H, in, st);
 	pwm_instance_free(in);
 }

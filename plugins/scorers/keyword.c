@@ -5,9 +5,13 @@
  * `require` is a gate, `authors` follows people, tolerant of initials.
  *
  * The value is absolute, not relative to the day: the sum over matched
- * terms of weight x the multiplier of the best field it was found in,
- * plus the weights of followed authors.  So min_score means the same on a
- * quiet day and a busy one. */
+ * terms of weight x the multiplier of the field x how often it is there,
+ * saturating as BM25 does (a term found n times counts n(1+k)/(n+k) times:
+ * once for one mention, at most 1+k), taken in the field where that is
+ * highest; plus the weights of followed authors.  So min_score means the
+ * same on a quiet day and a busy one, and a paper about a term outranks one
+ * that names it in passing. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +30,10 @@ static const pw_option keyword_options[] = {
 	{ PW_OPTION("fields", PW_OPT_NUMBER_MAP, "{\"title\": 2, \"abstract\": 1}", 0,
 	            "where terms are looked for, with a multiplier each: title, abstract, comment, categories, "
 	            "journal_ref, and any extension field") },
+	{ PW_OPTION("saturation", PW_OPT_NUMBER, "1.2", 0,
+	            "how much repeated mentions add (BM25's k1): a term found n times in a field counts n(1+k)/(n+k) "
+	            "times, at most 1+k; 0: once, however often"),
+	  .range = "0..100" },
 	PW_OPTIONS_END
 };
 
@@ -56,6 +64,7 @@ struct keyword {
 	struct person *people;
 	size_t npeople;
 	aho *matcher;
+	double saturation; /* BM25's k1 */
 };
 
 static void
@@ -180,6 +189,8 @@ keyword_create(const pw_host *h, pw_instance *inst, void **state)
 			goto config_error;
 		}
 	}
+	k->saturation = 1.2;
+	h->config_number(inst, "saturation", &k->saturation);
 	*state = k;
 	return PW_OK;
 config_error:
@@ -197,7 +208,7 @@ keyword_destroy(const pw_host *h, pw_instance *inst, void *state)
 }
 
 struct hits {
-	signed char *in_field; /* per term: index of the best field it was found in, or -1 */
+	unsigned *count; /* [term * nfields + field]: how often the term is in the field */
 	const struct keyword *k;
 	size_t field;
 };
@@ -206,9 +217,32 @@ static void
 on_match(int id, void *ud)
 {
 	struct hits *hs = ud;
-	signed char *best = &hs->in_field[id];
-	if (*best < 0 || hs->k->fields[hs->field].multiplier > hs->k->fields[(size_t)*best].multiplier)
-		*best = (signed char)hs->field;
+	hs->count[(size_t)id * hs->k->nfields + hs->field]++;
+}
+
+/* n mentions counted with BM25's saturation: 1 for 1, at most 1 + k. */
+static double
+saturated(unsigned n, double k)
+{
+	return k > 0 ? n * (1 + k) / (n + k) : 1;
+}
+
+/* Where term i weighs most (-1: nowhere), its weight there in *pts and its
+ * count in *n. */
+static int
+best_field(const struct keyword *k, const struct hits *hs, size_t i, double *pts, unsigned *n)
+{
+	int best = -1;
+	for (size_t f = 0; f < k->nfields; f++) {
+		unsigned c = hs->count[i * k->nfields + f];
+		double p = k->terms[i].weight * k->fields[f].multiplier * saturated(c, k->saturation);
+		if (c && (best < 0 || fabs(p) > fabs(*pts))) {
+			best = (int)f;
+			*pts = p;
+			*n = c;
+		}
+	}
+	return best;
 }
 
 /* The field's text: a list field (categories, ...) joined by spaces. */
@@ -233,13 +267,17 @@ field_text(const pw_host *h, pw_instance *inst, const pw_record *rec, const char
 	return s;
 }
 
-/* Appends "WHERE 'WHAT' +PTS" (WHERE "title has", "author") to reason. */
+/* Appends "WHERE 'WHAT' +PTS" (WHERE "title has", "author") to reason,
+ * with "xN" after WHAT when it was found N > 1 times. */
 static void
-add_reason(char *reason, size_t size, const char *where, const char *what, double pts)
+add_reason(char *reason, size_t size, const char *where, const char *what, unsigned n, double pts)
 {
 	size_t used = strlen(reason);
+	char times[16] = "";
+	if (n > 1)
+		snprintf(times, sizeof times, " x%u", n);
 	if (used + 1 < size)
-		snprintf(reason + used, size - used, "%s%s '%s' %+g", used ? ", " : "", where, what, pts);
+		snprintf(reason + used, size - used, "%s%s '%s'%s %+.3g", used ? ", " : "", where, what, times, pts);
 }
 
 /* "Y. LeCun" is "Yann LeCun": same surname, and given names equal or one
@@ -263,10 +301,9 @@ keyword_score(const pw_host *h, pw_instance *inst, void *state, const pw_record 
               char *reason, size_t reason_size)
 {
 	const struct keyword *k = state;
-	struct hits hs = { calloc(k->nterms + 1, 1), k, 0 };
-	if (!hs.in_field)
+	struct hits hs = { calloc(k->nterms * k->nfields + 1, sizeof *hs.count), k, 0 };
+	if (!hs.count)
 		return PW_ERROR;
-	memset(hs.in_field, -1, k->nterms);
 	reason[0] = '\0';
 	*value = 0;
 	for (size_t f = 0; f < k->nfields; f++) {
@@ -275,7 +312,7 @@ keyword_score(const pw_host *h, pw_instance *inst, void *state, const pw_record 
 		char *folded = raw ? fold_words(raw, &len) : NULL;
 		free(raw);
 		if (!folded) {
-			free(hs.in_field);
+			free(hs.count);
 			return PW_ERROR;
 		}
 		hs.field = f;
@@ -285,45 +322,48 @@ keyword_score(const pw_host *h, pw_instance *inst, void *state, const pw_record 
 	int gated = 0, passed_gate = 0;
 	for (size_t i = 0; i < k->nterms; i++) {
 		const struct term *t = &k->terms[i];
-		if (t->kind == TERM_EXCLUDE && hs.in_field[i] >= 0) {
+		double pts = 0;
+		unsigned n = 0;
+		int f = best_field(k, &hs, i, &pts, &n);
+		if (t->kind == TERM_EXCLUDE && f >= 0) {
 			*veto = 1;
-			snprintf(reason, reason_size, "excluded: '%s' in %s", t->text,
-			         k->fields[(size_t)hs.in_field[i]].name);
-			free(hs.in_field);
+			snprintf(reason, reason_size, "excluded: '%s' in %s", t->text, k->fields[f].name);
+			free(hs.count);
 			return PW_OK;
 		}
 		if (t->kind == TERM_REQUIRE) {
 			gated = 1;
-			passed_gate |= hs.in_field[i] >= 0;
+			passed_gate |= f >= 0;
 		}
 	}
 	if (gated && !passed_gate) {
 		*veto = 1;
 		snprintf(reason, reason_size, "gate: none of the required terms is present");
-		free(hs.in_field);
+		free(hs.count);
 		return PW_OK;
 	}
 	for (size_t i = 0; i < k->nterms; i++) {
 		const struct term *t = &k->terms[i];
-		if (t->kind != TERM_KEYWORD || hs.in_field[i] < 0)
+		double pts = 0;
+		unsigned n = 0;
+		int f = t->kind == TERM_KEYWORD ? best_field(k, &hs, i, &pts, &n) : -1;
+		if (f < 0)
 			continue;
-		const struct field *f = &k->fields[(size_t)hs.in_field[i]];
-		double pts = t->weight * f->multiplier;
 		*value += pts;
 		char where[160];
-		snprintf(where, sizeof where, "%s has", f->name);
-		add_reason(reason, reason_size, where, t->text, pts);
+		snprintf(where, sizeof where, "%s has", k->fields[f].name);
+		add_reason(reason, reason_size, where, t->text, n, pts);
 	}
 	for (size_t p = 0; p < k->npeople; p++)
 		for (size_t i = 0; i < h->record_count(inst, rec, PW_F_AUTHORS); i++)
 			if (same_person(&k->people[p], h->record_get_at(inst, rec, PW_F_AUTHORS, i))) {
 				*value += k->people[p].weight;
-				add_reason(reason, reason_size, "author", k->people[p].name, k->people[p].weight);
+				add_reason(reason, reason_size, "author", k->people[p].name, 1, k->people[p].weight);
 				break;
 			}
 	if (!reason[0])
 		snprintf(reason, reason_size, "no keyword matched");
-	free(hs.in_field);
+	free(hs.count);
 	return PW_OK;
 }
 

@@ -58,6 +58,39 @@ START_TEST(rl_does_not_match_world)
 
 END_TEST
 
+/* How much a paper is about a term: repeated mentions count with BM25's
+ * saturation, one mention scores exactly weight x field multiplier. */
+START_TEST(repeated_mentions_count_with_saturation)
+{
+	char why[256];
+	int veto;
+	make("{\"keywords\": {\"quantum\": 1}}");
+	ck_assert_double_eq(score("x", "A quantum idea.", why, &veto), 1);
+	ck_assert_str_eq(why, "abstract has 'quantum' +1");
+	/* 4 mentions, k = 1.2: 4 x 2.2 / 5.2 */
+	double four = score("x", "Quantum states, quantum gates, quantum noise and quantum error.", why, &veto);
+	ck_assert_double_eq_tol(four, 4 * 2.2 / 5.2, 1e-9);
+	ck_assert_str_eq(why, "abstract has 'quantum' x4 +1.69");
+	/* Never more than 1 + k, however often. */
+	char many[4096] = "";
+	for (int i = 0; i < 200; i++)
+		strcat(many, "quantum ");
+	double lots = score("x", many, why, &veto);
+	ck_assert(lots > four && lots < 2.2);
+	/* The field where it weighs most: once in the title (x2) beats four
+	 * times in the abstract (1.69). */
+	ck_assert_double_eq(score("Quantum", "quantum quantum quantum quantum", why, &veto), 2);
+	ck_assert_str_eq(why, "title has 'quantum' +2");
+	done();
+	make("{\"keywords\": {\"quantum\": 1}, \"saturation\": 0}");
+	ck_assert_double_eq(score("x", "quantum quantum quantum", why, &veto), 1);
+	ck_assert_str_eq(why, "abstract has 'quantum' x3 +1");
+	done();
+	ck_assert_ptr_null(pwm_instance_new_json(P->options, "{\"saturation\": -1}"));
+}
+
+END_TEST
+
 START_TEST(phrases_case_and_title_weight)
 {
 	char why[256];
@@ -237,6 +270,7 @@ keyword_suite(void)
 	tcase_add_test(tc, require_is_a_gate);
 	tcase_add_test(tc, followed_authors_match_initials_and_accents);
 	tcase_add_test(tc, a_thousand_terms_match_like_ten);
+	tcase_add_test(tc, repeated_mentions_count_with_saturation);
 	suite_add_tcase(s, tc);
 	return s;
 }

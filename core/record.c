@@ -335,8 +335,15 @@ rec_reasons(const pw_record *rec)
 	const char *reason;
 	if (!f)
 		return NULL;
-	for (size_t k = 0; rec_score_at(rec, k, &v, &reason); k++)
-		fprintf(f, "%s%s: %s", k ? "; " : "", rec_score_at(rec, k, NULL, NULL), reason ? reason : "");
+	/* As the sinks show it: the points that counted, then why; a veto
+	 * counts no points, so it shows none. */
+	for (size_t k = 0; rec_score_at(rec, k, &v, &reason); k++) {
+		const char *name = rec_score_at(rec, k, NULL, NULL);
+		if (rec_vetoed(rec) && v == 0)
+			fprintf(f, "%s%s: %s", k ? "; " : "", name, reason ? reason : "");
+		else
+			fprintf(f, "%s%s %+.3g: %s", k ? "; " : "", name, v, reason ? reason : "");
+	}
 	if (fclose(f) != 0) {
 		free(text);
 		return NULL;

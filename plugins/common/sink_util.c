@@ -175,3 +175,15 @@ su_replace_file(const char *path, const char *data, size_t len)
 	free(tmp);
 	return failed ? -1 : 0;
 }
+
+void
+su_score_part(const pw_host *h, pw_instance *inst, const pw_record *rec, size_t i, char *out, size_t size,
+              const char **reason)
+{
+	double points = 0;
+	*reason = NULL;
+	const char *scorer = h->record_score_at(inst, rec, i, &points, reason);
+	snprintf(out, size, "%s %+.3g", scorer ? scorer : "?", points);
+	if (!*reason)
+		*reason = "";
+}

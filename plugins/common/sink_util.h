@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "mbuf.h"
+#include "paperwire/plugin.h"
 
 /* "Thu, 19 Nov 2026 18:00:00 +0000": English names whatever the locale,
  * as RFC 822 (RSS) and RFC 5322 (mail) want. */
@@ -18,6 +19,12 @@ void su_rfc3339(int64_t t, char *out, size_t size);
 /* 1 for the fields a sink shows in its own layout (id, title, authors...);
  * everything else is an extension field (summary, translation...). */
 int su_is_core_field(const char *name);
+
+/* Scorer i of rec as every sink shows it: "keyword +6", "embedding +8.1":
+ * its name and the points it added to the score (its value times its
+ * weight, what counted), into out; its reason in *reason. */
+void su_score_part(const pw_host *h, pw_instance *inst, const pw_record *rec, size_t i, char *out, size_t size,
+                   const char **reason);
 
 /* 1 when url is an absolute http or https URL: the only ones a sink
  * turns into a link (javascript:, data:, file: never). */

@@ -192,7 +192,8 @@ embedding_combine(const struct embedding *e, const float *sims, double *value, c
 	*value = e->aggregate == AGG_MAX ? best : (e->aggregate == AGG_MEAN ? mean : (best + mean) / 2);
 	if (*value < 0)
 		*value = 0;
-	snprintf(reason, size, "%.2f like: %s", best < 0 ? 0 : best, e->prof.count ? e->prof.docs[arg].title : "");
+	snprintf(reason, size, "like \"%s\" (similarity %.2f)", e->prof.count ? e->prof.docs[arg].title : "",
+	         best < 0 ? 0 : best);
 }
 
 static pw_status

@@ -119,15 +119,16 @@ scores_text(const pw_host *h, pw_instance *inst, const pw_record *rec, mbuf *b, 
 	mbuf_printf(b, "%.2f", h->record_score(inst, rec));
 	size_t n = h->record_score_count(inst, rec);
 	for (size_t i = 0; i < n; i++) {
-		const char *reason = NULL;
-		const char *scorer = h->record_score_at(inst, rec, i, NULL, &reason);
+		char part[160];
+		const char *reason;
+		su_score_part(h, inst, rec, i, part, sizeof part, &reason);
 		mbuf_puts(b, i ? "; " : " (");
 		if (html) {
-			mime_html_escape(b, scorer);
+			mime_html_escape(b, part);
 			mbuf_puts(b, ": ");
 			mime_html_escape(b, reason);
 		} else {
-			mbuf_printf(b, "%s: %s", scorer, reason ? reason : "");
+			mbuf_printf(b, "%s: %s", part, reason);
 		}
 		if (i + 1 == n)
 			mbuf_puts(b, ")");

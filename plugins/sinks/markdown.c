@@ -233,11 +233,11 @@ put_paper(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f
 	fprintf(f, "  \n**Score**: %.2f", h->record_score(inst, rec));
 	size_t ns = h->record_score_count(inst, rec);
 	for (size_t i = 0; i < ns; i++) {
-		double v;
-		const char *reason = NULL;
-		const char *scorer = h->record_score_at(inst, rec, i, &v, &reason);
+		char part[160];
+		const char *reason;
+		su_score_part(h, inst, rec, i, part, sizeof part, &reason);
 		fputs(i ? "; " : " (", f);
-		md_put_text(f, scorer);
+		md_put_text(f, part);
 		fputs(": ", f);
 		md_put_text(f, reason);
 		if (i + 1 == ns)

@@ -124,10 +124,11 @@ describe(const pw_host *h, pw_instance *inst, const pw_record *rec)
 	mbuf_puts(&b, "</p>\n<p><b>Score:</b> ");
 	mbuf_puts(&b, num);
 	for (size_t i = 0; i < h->record_score_count(inst, rec); i++) {
-		const char *reason = NULL;
-		const char *scorer = h->record_score_at(inst, rec, i, NULL, &reason);
+		char part[160];
+		const char *reason;
+		su_score_part(h, inst, rec, i, part, sizeof part, &reason);
 		mbuf_puts(&b, i ? "; " : " (");
-		puts_html(&b, scorer);
+		puts_html(&b, part);
 		mbuf_puts(&b, ": ");
 		puts_html(&b, reason);
 		if (i + 1 == h->record_score_count(inst, rec))

@@ -69,7 +69,7 @@ check "preview with the config unchanged: the same selection, nothing gained or 
 write_config '{"speculative": 3, "attention": 4, "inference": 1}' '["survey", "quantiz*"]'
 pw preview --digest daily
 check "after a keyword change: the papers gained, with their reasons" \
-	'[ "$(rc)" = 0 ] && grep -A2 "^gained" "$dir/out" | grep -q "+ #1  .*1706.03762  Attention Is All You Need" && grep -q "now: keyword: title has .attention. +8" "$dir/out"'
+	'[ "$(rc)" = 0 ] && grep -A2 "^gained" "$dir/out" | grep -q "+ #1  .*1706.03762  Attention Is All You Need" && grep -q "now: keyword +8: title has .attention. +8" "$dir/out"'
 check "... the papers lost, with why (vetoed by the new exclusion)" \
 	'grep -A3 "^lost" "$dir/out" | grep -q "was #.*2210.17323  GPTQ" && grep -q "now: vetoed (keyword: excluded: .quantiz\*. in title)" "$dir/out"'
 check "... and the papers that moved, with both scores" \

@@ -43,7 +43,7 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 top = [r[\"id\"] for r in rows[:3]]
 assert set(top) == {\"2401.10774\", \"2302.01318\", \"2211.17192\"}, top
-assert \" like: \" in rows[0][\"scores\"][\"embedding\"][\"reason\"], rows[0]
+assert rows[0][\"scores\"][\"embedding\"][\"reason\"].startswith(\"like \\\"\"), rows[0]
 " "$dir/first.jsonl"'
 check "keyword vetoes reach the report, and vetoed papers are not delivered" \
 	'grep -q "digest first: 12 scored, 3 vetoed" "$dir/err" && ! grep -q "GPTQ" "$dir/first.jsonl"'

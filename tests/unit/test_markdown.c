@@ -79,7 +79,7 @@ START_TEST(writes_a_digest_page)
 	ck_assert(strstr(md, "**Authors**: Ada Lovelace, Alan Turing  \n"));
 	ck_assert(strstr(md, "**Category**: cs.CL  \n"));
 	ck_assert(strstr(md, "**Published**: 2026-11-19  \n"));
-	ck_assert(strstr(md, "**Score**: 6.00 (keyword: title has 'speculative decoding' +6)  \n"));
+	ck_assert(strstr(md, "**Score**: 6.00 (keyword +6: title has 'speculative decoding' +6)  \n"));
 	ck_assert(strstr(md, "**Type**: new  \n"));
 	ck_assert(strstr(md, "**ArXiv ID**: 2611.00001v2  \n"));
 	ck_assert(

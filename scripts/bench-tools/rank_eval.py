@@ -9,6 +9,14 @@ other paper of the day; the relevant ones are the pool's papers of C.  Both
 methods rank the pool by the maximum cosine similarity to a library paper.
 Reported: mean average precision (MAP) and mean precision at 30.
 
+The keyword comparison uses the same terms for both methods: the library's
+10 most characteristic words (in the most library papers, weighed by how
+rare they are that day; stop words and words under 4 letters left out),
+weight 1 each.  paperwire's keyword scorer (whole words, title x2, repeated
+mentions saturating, and with `saturation` 0) against the arXiv Papers
+Bot's formula (the sum of the weights of the terms found as substrings of
+title and abstract, lower-cased).
+
 paperwire is the real binary (arxiv source through file://, embedding
 scorer, json sink); the baseline is scikit-learn's TfidfVectorizer with the
 parameters arxiv-sanity-lite's compute.py uses (English stop words, token
@@ -38,7 +46,25 @@ def precision_at(ranked, relevant, k=30):
     return sum(1 for pid in ranked[:k] if pid in relevant) / k
 
 
-def rank_paperwire(pool, library, binary, plugins, work, aggregate):
+def library_terms(day, library, n=10):
+    import math
+    import re
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    words = lambda p: set(re.findall(r"[a-z][a-z0-9-]{3,}", ("%s %s" % (p["title"], p["abstract"])).lower()))
+    day_df = collections.Counter(w for p in day for w in words(p))
+    lib_df = collections.Counter(w for p in library for w in words(p))
+    weight = {w: c * math.log(len(day) / day_df[w]) for w, c in lib_df.items() if w not in ENGLISH_STOP_WORDS}
+    return sorted(weight, key=lambda w: (-weight[w], w))[:n]
+
+
+def rank_bot(pool, terms):
+    scored = [(sum(1 for t in terms if t in ("%s %s" % (p["title"], p["abstract"])).lower()), i)
+              for i, p in enumerate(pool)]
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [pool[i]["id"] for _, i in scored]
+
+
+def rank_paperwire(pool, library, binary, plugins, work, aggregate, terms=None, saturation=None):
     os.makedirs(work, exist_ok=True)
     write_api_page(pool, os.path.join(work, "pool.atom"))
     write_bibtex(library, os.path.join(work, "library.bib"))
@@ -56,6 +82,11 @@ def rank_paperwire(pool, library, binary, plugins, work, aggregate):
                      "select": {"max_papers": 5000},
                      "sinks": [{"plugin": "json", "path": os.path.join(work, "out.jsonl")}]}],
     }
+    if terms is not None:
+        keyword = {"plugin": "keyword", "keywords": {t: 1 for t in terms}}
+        if saturation is not None:
+            keyword["saturation"] = saturation
+        cfg["digests"][0]["scorers"] = [keyword]
     with open(os.path.join(work, "pw.json"), "w") as f:
         json.dump(cfg, f)
     env = dict(os.environ, PAPERWIRE_PLUGIN_PATH=plugins)
@@ -88,7 +119,9 @@ def main():
             by_cat[p["categories"][0]].append(p)
     cats = sorted(c for c, ps in by_cat.items() if len(ps) >= 40)
     methods = ["paperwire builtin, aggregate both (default)", "paperwire builtin, aggregate max",
-               "paperwire builtin, aggregate mean", "arxiv-sanity-lite TF-IDF cosine (max)"]
+               "paperwire builtin, aggregate mean", "arxiv-sanity-lite TF-IDF cosine (max)",
+               "paperwire keyword, 10 library terms", "paperwire keyword, saturation 0",
+               "arXiv Papers Bot substring formula, same terms"]
     scores = {m: [] for m in methods}
     p30 = {k: [] for k in scores}
     for cat in cats:
@@ -101,6 +134,12 @@ def main():
             ranked = {methods[3]: rank_baseline(day, pool, library)}
             for m, agg in zip(methods[:3], ("both", "max", "mean")):
                 ranked[m] = rank_paperwire(pool, library, binary, plugins, os.path.join(work, "eval"), agg)
+            terms = library_terms(day, library)
+            ranked[methods[4]] = rank_paperwire(pool, library, binary, plugins, os.path.join(work, "eval"), "both",
+                                                terms)
+            ranked[methods[5]] = rank_paperwire(pool, library, binary, plugins, os.path.join(work, "eval"), "both",
+                                                terms, 0)
+            ranked[methods[6]] = rank_bot(pool, terms)
             for name, r in ranked.items():
                 scores[name].append(average_precision(r, relevant))
                 p30[name].append(precision_at(r, relevant))
@@ -108,7 +147,7 @@ def main():
           % len(cats))
     print("  categories: %s" % ", ".join(cats))
     for name in scores:
-        print("  %-44s MAP %.3f   P@30 %.3f" % (name, sum(scores[name]) / len(scores[name]),
+        print("  %-48s MAP %.3f   P@30 %.3f" % (name, sum(scores[name]) / len(scores[name]),
                                               sum(p30[name]) / len(p30[name])))
 
 

@@ -285,8 +285,7 @@ expand_tree(const pw_config *cfg, cJSON *node, const char *path, cfg_diag *diag)
 	cJSON *item;
 	int i = 0;
 
-	cJSON_ArrayForEach(item, node)
-	{
+	cJSON_ArrayForEach(item, node) {
 		if (cJSON_IsObject(node))
 			snprintf(child, sizeof child, "%s%s%s", path, *path ? "." : "", item->string);
 		else
@@ -312,8 +311,7 @@ check_keys(const pw_config *cfg, const cJSON *obj, const char *path, const char 
 {
 	int errors = 0;
 	const cJSON *item;
-	cJSON_ArrayForEach(item, obj)
-	{
+	cJSON_ArrayForEach(item, obj) {
 		int ok = 0;
 		for (size_t i = 0; allowed[i]; i++)
 			if (strcmp(allowed[i], item->string) == 0)
@@ -835,12 +833,16 @@ value_has_type(const cJSON *v, pw_option_type type)
 	case PW_OPT_STRING_LIST:
 		if (!cJSON_IsArray(v))
 			return 0;
-		cJSON_ArrayForEach(e, v) if (!cJSON_IsString(e)) return 0;
+		cJSON_ArrayForEach(e, v)
+			if (!cJSON_IsString(e))
+				return 0;
 		return 1;
 	case PW_OPT_NUMBER_MAP:
 		if (!cJSON_IsObject(v))
 			return 0;
-		cJSON_ArrayForEach(e, v) if (!cJSON_IsNumber(e)) return 0;
+		cJSON_ArrayForEach(e, v)
+			if (!cJSON_IsNumber(e))
+				return 0;
 		return 1;
 	}
 	return 0;
@@ -921,8 +923,7 @@ cfg_check_options(const pw_config *cfg, cfg_instance *inst, const pw_option *sch
 	const cJSON *item;
 	char why[300];
 
-	cJSON_ArrayForEach(item, inst->node)
-	{
+	cJSON_ArrayForEach(item, inst->node) {
 		const char *key = item->string;
 		if (strcmp(key, "plugin") == 0 || strcmp(key, "name") == 0 || (is_scorer && strcmp(key, "weight") == 0))
 			continue;

@@ -113,12 +113,14 @@ opt_value_problem(const pw_option *o, const cJSON *v, char *why, size_t size)
 	case PW_OPT_INT:
 	case PW_OPT_NUMBER: return cJSON_IsNumber(v) && number_problem(o, NULL, v->valuedouble, why, size);
 	case PW_OPT_STRING_LIST:
-		cJSON_ArrayForEach(e,
-		                   v) if (cJSON_IsString(e) && string_problem(o, e->valuestring, why, size)) return 1;
+		cJSON_ArrayForEach(e, v)
+			if (cJSON_IsString(e) && string_problem(o, e->valuestring, why, size))
+				return 1;
 		return 0;
 	case PW_OPT_NUMBER_MAP:
-		cJSON_ArrayForEach(e, v) if (cJSON_IsNumber(e) &&
-		                             number_problem(o, e->string, e->valuedouble, why, size)) return 1;
+		cJSON_ArrayForEach(e, v)
+			if (cJSON_IsNumber(e) && number_problem(o, e->string, e->valuedouble, why, size))
+				return 1;
 		return 0;
 	}
 	return 0;

@@ -405,8 +405,10 @@ run_common_info(struct run *r, const struct digest_run *dr, pw_delivery *d, size
 		const cfg_instance *s = &r->cfg->sources[i];
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s (%s)", i ? ", " : "", s->name, s->plugin);
 		const cJSON *c = cfg_option(s, "categories"), *e;
-		cJSON_ArrayForEach(e, c) if (cJSON_IsString(e) && !in_list(cats, e->valuestring)) snprintf(
-		        cats + strlen(cats), sizeof cats - strlen(cats), "%s%s", cats[0] ? ", " : "", e->valuestring);
+		cJSON_ArrayForEach(e, c)
+			if (cJSON_IsString(e) && !in_list(cats, e->valuestring))
+				snprintf(cats + strlen(cats), sizeof cats - strlen(cats), "%s%s", cats[0] ? ", " : "",
+				         e->valuestring);
 	}
 	delivery_set_info(d, PW_D_SOURCES, buf);
 	delivery_set_info(d, PW_D_CATEGORIES, cats);

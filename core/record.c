@@ -496,14 +496,12 @@ rec_from_json(const char *json)
 	if (!rec)
 		goto out;
 	const cJSON *item;
-	cJSON_ArrayForEach(item, obj)
-	{
+	cJSON_ArrayForEach(item, obj) {
 		if (cJSON_IsString(item)) {
 			set_value(rec, item->string, item->valuestring, 1);
 		} else if (cJSON_IsObject(item) && strcmp(item->string, "scores") == 0) {
 			const cJSON *s;
-			cJSON_ArrayForEach(s, item)
-			{
+			cJSON_ArrayForEach(s, item) {
 				const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, "value");
 				const cJSON *r = cJSON_GetObjectItemCaseSensitive(s, "reason");
 				rec_score_add(rec, s->string, 1, cJSON_IsNumber(v) ? v->valuedouble : 0,
@@ -513,8 +511,9 @@ rec_from_json(const char *json)
 			const cJSON *v;
 			if (mark_list(rec, item->string) < 0)
 				continue;
-			cJSON_ArrayForEach(v, item) if (cJSON_IsString(v))
-			        add_value(rec, item->string, v->valuestring, 1);
+			cJSON_ArrayForEach(v, item)
+				if (cJSON_IsString(v))
+					add_value(rec, item->string, v->valuestring, 1);
 		}
 	}
 out:

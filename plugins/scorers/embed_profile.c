@@ -365,8 +365,7 @@ parse_csl_json(profile *p, const char *text, const char *name, char *err, size_t
 		return -1;
 	}
 	const cJSON *item;
-	cJSON_ArrayForEach(item, root)
-	{
+	cJSON_ArrayForEach(item, root) {
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(item, "title");
 		const cJSON *a = cJSON_GetObjectItemCaseSensitive(item, "abstract");
 		const cJSON *issued = cJSON_GetObjectItemCaseSensitive(item, "issued");

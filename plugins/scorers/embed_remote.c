@@ -139,8 +139,7 @@ embed_batch(const pw_host *h, pw_instance *inst, struct remote *r, char **texts,
 	}
 	const cJSON *item;
 	size_t k = 0;
-	cJSON_ArrayForEach(item, data)
-	{
+	cJSON_ArrayForEach(item, data) {
 		const cJSON *idx = cJSON_GetObjectItemCaseSensitive(item, "index");
 		const cJSON *emb = cJSON_GetObjectItemCaseSensitive(item, "embedding");
 		size_t at = cJSON_IsNumber(idx) ? (size_t)idx->valuedouble : k;
@@ -157,7 +156,8 @@ embed_batch(const pw_host *h, pw_instance *inst, struct remote *r, char **texts,
 			goto out;
 		const cJSON *x;
 		size_t d = 0;
-		cJSON_ArrayForEach(x, emb) out[at][d++] = cJSON_IsNumber(x) ? (float)x->valuedouble : 0.0f;
+		cJSON_ArrayForEach(x, emb)
+			out[at][d++] = cJSON_IsNumber(x) ? (float)x->valuedouble : 0.0f;
 		normalise(out[at], dim);
 	}
 	rc = 0;

@@ -188,8 +188,9 @@ s2_record(const pw_host *h, pw_instance *inst, const cJSON *p)
 		h->record_set(inst, rec, "s2_paper_id", pid);
 	set_date(h, inst, rec, str(p, "publicationDate"));
 	const cJSON *a;
-	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(p, "authors")) if (str(a, "name"))
-	        h->record_add(inst, rec, PW_F_AUTHORS, str(a, "name"));
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(p, "authors"))
+		if (str(a, "name"))
+			h->record_add(inst, rec, PW_F_AUTHORS, str(a, "name"));
 	return rec;
 }
 
@@ -248,8 +249,7 @@ emit_papers(const pw_host *h, pw_instance *inst, const cJSON *list, const char *
 {
 	long n = 0;
 	const cJSON *it;
-	cJSON_ArrayForEach(it, list)
-	{
+	cJSON_ArrayForEach(it, list) {
 		if (n >= budget)
 			break;
 		const cJSON *p = inner ? cJSON_GetObjectItemCaseSensitive(it, inner) : it;
@@ -363,20 +363,21 @@ rebuild_abstract(const cJSON *index)
 	if (!cJSON_IsObject(index))
 		return NULL;
 	cJSON_ArrayForEach(w, index)
-	        cJSON_ArrayForEach(pos, w) if (cJSON_IsNumber(pos) && pos->valueint >= n && pos->valueint < 100000) n =
-	                pos->valueint + 1;
+		cJSON_ArrayForEach(pos, w)
+			if (cJSON_IsNumber(pos) && pos->valueint >= n && pos->valueint < 100000)
+				n = pos->valueint + 1;
 	if (n == 0)
 		return NULL;
 	const char **words = calloc((size_t)n, sizeof *words);
 	size_t len = 1;
 	if (!words)
 		return NULL;
-	cJSON_ArrayForEach(w, index) cJSON_ArrayForEach(pos, w) if (cJSON_IsNumber(pos) && pos->valueint >= 0 &&
-	                                                            pos->valueint < n && !words[pos->valueint])
-	{
-		words[pos->valueint] = w->string;
-		len += strlen(w->string) + 1;
-	}
+	cJSON_ArrayForEach(w, index)
+		cJSON_ArrayForEach(pos, w)
+			if (cJSON_IsNumber(pos) && pos->valueint >= 0 && pos->valueint < n && !words[pos->valueint]) {
+				words[pos->valueint] = w->string;
+				len += strlen(w->string) + 1;
+			}
 	char *out = malloc(len);
 	size_t o = 0;
 	for (int i = 0; out && i < n; i++)
@@ -408,8 +409,7 @@ oa_emit(const pw_host *h, pw_instance *inst, const cJSON *work, const char *seed
 		h->record_set(inst, rec, PW_F_ABSTRACT, abstract);
 	free(abstract);
 	const cJSON *a;
-	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(work, "authorships"))
-	{
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(work, "authorships")) {
 		const char *name = str(cJSON_GetObjectItemCaseSensitive(a, "author"), "display_name");
 		if (name)
 			h->record_add(inst, rec, PW_F_AUTHORS, name);
@@ -445,11 +445,11 @@ oa_pages(const pw_host *h, pw_instance *inst, const struct related *r, const cha
 		const cJSON *count =
 		        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(page, "meta"), "count");
 		int n = cJSON_GetArraySize(results);
-		cJSON_ArrayForEach(wk, results) if (oa_emit(h, inst, wk, seed) == PW_ERROR)
-		{
-			cJSON_Delete(page);
-			return PW_ERROR;
-		}
+		cJSON_ArrayForEach(wk, results)
+			if (oa_emit(h, inst, wk, seed) == PW_ERROR) {
+				cJSON_Delete(page);
+				return PW_ERROR;
+			}
 		h->report_count(inst, "pages", 1);
 		double total = cJSON_IsNumber(count) ? count->valuedouble : 0;
 		cJSON_Delete(page);

@@ -76,35 +76,13 @@ cfg_report(const pw_config *cfg, cfg_diag *diag, const char *path, const char *k
 	cfg_diag_add(diag, "%s:%d:%d: %s: %s", cfg->file, line, col, full, msg);
 }
 
-/* The known name closest to a misspelt one, or NULL when none is close:
- * within a third of its length (at least 1, at most 3 edits). */
-static const char *
-closest_name(const char *key, const char *const *names, size_t n)
-{
-	const char *best = NULL;
-	size_t best_d = strlen(key) / 3;
-	if (best_d < 1)
-		best_d = 1;
-	if (best_d > 3)
-		best_d = 3;
-	best_d++;
-	for (size_t i = 0; i < n; i++) {
-		size_t d = ed_distance(key, names[i]);
-		if (d < best_d) {
-			best = names[i];
-			best_d = d;
-		}
-	}
-	return best;
-}
-
 static void
 report_unknown_key(const pw_config *cfg, cfg_diag *diag, const char *path, const char *key, const char *const *known,
                    size_t nknown)
 {
 	char full[512];
 	int line, col;
-	const char *near = closest_name(key, known, nknown);
+	const char *near = ed_closest(key, known, nknown, ed_typo_budget(key));
 	snprintf(full, sizeof full, "%s%s%s", path, *path ? "." : "", key);
 	jloc_line_col(cfg->text, jloc_find(cfg->text, full, 1), &line, &col);
 	cfg_diag_add(diag, "%s:%d:%d: %s: unknown option%s%s%s", cfg->file, line, col, full,

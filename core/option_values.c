@@ -54,35 +54,39 @@ is_choice(const char *choices, const char *word)
 	return 0;
 }
 
-/* The choices as "a, b or c" and the nearest to word, for the message. */
+/* "WORD" is not one of a, b or c; did you mean "b"? */
 static void
 describe_choices(const char *choices, const char *word, char *out, size_t size)
 {
-	char list[256] = "", near[64] = "";
-	size_t best = 3, count = 0, total = 1;
+	size_t n = 1;
 	for (const char *c = choices; *c; c++)
-		total += *c == '|';
-	for (const char *c = choices; *c;) {
-		size_t len = strcspn(c, "|"), used = strlen(list);
-		char one[64];
-		snprintf(one, sizeof one, "%.*s", (int)len, c);
-		count++;
-		snprintf(list + used, sizeof list - used, "%s%s",
-		         count == 1       ? ""
-		         : count == total ? " or "
-		                          : ", ",
-		         one);
-		size_t d = ed_distance(word, one);
-		if (d < best) {
-			best = d;
-			snprintf(near, sizeof near, "%s", one);
-		}
-		c += len + (c[len] == '|');
+		n += *c == '|';
+	char *copy = strdup(choices);
+	const char **names = calloc(n, sizeof *names);
+	if (!copy || !names) {
+		snprintf(out, size, "\"%s\" is not one of %s", word, choices);
+		free(copy);
+		free(names);
+		return;
 	}
-	if (near[0])
+	char list[256] = "";
+	names[0] = copy;
+	for (size_t i = 0, k = 1; copy[i]; i++)
+		if (copy[i] == '|') {
+			copy[i] = '\0';
+			names[k++] = copy + i + 1;
+		}
+	for (size_t k = 0; k < n; k++) {
+		size_t used = strlen(list);
+		snprintf(list + used, sizeof list - used, "%s%s", k == 0 ? "" : k + 1 == n ? " or " : ", ", names[k]);
+	}
+	const char *near = ed_closest(word, names, n, 2);
+	if (near)
 		snprintf(out, size, "\"%s\" is not one of %s; did you mean \"%s\"?", word, list, near);
 	else
 		snprintf(out, size, "\"%s\" is not one of %s", word, list);
+	free(copy);
+	free(names);
 }
 
 static int

@@ -28,3 +28,25 @@ ed_distance(const char *a, const char *b)
 	}
 	return row[lb];
 }
+
+const char *
+ed_closest(const char *word, const char *const *names, size_t n, size_t max_edits)
+{
+	const char *best = NULL;
+	size_t best_d = max_edits + 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = ed_distance(word, names[i]);
+		if (d < best_d) {
+			best = names[i];
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+size_t
+ed_typo_budget(const char *word)
+{
+	size_t budget = strlen(word) / 3;
+	return budget < 1 ? 1 : budget > 3 ? 3 : budget;
+}

@@ -4,7 +4,6 @@
  * "math") is a category too for the RSS listing. */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "../common/edit_distance.h"
 #include "arxiv_taxonomy.h"
@@ -182,18 +181,10 @@ static const char *const categories[] = {
 const char *
 arxiv_category_check(const char *name, const char **suggestion)
 {
-	const char *best = NULL;
-	size_t best_d = 3;
-	*suggestion = NULL;
-	for (size_t i = 0; i < NCATEGORIES; i++) {
+	for (size_t i = 0; i < NCATEGORIES; i++)
 		if (strcmp(name, categories[i]) == 0)
 			return categories[i];
-		size_t d = strcasecmp(name, categories[i]) == 0 ? 0 : ed_distance(name, categories[i]);
-		if (d < best_d) {
-			best = categories[i];
-			best_d = d;
-		}
-	}
-	*suggestion = best;
+	/* ed_distance ignores case: "cs.lg" is 0 edits from "cs.LG". */
+	*suggestion = ed_closest(name, categories, NCATEGORIES, 2);
 	return NULL;
 }

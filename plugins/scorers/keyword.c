@@ -227,8 +227,20 @@ saturated(unsigned n, double k)
 	return k > 0 ? n * (1 + k) / (n + k) : 1;
 }
 
-/* Where term i weighs most (-1: nowhere), its weight there in *pts and its
- * count in *n. */
+/* The field of highest multiplier term i is in, -1 when it is in none:
+ * where an exclusion or a gate term is said to be found. */
+static int
+strongest_field(const struct keyword *k, const struct hits *hs, size_t i)
+{
+	int best = -1;
+	for (size_t f = 0; f < k->nfields; f++)
+		if (hs->count[i * k->nfields + f] && (best < 0 || k->fields[f].multiplier > k->fields[best].multiplier))
+			best = (int)f;
+	return best;
+}
+
+/* Where keyword i weighs most (-1: nowhere), its weight there in *pts and
+ * its count in *n. */
 static int
 best_field(const struct keyword *k, const struct hits *hs, size_t i, double *pts, unsigned *n)
 {
@@ -322,9 +334,9 @@ keyword_score(const pw_host *h, pw_instance *inst, void *state, const pw_record 
 	int gated = 0, passed_gate = 0;
 	for (size_t i = 0; i < k->nterms; i++) {
 		const struct term *t = &k->terms[i];
-		double pts = 0;
-		unsigned n = 0;
-		int f = best_field(k, &hs, i, &pts, &n);
+		if (t->kind == TERM_KEYWORD)
+			continue;
+		int f = strongest_field(k, &hs, i);
 		if (t->kind == TERM_EXCLUDE && f >= 0) {
 			*veto = 1;
 			snprintf(reason, reason_size, "excluded: '%s' in %s", t->text, k->fields[f].name);

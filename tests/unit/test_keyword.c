@@ -133,6 +133,13 @@ START_TEST(exclude_vetoes_with_a_reason)
 	score("RL", "surveying the field", why, &veto);
 	ck_assert_int_eq(veto, 0);
 	done();
+	/* Found in several fields: named in the one that weighs most,
+	 * whatever the order the fields are given in. */
+	make("{\"fields\": {\"abstract\": 1, \"title\": 2}, \"exclude\": [\"survey\"]}");
+	score("A survey", "This survey", why, &veto);
+	ck_assert_int_eq(veto, 1);
+	ck_assert_str_eq(why, "excluded: 'survey' in title");
+	done();
 }
 
 END_TEST

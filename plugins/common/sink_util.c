@@ -187,3 +187,16 @@ su_score_part(const pw_host *h, pw_instance *inst, const pw_record *rec, size_t 
 	if (!*reason)
 		*reason = "";
 }
+
+void
+su_scores_text(const pw_host *h, pw_instance *inst, const pw_record *rec, mbuf *out)
+{
+	mbuf_printf(out, "%.2f", h->record_score(inst, rec));
+	size_t n = h->record_score_count(inst, rec);
+	for (size_t i = 0; i < n; i++) {
+		char part[160];
+		const char *reason;
+		su_score_part(h, inst, rec, i, part, sizeof part, &reason);
+		mbuf_printf(out, "%s%s: %s%s", i ? "; " : " (", part, reason, i + 1 == n ? ")" : "");
+	}
+}

@@ -26,6 +26,11 @@ int su_is_core_field(const char *name);
 void su_score_part(const pw_host *h, pw_instance *inst, const pw_record *rec, size_t i, char *out, size_t size,
                    const char **reason);
 
+/* The whole score as every sink shows it, unescaped, appended to out:
+ * "7.10 (keyword +6: \"RL\" in title; embedding +1.1: like \"...\")".
+ * Each sink escapes it for its own format. */
+void su_scores_text(const pw_host *h, pw_instance *inst, const pw_record *rec, mbuf *out);
+
 /* 1 when url is an absolute http or https URL: the only ones a sink
  * turns into a link (javascript:, data:, file: never). */
 int su_is_web_url(const char *url);

@@ -19,6 +19,7 @@
 #include "../common/mbuf.h"
 #include "../common/plugin_util.h"
 #include "../common/url_check.h"
+#include "../common/bundled.h"
 #include "paperwire/plugin.h"
 
 static const pw_option llm_options[] = {
@@ -329,12 +330,7 @@ llm_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_delivery 
 }
 
 static const pw_plugin llm_plugin = {
-	.abi = PW_ABI_HEADER_FOR(pw_plugin),
-	.name = "llm",
-	.kind = PW_KIND_ENRICHER,
-	.version = "0.1.0",
-	.license = "MIT",
-	.author = "the paperwire developers",
+	PW_BUNDLED_PLUGIN("llm", PW_KIND_ENRICHER, "0.1.0"),
 	.description = "summaries, translations and labels from an OpenAI-compatible chat endpoint, cached",
 	PW_OPTIONS(llm_options),
 	.create = llm_create,

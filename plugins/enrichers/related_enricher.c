@@ -9,6 +9,7 @@
 
 #include "../common/plugin_util.h"
 #include "../common/tfidf.h"
+#include "../common/bundled.h"
 #include "paperwire/plugin.h"
 
 static const pw_option related_enricher_options[] = {
@@ -155,12 +156,7 @@ related_enricher_enrich(const pw_host *h, pw_instance *inst, void *state, pw_rec
 }
 
 static const pw_plugin related_enricher_plugin = {
-	.abi = PW_ABI_HEADER_FOR(pw_plugin),
-	.name = "related",
-	.kind = PW_KIND_ENRICHER,
-	.version = "0.1.0",
-	.license = "MIT",
-	.author = "the paperwire developers",
+	PW_BUNDLED_PLUGIN("related", PW_KIND_ENRICHER, "0.1.0"),
 	.description = "the k most similar papers from the store's history under each paper (TF-IDF, offline)",
 	PW_OPTIONS(related_enricher_options),
 	.create = related_enricher_create,

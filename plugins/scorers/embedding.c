@@ -15,6 +15,7 @@
 
 #include "embed_remote.h"
 #include "embedding.h"
+#include "../common/bundled.h"
 #include "paperwire/plugin.h"
 
 static const pw_option embedding_options[] = {
@@ -208,14 +209,8 @@ embedding_score(const pw_host *h, pw_instance *inst, void *state, const pw_recor
 }
 
 static const pw_plugin embedding_plugin = {
-	.abi = PW_ABI_HEADER_FOR(pw_plugin),
-	.name = "embedding",
-	.kind = PW_KIND_SCORER,
-	.version = "0.1.0",
-	.license = "MIT",
-	.author = "the paperwire developers",
-	.description =
-	        "similarity to your own library (BibTeX, CSL-JSON, text, arXiv ids): TF-IDF or remote embeddings",
+	PW_BUNDLED_PLUGIN("embedding", PW_KIND_SCORER, "0.1.0"),
+	.description = "similarity to your own library: TF-IDF or remote embeddings",
 	PW_OPTIONS(embedding_options),
 	.create = embedding_create,
 	.destroy = embedding_destroy,

@@ -18,6 +18,7 @@
 
 #include "../common/fold.h"
 #include "keyword_aho.h"
+#include "../common/bundled.h"
 #include "paperwire/plugin.h"
 
 static const pw_option keyword_options[] = {
@@ -380,14 +381,8 @@ keyword_score(const pw_host *h, pw_instance *inst, void *state, const pw_record 
 }
 
 static const pw_plugin keyword_plugin = {
-	.abi = PW_ABI_HEADER_FOR(pw_plugin),
-	.name = "keyword",
-	.kind = PW_KIND_SCORER,
-	.version = "0.2.0",
-	.license = "MIT",
-	.author = "the paperwire developers",
-	.description = "weighted terms (whole words, accent- and case-insensitive, one pass), fields, "
-	               "exclusions, gates and followed authors",
+	PW_BUNDLED_PLUGIN("keyword", PW_KIND_SCORER, "0.2.0"),
+	.description = "weighted whole-word terms per field, exclusions, gates and followed authors",
 	PW_OPTIONS(keyword_options),
 	.create = keyword_create,
 	.destroy = keyword_destroy,

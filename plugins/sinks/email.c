@@ -12,6 +12,7 @@
 
 #include "../common/sink_util.h"
 #include "email_mime.h"
+#include "../common/bundled.h"
 #include "paperwire/plugin.h"
 
 static const pw_option email_options[] = {
@@ -116,23 +117,15 @@ list_text(const pw_host *h, pw_instance *inst, const pw_record *rec, const char 
 static void
 scores_text(const pw_host *h, pw_instance *inst, const pw_record *rec, mbuf *b, int html)
 {
-	mbuf_printf(b, "%.2f", h->record_score(inst, rec));
-	size_t n = h->record_score_count(inst, rec);
-	for (size_t i = 0; i < n; i++) {
-		char part[160];
-		const char *reason;
-		su_score_part(h, inst, rec, i, part, sizeof part, &reason);
-		mbuf_puts(b, i ? "; " : " (");
-		if (html) {
-			mime_html_escape(b, part);
-			mbuf_puts(b, ": ");
-			mime_html_escape(b, reason);
-		} else {
-			mbuf_printf(b, "%s: %s", part, reason);
-		}
-		if (i + 1 == n)
-			mbuf_puts(b, ")");
+	if (!html) {
+		su_scores_text(h, inst, rec, b);
+		return;
 	}
+	mbuf plain = { 0 };
+	su_scores_text(h, inst, rec, &plain);
+	char *text = mbuf_take(&plain);
+	mime_html_escape(b, text ? text : "");
+	free(text);
 }
 
 static void
@@ -394,12 +387,7 @@ out:
 }
 
 static const pw_plugin email_plugin = {
-	.abi = PW_ABI_HEADER_FOR(pw_plugin),
-	.name = "email",
-	.kind = PW_KIND_SINK,
-	.version = "0.1.0",
-	.license = "MIT",
-	.author = "the paperwire developers",
+	PW_BUNDLED_PLUGIN("email", PW_KIND_SINK, "0.1.0"),
 	.description = "one digest e-mail over SMTP (TLS by default), plain text and HTML",
 	PW_OPTIONS(email_options),
 	.create = email_create,

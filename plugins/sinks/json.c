@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "../common/sink_util.h"
+#include "../common/bundled.h"
 #include "paperwire/plugin.h"
 
 static const pw_option json_options[] = {
@@ -233,12 +234,7 @@ json_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *
 }
 
 static const pw_plugin json_plugin = {
-	.abi = PW_ABI_HEADER_FOR(pw_plugin),
-	.name = "json",
-	.kind = PW_KIND_SINK,
-	.version = "0.1.0",
-	.license = "MIT",
-	.author = "the paperwire developers",
+	PW_BUNDLED_PLUGIN("json", PW_KIND_SINK, "0.1.0"),
 	.description = "JSON Lines: one paper per line with every field and the scores with reasons",
 	PW_OPTIONS(json_options),
 	.create = json_create,

@@ -16,6 +16,7 @@
 #include "../common/canonical.h"
 #include "../common/md_text.h"
 #include "../common/sink_util.h"
+#include "../common/bundled.h"
 #include "paperwire/plugin.h"
 
 static const pw_option markdown_options[] = {
@@ -230,19 +231,12 @@ put_paper(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f
 		strftime(date, sizeof date, "%Y-%m-%d", gmtime(&t));
 		fprintf(f, "  \n**Published**: %s", date);
 	}
-	fprintf(f, "  \n**Score**: %.2f", h->record_score(inst, rec));
-	size_t ns = h->record_score_count(inst, rec);
-	for (size_t i = 0; i < ns; i++) {
-		char part[160];
-		const char *reason;
-		su_score_part(h, inst, rec, i, part, sizeof part, &reason);
-		fputs(i ? "; " : " (", f);
-		md_put_text(f, part);
-		fputs(": ", f);
-		md_put_text(f, reason);
-		if (i + 1 == ns)
-			fputs(")", f);
-	}
+	mbuf scores = { 0 };
+	su_scores_text(h, inst, rec, &scores);
+	char *scores_line = mbuf_take(&scores);
+	fputs("  \n**Score**: ", f);
+	md_put_text(f, scores_line);
+	free(scores_line);
 	if (announce) {
 		fputs("  \n**Type**: ", f);
 		md_put_text(f, announce);
@@ -458,12 +452,7 @@ markdown_write(const pw_host *h, pw_instance *inst, void *state, const pw_delive
 }
 
 static const pw_plugin markdown_plugin = {
-	.abi = PW_ABI_HEADER_FOR(pw_plugin),
-	.name = "markdown",
-	.kind = PW_KIND_SINK,
-	.version = "0.1.0",
-	.license = "MIT",
-	.author = "the paperwire developers",
+	PW_BUNDLED_PLUGIN("markdown", PW_KIND_SINK, "0.1.0"),
 	.description = "a Markdown digest page (statistics, numbered papers, scores with reasons)",
 	PW_OPTIONS(markdown_options),
 	.create = markdown_create,

@@ -15,6 +15,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "../common/sink_util.h"
+#include "../common/bundled.h"
 #include "paperwire/plugin.h"
 
 #define NS_ATOM "http://www.w3.org/2005/Atom"
@@ -113,27 +114,18 @@ static char *
 describe(const pw_host *h, pw_instance *inst, const pw_record *rec)
 {
 	mbuf b = { 0 };
-	char num[64];
 	mbuf_puts(&b, "<p><b>Authors:</b> ");
 	for (size_t i = 0; i < h->record_count(inst, rec, PW_F_AUTHORS); i++) {
 		if (i)
 			mbuf_puts(&b, ", ");
 		puts_html(&b, h->record_get_at(inst, rec, PW_F_AUTHORS, i));
 	}
-	snprintf(num, sizeof num, "%.2f", h->record_score(inst, rec));
+	mbuf scores = { 0 };
+	su_scores_text(h, inst, rec, &scores);
+	char *scores_line = mbuf_take(&scores);
 	mbuf_puts(&b, "</p>\n<p><b>Score:</b> ");
-	mbuf_puts(&b, num);
-	for (size_t i = 0; i < h->record_score_count(inst, rec); i++) {
-		char part[160];
-		const char *reason;
-		su_score_part(h, inst, rec, i, part, sizeof part, &reason);
-		mbuf_puts(&b, i ? "; " : " (");
-		puts_html(&b, part);
-		mbuf_puts(&b, ": ");
-		puts_html(&b, reason);
-		if (i + 1 == h->record_score_count(inst, rec))
-			mbuf_puts(&b, ")");
-	}
+	puts_html(&b, scores_line);
+	free(scores_line);
 	mbuf_puts(&b, "</p>\n");
 	/* Extension fields (summary, translation, ...) and the rest. */
 	for (size_t f = 0; f < h->record_field_count(inst, rec); f++) {
@@ -393,12 +385,7 @@ out:
 }
 
 static const pw_plugin rss_plugin = {
-	.abi = PW_ABI_HEADER_FOR(pw_plugin),
-	.name = "rss",
-	.kind = PW_KIND_SINK,
-	.version = "0.1.0",
-	.license = "MIT",
-	.author = "the paperwire developers",
+	PW_BUNDLED_PLUGIN("rss", PW_KIND_SINK, "0.1.0"),
 	.description = "an RSS 2.0 or Atom 1.0 feed of the last keep_days of delivered papers",
 	PW_OPTIONS(rss_options),
 	.create = rss_create,

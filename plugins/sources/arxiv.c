@@ -17,6 +17,7 @@
 #include "arxiv_listing.h"
 #include "arxiv_oai.h"
 #include "../common/spooled.h"
+#include "../common/bundled.h"
 #include "paperwire/plugin.h"
 
 #include <libxml/parser.h>
@@ -605,14 +606,8 @@ arxiv_fetch(const pw_host *h, pw_instance *inst, void *state)
 }
 
 static const pw_plugin arxiv_plugin = {
-	.abi = PW_ABI_HEADER_FOR(pw_plugin),
-	.name = "arxiv",
-	.kind = PW_KIND_SOURCE,
-	.version = "0.2.0",
-	.license = "MIT",
-	.author = "the paperwire developers",
-	.description = "papers from arXiv: the daily listing with catch-up, the API with paging, or OAI-PMH "
-	               "(polite to arXiv's rate limits)",
+	PW_BUNDLED_PLUGIN("arxiv", PW_KIND_SOURCE, "0.2.0"),
+	.description = "papers from arXiv: the daily listing with catch-up, the API or OAI-PMH",
 	PW_OPTIONS(arxiv_options),
 	.create = arxiv_create,
 	.destroy = arxiv_destroy,

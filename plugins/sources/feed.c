@@ -15,6 +15,7 @@
 #include "../common/spooled.h"
 #include "../common/xml_items.h"
 #include "../common/url_check.h"
+#include "../common/bundled.h"
 #include "paperwire/plugin.h"
 
 static const pw_option feed_options[] = {
@@ -288,12 +289,7 @@ feed_fetch(const pw_host *h, pw_instance *inst, void *state)
 }
 
 static const pw_plugin feed_plugin = {
-	.abi = PW_ABI_HEADER_FOR(pw_plugin),
-	.name = "feed",
-	.kind = PW_KIND_SOURCE,
-	.version = "0.1.0",
-	.license = "MIT",
-	.author = "the paperwire developers",
+	PW_BUNDLED_PLUGIN("feed", PW_KIND_SOURCE, "0.1.0"),
 	.description = "papers from any RSS 2.0, RSS 1.0 (RDF) or Atom 1.0 feed",
 	PW_OPTIONS(feed_options),
 	.create = feed_create,

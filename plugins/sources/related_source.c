@@ -16,6 +16,7 @@
 #include "../common/json_text.h"
 #include "../common/url_check.h"
 #include "../common/url_encode.h"
+#include "../common/bundled.h"
 #include "paperwire/plugin.h"
 
 #define S2_FIELDS    "paperId,externalIds,title,abstract,publicationDate,authors,venue,url"
@@ -517,14 +518,8 @@ related_fetch(const pw_host *h, pw_instance *inst, void *state)
 }
 
 static const pw_plugin related_source_plugin = {
-	.abi = PW_ABI_HEADER_FOR(pw_plugin),
-	.name = "related",
-	.kind = PW_KIND_SOURCE,
-	.version = "0.1.0",
-	.license = "MIT",
-	.author = "the paperwire developers",
-	.description = "papers related to seed papers: Semantic Scholar recommendations, citations and references; "
-	               "OpenAlex related works",
+	PW_BUNDLED_PLUGIN("related", PW_KIND_SOURCE, "0.1.0"),
+	.description = "papers related to seed papers, from Semantic Scholar and OpenAlex",
 	PW_OPTIONS(related_options),
 	.create = related_create,
 	.destroy = related_destroy,

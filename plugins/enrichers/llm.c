@@ -97,10 +97,8 @@ llm_create(const pw_host *h, pw_instance *inst, void **state)
 	l->model = h->config_string(inst, "model");
 	l->language = h->config_string(inst, "language");
 	l->prompt = h->config_string(inst, "prompt");
-	l->max_calls = 100;
-	l->max_tokens = 512;
-	l->max_total_tokens = 200000;
-	l->temperature = 0.2;
+	/* Every option below has a default in llm_options: the getters always
+	 * give a value. */
 	h->config_int(inst, "max_calls", &l->max_calls);
 	h->config_int(inst, "max_tokens", &l->max_tokens);
 	h->config_int(inst, "max_total_tokens", &l->max_total_tokens);
@@ -330,14 +328,10 @@ llm_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_delivery 
 }
 
 static const pw_plugin llm_plugin = {
-	PW_BUNDLED_PLUGIN("llm", PW_KIND_ENRICHER, "0.1.0"),
+	PW_BUNDLED_PLUGIN("llm", PW_KIND_ENRICHER, PW_PLUGIN_EXPENSIVE, "0.1.0"),
 	.description = "summaries, translations and labels from an OpenAI-compatible chat endpoint, cached",
 	PW_OPTIONS(llm_options),
-	.create = llm_create,
-	.destroy = llm_destroy,
-	.enrich = llm_enrich,
-	.prepare = llm_prepare,
-	.flags = PW_PLUGIN_EXPENSIVE,
+	PW_BUNDLED_CALLBACKS_PREPARED(llm, enrich),
 };
 
 PW_PLUGIN_DEFINE(llm_plugin)

@@ -53,9 +53,7 @@ related_enricher_create(const pw_host *h, pw_instance *inst, void **state)
 	struct related *r = calloc(1, sizeof *r);
 	if (!r)
 		return PW_ERROR;
-	r->k = 5;
-	r->history = 5000;
-	r->min_similarity = 0.1;
+	/* The schema's defaults apply: these always get a value. */
 	h->config_int(inst, "k", &r->k);
 	h->config_int(inst, "history", &r->history);
 	h->config_number(inst, "min_similarity", &r->min_similarity);
@@ -156,13 +154,10 @@ related_enricher_enrich(const pw_host *h, pw_instance *inst, void *state, pw_rec
 }
 
 static const pw_plugin related_enricher_plugin = {
-	PW_BUNDLED_PLUGIN("related", PW_KIND_ENRICHER, "0.1.0"),
+	PW_BUNDLED_PLUGIN("related", PW_KIND_ENRICHER, 0, "0.1.0"),
 	.description = "the k most similar papers from the store's history under each paper (TF-IDF, offline)",
 	PW_OPTIONS(related_enricher_options),
-	.create = related_enricher_create,
-	.destroy = related_enricher_destroy,
-	.enrich = related_enricher_enrich,
-	.prepare = related_enricher_prepare,
+	PW_BUNDLED_CALLBACKS_PREPARED(related_enricher, enrich),
 };
 
 PW_PLUGIN_DEFINE(related_enricher_plugin)

@@ -209,14 +209,10 @@ embedding_score(const pw_host *h, pw_instance *inst, void *state, const pw_recor
 }
 
 static const pw_plugin embedding_plugin = {
-	PW_BUNDLED_PLUGIN("embedding", PW_KIND_SCORER, "0.1.0"),
+	PW_BUNDLED_PLUGIN("embedding", PW_KIND_SCORER, PW_PLUGIN_EXPENSIVE, "0.1.0"),
 	.description = "similarity to your own library: TF-IDF or remote embeddings",
 	PW_OPTIONS(embedding_options),
-	.create = embedding_create,
-	.destroy = embedding_destroy,
-	.score = embedding_score,
-	.flags = PW_PLUGIN_EXPENSIVE,
-	.prepare = embedding_prepare,
+	PW_BUNDLED_CALLBACKS_PREPARED(embedding, score),
 };
 
 PW_PLUGIN_DEFINE(embedding_plugin)

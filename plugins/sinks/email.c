@@ -387,12 +387,10 @@ out:
 }
 
 static const pw_plugin email_plugin = {
-	PW_BUNDLED_PLUGIN("email", PW_KIND_SINK, "0.1.0"),
+	PW_BUNDLED_PLUGIN("email", PW_KIND_SINK, 0, "0.1.0"),
 	.description = "one digest e-mail over SMTP (TLS by default), plain text and HTML",
 	PW_OPTIONS(email_options),
-	.create = email_create,
-	.destroy = email_destroy,
-	.write = email_write,
+	PW_BUNDLED_CALLBACKS(email, write),
 };
 
 PW_PLUGIN_DEFINE(email_plugin)

@@ -234,12 +234,10 @@ json_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *
 }
 
 static const pw_plugin json_plugin = {
-	PW_BUNDLED_PLUGIN("json", PW_KIND_SINK, "0.1.0"),
+	PW_BUNDLED_PLUGIN("json", PW_KIND_SINK, 0, "0.1.0"),
 	.description = "JSON Lines: one paper per line with every field and the scores with reasons",
 	PW_OPTIONS(json_options),
-	.create = json_create,
-	.destroy = json_destroy,
-	.write = json_write,
+	PW_BUNDLED_CALLBACKS(json, write),
 };
 
 PW_PLUGIN_DEFINE(json_plugin)

@@ -452,12 +452,10 @@ markdown_write(const pw_host *h, pw_instance *inst, void *state, const pw_delive
 }
 
 static const pw_plugin markdown_plugin = {
-	PW_BUNDLED_PLUGIN("markdown", PW_KIND_SINK, "0.1.0"),
+	PW_BUNDLED_PLUGIN("markdown", PW_KIND_SINK, 0, "0.1.0"),
 	.description = "a Markdown digest page (statistics, numbered papers, scores with reasons)",
 	PW_OPTIONS(markdown_options),
-	.create = markdown_create,
-	.destroy = markdown_destroy,
-	.write = markdown_write,
+	PW_BUNDLED_CALLBACKS(markdown, write),
 };
 
 PW_PLUGIN_DEFINE(markdown_plugin)

@@ -606,12 +606,10 @@ arxiv_fetch(const pw_host *h, pw_instance *inst, void *state)
 }
 
 static const pw_plugin arxiv_plugin = {
-	PW_BUNDLED_PLUGIN("arxiv", PW_KIND_SOURCE, "0.2.0"),
+	PW_BUNDLED_PLUGIN("arxiv", PW_KIND_SOURCE, 0, "0.2.0"),
 	.description = "papers from arXiv: the daily listing with catch-up, the API or OAI-PMH",
 	PW_OPTIONS(arxiv_options),
-	.create = arxiv_create,
-	.destroy = arxiv_destroy,
-	.fetch = arxiv_fetch,
+	PW_BUNDLED_CALLBACKS(arxiv, fetch),
 };
 
 PW_PLUGIN_DEFINE(arxiv_plugin)

@@ -289,12 +289,10 @@ feed_fetch(const pw_host *h, pw_instance *inst, void *state)
 }
 
 static const pw_plugin feed_plugin = {
-	PW_BUNDLED_PLUGIN("feed", PW_KIND_SOURCE, "0.1.0"),
+	PW_BUNDLED_PLUGIN("feed", PW_KIND_SOURCE, 0, "0.1.0"),
 	.description = "papers from any RSS 2.0, RSS 1.0 (RDF) or Atom 1.0 feed",
 	PW_OPTIONS(feed_options),
-	.create = feed_create,
-	.destroy = feed_destroy,
-	.fetch = feed_fetch,
+	PW_BUNDLED_CALLBACKS(feed, fetch),
 };
 
 PW_PLUGIN_DEFINE(feed_plugin)

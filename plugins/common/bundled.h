@@ -11,7 +11,9 @@
 
 #include "paperwire/plugin.h"
 
-/* FLAGS: 0 or PW_PLUGIN_* */
+/* FLAGS: PW_NO_FLAGS or PW_PLUGIN_* flags. */
+#define PW_NO_FLAGS 0u
+
 #define PW_BUNDLED_PLUGIN(plugin_name, plugin_kind, plugin_flags, plugin_version)                                   \
 	.abi = PW_ABI_HEADER_FOR(pw_plugin), .name = (plugin_name), .kind = (plugin_kind), .flags = (plugin_flags), \
 	.version = (plugin_version), .license = "MIT", .author = "the paperwire developers"

@@ -141,19 +141,6 @@ config_error:
 	return PW_CONFIG_ERROR;
 }
 
-static void
-llm_destroy(const pw_host *h, pw_instance *inst, void *state)
-{
-	struct llm *l = state;
-	if (l->calls || l->cached || l->failed)
-		h->log(inst, PW_LOG_INFO, "%lld calls, %lld tokens, %lld answers from the cache, %lld failed",
-		       (long long)l->calls, (long long)l->tokens, (long long)l->cached, (long long)l->failed);
-	if (l->dry_run && l->skipped)
-		h->log(inst, PW_LOG_INFO, "dry run: would have asked %s at %s about %lld papers (no call made)",
-		       l->model, l->endpoint, (long long)l->skipped);
-	free(l);
-}
-
 static char *
 fill_prompt(const pw_host *h, pw_instance *inst, const struct llm *l, const pw_record *rec)
 {
@@ -325,6 +312,19 @@ llm_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_delivery 
 	const char *dry = h->delivery_info(inst, batch, PW_D_DRY_RUN);
 	l->dry_run = dry && strcmp(dry, "1") == 0;
 	return PW_OK;
+}
+
+static void
+llm_destroy(const pw_host *h, pw_instance *inst, void *state)
+{
+	struct llm *l = state;
+	if (l->calls || l->cached || l->failed)
+		h->log(inst, PW_LOG_INFO, "%lld calls, %lld tokens, %lld answers from the cache, %lld failed",
+		       (long long)l->calls, (long long)l->tokens, (long long)l->cached, (long long)l->failed);
+	if (l->dry_run && l->skipped)
+		h->log(inst, PW_LOG_INFO, "dry run: would have asked %s at %s about %lld papers (no call made)",
+		       l->model, l->endpoint, (long long)l->skipped);
+	free(l);
 }
 
 static const pw_plugin llm_plugin = {

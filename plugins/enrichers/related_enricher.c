@@ -154,7 +154,7 @@ related_enricher_enrich(const pw_host *h, pw_instance *inst, void *state, pw_rec
 }
 
 static const pw_plugin related_enricher_plugin = {
-	PW_BUNDLED_PLUGIN("related", PW_KIND_ENRICHER, 0, "0.1.0"),
+	PW_BUNDLED_PLUGIN("related", PW_KIND_ENRICHER, PW_NO_FLAGS, "0.1.0"),
 	.description = "the k most similar papers from the store's history under each paper (TF-IDF, offline)",
 	PW_OPTIONS(related_enricher_options),
 	PW_BUNDLED_CALLBACKS_PREPARED(related_enricher, enrich),

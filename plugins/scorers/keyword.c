@@ -381,7 +381,7 @@ keyword_score(const pw_host *h, pw_instance *inst, void *state, const pw_record 
 }
 
 static const pw_plugin keyword_plugin = {
-	PW_BUNDLED_PLUGIN("keyword", PW_KIND_SCORER, 0, "0.2.0"),
+	PW_BUNDLED_PLUGIN("keyword", PW_KIND_SCORER, PW_NO_FLAGS, "0.2.0"),
 	.description = "weighted whole-word terms per field, exclusions, gates and followed authors",
 	PW_OPTIONS(keyword_options),
 	PW_BUNDLED_CALLBACKS(keyword, score),

@@ -387,7 +387,7 @@ out:
 }
 
 static const pw_plugin email_plugin = {
-	PW_BUNDLED_PLUGIN("email", PW_KIND_SINK, 0, "0.1.0"),
+	PW_BUNDLED_PLUGIN("email", PW_KIND_SINK, PW_NO_FLAGS, "0.1.0"),
 	.description = "one digest e-mail over SMTP (TLS by default), plain text and HTML",
 	PW_OPTIONS(email_options),
 	PW_BUNDLED_CALLBACKS(email, write),

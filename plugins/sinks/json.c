@@ -234,7 +234,7 @@ json_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *
 }
 
 static const pw_plugin json_plugin = {
-	PW_BUNDLED_PLUGIN("json", PW_KIND_SINK, 0, "0.1.0"),
+	PW_BUNDLED_PLUGIN("json", PW_KIND_SINK, PW_NO_FLAGS, "0.1.0"),
 	.description = "JSON Lines: one paper per line with every field and the scores with reasons",
 	PW_OPTIONS(json_options),
 	PW_BUNDLED_CALLBACKS(json, write),

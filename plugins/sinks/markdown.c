@@ -452,7 +452,7 @@ markdown_write(const pw_host *h, pw_instance *inst, void *state, const pw_delive
 }
 
 static const pw_plugin markdown_plugin = {
-	PW_BUNDLED_PLUGIN("markdown", PW_KIND_SINK, 0, "0.1.0"),
+	PW_BUNDLED_PLUGIN("markdown", PW_KIND_SINK, PW_NO_FLAGS, "0.1.0"),
 	.description = "a Markdown digest page (statistics, numbered papers, scores with reasons)",
 	PW_OPTIONS(markdown_options),
 	PW_BUNDLED_CALLBACKS(markdown, write),

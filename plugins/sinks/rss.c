@@ -385,7 +385,7 @@ out:
 }
 
 static const pw_plugin rss_plugin = {
-	PW_BUNDLED_PLUGIN("rss", PW_KIND_SINK, 0, "0.1.0"),
+	PW_BUNDLED_PLUGIN("rss", PW_KIND_SINK, PW_NO_FLAGS, "0.1.0"),
 	.description = "an RSS 2.0 or Atom 1.0 feed of the last keep_days of delivered papers",
 	PW_OPTIONS(rss_options),
 	PW_BUNDLED_CALLBACKS(rss, write),

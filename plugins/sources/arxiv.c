@@ -606,7 +606,7 @@ arxiv_fetch(const pw_host *h, pw_instance *inst, void *state)
 }
 
 static const pw_plugin arxiv_plugin = {
-	PW_BUNDLED_PLUGIN("arxiv", PW_KIND_SOURCE, 0, "0.2.0"),
+	PW_BUNDLED_PLUGIN("arxiv", PW_KIND_SOURCE, PW_NO_FLAGS, "0.2.0"),
 	.description = "papers from arXiv: the daily listing with catch-up, the API or OAI-PMH",
 	PW_OPTIONS(arxiv_options),
 	PW_BUNDLED_CALLBACKS(arxiv, fetch),

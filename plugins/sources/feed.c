@@ -289,7 +289,7 @@ feed_fetch(const pw_host *h, pw_instance *inst, void *state)
 }
 
 static const pw_plugin feed_plugin = {
-	PW_BUNDLED_PLUGIN("feed", PW_KIND_SOURCE, 0, "0.1.0"),
+	PW_BUNDLED_PLUGIN("feed", PW_KIND_SOURCE, PW_NO_FLAGS, "0.1.0"),
 	.description = "papers from any RSS 2.0, RSS 1.0 (RDF) or Atom 1.0 feed",
 	PW_OPTIONS(feed_options),
 	PW_BUNDLED_CALLBACKS(feed, fetch),

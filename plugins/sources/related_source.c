@@ -518,7 +518,7 @@ related_fetch(const pw_host *h, pw_instance *inst, void *state)
 }
 
 static const pw_plugin related_source_plugin = {
-	PW_BUNDLED_PLUGIN("related", PW_KIND_SOURCE, 0, "0.1.0"),
+	PW_BUNDLED_PLUGIN("related", PW_KIND_SOURCE, PW_NO_FLAGS, "0.1.0"),
 	.description = "papers related to seed papers, from Semantic Scholar and OpenAlex",
 	PW_OPTIONS(related_options),
 	PW_BUNDLED_CALLBACKS(related, fetch),

@@ -87,7 +87,7 @@ keep_word(const char *w, size_t len)
 }
 
 int
-tf_doc_from_text(const char *text, tf_doc *out)
+tf_counts_from_text(const char *text, tf_vec *out)
 {
 	size_t len;
 	memset(out, 0, sizeof *out);
@@ -122,33 +122,25 @@ tf_doc_from_text(const char *text, tf_doc *out)
 		return -1;
 	}
 	qsort(feats, nf, sizeof *feats, cmp_u32);
-	out->feat = malloc((nf + 1) * sizeof *out->feat);
-	out->count = malloc((nf + 1) * sizeof *out->count);
-	if (!out->feat || !out->count) {
+	out->idx = malloc((nf + 1) * sizeof *out->idx);
+	out->val = malloc((nf + 1) * sizeof *out->val);
+	if (!out->idx || !out->val) {
 		free(feats);
 		free(folded);
-		tf_doc_free(out);
+		tf_vec_free(out);
 		return -1;
 	}
 	for (size_t i = 0; i < nf; i++) {
-		if (out->n && out->feat[out->n - 1] == feats[i]) {
-			out->count[out->n - 1]++;
+		if (out->n && out->idx[out->n - 1] == feats[i]) {
+			out->val[out->n - 1]++;
 		} else {
-			out->feat[out->n] = feats[i];
-			out->count[out->n++] = 1;
+			out->idx[out->n] = feats[i];
+			out->val[out->n++] = 1;
 		}
 	}
 	free(feats);
 	free(folded);
 	return 0;
-}
-
-void
-tf_doc_free(tf_doc *d)
-{
-	free(d->feat);
-	free(d->count);
-	memset(d, 0, sizeof *d);
 }
 
 int
@@ -160,10 +152,10 @@ tf_df_init(tf_df *df)
 }
 
 void
-tf_df_add(tf_df *df, const tf_doc *d)
+tf_df_add(tf_df *df, const tf_vec *counts)
 {
-	for (size_t i = 0; i < d->n; i++)
-		df->df[d->feat[i]]++;
+	for (size_t i = 0; i < counts->n; i++)
+		df->df[counts->idx[i]]++;
 	df->ndocs++;
 }
 
@@ -174,29 +166,20 @@ tf_df_free(tf_df *df)
 	df->df = NULL;
 }
 
-int
-tf_vec_from_doc(const tf_df *df, const tf_doc *d, tf_vec *out)
+void
+tf_vec_weigh(const tf_df *df, tf_vec *v)
 {
-	out->n = d->n;
-	out->idx = malloc((d->n + 1) * sizeof *out->idx);
-	out->val = malloc((d->n + 1) * sizeof *out->val);
-	if (!out->idx || !out->val) {
-		tf_vec_free(out);
-		return -1;
-	}
 	double norm = 0;
-	for (size_t i = 0; i < d->n; i++) {
+	for (size_t i = 0; i < v->n; i++) {
 		/* sublinear tf; smoothed idf as scikit-learn computes it */
-		double tf = 1.0 + log((double)d->count[i]);
-		double idf = log((1.0 + df->ndocs) / (1.0 + df->df[d->feat[i]])) + 1.0;
-		out->idx[i] = d->feat[i];
-		out->val[i] = (float)(tf * idf);
-		norm += (double)out->val[i] * out->val[i];
+		double tf = 1.0 + log((double)v->val[i]);
+		double idf = log((1.0 + df->ndocs) / (1.0 + df->df[v->idx[i]])) + 1.0;
+		v->val[i] = (float)(tf * idf);
+		norm += (double)v->val[i] * v->val[i];
 	}
 	norm = sqrt(norm);
-	for (size_t i = 0; norm > 0 && i < d->n; i++)
-		out->val[i] = (float)(out->val[i] / norm);
-	return 0;
+	for (size_t i = 0; norm > 0 && i < v->n; i++)
+		v->val[i] = (float)(v->val[i] / norm);
 }
 
 void
@@ -204,7 +187,7 @@ tf_vec_free(tf_vec *v)
 {
 	free(v->idx);
 	free(v->val);
-	memset(v, 0, sizeof *v);
+	*v = (tf_vec){ 0 };
 }
 
 float
@@ -277,44 +260,37 @@ tf_index_free(tf_index *ix)
 int
 tf_df_add_text(tf_df *df, const char *text)
 {
-	tf_doc d;
-	if (!text || tf_doc_from_text(text, &d) < 0)
+	tf_vec counts;
+	if (!text || tf_counts_from_text(text, &counts) < 0)
 		return -1;
-	tf_df_add(df, &d);
-	tf_doc_free(&d);
+	tf_df_add(df, &counts);
+	tf_vec_free(&counts);
 	return 0;
 }
 
 int
 tf_index_add_text(tf_index *ix, const tf_df *df, const char *text)
 {
-	tf_doc d;
 	tf_vec v;
-	if (!text || tf_doc_from_text(text, &d) < 0)
+	if (!text || tf_counts_from_text(text, &v) < 0)
 		return -1;
-	int rc = tf_vec_from_doc(df, &d, &v) == 0 && tf_index_add(ix, &v) == 0 ? 0 : -1;
+	tf_vec_weigh(df, &v);
+	int rc = tf_index_add(ix, &v);
 	tf_vec_free(&v);
-	tf_doc_free(&d);
 	return rc;
 }
 
 float *
 tf_index_query_text(const tf_index *ix, const tf_df *df, const char *text)
 {
-	tf_doc d;
 	tf_vec v;
 	float *sims = calloc(ix->ndocs + 1, sizeof *sims);
-	if (!text || !sims || tf_doc_from_text(text, &d) < 0) {
+	if (!text || !sims || tf_counts_from_text(text, &v) < 0) {
 		free(sims);
 		return NULL;
 	}
-	if (tf_vec_from_doc(df, &d, &v) == 0) {
-		tf_index_query(ix, &v, sims);
-		tf_vec_free(&v);
-	} else {
-		free(sims);
-		sims = NULL;
-	}
-	tf_doc_free(&d);
+	tf_vec_weigh(df, &v);
+	tf_index_query(ix, &v, sims);
+	tf_vec_free(&v);
 	return sims;
 }

@@ -10,14 +10,9 @@
 
 #define TFIDF_BUCKETS (1u << 20)
 
-/* A document's distinct features and how often each occurs. */
-typedef struct tf_doc {
-	uint32_t *feat;
-	uint32_t *count;
-	size_t n;
-} tf_doc;
-
-/* Sparse l2-normalised vector, indices ascending. */
+/* Sparse vector, indices ascending: a document's distinct features with
+ * how often each occurs (tf_counts_from_text), then its l2-normalised
+ * TF-IDF weights (tf_vec_weigh, in place). */
 typedef struct tf_vec {
 	uint32_t *idx;
 	float *val;
@@ -30,15 +25,15 @@ typedef struct tf_df {
 	uint32_t ndocs;
 } tf_df;
 
-int tf_doc_from_text(const char *text, tf_doc *out);
-void tf_doc_free(tf_doc *d);
+/* The features of text and their counts; 0 or -1 (no memory). */
+int tf_counts_from_text(const char *text, tf_vec *out);
 
 int tf_df_init(tf_df *df);
-void tf_df_add(tf_df *df, const tf_doc *d);
+void tf_df_add(tf_df *df, const tf_vec *counts);
 void tf_df_free(tf_df *df);
 
-/* Weights d by sublinear tf x idf and normalises; 0 or -1 (no memory). */
-int tf_vec_from_doc(const tf_df *df, const tf_doc *d, tf_vec *out);
+/* Counts to sublinear tf x idf weights, l2-normalised, in place. */
+void tf_vec_weigh(const tf_df *df, tf_vec *v);
 void tf_vec_free(tf_vec *v);
 float tf_vec_dot(const tf_vec *a, const tf_vec *b);
 

@@ -295,9 +295,11 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *ur
 			s->text[s->text_len] = '\0';
 		/* An outer element's attributes may have gone with a reset arena. */
 		size_t na = f->attr_first + f->nattrs <= s->nattrs ? f->nattrs : 0;
-		if (build_attrs(s, 0, s->nattrs) == 0)
-			s->h->on_meta(s->h->ud, path, s->text ? s->text + f->text_start : "", na,
-			              na ? s->out_attrs + f->attr_first : NULL);
+		if (build_attrs(s, 0, s->nattrs) == 0) {
+			xi_node node = { path, s->text ? s->text + f->text_start : "", na,
+				         na ? s->out_attrs + f->attr_first : NULL };
+			s->h->on_meta(s->h->ud, &node);
+		}
 	}
 	/* XHTML content keeps its text in its parent's (Atom type="xhtml"). */
 	if (!f->xhtml)
@@ -363,24 +365,29 @@ on_error(void *ctx, xmlErrorPtr e)
 	fail(s, msg, NULL);
 }
 
+/* The callbacks of every parse; any document type declaration or entity
+ * goes to the guards. */
+static const xmlSAXHandler sax_callbacks = {
+	.initialized = XML_SAX2_MAGIC,
+	.startElementNs = on_start,
+	.endElementNs = on_end,
+	.characters = on_text,
+	.cdataBlock = on_text,
+	.internalSubset = on_doctype,
+	.externalSubset = on_doctype,
+	.entityDecl = on_entity_decl,
+	.getEntity = on_get_entity,
+	.serror = on_error,
+};
+
 static void
 state_init(struct xi_state *s, xmlSAXHandler *sax, const xi_handler *h, xi_result *res)
 {
 	memset(s, 0, sizeof *s);
 	memset(res, 0, sizeof *res);
-	memset(sax, 0, sizeof *sax);
+	*sax = sax_callbacks;
 	s->h = h;
 	s->res = res;
-	sax->initialized = XML_SAX2_MAGIC;
-	sax->startElementNs = on_start;
-	sax->endElementNs = on_end;
-	sax->characters = on_text;
-	sax->cdataBlock = on_text;
-	sax->internalSubset = on_doctype;
-	sax->externalSubset = on_doctype;
-	sax->entityDecl = on_entity_decl;
-	sax->getEntity = on_get_entity;
-	sax->serror = on_error;
 }
 
 static void
@@ -475,13 +482,20 @@ xi_parse_fd(int fd, const xi_handler *h, xi_result *res)
 	return finish(&s);
 }
 
-const char *
-xi_text(const xi_item *it, const char *path)
+const xi_node *
+xi_find(const xi_item *it, const char *path)
 {
 	for (size_t i = 0; i < it->count; i++)
 		if (strcmp(it->nodes[i].path, path) == 0)
-			return it->nodes[i].text;
+			return &it->nodes[i];
 	return NULL;
+}
+
+const char *
+xi_text(const xi_item *it, const char *path)
+{
+	const xi_node *n = xi_find(it, path);
+	return n ? n->text : NULL;
 }
 
 const char *

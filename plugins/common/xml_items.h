@@ -33,9 +33,9 @@ typedef struct xi_handler {
 	const char *const *item_names; /* local names that open an item */
 	/* Returns 0 to go on, -1 to stop the parse (reported as an error). */
 	int (*on_item)(void *ud, const xi_item *item);
-	/* Elements outside items, path from below the root ("channel/title",
-	 * "ListRecords/resumptionToken"); may be NULL. */
-	void (*on_meta)(void *ud, const char *path, const char *text, size_t nattrs, const xi_attr *attrs);
+	/* Elements outside items, one node each, its path from below the root
+	 * ("channel/title", "ListRecords/resumptionToken"); may be NULL. */
+	void (*on_meta)(void *ud, const xi_node *node);
 	void *ud;
 } xi_handler;
 
@@ -52,7 +52,9 @@ typedef struct xi_result {
 int xi_parse_fd(int fd, const xi_handler *h, xi_result *res);
 int xi_parse_mem(const char *body, size_t len, const xi_handler *h, xi_result *res);
 
-/* The first node with this path and its text, or NULL. */
+/* The first node of it with this path, or NULL. */
+const xi_node *xi_find(const xi_item *it, const char *path);
+/* That node's text, or NULL. */
 const char *xi_text(const xi_item *it, const char *path);
 /* The value of attribute name on node n, or NULL. */
 const char *xi_attr_value(const xi_node *n, const char *name);

@@ -258,11 +258,10 @@ on_item(void *ud, const xi_item *it)
 }
 
 static void
-on_meta(void *ud, const char *path, const char *text, size_t nattrs, const xi_attr *attrs)
+on_meta(void *ud, const xi_node *node)
 {
 	struct listing_ctx *c = ud;
-	(void)nattrs;
-	(void)attrs;
+	const char *path = node->path, *text = node->text;
 	if (strcmp(path, "channel/title") == 0 && strstr(text, "Feed error"))
 		c->feed_error = 1;
 	else if (strcmp(path, "channel/description") == 0 && c->feed_error)

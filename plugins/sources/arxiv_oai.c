@@ -311,21 +311,22 @@ on_record(void *ud, const xi_item *it)
 }
 
 static void
-on_meta(void *ud, const char *path, const char *text, size_t nattrs, const xi_attr *attrs)
+on_meta(void *ud, const xi_node *node)
 {
 	struct page_ctx *c = ud;
+	const char *path = node->path, *text = node->text;
 	if (strcmp(path, "ListRecords/resumptionToken") == 0) {
-		for (size_t i = 0; i < nattrs; i++)
-			if (strcmp(attrs[i].name, "completeListSize") == 0)
-				c->complete_size = strtol(attrs[i].value, NULL, 10);
+		const char *size = xi_attr_value(node, "completeListSize");
+		if (size)
+			c->complete_size = strtol(size, NULL, 10);
 		snprintf(c->token, sizeof c->token, "%s", skip_space(text));
 		size_t n = strlen(c->token);
 		while (n && isspace((unsigned char)c->token[n - 1]))
 			c->token[--n] = '\0';
 	} else if (strcmp(path, "error") == 0) {
-		for (size_t i = 0; i < nattrs; i++)
-			if (strcmp(attrs[i].name, "code") == 0)
-				snprintf(c->error_code, sizeof c->error_code, "%s", attrs[i].value);
+		const char *code = xi_attr_value(node, "code");
+		if (code)
+			snprintf(c->error_code, sizeof c->error_code, "%s", code);
 		snprintf(c->error, sizeof c->error, "%s", skip_space(text));
 	}
 }

@@ -247,6 +247,66 @@ fail:
 	return -1;
 }
 
+static int
+rss_item(xmlTextWriterPtr w, const struct item *x)
+{
+	char date[64];
+	W(xmlTextWriterStartElement(w, BAD_CAST "item"));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST x->title));
+	if (x->url[0])
+		W(xmlTextWriterWriteElement(w, BAD_CAST "link", BAD_CAST x->url));
+	W(xmlTextWriterStartElement(w, BAD_CAST "guid"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "isPermaLink", BAD_CAST(x->permalink ? "true" : "false")));
+	W(xmlTextWriterWriteString(w, BAD_CAST(x->permalink ? x->url : x->id)));
+	W(xmlTextWriterEndElement(w));
+	su_rfc822(x->when, date, sizeof date);
+	W(xmlTextWriterWriteElement(w, BAD_CAST "pubDate", BAD_CAST date));
+	if (x->authors[0])
+		W(xmlTextWriterWriteElement(w, BAD_CAST "dc:creator", BAD_CAST x->authors));
+	for (size_t c = 0; c < x->ncategories; c++)
+		W(xmlTextWriterWriteElement(w, BAD_CAST "category", BAD_CAST x->categories[c]));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "description", BAD_CAST(x->html ? x->html : "")));
+	W(xmlTextWriterEndElement(w));
+	return 0;
+fail:
+	return -1;
+}
+
+static int
+atom_entry(xmlTextWriterPtr w, const struct item *x)
+{
+	char date[64];
+	W(xmlTextWriterStartElement(w, BAD_CAST "entry"));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "id", BAD_CAST(x->permalink ? x->url : x->id)));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST x->title));
+	su_rfc3339(x->when, date, sizeof date);
+	W(xmlTextWriterWriteElement(w, BAD_CAST "updated", BAD_CAST date));
+	if (x->published > 0) {
+		su_rfc3339(x->published, date, sizeof date);
+		W(xmlTextWriterWriteElement(w, BAD_CAST "published", BAD_CAST date));
+	}
+	if (x->url[0])
+		W(link_element(w, "link", "alternate", NULL, x->url));
+	if (x->authors[0]) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "author"));
+		W(xmlTextWriterWriteElement(w, BAD_CAST "name", BAD_CAST x->authors));
+		W(xmlTextWriterEndElement(w));
+	}
+	for (size_t c = 0; c < x->ncategories; c++) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "category"));
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "term", BAD_CAST x->categories[c]));
+		W(xmlTextWriterEndElement(w));
+	}
+	W(xmlTextWriterStartElement(w, BAD_CAST "summary"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "html"));
+	W(xmlTextWriterWriteString(w, BAD_CAST(x->html ? x->html : "")));
+	W(xmlTextWriterEndElement(w));
+	W(xmlTextWriterEndElement(w));
+	return 0;
+fail:
+	return -1;
+}
+
 /* The writers leave the outer elements open: xmlTextWriterEndDocument
  * closes them. */
 static int
@@ -269,25 +329,8 @@ write_rss(xmlTextWriterPtr w, const struct rss *r, const char *title, const stru
 	W(xmlTextWriterWriteElement(w, BAD_CAST "generator", BAD_CAST "paperwire"));
 	if (r->self[0])
 		W(link_element(w, "atom:link", "self", "application/rss+xml", r->self));
-	for (size_t i = 0; i < it->n; i++) {
-		const struct item *x = &it->v[i];
-		W(xmlTextWriterStartElement(w, BAD_CAST "item"));
-		W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST x->title));
-		if (x->url[0])
-			W(xmlTextWriterWriteElement(w, BAD_CAST "link", BAD_CAST x->url));
-		W(xmlTextWriterStartElement(w, BAD_CAST "guid"));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "isPermaLink", BAD_CAST(x->permalink ? "true" : "false")));
-		W(xmlTextWriterWriteString(w, BAD_CAST(x->permalink ? x->url : x->id)));
-		W(xmlTextWriterEndElement(w));
-		su_rfc822(x->when, date, sizeof date);
-		W(xmlTextWriterWriteElement(w, BAD_CAST "pubDate", BAD_CAST date));
-		if (x->authors[0])
-			W(xmlTextWriterWriteElement(w, BAD_CAST "dc:creator", BAD_CAST x->authors));
-		for (size_t c = 0; c < x->ncategories; c++)
-			W(xmlTextWriterWriteElement(w, BAD_CAST "category", BAD_CAST x->categories[c]));
-		W(xmlTextWriterWriteElement(w, BAD_CAST "description", BAD_CAST(x->html ? x->html : "")));
-		W(xmlTextWriterEndElement(w));
-	}
+	for (size_t i = 0; i < it->n; i++)
+		W(rss_item(w, &it->v[i]));
 	return 0;
 fail:
 	return -1;
@@ -296,13 +339,13 @@ fail:
 static int
 write_atom(xmlTextWriterPtr w, const struct rss *r, const char *title, const struct items *it, int64_t now)
 {
-	char date[64];
+	char updated[64];
+	su_rfc3339(now, updated, sizeof updated);
 	W(xmlTextWriterStartElement(w, BAD_CAST "feed"));
 	W(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST NS_ATOM));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "id", BAD_CAST r->feed_id));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST title));
-	su_rfc3339(now, date, sizeof date);
-	W(xmlTextWriterWriteElement(w, BAD_CAST "updated", BAD_CAST date));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "updated", BAD_CAST updated));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "generator", BAD_CAST "paperwire"));
 	W(xmlTextWriterStartElement(w, BAD_CAST "author"));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "name", BAD_CAST "paperwire"));
@@ -310,35 +353,8 @@ write_atom(xmlTextWriterPtr w, const struct rss *r, const char *title, const str
 	if (r->self[0])
 		W(link_element(w, "link", "self", "application/atom+xml", r->self));
 	W(link_element(w, "link", "alternate", NULL, r->link));
-	for (size_t i = 0; i < it->n; i++) {
-		const struct item *x = &it->v[i];
-		W(xmlTextWriterStartElement(w, BAD_CAST "entry"));
-		W(xmlTextWriterWriteElement(w, BAD_CAST "id", BAD_CAST(x->permalink ? x->url : x->id)));
-		W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST x->title));
-		su_rfc3339(x->when, date, sizeof date);
-		W(xmlTextWriterWriteElement(w, BAD_CAST "updated", BAD_CAST date));
-		if (x->published > 0) {
-			su_rfc3339(x->published, date, sizeof date);
-			W(xmlTextWriterWriteElement(w, BAD_CAST "published", BAD_CAST date));
-		}
-		if (x->url[0])
-			W(link_element(w, "link", "alternate", NULL, x->url));
-		if (x->authors[0]) {
-			W(xmlTextWriterStartElement(w, BAD_CAST "author"));
-			W(xmlTextWriterWriteElement(w, BAD_CAST "name", BAD_CAST x->authors));
-			W(xmlTextWriterEndElement(w));
-		}
-		for (size_t c = 0; c < x->ncategories; c++) {
-			W(xmlTextWriterStartElement(w, BAD_CAST "category"));
-			W(xmlTextWriterWriteAttribute(w, BAD_CAST "term", BAD_CAST x->categories[c]));
-			W(xmlTextWriterEndElement(w));
-		}
-		W(xmlTextWriterStartElement(w, BAD_CAST "summary"));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "html"));
-		W(xmlTextWriterWriteString(w, BAD_CAST(x->html ? x->html : "")));
-		W(xmlTextWriterEndElement(w));
-		W(xmlTextWriterEndElement(w));
-	}
+	for (size_t i = 0; i < it->n; i++)
+		W(atom_entry(w, &it->v[i]));
 	return 0;
 fail:
 	return -1;

@@ -500,13 +500,25 @@ write_three(pw_store *s, const char *sql, const char *a, const char *b, const ch
 	return sql_step_done(s, st, what);
 }
 
+/* The state and the cache are both (ns, key) -> value tables; the
+ * cache also keeps when each entry was written, for its expiry. */
+static int
+kv_put(pw_store *s, const char *table, const char *ns, const char *key, const char *value)
+{
+	int cache = strcmp(table, "cache") == 0;
+	return write_three(
+	        s,
+	        cache ? "INSERT INTO cache (ns, key, value, created) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(ns, "
+	                "key) DO UPDATE SET value = excluded.value, created = excluded.created"
+	              : "INSERT INTO state (ns, key, value) VALUES (?1, ?2, ?3) "
+	                "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value",
+	        ns, key, value, cache ? "cannot save to the cache" : "cannot save state");
+}
+
 int
 store_state_set(pw_store *s, const char *ns, const char *key, const char *value)
 {
-	return write_three(s,
-	                   "INSERT INTO state (ns, key, value) VALUES (?1, ?2, ?3) "
-	                   "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value",
-	                   ns, key, value, "cannot save state");
+	return kv_put(s, "state", ns, key, value);
 }
 
 char *
@@ -518,10 +530,7 @@ store_cache_get(pw_store *s, const char *ns, const char *key)
 int
 store_cache_put(pw_store *s, const char *ns, const char *key, const char *value)
 {
-	return write_three(s,
-	                   "INSERT INTO cache (ns, key, value, created) VALUES (?1, ?2, ?3, ?4) "
-	                   "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value, created = excluded.created",
-	                   ns, key, value, "cannot save to the cache");
+	return kv_put(s, "cache", ns, key, value);
 }
 
 int

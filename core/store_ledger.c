@@ -239,11 +239,11 @@ store_delivery_requeue(pw_store *s, const char *digest, const char *sink)
 long
 store_pending_count(pw_store *s, const char *digest)
 {
-	sqlite3_stmt *st = sql_prepare(s, "SELECT count(*) FROM ledger WHERE digest = ? AND status IN (?, ?)");
+	/* Pending or in flight: every row is one of the three states. */
+	sqlite3_stmt *st = sql_prepare(s, "SELECT count(*) FROM ledger WHERE digest = ? AND status <> ?");
 	if (!st)
 		return -1;
 	sql_bind_text(st, 1, digest);
-	sqlite3_bind_int(st, 2, LEDGER_PENDING);
-	sqlite3_bind_int(st, 3, LEDGER_IN_FLIGHT);
+	sqlite3_bind_int(st, 2, LEDGER_DELIVERED);
 	return sql_count(s, st);
 }

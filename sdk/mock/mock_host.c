@@ -829,6 +829,18 @@ pwm_route_file(pw_instance *inst, const char *contains, long code, const char *f
 
 /* ---- what the plugin did ---- */
 
+static void *
+ptrs_at(const struct ptrs *p, size_t i)
+{
+	return i < p->n ? p->v[i] : NULL;
+}
+
+static const char *
+or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
 size_t
 pwm_requests(const pw_instance *inst)
 {
@@ -838,19 +850,19 @@ pwm_requests(const pw_instance *inst)
 const char *
 pwm_request_url(const pw_instance *inst, size_t i)
 {
-	return i < inst->urls.n ? inst->urls.v[i] : NULL;
+	return ptrs_at(&inst->urls, i);
 }
 
 const char *
 pwm_last_body(const pw_instance *inst)
 {
-	return inst->last_body ? inst->last_body : "";
+	return or_empty(inst->last_body);
 }
 
 const char *
 pwm_last_headers(const pw_instance *inst)
 {
-	return inst->last_headers ? inst->last_headers : "";
+	return or_empty(inst->last_headers);
 }
 
 size_t
@@ -862,13 +874,13 @@ pwm_emitted_count(const pw_instance *inst)
 pw_record *
 pwm_emitted(const pw_instance *inst, size_t i)
 {
-	return i < inst->emitted.n ? inst->emitted.v[i] : NULL;
+	return ptrs_at(&inst->emitted, i);
 }
 
 const char *
 pwm_log(const pw_instance *inst)
 {
-	return inst->log ? inst->log : "";
+	return or_empty(inst->log);
 }
 
 const char *

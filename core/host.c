@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "fields.h"
 #include "host.h"
 #include "ident.h"
 #include "progress.h"
@@ -120,6 +121,23 @@ static int
 svc_canonical_id(pw_instance *inst, const char *raw, char *out, size_t size, int *version)
 {
 	return ident_classify(raw, out, size, version);
+}
+
+static pw_status
+svc_field_declare(pw_instance *inst, const pw_field *field, size_t field_size)
+{
+	char err[1024];
+	if (fields_declare(svc_instance_name(inst), field, field_size, err, sizeof err) == 0)
+		return PW_OK;
+	svc_log(inst, PW_LOG_ERROR, "%s", err);
+	return PW_CONFIG_ERROR;
+}
+
+static const pw_field *
+svc_field_declaration(pw_instance *inst, const char *name)
+{
+	(void)inst;
+	return fields_lookup(name);
 }
 
 /* Child i of parent; cJSON's own lookup walks from the first child each
@@ -639,6 +657,8 @@ static const pw_host host_table = {
 	.effect_begin = svc_effect_begin,
 	.config_given = svc_config_given,
 	.canonical_id = svc_canonical_id,
+	.field_declare = svc_field_declare,
+	.field_declaration = svc_field_declaration,
 };
 
 const pw_host *

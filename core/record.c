@@ -41,8 +41,8 @@ static const char *const rec_core_fields[] = { PW_F_ID,      PW_F_VERSION,     P
 	                                       PW_F_COMMENT, PW_F_JOURNAL_REF, PW_T_PUBLISHED, PW_T_UPDATED,
 	                                       NULL };
 
-static int
-is_core_field(const char *name)
+int
+rec_is_core_field(const char *name)
 {
 	for (size_t i = 0; rec_core_fields[i]; i++)
 		if (strcmp(rec_core_fields[i], name) == 0)
@@ -145,7 +145,7 @@ mark_list(pw_record *rec, const char *name)
 static char *
 clean_for(const char *field, const char *value)
 {
-	return txt_clean(value, strlen(value), !is_core_field(field));
+	return txt_clean(value, strlen(value), !rec_is_core_field(field));
 }
 
 /* trusted: the value was cleaned before (it comes back from the store's

@@ -7,6 +7,9 @@
 
 #include "paperwire/plugin.h"
 
+/* 1 for a core field's name (PW_F_*, PW_T_*): set by sources, never
+ * declared by a plugin as its own. */
+int rec_is_core_field(const char *name);
 pw_record *rec_new(void);
 void rec_free(pw_record *rec);
 

@@ -37,6 +37,9 @@ static const pw_option llm_options[] = {
 	{ PW_OPTION(
 	        "prompt", PW_OPT_STRING, NULL, 0,
 	        "your own prompt template; {title}, {abstract}, {authors}, {language} and {labels} are filled in") },
+	{ PW_OPTION("field", PW_OPT_STRING, NULL, 0,
+	            "the record field written: summary (default \"summary\"), translate (FIELD_title and "
+	            "FIELD_abstract, default \"translation\"), classify (FIELD and FIELD_reason, default \"label\")") },
 	{ PW_OPTION("max_calls", PW_OPT_INT, "100", 0, "most calls in one run"), .range = "0.." },
 	{ PW_OPTION("max_tokens", PW_OPT_INT, "512", 0, "most tokens in one answer"), .range = "1.." },
 	{ PW_OPTION("max_total_tokens", PW_OPT_INT, "200000", 0, "most tokens (prompt and answer) in one run"),
@@ -67,6 +70,9 @@ static const char *const default_prompts[] = {
 struct llm {
 	enum task task;
 	const char *endpoint, *model, *language, *prompt;
+	/* The fields written: summary or label; translated title or label's
+	 * reason; translated abstract. */
+	char field[3][128];
 	char auth[1024];
 	char labels[2048];
 	int64_t max_calls, max_tokens, max_total_tokens;
@@ -82,6 +88,47 @@ struct llm {
 /* A dead endpoint costs the host's retries (about 30 s) per call; after
  * this many failed calls in a row the rest of the run goes without. */
 #define FAILING_MAX 3
+
+/* Says how the fields of the task are shown (ABI 2.1): a summary headed
+ * with the model that wrote it, a translated title under the title and a
+ * translated abstract after the abstract, a label with its reason. */
+static pw_status
+declare_fields(const pw_host *h, pw_instance *inst, struct llm *l)
+{
+	static const char *const default_field[] = { PW_X_SUMMARY, "translation", PW_X_LABEL };
+	const char *base = h->config_string(inst, "field");
+	if (!base || !*base)
+		base = default_field[l->task];
+	if (strlen(base) > 100 || strspn(base, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(base)) {
+		h->log(inst, PW_LOG_ERROR,
+		       "field: \"%s\" is not a field name (lower-case letters, digits and _, at most 100)", base);
+		return PW_CONFIG_ERROR;
+	}
+	char display[2][256];
+	pw_field f[2];
+	size_t n = 1;
+	if (l->task == TASK_SUMMARY) {
+		snprintf(l->field[0], sizeof l->field[0], "%s", base);
+		snprintf(display[0], sizeof display[0], "AI Summary (by %s)", l->model);
+		f[0] = (pw_field){ l->field[0], display[0], PW_ATTACH_PAPER, PW_FORM_MARKDOWN, NULL };
+	} else if (l->task == TASK_TRANSLATE) {
+		snprintf(l->field[1], sizeof l->field[1], "%s_title", base);
+		snprintf(l->field[2], sizeof l->field[2], "%s_abstract", base);
+		snprintf(display[0], sizeof display[0], "Title (%s)", l->language);
+		snprintf(display[1], sizeof display[1], "Abstract (%s)", l->language);
+		f[0] = (pw_field){ l->field[1], display[0], PW_ATTACH_TITLE, PW_FORM_TEXT, NULL };
+		f[1] = (pw_field){ l->field[2], display[1], PW_ATTACH_ABSTRACT, PW_FORM_TEXT, NULL };
+		n = 2;
+	} else {
+		snprintf(l->field[0], sizeof l->field[0], "%s", base);
+		snprintf(l->field[1], sizeof l->field[1], "%s_reason", base);
+		f[0] = (pw_field){ l->field[0], "Label", PW_ATTACH_PAPER, PW_FORM_LABEL, l->field[1] };
+	}
+	for (size_t i = 0; i < n; i++)
+		if (h->field_declare(inst, &f[i], sizeof f[i]) != PW_OK)
+			return PW_CONFIG_ERROR;
+	return PW_OK;
+}
 
 static pw_status
 llm_create(const pw_host *h, pw_instance *inst, void **state)
@@ -132,6 +179,8 @@ llm_create(const pw_host *h, pw_instance *inst, void **state)
 		h->log(inst, PW_LOG_ERROR, "api_key contains a line break");
 		goto config_error;
 	}
+	if (declare_fields(h, inst, l) != PW_OK)
+		goto config_error;
 	if (key && *key)
 		snprintf(l->auth, sizeof l->auth, "Authorization: Bearer %s", key);
 	*state = l;
@@ -218,6 +267,24 @@ out:
 	return answer;
 }
 
+/* "translated title\n\ntranslated abstract" (as the prompt asks): the
+ * first line is the title, the rest after it the abstract. */
+static int
+apply_translation(const pw_host *h, pw_instance *inst, const struct llm *l, pw_record *rec, const char *answer)
+{
+	size_t n = strcspn(answer, "\n");
+	char *title = strndup(answer, n);
+	const char *abstract = answer + n;
+	while (*abstract == '\n' || *abstract == ' ' || *abstract == '\r')
+		abstract++;
+	int rc = title && h->record_set(inst, rec, l->field[1], title) == PW_OK &&
+	                         (!*abstract || h->record_set(inst, rec, l->field[2], abstract) == PW_OK)
+	                 ? 0
+	                 : -1;
+	free(title);
+	return rc;
+}
+
 /* Puts the answer into the record's fields; -1 when it does not fit the task. */
 static int
 apply(const pw_host *h, pw_instance *inst, const struct llm *l, pw_record *rec, const char *answer)
@@ -227,9 +294,9 @@ apply(const pw_host *h, pw_instance *inst, const struct llm *l, pw_record *rec, 
 	if (!*answer)
 		return -1;
 	if (l->task == TASK_SUMMARY)
-		return h->record_set(inst, rec, PW_X_SUMMARY, answer) == PW_OK ? 0 : -1;
+		return h->record_set(inst, rec, l->field[0], answer) == PW_OK ? 0 : -1;
 	if (l->task == TASK_TRANSLATE)
-		return h->record_set(inst, rec, PW_X_TRANSLATION, answer) == PW_OK ? 0 : -1;
+		return apply_translation(h, inst, l, rec, answer);
 	/* classify: "label\nreason" with a label from the list */
 	size_t n = strcspn(answer, "\n");
 	char label[256];
@@ -240,9 +307,9 @@ apply(const pw_host *h, pw_instance *inst, const struct llm *l, pw_record *rec, 
 		const char *want = h->config_list_at(inst, "labels", i);
 		if (strcasecmp(label, want) == 0) {
 			const char *reason = answer[n] ? answer + n + 1 : "";
-			h->record_set(inst, rec, PW_X_LABEL, want);
+			h->record_set(inst, rec, l->field[0], want);
 			if (*reason)
-				h->record_set(inst, rec, PW_X_LABEL_REASON, reason);
+				h->record_set(inst, rec, l->field[1], reason);
 			return 0;
 		}
 	}

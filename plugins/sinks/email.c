@@ -10,6 +10,7 @@
 
 #include <curl/curl.h>
 
+#include "../common/field_view.h"
 #include "../common/sink_util.h"
 #include "email_mime.h"
 #include "../common/bundled.h"
@@ -128,25 +129,14 @@ scores_text(const pw_host *h, pw_instance *inst, const pw_record *rec, mbuf *b, 
 	free(text);
 }
 
+/* The fields at one place of a paper, as their plugins declared them. */
 static void
-extension_fields(const pw_host *h, pw_instance *inst, const pw_record *rec, mbuf *b, int html)
+fields_at(const pw_host *h, pw_instance *inst, const pw_record *rec, mbuf *b, int html, uint32_t attach, int labels)
 {
-	for (size_t f = 0; f < h->record_field_count(inst, rec); f++) {
-		const char *name = h->record_field_name(inst, rec, f);
-		if (su_is_core_field(name))
-			continue;
-		if (html) {
-			mbuf_puts(b, "<p style=\"margin:4px 0;color:#333\"><b>");
-			mime_html_escape(b, name);
-			mbuf_puts(b, ":</b> ");
-			list_text(h, inst, rec, name, b, 1);
-			mbuf_puts(b, "</p>\n");
-		} else {
-			mbuf_printf(b, "   %s: ", name);
-			list_text(h, inst, rec, name, b, 0);
-			mbuf_puts(b, "\n");
-		}
-	}
+	if (html)
+		fv_html_at(h, inst, rec, attach, labels, b, mime_html_escape);
+	else
+		fv_text_at(h, inst, rec, attach, labels, b, "   ");
 }
 
 static const char *
@@ -168,14 +158,18 @@ text_body(const pw_host *h, pw_instance *inst, const pw_delivery *d, mbuf *b)
 		const pw_record *rec = h->delivery_record(inst, d, i);
 		const char *url = h->record_get(inst, rec, PW_F_URL);
 		const char *abstract = h->record_get(inst, rec, PW_F_ABSTRACT);
-		mbuf_printf(b, "%zu. %s\n   ", i + 1, h->record_get(inst, rec, PW_F_TITLE));
+		mbuf_printf(b, "%zu. %s\n", i + 1, h->record_get(inst, rec, PW_F_TITLE));
+		fields_at(h, inst, rec, b, 0, PW_ATTACH_TITLE, 0);
+		mbuf_puts(b, "   ");
 		list_text(h, inst, rec, PW_F_AUTHORS, b, 0);
 		mbuf_printf(b, "\n   %s\n   Score ", su_is_web_url(url) ? url : h->record_get(inst, rec, PW_F_ID));
 		scores_text(h, inst, rec, b, 0);
 		mbuf_puts(b, "\n");
-		extension_fields(h, inst, rec, b, 0);
+		fields_at(h, inst, rec, b, 0, PW_ATTACH_PAPER, 1);
 		if (abstract)
 			mbuf_printf(b, "   %s\n", abstract);
+		fields_at(h, inst, rec, b, 0, PW_ATTACH_ABSTRACT, 0);
+		fields_at(h, inst, rec, b, 0, PW_ATTACH_PAPER, 0);
 		mbuf_puts(b, "\n");
 	}
 	mbuf_puts(b, "-- \nSent by paperwire. Thank you to arXiv for use of its open access interoperability.\n");
@@ -216,18 +210,21 @@ html_body(const pw_host *h, pw_instance *inst, const pw_delivery *d, mbuf *b)
 			mbuf_puts(b, "\">");
 		}
 		mime_html_escape(b, h->record_get(inst, rec, PW_F_TITLE));
-		mbuf_puts(b, linked ? "</a></b></p>\n<p style=\"margin:4px 0;color:#555\">"
-		                    : "</b></p>\n<p style=\"margin:4px 0;color:#555\">");
+		mbuf_puts(b, linked ? "</a></b></p>\n" : "</b></p>\n");
+		fields_at(h, inst, rec, b, 1, PW_ATTACH_TITLE, 0);
+		mbuf_puts(b, "<p style=\"margin:4px 0;color:#555\">");
 		list_text(h, inst, rec, PW_F_AUTHORS, b, 1);
 		mbuf_puts(b, "</p>\n<p style=\"margin:4px 0;color:#555\">Score ");
 		scores_text(h, inst, rec, b, 1);
 		mbuf_puts(b, "</p>\n");
-		extension_fields(h, inst, rec, b, 1);
+		fields_at(h, inst, rec, b, 1, PW_ATTACH_PAPER, 1);
 		if (abstract) {
 			mbuf_puts(b, "<p style=\"margin:4px 0\">");
 			mime_html_escape(b, abstract);
 			mbuf_puts(b, "</p>\n");
 		}
+		fields_at(h, inst, rec, b, 1, PW_ATTACH_ABSTRACT, 0);
+		fields_at(h, inst, rec, b, 1, PW_ATTACH_PAPER, 0);
 		mbuf_puts(b, "</div>\n");
 	}
 	mbuf_puts(b, "<p style=\"color:#888;font-size:12px\">Sent by paperwire. Thank you to arXiv for use of its open "

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "../common/canonical.h"
+#include "../common/field_view.h"
 #include "../common/md_text.h"
 #include "../common/sink_util.h"
 #include "../common/bundled.h"
@@ -116,37 +117,129 @@ put_list(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, con
 	}
 }
 
-/* Extension fields (summary, translation, related...): a short one-line
- * value inline, anything longer or a list folded into <details>. */
+/* A field nobody declared: a short one-line value inline, anything longer
+ * or a list folded into <details> under the field's own name. */
 static void
-put_extensions(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec)
+put_undeclared(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, const fv_field *x)
 {
-	for (size_t i = 0; i < h->record_field_count(inst, rec); i++) {
-		const char *name = h->record_field_name(inst, rec, i);
-		if (su_is_core_field(name))
-			continue;
-		size_t n = h->record_count(inst, rec, name);
-		const char *first = h->record_get_at(inst, rec, name, 0);
-		if (n == 0 || !first)
-			continue;
-		if (!h->record_field_is_list(inst, rec, i) && strlen(first) <= 120 && !strchr(first, '\n')) {
-			fputs("**", f);
-			put_name(f, name, 1);
-			fputs("**: ", f);
-			md_put_markdown(f, first);
-			fputs("  \n\n", f);
-			continue;
-		}
-		fputs("<details>\n<summary><strong>", f);
-		put_name(f, name, 0);
-		fputs("</strong></summary>\n\n", f);
-		for (size_t k = 0; k < n; k++) {
-			if (h->record_field_is_list(inst, rec, i))
-				fputs("- ", f);
-			md_put_markdown(f, h->record_get_at(inst, rec, name, k));
+	const char *first = h->record_get_at(inst, rec, x->name, 0);
+	int list = x->values > 1;
+	if (!first)
+		return;
+	if (!list && strlen(first) <= 120 && !strchr(first, '\n')) {
+		fputs("**", f);
+		put_name(f, x->name, 1);
+		fputs("**: ", f);
+		md_put_markdown(f, first);
+		fputs("  \n\n", f);
+		return;
+	}
+	fputs("<details>\n<summary><strong>", f);
+	put_name(f, x->name, 0);
+	fputs("</strong></summary>\n\n", f);
+	for (size_t k = 0; k < x->values; k++) {
+		if (list)
+			fputs("- ", f);
+		md_put_markdown(f, h->record_get_at(inst, rec, x->name, k));
+		fputs("\n", f);
+	}
+	fputs("\n</details>\n\n", f);
+}
+
+static void
+put_related(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, const fv_field *x)
+{
+	for (size_t k = 0; k < x->values; k++) {
+		const char *item = h->record_get_at(inst, rec, x->name, k);
+		fv_related r;
+		char link_buf[160];
+		fputs("- ", f);
+		if (fv_related_parse(item, &r) < 0) {
+			md_put_text(f, item);
 			fputs("\n", f);
+			continue;
 		}
-		fputs("\n</details>\n\n", f);
+		const char *link = fv_related_link(h, inst, &r, link_buf, sizeof link_buf);
+		fputs(link ? "[" : "", f);
+		md_put_text(f, r.title);
+		if (link) {
+			fputs("](", f);
+			md_put_url(f, link);
+			fputs(")", f);
+		}
+		if (r.date || r.similarity >= 0) {
+			fputs(" (", f);
+			md_put_text(f, r.date ? r.date : "");
+			if (r.similarity >= 0)
+				fprintf(f, "%ssimilarity %.2f", r.date ? ", " : "", r.similarity);
+			fputs(")", f);
+		}
+		if (r.line) {
+			fputs("  \n  ", f);
+			md_put_text(f, r.line);
+		}
+		fputs("\n", f);
+		fv_related_free(&r);
+	}
+	fputs("\n", f);
+}
+
+/* "**Title (Japanese)**: ..." on a line of its own: a field shown inline
+ * (a text under the title, a label with its reason). */
+static void
+put_inline(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, const fv_field *x)
+{
+	fputs("**", f);
+	md_put_text(f, x->display);
+	fputs("**: ", f);
+	for (size_t k = 0; k < x->values; k++) {
+		if (k)
+			fputs("; ", f);
+		if (x->form == PW_FORM_MARKDOWN)
+			md_put_markdown(f, h->record_get_at(inst, rec, x->name, k));
+		else
+			md_put_text(f, h->record_get_at(inst, rec, x->name, k));
+	}
+	if (x->form == PW_FORM_LABEL && x->reason) {
+		fputs(" \xe2\x80\x94 ", f);
+		md_put_text(f, x->reason);
+	}
+}
+
+/* The fields at one place of a paper: under the title and among the
+ * details they are lines; after the abstract and at the end, blocks with
+ * a heading (a summary keeps the model's Markdown, related papers are
+ * links). */
+static void
+put_fields(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, uint32_t attach, int labels_only)
+{
+	fv_field v[64];
+	size_t n = fv_fields(h, inst, rec, attach, v, sizeof v / sizeof v[0]);
+	for (size_t i = 0; i < n && i < sizeof v / sizeof v[0]; i++) {
+		const fv_field *x = &v[i];
+		if (attach == PW_ATTACH_PAPER && labels_only != (x->form == PW_FORM_LABEL))
+			continue;
+		if (!x->declared) {
+			put_undeclared(h, inst, f, rec, x);
+		} else if (labels_only) {
+			fputs("  \n", f);
+			put_inline(h, inst, f, rec, x);
+		} else if (attach == PW_ATTACH_TITLE || x->form == PW_FORM_LABEL ||
+		           (x->form == PW_FORM_TEXT && attach == PW_ATTACH_PAPER)) {
+			put_inline(h, inst, f, rec, x);
+			fputs("  \n\n", f);
+		} else {
+			fputs("#### ", f);
+			md_put_text(f, x->display);
+			fputs("\n", f);
+			if (x->form == PW_FORM_RELATED)
+				put_related(h, inst, f, rec, x);
+			else if (x->form == PW_FORM_MARKDOWN)
+				md_put_markdown(f, h->record_get_at(inst, rec, x->name, 0));
+			else
+				md_put_text(f, h->record_get_at(inst, rec, x->name, 0));
+			fputs(x->form == PW_FORM_RELATED ? "" : "\n\n", f);
+		}
 	}
 }
 
@@ -216,6 +309,7 @@ put_paper(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f
 		fputs(")", f);
 	}
 	fputs("\n\n", f);
+	put_fields(h, inst, f, rec, PW_ATTACH_TITLE, 0);
 	fputs("**Authors**: ", f);
 	put_list(h, inst, f, rec, PW_F_AUTHORS);
 	if (primary) {
@@ -242,13 +336,15 @@ put_paper(const pw_host *h, pw_instance *inst, const struct markdown *m, FILE *f
 		md_put_text(f, announce);
 	}
 	put_identity(h, inst, f, rec, id, version);
+	put_fields(h, inst, f, rec, PW_ATTACH_PAPER, 1);
 	fputs("  \n\n", f);
 	if (abstract && *abstract) {
 		fputs("#### Abstract\n", f);
 		put_abstract(f, abstract, m->abstract_chars);
 		fputs("\n\n", f);
 	}
-	put_extensions(h, inst, f, rec);
+	put_fields(h, inst, f, rec, PW_ATTACH_ABSTRACT, 0);
+	put_fields(h, inst, f, rec, PW_ATTACH_PAPER, 0);
 	fputs("---\n\n", f);
 }
 

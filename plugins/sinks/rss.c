@@ -14,6 +14,7 @@
 
 #include <libxml/xmlwriter.h>
 
+#include "../common/field_view.h"
 #include "../common/sink_util.h"
 #include "../common/bundled.h"
 #include "paperwire/plugin.h"
@@ -114,6 +115,9 @@ static char *
 describe(const pw_host *h, pw_instance *inst, const pw_record *rec)
 {
 	mbuf b = { 0 };
+	/* Fields under the title (a translated title) open the description:
+	 * a feed reader shows the item's title just above it. */
+	fv_html_at(h, inst, rec, PW_ATTACH_TITLE, 0, &b, puts_html);
 	mbuf_puts(&b, "<p><b>Authors:</b> ");
 	for (size_t i = 0; i < h->record_count(inst, rec, PW_F_AUTHORS); i++) {
 		if (i)
@@ -127,27 +131,17 @@ describe(const pw_host *h, pw_instance *inst, const pw_record *rec)
 	puts_html(&b, scores_line);
 	free(scores_line);
 	mbuf_puts(&b, "</p>\n");
-	/* Extension fields (summary, translation, ...) and the rest. */
-	for (size_t f = 0; f < h->record_field_count(inst, rec); f++) {
-		const char *name = h->record_field_name(inst, rec, f);
-		if (su_is_core_field(name))
-			continue;
-		mbuf_puts(&b, "<p><b>");
-		puts_html(&b, name);
-		mbuf_puts(&b, ":</b> ");
-		for (size_t i = 0; i < h->record_count(inst, rec, name); i++) {
-			if (i)
-				mbuf_puts(&b, "; ");
-			puts_html(&b, h->record_get_at(inst, rec, name, i));
-		}
-		mbuf_puts(&b, "</p>\n");
-	}
+	/* Extension fields as their plugins declared them (ABI 2.1): the
+	 * labels with the details, the rest around the abstract. */
+	fv_html_at(h, inst, rec, PW_ATTACH_PAPER, 1, &b, puts_html);
 	const char *abstract = h->record_get(inst, rec, PW_F_ABSTRACT);
 	if (abstract) {
 		mbuf_puts(&b, "<p>");
 		puts_html(&b, abstract);
-		mbuf_puts(&b, "</p>");
+		mbuf_puts(&b, "</p>\n");
 	}
+	fv_html_at(h, inst, rec, PW_ATTACH_ABSTRACT, 0, &b, puts_html);
+	fv_html_at(h, inst, rec, PW_ATTACH_PAPER, 0, &b, puts_html);
 	return b.s;
 }
 

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "counters.h"
+#include "fields.h"
 #include "ident.h"
 #include "paperwire/mock_host.h"
 #include "record.h"
@@ -168,6 +169,25 @@ static int
 m_canonical_id(pw_instance *inst, const char *raw, char *out, size_t size, int *version)
 {
 	return ident_classify(raw, out, size, version);
+}
+
+static const char *m_instance_name(pw_instance *inst);
+
+static pw_status
+m_field_declare(pw_instance *inst, const pw_field *field, size_t field_size)
+{
+	char err[1024];
+	if (fields_declare(m_instance_name(inst), field, field_size, err, sizeof err) == 0)
+		return PW_OK;
+	m_log(inst, PW_LOG_ERROR, "%s", err);
+	return PW_CONFIG_ERROR;
+}
+
+static const pw_field *
+m_field_declaration(pw_instance *inst, const char *name)
+{
+	(void)inst;
+	return fields_lookup(name);
 }
 
 static const char *
@@ -675,6 +695,8 @@ static const pw_host mock_table = {
 	.effect_begin = m_effect_begin,
 	.config_given = m_config_given,
 	.canonical_id = m_canonical_id,
+	.field_declare = m_field_declare,
+	.field_declaration = m_field_declaration,
 };
 
 const pw_host *

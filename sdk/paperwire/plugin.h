@@ -81,6 +81,11 @@
  *        with the option's place in the config.  Members of ABI structs
  *        are fixed-width integers, no enums.  A descriptor can name its
  *        licence and author.  Every 1.x service is in every 2.x host.
+ *   2.1  host: field_declare/field_declaration (an enricher says how each
+ *        field it adds is shown: display name, where, in what form; sinks
+ *        render any plugin's fields from that, with no names hard-coded).
+ *        llm writes a translation as two fields, a label with its reason
+ *        and related papers as structured items (PW_X_* below).
  */
 #ifndef PAPERWIRE_PLUGIN_H
 #define PAPERWIRE_PLUGIN_H
@@ -93,7 +98,7 @@ extern "C" {
 #endif
 
 #define PW_ABI_MAJOR 2
-#define PW_ABI_MINOR 0
+#define PW_ABI_MINOR 1
 
 /* The name of the one symbol a plugin exports. */
 #define PW_PLUGIN_ENTRY_SYMBOL "pw_plugin_entry"
@@ -179,14 +184,40 @@ typedef enum pw_log_level { PW_LOG_ERROR = 0, PW_LOG_WARNING = 1, PW_LOG_INFO = 
 
 /* Extension fields the bundled plugins share: a plugin that fills one
  * gives every sink (and every other plugin) what it expects there. */
-#define PW_X_SUMMARY      "summary"      /* llm: a summary (Markdown) */
-#define PW_X_TRANSLATION  "translation"  /* llm: title and abstract translated */
-#define PW_X_LABEL        "label"        /* llm classify: one of its labels */
-#define PW_X_LABEL_REASON "label_reason" /* llm classify: why that label */
-#define PW_X_RELATED      "related"      /* list: "2401.01234: Title (0.42)" */
-#define PW_X_RELATION     "relation"     /* related source: "cites arXiv:1706.03762" */
-#define PW_X_AFFILIATIONS "affiliations" /* list: the authors' affiliations */
-#define PW_X_LICENSE      "license"      /* the licence's URL */
+#define PW_X_SUMMARY             "summary"              /* llm: a summary (Markdown) */
+#define PW_X_TRANSLATION         "translation"          /* before 2.1: title and abstract translated, in one */
+#define PW_X_TRANSLATED_TITLE    "translation_title"    /* (2.1) llm translate: the title */
+#define PW_X_TRANSLATED_ABSTRACT "translation_abstract" /* (2.1) llm translate: the abstract */
+#define PW_X_LABEL               "label"                /* llm classify: one of its labels */
+#define PW_X_LABEL_REASON        "label_reason"         /* llm classify: why that label */
+#define PW_X_RELATED             "related"      /* list of PW_FORM_RELATED items (before 2.1: "id: Title (0.42)") */
+#define PW_X_RELATION            "relation"     /* related source: "cites arXiv:1706.03762" */
+#define PW_X_AFFILIATIONS        "affiliations" /* list: the authors' affiliations */
+#define PW_X_LICENSE             "license"      /* the licence's URL */
+
+/* (2.1) How a field a plugin adds is shown: see field_declare. */
+typedef struct pw_field {
+	const char *name;    /* the record field it describes: "translation_title" */
+	const char *display; /* what readers see: "Title (Japanese)", "AI Summary (by qwen-long)" */
+	uint32_t attach;     /* PW_ATTACH_*: where sinks show it */
+	uint32_t form;       /* PW_FORM_*: how its value is written */
+	/* PW_FORM_LABEL: the field holding the label's reason, shown on the
+	 * label's line and nowhere else; NULL for none. */
+	const char *detail;
+} pw_field;
+
+#define PW_ATTACH_PAPER    0u /* a block of its own after the paper's details */
+#define PW_ATTACH_TITLE    1u /* right under the title */
+#define PW_ATTACH_ABSTRACT 2u /* right after the abstract */
+
+#define PW_FORM_TEXT     0u /* plain text: every sink escapes all of it */
+#define PW_FORM_MARKDOWN 1u /* a model's Markdown: headings, bold, lists and line breaks kept, the rest escaped */
+#define PW_FORM_LABEL    2u /* one label, shown with its reason on one line; sinks can group by it */
+/* A list field, one related paper an item, each a JSON object:
+ * {"id": "2302.01318", "title": "...", "url": "https://arxiv.org/abs/2302.01318",
+ *  "date": "2023-02-02", "similarity": 0.42, "line": "a summary or translation"}
+ * id and title are required; the others may be left out. */
+#define PW_FORM_RELATED 3u
 
 /* Opaque host objects. */
 typedef struct pw_instance pw_instance; /* one configured use of a plugin */
@@ -421,6 +452,20 @@ typedef struct pw_host {
 	 * another DOI lower-cased; anything else as given.  Returns 1 for an
 	 * arXiv id, 0 for another id, -1 when raw is empty or out too small. */
 	int (*canonical_id)(pw_instance *inst, const char *raw, char *out, size_t size, int *version);
+
+	/* ---- 2.1 ---- */
+
+	/* Any plugin, in create(): how a field it adds to records is shown
+	 * (field_size: sizeof(pw_field) as the plugin was built).  One name,
+	 * one declaration per run: declaring a field again the same way is
+	 * harmless, another way is PW_CONFIG_ERROR (the host logs both
+	 * declarers).  A core field's name, an empty display or an unknown
+	 * attach or form is PW_CONFIG_ERROR too. */
+	pw_status (*field_declare)(pw_instance *inst, const pw_field *field, size_t field_size);
+	/* Sinks: the declaration of the field called name, or NULL when no
+	 * plugin of this run declared it (show it as plain text under its own
+	 * name).  Owned by the host for the run. */
+	const pw_field *(*field_declaration)(pw_instance *inst, const char *name);
 } pw_host;
 
 /* True when the host's table is long enough to hold MEMBER. */

@@ -52,28 +52,50 @@ enrich_case all "$BASE/llm/all/ok/v1"
 run_key
 n=$(wc -l < "$dir/papers.jsonl")
 check "a digest with summary and translate enrichers runs and selects papers" '[ "$(rc)" = 0 ] && [ "$n" -ge 3 ]'
-check "the summary and the translation are in the Markdown page (folded in <details>)" \
-	'grep -q "TL;DR: Fast Inference from Transformers via Speculative Decoding." "$dir/README.md" && grep -q "<summary><strong>translation</strong></summary>" "$dir/README.md" && grep -qF "\[French\] Fast Inference" "$dir/README.md"'
-check "... in the RSS description" \
-	'grep -q "summary:&lt;/b&gt; TL;DR: Fast Inference" "$dir/feed.xml" && grep -q "translation:&lt;/b&gt; \[French\]" "$dir/feed.xml"'
-check "... in the JSON Lines" \
+check "the Markdown page shows each field as its enricher declared it: the summary headed with its model, the translated title under the title, the translated abstract after the abstract" \
+	'"$PY" - "$dir/README.md" <<"PY"
+import re, sys
+page = open(sys.argv[1]).read()
+paper = page[page.index("Fast Inference from Transformers via Speculative Decoding"):]
+paper = paper[:paper.index("---")]
+title_at = paper.index("**Title (French)**: \\[French\\] Fast Inference")
+authors_at = paper.index("**Authors**")
+abstract_at = paper.index("#### Abstract\n")
+french_at = paper.index("#### Abstract (French)\n\\[French\\] ")
+summary_at = paper.index("#### AI Summary (by m)\nTL;DR: Fast Inference")
+assert title_at < authors_at < abstract_at < french_at < summary_at, paper
+assert "<details>" not in paper and "translation" not in paper, paper
+PY'
+check "... and in the RSS description, the translated title first" \
+	'"$PY" - "$dir/feed.xml" <<"PY"
+import sys, xml.etree.ElementTree as ET
+items = ET.parse(sys.argv[1]).getroot().iter("item")
+d = next(i.findtext("description") for i in items if i.findtext("title").startswith("Fast Inference"))
+assert d.startswith("<p><b>Title (French):</b> [French] Fast Inference"), d
+assert "<p><b>Abstract (French):</b> [French] " in d and "<p><b>AI Summary (by m)</b><br>TL;DR: Fast Inference" in d, d
+PY'
+check "... in the JSON Lines, the translation as two fields and related papers as objects" \
 	'"$PY" -c "
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 assert all(r[\"summary\"].startswith(\"TL;DR: \") for r in rows), rows
-assert all(r[\"translation\"].startswith(\"[French] \") for r in rows), rows
-assert all(isinstance(r.get(\"related\"), list) and r[\"related\"] for r in rows), rows
+assert all(r[\"translation_title\"].startswith(\"[French] \") and r[\"translation_abstract\"].startswith(\"[French] \") for r in rows), rows
+related = [json.loads(x) for r in rows for x in r[\"related\"]]
+assert related and all(x[\"id\"] and x[\"title\"] and 0 < x[\"similarity\"] <= 1 for x in related), related
+assert all(x[\"url\"].startswith(\"http\") and len(x[\"date\"]) == 10 for x in related), related
 " "$dir/papers.jsonl"'
-check "... in both parts of the e-mail" \
+check "... in both parts of the e-mail, with the display names" \
 	'"$PY" -c "
 import email, sys
 m = email.message_from_binary_file(open(sys.argv[1], \"rb\"))
 text, html = (p.get_payload(decode=True).decode() for p in m.get_payload())
-for part in (text, html):
-    assert \"TL;DR: Fast Inference\" in part and \"[French] Fast Inference\" in part, part
+assert \"   Title (French): [French] Fast Inference\" in text and \"   AI Summary (by m):\\n   TL;DR: Fast Inference\" in text, text
+assert \"<b>Title (French):</b> [French] Fast Inference\" in html and \"<b>AI Summary (by m)</b><br>TL;DR: Fast Inference\" in html, html
 " "$(last_mail)"'
-check "related papers from the store appear under each paper" \
-	'grep -q "<summary><strong>related</strong></summary>" "$dir/README.md" && grep -Eq "^- [0-9]{4}\.[0-9]{5}: .* \(0\.[0-9]{2}\)$" "$dir/README.md"'
+check "related papers from the store appear under each paper as links with date and similarity" \
+	'grep -q "^#### Related papers$" "$dir/README.md" && grep -Eq "^- \[[^]]+\]\(<https://arxiv\.org/abs/[0-9.]+v?[0-9]*>\) \([0-9]{4}-[0-9]{2}-[0-9]{2}, similarity 0\.[0-9]{2}\)" "$dir/README.md"'
+check "a related paper of the same day carries the first line of its summary (no new model call)" \
+	'grep -q "^  TL;DR: " "$dir/README.md"'
 check "the second digest over the same papers made no new LLM call (2 calls a paper, all in the first)" \
 	'[ "$(calls all)" = $((2 * n)) ] && grep -q "summary\|TL;DR" "$dir/second.jsonl"'
 check "the run report counts the enrichers' calls and tokens" \
@@ -113,6 +135,50 @@ check "a 429 is retried and the answers arrive" \
 enrich_case cap "$BASE/llm/cap/ok/v1" ', "max_calls": 1'
 run_key
 check "max_calls caps the calls of a run, and says so" \
-	'[ "$(rc)" = 0 ] && grep -q "cap reached (1 calls" "$dir/err" && [ "$(grep -c "TL;DR" "$dir/papers.jsonl")" = 1 ]'
+	'[ "$(rc)" = 0 ] && grep -q "cap reached (1 calls" "$dir/err" && [ "$(grep -o "\"summary\": *\"TL;DR" "$dir/papers.jsonl" | wc -l)" = 1 ]'
+
+# A third-party enricher made by the skeleton generator, built against the
+# source tree's SDK header: its declared field is shown by every sink under
+# the display name its user chose.
+dir="$work/third_party"
+mkdir -p "$dir/plugins"
+sh "$PW_SRCDIR/scripts/new-plugin" my_note enricher "$dir/my_note" >/dev/null
+${CC:-cc} -Wall -Wextra -Werror -Wno-unused-parameter -I"$PW_SRCDIR/sdk" -fPIC -shared \
+	-o "$dir/plugins/my_note.so" "$dir/my_note/my_note.c" 2>"$dir/cc.err"
+cat > "$dir/pw.json" <<JSON
+{
+  "store": "$dir/pw.db",
+  "plugin_path": ["$dir/plugins"],
+  "http": {"retries": 0, "timeout": 3, "spacing": 0},
+  "sources": [{"plugin": "arxiv", "name": "src", "query": "x", "base_url": "$SAMPLE", "max_results": 50}],
+  "digests": [
+    {"name": "notes",
+     "scorers": [{"plugin": "keyword", "keywords": {"decoding": 2, "speculative": 2}}],
+     "select": {"min_score": 2},
+     "enrichers": [{"plugin": "my_note", "note": "read the proofs <first>", "display": "Lisez-moi"}],
+     "sinks": [
+       {"plugin": "markdown", "path": "$dir/README.md"},
+       {"plugin": "rss", "path": "$dir/feed.xml"},
+       {"plugin": "json", "path": "$dir/papers.jsonl"},
+       {"plugin": "email", "url": "smtp://127.0.0.1:$SMTP_PORT", "tls": "none", "from": "bot@example.org",
+        "to": ["notes@example.org"]}
+     ]}
+  ]
+}
+JSON
+run
+check "a skeleton enricher that declares its field is shown by every sink under its display name" \
+	'[ "$(rc)" = 0 ] && grep -qxF "**Lisez-moi**: read the proofs \\<first\\>  " "$dir/README.md" &&
+	 "$PY" - "$dir/feed.xml" "$(last_mail)" "$dir/papers.jsonl" <<"PY"
+import email, json, sys, xml.etree.ElementTree as ET
+descriptions = [i.findtext("description") for i in ET.parse(sys.argv[1]).getroot().iter("item")]
+assert descriptions and all("<p><b>Lisez-moi:</b> read the proofs &lt;first&gt;</p>" in d for d in descriptions), descriptions
+m = email.message_from_binary_file(open(sys.argv[2], "rb"))
+assert "notes@example.org" in m["To"], m["To"]
+text, html = (p.get_payload(decode=True).decode() for p in m.get_payload())
+assert "   Lisez-moi: read the proofs <first>" in text and "<b>Lisez-moi:</b> read the proofs &lt;first&gt;" in html
+rows = [json.loads(l) for l in open(sys.argv[3])]
+assert rows and all(r["my_note_note"] == "read the proofs <first>" for r in rows), rows
+PY'
 
 finish

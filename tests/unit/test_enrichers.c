@@ -48,10 +48,61 @@ START_TEST(classify_takes_a_label_from_the_list_with_its_reason)
 	ck_assert_int_eq(P->enrich(pwm_host(), in, st, r), PW_OK);
 	ck_assert_str_eq(rec_get(r, "label"), "Inference");
 	ck_assert_str_eq(rec_get(r, "label_reason"), "It speeds up decoding.");
+	const pw_field *label = pwm_host()->field_declaration(in, "label");
+	ck_assert_ptr_nonnull(label);
+	ck_assert_uint_eq(label->form, PW_FORM_LABEL);
+	ck_assert_str_eq(label->detail, "label_reason");
 	ck_assert(strstr(pwm_last_body(in), "Labels: Inference, Training"));
 	/* The same paper again: from the cache. */
 	ck_assert_int_eq(P->enrich(pwm_host(), in, st, r), PW_OK);
 	ck_assert_uint_eq(pwm_requests(in), 1);
+	rec_free(r);
+	P->destroy(pwm_host(), in, st);
+	pwm_instance_free(in);
+}
+
+END_TEST
+
+/* A translation is two fields, each declared where sinks show it; a second
+ * translator into another language needs its own field name. */
+START_TEST(translate_gives_a_title_and_an_abstract_field)
+{
+	const pw_plugin *P = llm_entry();
+	void *st, *st2;
+	pw_instance *in = pwm_instance_new_json(P->options, "{\"task\": \"translate\", \"language\": \"Japanese\", "
+	                                                    "\"endpoint\": \"http://llm/v1\", \"model\": \"m\"}");
+	ck_assert_int_eq(P->create(pwm_host(), in, &st), PW_OK);
+	pwm_route(in, "http://llm/v1/chat/completions", 200,
+	          answer("\\u6295\\u6a5f\\u7684\\u30c7\\u30b3\\u30fc\\u30c9\\n\\n"
+	                 "\\u9ad8\\u901f\\u5316\\u3002\\n\\u4e8c\\u884c\\u76ee\\u3002"));
+	pw_record *r = paper("2611.00001", "Speculative decoding", "Faster decoding.");
+	ck_assert_int_eq(P->enrich(pwm_host(), in, st, r), PW_OK);
+	ck_assert_str_eq(rec_get(r, PW_X_TRANSLATED_TITLE),
+	                 "\xe6\x8a\x95\xe6\xa9\x9f\xe7\x9a\x84\xe3\x83\x87\xe3\x82\xb3\xe3\x83\xbc\xe3\x83\x89");
+	ck_assert_str_eq(
+	        rec_get(r, PW_X_TRANSLATED_ABSTRACT),
+	        "\xe9\xab\x98\xe9\x80\x9f\xe5\x8c\x96\xe3\x80\x82\n\xe4\xba\x8c\xe8\xa1\x8c\xe7\x9b\xae\xe3\x80\x82");
+	ck_assert_ptr_null(rec_get(r, PW_X_TRANSLATION));
+	const pw_field *title = pwm_host()->field_declaration(in, PW_X_TRANSLATED_TITLE);
+	const pw_field *abstract = pwm_host()->field_declaration(in, PW_X_TRANSLATED_ABSTRACT);
+	ck_assert_str_eq(title->display, "Title (Japanese)");
+	ck_assert_uint_eq(title->attach, PW_ATTACH_TITLE);
+	ck_assert_str_eq(abstract->display, "Abstract (Japanese)");
+	ck_assert_uint_eq(abstract->attach, PW_ATTACH_ABSTRACT);
+
+	pw_instance *zh = pwm_instance_new_json(P->options, "{\"task\": \"translate\", \"language\": \"Chinese\", "
+	                                                    "\"endpoint\": \"http://llm/v1\", \"model\": \"m\"}");
+	ck_assert_int_eq(P->create(pwm_host(), zh, &st2), PW_CONFIG_ERROR);
+	ck_assert_msg(strstr(pwm_log(zh), "field \"translation_title\" is declared by") &&
+	                      strstr(pwm_log(zh), "\"Title (Japanese)\"") && strstr(pwm_log(zh), "\"Title (Chinese)\""),
+	              "%s", pwm_log(zh));
+	pwm_instance_free(zh);
+	zh = pwm_instance_new_json(P->options, "{\"task\": \"translate\", \"language\": \"Chinese\", \"field\": "
+	                                       "\"chinese\", \"endpoint\": \"http://llm/v1\", \"model\": \"m\"}");
+	ck_assert_int_eq(P->create(pwm_host(), zh, &st2), PW_OK);
+	ck_assert_str_eq(pwm_host()->field_declaration(zh, "chinese_title")->display, "Title (Chinese)");
+	P->destroy(pwm_host(), zh, st2);
+	pwm_instance_free(zh);
 	rec_free(r);
 	P->destroy(pwm_host(), in, st);
 	pwm_instance_free(in);
@@ -162,9 +213,18 @@ START_TEST(related_lists_the_nearest_other_papers)
 	ck_assert_int_eq(P->prepare(pwm_host(), in, st, d), PW_OK);
 	ck_assert_int_eq(P->enrich(pwm_host(), in, st, r), PW_OK);
 	ck_assert_uint_eq(rec_count(r, "related"), 1);
-	ck_assert_msg(
-	        strncmp(rec_get_at(r, "related", 0), "2611.00002: Tree drafts for speculative decoding (0.", 52) == 0,
-	        "%s", rec_get_at(r, "related", 0));
+	/* One JSON object a related paper, declared as such for the sinks. */
+	cJSON *item = cJSON_Parse(rec_get_at(r, "related", 0));
+	ck_assert_msg(item != NULL, "%s", rec_get_at(r, "related", 0));
+	ck_assert_str_eq(cJSON_GetObjectItem(item, "id")->valuestring, "2611.00002");
+	ck_assert_str_eq(cJSON_GetObjectItem(item, "title")->valuestring, "Tree drafts for speculative decoding");
+	double similarity = cJSON_GetObjectItem(item, "similarity")->valuedouble;
+	ck_assert(similarity > 0.1 && similarity < 1);
+	cJSON_Delete(item);
+	const pw_field *declared = pwm_host()->field_declaration(in, "related");
+	ck_assert_ptr_nonnull(declared);
+	ck_assert_uint_eq(declared->form, PW_FORM_RELATED);
+	ck_assert_str_eq(declared->display, "Related papers");
 	pwm_delivery_free(d);
 	rec_free(r);
 	P->destroy(pwm_host(), in, st);
@@ -180,6 +240,7 @@ enrichers_suite(void)
 	TCase *tc = tcase_create("enrichers");
 	tcase_add_test(tc, classify_takes_a_label_from_the_list_with_its_reason);
 	tcase_add_test(tc, a_label_not_in_the_list_is_refused);
+	tcase_add_test(tc, translate_gives_a_title_and_an_abstract_field);
 	tcase_add_test(tc, prompt_templates_can_be_overridden);
 	tcase_add_test(tc, bad_options_are_config_errors);
 	tcase_add_test(tc, related_lists_the_nearest_other_papers);

@@ -224,6 +224,10 @@ class Handler(BaseHTTPRequestHandler):
         elif "Labels: " in prompt:
             labels = re.search(r"Labels: (.*)", prompt).group(1).split(", ")
             answer = "%s\nIt is about %s." % (labels[0], labels[0])
+        elif "Problem: ..." in prompt:
+            # The structured summary, in the Markdown models write.
+            answer = ("**Problem**: %s is slow.\n**Method**: draft, then verify.\n"
+                      "**Results**:\n- 2x faster\n- same outputs" % title)
         else:
             answer = "TL;DR: %s." % title
         out = {"choices": [{"index": 0, "message": {"role": "assistant", "content": answer},

@@ -57,9 +57,21 @@ add_field(const pw_host *h, pw_instance *inst, cJSON *obj, const pw_record *rec,
 	if (cJSON_GetObjectItemCaseSensitive(obj, name))
 		return;
 	if (is_list) {
+		/* Related papers (declared PW_FORM_RELATED) as objects, not as
+		 * JSON text inside strings; an item that is not an object stays
+		 * a string. */
+		const pw_field *d = PW_HOST_HAS(h, field_declaration) ? h->field_declaration(inst, name) : NULL;
+		int related = d && d->form == PW_FORM_RELATED;
 		cJSON *arr = cJSON_AddArrayToObject(obj, name);
-		for (size_t i = 0; arr && i < h->record_count(inst, rec, name); i++)
-			cJSON_AddItemToArray(arr, cJSON_CreateString(h->record_get_at(inst, rec, name, i)));
+		for (size_t i = 0; arr && i < h->record_count(inst, rec, name); i++) {
+			const char *item = h->record_get_at(inst, rec, name, i);
+			cJSON *parsed = related ? cJSON_Parse(item) : NULL;
+			if (parsed && !cJSON_IsObject(parsed)) {
+				cJSON_Delete(parsed);
+				parsed = NULL;
+			}
+			cJSON_AddItemToArray(arr, parsed ? parsed : cJSON_CreateString(item));
+		}
 	} else if (strcmp(name, PW_F_VERSION) == 0) {
 		cJSON_AddNumberToObject(obj, name, atoi(h->record_get(inst, rec, name)));
 	} else if (is_time_field(name)) {

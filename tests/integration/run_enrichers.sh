@@ -80,7 +80,7 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 assert all(r[\"summary\"].startswith(\"TL;DR: \") for r in rows), rows
 assert all(r[\"translation_title\"].startswith(\"[French] \") and r[\"translation_abstract\"].startswith(\"[French] \") for r in rows), rows
-related = [json.loads(x) for r in rows for x in r[\"related\"]]
+related = [x for r in rows for x in r[\"related\"]]
 assert related and all(x[\"id\"] and x[\"title\"] and 0 < x[\"similarity\"] <= 1 for x in related), related
 assert all(x[\"url\"].startswith(\"http\") and len(x[\"date\"]) == 10 for x in related), related
 " "$dir/papers.jsonl"'

@@ -10,8 +10,9 @@
 #include "record.h"
 
 struct declared {
-	pw_field field;
+	pw_field field; /* first: a pw_field * found in the table is its entry */
 	char *declarer;
+	char *scope; /* a digest's name; NULL for a source's declaration */
 };
 
 static struct declared *table;
@@ -57,8 +58,22 @@ dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* The entry of name that a declaration in scope would clash with: one in
+ * the same scope, or one of a source (which holds everywhere), or any
+ * when scope is a source's. */
+static const struct declared *
+clashing(const char *scope, const char *name)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(table[i].field.name, name) == 0 &&
+		    (!scope || !table[i].scope || strcmp(table[i].scope, scope) == 0))
+			return &table[i];
+	return NULL;
+}
+
 int
-fields_declare(const char *declarer, const pw_field *field, size_t field_size, char *err, size_t err_size)
+fields_declare(const char *scope, const char *declarer, const pw_field *field, size_t field_size, char *err,
+               size_t err_size)
 {
 	/* A plugin built against a later minor passes a longer struct; one
 	 * built against this one, exactly ours. */
@@ -74,15 +89,14 @@ fields_declare(const char *declarer, const pw_field *field, size_t field_size, c
 		snprintf(err, err_size, "field \"%s\": %s", f.name ? f.name : "", why);
 		return -1;
 	}
-	const pw_field *known = fields_lookup(f.name);
-	if (known) {
-		if (same_declaration(known, &f))
+	const struct declared *earlier = clashing(scope, f.name);
+	if (earlier) {
+		if (same_declaration(&earlier->field, &f))
 			return 0;
-		const struct declared *d = (const struct declared *)known;
 		snprintf(err, err_size,
 		         "field \"%s\" is declared by %s as \"%s\" and by %s as \"%s\": give one of them another field "
 		         "name",
-		         f.name, d->declarer, known->display, declarer, f.display);
+		         f.name, earlier->declarer, earlier->field.display, declarer, f.display);
 		return -1;
 	}
 	struct declared *grown = realloc(table, (count + 1) * sizeof *grown);
@@ -94,11 +108,14 @@ fields_declare(const char *declarer, const pw_field *field, size_t field_size, c
 	struct declared *d = &table[count];
 	d->field = (pw_field){ strdup(f.name), strdup(f.display), f.attach, f.form, dup_or_null(f.detail) };
 	d->declarer = strdup(declarer ? declarer : "?");
-	if (!d->field.name || !d->field.display || (f.detail && !d->field.detail) || !d->declarer) {
+	d->scope = dup_or_null(scope);
+	if (!d->field.name || !d->field.display || (f.detail && !d->field.detail) || !d->declarer ||
+	    (scope && !d->scope)) {
 		free((char *)d->field.name);
 		free((char *)d->field.display);
 		free((char *)d->field.detail);
 		free(d->declarer);
+		free(d->scope);
 		snprintf(err, err_size, "out of memory");
 		return -1;
 	}
@@ -107,12 +124,18 @@ fields_declare(const char *declarer, const pw_field *field, size_t field_size, c
 }
 
 const pw_field *
-fields_lookup(const char *name)
+fields_lookup(const char *scope, const char *name)
 {
-	for (size_t i = 0; name && i < count; i++)
-		if (strcmp(table[i].field.name, name) == 0)
+	const pw_field *from_source = NULL;
+	for (size_t i = 0; name && i < count; i++) {
+		if (strcmp(table[i].field.name, name) != 0)
+			continue;
+		if (!table[i].scope)
+			from_source = &table[i].field;
+		else if (scope && strcmp(table[i].scope, scope) == 0)
 			return &table[i].field;
-	return NULL;
+	}
+	return from_source;
 }
 
 void
@@ -123,6 +146,7 @@ fields_reset(void)
 		free((char *)table[i].field.display);
 		free((char *)table[i].field.detail);
 		free(table[i].declarer);
+		free(table[i].scope);
 	}
 	free(table);
 	table = NULL;

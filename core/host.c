@@ -123,11 +123,27 @@ svc_canonical_id(pw_instance *inst, const char *raw, char *out, size_t size, int
 	return ident_classify(raw, out, size, version);
 }
 
+/* The digest an instance works for, from its namespace ("daily/sink/md"
+ * -> "daily"); NULL for a source ("source/arxiv"). */
+static const char *
+field_scope(const pw_instance *inst, char *buf, size_t size)
+{
+	const char *last = strrchr(inst->ns, '/');
+	const char *kind = last ? last - 1 : NULL;
+	while (kind && kind > inst->ns && *kind != '/')
+		kind--;
+	if (!kind || kind <= inst->ns || *kind != '/')
+		return NULL;
+	snprintf(buf, size, "%.*s", (int)(kind - inst->ns), inst->ns);
+	return buf;
+}
+
 static pw_status
 svc_field_declare(pw_instance *inst, const pw_field *field, size_t field_size)
 {
-	char err[1024];
-	if (fields_declare(svc_instance_name(inst), field, field_size, err, sizeof err) == 0)
+	char err[1024], scope[sizeof inst->ns];
+	if (fields_declare(field_scope(inst, scope, sizeof scope), svc_instance_name(inst), field, field_size, err,
+	                   sizeof err) == 0)
 		return PW_OK;
 	svc_log(inst, PW_LOG_ERROR, "%s", err);
 	return PW_CONFIG_ERROR;
@@ -136,8 +152,8 @@ svc_field_declare(pw_instance *inst, const pw_field *field, size_t field_size)
 static const pw_field *
 svc_field_declaration(pw_instance *inst, const char *name)
 {
-	(void)inst;
-	return fields_lookup(name);
+	char scope[sizeof inst->ns];
+	return fields_lookup(field_scope(inst, scope, sizeof scope), name);
 }
 
 /* Child i of parent; cJSON's own lookup walks from the first child each

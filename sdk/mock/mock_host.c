@@ -177,7 +177,8 @@ static pw_status
 m_field_declare(pw_instance *inst, const pw_field *field, size_t field_size)
 {
 	char err[1024];
-	if (fields_declare(m_instance_name(inst), field, field_size, err, sizeof err) == 0)
+	/* The mock is one digest: every declaration in one scope. */
+	if (fields_declare("mock", m_instance_name(inst), field, field_size, err, sizeof err) == 0)
 		return PW_OK;
 	m_log(inst, PW_LOG_ERROR, "%s", err);
 	return PW_CONFIG_ERROR;
@@ -187,7 +188,7 @@ static const pw_field *
 m_field_declaration(pw_instance *inst, const char *name)
 {
 	(void)inst;
-	return fields_lookup(name);
+	return fields_lookup("mock", name);
 }
 
 static const char *

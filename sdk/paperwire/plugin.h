@@ -457,9 +457,9 @@ typedef struct pw_host {
 
 	/* Any plugin, in create(): how a field it adds to records is shown
 	 * (field_size: sizeof(pw_field) as the plugin was built).  One name,
-	 * one declaration per run: declaring a field again the same way is
-	 * harmless, another way is PW_CONFIG_ERROR (the host logs both
-	 * declarers).  A core field's name, an empty display or an unknown
+	 * one declaration per digest (a source's holds in every digest):
+	 * declaring a field again the same way is harmless, another way is
+	 * PW_CONFIG_ERROR (the host logs both declarers).  A core field's name, an empty display or an unknown
 	 * attach or form is PW_CONFIG_ERROR too. */
 	pw_status (*field_declare)(pw_instance *inst, const pw_field *field, size_t field_size);
 	/* Sinks: the declaration of the field called name, or NULL when no

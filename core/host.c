@@ -149,6 +149,19 @@ svc_field_declare(pw_instance *inst, const pw_field *field, size_t field_size)
 	return PW_CONFIG_ERROR;
 }
 
+static pw_status
+svc_ratings_each(pw_instance *inst,
+                 void (*fn)(void *ud, const char *id, int rating, int64_t rated_at, const pw_record *rec), void *ud)
+{
+	if (!inst->store || !inst->digest)
+		return PW_ERROR;
+	if (store_ratings_each(inst->store, inst->digest, fn, ud) < 0) {
+		svc_log(inst, PW_LOG_ERROR, "%s", store_error(inst->store));
+		return PW_ERROR;
+	}
+	return PW_OK;
+}
+
 static const pw_field *
 svc_field_declaration(pw_instance *inst, const char *name)
 {
@@ -675,6 +688,7 @@ static const pw_host host_table = {
 	.canonical_id = svc_canonical_id,
 	.field_declare = svc_field_declare,
 	.field_declaration = svc_field_declaration,
+	.ratings_each = svc_ratings_each,
 };
 
 const pw_host *

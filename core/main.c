@@ -19,6 +19,7 @@
 #include "log.h"
 #include "interrupt.h"
 #include "pipeline.h"
+#include "ratings_cmd.h"
 
 #ifndef PW_PLUGINDIR
 #define PW_PLUGINDIR "/usr/local/lib/paperwire/plugins"
@@ -54,6 +55,21 @@ static const struct command_help command_helps[] = {
 	  "Fetches, writes and marks nothing: tune keywords without waiting a day.\n\n"
 	  "  --day DATE     the day the papers were fetched (YYYY-MM-DD, UTC)\n"
 	  "  --digest NAME  one digest (default: each)\n" },
+	{ "like", "paperwire like [-c FILE] [--digest NAME] ID...",
+	  "Say you want more papers like these: the embedding scorer learns from them on\n"
+	  "the next run.  IDs are arXiv ids in any form (2401.01234, arXiv:2401.01234v2,\n"
+	  "an abs or pdf URL) or DOIs; a paper the store does not hold yet counts from\n"
+	  "the run that fetches it.  Ratings are kept in the store, per digest.\n\n"
+	  "  --digest NAME  the digest they are for (needed when the config has several)\n" },
+	{ "dislike", "paperwire dislike [-c FILE] [--digest NAME] ID...",
+	  "Say you want fewer papers like these (see 'like').\n\n"
+	  "  --digest NAME  the digest they are for (needed when the config has several)\n" },
+	{ "unrate", "paperwire unrate [-c FILE] [--digest NAME] ID...",
+	  "Take a like or a dislike back.\n\n"
+	  "  --digest NAME  the digest they are for (needed when the config has several)\n" },
+	{ "ratings", "paperwire ratings [-c FILE] [--digest NAME]",
+	  "List a digest's likes and dislikes, newest first, with the day given.\n\n"
+	  "  --digest NAME  the digest (needed when the config has several)\n" },
 	{ "plugins", "paperwire plugins [NAME]",
 	  "List the plugins found, with kind, version, ABI and file; with NAME, print that\n"
 	  "plugin's options with their types and defaults.\n\n"
@@ -82,6 +98,8 @@ usage(FILE *out)
 	      "  run       fetch, score, select, enrich and deliver, once\n"
 	      "  check     validate the config and every plugin's options; run nothing\n"
 	      "  preview   show what the config as it is now would select from a stored day\n"
+	      "  like, dislike, unrate, ratings\n"
+	      "            rate papers (the embedding scorer learns from it), list ratings\n"
 	      "  plugins   list the plugins found, or print one plugin's options\n"
 	      "\n"
 	      "'paperwire help COMMAND' or 'paperwire COMMAND --help' tells more.\n",
@@ -381,6 +399,24 @@ out:
 	return rc;
 }
 
+/* The rating commands need the config (the store, the digests) but no
+ * plugin. */
+static int
+cmd_ratings(const char *file, const char *name, const char *digest, char *const *ids, size_t nids)
+{
+	cfg_diag diag = { NULL, 0 };
+	pw_config *cfg = cfg_load(file, &diag);
+	if (!cfg) {
+		cfg_diag_print(&diag);
+		cfg_diag_free(&diag);
+		return PW_EXIT_USAGE;
+	}
+	int rc = enter_config_dir(file) < 0 ? PW_EXIT_USAGE : ratings_command(cfg, name, digest, ids, nids);
+	cfg_diag_free(&diag);
+	cfg_free(cfg);
+	return rc;
+}
+
 struct cli {
 	run_options run;
 	const char *file;
@@ -398,6 +434,17 @@ parse_day(const char *s)
 		return -1;
 	time_t t = timegm(&tm);
 	return t < 0 || t > time(NULL) ? -1 : (int64_t)t;
+}
+
+/* 1 when word is one of the space-separated words of list. */
+static int
+word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
 }
 
 /* Parses options until the first non-option (with '+') or to the end.
@@ -423,13 +470,13 @@ parse_options(int argc, char **argv, const char *optstring, const struct command
 		{ 'n', "run" },
 		{ 's', "run" },
 		{ 'd', "preview" },
-		{ 'g', "preview" },
+		{ 'g', "preview like dislike unrate ratings" },
 	};
 
 	int c, index = -1;
 	while ((c = getopt_long(argc, argv, optstring, longopts, &index)) != -1) {
 		for (size_t i = 0; i < sizeof owners / sizeof owners[0]; i++)
-			if (owners[i].opt == c && (!cmd || strcmp(owners[i].commands, cmd->name) != 0)) {
+			if (owners[i].opt == c && (!cmd || !word_in(owners[i].commands, cmd->name))) {
 				log_msg(PW_LOG_ERROR, NULL, "%s%s takes no --%s (it is an option of '%s')",
 				        cmd ? cmd->name : "paperwire", cmd ? "" : " before a command",
 				        longopts[index >= 0 ? index : 0].name, owners[i].commands);
@@ -494,8 +541,8 @@ dispatch(int argc, char **argv, struct cli *cli)
 	const struct command_help *cmd = find_command(name);
 	if (!cmd) {
 		log_msg(PW_LOG_ERROR, NULL,
-		        "unknown command \"%s\"; the commands are run, check, preview, plugins "
-		        "and help ('paperwire --help')",
+		        "unknown command \"%s\"; the commands are run, check, preview, like, dislike, unrate, "
+		        "ratings, plugins and help ('paperwire --help')",
 		        name);
 		return PW_EXIT_USAGE;
 	}
@@ -519,6 +566,11 @@ dispatch(int argc, char **argv, struct cli *cli)
 	int done = parse_options(argc, argv, strcmp(name, "run") == 0 ? "c:nvqh" : "c:vqh", cmd, cli);
 	if (done >= 0)
 		return done;
+	if (word_in("like dislike unrate ratings", name)) {
+		log_set_level((pw_log_level)cli->level);
+		return cmd_ratings(config_file(cli->file), name, cli->run.digest, argv + optind,
+		                   (size_t)(argc - optind));
+	}
 	if (optind < argc) {
 		log_msg(PW_LOG_ERROR, NULL, "%s: unexpected argument \"%s\" ('paperwire %s --help' shows its usage)",
 		        name, argv[optind], name);

@@ -116,11 +116,11 @@ start_stage(struct run *r, struct stage *st, cfg_instance *inst, pw_kind kind, c
 	st->inst = host_instance_new(ldr_find_kind(r->reg, inst->plugin, kind), inst, ns, r->store, r->http);
 	if (!st->inst)
 		return -1;
-	if (kind == PW_KIND_SINK) {
-		/* A sink's ledger is keyed by its digest's name and its own. */
-		st->inst->digest = digest;
+	/* A scorer reads its digest's ratings; a sink's ledger is keyed by its
+	 * digest's name and its own. */
+	st->inst->digest = digest;
+	if (kind == PW_KIND_SINK)
 		st->inst->sink = inst->name;
-	}
 	cfg_diag diag = { NULL, 0 };
 	pw_status created = host_instance_create(st->inst, r->cfg, &diag);
 	cfg_diag_print(&diag);

@@ -12,7 +12,7 @@
 
 #include "paperwire/plugin.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 typedef struct pw_store pw_store;
 
@@ -131,5 +131,15 @@ int store_papers_of_day(pw_store *s, int64_t start, void (*fn)(pw_record *rec, i
 /* Of those, the ones (digest, sink) was given, each as scored when selected. */
 int store_selected_of_day(pw_store *s, const char *digest, const char *sink, int64_t start,
                           void (*fn)(pw_record *scored, void *ud), void *ud);
+
+/* The reader's ratings of one digest (store_ratings.c).  rating: +1 like,
+ * -1 dislike, 0 removes it.  Returns 1 when the store changed, 0 when
+ * there was nothing to remove, -1 on failure. */
+int store_rating_set(pw_store *s, const char *digest, const char *paper_id, int rating, int64_t rated_at);
+/* Calls fn for every rating of digest, newest first, with the paper's
+ * record when the store holds it (borrowed for the call), else NULL. */
+int store_ratings_each(pw_store *s, const char *digest,
+                       void (*fn)(void *ud, const char *paper_id, int rating, int64_t rated_at, const pw_record *rec),
+                       void *ud);
 
 #endif

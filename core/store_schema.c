@@ -55,6 +55,12 @@ static const char *const store_migrations[] = {
 
 	/* 2 -> 3: `paperwire preview` reads one fetch day's papers. */
 	"CREATE INDEX papers_by_first_seen ON papers (first_seen);",
+
+	/* 3 -> 4: the reader's ratings (`paperwire like`, `dislike`), per
+	 * digest: +1 or -1 with when it was given.  A rated paper need not be
+	 * in papers yet: it counts from the run that brings it. */
+	"CREATE TABLE ratings (digest TEXT NOT NULL, paper_id TEXT NOT NULL, rating INTEGER NOT NULL,"
+	"  rated_at INTEGER NOT NULL, PRIMARY KEY (digest, paper_id));",
 };
 #define STORE_NMIGRATIONS (sizeof store_migrations / sizeof store_migrations[0])
 

@@ -87,46 +87,75 @@ keep_word(const char *w, size_t len)
 }
 
 int
-tf_counts_from_text(const char *text, tf_vec *out)
+tf_each_feature(const char *text, tf_feature_fn fn, void *ud)
 {
 	size_t len;
-	memset(out, 0, sizeof *out);
 	char *folded = fold_words(text, &len);
 	if (!folded)
 		return -1;
-	uint32_t *feats = malloc((len + 1) * sizeof *feats);
-	size_t nf = 0;
 	const char *prev = NULL;
 	size_t prev_len = 0;
-	for (char *p = folded; feats && *p;) {
+	for (char *p = folded; *p;) {
 		while (*p == ' ')
 			p++;
 		if (!*p)
 			break;
 		size_t wl = strcspn(p, " ");
 		if (keep_word(p, wl)) {
-			uint32_t h = hash_bytes(2166136261u, p, wl);
-			feats[nf++] = h % TFIDF_BUCKETS;
-			if (prev) {
-				uint32_t b =
-				        hash_bytes(hash_bytes(hash_bytes(2166136261u, prev, prev_len), " ", 1), p, wl);
-				feats[nf++] = b % TFIDF_BUCKETS;
-			}
+			fn(ud, p, wl, NULL, 0, hash_bytes(2166136261u, p, wl) % TFIDF_BUCKETS);
+			if (prev)
+				fn(ud, prev, prev_len, p, wl,
+				   hash_bytes(hash_bytes(hash_bytes(2166136261u, prev, prev_len), " ", 1), p, wl) %
+				           TFIDF_BUCKETS);
 			prev = p;
 			prev_len = wl;
 		}
 		p += wl;
 	}
-	if (!feats) {
-		free(folded);
+	free(folded);
+	return 0;
+}
+
+struct feature_list {
+	uint32_t *feats;
+	size_t n, cap;
+	int failed;
+};
+
+static void
+collect_feature(void *ud, const char *w1, size_t l1, const char *w2, size_t l2, uint32_t bucket)
+{
+	struct feature_list *l = ud;
+	(void)w1, (void)l1, (void)w2, (void)l2;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		uint32_t *grown = realloc(l->feats, cap * sizeof *grown);
+		if (!grown) {
+			l->failed = 1;
+			return;
+		}
+		l->feats = grown;
+		l->cap = cap;
+	}
+	l->feats[l->n++] = bucket;
+}
+
+int
+tf_counts_from_text(const char *text, tf_vec *out)
+{
+	struct feature_list l = { NULL, 0, 0, 0 };
+	memset(out, 0, sizeof *out);
+	if (tf_each_feature(text, collect_feature, &l) < 0 || l.failed) {
+		free(l.feats);
 		return -1;
 	}
+	uint32_t *feats = l.feats;
+	size_t nf = l.n;
 	qsort(feats, nf, sizeof *feats, cmp_u32);
 	out->idx = malloc((nf + 1) * sizeof *out->idx);
 	out->val = malloc((nf + 1) * sizeof *out->val);
 	if (!out->idx || !out->val) {
 		free(feats);
-		free(folded);
 		tf_vec_free(out);
 		return -1;
 	}
@@ -139,7 +168,6 @@ tf_counts_from_text(const char *text, tf_vec *out)
 		}
 	}
 	free(feats);
-	free(folded);
 	return 0;
 }
 

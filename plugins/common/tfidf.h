@@ -25,6 +25,12 @@ typedef struct tf_df {
 	uint32_t ndocs;
 } tf_df;
 
+/* Calls fn for each feature of text in order: a kept word (w2 NULL) and
+ * each pair of consecutive kept words (w1 w2), with its bucket; the words
+ * are folded (lower case, no accents) and not NUL-terminated.  0 or -1
+ * (no memory). */
+typedef void (*tf_feature_fn)(void *ud, const char *w1, size_t l1, const char *w2, size_t l2, uint32_t bucket);
+int tf_each_feature(const char *text, tf_feature_fn fn, void *ud);
 /* The features of text and their counts; 0 or -1 (no memory). */
 int tf_counts_from_text(const char *text, tf_vec *out);
 

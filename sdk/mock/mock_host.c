@@ -36,6 +36,14 @@ struct pw_instance {
 	struct route *routes;
 	size_t nroutes;
 	struct ptrs urls, emitted, state_keys, state_values, delivered, history;
+
+	struct pwm_rating {
+		char *id;
+		int rating;
+		pw_record *rec;
+	} * ratings;
+
+	size_t nratings;
 	int64_t *delivered_at;
 	size_t batch_mark;
 	int in_batch;
@@ -617,6 +625,18 @@ m_history_each(pw_instance *inst, size_t max, void (*fn)(void *, const pw_record
 	return PW_OK;
 }
 
+static pw_status
+m_ratings_each(pw_instance *inst,
+               void (*fn)(void *ud, const char *id, int rating, int64_t rated_at, const pw_record *rec), void *ud)
+{
+	/* Newest first: the last added was given last, a day after the one
+	 * before it. */
+	for (size_t i = inst->nratings; i-- > 0;)
+		fn(ud, inst->ratings[i].id, inst->ratings[i].rating, 1700000000 + (int64_t)i * 86400,
+		   inst->ratings[i].rec);
+	return PW_OK;
+}
+
 static void
 m_report_count(pw_instance *inst, const char *counter, int64_t delta)
 {
@@ -698,6 +718,7 @@ static const pw_host mock_table = {
 	.canonical_id = m_canonical_id,
 	.field_declare = m_field_declare,
 	.field_declaration = m_field_declaration,
+	.ratings_each = m_ratings_each,
 };
 
 const pw_host *
@@ -784,6 +805,11 @@ pwm_instance_free(pw_instance *inst)
 	free_ptrs(&inst->state_values, free_plain);
 	free_ptrs(&inst->delivered, free_record);
 	free_ptrs(&inst->history, free_record);
+	for (size_t i = 0; i < inst->nratings; i++) {
+		free(inst->ratings[i].id);
+		rec_free(inst->ratings[i].rec);
+	}
+	free(inst->ratings);
 	free(inst->delivered_at);
 	counters_free(&inst->counters);
 	free(inst->last_body);
@@ -957,6 +983,22 @@ pwm_add_history(pw_instance *inst, pw_record *rec)
 {
 	if (push(&inst->history, rec) < 0)
 		rec_free(rec);
+}
+
+void
+pwm_add_rating(pw_instance *inst, const char *id, int rating, pw_record *rec)
+{
+	struct pwm_rating *grown = realloc(inst->ratings, (inst->nratings + 1) * sizeof *grown);
+	char *copy = strdup(id ? id : "");
+	if (!grown || !copy) {
+		free(copy);
+		rec_free(rec);
+		if (grown)
+			inst->ratings = grown;
+		return;
+	}
+	inst->ratings = grown;
+	inst->ratings[inst->nratings++] = (struct pwm_rating){ copy, rating > 0 ? 1 : -1, rec };
 }
 
 pw_delivery *

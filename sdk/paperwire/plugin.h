@@ -86,6 +86,8 @@
  *        render any plugin's fields from that, with no names hard-coded).
  *        llm writes a translation as two fields, a label with its reason
  *        and related papers as structured items (PW_X_* below).
+ *   2.2  host: ratings_each (the reader's likes and dislikes of the digest
+ *        a scorer works for, from `paperwire like` and `dislike`).
  */
 #ifndef PAPERWIRE_PLUGIN_H
 #define PAPERWIRE_PLUGIN_H
@@ -98,7 +100,7 @@ extern "C" {
 #endif
 
 #define PW_ABI_MAJOR 2
-#define PW_ABI_MINOR 1
+#define PW_ABI_MINOR 2
 
 /* The name of the one symbol a plugin exports. */
 #define PW_PLUGIN_ENTRY_SYMBOL "pw_plugin_entry"
@@ -466,6 +468,19 @@ typedef struct pw_host {
 	 * plugin of this run declared it (show it as plain text under its own
 	 * name).  Owned by the host for the run. */
 	const pw_field *(*field_declaration)(pw_instance *inst, const char *name);
+
+	/* ---- 2.2 ---- */
+
+	/* Scorers and enrichers: calls fn for each rating the reader gave in
+	 * this instance's digest (`paperwire like`, `dislike`), newest first:
+	 * the paper's id (an arXiv id without version, or a DOI), +1 or -1,
+	 * when (Unix UTC), and its record when the store holds the paper
+	 * (borrowed for the call), else NULL.  PW_ERROR for an instance
+	 * outside a digest (a source) or when the store cannot be read. */
+	pw_status (*ratings_each)(pw_instance *inst,
+	                          void (*fn)(void *ud, const char *id, int rating, int64_t rated_at,
+	                                     const pw_record *rec),
+	                          void *ud);
 } pw_host;
 
 /* True when the host's table is long enough to hold MEMBER. */

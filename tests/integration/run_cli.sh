@@ -1,8 +1,8 @@
 #!/bin/sh
 # The command line through the real binary: help for each command, errors
-# that name the unknown command or argument, and `paperwire preview`,
-# which weighs a stored day with the config as it is now and changes
-# nothing.
+# that name the unknown command or argument, `paperwire preview`, which
+# weighs a stored day with the config as it is now and changes nothing, and
+# the rating commands.
 . "$PW_SRCDIR/tests/integration/lib.sh"
 SAMPLE="file://$PW_SRCDIR/scripts/examples/demo/arxiv-sample.atom"
 
@@ -10,7 +10,7 @@ dir="$work/cli"
 mkdir -p "$dir"
 pw() { (cd "$dir" && "$BIN" "$@" >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"; }
 
-for c in run check preview plugins help; do
+for c in run check preview like dislike unrate ratings plugins help; do
 	pw help "$c"
 	a=$(cat "$dir/out")
 	pw "$c" --help
@@ -260,5 +260,47 @@ check "a refused connection is transient: the next run will try again" \
 source_case "{\"plugin\": \"feed\", \"name\": \"src\", \"url\": \"$BASE/status/503\"}"
 check "a 503 after the retries is transient" \
 	'[ "$(rc)" = 1 ] && grep -q "src: source failed (transient: the next run will try again)" "$dir/err"'
+
+# --- ratings: like, dislike, unrate, ratings
+rdir="$work/ratings"
+mkdir -p "$rdir"
+rate() { (cd "$rdir" && "$BIN" "$@" >"$rdir/out" 2>"$rdir/err"); echo $? > "$rdir/rc"; }
+rrc() { cat "$rdir/rc"; }
+cat > "$rdir/paperwire.json" <<JSON
+{
+  "store": "pw.db",
+  "sources": [{"plugin": "arxiv", "name": "src", "query": "x", "base_url": "$SAMPLE", "max_results": 50}],
+  "digests": [
+    {"name": "daily", "scorers": [{"plugin": "keyword", "keywords": {"decoding": 1}}],
+     "sinks": [{"plugin": "json", "path": "daily.jsonl"}]},
+    {"name": "weekly", "scorers": [{"plugin": "keyword", "keywords": {"decoding": 1}}],
+     "sinks": [{"plugin": "json", "path": "weekly.jsonl"}]}
+  ]
+}
+JSON
+rate like 2211.17192
+check "like with several digests and no --digest: exit 2, the digests listed" \
+	'[ "$(rrc)" = 2 ] && grep -q "like: the config has 2 digests (daily, weekly): say which with --digest NAME" "$rdir/err"'
+rate like --digest daly 2211.17192
+check "a digest the config lacks: exit 2, with the nearest name" \
+	'[ "$(rrc)" = 2 ] && grep -q "no digest \"daly\" in paperwire.json (its digests: daily, weekly); did you mean \"daily\"?" "$rdir/err"'
+rate dislike --digest daily 2302.01318 not-an-id
+check "an id that is neither an arXiv id nor a DOI: exit 2, named, and nothing rated" \
+	'[ "$(rrc)" = 2 ] && grep -q "\"not-an-id\" is neither an arXiv id" "$rdir/err" && grep -q "nothing was rated" "$rdir/err" && [ ! -e "$rdir/pw.db" ]'
+rate like --digest daily https://arxiv.org/abs/2211.17192v2 10.48550/arXiv.2401.10774 10.1000/ABC.Def
+check "like takes arXiv ids in any form and DOIs, stored in canonical form; a paper not yet fetched is said so" \
+	'[ "$(rrc)" = 0 ] && grep -q "^liked 2211.17192 in digest daily (not in the store yet" "$rdir/out" && grep -q "^liked 2401.10774 in digest daily" "$rdir/out" && grep -q "^liked 10.1000/abc.def in digest daily" "$rdir/out"'
+rate run
+rate dislike --digest daily 2302.01318
+check "a paper the store holds is named by its title" \
+	'[ "$(rrc)" = 0 ] && grep -q "^disliked 2302.01318 in digest daily (\"Accelerating Large Language Model Decoding with Speculative Sampling\")" "$rdir/out"'
+rate unrate --digest daily 10.1000/abc.def 10.1000/abc.def
+check "unrate takes a rating back, and says when there was none" \
+	'[ "$(rrc)" = 0 ] && grep -q "^unrated 10.1000/abc.def in digest daily" "$rdir/out" && grep -q "^10.1000/abc.def was not rated in digest daily" "$rdir/out"'
+rate ratings --digest daily
+check "ratings lists the digest's likes and dislikes, newest first, with titles" \
+	'[ "$(rrc)" = 0 ] && [ "$(grep -c . "$rdir/out")" = 3 ] && head -n 1 "$rdir/out" | grep -q "^dislike  2302.01318 .* Accelerating Large Language Model" && grep -q "^like     2211.17192 .* Fast Inference from Transformers" "$rdir/out"'
+rate ratings --digest weekly
+check "ratings are per digest" '[ "$(rrc)" = 0 ] && grep -q "no ratings in digest weekly" "$rdir/out"'
 
 finish

@@ -81,6 +81,9 @@ void pwm_set_effect_answer(pw_instance *inst, pw_status answer);
  * history_each reports, most recent first (rec taken). */
 void pwm_add_delivered(pw_instance *inst, pw_record *rec, int64_t at);
 void pwm_add_history(pw_instance *inst, pw_record *rec);
+/* What ratings_each reports, newest first: id rated +1 or -1, with its
+ * record (taken; NULL for a paper the store would not hold). */
+void pwm_add_rating(pw_instance *inst, const char *id, int rating, pw_record *rec);
 
 /* A delivery of records (borrowed) for sinks and batches; info pairs key,
  * value, ..., NULL. */

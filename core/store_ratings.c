@@ -27,14 +27,18 @@ store_rating_set(pw_store *s, const char *digest, const char *paper_id, int rati
 	return sqlite3_changes(s->db) > 0;
 }
 
+/* A digest's ratings, newest first, with the record of each paper the
+ * store holds. */
+static const char ratings_of_digest[] = "SELECT r.paper_id, r.rating, r.rated_at, p.record FROM ratings r "
+                                        "LEFT JOIN papers p ON p.id = r.paper_id WHERE r.digest = ?1 "
+                                        "ORDER BY r.rated_at DESC, r.rowid DESC";
+
 int
 store_ratings_each(pw_store *s, const char *digest,
                    void (*fn)(void *ud, const char *paper_id, int rating, int64_t rated_at, const pw_record *rec),
                    void *ud)
 {
-	sqlite3_stmt *st = sql_prepare(s, "SELECT r.paper_id, r.rating, r.rated_at, p.record FROM ratings r "
-	                                  "LEFT JOIN papers p ON p.id = r.paper_id WHERE r.digest = ?1 "
-	                                  "ORDER BY r.rated_at DESC, r.rowid DESC");
+	sqlite3_stmt *st = sql_prepare(s, ratings_of_digest);
 	if (!st)
 		return -1;
 	sql_bind_text(st, 1, digest);

@@ -853,6 +853,12 @@ cfg_schema_problem(const pw_option *schema, int is_scorer, char *why, size_t siz
 			snprintf(why, size, "option \"%s\" has unknown type %u", o->key, (unsigned)o->type);
 			return 1;
 		}
+		for (const pw_option *earlier = schema; earlier < o; earlier++)
+			if (strcmp(earlier->key, o->key) == 0) {
+				/* The getters would answer for one of them only. */
+				snprintf(why, size, "option \"%s\" is declared twice", o->key);
+				return 1;
+			}
 		if (opt_schema_problem(o, why, size))
 			return 1;
 		if (o->default_value) {

@@ -22,7 +22,7 @@ profile_arxiv_id(const pw_host *h, pw_instance *inst, const char *item, char *id
 }
 
 static int
-add_cached(struct embedding *e, const char *cached)
+add_cached(profile *into, const char *cached)
 {
 	/* "year\ttitle\tabstract" */
 	char *copy = strdup(cached);
@@ -33,7 +33,7 @@ add_cached(struct embedding *e, const char *cached)
 	if (t && a) {
 		*t++ = '\0';
 		*a++ = '\0';
-		rc = profile_add(&e->prof, t, a, atoi(copy));
+		rc = profile_add(into, t, a, atoi(copy));
 	}
 	free(copy);
 	return rc;
@@ -46,7 +46,7 @@ cache_key(const char *id, char *key, size_t size)
 }
 
 static int
-fetch_batch(const pw_host *h, pw_instance *inst, struct embedding *e, char **ids, size_t n)
+fetch_batch(const pw_host *h, pw_instance *inst, const struct embedding *e, char *const *ids, size_t n, profile *into)
 {
 	size_t len = strlen(e->arxiv_api) + 64;
 	for (size_t i = 0; i < n; i++)
@@ -93,7 +93,7 @@ fetch_batch(const pw_host *h, pw_instance *inst, struct embedding *e, char **ids
 		         ab ? ab : "");
 		cache_key(id, key, sizeof key);
 		h->cache_put(inst, key, value);
-		add_cached(e, value);
+		add_cached(into, value);
 	}
 	if (page.count < n)
 		h->log(inst, PW_LOG_WARNING, "profile lookup: arXiv knows %zu of %zu ids", page.count, n);
@@ -106,24 +106,26 @@ out:
 }
 
 int
-profile_fetch_arxiv(const pw_host *h, pw_instance *inst, struct embedding *e)
+profile_fetch_arxiv(const pw_host *h, pw_instance *inst, const struct embedding *e, char *const *ids, size_t n,
+                    profile *into)
 {
-	char **missing = calloc(e->nids + 1, sizeof *missing);
+	char **missing = calloc(n + 1, sizeof *missing);
 	size_t nmissing = 0;
 	int rc = 0;
 	if (!missing)
 		return -1;
-	for (size_t i = 0; i < e->nids; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char key[160];
-		cache_key(e->arxiv_ids[i], key, sizeof key);
+		cache_key(ids[i], key, sizeof key);
 		const char *cached = h->cache_get(inst, key);
 		if (cached)
-			add_cached(e, cached);
+			add_cached(into, cached);
 		else
-			missing[nmissing++] = e->arxiv_ids[i];
+			missing[nmissing++] = ids[i];
 	}
 	for (size_t i = 0; i < nmissing && rc == 0; i += ARXIV_BATCH)
-		rc = fetch_batch(h, inst, e, missing + i, nmissing - i < ARXIV_BATCH ? nmissing - i : ARXIV_BATCH);
+		rc = fetch_batch(h, inst, e, missing + i, nmissing - i < ARXIV_BATCH ? nmissing - i : ARXIV_BATCH,
+		                 into);
 	free(missing);
 	return rc;
 }

@@ -2,7 +2,9 @@
  * frequencies over the profile, the store's recent history and the day's
  * papers, then indexes the profile's vectors by feature, so that scoring a
  * paper costs the postings of its own features, not a pass over the
- * whole library. */
+ * whole library.  With the classifier model it then trains the model
+ * (embed_model.c) on the library and likes against the dislikes and the
+ * store's recent papers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@ builtin_free(struct embedding *e)
 {
 	tf_df_free(&e->df);
 	tf_index_free(&e->index);
+	lr_free(&e->lr);
 }
 
 static int
@@ -52,6 +55,160 @@ index_profile(struct embedding *e)
 	return 0;
 }
 
+/* ---- the classifier's training set ---- */
+
+struct training {
+	lr_example *ex;
+	tf_vec *vecs;
+	size_t n, cap;
+	size_t background;
+	int failed;
+};
+
+static int
+add_example(struct training *t, const tf_df *df, const char *text, int y, double weight)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		tf_vec *vecs = realloc(t->vecs, cap * sizeof *vecs);
+		if (!vecs)
+			return -1;
+		t->vecs = vecs;
+		lr_example *ex = realloc(t->ex, cap * sizeof *ex);
+		if (!ex)
+			return -1;
+		t->ex = ex;
+		t->cap = cap;
+	}
+	if (!text || tf_counts_from_text(text, &t->vecs[t->n]) < 0)
+		return -1;
+	tf_vec_weigh(df, &t->vecs[t->n]);
+	t->ex[t->n] = (lr_example){ NULL, y, weight };
+	t->n++;
+	return 0;
+}
+
+static void
+training_free(struct training *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		tf_vec_free(&t->vecs[i]);
+	free(t->vecs);
+	free(t->ex);
+}
+
+struct background_ctx {
+	const pw_host *h;
+	pw_instance *inst;
+	const struct embedding *e;
+	struct training *t;
+};
+
+static int
+is_rated(const struct embedding *e, const char *id)
+{
+	for (size_t i = 0; id && i < e->nrated; i++)
+		if (strcmp(e->rated[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+/* A title reduced to its lower-case letters and digits, so that a library
+ * entry ("Fast Inference from Transformers via {Speculative} Decoding")
+ * and the stored paper meet. */
+static void
+title_key(const char *title, char *key, size_t size)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)(title ? title : ""); *p && n + 1 < size; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80)
+			key[n++] = (char)*p;
+		else if (*p >= 'A' && *p <= 'Z')
+			key[n++] = (char)(*p - 'A' + 'a');
+	key[n] = '\0';
+}
+
+static int
+in_library(const struct embedding *e, const char *title)
+{
+	char key[512], other[512];
+	title_key(title, key, sizeof key);
+	for (size_t j = 0; key[0] && j < e->prof.count; j++) {
+		title_key(e->prof.docs[j].title, other, sizeof other);
+		if (strcmp(key, other) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The store's recent papers are the background: what the reader was shown
+ * without asking for it (a rated paper, or one of the library, is an
+ * example of its own). */
+static void
+on_background(void *ud, const pw_record *rec)
+{
+	struct background_ctx *c = ud;
+	if (c->t->failed || is_rated(c->e, c->h->record_get(c->inst, rec, PW_F_ID)) ||
+	    in_library(c->e, c->h->record_get(c->inst, rec, PW_F_TITLE)))
+		return;
+	char *text = pu_paper_text(c->h, c->inst, rec);
+	if (add_example(c->t, &c->e->df, text, -1, 1) < 0)
+		c->t->failed = 1;
+	else
+		c->t->background++;
+	free(text);
+}
+
+/* The L2 penalty and the passes: enough to separate a library from the
+ * background without memorising either (the unit tests and scripts/bench
+ * hold it to that). */
+#define LR_LAMBDA 1e-3
+#define LR_EPOCHS 20
+/* A dislike weighs this many library papers: the reader said so. */
+#define DISLIKE_WEIGHT 2.0
+
+static int
+train(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_delivery *papers)
+{
+	struct training t = { 0 };
+	int rc = -1;
+	lr_free(&e->lr);
+	for (size_t j = 0; j < e->prof.count; j++)
+		if (add_example(&t, &e->df, e->prof.docs[j].text, 1, e->weight ? e->weight[j] : 1) < 0)
+			goto out;
+	size_t positives = t.n;
+	for (size_t j = 0; j < e->neg.count; j++)
+		if (add_example(&t, &e->df, e->neg.docs[j].text, -1, DISLIKE_WEIGHT) < 0)
+			goto out;
+	size_t first_background = t.n;
+	struct background_ctx c = { h, inst, e, &t };
+	if (e->history > 0 && h->history_each(inst, (size_t)e->history, on_background, &c) != PW_OK)
+		h->log(inst, PW_LOG_WARNING, "could not read the store's history: trained without a background");
+	/* A store with no history yet (a first run elsewhere, a test): the
+	 * day's own papers are the background. */
+	for (size_t i = 0; t.background == 0 && i < h->delivery_count(inst, papers); i++)
+		on_background(&c, h->delivery_record(inst, papers, i));
+	if (t.failed)
+		goto out;
+	/* Balanced classes, as arxiv-sanity-lite's class_weight='balanced':
+	 * the background as a whole weighs what the library weighs, so the
+	 * scale means the same for a library of 10 or of 1,000. */
+	double library = 0;
+	for (size_t i = 0; i < positives; i++)
+		library += t.ex[i].weight;
+	for (size_t i = first_background; i < t.n; i++)
+		t.ex[i].weight = t.background ? library / (double)t.background : 0;
+	for (size_t i = 0; i < t.n; i++)
+		t.ex[i].x = &t.vecs[i];
+	rc = lr_train(&e->lr, t.ex, t.n, LR_LAMBDA, LR_EPOCHS);
+	if (rc == 0)
+		h->log(inst, PW_LOG_DEBUG, "classifier: trained on %zu library papers, %zu disliked, %zu background",
+		       positives, first_background - positives, t.background);
+out:
+	training_free(&t);
+	return rc;
+}
+
 pw_status
 builtin_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_delivery *papers)
 {
@@ -68,10 +225,81 @@ builtin_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const 
 	for (size_t i = 0; i < h->delivery_count(inst, papers); i++)
 		if (count_record(&e->df, h, inst, h->delivery_record(inst, papers, i)) < 0)
 			c.failed = 1;
+	for (size_t j = 0; j < e->neg.count; j++)
+		if (tf_df_add_text(&e->df, e->neg.docs[j].text) < 0)
+			return PW_ERROR;
 	if (c.failed || index_profile(e) < 0)
+		return PW_ERROR;
+	if (e->model == MODEL_CLASSIFIER && train(h, inst, e, papers) < 0)
 		return PW_ERROR;
 	e->ready = 1;
 	return PW_OK;
+}
+
+/* ---- why: the terms that weighed most ---- */
+
+struct term {
+	char text[64];
+	double weight;
+};
+
+/* A term is named when it moved the paper's margin at least this much:
+ * the words a reader would recognise as why, not every faint echo. */
+#define TERM_MIN_WEIGHT 0.05
+
+struct terms_ctx {
+	const struct embedding *e;
+	const tf_vec *v;
+	struct term top[3];
+};
+
+static double
+weight_in(const tf_vec *v, uint32_t bucket)
+{
+	size_t lo = 0, hi = v->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (v->idx[mid] < bucket)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < v->n && v->idx[lo] == bucket ? v->val[lo] : 0;
+}
+
+static void
+on_term(void *ud, const char *w1, size_t l1, const char *w2, size_t l2, uint32_t bucket)
+{
+	struct terms_ctx *c = ud;
+	double weight = (double)c->e->lr.w[bucket] * weight_in(c->v, bucket);
+	char text[64];
+	if (weight < TERM_MIN_WEIGHT)
+		return;
+	snprintf(text, sizeof text, "%.*s%s%.*s", (int)l1, w1, w2 ? " " : "", (int)(w2 ? l2 : 0), w2 ? w2 : "");
+	for (size_t i = 0; i < 3; i++)
+		if (strcmp(c->top[i].text, text) == 0)
+			return;
+	size_t at = 3;
+	while (at > 0 && weight > c->top[at - 1].weight)
+		at--;
+	if (at == 3)
+		return;
+	memmove(&c->top[at + 1], &c->top[at], (2 - at) * sizeof c->top[0]);
+	snprintf(c->top[at].text, sizeof c->top[at].text, "%s", text);
+	c->top[at].weight = weight;
+}
+
+/* Appends "; on speculative decoding, draft, tokens" to reason: the
+ * paper's terms the model weighed most for it. */
+static void
+explain_terms(const struct embedding *e, const char *text, const tf_vec *v, char *reason, size_t size)
+{
+	struct terms_ctx c = { e, v, { { "", 0 }, { "", 0 }, { "", 0 } } };
+	if (tf_each_feature(text, on_term, &c) < 0 || !c.top[0].text[0])
+		return;
+	size_t n = strlen(reason);
+	snprintf(reason + n, size - n, "; on %s%s%s%s%s", c.top[0].text, c.top[1].text[0] ? ", " : "", c.top[1].text,
+	         c.top[2].text[0] ? ", " : "", c.top[2].text);
 }
 
 pw_status
@@ -80,10 +308,23 @@ builtin_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw
 {
 	char *text = pu_paper_text(h, inst, rec);
 	float *sims = tf_index_query_text(&e->index, &e->df, text);
-	free(text);
-	if (!sims)
+	if (!sims) {
+		free(text);
 		return PW_ERROR;
+	}
 	embedding_combine(e, sims, value, reason, size);
 	free(sims);
+	if (e->model == MODEL_CLASSIFIER) {
+		tf_vec v;
+		if (tf_counts_from_text(text, &v) < 0) {
+			free(text);
+			return PW_ERROR;
+		}
+		tf_vec_weigh(&e->df, &v);
+		*value = lr_probability(&e->lr, &v);
+		explain_terms(e, text, &v, reason, size);
+		tf_vec_free(&v);
+	}
+	free(text);
 	return PW_OK;
 }

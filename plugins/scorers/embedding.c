@@ -24,6 +24,13 @@ static const pw_option embedding_options[] = {
 	        "the library: .bib (BibTeX), .json (CSL-JSON) or text files, and arXiv ids (\"arXiv:1706.03762\")") },
 	{ PW_OPTION("backend", PW_OPT_STRING, "builtin", 0, "builtin (TF-IDF, no network) or openai (/v1/embeddings)"),
 	  .choices = "builtin|openai" },
+	{ PW_OPTION("method", PW_OPT_STRING, NULL, 0,
+	            "classifier (builtin's default: learns the library and likes against dislikes and the store's "
+	            "recent papers; the value is how likely a paper belongs with the library) or similarity (openai's "
+	            "default: cosine to the nearest and to all library papers)"),
+	  .choices = "classifier|similarity" },
+	{ PW_OPTION("negative", PW_OPT_STRING_LIST, NULL, 0,
+	            "papers you do not want, in the formats of profile (files, arXiv ids): read as dislikes") },
 	{ PW_OPTION("aggregate", PW_OPT_STRING, "both", 0,
 	            "max (the nearest library paper), mean (the whole library), or both (their average)"),
 	  .choices = "max|mean|both" },
@@ -45,6 +52,28 @@ static const pw_option embedding_options[] = {
 };
 
 static void
+free_ids(char **ids, size_t n)
+{
+	for (size_t i = 0; ids && i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+/* Appends a copy of id to *ids.  0 or -1. */
+static int
+push_id(char ***ids, size_t *n, const char *id)
+{
+	char **grown = realloc(*ids, (*n + 2) * sizeof *grown);
+	if (!grown)
+		return -1;
+	*ids = grown;
+	if (!(grown[*n] = strdup(id)))
+		return -1;
+	grown[++*n] = NULL;
+	return 0;
+}
+
+static void
 embedding_free(struct embedding *e)
 {
 	if (!e)
@@ -52,9 +81,10 @@ embedding_free(struct embedding *e)
 	builtin_free(e);
 	remote_free(e);
 	profile_free(&e->prof);
-	for (size_t i = 0; i < e->nids; i++)
-		free(e->arxiv_ids[i]);
-	free(e->arxiv_ids);
+	profile_free(&e->neg);
+	free_ids(e->arxiv_ids, e->nids);
+	free_ids(e->neg_ids, e->nneg_ids);
+	free_ids(e->rated, e->nrated);
 	free(e->weight);
 	free(e);
 }
@@ -69,6 +99,13 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 	const char *backend = h->config_string(inst, "backend");
 	const char *agg = h->config_string(inst, "aggregate");
 	e->remote = strcmp(backend, "openai") == 0;
+	const char *method = h->config_string(inst, "method");
+	e->model = method ? (strcmp(method, "classifier") == 0 ? MODEL_CLASSIFIER : MODEL_SIMILARITY)
+	                  : (e->remote ? MODEL_SIMILARITY : MODEL_CLASSIFIER);
+	if (e->remote && e->model == MODEL_CLASSIFIER) {
+		h->log(inst, PW_LOG_ERROR, "method: classifier is the builtin backend's; with openai use similarity");
+		goto config_error;
+	}
 	e->aggregate = agg[0] == 'm' ? (agg[1] == 'a' ? AGG_MAX : AGG_MEAN) : AGG_BOTH;
 	h->config_bool(inst, "recency", &e->recency);
 	e->history = 2000;
@@ -105,6 +142,16 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 		       unreadable ? " (no item of it could be read)" : "");
 		goto config_error;
 	}
+	for (size_t i = 0; i < h->config_list_count(inst, "negative"); i++) {
+		const char *item = h->config_list_at(inst, "negative", i);
+		char id[128], note[1024];
+		if (profile_arxiv_id(h, inst, item, id, sizeof id)) {
+			if (push_id(&e->neg_ids, &e->nneg_ids, id) < 0)
+				goto fail;
+		} else if (profile_load_file(&e->neg, item, err, sizeof err, note, sizeof note) < 0) {
+			h->log(inst, PW_LOG_WARNING, "negative[%zu]: %s; the rest is used", i, err);
+		}
+	}
 	if (e->remote && remote_configure(h, inst, e) < 0)
 		goto config_error;
 	*state = e;
@@ -138,6 +185,61 @@ set_weights(struct embedding *e)
 	return 0;
 }
 
+struct ratings_ctx {
+	const pw_host *h;
+	pw_instance *inst;
+	struct embedding *e;
+	size_t likes, dislikes, lookups, waiting;
+	int failed;
+};
+
+/* A like is a library paper, a dislike a negative; a paper the store does
+ * not hold yet is looked up on arXiv with the profile's ids when it has an
+ * arXiv id, else waits for a run that fetches it. */
+static void
+on_rating(void *ud, const char *id, int rating, int64_t rated_at, const pw_record *rec)
+{
+	struct ratings_ctx *c = ud;
+	struct embedding *e = c->e;
+	char arxiv[128];
+	(void)rated_at;
+	if (push_id(&e->rated, &e->nrated, id) < 0) {
+		c->failed = 1;
+		return;
+	}
+	*(rating > 0 ? &c->likes : &c->dislikes) += 1;
+	profile *into = rating > 0 ? &e->prof : &e->neg;
+	if (rec) {
+		const char *title = c->h->record_get(c->inst, rec, PW_F_TITLE);
+		const char *abstract = c->h->record_get(c->inst, rec, PW_F_ABSTRACT);
+		if (title && profile_add(into, title, abstract ? abstract : "", 0) < 0)
+			c->failed = 1;
+	} else if (profile_arxiv_id(c->h, c->inst, id, arxiv, sizeof arxiv)) {
+		int pushed = rating > 0 ? push_id(&e->arxiv_ids, &e->nids, arxiv)
+		                        : push_id(&e->neg_ids, &e->nneg_ids, arxiv);
+		c->failed |= pushed < 0;
+		c->lookups++;
+	} else {
+		c->waiting++;
+	}
+}
+
+static int
+read_ratings(const pw_host *h, pw_instance *inst, struct embedding *e)
+{
+	struct ratings_ctx c = { h, inst, e, 0, 0, 0, 0, 0 };
+	if (!PW_HOST_HAS(h, ratings_each) || h->ratings_each(inst, on_rating, &c) != PW_OK)
+		return 0; /* an older host, or a check: the profile alone */
+	if (c.failed)
+		return -1;
+	if (c.likes || c.dislikes)
+		h->log(inst, PW_LOG_INFO,
+		       "ratings: %zu like%s, %zu dislike%s (%zu looked up on arXiv, %zu waiting for a run "
+		       "that fetches them)",
+		       c.likes, c.likes == 1 ? "" : "s", c.dislikes, c.dislikes == 1 ? "" : "s", c.lookups, c.waiting);
+	return 0;
+}
+
 static pw_status
 embedding_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *papers)
 {
@@ -147,7 +249,12 @@ embedding_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_del
 		 * arXiv could not be asked for cost themselves, not the library
 		 * (they are asked for again next run); with nothing else in the
 		 * profile the scorer cannot work, and says so. */
-		int looked_up = profile_fetch_arxiv(h, inst, e) == 0;
+		if (read_ratings(h, inst, e) < 0)
+			return PW_ERROR;
+		int looked_up = profile_fetch_arxiv(h, inst, e, e->arxiv_ids, e->nids, &e->prof) == 0;
+		if (e->nneg_ids && profile_fetch_arxiv(h, inst, e, e->neg_ids, e->nneg_ids, &e->neg) < 0)
+			h->log(inst, PW_LOG_WARNING,
+			       "negative: some arXiv ids could not be looked up (asked again next run)");
 		e->fetched_ids = 1;
 		if (!looked_up && e->prof.count == 0) {
 			h->log(inst, PW_LOG_ERROR,

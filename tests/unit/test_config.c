@@ -150,6 +150,12 @@ START_TEST(a_schema_that_breaks_its_own_rules_is_refused)
 	static const pw_option choices_on_int[] = { { PW_OPTION("n", PW_OPT_INT, NULL, 0, "n"), .choices = "1|2" },
 		                                    PW_OPTIONS_END };
 	ck_assert_int_eq(cfg_schema_problem(choices_on_int, 0, why, sizeof why), 1);
+	/* Two entries of one key: the getters would answer for one only. */
+	static const pw_option twice[] = { { PW_OPTION("model", PW_OPT_STRING, "a", 0, "the model") },
+		                           { PW_OPTION("model", PW_OPT_STRING, NULL, 0, "the method") },
+		                           PW_OPTIONS_END };
+	ck_assert_int_eq(cfg_schema_problem(twice, 0, why, sizeof why), 1);
+	ck_assert_str_eq(why, "option \"model\" is declared twice");
 }
 
 END_TEST

@@ -1,5 +1,6 @@
 /* The embedding scorer against the mock host: the builtin backend ranks a
- * library's neighbours first; arXiv ids in the profile are looked up once;
+ * library's neighbours first, by similarity or by its classifier, which
+ * ratings move; arXiv ids in the profile are looked up once;
  * the openai backend batches, caches and fails loudly on bad answers. */
 #include "autoconf.h"
 
@@ -50,7 +51,8 @@ START_TEST(builtin_ranks_the_library_neighbours_first)
 {
 	void *st;
 	char opts[512], why[256];
-	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"]}", pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
+	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"method\": \"similarity\"}",
+	         pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
 	pw_instance *in = instance(opts, &st);
 	pw_record *papers[4] = {
 		paper("2611.00001", "Faster speculative decoding with tree drafts",
@@ -83,6 +85,98 @@ START_TEST(builtin_ranks_the_library_neighbours_first)
 
 END_TEST
 
+/* The store's recent papers, none of them about the library's subject. */
+static void
+add_background(pw_instance *in)
+{
+	static const char *const topics[][2] = {
+		{ "Protein structure prediction with diffusion", "We fold proteins with a diffusion model." },
+		{ "Galaxy rotation curves without dark matter", "Modified gravity fits rotation curves." },
+		{ "Graph neural networks for molecules", "Molecules as graphs for property prediction." },
+		{ "Reinforcement learning for robot grasping", "A robot learns to grasp objects from pixels." },
+		{ "Climate model downscaling with convolutional networks", "Regional precipitation forecasts." },
+		{ "Topological phases of matter in twisted bilayers", "Band structure and superconductivity." },
+		{ "A benchmark for medical image segmentation", "Organs in CT scans, annotated by radiologists." },
+		{ "Causal inference from observational health records", "Treatment effects with confounders." },
+	};
+	for (size_t i = 0; i < sizeof topics / sizeof topics[0]; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "2610.%05zu", i + 1);
+		pwm_add_history(in, paper(id, topics[i][0], topics[i][1]));
+	}
+}
+
+/* The classifier: the library's neighbours well above one half, the rest
+ * well below, every value a probability, and the reason says on what. */
+START_TEST(the_classifier_tells_the_library_from_the_background)
+{
+	void *st;
+	char opts[512], why[256];
+	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"]}", pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
+	pw_instance *in = instance(opts, &st);
+	add_background(in);
+	pw_record *near = paper("2611.00001", "Faster speculative decoding with tree drafts",
+	                        "A draft model proposes tokens; the target model verifies them in parallel to speed "
+	                        "up decoding with speculative sampling.");
+	pw_record *far = paper("2611.00002", "Protein folding with equivariant diffusion", "Proteins fold.");
+	pw_record *both[2] = { near, far };
+	pw_delivery *d = pwm_delivery_new(both, 2, NULL);
+	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
+	double s_near = score(in, st, near, why);
+	ck_assert_msg(strstr(why, "; on ") && strstr(why, "decoding"), "%s", why);
+	double s_far = score(in, st, far, why);
+	ck_assert_msg(s_near > 0.5 && s_far < 0.3 && s_far >= 0, "near %.3f far %.3f", s_near, s_far);
+	pwm_delivery_free(d);
+	rec_free(near);
+	rec_free(far);
+	P->destroy(H, in, st);
+	pwm_instance_free(in);
+}
+
+END_TEST
+
+/* Ratings: a dislike lowers the papers like it; a like raises them. */
+START_TEST(ratings_move_the_papers_like_them)
+{
+	char opts[512], why[256];
+	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"]}", pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
+	pw_record *heads = paper("2611.00004", "More decoding heads for LLM inference acceleration",
+	                         "Extra heads predict subsequent tokens, verified with tree attention.");
+	pw_record *robot = paper("2611.00005", "Robot grasping from pixels with reinforcement learning",
+	                         "A robot arm learns to grasp objects.");
+	pw_record *day[2] = { heads, robot };
+	pw_delivery *d = pwm_delivery_new(day, 2, NULL);
+	double before[2], after[2];
+	for (int rated = 0; rated < 2; rated++) {
+		void *st;
+		pw_instance *in = instance(opts, &st);
+		add_background(in);
+		if (rated) {
+			pwm_add_rating(in, "2609.00001", -1,
+			               paper("2609.00001", "Decoding heads for LLM inference acceleration, again",
+			                     "Extra decoding heads predict subsequent tokens with tree attention."));
+			pwm_add_rating(in, "2609.00002", 1,
+			               paper("2609.00002", "Robot grasping with deep reinforcement learning",
+			                     "A robot learns to grasp objects from camera pixels."));
+		}
+		ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
+		double *s = rated ? after : before;
+		s[0] = score(in, st, heads, why);
+		s[1] = score(in, st, robot, why);
+		P->destroy(H, in, st);
+		pwm_instance_free(in);
+	}
+	ck_assert_msg(after[0] < before[0] - 0.1, "disliked neighbour: %.3f -> %.3f", before[0], after[0]);
+	ck_assert_msg(after[1] > before[1] + 0.1, "liked neighbour: %.3f -> %.3f", before[1], after[1]);
+	for (int i = 0; i < 2; i++)
+		ck_assert(after[i] >= 0 && after[i] <= 1 && before[i] >= 0 && before[i] <= 1);
+	pwm_delivery_free(d);
+	rec_free(heads);
+	rec_free(robot);
+}
+
+END_TEST
+
 START_TEST(recency_weighs_newer_items_more)
 {
 	void *st1, *st2;
@@ -90,12 +184,13 @@ START_TEST(recency_weighs_newer_items_more)
 	pw_record *old =
 	        paper("2611.00009", "Schrödinger equation and wave mechanics", "Quantisierung als Eigenwertproblem.");
 	pw_delivery *d = pwm_delivery_new(&old, 1, NULL);
-	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"aggregate\": \"max\"}",
+	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"method\": \"similarity\", \"aggregate\": \"max\"}",
 	         pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
 	pw_instance *a = instance(opts, &st1);
 	ck_assert_int_eq(P->prepare(H, a, st1, d), PW_OK);
 	double flat = score(a, st1, old, why);
-	snprintf(opts, sizeof opts, "{\"profile\": [\"%s\"], \"recency\": true, \"aggregate\": \"max\"}",
+	snprintf(opts, sizeof opts,
+	         "{\"profile\": [\"%s\"], \"method\": \"similarity\", \"recency\": true, \"aggregate\": \"max\"}",
 	         pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
 	pw_instance *b = instance(opts, &st2);
 	ck_assert_int_eq(P->prepare(H, b, st2, d), PW_OK);
@@ -286,6 +381,8 @@ embedding_suite(void)
 	TCase *tc = tcase_create("embedding");
 	tcase_add_test(tc, builtin_ranks_the_library_neighbours_first);
 	tcase_add_test(tc, recency_weighs_newer_items_more);
+	tcase_add_test(tc, the_classifier_tells_the_library_from_the_background);
+	tcase_add_test(tc, ratings_move_the_papers_like_them);
 	tcase_add_test(tc, arxiv_ids_in_the_profile_are_looked_up_once);
 	tcase_add_test(tc, unreachable_arxiv_ids_do_not_empty_the_profile);
 	tcase_add_test(tc, openai_batches_caches_and_sends_the_key);

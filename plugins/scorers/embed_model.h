@@ -1,0 +1,34 @@
+/* embed_model.h: the embedding scorer's learned model: L2-regularised
+ * logistic regression over hashed TF-IDF vectors, trained on every run
+ * from the reader's library and likes (positives) against their dislikes
+ * and the store's recent papers (negatives), as arxiv-sanity-lite trains
+ * its SVM.  Its output is a probability: how likely a paper belongs with
+ * the library, classes weighed as equally likely. */
+#ifndef PW_EMBED_MODEL_H
+#define PW_EMBED_MODEL_H
+
+#include <stddef.h>
+
+#include "../common/tfidf.h"
+
+typedef struct lr_example {
+	const tf_vec *x; /* l2-normalised */
+	int y;           /* +1 library, -1 not */
+	double weight;   /* how much this example counts */
+} lr_example;
+
+typedef struct lr_model {
+	float *w; /* TFIDF_BUCKETS weights */
+	double bias;
+} lr_model;
+
+/* Trains m (its weights allocated here) on n examples: epochs passes of
+ * stochastic gradient descent in a fixed shuffled order, so a run is
+ * repeatable.  lambda: the L2 penalty.  0, or -1 when out of memory. */
+int lr_train(lr_model *m, const lr_example *ex, size_t n, double lambda, int epochs);
+/* w.x + b, and its logistic in [0, 1]. */
+double lr_margin(const lr_model *m, const tf_vec *x);
+double lr_probability(const lr_model *m, const tf_vec *x);
+void lr_free(lr_model *m);
+
+#endif

@@ -40,6 +40,9 @@ static const pw_option llm_options[] = {
 	{ PW_OPTION("field", PW_OPT_STRING, NULL, 0,
 	            "the record field written: summary (default \"summary\"), translate (FIELD_title and "
 	            "FIELD_abstract, default \"translation\"), classify (FIELD and FIELD_reason, default \"label\")") },
+	{ PW_OPTION("display", PW_OPT_STRING, NULL, 0,
+	            "what readers see before the field, with {model}, {language} and {what} (Title or Abstract) "
+	            "filled in; default \"AI Summary (by {model})\", \"{what} ({language})\" or \"Label\"") },
 	{ PW_OPTION("max_calls", PW_OPT_INT, "100", 0, "most calls in one run"), .range = "0.." },
 	{ PW_OPTION("max_tokens", PW_OPT_INT, "512", 0, "most tokens in one answer"), .range = "1.." },
 	{ PW_OPTION("max_total_tokens", PW_OPT_INT, "200000", 0, "most tokens (prompt and answer) in one run"),
@@ -89,6 +92,33 @@ struct llm {
  * this many failed calls in a row the rest of the run goes without. */
 #define FAILING_MAX 3
 
+/* The display template with {model}, {language} and {what} filled in:
+ * "{what}(参考訳)" gives "Title(参考訳)" and "Abstract(参考訳)". */
+static void
+fill_display(const char *template, const struct llm *l, const char *what, char *out, size_t size)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (const char *p = template; *p && n + 1 < size;) {
+		const char *value = NULL;
+		size_t skip = 0;
+		if (strncmp(p, "{model}", 7) == 0)
+			value = l->model, skip = 7;
+		else if (strncmp(p, "{language}", 10) == 0)
+			value = l->language ? l->language : "", skip = 10;
+		else if (strncmp(p, "{what}", 6) == 0)
+			value = what, skip = 6;
+		if (value) {
+			n += (size_t)snprintf(out + n, size - n, "%s", value);
+			n = n < size ? n : size - 1;
+			p += skip;
+		} else {
+			out[n++] = *p++;
+			out[n] = '\0';
+		}
+	}
+}
+
 /* Says how the fields of the task are shown (ABI 2.1): a summary headed
  * with the model that wrote it, a translated title under the title and a
  * translated abstract after the abstract, a label with its reason. */
@@ -104,25 +134,28 @@ declare_fields(const pw_host *h, pw_instance *inst, struct llm *l)
 		       "field: \"%s\" is not a field name (lower-case letters, digits and _, at most 100)", base);
 		return PW_CONFIG_ERROR;
 	}
+	static const char *const default_display[] = { "AI Summary (by {model})", "{what} ({language})", "Label" };
+	const char *display_template = h->config_string(inst, "display");
+	if (!display_template || !*display_template)
+		display_template = default_display[l->task];
 	char display[2][256];
 	pw_field f[2];
 	size_t n = 1;
+	fill_display(display_template, l, "Title", display[0], sizeof display[0]);
 	if (l->task == TASK_SUMMARY) {
 		snprintf(l->field[0], sizeof l->field[0], "%s", base);
-		snprintf(display[0], sizeof display[0], "AI Summary (by %s)", l->model);
 		f[0] = (pw_field){ l->field[0], display[0], PW_ATTACH_PAPER, PW_FORM_MARKDOWN, NULL };
 	} else if (l->task == TASK_TRANSLATE) {
 		snprintf(l->field[1], sizeof l->field[1], "%s_title", base);
 		snprintf(l->field[2], sizeof l->field[2], "%s_abstract", base);
-		snprintf(display[0], sizeof display[0], "Title (%s)", l->language);
-		snprintf(display[1], sizeof display[1], "Abstract (%s)", l->language);
+		fill_display(display_template, l, "Abstract", display[1], sizeof display[1]);
 		f[0] = (pw_field){ l->field[1], display[0], PW_ATTACH_TITLE, PW_FORM_TEXT, NULL };
 		f[1] = (pw_field){ l->field[2], display[1], PW_ATTACH_ABSTRACT, PW_FORM_TEXT, NULL };
 		n = 2;
 	} else {
 		snprintf(l->field[0], sizeof l->field[0], "%s", base);
 		snprintf(l->field[1], sizeof l->field[1], "%s_reason", base);
-		f[0] = (pw_field){ l->field[0], "Label", PW_ATTACH_PAPER, PW_FORM_LABEL, l->field[1] };
+		f[0] = (pw_field){ l->field[0], display[0], PW_ATTACH_PAPER, PW_FORM_LABEL, l->field[1] };
 	}
 	for (size_t i = 0; i < n; i++)
 		if (h->field_declare(inst, &f[i], sizeof f[i]) != PW_OK)

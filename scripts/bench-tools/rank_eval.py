@@ -5,9 +5,16 @@ day, against TF-IDF cosine with arxiv-sanity-lite's features.
 Protocol: the recorded listing of 2024-11-28 (1,504 papers).  For each
 category C with at least 40 papers that day (C = a paper's first category)
 and each of 5 seeds: a "library" of 20 random papers of C; the pool is every
-other paper of the day; the relevant ones are the pool's papers of C.  Both
-methods rank the pool by the maximum cosine similarity to a library paper.
+other paper of the day; the relevant ones are the pool's papers of C.  The
+similarity methods rank the pool by cosine similarity to the library; the
+classifiers (paperwire's default method, and arxiv-sanity-lite's own:
+scikit-learn LinearSVC(C=0.01, class_weight='balanced') on its TF-IDF, the
+library against every other paper of the day) by their decision.
 Reported: mean average precision (MAP) and mean precision at 30.
+
+Feedback: the reader rates the classifier's top 10 (`paperwire like` for a
+relevant paper, `dislike` for the others), the day is ranked again, and
+both rankings are scored on the papers nobody rated.
 
 The keyword comparison uses the same terms for both methods: the library's
 10 most characteristic words (in the most library papers, weighed by how
@@ -64,7 +71,8 @@ def rank_bot(pool, terms):
     return [pool[i]["id"] for _, i in scored]
 
 
-def rank_paperwire(pool, library, binary, plugins, work, aggregate, terms=None, saturation=None):
+def rank_paperwire(pool, library, binary, plugins, work, aggregate, terms=None, saturation=None,
+                   method="similarity", likes=(), dislikes=()):
     os.makedirs(work, exist_ok=True)
     write_api_page(pool, os.path.join(work, "pool.atom"))
     write_bibtex(library, os.path.join(work, "library.bib"))
@@ -78,6 +86,7 @@ def rank_paperwire(pool, library, binary, plugins, work, aggregate, terms=None, 
         "sources": [{"plugin": "arxiv", "query": "bench", "base_url": "file://" + os.path.join(work, "pool.atom"),
                      "max_results": 2000, "page_size": 2000}],
         "digests": [{"name": "eval", "scorers": [{"plugin": "embedding", "history": 0, "aggregate": aggregate,
+                                                  "method": method,
                                                   "profile": [os.path.join(work, "library.bib")]}],
                      "select": {"max_papers": 5000},
                      "sinks": [{"plugin": "json", "path": os.path.join(work, "out.jsonl")}]}],
@@ -90,12 +99,16 @@ def rank_paperwire(pool, library, binary, plugins, work, aggregate, terms=None, 
     with open(os.path.join(work, "pw.json"), "w") as f:
         json.dump(cfg, f)
     env = dict(os.environ, PAPERWIRE_PLUGIN_PATH=plugins)
+    for command, ids in (("like", likes), ("dislike", dislikes)):
+        if ids:
+            subprocess.run([binary, "-q", command, "-c", os.path.join(work, "pw.json")] + list(ids), check=True,
+                           env=env, stdout=subprocess.DEVNULL)
     subprocess.run([binary, "-q", "run", "-c", os.path.join(work, "pw.json")], check=True, env=env)
     rows = [json.loads(line) for line in open(os.path.join(work, "out.jsonl"))]
     return [r["id"] for r in rows]  # already best first
 
 
-def rank_baseline(day, pool, library):
+def asl_features(day):
     from sklearn.feature_extraction.text import TfidfVectorizer
     v = TfidfVectorizer(input="content", encoding="utf-8", decode_error="replace", strip_accents="unicode",
                         lowercase=True, analyzer="word", stop_words="english",
@@ -103,10 +116,29 @@ def rank_baseline(day, pool, library):
                         max_features=20000, norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True,
                         max_df=0.1, min_df=5)
     v.fit(["%s. %s" % (p["title"], p["abstract"]) for p in day])
+    return v
+
+
+def rank_baseline(day, pool, library):
+    v = asl_features(day)
     xp = v.transform(["%s. %s" % (p["title"], p["abstract"]) for p in pool])
     xl = v.transform(["%s. %s" % (p["title"], p["abstract"]) for p in library])
     sims = (xp @ xl.T).max(axis=1).toarray().ravel()
     order = sorted(range(len(pool)), key=lambda i: -sims[i])
+    return [pool[i]["id"] for i in order]
+
+
+def rank_svm(day, pool, library):
+    """arxiv-sanity-lite's method: a linear SVM, the library against every
+    other paper, on its TF-IDF features; papers ranked by its decision."""
+    from sklearn.svm import LinearSVC
+    v = asl_features(day)
+    x = v.transform(["%s. %s" % (p["title"], p["abstract"]) for p in library + pool])
+    y = [1] * len(library) + [0] * len(pool)
+    clf = LinearSVC(class_weight="balanced", verbose=False, max_iter=10000, tol=1e-6, C=0.01)
+    clf.fit(x, y)
+    s = clf.decision_function(x[len(library):])
+    order = sorted(range(len(pool)), key=lambda i: -s[i])
     return [pool[i]["id"] for i in order]
 
 
@@ -118,10 +150,12 @@ def main():
         if p["categories"]:
             by_cat[p["categories"][0]].append(p)
     cats = sorted(c for c, ps in by_cat.items() if len(ps) >= 40)
-    methods = ["paperwire builtin, aggregate both (default)", "paperwire builtin, aggregate max",
-               "paperwire builtin, aggregate mean", "arxiv-sanity-lite TF-IDF cosine (max)",
+    methods = ["paperwire builtin, similarity (aggregate both)", "paperwire builtin, similarity (max)",
+               "paperwire builtin, similarity (mean)", "arxiv-sanity-lite TF-IDF cosine (max)",
                "paperwire keyword, 10 library terms", "paperwire keyword, saturation 0",
-               "arXiv Papers Bot substring formula, same terms"]
+               "arXiv Papers Bot substring formula, same terms",
+               "paperwire builtin, classifier (default)", "arxiv-sanity-lite SVM (LinearSVC C=0.01)"]
+    feedback = {"before": [], "after": []}
     scores = {m: [] for m in methods}
     p30 = {k: [] for k in scores}
     for cat in cats:
@@ -140,6 +174,16 @@ def main():
             ranked[methods[5]] = rank_paperwire(pool, library, binary, plugins, os.path.join(work, "eval"), "both",
                                                 terms, 0)
             ranked[methods[6]] = rank_bot(pool, terms)
+            ranked[methods[7]] = rank_paperwire(pool, library, binary, plugins, os.path.join(work, "eval"), "both",
+                                                method="classifier")
+            ranked[methods[8]] = rank_svm(day, pool, library)
+            top = ranked[methods[7]][:10]
+            again = rank_paperwire(pool, library, binary, plugins, os.path.join(work, "eval"), "both",
+                                   method="classifier", likes=[i for i in top if i in relevant],
+                                   dislikes=[i for i in top if i not in relevant])
+            rest = relevant - set(top)
+            feedback["before"].append(average_precision([i for i in ranked[methods[7]] if i not in top], rest))
+            feedback["after"].append(average_precision([i for i in again if i not in top], rest))
             for name, r in ranked.items():
                 scores[name].append(average_precision(r, relevant))
                 p30[name].append(precision_at(r, relevant))
@@ -149,6 +193,8 @@ def main():
     for name in scores:
         print("  %-48s MAP %.3f   P@30 %.3f" % (name, sum(scores[name]) / len(scores[name]),
                                               sum(p30[name]) / len(p30[name])))
+    print("  feedback: the classifier's top 10 rated, MAP on the papers nobody rated: %.3f before, %.3f after"
+          % (sum(feedback["before"]) / len(feedback["before"]), sum(feedback["after"]) / len(feedback["after"])))
 
 
 if __name__ == "__main__":

@@ -103,6 +103,17 @@ START_TEST(translate_gives_a_title_and_an_abstract_field)
 	ck_assert_str_eq(pwm_host()->field_declaration(zh, "chinese_title")->display, "Title (Chinese)");
 	P->destroy(pwm_host(), zh, st2);
 	pwm_instance_free(zh);
+	/* The reader's own words, as the digests they know put it. */
+	zh = pwm_instance_new_json(P->options, "{\"task\": \"translate\", \"language\": \"Japanese\", \"field\": "
+	                                       "\"ja\", \"display\": \"{what}(\u53c2\u8003\u8a33)\", \"endpoint\": "
+	                                       "\"http://llm/v1\", \"model\": \"m\"}");
+	ck_assert_int_eq(P->create(pwm_host(), zh, &st2), PW_OK);
+	ck_assert_str_eq(pwm_host()->field_declaration(zh, "ja_title")->display,
+	                 "Title(\xe5\x8f\x82\xe8\x80\x83\xe8\xa8\xb3)");
+	ck_assert_str_eq(pwm_host()->field_declaration(zh, "ja_abstract")->display,
+	                 "Abstract(\xe5\x8f\x82\xe8\x80\x83\xe8\xa8\xb3)");
+	P->destroy(pwm_host(), zh, st2);
+	pwm_instance_free(zh);
 	rec_free(r);
 	P->destroy(pwm_host(), in, st);
 	pwm_instance_free(in);

@@ -186,8 +186,9 @@ train(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_deliver
 		h->log(inst, PW_LOG_WARNING, "could not read the store's history: trained without a background");
 	/* A store with no history yet (a first run elsewhere, a test): the
 	 * day's own papers are the background. */
-	for (size_t i = 0; t.background == 0 && i < h->delivery_count(inst, papers); i++)
-		on_background(&c, h->delivery_record(inst, papers, i));
+	if (t.background == 0)
+		for (size_t i = 0; i < h->delivery_count(inst, papers); i++)
+			on_background(&c, h->delivery_record(inst, papers, i));
 	if (t.failed)
 		goto out;
 	/* Balanced classes, as arxiv-sanity-lite's class_weight='balanced':

@@ -20,43 +20,12 @@ builtin_free(struct embedding *e)
 	lr_free(&e->lr);
 }
 
-static int
-count_record(tf_df *df, const pw_host *h, pw_instance *inst, const pw_record *rec)
-{
-	char *text = pu_paper_text(h, inst, rec);
-	int rc = tf_df_add_text(df, text);
-	free(text);
-	return rc;
-}
+/* ---- the papers of one prepare: counted once, weighed once ---- */
 
-struct history_ctx {
-	const pw_host *h;
-	pw_instance *inst;
-	tf_df *df;
-	int failed;
-};
-
-static void
-on_history(void *ud, const pw_record *rec)
-{
-	struct history_ctx *c = ud;
-	if (count_record(c->df, c->h, c->inst, rec) < 0)
-		c->failed = 1;
-}
-
-static int
-index_profile(struct embedding *e)
-{
-	if (tf_index_init(&e->index) < 0)
-		return -1;
-	for (size_t j = 0; j < e->prof.count; j++)
-		if (tf_index_add_text(&e->index, &e->df, e->prof.docs[j].text) < 0)
-			return -1;
-	return 0;
-}
-
-/* ---- the classifier's training set ---- */
-
+/* Every text prepare reads is turned into counts once: the counts feed the
+ * document frequencies, and those kept (the library's, the negatives',
+ * the background's) are weighed once the frequencies are known, to index
+ * the library and to train the classifier. */
 struct training {
 	lr_example *ex;
 	tf_vec *vecs;
@@ -65,24 +34,32 @@ struct training {
 	int failed;
 };
 
+/* Counts text into df; keeps its counts as an example when keep. */
 static int
-add_example(struct training *t, const tf_df *df, const char *text, int y, double weight)
+count_text(struct training *t, tf_df *df, const char *text, int keep, int y, double weight)
 {
+	tf_vec counts;
+	if (!text || tf_counts_from_text(text, &counts) < 0)
+		return -1;
+	tf_df_add(df, &counts);
+	if (!keep) {
+		tf_vec_free(&counts);
+		return 0;
+	}
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 256;
 		tf_vec *vecs = realloc(t->vecs, cap * sizeof *vecs);
-		if (!vecs)
+		lr_example *ex = vecs ? realloc(t->ex, cap * sizeof *ex) : NULL;
+		if (vecs)
+			t->vecs = vecs;
+		if (!ex) {
+			tf_vec_free(&counts);
 			return -1;
-		t->vecs = vecs;
-		lr_example *ex = realloc(t->ex, cap * sizeof *ex);
-		if (!ex)
-			return -1;
+		}
 		t->ex = ex;
 		t->cap = cap;
 	}
-	if (!text || tf_counts_from_text(text, &t->vecs[t->n]) < 0)
-		return -1;
-	tf_vec_weigh(df, &t->vecs[t->n]);
+	t->vecs[t->n] = counts;
 	t->ex[t->n] = (lr_example){ NULL, y, weight };
 	t->n++;
 	return 0;
@@ -97,11 +74,31 @@ training_free(struct training *t)
 	free(t->ex);
 }
 
-struct background_ctx {
+/* A title reduced to its lower-case letters and digits, so that a library
+ * entry ("Fast Inference from Transformers via {Speculative} Decoding")
+ * and the stored paper meet. */
+#define TITLE_KEY_SIZE 512
+
+static void
+title_key(const char *title, char *key)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)(title ? title : ""); *p && n + 1 < TITLE_KEY_SIZE; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80)
+			key[n++] = (char)*p;
+		else if (*p >= 'A' && *p <= 'Z')
+			key[n++] = (char)(*p - 'A' + 'a');
+	key[n] = '\0';
+}
+
+struct collect {
 	const pw_host *h;
 	pw_instance *inst;
 	const struct embedding *e;
+	tf_df *df;
 	struct training *t;
+	int keep_background;
+	char (*library_keys)[TITLE_KEY_SIZE]; /* the library's titles, keyed once */
 };
 
 static int
@@ -113,49 +110,33 @@ is_rated(const struct embedding *e, const char *id)
 	return 0;
 }
 
-/* A title reduced to its lower-case letters and digits, so that a library
- * entry ("Fast Inference from Transformers via {Speculative} Decoding")
- * and the stored paper meet. */
-static void
-title_key(const char *title, char *key, size_t size)
-{
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)(title ? title : ""); *p && n + 1 < size; p++)
-		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80)
-			key[n++] = (char)*p;
-		else if (*p >= 'A' && *p <= 'Z')
-			key[n++] = (char)(*p - 'A' + 'a');
-	key[n] = '\0';
-}
-
 static int
-in_library(const struct embedding *e, const char *title)
+in_library(const struct collect *c, const char *title)
 {
-	char key[512], other[512];
-	title_key(title, key, sizeof key);
-	for (size_t j = 0; key[0] && j < e->prof.count; j++) {
-		title_key(e->prof.docs[j].title, other, sizeof other);
-		if (strcmp(key, other) == 0)
+	char key[TITLE_KEY_SIZE];
+	title_key(title, key);
+	for (size_t j = 0; key[0] && j < c->e->prof.count; j++)
+		if (strcmp(key, c->library_keys[j]) == 0)
 			return 1;
-	}
 	return 0;
 }
 
-/* The store's recent papers are the background: what the reader was shown
+/* A paper of the store or of the day: counted; kept as background when
+ * the classifier wants one.  The background is what the reader was shown
  * without asking for it (a rated paper, or one of the library, is an
  * example of its own). */
 static void
-on_background(void *ud, const pw_record *rec)
+on_paper(void *ud, const pw_record *rec)
 {
-	struct background_ctx *c = ud;
-	if (c->t->failed || is_rated(c->e, c->h->record_get(c->inst, rec, PW_F_ID)) ||
-	    in_library(c->e, c->h->record_get(c->inst, rec, PW_F_TITLE)))
-		return;
-	char *text = pu_paper_text(c->h, c->inst, rec);
-	if (add_example(c->t, &c->e->df, text, -1, 1) < 0)
+	struct collect *c = ud;
+	const pw_host *h = c->h;
+	int keep = c->keep_background && !is_rated(c->e, h->record_get(c->inst, rec, PW_F_ID)) &&
+	           !in_library(c, h->record_get(c->inst, rec, PW_F_TITLE));
+	char *text = pu_paper_text(h, c->inst, rec);
+	if (count_text(c->t, c->df, text, keep, -1, 1) < 0)
 		c->t->failed = 1;
 	else
-		c->t->background++;
+		c->t->background += keep;
 	free(text);
 }
 
@@ -167,47 +148,27 @@ on_background(void *ud, const pw_record *rec)
 /* A dislike weighs this many library papers: the reader said so. */
 #define DISLIKE_WEIGHT 2.0
 
+/* t holds the library's examples first (positives of them), then the
+ * negatives, then the background, all weighed. */
 static int
-train(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_delivery *papers)
+train(const pw_host *h, pw_instance *inst, struct embedding *e, struct training *t, size_t positives,
+      size_t first_background)
 {
-	struct training t = { 0 };
-	int rc = -1;
-	lr_free(&e->lr);
-	for (size_t j = 0; j < e->prof.count; j++)
-		if (add_example(&t, &e->df, e->prof.docs[j].text, 1, e->weight ? e->weight[j] : 1) < 0)
-			goto out;
-	size_t positives = t.n;
-	for (size_t j = 0; j < e->neg.count; j++)
-		if (add_example(&t, &e->df, e->neg.docs[j].text, -1, DISLIKE_WEIGHT) < 0)
-			goto out;
-	size_t first_background = t.n;
-	struct background_ctx c = { h, inst, e, &t };
-	if (e->history > 0 && h->history_each(inst, (size_t)e->history, on_background, &c) != PW_OK)
-		h->log(inst, PW_LOG_WARNING, "could not read the store's history: trained without a background");
-	/* A store with no history yet (a first run elsewhere, a test): the
-	 * day's own papers are the background. */
-	if (t.background == 0)
-		for (size_t i = 0; i < h->delivery_count(inst, papers); i++)
-			on_background(&c, h->delivery_record(inst, papers, i));
-	if (t.failed)
-		goto out;
 	/* Balanced classes, as arxiv-sanity-lite's class_weight='balanced':
 	 * the background as a whole weighs what the library weighs, so the
 	 * scale means the same for a library of 10 or of 1,000. */
 	double library = 0;
 	for (size_t i = 0; i < positives; i++)
-		library += t.ex[i].weight;
-	for (size_t i = first_background; i < t.n; i++)
-		t.ex[i].weight = t.background ? library / (double)t.background : 0;
-	for (size_t i = 0; i < t.n; i++)
-		t.ex[i].x = &t.vecs[i];
-	rc = lr_train(&e->lr, t.ex, t.n, LR_LAMBDA, LR_EPOCHS);
-	if (rc == 0)
-		h->log(inst, PW_LOG_DEBUG, "classifier: trained on %zu library papers, %zu disliked, %zu background",
-		       positives, first_background - positives, t.background);
-out:
-	training_free(&t);
-	return rc;
+		library += t->ex[i].weight;
+	for (size_t i = first_background; i < t->n; i++)
+		t->ex[i].weight = t->background ? library / (double)t->background : 0;
+	for (size_t i = 0; i < t->n; i++)
+		t->ex[i].x = &t->vecs[i];
+	if (lr_train(&e->lr, t->ex, t->n, LR_LAMBDA, LR_EPOCHS) < 0)
+		return -1;
+	h->log(inst, PW_LOG_DEBUG, "classifier: trained on %zu library papers, %zu disliked, %zu background", positives,
+	       first_background - positives, t->background);
+	return 0;
 }
 
 pw_status
@@ -215,26 +176,45 @@ builtin_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const 
 {
 	builtin_free(e);
 	e->ready = 0;
-	if (tf_df_init(&e->df) < 0)
-		return PW_ERROR;
-	for (size_t j = 0; j < e->prof.count; j++)
-		if (tf_df_add_text(&e->df, e->prof.docs[j].text) < 0)
-			return PW_ERROR;
-	struct history_ctx c = { h, inst, &e->df, 0 };
-	if (e->history > 0 && h->history_each(inst, (size_t)e->history, on_history, &c) != PW_OK)
-		h->log(inst, PW_LOG_WARNING, "could not read the store's history; frequencies from today only");
-	for (size_t i = 0; i < h->delivery_count(inst, papers); i++)
-		if (count_record(&e->df, h, inst, h->delivery_record(inst, papers, i)) < 0)
-			c.failed = 1;
+	int classifier = e->model == MODEL_CLASSIFIER;
+	struct training t = { 0 };
+	struct collect c = { h, inst, e, &e->df, &t, classifier, NULL };
+	pw_status rc = PW_ERROR;
+	c.library_keys = calloc(e->prof.count + 1, sizeof *c.library_keys);
+	if (!c.library_keys || tf_df_init(&e->df) < 0)
+		goto out;
+	/* The library first: its examples are t's first prof.count. */
+	for (size_t j = 0; j < e->prof.count; j++) {
+		title_key(e->prof.docs[j].title, c.library_keys[j]);
+		if (count_text(&t, &e->df, e->prof.docs[j].text, 1, 1, e->weight ? e->weight[j] : 1) < 0)
+			goto out;
+	}
 	for (size_t j = 0; j < e->neg.count; j++)
-		if (tf_df_add_text(&e->df, e->neg.docs[j].text) < 0)
-			return PW_ERROR;
-	if (c.failed || index_profile(e) < 0)
-		return PW_ERROR;
-	if (e->model == MODEL_CLASSIFIER && train(h, inst, e, papers) < 0)
-		return PW_ERROR;
+		if (count_text(&t, &e->df, e->neg.docs[j].text, classifier, -1, DISLIKE_WEIGHT) < 0)
+			goto out;
+	size_t first_background = t.n;
+	if (e->history > 0 && h->history_each(inst, (size_t)e->history, on_paper, &c) != PW_OK)
+		h->log(inst, PW_LOG_WARNING, "could not read the store's history; frequencies from today only");
+	/* A store with no history yet (a first run elsewhere, a test): the
+	 * day's own papers are the background. */
+	c.keep_background = classifier && t.background == 0;
+	for (size_t i = 0; i < h->delivery_count(inst, papers); i++)
+		on_paper(&c, h->delivery_record(inst, papers, i));
+	if (t.failed || tf_index_init(&e->index) < 0)
+		goto out;
+	for (size_t i = 0; i < t.n; i++)
+		tf_vec_weigh(&e->df, &t.vecs[i]);
+	for (size_t j = 0; j < e->prof.count; j++)
+		if (tf_index_add(&e->index, &t.vecs[j]) < 0)
+			goto out;
+	if (classifier && train(h, inst, e, &t, e->prof.count, first_background) < 0)
+		goto out;
 	e->ready = 1;
-	return PW_OK;
+	rc = PW_OK;
+out:
+	training_free(&t);
+	free(c.library_keys);
+	return rc;
 }
 
 /* ---- why: the terms that weighed most ---- */
@@ -307,25 +287,25 @@ pw_status
 builtin_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_record *rec, double *value,
               char *reason, size_t size)
 {
+	/* One vector of the paper serves the nearest library paper and the
+	 * classifier. */
 	char *text = pu_paper_text(h, inst, rec);
-	float *sims = tf_index_query_text(&e->index, &e->df, text);
-	if (!sims) {
+	float *sims = calloc(e->index.ndocs + 1, sizeof *sims);
+	tf_vec v;
+	if (!text || !sims || tf_counts_from_text(text, &v) < 0) {
 		free(text);
+		free(sims);
 		return PW_ERROR;
 	}
+	tf_vec_weigh(&e->df, &v);
+	tf_index_query(&e->index, &v, sims);
 	embedding_combine(e, sims, value, reason, size);
-	free(sims);
 	if (e->model == MODEL_CLASSIFIER) {
-		tf_vec v;
-		if (tf_counts_from_text(text, &v) < 0) {
-			free(text);
-			return PW_ERROR;
-		}
-		tf_vec_weigh(&e->df, &v);
 		*value = lr_probability(&e->lr, &v);
 		explain_terms(e, text, &v, reason, size);
-		tf_vec_free(&v);
 	}
+	tf_vec_free(&v);
+	free(sims);
 	free(text);
 	return PW_OK;
 }

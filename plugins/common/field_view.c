@@ -10,8 +10,8 @@
 #include "canonical.h"
 #include "sink_util.h"
 
-static const pw_field *
-declaration_of(const pw_host *h, pw_instance *inst, const char *name)
+const pw_field *
+fv_declaration(const pw_host *h, pw_instance *inst, const char *name)
 {
 	return PW_HOST_HAS(h, field_declaration) ? h->field_declaration(inst, name) : NULL;
 }
@@ -21,7 +21,7 @@ static int
 is_detail(const pw_host *h, pw_instance *inst, const pw_record *rec, const char *name)
 {
 	for (size_t i = 0; i < h->record_field_count(inst, rec); i++) {
-		const pw_field *d = declaration_of(h, inst, h->record_field_name(inst, rec, i));
+		const pw_field *d = fv_declaration(h, inst, h->record_field_name(inst, rec, i));
 		if (d && d->form == PW_FORM_LABEL && d->detail && strcmp(d->detail, name) == 0)
 			return 1;
 	}
@@ -29,7 +29,8 @@ is_detail(const pw_host *h, pw_instance *inst, const pw_record *rec, const char 
 }
 
 size_t
-fv_fields(const pw_host *h, pw_instance *inst, const pw_record *rec, uint32_t attach, fv_field *out, size_t max)
+fv_fields(const pw_host *h, pw_instance *inst, const pw_record *rec, uint32_t attach, int labels, fv_field *out,
+          size_t max)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < h->record_field_count(inst, rec); i++) {
@@ -37,15 +38,22 @@ fv_fields(const pw_host *h, pw_instance *inst, const pw_record *rec, uint32_t at
 		size_t values = h->record_count(inst, rec, name);
 		if (su_is_core_field(name) || values == 0 || is_detail(h, inst, rec, name))
 			continue;
-		const pw_field *d = declaration_of(h, inst, name);
-		fv_field f = { name, name, PW_ATTACH_PAPER, PW_FORM_TEXT, NULL, values, d != NULL };
+		const pw_field *d = fv_declaration(h, inst, name);
+		fv_field f = { name,
+			       name,
+			       PW_ATTACH_PAPER,
+			       PW_FORM_TEXT,
+			       NULL,
+			       values,
+			       h->record_field_is_list(inst, rec, i),
+			       d != NULL };
 		if (d) {
 			f.display = d->display;
 			f.attach = d->attach;
 			f.form = d->form;
 			f.reason = d->detail ? h->record_get(inst, rec, d->detail) : NULL;
 		}
-		if (f.attach != attach)
+		if (f.attach != attach || (attach == PW_ATTACH_PAPER && labels != (f.form == PW_FORM_LABEL)))
 			continue;
 		if (n < max)
 			out[n] = f;
@@ -59,7 +67,7 @@ fv_label(const pw_host *h, pw_instance *inst, const pw_record *rec)
 {
 	for (size_t i = 0; i < h->record_field_count(inst, rec); i++) {
 		const char *name = h->record_field_name(inst, rec, i);
-		const pw_field *d = declaration_of(h, inst, name);
+		const pw_field *d = fv_declaration(h, inst, name);
 		if (d && d->form == PW_FORM_LABEL)
 			return h->record_get(inst, rec, name);
 	}
@@ -115,9 +123,8 @@ fv_related_link(const pw_host *h, pw_instance *inst, const fv_related *r, char *
 	return NULL;
 }
 
-/* "2023-02-02, similarity 0.42", or as much of it as the item has. */
-static void
-related_facts(const fv_related *r, char *out, size_t size)
+void
+fv_related_facts(const fv_related *r, char *out, size_t size)
 {
 	out[0] = '\0';
 	if (r->date)
@@ -203,7 +210,7 @@ related_html(const pw_host *h, pw_instance *inst, const char *item, mbuf *out, f
 	esc(out, r.title);
 	if (link)
 		mbuf_puts(out, "</a>");
-	related_facts(&r, facts, sizeof facts);
+	fv_related_facts(&r, facts, sizeof facts);
 	if (facts[0]) {
 		mbuf_puts(out, " (");
 		esc(out, facts);
@@ -278,7 +285,7 @@ fv_put_text(const pw_host *h, pw_instance *inst, const pw_record *rec, const fv_
 				continue;
 			}
 			const char *link = fv_related_link(h, inst, &r, link_buf, sizeof link_buf);
-			related_facts(&r, facts, sizeof facts);
+			fv_related_facts(&r, facts, sizeof facts);
 			mbuf_printf(out, "%s- %s%s%s%s%s%s\n", indent, r.title, facts[0] ? " (" : "", facts,
 			            facts[0] ? ")" : "", link ? " " : "", link ? link : "");
 			if (r.line)
@@ -297,24 +304,13 @@ fv_put_text(const pw_host *h, pw_instance *inst, const pw_record *rec, const fv_
 
 /* ---- every field of a place ---- */
 
-static size_t
-fields_shown(const pw_host *h, pw_instance *inst, const pw_record *rec, uint32_t attach, int labels, fv_field *v,
-             size_t max)
-{
-	size_t n = fv_fields(h, inst, rec, attach, v, max), kept = 0;
-	for (size_t i = 0; i < n && i < max; i++)
-		if (attach != PW_ATTACH_PAPER || labels == (v[i].form == PW_FORM_LABEL))
-			v[kept++] = v[i];
-	return kept;
-}
-
 void
 fv_html_at(const pw_host *h, pw_instance *inst, const pw_record *rec, uint32_t attach, int labels, mbuf *out,
            fv_escape_fn esc)
 {
 	fv_field v[64];
-	size_t n = fields_shown(h, inst, rec, attach, labels, v, sizeof v / sizeof v[0]);
-	for (size_t i = 0; i < n; i++)
+	size_t n = fv_fields(h, inst, rec, attach, labels, v, sizeof v / sizeof v[0]);
+	for (size_t i = 0; i < n && i < sizeof v / sizeof v[0]; i++)
 		fv_put_html(h, inst, rec, &v[i], out, esc);
 }
 
@@ -323,7 +319,7 @@ fv_text_at(const pw_host *h, pw_instance *inst, const pw_record *rec, uint32_t a
            const char *indent)
 {
 	fv_field v[64];
-	size_t n = fields_shown(h, inst, rec, attach, labels, v, sizeof v / sizeof v[0]);
-	for (size_t i = 0; i < n; i++)
+	size_t n = fv_fields(h, inst, rec, attach, labels, v, sizeof v / sizeof v[0]);
+	for (size_t i = 0; i < n && i < sizeof v / sizeof v[0]; i++)
 		fv_put_text(h, inst, rec, &v[i], out, indent);
 }

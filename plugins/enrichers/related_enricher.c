@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../common/field_view.h"
 #include "../common/plugin_util.h"
 #include "../common/tfidf.h"
 #include "../common/bundled.h"
@@ -128,11 +129,9 @@ on_history(void *ud, const pw_record *rec)
 static char *
 line_about(const pw_host *h, pw_instance *inst, const pw_record *rec)
 {
-	if (!PW_HOST_HAS(h, field_declaration))
-		return NULL;
 	for (size_t i = 0; i < h->record_field_count(inst, rec); i++) {
 		const char *name = h->record_field_name(inst, rec, i);
-		const pw_field *d = h->field_declaration(inst, name);
+		const pw_field *d = fv_declaration(h, inst, name);
 		const char *v = d ? h->record_get(inst, rec, name) : NULL;
 		if (v && *v &&
 		    (d->form == PW_FORM_MARKDOWN || (d->form == PW_FORM_TEXT && d->attach == PW_ATTACH_TITLE)))

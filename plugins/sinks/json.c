@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../common/field_view.h"
 #include "../common/sink_util.h"
 #include "../common/bundled.h"
 #include "paperwire/plugin.h"
@@ -60,7 +61,7 @@ add_field(const pw_host *h, pw_instance *inst, cJSON *obj, const pw_record *rec,
 		/* Related papers (declared PW_FORM_RELATED) as objects, not as
 		 * JSON text inside strings; an item that is not an object stays
 		 * a string. */
-		const pw_field *d = PW_HOST_HAS(h, field_declaration) ? h->field_declaration(inst, name) : NULL;
+		const pw_field *d = fv_declaration(h, inst, name);
 		int related = d && d->form == PW_FORM_RELATED;
 		cJSON *arr = cJSON_AddArrayToObject(obj, name);
 		for (size_t i = 0; arr && i < h->record_count(inst, rec, name); i++) {

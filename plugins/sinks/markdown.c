@@ -129,7 +129,7 @@ static void
 put_undeclared(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, const fv_field *x)
 {
 	const char *first = h->record_get_at(inst, rec, x->name, 0);
-	int list = x->values > 1;
+	int list = x->list;
 	if (!first)
 		return;
 	if (!list && strlen(first) <= 120 && !strchr(first, '\n')) {
@@ -173,11 +173,11 @@ put_related(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, 
 			md_put_url(f, link);
 			fputs(")", f);
 		}
-		if (r.date || r.similarity >= 0) {
+		char facts[96];
+		fv_related_facts(&r, facts, sizeof facts);
+		if (facts[0]) {
 			fputs(" (", f);
-			md_put_text(f, r.date ? r.date : "");
-			if (r.similarity >= 0)
-				fprintf(f, "%ssimilarity %.2f", r.date ? ", " : "", r.similarity);
+			md_put_text(f, facts);
 			fputs(")", f);
 		}
 		if (r.line) {
@@ -220,11 +220,9 @@ static void
 put_fields(const pw_host *h, pw_instance *inst, FILE *f, const pw_record *rec, uint32_t attach, int labels_only)
 {
 	fv_field v[64];
-	size_t n = fv_fields(h, inst, rec, attach, v, sizeof v / sizeof v[0]);
+	size_t n = fv_fields(h, inst, rec, attach, labels_only, v, sizeof v / sizeof v[0]);
 	for (size_t i = 0; i < n && i < sizeof v / sizeof v[0]; i++) {
 		const fv_field *x = &v[i];
-		if (attach == PW_ATTACH_PAPER && labels_only != (x->form == PW_FORM_LABEL))
-			continue;
 		if (!x->declared) {
 			put_undeclared(h, inst, f, rec, x);
 		} else if (labels_only) {

@@ -123,27 +123,12 @@ svc_canonical_id(pw_instance *inst, const char *raw, char *out, size_t size, int
 	return ident_classify(raw, out, size, version);
 }
 
-/* The digest an instance works for, from its namespace ("daily/sink/md"
- * -> "daily"); NULL for a source ("source/arxiv"). */
-static const char *
-field_scope(const pw_instance *inst, char *buf, size_t size)
-{
-	const char *last = strrchr(inst->ns, '/');
-	const char *kind = last ? last - 1 : NULL;
-	while (kind && kind > inst->ns && *kind != '/')
-		kind--;
-	if (!kind || kind <= inst->ns || *kind != '/')
-		return NULL;
-	snprintf(buf, size, "%.*s", (int)(kind - inst->ns), inst->ns);
-	return buf;
-}
-
 static pw_status
 svc_field_declare(pw_instance *inst, const pw_field *field, size_t field_size)
 {
-	char err[1024], scope[sizeof inst->ns];
-	if (fields_declare(field_scope(inst, scope, sizeof scope), svc_instance_name(inst), field, field_size, err,
-	                   sizeof err) == 0)
+	/* Scoped by the digest the instance works for (NULL: a source). */
+	char err[1024];
+	if (fields_declare(inst->digest, svc_instance_name(inst), field, field_size, err, sizeof err) == 0)
 		return PW_OK;
 	svc_log(inst, PW_LOG_ERROR, "%s", err);
 	return PW_CONFIG_ERROR;
@@ -165,8 +150,7 @@ svc_ratings_each(pw_instance *inst,
 static const pw_field *
 svc_field_declaration(pw_instance *inst, const char *name)
 {
-	char scope[sizeof inst->ns];
-	return fields_lookup(field_scope(inst, scope, sizeof scope), name);
+	return fields_lookup(inst->digest, name);
 }
 
 /* Child i of parent; cJSON's own lookup walks from the first child each

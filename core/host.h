@@ -26,7 +26,7 @@ struct pw_instance {
 	char ns[512]; /* store namespace: "source/ml", "daily/sink/markdown" */
 	pw_store *store;
 	http_client *http;
-	const char *digest, *sink; /* set for sinks: their ledger */
+	const char *digest, *sink; /* the digest it works for (NULL: a source); sinks: their ledger */
 	host_emit_fn on_emit;
 	host_batch_fn on_batch;
 	void *emit_ud;

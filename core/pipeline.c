@@ -44,29 +44,31 @@ find_plugin(const pw_config *cfg, const ldr_registry *reg, const cfg_instance *i
 	return p;
 }
 
-/* Calls fn on every instance of the config with its kind. */
+/* Calls fn on every instance of the config with its kind, its namespace and
+ * its digest (NULL for a source). */
 static int
-each_instance(pw_config *cfg, int (*fn)(pw_config *, cfg_instance *, pw_kind, const char *ns, void *), void *ud)
+each_instance(pw_config *cfg,
+              int (*fn)(pw_config *, cfg_instance *, pw_kind, const char *ns, const char *digest, void *), void *ud)
 {
 	char ns[512];
 	int errors = 0;
 	for (size_t i = 0; i < cfg->nsources; i++) {
 		snprintf(ns, sizeof ns, "source/%s", cfg->sources[i].name);
-		errors += fn(cfg, &cfg->sources[i], PW_KIND_SOURCE, ns, ud);
+		errors += fn(cfg, &cfg->sources[i], PW_KIND_SOURCE, ns, NULL, ud);
 	}
 	for (size_t d = 0; d < cfg->ndigests; d++) {
 		cfg_digest *dg = &cfg->digests[d];
 		for (size_t i = 0; i < dg->nscorers; i++) {
 			snprintf(ns, sizeof ns, "%s/scorer/%s", dg->name, dg->scorers[i].name);
-			errors += fn(cfg, &dg->scorers[i], PW_KIND_SCORER, ns, ud);
+			errors += fn(cfg, &dg->scorers[i], PW_KIND_SCORER, ns, dg->name, ud);
 		}
 		for (size_t i = 0; i < dg->nenrichers; i++) {
 			snprintf(ns, sizeof ns, "%s/enricher/%s", dg->name, dg->enrichers[i].name);
-			errors += fn(cfg, &dg->enrichers[i], PW_KIND_ENRICHER, ns, ud);
+			errors += fn(cfg, &dg->enrichers[i], PW_KIND_ENRICHER, ns, dg->name, ud);
 		}
 		for (size_t i = 0; i < dg->nsinks; i++) {
 			snprintf(ns, sizeof ns, "%s/sink/%s", dg->name, dg->sinks[i].name);
-			errors += fn(cfg, &dg->sinks[i], PW_KIND_SINK, ns, ud);
+			errors += fn(cfg, &dg->sinks[i], PW_KIND_SINK, ns, dg->name, ud);
 		}
 	}
 	return errors;
@@ -79,7 +81,7 @@ struct check_ctx {
 };
 
 static int
-check_one(pw_config *cfg, cfg_instance *inst, pw_kind kind, const char *ns, void *ud)
+check_one(pw_config *cfg, cfg_instance *inst, pw_kind kind, const char *ns, const char *digest, void *ud)
 {
 	struct check_ctx *c = ud;
 	const ldr_plugin *p = find_plugin(cfg, c->reg, inst, kind, c->diag);
@@ -91,6 +93,7 @@ check_one(pw_config *cfg, cfg_instance *inst, pw_kind kind, const char *ns, void
 	pw_instance *pi = host_instance_new(p, inst, ns, NULL, NULL);
 	if (!pi)
 		return 1;
+	pi->digest = digest; /* its fields are declared for that digest */
 	pw_status st = host_instance_create(pi, cfg, c->diag);
 	if (st != PW_OK) {
 		if (!pi->diag_added)

@@ -92,31 +92,43 @@ struct llm {
  * this many failed calls in a row the rest of the run goes without. */
 #define FAILING_MAX 3
 
+/* A template's {name}s replaced by their values (an absent value by
+ * nothing): the prompts and the display names. */
+struct template_var {
+	const char *name, *value;
+};
+
+static void
+fill_template(mbuf *out, const char *template, const struct template_var *vars, size_t n)
+{
+	for (const char *p = template; *p;) {
+		size_t k;
+		for (k = 0; k < n; k++)
+			if (strncmp(p, vars[k].name, strlen(vars[k].name)) == 0)
+				break;
+		if (k < n) {
+			mbuf_puts(out, vars[k].value ? vars[k].value : "");
+			p += strlen(vars[k].name);
+		} else {
+			mbuf_put(out, p, 1);
+			p++;
+		}
+	}
+}
+
 /* The display template with {model}, {language} and {what} filled in:
  * "{what}(参考訳)" gives "Title(参考訳)" and "Abstract(参考訳)". */
 static void
 fill_display(const char *template, const struct llm *l, const char *what, char *out, size_t size)
 {
-	size_t n = 0;
-	out[0] = '\0';
-	for (const char *p = template; *p && n + 1 < size;) {
-		const char *value = NULL;
-		size_t skip = 0;
-		if (strncmp(p, "{model}", 7) == 0)
-			value = l->model, skip = 7;
-		else if (strncmp(p, "{language}", 10) == 0)
-			value = l->language ? l->language : "", skip = 10;
-		else if (strncmp(p, "{what}", 6) == 0)
-			value = what, skip = 6;
-		if (value) {
-			n += (size_t)snprintf(out + n, size - n, "%s", value);
-			n = n < size ? n : size - 1;
-			p += skip;
-		} else {
-			out[n++] = *p++;
-			out[n] = '\0';
-		}
-	}
+	const struct template_var vars[] = { { "{model}", l->model },
+		                             { "{language}", l->language },
+		                             { "{what}", what } };
+	mbuf b = { 0 };
+	fill_template(&b, template, vars, sizeof vars / sizeof vars[0]);
+	char *text = mbuf_take(&b);
+	snprintf(out, size, "%s", text ? text : "");
+	free(text);
 }
 
 /* Says how the fields of the task are shown (ABI 2.1): a summary headed
@@ -232,30 +244,14 @@ fill_prompt(const pw_host *h, pw_instance *inst, const struct llm *l, const pw_r
 		snprintf(authors + strlen(authors), sizeof authors - strlen(authors), "%s%s", i ? ", " : "",
 		         h->record_get_at(inst, rec, PW_F_AUTHORS, i));
 
-	const struct {
-		const char *name, *value;
-	} vars[] = {
+	const struct template_var vars[] = {
 		{ "{title}", h->record_get(inst, rec, PW_F_TITLE) },
 		{ "{abstract}", h->record_get(inst, rec, PW_F_ABSTRACT) },
 		{ "{authors}", authors },
 		{ "{language}", l->language },
 		{ "{labels}", l->labels },
 	};
-
-	for (const char *p = l->prompt; *p;) {
-		size_t k;
-		for (k = 0; k < sizeof vars / sizeof vars[0]; k++)
-			if (strncmp(p, vars[k].name, strlen(vars[k].name)) == 0)
-				break;
-		if (k < sizeof vars / sizeof vars[0]) {
-			const char *v = vars[k].value ? vars[k].value : "";
-			mbuf_puts(&out, v);
-			p += strlen(vars[k].name);
-		} else {
-			mbuf_put(&out, p, 1);
-			p++;
-		}
-	}
+	fill_template(&out, l->prompt, vars, sizeof vars / sizeof vars[0]);
 	return mbuf_take(&out);
 }
 

@@ -112,9 +112,6 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 	h->config_int(inst, "history", &e->history);
 	e->arxiv_api = h->config_string(inst, "arxiv_api");
 	size_t n = h->config_list_count(inst, "profile");
-	e->arxiv_ids = calloc(n + 1, sizeof *e->arxiv_ids);
-	if (!e->arxiv_ids)
-		goto fail;
 	/* An item that cannot be read costs that item, not the library: a
 	 * warning, and the rest is used.  Only a profile left empty is an error. */
 	size_t unreadable = 0;
@@ -122,7 +119,8 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 		const char *item = h->config_list_at(inst, "profile", i);
 		char id[128];
 		if (profile_arxiv_id(h, inst, item, id, sizeof id)) {
-			e->arxiv_ids[e->nids++] = strdup(id);
+			if (push_id(&e->arxiv_ids, &e->nids, id) < 0)
+				goto fail;
 			continue;
 		}
 		char note[1024];

@@ -407,17 +407,7 @@ svc_response_fd(pw_instance *inst, const pw_response *r)
 static const char *
 svc_response_header(pw_instance *inst, const pw_response *r, const char *name)
 {
-	if (!r || !name)
-		return NULL;
-	if (strcasecmp(name, "ETag") == 0)
-		return r->etag;
-	if (strcasecmp(name, "Last-Modified") == 0)
-		return r->last_modified;
-	if (strcasecmp(name, "Content-Type") == 0)
-		return r->content_type;
-	if (strcasecmp(name, "Retry-After") == 0)
-		return r->retry_after;
-	return NULL;
+	return r && name ? http_response_header(r, name) : NULL;
 }
 
 static void

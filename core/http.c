@@ -25,7 +25,8 @@
 
 struct host_clock {
 	char key[128];
-	double last; /* monotonic seconds of the last request's end */
+	double last;       /* monotonic seconds of the last request's end */
+	double not_before; /* monotonic: a server's Backoff holds requests until then */
 };
 
 struct pending_validator {
@@ -119,6 +120,25 @@ http_free(http_client *c)
 	free(c);
 }
 
+static void
+free_headers(pw_response *r)
+{
+	while (r->nheaders > 0)
+		free(r->headers[--r->nheaders]);
+	free(r->headers);
+	r->headers = NULL;
+}
+
+const char *
+http_response_header(const pw_response *r, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = r ? r->nheaders : 0; i-- > 0;)
+		if (strncasecmp(r->headers[i], name, n) == 0 && r->headers[i][n] == ':')
+			return r->headers[i] + n + 2;
+	return NULL;
+}
+
 void
 http_response_free(pw_response *r)
 {
@@ -127,10 +147,7 @@ http_response_free(pw_response *r)
 	free(r->body);
 	if (r->fd >= 0)
 		close(r->fd);
-	free(r->etag);
-	free(r->last_modified);
-	free(r->content_type);
-	free(r->retry_after);
+	free_headers(r);
 	free(r);
 }
 
@@ -177,6 +194,7 @@ clock_for(http_client *c, const char *key)
 	size_t slot = c->nhosts < HTTP_MAX_HOSTS ? c->nhosts++ : HTTP_MAX_HOSTS - 1;
 	snprintf(c->hosts[slot].key, sizeof c->hosts[slot].key, "%s", key);
 	c->hosts[slot].last = -1e9;
+	c->hosts[slot].not_before = 0;
 	return &c->hosts[slot];
 }
 
@@ -230,13 +248,23 @@ on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-static char *
-header_value(CURL *curl, const char *name)
+/* Keeps every header of the last answer (request -1: after redirects)
+ * as "Name: value".  -1 when out of memory. */
+static int
+keep_headers(CURL *curl, pw_response *r)
 {
 	struct curl_header *h = NULL;
-	if (curl_easy_header(curl, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK || !h)
-		return NULL;
-	return strdup(h->value);
+	while ((h = curl_easy_nextheader(curl, CURLH_HEADER, -1, h)) != NULL) {
+		char **grown = realloc(r->headers, (r->nheaders + 1) * sizeof *grown);
+		size_t len = strlen(h->name) + strlen(h->value) + 3;
+		if (!grown)
+			return -1;
+		r->headers = grown;
+		if (!(grown[r->nheaders] = malloc(len)))
+			return -1;
+		snprintf(grown[r->nheaders++], len, "%s: %s", h->name, h->value);
+	}
+	return 0;
 }
 
 static int
@@ -299,7 +327,8 @@ conditional_headers(http_client *c, const char *url, unsigned flags)
 static void
 hold_validators(http_client *c, const char *url, const pw_response *r)
 {
-	if (!r->etag && !r->last_modified)
+	const char *etag = http_response_header(r, "ETag"), *lm = http_response_header(r, "Last-Modified");
+	if (!etag && !lm)
 		return;
 	struct pending_validator *np = realloc(c->pending, (c->npending + 1) * sizeof *np);
 	if (!np)
@@ -308,8 +337,8 @@ hold_validators(http_client *c, const char *url, const pw_response *r)
 	safe_url(url, key, sizeof key);
 	c->pending = np;
 	np[c->npending].url = strdup(key);
-	np[c->npending].etag = r->etag ? strdup(r->etag) : NULL;
-	np[c->npending].last_modified = r->last_modified ? strdup(r->last_modified) : NULL;
+	np[c->npending].etag = etag ? strdup(etag) : NULL;
+	np[c->npending].last_modified = lm ? strdup(lm) : NULL;
 	c->npending++;
 }
 
@@ -332,7 +361,8 @@ http_commit_validators(http_client *c, pw_store *store)
 static int
 carries_secret(const http_req *req, const struct curl_slist *hdrs)
 {
-	static const char *const names[] = { "authorization:", "proxy-authorization:", "x-api-key:", "api-key:" };
+	static const char *const names[] = { "authorization:", "proxy-authorization:", "x-api-key:", "api-key:",
+		                             "zotero-api-key:" };
 	if (log_has_secret(req->url))
 		return 1;
 	for (; hdrs; hdrs = hdrs->next) {
@@ -415,12 +445,8 @@ perform_once(http_client *c, const http_req *req, const char *url, struct curl_s
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 		/* file:// has no status line: a read that worked is a 200. */
 		r->code = code == 0 ? 200 : code;
-		if (strncmp(url, "file:", 5) != 0) {
-			r->etag = header_value(h, "ETag");
-			r->last_modified = header_value(h, "Last-Modified");
-			r->content_type = header_value(h, "Content-Type");
-			r->retry_after = header_value(h, "Retry-After");
-		}
+		if (strncmp(url, "file:", 5) != 0 && keep_headers(h, r) < 0)
+			return CURLE_OUT_OF_MEMORY;
 	}
 	return rc;
 }
@@ -460,22 +486,26 @@ attempt(http_client *c, const http_req *req, struct curl_slist *hdrs, pw_respons
 	}
 }
 
+/* A Retry-After or Backoff value: seconds, or an HTTP-date; fallback
+ * when it is neither. */
+static double
+seconds_from(const char *value, double fallback)
+{
+	char *end;
+	double s = strtod(value, &end);
+	if (end != value && s >= 0)
+		return s;
+	curl_off_t t = curl_getdate(value, NULL);
+	return t > 0 ? (double)(t - (curl_off_t)time(NULL)) : fallback;
+}
+
 static double
 retry_delay(const http_client *c, const pw_response *r, int attempt_no, double spacing)
 {
 	double d = c->opt.backoff_base * pow(2.0, attempt_no - 1);
-	if (r && r->retry_after) {
-		char *end;
-		double ra = strtod(r->retry_after, &end);
-		if (end != r->retry_after && ra >= 0) {
-			d = ra;
-		} else {
-			/* An HTTP-date. */
-			curl_off_t t = curl_getdate(r->retry_after, NULL);
-			if (t > 0)
-				d = (double)(t - (curl_off_t)time(NULL));
-		}
-	}
+	const char *retry_after = r ? http_response_header(r, "Retry-After") : NULL;
+	if (retry_after)
+		d = seconds_from(retry_after, d);
 	if (d < spacing)
 		d = spacing;
 	return d;
@@ -484,11 +514,7 @@ retry_delay(const http_client *c, const pw_response *r, int attempt_no, double s
 static void
 reset_response(pw_response *r, struct body_buf *b)
 {
-	free(r->etag);
-	free(r->last_modified);
-	free(r->content_type);
-	free(r->retry_after);
-	r->etag = r->last_modified = r->content_type = r->retry_after = NULL;
+	free_headers(r);
 	r->code = 0;
 	free(b->data);
 	b->data = NULL;
@@ -569,9 +595,22 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 	for (int n = 1;; n++) {
 		double since = clock_seconds() - clk->last;
 		double pause = wait > spacing - since ? wait : spacing - since;
-		if (pause > 0.05 && n == 1)
+		double held = clk->not_before - clock_seconds();
+		if (held > c->opt.max_retry_after) {
+			snprintf(err, err_size,
+			         "%s: not asked: %s asked to be left alone for %.0f s (Backoff), longer than the %.0f "
+			         "s allowed",
+			         url, key, held, c->opt.max_retry_after);
+			goto fail;
+		}
+		if (held > pause) {
+			log_msg(PW_LOG_INFO, "http", "waiting %.1f s before asking %s again, as it asked (Backoff)",
+			        held, key);
+			pause = held;
+		} else if (pause > 0.05 && n == 1) {
 			log_msg(PW_LOG_DEBUG, "http", "waiting %.1f s before asking %s again (%.0f s between requests)",
 			        pause, key, spacing);
+		}
 		sleep_seconds(pause);
 		if (interrupt_pending()) {
 			snprintf(err, err_size, "%s: not asked: the run was interrupted", url);
@@ -587,6 +626,10 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 		}
 		clk->last = clock_seconds();
 		r->attempts = n;
+		/* Zotero's Backoff, on any answer: no request to that host before then. */
+		const char *backoff = rc == CURLE_OK ? http_response_header(r, "Backoff") : NULL;
+		if (backoff)
+			clk->not_before = clk->last + seconds_from(backoff, 0);
 		int last = n > c->opt.retries;
 		if (rc == CURLE_OK && !is_retryable_code(r->code))
 			break;

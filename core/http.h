@@ -33,9 +33,16 @@ struct pw_response {
 	char *body; /* NUL-terminated; len excludes the NUL; NULL when spooled */
 	int fd;     /* PW_HTTP_SPOOL: the unlinked file holding the body, else -1 */
 	size_t len;
-	char *etag, *last_modified, *content_type, *retry_after;
+	/* Every header of the final answer, "Name: value" each (redirects and
+	 * interim answers left out): read them with http_response_header. */
+	char **headers;
+	size_t nheaders;
 	int attempts; /* 1 + retries taken */
 };
+
+/* The value of the header name (any case) in r's final answer, the last
+ * one when repeated; NULL when absent. */
+const char *http_response_header(const pw_response *r, const char *name);
 
 /* store may be NULL (no conditional GET). */
 http_client *http_new(const http_options *opt, pw_store *store);

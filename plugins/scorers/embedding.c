@@ -19,9 +19,10 @@
 #include "paperwire/plugin.h"
 
 static const pw_option embedding_options[] = {
-	{ PW_OPTION(
-	        "profile", PW_OPT_STRING_LIST, NULL, 1,
-	        "the library: .bib (BibTeX), .json (CSL-JSON) or text files, and arXiv ids (\"arXiv:1706.03762\")") },
+	{ PW_OPTION("profile", PW_OPT_STRING_LIST, NULL, 1,
+	            "the library: .bib (BibTeX), .json (CSL-JSON) or text files, arXiv ids (\"arXiv:1706.03762\") and "
+	            "Zotero libraries (\"zotero:users/ID\", \"zotero:groups/ID\", \"zotero:local\", each optionally "
+	            "followed by \"/collections/KEY\")") },
 	{ PW_OPTION("backend", PW_OPT_STRING, "builtin", 0, "builtin (TF-IDF, no network) or openai (/v1/embeddings)"),
 	  .choices = "builtin|openai" },
 	{ PW_OPTION("method", PW_OPT_STRING, NULL, 0,
@@ -38,6 +39,12 @@ static const pw_option embedding_options[] = {
 	            "weight newer library items more: 1/(1+log10(rank+1)), rank 0 the newest by year") },
 	{ PW_OPTION("history", PW_OPT_INT, "2000", 0, "builtin: papers from the store counted in document frequencies"),
 	  .range = "0.." },
+	{ PW_OPTION("zotero_key", PW_OPT_STRING, NULL, 0,
+	            "the Zotero API key of zotero: profile items; write \"${ZOTERO_API_KEY}\" (not needed for public "
+	            "libraries and zotero:local)") },
+	{ PW_OPTION("zotero_api", PW_OPT_STRING, "https://api.zotero.org", 0, "the Zotero Web API (v3)") },
+	{ PW_OPTION("zotero_local_api", PW_OPT_STRING, "http://localhost:23119/api", 0,
+	            "the Zotero desktop's local API, for zotero:local") },
 	{ PW_OPTION("arxiv_api", PW_OPT_STRING, "https://export.arxiv.org/api/query", 0,
 	            "where arXiv ids of the profile are looked up") },
 	{ PW_OPTION("endpoint", PW_OPT_STRING, NULL, 0,
@@ -85,6 +92,7 @@ embedding_free(struct embedding *e)
 	free_ids(e->arxiv_ids, e->nids);
 	free_ids(e->neg_ids, e->nneg_ids);
 	free_ids(e->rated, e->nrated);
+	free_ids(e->zotero, e->nzotero);
 	free(e->weight);
 	free(e);
 }
@@ -111,17 +119,29 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 	e->history = 2000;
 	h->config_int(inst, "history", &e->history);
 	e->arxiv_api = h->config_string(inst, "arxiv_api");
+	e->zotero_key = h->config_string(inst, "zotero_key");
+	e->zotero_api = h->config_string(inst, "zotero_api");
+	e->zotero_local_api = h->config_string(inst, "zotero_local_api");
 	size_t n = h->config_list_count(inst, "profile");
 	/* An item that cannot be read costs that item, not the library: a
 	 * warning, and the rest is used.  Only a profile left empty is an error. */
 	size_t unreadable = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *item = h->config_list_at(inst, "profile", i);
-		char id[128];
+		char id[128], scope[128];
+		int local;
 		if (profile_arxiv_id(h, inst, item, id, sizeof id)) {
 			if (push_id(&e->arxiv_ids, &e->nids, id) < 0)
 				goto fail;
 			continue;
+		}
+		switch (zotero_parse(item, scope, sizeof scope, &local, err, sizeof err)) {
+		case 1:
+			if (push_id(&e->zotero, &e->nzotero, item) < 0)
+				goto fail;
+			continue;
+		case -1: h->log(inst, PW_LOG_ERROR, "profile[%zu]: %s", i, err); goto config_error;
+		default: break;
 		}
 		char note[1024];
 		int got = profile_load_file(&e->prof, item, err, sizeof err, note, sizeof note);
@@ -135,7 +155,7 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 		if (got == 0)
 			h->log(inst, PW_LOG_WARNING, "profile: %s has no paper with a title", item);
 	}
-	if (e->prof.count == 0 && e->nids == 0) {
+	if (e->prof.count == 0 && e->nids == 0 && e->nzotero == 0) {
 		h->log(inst, PW_LOG_ERROR, "profile: empty: nothing to compare papers with%s",
 		       unreadable ? " (no item of it could be read)" : "");
 		goto config_error;
@@ -243,12 +263,16 @@ embedding_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_del
 {
 	struct embedding *e = state;
 	if (!e->fetched_ids) {
-		/* Once a run: the arXiv ids of the profile become documents.  Ids
-		 * arXiv could not be asked for cost themselves, not the library
+		/* Once a run: the arXiv ids and Zotero libraries of the profile
+		 * become documents.  Ids arXiv could not be asked for and
+		 * libraries that cannot be synced cost themselves, not the library
 		 * (they are asked for again next run); with nothing else in the
 		 * profile the scorer cannot work, and says so. */
 		if (read_ratings(h, inst, e) < 0)
 			return PW_ERROR;
+		size_t zotero_unread = 0;
+		for (size_t i = 0; i < e->nzotero; i++)
+			zotero_unread += zotero_profile(h, inst, e, e->zotero[i], &e->prof) < 0;
 		int looked_up = profile_fetch_arxiv(h, inst, e, e->arxiv_ids, e->nids, &e->prof) == 0;
 		if (e->nneg_ids && profile_fetch_arxiv(h, inst, e, e->neg_ids, e->nneg_ids, &e->neg) < 0)
 			h->log(inst, PW_LOG_WARNING,
@@ -261,6 +285,13 @@ embedding_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_del
 			       e->nids);
 			return PW_RETRY;
 		}
+		if (zotero_unread && e->prof.count == 0) {
+			h->log(inst, PW_LOG_ERROR,
+			       "profile: %zu of its Zotero libraries could not be read and it holds nothing else: no "
+			       "paper can be scored this run",
+			       zotero_unread);
+			return PW_RETRY;
+		}
 		if (!looked_up)
 			h->log(inst, PW_LOG_WARNING,
 			       "profile: some of its %zu arXiv ids could not be looked up (asked "
@@ -268,7 +299,8 @@ embedding_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_del
 			       e->nids, e->prof.count);
 		else if (e->prof.count == 0) {
 			h->log(inst, PW_LOG_ERROR,
-			       "profile: empty after looking up its arXiv ids (arXiv knows none of them)");
+			       "profile: empty after looking up its arXiv ids (arXiv knows none of them) and Zotero "
+			       "libraries (they hold no paper)");
 			return PW_ERROR;
 		}
 		if (set_weights(e) < 0)

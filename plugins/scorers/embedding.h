@@ -30,6 +30,11 @@ struct embedding {
 	profile neg;
 	char **neg_ids;
 	size_t nneg_ids;
+	/* Zotero libraries of the profile ("zotero:users/123"), synced in
+	 * prepare through zotero_api or, for zotero:local, zotero_local_api. */
+	char **zotero;
+	size_t nzotero;
+	const char *zotero_key, *zotero_api, *zotero_local_api;
 	/* Papers the reader rated, never taken as background. */
 	char **rated;
 	size_t nrated;
@@ -57,5 +62,16 @@ int profile_arxiv_id(const pw_host *h, pw_instance *inst, const char *item, char
  * into.  0, or -1 when the lookup failed. */
 int profile_fetch_arxiv(const pw_host *h, pw_instance *inst, const struct embedding *e, char *const *ids, size_t n,
                         profile *into);
+
+/* 1 when item names a Zotero library ("zotero:users/123",
+ * "zotero:groups/45/collections/ABCD2345", "zotero:local"), with its path
+ * under the API ("/users/123/collections/...") in scope and *local set for
+ * the desktop's local API; 0 when item is not a zotero: item; -1 when it is
+ * one that does not parse (err says how to write it). */
+int zotero_parse(const char *item, char *scope, size_t size, int *local, char *err, size_t err_size);
+/* Syncs the library spec names into the store and adds its items to into.
+ * A library that cannot be synced is used as the last sync left it (a
+ * warning says so); 0, or -1 when it gave nothing at all. */
+int zotero_profile(const pw_host *h, pw_instance *inst, const struct embedding *e, const char *spec, profile *into);
 
 #endif

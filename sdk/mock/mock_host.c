@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "counters.h"
@@ -21,6 +22,7 @@ struct route {
 	char *contains, *body;
 	size_t len;
 	long code;
+	char *headers; /* "Name: value\n" each, or NULL */
 };
 
 /* A growing array of pointers: the mock has no silent limits. */
@@ -62,7 +64,10 @@ struct pw_response {
 	long code;
 	char *body;
 	size_t len;
-	FILE *spool; /* PW_HTTP_SPOOL: the body, read through response_fd */
+	FILE *spool;         /* PW_HTTP_SPOOL: the body, read through response_fd */
+	const char *headers; /* the route's, borrowed */
+	char **values;       /* what response_header gave, kept until response_free */
+	size_t nvalues;
 };
 
 struct pw_delivery {
@@ -466,6 +471,7 @@ m_http_get(pw_instance *inst, const char *url, unsigned flags, pw_response **out
 			return PW_ERROR;
 		r->code = inst->routes[i].code;
 		r->len = inst->routes[i].len;
+		r->headers = inst->routes[i].headers;
 		r->body = malloc(r->len + 1);
 		if (!r->body) {
 			free(r);
@@ -521,7 +527,19 @@ m_response_body(pw_instance *inst, const pw_response *r, size_t *len)
 static const char *
 m_response_header(pw_instance *inst, const pw_response *r, const char *n)
 {
-	return NULL;
+	size_t len = strlen(n);
+	const char *found = NULL;
+	for (const char *line = r ? r->headers : NULL; line && *line; line = strchr(line, '\n') + 1)
+		if (strncasecmp(line, n, len) == 0 && line[len] == ':')
+			found = line + len + 2; /* the last one counts, as in the host */
+	if (!found)
+		return NULL;
+	pw_response *w = (pw_response *)r;
+	char **grown = realloc(w->values, (w->nvalues + 1) * sizeof *grown);
+	if (!grown)
+		return NULL;
+	w->values = grown;
+	return grown[w->nvalues++] = strndup(found, strcspn(found, "\n"));
 }
 
 static int
@@ -535,6 +553,9 @@ m_response_free(pw_instance *inst, pw_response *r)
 {
 	if (r) {
 		free(r->body);
+		for (size_t i = 0; i < r->nvalues; i++)
+			free(r->values[i]);
+		free(r->values);
 		if (r->spool)
 			fclose(r->spool);
 	}
@@ -797,6 +818,7 @@ pwm_instance_free(pw_instance *inst)
 	for (size_t i = 0; i < inst->nroutes; i++) {
 		free(inst->routes[i].contains);
 		free(inst->routes[i].body);
+		free(inst->routes[i].headers);
 	}
 	free(inst->routes);
 	free_ptrs(&inst->urls, free_plain);
@@ -836,7 +858,25 @@ add_route(pw_instance *inst, const char *contains, long code, char *body, size_t
 		return;
 	}
 	inst->routes = nr;
-	inst->routes[inst->nroutes++] = (struct route){ strdup(contains), body, len, code };
+	inst->routes[inst->nroutes++] = (struct route){ strdup(contains), body, len, code, NULL };
+}
+
+void
+pwm_route_header(pw_instance *inst, const char *contains, const char *line)
+{
+	for (size_t i = inst->nroutes; i-- > 0;) {
+		struct route *rt = &inst->routes[i];
+		if (strcmp(rt->contains, contains) != 0)
+			continue;
+		size_t had = rt->headers ? strlen(rt->headers) : 0;
+		char *grown = realloc(rt->headers, had + strlen(line) + 2);
+		if (!grown)
+			return;
+		snprintf(grown + had, strlen(line) + 2, "%s\n", line);
+		rt->headers = grown;
+		return;
+	}
+	fprintf(stderr, "mock: pwm_route_header: no route for \"%s\"\n", contains);
 }
 
 void

@@ -88,6 +88,9 @@
  *        and related papers as structured items (PW_X_* below).
  *   2.2  host: ratings_each (the reader's likes and dislikes of the digest
  *        a scorer works for, from `paperwire like` and `dislike`).
+ *   2.3  host: response_header answers any header of the final answer
+ *        (Link, Total-Results, Zotero's Last-Modified-Version), not four;
+ *        the client honours a Backoff header on any answer.
  */
 #ifndef PAPERWIRE_PLUGIN_H
 #define PAPERWIRE_PLUGIN_H
@@ -100,7 +103,7 @@ extern "C" {
 #endif
 
 #define PW_ABI_MAJOR 2
-#define PW_ABI_MINOR 2
+#define PW_ABI_MINOR 3
 
 /* The name of the one symbol a plugin exports. */
 #define PW_PLUGIN_ENTRY_SYMBOL "pw_plugin_entry"
@@ -342,9 +345,13 @@ typedef struct pw_host {
 	pw_status (*http_get)(pw_instance *inst, const char *url, uint32_t flags, pw_response **out);
 	long (*response_code)(pw_instance *inst, const pw_response *resp);
 	const char *(*response_body)(pw_instance *inst, const pw_response *resp, size_t *len);
-	/* The response's value of one of the headers the host keeps, by name
-	 * in any case: ETag, Last-Modified, Content-Type and Retry-After; NULL
-	 * for any other name or when absent. */
+	/* The value of a header of the final answer (after redirects), by
+	 * name in any case, the last one when repeated; NULL when absent or
+	 * for file://.  Hosts before 2.3 answer only ETag, Last-Modified,
+	 * Content-Type and Retry-After: a plugin that reads another header
+	 * (Link, Total-Results) needs host->abi.minor >= 3.  A Backoff header
+	 * (seconds) on any answer holds the host's next request to that host
+	 * until then. */
 	const char *(*response_header)(pw_instance *inst, const pw_response *resp, const char *name);
 	void (*response_free)(pw_instance *inst, pw_response *resp);
 

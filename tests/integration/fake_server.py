@@ -5,7 +5,8 @@ misbehaves on request.  Binds 127.0.0.1 on a free port, writes the port to
 
 Paths:
   /fixture/NAME            a file from --root (ETag and If-None-Match honoured)
-  /status/CODE             that status; ?retry_after=N adds Retry-After
+  /status/CODE             that status; ?retry_after=N adds Retry-After,
+                           ?backoff=N a Backoff header (Zotero's)
   /flaky/KEY/N/CODE/NAME   the first N requests for KEY get CODE (Retry-After: 1),
                            then NAME is served
   /slow                    headers, then a body that trickles for 30 s
@@ -161,6 +162,8 @@ class Handler(BaseHTTPRequestHandler):
             extra = {}
             if "retry_after" in query:
                 extra["Retry-After"] = query["retry_after"][0]
+            if "backoff" in query:
+                extra["Backoff"] = query["backoff"][0]
             return self.send_body(int(parts[1]), b"Rate exceeded.", "text/plain", extra)
         if kind == "flaky" and len(parts) == 5:
             if seen <= int(parts[2]):

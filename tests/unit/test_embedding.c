@@ -1,11 +1,14 @@
 /* The embedding scorer against the mock host: the builtin backend ranks a
  * library's neighbours first, by similarity or by its classifier, which
- * ratings move; arXiv ids in the profile are looked up once;
+ * ratings move; arXiv ids in the profile are looked up once; Zotero
+ * libraries are read page by page as their Link header says, never off
+ * the API's origin;
  * the openai backend batches, caches and fails loudly on bad answers. */
 #include "autoconf.h"
 
 #include <string.h>
 
+#include "../../plugins/scorers/embedding.h"
 #include "paperwire/mock_host.h"
 #include "pw_check.h"
 #include "record.h"
@@ -232,6 +235,87 @@ START_TEST(arxiv_ids_in_the_profile_are_looked_up_once)
 
 END_TEST
 
+START_TEST(zotero_items_are_written_as_the_api_names_libraries)
+{
+	char scope[128], err[512];
+	int local = -1;
+	ck_assert_int_eq(zotero_parse("zotero:users/12345", scope, sizeof scope, &local, err, sizeof err), 1);
+	ck_assert_str_eq(scope, "/users/12345");
+	ck_assert_int_eq(local, 0);
+	ck_assert_int_eq(
+	        zotero_parse("zotero:groups/7/collections/ABCD2345", scope, sizeof scope, &local, err, sizeof err), 1);
+	ck_assert_str_eq(scope, "/groups/7/collections/ABCD2345");
+	ck_assert_int_eq(zotero_parse("zotero:local", scope, sizeof scope, &local, err, sizeof err), 1);
+	ck_assert_str_eq(scope, "/users/0");
+	ck_assert_int_eq(local, 1);
+	ck_assert_int_eq(zotero_parse("library.bib", scope, sizeof scope, &local, err, sizeof err), 0);
+	const char *bad[] = { "zotero:user/1",
+		              "zotero:users/",
+		              "zotero:users/12x",
+		              "zotero:users/1/collections/ABC",
+		              "zotero:users/1/items",
+		              "zotero:localhost",
+		              NULL };
+	for (size_t i = 0; bad[i]; i++) {
+		err[0] = '\0';
+		ck_assert_msg(zotero_parse(bad[i], scope, sizeof scope, &local, err, sizeof err) == -1, "%s", bad[i]);
+		ck_assert_msg(strstr(err, "write zotero:users/ID"), "%s: %s", bad[i], err);
+	}
+}
+
+END_TEST
+
+static const char *
+zotero_page(const char *key, const char *title, const char *abstract, char *buf, size_t size)
+{
+	snprintf(buf, size,
+	         "[{\"key\": \"%s\", \"version\": 3, \"data\": {\"key\": \"%s\", \"itemType\": \"preprint\", "
+	         "\"title\": \"%s\", \"abstractNote\": \"%s\", \"date\": \"2024-02-01\"}}]",
+	         key, key, title, abstract);
+	return buf;
+}
+
+START_TEST(zotero_pages_follow_link_on_the_api_origin_only)
+{
+	void *st;
+	char why[256], page1[1024], page2[1024];
+	pw_instance *in = instance("{\"profile\": [\"zotero:users/1\"], \"zotero_api\": \"http://zotero\", "
+	                           "\"zotero_key\": \"k\"}",
+	                           &st);
+	/* The second page (start=100) first: routes match in the order added. */
+	pwm_route(in, "&start=100", 200,
+	          zotero_page("BBBBBBBB", "Speculative decoding with tiny drafts",
+	                      "Tiny draft models propose tokens for speculative decoding.", page2, sizeof page2));
+	pwm_route_header(in, "&start=100", "Link: <http://elsewhere/users/1/items/top?start=200>; rel=\"next\"");
+	pwm_route(in, "http://zotero/users/1/items/top?", 200,
+	          zotero_page("AAAAAAAA", "Coral reefs and ocean heat", "Bleaching of coral reefs.", page1,
+	                      sizeof page1));
+	pwm_route_header(in, "http://zotero/users/1/items/top?", "Last-Modified-Version: 42");
+	pwm_route_header(in, "http://zotero/users/1/items/top?",
+	                 "Link: <http://zotero/users/1/items/top?format=json&start=100>; rel=\"next\", "
+	                 "<http://zotero/users/1/items/top?format=json&start=100>; rel=\"last\"");
+	pw_record *p =
+	        paper("2611.00005", "Tiny drafts for speculative decoding", "Speculative decoding, tiny drafts.");
+	pw_delivery *d = pwm_delivery_new(&p, 1, NULL);
+	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
+	ck_assert_uint_eq(pwm_requests(in), 2); /* the third page is on another host: not asked */
+	ck_assert_msg(
+	        strstr(pwm_request_url(in, 0), "/users/1/items/top?format=json&limit=100&itemType=journalArticle"),
+	        "%s", pwm_request_url(in, 0));
+	ck_assert_msg(strstr(pwm_last_headers(in), "Zotero-API-Version: 3\nZotero-API-Key: k\n"), "%s",
+	              pwm_last_headers(in));
+	ck_assert_msg(strstr(pwm_log(in), "zotero:users/1: synced to version 42: 2 new, 0 changed, 0 removed; 2 items"),
+	              "%s", pwm_log(in));
+	score(in, st, p, why);
+	ck_assert_msg(strstr(why, "like \"Speculative decoding with tiny drafts\""), "%s", why);
+	pwm_delivery_free(d);
+	rec_free(p);
+	P->destroy(H, in, st);
+	pwm_instance_free(in);
+}
+
+END_TEST
+
 static const char *two_vectors = "{\"object\": \"list\", \"data\": ["
                                  "{\"object\": \"embedding\", \"index\": 0, \"embedding\": [3, 0]},"
                                  "{\"object\": \"embedding\", \"index\": 1, \"embedding\": [0, 0.5]}],"
@@ -385,6 +469,8 @@ embedding_suite(void)
 	tcase_add_test(tc, ratings_move_the_papers_like_them);
 	tcase_add_test(tc, arxiv_ids_in_the_profile_are_looked_up_once);
 	tcase_add_test(tc, unreachable_arxiv_ids_do_not_empty_the_profile);
+	tcase_add_test(tc, zotero_items_are_written_as_the_api_names_libraries);
+	tcase_add_test(tc, zotero_pages_follow_link_on_the_api_origin_only);
 	tcase_add_test(tc, openai_batches_caches_and_sends_the_key);
 	tcase_add_test(tc, aggregates_combine_best_and_mean);
 	tcase_add_test(tc, openai_malformed_answers_fail_loudly);

@@ -125,6 +125,41 @@ START_TEST(final_503_is_returned_with_its_code)
 
 END_TEST
 
+static double
+seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* Any header of the answer can be read, and a Backoff on a 200 holds the
+ * next request to that host; one longer than max_retry_after is refused
+ * without asking. */
+START_TEST(backoff_holds_the_next_request_and_any_header_is_kept)
+{
+	http_client *c = client(NULL);
+	pw_response *r;
+	char err[512];
+	struct timespec t0, t1;
+	ck_assert_int_eq(http_get(c, url("/status/200?backoff=1"), 0, &r, err, sizeof err), 0);
+	ck_assert_int_eq(r->code, 200);
+	ck_assert_ptr_nonnull(http_response_header(r, "backoff"));
+	ck_assert_str_eq(http_response_header(r, "BACKOFF"), "1");
+	ck_assert_str_eq(http_response_header(r, "Content-Type"), "text/plain");
+	ck_assert_ptr_null(http_response_header(r, "Back"));
+	http_response_free(r);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(http_get(c, url("/status/200?backoff=900"), 0, &r, err, sizeof err), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_msg(seconds_between(&t0, &t1) >= 0.95, "waited only %.2f s after Backoff: 1",
+	              seconds_between(&t0, &t1));
+	http_response_free(r);
+	ck_assert_int_eq(http_get(c, url("/status/200"), 0, &r, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "(Backoff), longer than the 600 s allowed"), "%s", err);
+	http_free(c);
+}
+
+END_TEST
+
 START_TEST(truncated_body_is_an_error)
 {
 	http_client *c = client(NULL);
@@ -192,7 +227,7 @@ START_TEST(conditional_get_after_validators_are_committed)
 	pw_response *r;
 	ck_assert_int_eq(http_get(c, url("/fixture/api_empty.atom"), PW_HTTP_CONDITIONAL, &r, err, sizeof err), 0);
 	ck_assert_int_eq(r->code, 200);
-	ck_assert_ptr_nonnull(r->etag);
+	ck_assert_ptr_nonnull(http_response_header(r, "ETag"));
 	http_response_free(r);
 	/* Not committed yet: the next request is unconditional. */
 	ck_assert_int_eq(http_get(c, url("/fixture/api_empty.atom"), PW_HTTP_CONDITIONAL, &r, err, sizeof err), 0);
@@ -233,6 +268,7 @@ http_suite(void)
 	tcase_add_test(tc, user_agent_names_paperwire_and_contact);
 	tcase_add_test(tc, retry_after_is_honoured_on_429);
 	tcase_add_test(tc, final_503_is_returned_with_its_code);
+	tcase_add_test(tc, backoff_holds_the_next_request_and_any_header_is_kept);
 	tcase_add_test(tc, truncated_body_is_an_error);
 	tcase_add_test(tc, slow_body_times_out);
 	tcase_add_test(tc, size_cap_is_enforced);

@@ -55,6 +55,9 @@ void pwm_option_map(pw_instance *inst, const char *key, const char *name, double
 void pwm_route(pw_instance *inst, const char *contains, long code, const char *body);
 void pwm_route_file(pw_instance *inst, const char *contains, long code, const char *file);
 void pwm_route_bytes(pw_instance *inst, const char *contains, long code, const void *bytes, size_t len);
+/* Adds a header ("Link: <...>; rel=\"next\"") to the answers of the route
+ * last added for `contains`, read back through response_header. */
+void pwm_route_header(pw_instance *inst, const char *contains, const char *line);
 size_t pwm_requests(const pw_instance *inst);
 const char *pwm_request_url(const pw_instance *inst, size_t i);
 /* The body and headers ("Name: value\n" each) of the last http_request. */

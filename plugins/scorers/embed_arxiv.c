@@ -1,6 +1,8 @@
-/* embed_arxiv.c: arXiv ids in the profile, looked up through the host's
- * polite HTTP client (arXiv's 3-second rule holds) in batches of 100, and
- * kept in the instance's cache so that a run only asks for new ones. */
+/* embed_arxiv.c: paper ids in the profile, the negatives and the ratings:
+ * arXiv ids looked up through the host's polite HTTP client (arXiv's
+ * 3-second rule holds) in batches of 100, DOIs one by one on OpenAlex
+ * (embed_doi.c), each kept in the plugin's cache so that a run only asks
+ * for new ones. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +23,17 @@ profile_arxiv_id(const pw_host *h, pw_instance *inst, const char *item, char *id
 	return cn_id(h, inst, item, id, size, NULL) == 1;
 }
 
-static int
-add_cached(profile *into, const char *cached)
+int
+profile_paper_id(const pw_host *h, pw_instance *inst, const char *item, char *id, size_t size)
+{
+	int arxiv = cn_id(h, inst, item, id, size, NULL);
+	if (arxiv == 1)
+		return 1;
+	return arxiv == 0 && strncmp(id, "10.", 3) == 0 && strchr(id, '/') && !strchr(item, '\n') ? 2 : 0;
+}
+
+int
+profile_add_cached(profile *into, const char *cached)
 {
 	/* "year\ttitle\tabstract" */
 	char *copy = strdup(cached);
@@ -39,10 +50,11 @@ add_cached(profile *into, const char *cached)
 	return rc;
 }
 
+/* "arxiv:2401.01234" or "doi:10.1145/abc" */
 static void
 cache_key(const char *id, char *key, size_t size)
 {
-	snprintf(key, size, "arxiv:%s", id);
+	snprintf(key, size, "%s:%s", strncmp(id, "10.", 3) == 0 ? "doi" : "arxiv", id);
 }
 
 static int
@@ -93,7 +105,7 @@ fetch_batch(const pw_host *h, pw_instance *inst, const struct embedding *e, char
 		         ab ? ab : "");
 		cache_key(id, key, sizeof key);
 		h->cache_put(inst, key, value);
-		add_cached(into, value);
+		profile_add_cached(into, value);
 	}
 	if (page.count < n)
 		h->log(inst, PW_LOG_WARNING, "profile lookup: arXiv knows %zu of %zu ids", page.count, n);
@@ -106,12 +118,12 @@ out:
 }
 
 int
-profile_fetch_arxiv(const pw_host *h, pw_instance *inst, const struct embedding *e, char *const *ids, size_t n,
-                    profile *into)
+profile_fetch_ids(const pw_host *h, pw_instance *inst, const struct embedding *e, char *const *ids, size_t n,
+                  profile *into)
 {
 	char **missing = calloc(n + 1, sizeof *missing);
 	size_t nmissing = 0;
-	int rc = 0;
+	int rc = 0, doi_failed = 0;
 	if (!missing)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -119,7 +131,9 @@ profile_fetch_arxiv(const pw_host *h, pw_instance *inst, const struct embedding 
 		cache_key(ids[i], key, sizeof key);
 		const char *cached = h->cache_get(inst, key);
 		if (cached)
-			add_cached(into, cached);
+			profile_add_cached(into, cached);
+		else if (strncmp(ids[i], "10.", 3) == 0)
+			doi_failed |= doi_lookup(h, inst, e, ids[i], key, into) < 0;
 		else
 			missing[nmissing++] = ids[i];
 	}
@@ -127,5 +141,5 @@ profile_fetch_arxiv(const pw_host *h, pw_instance *inst, const struct embedding 
 		rc = fetch_batch(h, inst, e, missing + i, nmissing - i < ARXIV_BATCH ? nmissing - i : ARXIV_BATCH,
 		                 into);
 	free(missing);
-	return rc;
+	return rc < 0 || doi_failed ? -1 : 0;
 }

@@ -20,7 +20,8 @@
 
 static const pw_option embedding_options[] = {
 	{ PW_OPTION("profile", PW_OPT_STRING_LIST, NULL, 1,
-	            "the library: .bib (BibTeX), .json (CSL-JSON) or text files, arXiv ids (\"arXiv:1706.03762\") and "
+	            "the library: .bib (BibTeX), .json (CSL-JSON) or text files, arXiv ids (\"arXiv:1706.03762\"), "
+	            "DOIs (\"doi:10.1145/...\") and "
 	            "Zotero libraries (\"zotero:users/ID\", \"zotero:groups/ID\", \"zotero:local\", each optionally "
 	            "followed by \"/collections/KEY\")") },
 	{ PW_OPTION("backend", PW_OPT_STRING, "builtin", 0, "builtin (TF-IDF, no network) or openai (/v1/embeddings)"),
@@ -31,7 +32,7 @@ static const pw_option embedding_options[] = {
 	            "default: cosine to the nearest and to all library papers)"),
 	  .choices = "classifier|similarity" },
 	{ PW_OPTION("negative", PW_OPT_STRING_LIST, NULL, 0,
-	            "papers you do not want, in the formats of profile (files, arXiv ids): read as dislikes") },
+	            "papers you do not want, in the formats of profile (files, arXiv ids, DOIs): read as dislikes") },
 	{ PW_OPTION("aggregate", PW_OPT_STRING, "both", 0,
 	            "max (the nearest library paper), mean (the whole library), or both (their average)"),
 	  .choices = "max|mean|both" },
@@ -46,7 +47,12 @@ static const pw_option embedding_options[] = {
 	{ PW_OPTION("zotero_local_api", PW_OPT_STRING, "http://localhost:23119/api", 0,
 	            "the Zotero desktop's local API, for zotero:local") },
 	{ PW_OPTION("arxiv_api", PW_OPT_STRING, "https://export.arxiv.org/api/query", 0,
-	            "where arXiv ids of the profile are looked up") },
+	            "where arXiv ids of the profile, the negatives and the ratings are looked up") },
+	{ PW_OPTION("openalex_api", PW_OPT_STRING, "https://api.openalex.org", 0,
+	            "where DOIs of the profile, the negatives and the ratings are looked up") },
+	{ PW_OPTION("openalex_key", PW_OPT_STRING, NULL, 0,
+	            "the OpenAlex API key for DOI lookups (one lookup is free with a key); write "
+	            "\"${OPENALEX_API_KEY}\"") },
 	{ PW_OPTION("endpoint", PW_OPT_STRING, NULL, 0,
 	            "openai: the base URL ending in /v1, e.g. http://localhost:11434/v1") },
 	{ PW_OPTION("model", PW_OPT_STRING, "text-embedding-3-small", 0, "openai: the embedding model") },
@@ -89,7 +95,7 @@ embedding_free(struct embedding *e)
 	remote_free(e);
 	profile_free(&e->prof);
 	profile_free(&e->neg);
-	free_ids(e->arxiv_ids, e->nids);
+	free_ids(e->ids, e->nids);
 	free_ids(e->neg_ids, e->nneg_ids);
 	free_ids(e->rated, e->nrated);
 	free_ids(e->zotero, e->nzotero);
@@ -119,6 +125,8 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 	e->history = 2000;
 	h->config_int(inst, "history", &e->history);
 	e->arxiv_api = h->config_string(inst, "arxiv_api");
+	e->openalex_api = h->config_string(inst, "openalex_api");
+	e->openalex_key = h->config_string(inst, "openalex_key");
 	e->zotero_key = h->config_string(inst, "zotero_key");
 	e->zotero_api = h->config_string(inst, "zotero_api");
 	e->zotero_local_api = h->config_string(inst, "zotero_local_api");
@@ -130,8 +138,8 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 		const char *item = h->config_list_at(inst, "profile", i);
 		char id[128], scope[128];
 		int local;
-		if (profile_arxiv_id(h, inst, item, id, sizeof id)) {
-			if (push_id(&e->arxiv_ids, &e->nids, id) < 0)
+		if (profile_paper_id(h, inst, item, id, sizeof id)) {
+			if (push_id(&e->ids, &e->nids, id) < 0)
 				goto fail;
 			continue;
 		}
@@ -163,7 +171,7 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 	for (size_t i = 0; i < h->config_list_count(inst, "negative"); i++) {
 		const char *item = h->config_list_at(inst, "negative", i);
 		char id[128], note[1024];
-		if (profile_arxiv_id(h, inst, item, id, sizeof id)) {
+		if (profile_paper_id(h, inst, item, id, sizeof id)) {
 			if (push_id(&e->neg_ids, &e->nneg_ids, id) < 0)
 				goto fail;
 		} else if (profile_load_file(&e->neg, item, err, sizeof err, note, sizeof note) < 0) {
@@ -207,7 +215,7 @@ struct ratings_ctx {
 	const pw_host *h;
 	pw_instance *inst;
 	struct embedding *e;
-	size_t likes, dislikes, lookups, waiting;
+	size_t likes, dislikes, lookups;
 	int failed;
 };
 
@@ -219,7 +227,7 @@ on_rating(void *ud, const char *id, int rating, int64_t rated_at, const pw_recor
 {
 	struct ratings_ctx *c = ud;
 	struct embedding *e = c->e;
-	char arxiv[128];
+	char canonical[256];
 	(void)rated_at;
 	if (push_id(&e->rated, &e->nrated, id) < 0) {
 		c->failed = 1;
@@ -232,29 +240,26 @@ on_rating(void *ud, const char *id, int rating, int64_t rated_at, const pw_recor
 		const char *abstract = c->h->record_get(c->inst, rec, PW_F_ABSTRACT);
 		if (title && profile_add(into, title, abstract ? abstract : "", 0) < 0)
 			c->failed = 1;
-	} else if (profile_arxiv_id(c->h, c->inst, id, arxiv, sizeof arxiv)) {
-		int pushed = rating > 0 ? push_id(&e->arxiv_ids, &e->nids, arxiv)
-		                        : push_id(&e->neg_ids, &e->nneg_ids, arxiv);
+	} else if (profile_paper_id(c->h, c->inst, id, canonical, sizeof canonical)) {
+		int pushed = rating > 0 ? push_id(&e->ids, &e->nids, canonical)
+		                        : push_id(&e->neg_ids, &e->nneg_ids, canonical);
 		c->failed |= pushed < 0;
 		c->lookups++;
-	} else {
-		c->waiting++;
 	}
 }
 
 static int
 read_ratings(const pw_host *h, pw_instance *inst, struct embedding *e)
 {
-	struct ratings_ctx c = { h, inst, e, 0, 0, 0, 0, 0 };
+	struct ratings_ctx c = { h, inst, e, 0, 0, 0, 0 };
 	if (!PW_HOST_HAS(h, ratings_each) || h->ratings_each(inst, on_rating, &c) != PW_OK)
 		return 0; /* an older host, or a check: the profile alone */
 	if (c.failed)
 		return -1;
 	if (c.likes || c.dislikes)
 		h->log(inst, PW_LOG_INFO,
-		       "ratings: %zu like%s, %zu dislike%s (%zu looked up on arXiv, %zu waiting for a run "
-		       "that fetches them)",
-		       c.likes, c.likes == 1 ? "" : "s", c.dislikes, c.dislikes == 1 ? "" : "s", c.lookups, c.waiting);
+		       "ratings: %zu like%s, %zu dislike%s (%zu not in the store, looked up on arXiv or OpenAlex)",
+		       c.likes, c.likes == 1 ? "" : "s", c.dislikes, c.dislikes == 1 ? "" : "s", c.lookups);
 	return 0;
 }
 
@@ -273,14 +278,14 @@ embedding_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_del
 		size_t zotero_unread = 0;
 		for (size_t i = 0; i < e->nzotero; i++)
 			zotero_unread += zotero_profile(h, inst, e, e->zotero[i], &e->prof) < 0;
-		int looked_up = profile_fetch_arxiv(h, inst, e, e->arxiv_ids, e->nids, &e->prof) == 0;
-		if (e->nneg_ids && profile_fetch_arxiv(h, inst, e, e->neg_ids, e->nneg_ids, &e->neg) < 0)
+		int looked_up = profile_fetch_ids(h, inst, e, e->ids, e->nids, &e->prof) == 0;
+		if (e->nneg_ids && profile_fetch_ids(h, inst, e, e->neg_ids, e->nneg_ids, &e->neg) < 0)
 			h->log(inst, PW_LOG_WARNING,
-			       "negative: some arXiv ids could not be looked up (asked again next run)");
+			       "negative: some paper ids could not be looked up (asked again next run)");
 		e->fetched_ids = 1;
 		if (!looked_up && e->prof.count == 0) {
 			h->log(inst, PW_LOG_ERROR,
-			       "profile: its %zu arXiv ids could not be looked up and it holds nothing "
+			       "profile: its %zu arXiv ids and DOIs could not be looked up and it holds nothing "
 			       "else: no paper can be scored this run",
 			       e->nids);
 			return PW_RETRY;
@@ -294,12 +299,12 @@ embedding_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_del
 		}
 		if (!looked_up)
 			h->log(inst, PW_LOG_WARNING,
-			       "profile: some of its %zu arXiv ids could not be looked up (asked "
+			       "profile: some of its %zu arXiv ids and DOIs could not be looked up (asked "
 			       "again next run); scoring with the %zu library papers at hand",
 			       e->nids, e->prof.count);
 		else if (e->prof.count == 0) {
 			h->log(inst, PW_LOG_ERROR,
-			       "profile: empty after looking up its arXiv ids (arXiv knows none of them) and Zotero "
+			       "profile: empty after looking up its arXiv ids and DOIs (nobody knows them) and Zotero "
 			       "libraries (they hold no paper)");
 			return PW_ERROR;
 		}

@@ -22,8 +22,8 @@ struct embedding {
 	double *weight; /* per profile document */
 	int recency, aggregate, remote, ready, fetched_ids;
 	int64_t history;
-	const char *arxiv_api;
-	char **arxiv_ids;
+	const char *arxiv_api, *openalex_api, *openalex_key;
+	char **ids; /* the profile's arXiv ids and DOIs, looked up in prepare */
 	size_t nids;
 	/* What the reader does not want: dislikes and the `negative` option,
 	 * its arXiv ids looked up like the profile's. */
@@ -58,10 +58,20 @@ void builtin_free(struct embedding *e);
 /* 1 when item names an arXiv paper ("arXiv:1706.03762", "2401.01234v2",
  * "hep-th/9901001"), with its versionless id in id. */
 int profile_arxiv_id(const pw_host *h, pw_instance *inst, const char *item, char *id, size_t size);
-/* Looks arXiv ids up (cached in the store), adding them as documents of
- * into.  0, or -1 when the lookup failed. */
-int profile_fetch_arxiv(const pw_host *h, pw_instance *inst, const struct embedding *e, char *const *ids, size_t n,
-                        profile *into);
+/* 1 for an arXiv id (as profile_arxiv_id), 2 for a DOI ("10.1145/abc",
+ * "doi:...", "https://doi.org/..."; id lower-cased), else 0. */
+int profile_paper_id(const pw_host *h, pw_instance *inst, const char *item, char *id, size_t size);
+/* Looks paper ids up (arXiv ids on arXiv, DOIs on OpenAlex; cached in the
+ * store), adding them as documents of into.  0, or -1 when a lookup failed
+ * (asked again next run); an id nobody knows is a warning, not a failure. */
+int profile_fetch_ids(const pw_host *h, pw_instance *inst, const struct embedding *e, char *const *ids, size_t n,
+                      profile *into);
+/* A cached lookup ("year\ttitle\tabstract") as a document of into.  0 or -1. */
+int profile_add_cached(profile *into, const char *cached);
+/* One DOI on OpenAlex, cached under cache_key.  0 (found, or unknown: a
+ * warning), -1 when it could not be asked (again next run). */
+int doi_lookup(const pw_host *h, pw_instance *inst, const struct embedding *e, const char *doi, const char *cache_key,
+               profile *into);
 
 /* 1 when item names a Zotero library ("zotero:users/123",
  * "zotero:groups/45/collections/ABCD2345", "zotero:local"), with its path

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../common/openalex.h"
 #include "../common/canonical.h"
 #include "../common/feed_date.h"
 #include "../common/json_text.h"
@@ -355,41 +356,6 @@ s2_graph(const pw_host *h, pw_instance *inst, const struct related *r, const cha
 	return PW_OK;
 }
 
-/* OpenAlex keeps no plain abstracts: rebuild one from word -> positions. */
-static char *
-rebuild_abstract(const cJSON *index)
-{
-	int n = 0;
-	const cJSON *w, *pos;
-	if (!cJSON_IsObject(index))
-		return NULL;
-	cJSON_ArrayForEach(w, index)
-		cJSON_ArrayForEach(pos, w)
-			if (cJSON_IsNumber(pos) && pos->valueint >= n && pos->valueint < 100000)
-				n = pos->valueint + 1;
-	if (n == 0)
-		return NULL;
-	const char **words = calloc((size_t)n, sizeof *words);
-	size_t len = 1;
-	if (!words)
-		return NULL;
-	cJSON_ArrayForEach(w, index)
-		cJSON_ArrayForEach(pos, w)
-			if (cJSON_IsNumber(pos) && pos->valueint >= 0 && pos->valueint < n && !words[pos->valueint]) {
-				words[pos->valueint] = w->string;
-				len += strlen(w->string) + 1;
-			}
-	char *out = malloc(len);
-	size_t o = 0;
-	for (int i = 0; out && i < n; i++)
-		if (words[i])
-			o += (size_t)sprintf(out + o, "%s%s", o ? " " : "", words[i]);
-	if (out)
-		out[o] = '\0';
-	free(words);
-	return out;
-}
-
 static pw_status
 oa_emit(const pw_host *h, pw_instance *inst, const cJSON *work, const char *seed)
 {
@@ -405,7 +371,7 @@ oa_emit(const pw_host *h, pw_instance *inst, const cJSON *work, const char *seed
 	h->record_set(inst, rec, PW_F_URL, doi ? doi : id);
 	if (id)
 		h->record_set(inst, rec, "openalex_id", id);
-	char *abstract = rebuild_abstract(cJSON_GetObjectItemCaseSensitive(work, "abstract_inverted_index"));
+	char *abstract = oa_abstract(cJSON_GetObjectItemCaseSensitive(work, "abstract_inverted_index"));
 	if (abstract)
 		h->record_set(inst, rec, PW_F_ABSTRACT, abstract);
 	free(abstract);

@@ -13,6 +13,7 @@ Paths:
   /truncated               Content-Length says 4000, 100 bytes come, then close
   /big                     a 3 MiB body
   /echo-headers            the request headers as the body
+  /openalex/works/doi:DOI  an OpenAlex work from openalex_works.json (ours), else 404
   /count/KEY               how many requests KEY has had
   POST /emb/KEY/MODE/v1/embeddings
                            an OpenAI-compatible embeddings endpoint: each input
@@ -48,7 +49,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit, parse_qs
+from urllib.parse import urlsplit, parse_qs, unquote
 
 COUNTS = {}
 INPUTS = {}
@@ -193,6 +194,14 @@ class Handler(BaseHTTPRequestHandler):
             return
         if kind == "big":
             return self.send_body(200, b"x" * (3 * 1024 * 1024), "text/plain")
+        if kind == "openalex" and parts[1:2] == ["works"]:
+            # OpenAlex singletons by DOI, from our own openalex_works.json.
+            doi = unquote(url.path.split("/works/", 1)[1]).lower()
+            with open(os.path.join(self.server.root, "openalex_works.json")) as f:
+                works = json.load(f)
+            if doi.startswith("doi:") and doi[4:] in works:
+                return self.send_body(200, json.dumps(works[doi[4:]]).encode(), "application/json")
+            return self.send_body(404, b'{"error": "Not found", "message": "no such work"}', "application/json")
         if kind == "echo-headers":
             return self.send_body(200, str(self.headers).encode(), "text/plain")
         if kind == "inputs" and len(parts) == 2:

@@ -92,7 +92,7 @@ sed -i "s|\"profile\": \\[\"$LIB\"\\]|\"profile\": [\"$LIB\", \"$dir/missing.bib
 run
 check "an unreadable profile file and unreachable arXiv ids cost themselves: warnings, the rest of the library scores, exit 0" \
 	'[ "$(rc)" = 0 ] && grep -q "warning: embedding: profile\[1\]: .*missing.bib.*; the rest of the profile is used" "$dir/err" &&
-	 grep -q "warning: embedding: profile: some of its 1 arXiv ids could not be looked up (asked again next run); scoring with the" "$dir/err" &&
+	 grep -q "warning: embedding: profile: some of its 1 arXiv ids and DOIs could not be looked up (asked again next run); scoring with the" "$dir/err" &&
 	 "$PY" -c "
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
@@ -102,8 +102,24 @@ scorer_case only_ids ""
 sed -i "s|\"profile\": \\[\"$LIB\"\\]|\"profile\": [\"arXiv:1706.03762\"], \"arxiv_api\": \"$BASE/status/503\"|" "$dir/pw.json"
 run
 check "a profile of arXiv ids only, arXiv unreachable: the scorer scores nothing, says why, and the run exits 1" \
-	'[ "$(rc)" = 1 ] && grep -q "error: embedding: profile: its 1 arXiv ids could not be looked up and it holds nothing else" "$dir/err" &&
+	'[ "$(rc)" = 1 ] && grep -q "error: embedding: profile: its 1 arXiv ids and DOIs could not be looked up and it holds nothing else" "$dir/err" &&
 	 grep -q "(FAILED to score: embedding)" "$dir/err"'
+
+# DOIs rated before any run fetched them are looked up on OpenAlex: the
+# liked one (about selective state spaces) lifts Mamba in the second digest
+scorer_case dois ", \"openalex_api\": \"$BASE/openalex\""
+(cd "$dir" && "$BIN" like -c pw.json --digest second 10.1000/Selective.SSM >/dev/null 2>&1 &&
+	"$BIN" dislike -c pw.json --digest second doi:10.1000/nobody.knows >/dev/null 2>&1)
+run
+rank_of() { "$PY" -c "
+import json, sys
+print([i + 1 for i, l in enumerate(open(sys.argv[2])) if json.loads(l)['title'].startswith(sys.argv[1])][0])" "$@"; }
+check "rated DOIs the store lacks are looked up on OpenAlex (abstract rebuilt); one it does not know is named and left out" \
+	'[ "$(rc)" = 0 ] && grep -q "info: embedding: ratings: 1 like, 1 dislike (2 not in the store, looked up on arXiv or OpenAlex)" "$dir/err" &&
+	 grep -q "warning: embedding: OpenAlex knows no work with the DOI 10.1000/nobody.knows: it is left out" "$dir/err"'
+check "... and the liked work counts: Mamba ranks higher than without the rating" \
+	'echo "Mamba #$(rank_of Mamba "$work/builtin/second.jsonl") without, #$(rank_of Mamba "$dir/second.jsonl") with the like" >&2 &&
+	 [ "$(rank_of Mamba "$dir/second.jsonl")" -lt "$(rank_of Mamba "$work/builtin/second.jsonl")" ]'
 
 scorer_case nokey ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/nokey/ok/v1\", \"api_key\": \"\${PW_TEST_API_KEY}\""
 (cd "$dir" && PW_TEST_API_KEY=sk-test "$BIN" -v run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"

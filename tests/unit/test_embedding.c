@@ -316,6 +316,49 @@ START_TEST(zotero_pages_follow_link_on_the_api_origin_only)
 
 END_TEST
 
+/* A rated DOI the store lacks is looked up once on OpenAlex (the abstract
+ * rebuilt from its inverted index) and cached; an unknown one is left out
+ * with a warning; a failed lookup is a warning and is asked again. */
+START_TEST(rated_dois_are_looked_up_on_openalex_once)
+{
+	void *st;
+	char opts[512], why[256];
+	snprintf(opts, sizeof opts,
+	         "{\"profile\": [\"%s\"], \"openalex_api\": \"http://oa\", \"openalex_key\": \"ok\"}",
+	         pw_path("PW_SRCDIR", "tests/fixtures/library.bib"));
+	pw_instance *in = instance(opts, &st);
+	pwm_add_rating(in, "10.1000/grasp", 1, NULL);
+	pwm_add_rating(in, "10.1000/gone", -1, NULL);
+	pwm_route(in,
+	          "http://oa/works/doi:10.1000/grasp?select=id,display_name,publication_year,"
+	          "abstract_inverted_index&api_key=ok",
+	          200,
+	          "{\"id\": \"https://openalex.org/W1\", \"display_name\": \"Robot grasping from camera pixels\", "
+	          "\"publication_year\": 2024, \"abstract_inverted_index\": {\"A\": [0], \"robot\": [1], "
+	          "\"learns\": [2], \"to\": [3], \"grasp\": [4], \"objects.\": [5]}}");
+	pwm_route(in, "http://oa/works/doi:10.1000/gone", 404, "{\"error\": \"Not found\"}");
+	pw_record *robot =
+	        paper("2611.00005", "Robot grasping with reinforcement learning", "A robot learns to grasp.");
+	pw_delivery *d = pwm_delivery_new(&robot, 1, NULL);
+	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
+	ck_assert_uint_eq(pwm_requests(in), 2);
+	ck_assert_msg(strstr(pwm_log(in), "OpenAlex knows no work with the DOI 10.1000/gone: it is left out"), "%s",
+	              pwm_log(in));
+	score(in, st, robot, why);
+	ck_assert_msg(strstr(why, "like \"Robot grasping from camera pixels\""), "%s", why);
+	P->destroy(H, in, st);
+	/* Another instance of the plugin: the known DOI comes from the cache. */
+	ck_assert_int_eq(P->create(H, in, &st), PW_OK);
+	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
+	ck_assert_uint_eq(pwm_requests(in), 3); /* only the unknown one again */
+	P->destroy(H, in, st);
+	pwm_delivery_free(d);
+	rec_free(robot);
+	pwm_instance_free(in);
+}
+
+END_TEST
+
 static const char *two_vectors = "{\"object\": \"list\", \"data\": ["
                                  "{\"object\": \"embedding\", \"index\": 0, \"embedding\": [3, 0]},"
                                  "{\"object\": \"embedding\", \"index\": 1, \"embedding\": [0, 0.5]}],"
@@ -336,8 +379,9 @@ START_TEST(unreachable_arxiv_ids_do_not_empty_the_profile)
 	        paper("2611.00005", "Tiny drafts for speculative decoding", "Speculative decoding, tiny drafts.");
 	pw_delivery *d = pwm_delivery_new(&p, 1, NULL);
 	ck_assert_int_eq(P->prepare(H, in, st, d), PW_OK);
-	ck_assert_msg(strstr(pwm_log(in), "some of its 1 arXiv ids could not be looked up (asked again next run)"),
-	              "%s", pwm_log(in));
+	ck_assert_msg(
+	        strstr(pwm_log(in), "some of its 1 arXiv ids and DOIs could not be looked up (asked again next run)"),
+	        "%s", pwm_log(in));
 	ck_assert(score(in, st, p, why) > 0);
 	P->destroy(H, in, st);
 	pwm_instance_free(in);
@@ -345,7 +389,7 @@ START_TEST(unreachable_arxiv_ids_do_not_empty_the_profile)
 	in = instance("{\"profile\": [\"arXiv:1706.03762\"], \"arxiv_api\": \"http://api/query\"}", &st);
 	pwm_route(in, "http://api/query", 503, "busy");
 	ck_assert_int_eq(P->prepare(H, in, st, d), PW_RETRY);
-	ck_assert(strstr(pwm_log(in), "its 1 arXiv ids could not be looked up and it holds nothing else"));
+	ck_assert(strstr(pwm_log(in), "its 1 arXiv ids and DOIs could not be looked up and it holds nothing else"));
 	size_t asked = pwm_requests(in);
 	ck_assert_int_eq(P->prepare(H, in, st, d), PW_RETRY); /* the next batch of the run: not asked again */
 	ck_assert_uint_eq(pwm_requests(in), asked);
@@ -470,6 +514,7 @@ embedding_suite(void)
 	tcase_add_test(tc, arxiv_ids_in_the_profile_are_looked_up_once);
 	tcase_add_test(tc, unreachable_arxiv_ids_do_not_empty_the_profile);
 	tcase_add_test(tc, zotero_items_are_written_as_the_api_names_libraries);
+	tcase_add_test(tc, rated_dois_are_looked_up_on_openalex_once);
 	tcase_add_test(tc, zotero_pages_follow_link_on_the_api_origin_only);
 	tcase_add_test(tc, openai_batches_caches_and_sends_the_key);
 	tcase_add_test(tc, aggregates_combine_best_and_mean);

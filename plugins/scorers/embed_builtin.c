@@ -74,23 +74,6 @@ training_free(struct training *t)
 	free(t->ex);
 }
 
-/* A title reduced to its lower-case letters and digits, so that a library
- * entry ("Fast Inference from Transformers via {Speculative} Decoding")
- * and the stored paper meet. */
-#define TITLE_KEY_SIZE 512
-
-static void
-title_key(const char *title, char *key)
-{
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)(title ? title : ""); *p && n + 1 < TITLE_KEY_SIZE; p++)
-		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80)
-			key[n++] = (char)*p;
-		else if (*p >= 'A' && *p <= 'Z')
-			key[n++] = (char)(*p - 'A' + 'a');
-	key[n] = '\0';
-}
-
 struct collect {
 	const pw_host *h;
 	pw_instance *inst;
@@ -98,28 +81,7 @@ struct collect {
 	tf_df *df;
 	struct training *t;
 	int keep_background;
-	char (*library_keys)[TITLE_KEY_SIZE]; /* the library's titles, keyed once */
 };
-
-static int
-is_rated(const struct embedding *e, const char *id)
-{
-	for (size_t i = 0; id && i < e->nrated; i++)
-		if (strcmp(e->rated[i], id) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-in_library(const struct collect *c, const char *title)
-{
-	char key[TITLE_KEY_SIZE];
-	title_key(title, key);
-	for (size_t j = 0; key[0] && j < c->e->prof.count; j++)
-		if (strcmp(key, c->library_keys[j]) == 0)
-			return 1;
-	return 0;
-}
 
 /* A paper of the store or of the day: counted; kept as background when
  * the classifier wants one.  The background is what the reader was shown
@@ -130,8 +92,8 @@ on_paper(void *ud, const pw_record *rec)
 {
 	struct collect *c = ud;
 	const pw_host *h = c->h;
-	int keep = c->keep_background && !is_rated(c->e, h->record_get(c->inst, rec, PW_F_ID)) &&
-	           !in_library(c, h->record_get(c->inst, rec, PW_F_TITLE));
+	int keep = c->keep_background && embedding_is_background(c->e, h->record_get(c->inst, rec, PW_F_ID),
+	                                                         h->record_get(c->inst, rec, PW_F_TITLE));
 	char *text = pu_paper_text(h, c->inst, rec);
 	if (count_text(c->t, c->df, text, keep, -1, 1) < 0)
 		c->t->failed = 1;
@@ -140,31 +102,15 @@ on_paper(void *ud, const pw_record *rec)
 	free(text);
 }
 
-/* The L2 penalty and the passes: enough to separate a library from the
- * background without memorising either (the unit tests and scripts/bench
- * hold it to that). */
-#define LR_LAMBDA 1e-3
-#define LR_EPOCHS 20
-/* A dislike weighs this many library papers: the reader said so. */
-#define DISLIKE_WEIGHT 2.0
-
 /* t holds the library's examples first (positives of them), then the
  * negatives, then the background, all weighed. */
 static int
 train(const pw_host *h, pw_instance *inst, struct embedding *e, struct training *t, size_t positives,
       size_t first_background)
 {
-	/* Balanced classes, as arxiv-sanity-lite's class_weight='balanced':
-	 * the background as a whole weighs what the library weighs, so the
-	 * scale means the same for a library of 10 or of 1,000. */
-	double library = 0;
-	for (size_t i = 0; i < positives; i++)
-		library += t->ex[i].weight;
-	for (size_t i = first_background; i < t->n; i++)
-		t->ex[i].weight = t->background ? library / (double)t->background : 0;
 	for (size_t i = 0; i < t->n; i++)
 		t->ex[i].x = &t->vecs[i];
-	if (lr_train(&e->lr, t->ex, t->n, LR_LAMBDA, LR_EPOCHS) < 0)
+	if (lr_train_balanced(&e->lr, t->ex, t->n, positives, first_background) < 0)
 		return -1;
 	h->log(inst, PW_LOG_DEBUG, "classifier: trained on %zu library papers, %zu disliked, %zu background", positives,
 	       first_background - positives, t->background);
@@ -178,19 +124,16 @@ builtin_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const 
 	e->ready = 0;
 	int classifier = e->model == MODEL_CLASSIFIER;
 	struct training t = { 0 };
-	struct collect c = { h, inst, e, &e->df, &t, classifier, NULL };
+	struct collect c = { h, inst, e, &e->df, &t, classifier };
 	pw_status rc = PW_ERROR;
-	c.library_keys = calloc(e->prof.count + 1, sizeof *c.library_keys);
-	if (!c.library_keys || tf_df_init(&e->df) < 0)
+	if (tf_df_init(&e->df) < 0)
 		goto out;
 	/* The library first: its examples are t's first prof.count. */
-	for (size_t j = 0; j < e->prof.count; j++) {
-		title_key(e->prof.docs[j].title, c.library_keys[j]);
+	for (size_t j = 0; j < e->prof.count; j++)
 		if (count_text(&t, &e->df, e->prof.docs[j].text, 1, 1, e->weight ? e->weight[j] : 1) < 0)
 			goto out;
-	}
 	for (size_t j = 0; j < e->neg.count; j++)
-		if (count_text(&t, &e->df, e->neg.docs[j].text, classifier, -1, DISLIKE_WEIGHT) < 0)
+		if (count_text(&t, &e->df, e->neg.docs[j].text, classifier, -1, LR_DISLIKE_WEIGHT) < 0)
 			goto out;
 	size_t first_background = t.n;
 	if (e->history > 0 && h->history_each(inst, (size_t)e->history, on_paper, &c) != PW_OK)
@@ -213,7 +156,6 @@ builtin_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const 
 	rc = PW_OK;
 out:
 	training_free(&t);
-	free(c.library_keys);
 	return rc;
 }
 

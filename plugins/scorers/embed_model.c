@@ -96,6 +96,18 @@ lr_train(lr_model *m, const lr_example *ex, size_t n, double lambda, int epochs)
 	return 0;
 }
 
+int
+lr_train_balanced(lr_model *m, lr_example *ex, size_t n, size_t positives, size_t first_background)
+{
+	double library = 0;
+	for (size_t i = 0; i < positives; i++)
+		library += ex[i].weight;
+	size_t background = n - first_background;
+	for (size_t i = first_background; i < n; i++)
+		ex[i].weight = library / (double)background;
+	return lr_train(m, ex, n, LR_LAMBDA, LR_EPOCHS);
+}
+
 double
 lr_margin(const lr_model *m, const tf_vec *x)
 {

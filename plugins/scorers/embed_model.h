@@ -26,6 +26,22 @@ typedef struct lr_model {
  * stochastic gradient descent in a fixed shuffled order, so a run is
  * repeatable.  lambda: the L2 penalty.  0, or -1 when out of memory. */
 int lr_train(lr_model *m, const lr_example *ex, size_t n, double lambda, int epochs);
+/* The L2 penalty and the passes the embedding scorer trains with: enough
+ * to separate a library from the background without memorising either
+ * (the unit tests and scripts/bench hold it to that). */
+#define LR_LAMBDA 1e-3
+#define LR_EPOCHS 20
+/* A dislike weighs this many library papers: the reader said so. */
+#define LR_DISLIKE_WEIGHT 2.0
+
+/* Trains m on ex[0..n): the library's examples first (positives of them,
+ * weighed), then the dislikes (weighed), then the background from
+ * first_background on, whose weights are set here so that the background
+ * as a whole weighs what the library weighs, as arxiv-sanity-lite's
+ * class_weight='balanced': the scale then means the same for a library of
+ * 10 or of 1,000.  0 or -1. */
+int lr_train_balanced(lr_model *m, lr_example *ex, size_t n, size_t positives, size_t first_background);
+
 /* w.x + b, and its logistic in [0, 1]. */
 double lr_margin(const lr_model *m, const tf_vec *x);
 double lr_probability(const lr_model *m, const tf_vec *x);

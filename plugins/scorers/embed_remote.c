@@ -2,7 +2,9 @@
  * endpoint (Ollama, llama.cpp server, vLLM, TEI, OpenAI), asked in batches
  * through the host's HTTP client (so 429s back off), and cached in the
  * store by paper id, version and model: a re-run or a second digest never
- * pays twice. */
+ * pays twice.  The classifier trains the builtin's model on these vectors,
+ * with the store's papers whose vectors are cached as the background: it
+ * costs no call beyond the day's papers. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +21,11 @@ struct remote {
 	const char *endpoint, *model, *api_key;
 	int64_t dims, batch;
 	char auth[1024];
-	size_t dim;   /* length of the vectors seen */
-	float **prof; /* per profile document, l2-normalised */
-	char **ids;   /* this run's papers: key -> vector */
+	size_t dim;    /* length of the vectors seen */
+	uint32_t *idx; /* 0 .. dim-1: a vector seen as the model's features */
+	float **prof;  /* per profile document, l2-normalised */
+	float **neg;   /* per negative document (the classifier's) */
+	char **ids;    /* this run's papers: key -> vector */
 	float **vecs;
 	size_t n;
 	size_t next; /* papers are scored in batch order: look here first */
@@ -68,6 +72,15 @@ clear_run(struct remote *r)
 	r->next = 0;
 }
 
+static void
+free_vectors(float ***v, size_t n)
+{
+	for (size_t j = 0; *v && j < n; j++)
+		free((*v)[j]);
+	free(*v);
+	*v = NULL;
+}
+
 void
 remote_free(struct embedding *e)
 {
@@ -75,9 +88,9 @@ remote_free(struct embedding *e)
 	if (!r)
 		return;
 	clear_run(r);
-	for (size_t j = 0; r->prof && j < e->prof.count; j++)
-		free(r->prof[j]);
-	free(r->prof);
+	free_vectors(&r->prof, e->prof.count);
+	free_vectors(&r->neg, e->neg.count);
+	free(r->idx);
 	free(r);
 	e->rm = NULL;
 }
@@ -217,38 +230,149 @@ out:
 	return rc;
 }
 
+/* The cache key of a paper's vector: model, size, id and version. */
+static void
+paper_key(const pw_host *h, pw_instance *inst, const struct remote *r, const pw_record *rec, char *key, size_t size)
+{
+	const char *v = h->record_get(inst, rec, PW_F_VERSION);
+	snprintf(key, size, "emb:%s:%lld:paper:%s:v%s", r->model, (long long)r->dims, h->record_get(inst, rec, PW_F_ID),
+	         v ? v : "0");
+}
+
+/* Vectors of a profile's documents (the library, the negatives), by the
+ * hash of their text.  0, or -1 with *out NULL. */
+static int
+document_vectors(const pw_host *h, pw_instance *inst, struct remote *r, const profile *p, float ***out)
+{
+	char key[512];
+	char **keys = calloc(p->count + 1, sizeof *keys), **texts = calloc(p->count + 1, sizeof *texts);
+	*out = calloc(p->count + 1, sizeof **out);
+	int ok = keys && texts && *out;
+	for (size_t j = 0; ok && j < p->count; j++) {
+		snprintf(key, sizeof key, "emb:%s:%lld:text:%016llx", r->model, (long long)r->dims,
+		         (unsigned long long)pu_fnv64(p->docs[j].text));
+		ok = (keys[j] = strdup(key)) != NULL;
+		texts[j] = p->docs[j].text;
+	}
+	ok = ok && vectors_for(h, inst, r, keys, texts, p->count, *out) == 0;
+	for (size_t j = 0; keys && j < p->count; j++)
+		free(keys[j]);
+	free(keys);
+	free(texts);
+	if (!ok)
+		free_vectors(out, p->count);
+	return ok ? 0 : -1;
+}
+
+/* ---- the classifier on the endpoint's vectors ---- */
+
+struct background {
+	const pw_host *h;
+	pw_instance *inst;
+	const struct embedding *e;
+	const struct remote *r;
+	const float **v;
+	float **owned; /* the vectors read from the cache here */
+	size_t n, nowned, cap;
+	int failed;
+};
+
+static void
+add_background(struct background *b, const float *v, int owned)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 256;
+		const float **grown = realloc(b->v, cap * sizeof *grown);
+		float **grown_owned = grown ? realloc(b->owned, cap * sizeof *grown_owned) : NULL;
+		if (grown)
+			b->v = grown;
+		if (!grown_owned) {
+			b->failed = 1;
+			if (owned)
+				free((float *)v);
+			return;
+		}
+		b->owned = grown_owned;
+		b->cap = cap;
+	}
+	b->v[b->n++] = v;
+	if (owned)
+		b->owned[b->nowned++] = (float *)v;
+}
+
+/* A paper of the store: background when its vector is in the cache. */
+static void
+on_stored(void *ud, const pw_record *rec)
+{
+	struct background *b = ud;
+	char key[512];
+	size_t dim = 0;
+	if (!embedding_is_background(b->e, b->h->record_get(b->inst, rec, PW_F_ID),
+	                             b->h->record_get(b->inst, rec, PW_F_TITLE)))
+		return;
+	paper_key(b->h, b->inst, b->r, rec, key, sizeof key);
+	const char *cached = b->h->cache_get(b->inst, key);
+	float *v = cached ? decode_vec(cached, &dim) : NULL;
+	if (v && dim == b->r->dim)
+		add_background(b, v, 1);
+	else
+		free(v);
+}
+
+static int
+remote_train(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_delivery *papers)
+{
+	struct remote *r = e->rm;
+	struct background b = { h, inst, e, r, NULL, NULL, 0, 0, 0, 0 };
+	if (e->history > 0 && h->history_each(inst, (size_t)e->history, on_stored, &b) != PW_OK)
+		h->log(inst, PW_LOG_WARNING, "could not read the store's history; the day's papers are the background");
+	/* A store with no vectors yet (a first run): the day's own papers. */
+	for (size_t i = 0; b.n == 0 && i < r->n; i++) {
+		const pw_record *rec = h->delivery_record(inst, papers, i);
+		if (embedding_is_background(e, h->record_get(inst, rec, PW_F_ID), h->record_get(inst, rec, PW_F_TITLE)))
+			add_background(&b, r->vecs[i], 0);
+	}
+	size_t np = e->prof.count, nn = e->neg.count, n = np + nn + b.n;
+	tf_vec *views = calloc(n + 1, sizeof *views);
+	lr_example *ex = calloc(n + 1, sizeof *ex);
+	int rc = -1;
+	if (!b.failed && views && ex && (r->idx || (r->idx = malloc((r->dim + 1) * sizeof *r->idx)) != NULL)) {
+		for (size_t d = 0; d < r->dim; d++)
+			r->idx[d] = (uint32_t)d;
+		for (size_t i = 0; i < n; i++) {
+			const float *v = i < np ? r->prof[i] : i < np + nn ? r->neg[i - np] : b.v[i - np - nn];
+			views[i] = (tf_vec){ r->idx, (float *)v, r->dim };
+			ex[i] = (lr_example){ &views[i], i < np ? 1 : -1,
+				              i < np ? (e->weight ? e->weight[i] : 1) : LR_DISLIKE_WEIGHT };
+		}
+		lr_free(&e->lr);
+		rc = lr_train_balanced(&e->lr, ex, n, np, np + nn);
+		h->log(inst, PW_LOG_DEBUG, "classifier: trained on %zu library papers, %zu disliked, %zu background",
+		       np, nn, b.n);
+	}
+	for (size_t i = 0; i < b.nowned; i++)
+		free(b.owned[i]);
+	free(b.owned);
+	free(b.v);
+	free(views);
+	free(ex);
+	return rc;
+}
+
 pw_status
 remote_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_delivery *papers)
 {
 	struct remote *r = e->rm;
-	size_t np = e->prof.count, n = h->delivery_count(inst, papers);
+	size_t n = h->delivery_count(inst, papers);
 	char key[512];
 	pw_status st = PW_ERROR;
+	int classifier = e->model == MODEL_CLASSIFIER;
 	e->ready = 0;
 	clear_run(r);
-	if (!r->prof) {
-		char **keys = calloc(np + 1, sizeof *keys), **texts = calloc(np + 1, sizeof *texts);
-		r->prof = calloc(np + 1, sizeof *r->prof);
-		int ok = keys && texts && r->prof;
-		for (size_t j = 0; ok && j < np; j++) {
-			snprintf(key, sizeof key, "emb:%s:%lld:text:%016llx", r->model, (long long)r->dims,
-			         (unsigned long long)pu_fnv64(e->prof.docs[j].text));
-			keys[j] = strdup(key);
-			texts[j] = e->prof.docs[j].text;
-		}
-		ok = ok && vectors_for(h, inst, r, keys, texts, np, r->prof) == 0;
-		for (size_t j = 0; keys && j < np; j++)
-			free(keys[j]);
-		free(keys);
-		free(texts);
-		if (!ok) {
-			for (size_t j = 0; r->prof && j < np; j++)
-				free(r->prof[j]);
-			free(r->prof);
-			r->prof = NULL;
-			return PW_ERROR;
-		}
-	}
+	if (!r->prof && document_vectors(h, inst, r, &e->prof, &r->prof) < 0)
+		return PW_ERROR;
+	if (classifier && !r->neg && document_vectors(h, inst, r, &e->neg, &r->neg) < 0)
+		return PW_ERROR;
 	char **texts = calloc(n + 1, sizeof *texts);
 	r->ids = calloc(n + 1, sizeof *r->ids);
 	r->vecs = calloc(n + 1, sizeof *r->vecs);
@@ -256,14 +380,13 @@ remote_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const p
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const pw_record *rec = h->delivery_record(inst, papers, i);
-		const char *v = h->record_get(inst, rec, PW_F_VERSION);
-		snprintf(key, sizeof key, "emb:%s:%lld:paper:%s:v%s", r->model, (long long)r->dims,
-		         h->record_get(inst, rec, PW_F_ID), v ? v : "0");
+		paper_key(h, inst, r, rec, key, sizeof key);
 		r->ids[i] = strdup(key);
 		texts[i] = pu_paper_text(h, inst, rec);
 		r->n++;
 	}
-	if (vectors_for(h, inst, r, r->ids, texts, n, r->vecs) == 0) {
+	if (vectors_for(h, inst, r, r->ids, texts, n, r->vecs) == 0 &&
+	    (!classifier || remote_train(h, inst, e, papers) == 0)) {
 		e->ready = 1;
 		st = PW_OK;
 	}
@@ -280,9 +403,7 @@ remote_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_
 {
 	struct remote *r = e->rm;
 	char key[512];
-	const char *v = h->record_get(inst, rec, PW_F_VERSION);
-	snprintf(key, sizeof key, "emb:%s:%lld:paper:%s:v%s", r->model, (long long)r->dims,
-	         h->record_get(inst, rec, PW_F_ID), v ? v : "0");
+	paper_key(h, inst, r, rec, key, sizeof key);
 	const float *x = NULL;
 	if (r->next < r->n && strcmp(r->ids[r->next], key) == 0)
 		x = r->vecs[r->next++];
@@ -301,6 +422,10 @@ remote_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_
 		sims[j] = (float)s;
 	}
 	embedding_combine(e, sims, value, reason, size);
+	if (e->model == MODEL_CLASSIFIER) {
+		tf_vec view = { r->idx, (float *)x, r->dim };
+		*value = lr_probability(&e->lr, &view);
+	}
 	free(sims);
 	return PW_OK;
 }

@@ -20,6 +20,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../common/json_text.h"
 #include "../common/url_encode.h"
 #include "embedding.h"
 
@@ -136,7 +137,7 @@ body_json(struct zlib *z, pw_response *resp, int want_array, const char *what)
 {
 	size_t len;
 	const char *body = z->h->response_body(z->inst, resp, &len);
-	cJSON *j = body ? cJSON_ParseWithLength(body, len) : NULL;
+	cJSON *j = body ? jt_parse(body, len, NULL) : NULL; /* an escaped NUL must not cut an abstract */
 	if (!j || (want_array ? !cJSON_IsArray(j) : !cJSON_IsObject(j))) {
 		snprintf(z->err, sizeof z->err, "%s: the answer is not a JSON %s", what,
 		         want_array ? "array" : "object");

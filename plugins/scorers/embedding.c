@@ -1,13 +1,18 @@
-/* embedding.c: ranks papers by similarity to the reader's own library.
- * backend "builtin": hashed TF-IDF vectors (tfidf.c), no network, no model;
- * document frequencies from the profile, the store's history and the day's
- * papers.  backend "openai": any OpenAI-compatible /v1/embeddings endpoint
- * (embed_remote.c), vectors cached in the store.
+/* embedding.c: ranks papers by how much they look like the reader's own
+ * library.  backend "builtin": hashed TF-IDF vectors (tfidf.c), no network,
+ * no model; document frequencies from the profile, the store's history and
+ * the day's papers.  backend "openai": any OpenAI-compatible /v1/embeddings
+ * endpoint (embed_remote.c), vectors cached in the store.
  *
- * The value is a cosine similarity in [0, 1] (by default the average of the
- * best match and the mean over the library), an absolute scale: a paper scores the same on a quiet day and a
- * busy one, so min_score keeps its meaning.  The reason names the nearest
- * library paper: "0.62 like: Attention Is All You Need". */
+ * method "classifier" (the default, either backend): a logistic regression
+ * (embed_model.c) trained each run on the library and likes against the
+ * dislikes and the store's recent papers; the value is how likely a paper
+ * belongs with the library, in [0, 1].  method "similarity": a cosine in
+ * [0, 1] (by default the average of the best match and the mean over the
+ * library).  Both are absolute scales: a paper scores the same on a quiet
+ * day and a busy one, so min_score keeps its meaning.  The reason names the
+ * nearest library paper: "like \"Attention Is All You Need\" (similarity
+ * 0.62)". */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,10 +31,10 @@ static const pw_option embedding_options[] = {
 	            "followed by \"/collections/KEY\")") },
 	{ PW_OPTION("backend", PW_OPT_STRING, "builtin", 0, "builtin (TF-IDF, no network) or openai (/v1/embeddings)"),
 	  .choices = "builtin|openai" },
-	{ PW_OPTION("method", PW_OPT_STRING, NULL, 0,
-	            "classifier (builtin's default: learns the library and likes against dislikes and the store's "
-	            "recent papers; the value is how likely a paper belongs with the library) or similarity (openai's "
-	            "default: cosine to the nearest and to all library papers)"),
+	{ PW_OPTION("method", PW_OPT_STRING, "classifier", 0,
+	            "classifier (learns the library and likes against dislikes and the store's recent papers; the "
+	            "value is how likely a paper belongs with the library) or similarity (cosine to the nearest and "
+	            "to all library papers)"),
 	  .choices = "classifier|similarity" },
 	{ PW_OPTION("negative", PW_OPT_STRING_LIST, NULL, 0,
 	            "papers you do not want, in the formats of profile (files, arXiv ids, DOIs): read as dislikes") },
@@ -38,7 +43,9 @@ static const pw_option embedding_options[] = {
 	  .choices = "max|mean|both" },
 	{ PW_OPTION("recency", PW_OPT_BOOL, "false", 0,
 	            "weight newer library items more: 1/(1+log10(rank+1)), rank 0 the newest by year") },
-	{ PW_OPTION("history", PW_OPT_INT, "2000", 0, "builtin: papers from the store counted in document frequencies"),
+	{ PW_OPTION("history", PW_OPT_INT, "2000", 0,
+	            "recent papers of the store read: the builtin's document frequencies and the classifier's "
+	            "background"),
 	  .range = "0.." },
 	{ PW_OPTION("zotero_key", PW_OPT_STRING, NULL, 0,
 	            "the Zotero API key of zotero: profile items; write \"${ZOTERO_API_KEY}\" (not needed for public "
@@ -100,6 +107,7 @@ embedding_free(struct embedding *e)
 	free_ids(e->rated, e->nrated);
 	free_ids(e->zotero, e->nzotero);
 	free(e->weight);
+	free(e->library_keys);
 	free(e);
 }
 
@@ -114,12 +122,7 @@ embedding_create(const pw_host *h, pw_instance *inst, void **state)
 	const char *agg = h->config_string(inst, "aggregate");
 	e->remote = strcmp(backend, "openai") == 0;
 	const char *method = h->config_string(inst, "method");
-	e->model = method ? (strcmp(method, "classifier") == 0 ? MODEL_CLASSIFIER : MODEL_SIMILARITY)
-	                  : (e->remote ? MODEL_SIMILARITY : MODEL_CLASSIFIER);
-	if (e->remote && e->model == MODEL_CLASSIFIER) {
-		h->log(inst, PW_LOG_ERROR, "method: classifier is the builtin backend's; with openai use similarity");
-		goto config_error;
-	}
+	e->model = strcmp(method, "similarity") == 0 ? MODEL_SIMILARITY : MODEL_CLASSIFIER;
 	e->aggregate = agg[0] == 'm' ? (agg[1] == 'a' ? AGG_MAX : AGG_MEAN) : AGG_BOTH;
 	h->config_bool(inst, "recency", &e->recency);
 	e->history = 2000;
@@ -196,18 +199,54 @@ embedding_destroy(const pw_host *h, pw_instance *inst, void *state)
 	embedding_free(state);
 }
 
-/* Recency: 1/(1+log10(rank+1)) with rank 0 the newest; else all 1. */
+/* A title reduced to its lower-case letters and digits, so that a library
+ * entry ("Fast Inference from Transformers via {Speculative} Decoding")
+ * and the stored paper meet. */
+static void
+title_key(const char *title, char *key)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)(title ? title : ""); *p && n + 1 < TITLE_KEY_SIZE; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80)
+			key[n++] = (char)*p;
+		else if (*p >= 'A' && *p <= 'Z')
+			key[n++] = (char)(*p - 'A' + 'a');
+	key[n] = '\0';
+}
+
+int
+embedding_is_background(const struct embedding *e, const char *id, const char *title)
+{
+	for (size_t i = 0; id && i < e->nrated; i++)
+		if (strcmp(e->rated[i], id) == 0)
+			return 0;
+	char key[TITLE_KEY_SIZE];
+	title_key(title, key);
+	for (size_t j = 0; key[0] && e->library_keys && j < e->prof.count; j++)
+		if (strcmp(key, e->library_keys[j]) == 0)
+			return 0;
+	return 1;
+}
+
+/* Recency: 1/(1+log10(rank+1)) with rank 0 the newest; else all 1.  And
+ * the library's title keys, once the profile is complete. */
 static int
 set_weights(struct embedding *e)
 {
+	free(e->library_keys);
+	e->library_keys = calloc(e->prof.count + 1, sizeof *e->library_keys);
+	if (!e->library_keys)
+		return -1;
 	free(e->weight);
 	e->weight = malloc((e->prof.count + 1) * sizeof *e->weight);
 	if (!e->weight)
 		return -1;
 	if (e->recency)
 		profile_sort_newest_first(&e->prof);
-	for (size_t j = 0; j < e->prof.count; j++)
+	for (size_t j = 0; j < e->prof.count; j++) {
 		e->weight[j] = e->recency ? 1.0 / (1.0 + log10((double)j + 1.0)) : 1.0;
+		title_key(e->prof.docs[j].title, e->library_keys[j]);
+	}
 	return 0;
 }
 

@@ -20,6 +20,8 @@ struct remote;
 struct embedding {
 	profile prof;
 	double *weight; /* per profile document */
+#define TITLE_KEY_SIZE 512
+	char (*library_keys)[TITLE_KEY_SIZE]; /* per profile document: its title's letters and digits */
 	int recency, aggregate, remote, ready, fetched_ids;
 	int64_t history;
 	const char *arxiv_api, *openalex_api, *openalex_key;
@@ -46,6 +48,11 @@ struct embedding {
 	/* remote */
 	struct remote *rm;
 };
+
+/* 1 when a paper of the store or of the day may be the classifier's
+ * background: what the reader was shown without asking for it.  A rated
+ * paper, or one of the library (by title), is an example of its own. */
+int embedding_is_background(const struct embedding *e, const char *id, const char *title);
 
 /* From similarities to each profile document: the value and the reason. */
 void embedding_combine(const struct embedding *e, const float *sims, double *value, char *reason, size_t size);

@@ -49,12 +49,21 @@ check "keyword vetoes reach the report, and vetoed papers are not delivered" \
 	'grep -q "digest first: 12 scored, 3 vetoed" "$dir/err" && ! grep -q "GPTQ" "$dir/first.jsonl"'
 
 scorer_case openai ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/ok/ok/v1\", \"api_key\": \"sk-test\", \"model\": \"bow\""
-run
+run -v
 check "openai: a run against a local /v1/embeddings server succeeds" '[ "$(rc)" = 0 ] && [ -s "$dir/first.jsonl" ]'
 check "cheap scorers first: the embedding server saw only the 9 papers the keyword scorer let through, plus the profile" \
 	'[ "$(inputs ok)" = $((4 + 9 + 3)) ]'
 check "the second digest over the same papers made no new call for what was cached" \
 	'[ "$(count ok)" = 3 ]'
+check "openai: the classifier (its default) learns on the endpoint's vectors, the background the stored papers whose vectors are cached (no library paper): the library's neighbours first, values in [0, 1]" \
+	'"$PY" -c "
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert {r[\"id\"] for r in rows[:3]} == {\"2401.10774\", \"2302.01318\", \"2211.17192\"}, [r[\"id\"] for r in rows[:3]]
+assert all(0 <= r[\"scores\"][\"embedding\"][\"value\"] <= 1 for r in rows) and len(rows) == 12
+" "$dir/second.jsonl" &&
+	 grep -q "embedding: classifier: trained on 4 library papers, 0 disliked, 6 background" "$dir/err" &&
+	 grep -q "embedding: classifier: trained on 4 library papers, 0 disliked, 9 background" "$dir/err"'
 
 scorer_case r429 ", \"backend\": \"openai\", \"endpoint\": \"$BASE/emb/r429/429/v1\", \"api_key\": \"sk-test\""
 run

@@ -406,7 +406,8 @@ START_TEST(openai_batches_caches_and_sends_the_key)
 	void *st;
 	char opts[512], why[256];
 	snprintf(opts, sizeof opts,
-	         "{\"profile\": [\"%s\"], \"backend\": \"openai\", \"endpoint\": \"http://llm/v1\", "
+	         "{\"profile\": [\"%s\"], \"backend\": \"openai\", \"method\": \"similarity\", \"endpoint\": "
+	         "\"http://llm/v1\", "
 	         "\"model\": \"m\", \"api_key\": \"sk-test\", \"dimensions\": 2, \"aggregate\": \"max\"}",
 	         pw_path("PW_SRCDIR", "tests/fixtures/library.txt"));
 	pw_instance *in = instance(opts, &st);
@@ -442,7 +443,8 @@ START_TEST(aggregates_combine_best_and_mean)
 	double v[3];
 	for (int k = 0; k < 3; k++) {
 		snprintf(opts, sizeof opts,
-		         "{\"profile\": [\"%s\"], \"backend\": \"openai\", \"endpoint\": \"http://llm/v1\", "
+		         "{\"profile\": [\"%s\"], \"backend\": \"openai\", \"method\": \"similarity\", \"endpoint\": "
+		         "\"http://llm/v1\", "
 		         "\"aggregate\": \"%s\"}",
 		         pw_path("PW_SRCDIR", "tests/fixtures/library.txt"), aggs[k]);
 		pw_instance *in = instance(opts, &st);

@@ -176,6 +176,7 @@ tf_df_init(tf_df *df)
 {
 	df->df = calloc(TFIDF_BUCKETS, sizeof *df->df);
 	df->ndocs = 0;
+	df->min_df = 1;
 	return df->df ? 0 : -1;
 }
 
@@ -202,6 +203,8 @@ tf_vec_weigh(const tf_df *df, tf_vec *v)
 		/* sublinear tf; smoothed idf as scikit-learn computes it */
 		double tf = 1.0 + log((double)v->val[i]);
 		double idf = log((1.0 + df->ndocs) / (1.0 + df->df[v->idx[i]])) + 1.0;
+		if (df->df[v->idx[i]] < df->min_df)
+			idf = 0;
 		v->val[i] = (float)(tf * idf);
 		norm += (double)v->val[i] * v->val[i];
 	}

@@ -23,6 +23,9 @@ typedef struct tf_vec {
 typedef struct tf_df {
 	uint32_t *df; /* TFIDF_BUCKETS counters */
 	uint32_t ndocs;
+	/* Features in fewer documents than this weigh 0 in tf_vec_weigh, as
+	 * scikit-learn's min_df drops them; tf_df_init sets 1 (keep all). */
+	uint32_t min_df;
 } tf_df;
 
 /* Calls fn for each feature of text in order: a kept word (w2 NULL) and

@@ -128,6 +128,11 @@ builtin_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const 
 	pw_status rc = PW_ERROR;
 	if (tf_df_init(&e->df) < 0)
 		goto out;
+	/* A feature no other paper has says nothing about what papers share,
+	 * and lets the classifier learn each background paper by heart (the
+	 * papers it then scores): weighed 0.  On the bench, +0.010 MAP for the
+	 * classifier and +0.011 to +0.013 for the similarities. */
+	e->df.min_df = 2;
 	/* The library first: its examples are t's first prof.count. */
 	for (size_t j = 0; j < e->prof.count; j++)
 		if (count_text(&t, &e->df, e->prof.docs[j].text, 1, 1, e->weight ? e->weight[j] : 1) < 0)
@@ -243,7 +248,7 @@ builtin_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw
 	tf_index_query(&e->index, &v, sims);
 	embedding_combine(e, sims, value, reason, size);
 	if (e->model == MODEL_CLASSIFIER) {
-		*value = lr_probability(&e->lr, &v);
+		*value = embedding_probability(lr_margin(&e->lr, &v), *value);
 		explain_terms(e, text, &v, reason, size);
 	}
 	tf_vec_free(&v);

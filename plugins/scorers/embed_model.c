@@ -114,12 +114,6 @@ lr_margin(const lr_model *m, const tf_vec *x)
 	return dot_scaled(m->w, 1, x) + m->bias;
 }
 
-double
-lr_probability(const lr_model *m, const tf_vec *x)
-{
-	return logistic(lr_margin(m, x));
-}
-
 void
 lr_free(lr_model *m)
 {

@@ -42,9 +42,9 @@ int lr_train(lr_model *m, const lr_example *ex, size_t n, double lambda, int epo
  * 10 or of 1,000.  0 or -1. */
 int lr_train_balanced(lr_model *m, lr_example *ex, size_t n, size_t positives, size_t first_background);
 
-/* w.x + b, and its logistic in [0, 1]. */
+/* w.x + b: the classifier's margin (embedding_probability makes it a
+ * value in [0, 1]). */
 double lr_margin(const lr_model *m, const tf_vec *x);
-double lr_probability(const lr_model *m, const tf_vec *x);
 void lr_free(lr_model *m);
 
 #endif

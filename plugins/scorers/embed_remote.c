@@ -424,7 +424,7 @@ remote_score(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_
 	embedding_combine(e, sims, value, reason, size);
 	if (e->model == MODEL_CLASSIFIER) {
 		tf_vec view = { r->idx, (float *)x, r->dim };
-		*value = lr_probability(&e->lr, &view);
+		*value = embedding_probability(lr_margin(&e->lr, &view), *value);
 	}
 	free(sims);
 	return PW_OK;

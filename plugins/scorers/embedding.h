@@ -54,6 +54,10 @@ struct embedding {
  * paper, or one of the library (by title), is an example of its own. */
 int embedding_is_background(const struct embedding *e, const char *id, const char *title);
 
+/* The classifier's value: the logistic of its margin plus a share of the
+ * similarity to the library (embedding_combine's value), in [0, 1]. */
+double embedding_probability(double margin, double similarity);
+
 /* From similarities to each profile document: the value and the reason. */
 void embedding_combine(const struct embedding *e, const float *sims, double *value, char *reason, size_t size);
 

@@ -1,5 +1,6 @@
 /* keyword.c: scores papers by weighted terms matched as whole words ("RL"
- * never matches "world"), case- and accent-insensitive, in every field
+ * never matches "world"; the last word also in its plural: "model" finds
+ * "models"), case- and accent-insensitive, in every field
  * that is configured, in one Aho-Corasick pass per field.  A trailing '*'
  * makes a term's last word a prefix ("quantiz*").  `exclude` vetoes,
  * `require` is a gate, `authors` follows people, tolerant of initials.
@@ -89,6 +90,39 @@ keyword_free(struct keyword *k)
 	free(k);
 }
 
+/* The folded term (" large language model ") with its last word in the
+ * plural (" large language models "), as English regular plurals go: +s,
+ * +es after s, x, z, ch and sh, y -> ies after a consonant.  0 when the
+ * last word is not made of at least three letters, or already ends in a
+ * single s (a plural, likely: "transformers" is left as written). */
+static int
+plural_of(const char *folded, size_t len, char *out, size_t size)
+{
+	size_t end = len - 1, start = end; /* folded ends with a space */
+	if (len < 3 || len + 4 > size)
+		return 0;
+	while (start > 0 && folded[start - 1] != ' ')
+		start--;
+	size_t wl = end - start;
+	for (size_t i = start; i < end; i++)
+		if (folded[i] < 'a' || folded[i] > 'z')
+			return 0;
+	if (wl < 3)
+		return 0;
+	const char *w = folded + start;
+	char last = w[wl - 1], prev = w[wl - 2];
+	const char *add = "s";
+	size_t keep = end;
+	if (last == 's' && prev != 's')
+		return 0;
+	if (last == 's' || last == 'x' || last == 'z' || (last == 'h' && (prev == 'c' || prev == 's')))
+		add = "es";
+	else if (last == 'y' && !strchr("aeiou", prev))
+		add = "ies", keep--;
+	snprintf(out, size, "%.*s%s ", (int)keep, folded, add);
+	return 1;
+}
+
 /* " speculative decoding " for a term, " quantiz" for "quantiz*". */
 static int
 add_term(const pw_host *h, pw_instance *inst, struct keyword *k, const char *text, double weight, enum term_kind kind)
@@ -110,6 +144,9 @@ add_term(const pw_host *h, pw_instance *inst, struct keyword *k, const char *tex
 	t->weight = weight;
 	t->kind = kind;
 	int rc = t->text && aho_add(k->matcher, folded, len, (int)k->nterms) == 0 ? 0 : -1;
+	char plural[1024];
+	if (rc == 0 && !(tl && text[tl - 1] == '*') && plural_of(folded, len, plural, sizeof plural))
+		rc = aho_add(k->matcher, plural, strlen(plural), (int)k->nterms);
 	k->nterms++;
 	free(folded);
 	return rc;

@@ -91,6 +91,28 @@ START_TEST(repeated_mentions_count_with_saturation)
 
 END_TEST
 
+/* A term's last word also matches its regular plural; a word written in
+ * the plural is matched as written; the plural is still a whole word. */
+START_TEST(a_term_matches_its_plural)
+{
+	char why[256];
+	int veto;
+	make("{\"keywords\": {\"neural network\": 1, \"strategy\": 1, \"patch\": 1, \"transformers\": 1, "
+	     "\"RL\": 1}}");
+	ck_assert_double_eq(score("x", "Deep neural networks.", why, &veto), 1);
+	ck_assert_str_eq(why, "abstract has 'neural network' +1");
+	ck_assert_double_eq(score("x", "Two strategies.", why, &veto), 1);
+	ck_assert_double_eq(score("x", "Image patches.", why, &veto), 1);
+	/* one mention of each form: two mentions, saturated */
+	ck_assert_double_eq_tol(score("x", "A neural network among neural networks.", why, &veto), 2 * 2.2 / 3.2, 1e-9);
+	ck_assert_double_eq(score("x", "One transformer.", why, &veto), 0);
+	ck_assert_double_eq(score("x", "The networker and the strategyist.", why, &veto), 0);
+	ck_assert_double_eq(score("x", "Worlds apart.", why, &veto), 0);
+	done();
+}
+
+END_TEST
+
 START_TEST(phrases_case_and_title_weight)
 {
 	char why[256];
@@ -269,6 +291,7 @@ keyword_suite(void)
 	TCase *tc = tcase_create("keyword");
 	tcase_add_test(tc, rl_does_not_match_world);
 	tcase_add_test(tc, phrases_case_and_title_weight);
+	tcase_add_test(tc, a_term_matches_its_plural);
 	tcase_add_test(tc, star_marks_a_prefix);
 	tcase_add_test(tc, exclude_vetoes_with_a_reason);
 	tcase_add_test(tc, a_term_without_letters_is_a_config_error);

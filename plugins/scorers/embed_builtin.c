@@ -110,16 +110,40 @@ train(const pw_host *h, pw_instance *inst, struct embedding *e, struct training 
 {
 	for (size_t i = 0; i < t->n; i++)
 		t->ex[i].x = &t->vecs[i];
-	if (lr_train_balanced(&e->lr, t->ex, t->n, positives, first_background) < 0)
+	double seconds;
+	if (lr_train_balanced(&e->lr, t->ex, t->n, positives, first_background, &seconds) < 0)
 		return -1;
-	h->log(inst, PW_LOG_DEBUG, "classifier: trained on %zu library papers, %zu disliked, %zu background", positives,
-	       first_background - positives, t->background);
+	h->log(inst, PW_LOG_DEBUG, "classifier: trained on %zu library papers, %zu disliked, %zu background in %.2f s",
+	       positives, first_background - positives, t->background, seconds);
 	return 0;
+}
+
+/* A later batch of the same run (the host hands an expensive scorer its
+ * papers in bounded batches): its papers join the document frequencies;
+ * the library's vectors and the model, trained on the first batch, stay,
+ * so the store's history is read and the model trained once a run. */
+static pw_status
+add_batch(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_delivery *papers)
+{
+	for (size_t i = 0; i < h->delivery_count(inst, papers); i++) {
+		char *text = pu_paper_text(h, inst, h->delivery_record(inst, papers, i));
+		tf_vec counts;
+		if (!text || tf_counts_from_text(text, &counts) < 0) {
+			free(text);
+			return PW_ERROR;
+		}
+		tf_df_add(&e->df, &counts);
+		tf_vec_free(&counts);
+		free(text);
+	}
+	return PW_OK;
 }
 
 pw_status
 builtin_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_delivery *papers)
 {
+	if (e->ready)
+		return add_batch(h, inst, e, papers);
 	builtin_free(e);
 	e->ready = 0;
 	int classifier = e->model == MODEL_CLASSIFIER;

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #define LR_MIN_STEPS 20000
 
@@ -96,16 +97,27 @@ lr_train(lr_model *m, const lr_example *ex, size_t n, double lambda, int epochs)
 	return 0;
 }
 
-int
-lr_train_balanced(lr_model *m, lr_example *ex, size_t n, size_t positives, size_t first_background)
+static double
+seconds_now(void)
 {
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int
+lr_train_balanced(lr_model *m, lr_example *ex, size_t n, size_t positives, size_t first_background, double *seconds)
+{
+	double started = seconds_now();
 	double library = 0;
 	for (size_t i = 0; i < positives; i++)
 		library += ex[i].weight;
 	size_t background = n - first_background;
 	for (size_t i = first_background; i < n; i++)
 		ex[i].weight = library / (double)background;
-	return lr_train(m, ex, n, LR_LAMBDA, LR_EPOCHS);
+	int rc = lr_train(m, ex, n, LR_LAMBDA, LR_EPOCHS);
+	*seconds = seconds_now() - started;
+	return rc;
 }
 
 double

@@ -39,8 +39,9 @@ int lr_train(lr_model *m, const lr_example *ex, size_t n, double lambda, int epo
  * first_background on, whose weights are set here so that the background
  * as a whole weighs what the library weighs, as arxiv-sanity-lite's
  * class_weight='balanced': the scale then means the same for a library of
- * 10 or of 1,000.  0 or -1. */
-int lr_train_balanced(lr_model *m, lr_example *ex, size_t n, size_t positives, size_t first_background);
+ * 10 or of 1,000.  0 or -1; *seconds: how long the training took. */
+int lr_train_balanced(lr_model *m, lr_example *ex, size_t n, size_t positives, size_t first_background,
+                      double *seconds);
 
 /* w.x + b: the classifier's margin (embedding_probability makes it a
  * value in [0, 1]). */

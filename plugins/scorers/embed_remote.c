@@ -345,10 +345,12 @@ remote_train(const pw_host *h, pw_instance *inst, struct embedding *e, const pw_
 			ex[i] = (lr_example){ &views[i], i < np ? 1 : -1,
 				              i < np ? (e->weight ? e->weight[i] : 1) : LR_DISLIKE_WEIGHT };
 		}
+		double seconds;
 		lr_free(&e->lr);
-		rc = lr_train_balanced(&e->lr, ex, n, np, np + nn);
-		h->log(inst, PW_LOG_DEBUG, "classifier: trained on %zu library papers, %zu disliked, %zu background",
-		       np, nn, b.n);
+		rc = lr_train_balanced(&e->lr, ex, n, np, np + nn, &seconds);
+		h->log(inst, PW_LOG_DEBUG,
+		       "classifier: trained on %zu library papers, %zu disliked, %zu background in %.2f s", np, nn, b.n,
+		       seconds);
 	}
 	for (size_t i = 0; i < b.nowned; i++)
 		free(b.owned[i]);
@@ -385,8 +387,10 @@ remote_prepare(const pw_host *h, pw_instance *inst, struct embedding *e, const p
 		texts[i] = pu_paper_text(h, inst, rec);
 		r->n++;
 	}
+	/* The model is trained on the first batch of a run (the host hands an
+	 * expensive scorer its papers in bounded batches) and kept. */
 	if (vectors_for(h, inst, r, r->ids, texts, n, r->vecs) == 0 &&
-	    (!classifier || remote_train(h, inst, e, papers) == 0)) {
+	    (!classifier || e->lr.w || remote_train(h, inst, e, papers) == 0)) {
 		e->ready = 1;
 		st = PW_OK;
 	}

@@ -132,6 +132,20 @@ START_TEST(the_classifier_tells_the_library_from_the_background)
 	ck_assert_msg(strstr(why, "; on ") && strstr(why, "decoding"), "%s", why);
 	double s_far = score(in, st, far, why);
 	ck_assert_msg(s_near > 0.5 && s_far < 0.3 && s_far >= 0, "near %.3f far %.3f", s_near, s_far);
+	/* A second batch of the same run: its papers counted and scored by
+	 * the same model, which is trained once a run. */
+	pw_record *later[2] = { paper("2611.00003", "Galaxy rotation curves", "Dark matter halos of galaxies."),
+		                paper("2611.00004", "Speculative decoding with draft models",
+		                      "A draft model proposes tokens for speculative sampling.") };
+	pw_delivery *d2 = pwm_delivery_new(later, 2, NULL);
+	ck_assert_int_eq(P->prepare(H, in, st, d2), PW_OK);
+	double s_galaxy = score(in, st, later[0], why), s_draft = score(in, st, later[1], why);
+	ck_assert_msg(s_draft > 0.5 && s_galaxy < 0.3, "draft %.3f galaxy %.3f", s_draft, s_galaxy);
+	const char *first = strstr(pwm_log(in), "classifier: trained on");
+	ck_assert_msg(first && !strstr(first + 1, "classifier: trained on"), "%s", pwm_log(in));
+	pwm_delivery_free(d2);
+	rec_free(later[0]);
+	rec_free(later[1]);
 	pwm_delivery_free(d);
 	rec_free(near);
 	rec_free(far);

@@ -41,8 +41,8 @@ compress(struct sha256_ctx *c)
 	}
 	memcpy(s, c->h, sizeof s);
 	for (int i = 0; i < 64; i++) {
-		uint32_t t1 = s[7] + (rotr(s[4], 6) ^ rotr(s[4], 11) ^ rotr(s[4], 25)) + ((s[4] & s[5]) ^ (~s[4] & s[6])) +
-		              round_k[i] + w[i];
+		uint32_t t1 = s[7] + (rotr(s[4], 6) ^ rotr(s[4], 11) ^ rotr(s[4], 25)) +
+		              ((s[4] & s[5]) ^ (~s[4] & s[6])) + round_k[i] + w[i];
 		uint32_t t2 = (rotr(s[0], 2) ^ rotr(s[0], 13) ^ rotr(s[0], 22)) +
 		              ((s[0] & s[1]) ^ (s[0] & s[2]) ^ (s[1] & s[2]));
 		memmove(s + 1, s, 7 * sizeof *s);

@@ -145,7 +145,6 @@ text = open(sys.argv[1]).read()
 blocks = [b for b in re.findall(r"```json\n(.*?)```", text, re.S) if '"sources"' in b]
 for i, b in enumerate(blocks):
     open("%s/readme%d.json" % (sys.argv[2], i), "w").write(b)
-print(len(blocks))
 PY
 for f in "$PW_SRCDIR"/scripts/examples/*.json; do cp "$f" "$dir/readme-example-$(basename "$f")"; done
 sed "s|@SAMPLE@|$SAMPLE|" "$PW_SRCDIR/scripts/examples/demo.json.in" > "$dir/readme-example-demo.json"
@@ -156,6 +155,43 @@ for f in "$dir"/readme*.json; do
 	(cd "$dir" && SMTP_PASSWORD=x DEEPSEEK_API_KEY=x S2_API_KEY=x "$BIN" check -c "$f" >"$dir/out" 2>"$dir/err") || { bad=1; cat "$dir/err"; }
 done
 check "the $n configs in README.md and scripts/examples pass 'paperwire check'" '[ "$n" -ge 6 ] && [ "$bad" = 0 ]'
+
+# ... and each digest of them that ranks by the embedding scorer selects
+# papers of the demo sample with the weight and min_score it shows (the
+# sources become the sample, the sinks a json file, enrichers are left out,
+# lookups of the profile's ids go to the local server)
+"$PY" - "$dir" "$SAMPLE" "$BASE" <<'PY'
+import glob, json, os, sys
+d, sample, base = sys.argv[1], sys.argv[2], sys.argv[3]
+for f in sorted(glob.glob(os.path.join(d, "readme*.json"))):
+    cfg = json.load(open(f))
+    digests = [g for g in cfg.get("digests", []) if any(s["plugin"] == "embedding" for s in g.get("scorers", []))]
+    if not digests:
+        continue
+    name = os.path.basename(f)[:-5]
+    cfg["store"] = os.path.join(d, name + ".db")
+    cfg["sources"] = [{"plugin": "arxiv", "name": "demo", "query": "x", "base_url": sample, "max_results": 50}]
+    for g in digests:
+        g.pop("enrichers", None)
+        for sc in g["scorers"]:  # lookups stay on this machine
+            if sc["plugin"] == "embedding":
+                sc.update(arxiv_api=base + "/status/503", openalex_api=base + "/openalex", zotero_api=base)
+        g["sinks"] = [{"plugin": "json", "path": os.path.join(d, "sel-%s-%s.jsonl" % (name, g["name"]))}]
+    cfg["digests"] = digests
+    json.dump(cfg, open(os.path.join(d, "sel-" + name + ".json"), "w"))
+PY
+sel_bad=""
+sel_n=0
+for f in "$dir"/sel-*.json; do
+	(cd "$dir" && "$BIN" -q run -c "$f" >/dev/null 2>"$dir/err") || sel_bad="$sel_bad $(basename "$f")"
+	for g in $("$PY" -c "import json, sys; print(' '.join(g['name'] for g in json.load(open(sys.argv[1]))['digests']))" "$f"); do
+		sel_n=$((sel_n + 1))
+		out="$dir/$(basename "$f" .json | sed 's/^sel-//')"
+		[ -s "$dir/sel-$(basename "$out")-$g.jsonl" ] || sel_bad="$sel_bad $(basename "$out")/$g"
+	done
+done
+check "the $sel_n embedding digests of README.md and scripts/examples select demo papers with the thresholds they show" \
+	'[ "$sel_n" -ge 3 ] && [ -z "$sel_bad" ] || { echo "selected nothing:$sel_bad" >&2; false; }'
 
 # --- the man pages render without a warning; paperwire.json(5) has every plugin's options
 (cd "$PW_BUILDDIR" && make -s man/paperwire.json.5 >/dev/null 2>&1)

@@ -882,11 +882,12 @@ cfg_schema_problem(const pw_option *schema, int is_scorer, char *why, size_t siz
 }
 
 /* An option whose value is a credential, by its name: api_key, password,
- * token, secret, and any name ending in _key, _token or _secret. */
+ * token, secret, webhook (a chat's incoming-webhook URL carries its token),
+ * and any name ending in _key, _token or _secret. */
 static int
 names_a_secret(const char *key)
 {
-	static const char *const exact[] = { "api_key", "key", "password", "token", "secret" };
+	static const char *const exact[] = { "api_key", "key", "password", "token", "secret", "webhook" };
 	static const char *const endings[] = { "_key", "_token", "_secret", "_password" };
 	size_t n = strlen(key);
 	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)

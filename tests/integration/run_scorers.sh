@@ -199,6 +199,6 @@ warnings=$(for m in "$PW_SRCDIR/man/paperwire.1" "$PW_SRCDIR/man/paperwire-plugi
 	groff -man -ww -z "$m" 2>&1; done)
 check "the man pages render without warnings" '[ -z "$warnings" ] && [ -s "$PW_BUILDDIR/man/paperwire.json.5" ]'
 check "paperwire.json(5) documents every bundled plugin from its schema" \
-	'(for p in arxiv keyword embedding llm related markdown rss json email; do grep -q "^\.SS $p (" "$PW_BUILDDIR/man/paperwire.json.5" || exit 1; done) && grep -q "^\.B max_results$" "$PW_BUILDDIR/man/paperwire.json.5"'
+	'(for p in arxiv keyword embedding llm related markdown rss json email chat; do grep -q "^\.SS $p (" "$PW_BUILDDIR/man/paperwire.json.5" || exit 1; done) && grep -q "^\.B max_results$" "$PW_BUILDDIR/man/paperwire.json.5"'
 
 finish

@@ -1,0 +1,424 @@
+/* chat.c: the digest in a chat: Slack, Discord, Telegram, Feishu/Lark,
+ * DingTalk, WeCom or any webhook, one plugin with a `service` option: the
+ * services differ in dialect, limits and answers (chat_services.c), not in
+ * what has to hold for all of them, which lives here once: papers packed
+ * into as few messages as the service's limits allow (a message per paper
+ * on request), never cut inside a character or an escape (a paper's text
+ * is shortened before it is escaped); the service's rate kept between
+ * messages and its Retry-After honoured; success read from the answer's
+ * body; and each message under the ledger: before message k the host
+ * records "message k of n", so a run that dies resumes at message k (the
+ * ones before it were confirmed; message k may have gone out, and is sent
+ * again: no service here can drop a repeat, and the README says so). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "../common/base64.h"
+#include "../common/bundled.h"
+#include "../common/sha256.h"
+#include "../common/sink_util.h"
+#include "../common/url_encode.h"
+#include "chat_services.h"
+#include "paperwire/plugin.h"
+
+static const pw_option chat_options[] = {
+	{ PW_OPTION("service", PW_OPT_STRING, NULL, 1, "where the digest goes"),
+	  .choices = "slack|discord|telegram|feishu|lark|dingtalk|wecom|webhook" },
+	{ PW_OPTION("webhook", PW_OPT_STRING, NULL, 0,
+	            "the incoming-webhook URL (all but telegram); it is a secret: write \"${SLACK_WEBHOOK_URL}\"") },
+	{ PW_OPTION("token", PW_OPT_STRING, NULL, 0, "telegram: the bot token; write \"${TELEGRAM_BOT_TOKEN}\"") },
+	{ PW_OPTION("chat_id", PW_OPT_STRING, NULL, 0, "telegram: the chat, channel (@name) or group id") },
+	{ PW_OPTION("api", PW_OPT_STRING, NULL, 0, "telegram: the Bot API base (default https://api.telegram.org)") },
+	{ PW_OPTION("secret", PW_OPT_STRING, NULL, 0,
+	            "feishu, lark, dingtalk: the signing secret of the bot, when it has one") },
+	{ PW_OPTION("mode", PW_OPT_STRING, "digest", 0,
+	            "digest (as few messages as the service's limits allow) or paper (a message per paper)"),
+	  .choices = "digest|paper" },
+	{ PW_OPTION("abstract_chars", PW_OPT_INT, "280", 0, "how much of each abstract to show (0: none)"),
+	  .range = "0..1000" },
+	{ PW_OPTION("interval", PW_OPT_NUMBER, NULL, 0,
+	            "seconds between two messages (default: the service's limit: telegram 1 per chat, "
+	            "dingtalk and wecom 20 a minute, feishu 100 a minute, slack 1, discord 0.5)"),
+	  .range = "0..3600" },
+	{ PW_OPTION("send_empty", PW_OPT_BOOL, "false", 0, "say so when a day has no papers") },
+	PW_OPTIONS_END
+};
+
+/* How long a paper's parts may be, before escaping. */
+#define TITLE_CHARS 200
+#define LINE_CHARS  300
+/* The most a message waits when a service asks it to, and how often. */
+#define MAX_RETRY_AFTER 60.0
+#define MAX_RETRIES     2
+
+/* ---- a paper's text, shortened at a character and made one line ---- */
+
+static char *
+one_line(const char *s, size_t max_chars)
+{
+	size_t len = s ? strlen(s) : 0, o = 0, chars = 0;
+	char *out = malloc(len + 4);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		int space = ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t';
+		if (space && (o == 0 || out[o - 1] == ' '))
+			continue;
+		if ((ch & 0xC0) != 0x80 && chars++ == max_chars) {
+			while (o > 0 && out[o - 1] == ' ')
+				o--;
+			memcpy(out + o, "…", 3);
+			o += 3;
+			break;
+		}
+		out[o++] = space ? ' ' : (char)ch;
+	}
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+	return out;
+}
+
+struct chat {
+	const chat_service *svc;
+	const char *webhook, *token, *chat_id, *api, *secret;
+	int per_paper, send_empty;
+	int64_t abstract_chars;
+	double interval, last_sent;
+	char url[2048];
+};
+
+static pw_status
+chat_create(const pw_host *h, pw_instance *inst, void **state)
+{
+	struct chat *c = calloc(1, sizeof *c);
+	if (!c)
+		return PW_ERROR;
+	*state = c;
+	c->svc = chat_service_named(h->config_string(inst, "service"));
+	c->webhook = h->config_string(inst, "webhook");
+	c->token = h->config_string(inst, "token");
+	c->chat_id = h->config_string(inst, "chat_id");
+	c->secret = h->config_string(inst, "secret");
+	c->api = h->config_string(inst, "api");
+	c->per_paper = strcmp(h->config_string(inst, "mode"), "paper") == 0;
+	c->abstract_chars = 280;
+	h->config_int(inst, "abstract_chars", &c->abstract_chars);
+	h->config_bool(inst, "send_empty", &c->send_empty);
+	c->interval = c->svc ? c->svc->interval : 1;
+	h->config_number(inst, "interval", &c->interval);
+	c->last_sent = -1e9;
+	int telegram = c->svc && c->svc->default_api;
+	if (!c->svc)
+		return PW_CONFIG_ERROR; /* the schema's choices say which */
+	if (telegram && (!c->token || !*c->token || !c->chat_id || !*c->chat_id)) {
+		h->log(inst, PW_LOG_ERROR, "service telegram needs \"token\" (the bot's) and \"chat_id\"");
+		return PW_CONFIG_ERROR;
+	}
+	if (!telegram && (!c->webhook || !su_is_web_url(c->webhook))) {
+		h->log(inst, PW_LOG_ERROR, "service %s needs \"webhook\": the http(s) URL the service gave the bot",
+		       c->svc->name);
+		return PW_CONFIG_ERROR;
+	}
+	if (c->secret && *c->secret && strcmp(c->svc->name, "feishu") && strcmp(c->svc->name, "lark") &&
+	    strcmp(c->svc->name, "dingtalk")) {
+		h->log(inst, PW_LOG_ERROR, "\"secret\" signs feishu, lark and dingtalk messages; %s has none",
+		       c->svc->name);
+		return PW_CONFIG_ERROR;
+	}
+	if (telegram)
+		snprintf(c->url, sizeof c->url, "%s/bot%s/sendMessage", c->api ? c->api : c->svc->default_api,
+		         c->token);
+	else if (strcmp(c->svc->name, "discord") == 0)
+		snprintf(c->url, sizeof c->url, "%s%cwait=true", c->webhook, strchr(c->webhook, '?') ? '&' : '?');
+	else
+		snprintf(c->url, sizeof c->url, "%s", c->webhook);
+	return PW_OK;
+}
+
+struct paper_text {
+	char *title, *authors, *score, *abstract;
+	const char *url;
+};
+
+static void
+paper_text_free(struct paper_text *t)
+{
+	free(t->title);
+	free(t->authors);
+	free(t->score);
+	free(t->abstract);
+}
+
+static int
+paper_text(const pw_host *h, pw_instance *inst, const pw_record *rec, size_t abstract_chars, struct paper_text *t)
+{
+	mbuf authors = { 0 }, score = { 0 };
+	size_t na = h->record_count(inst, rec, PW_F_AUTHORS);
+	for (size_t i = 0; i < na && i < 5; i++)
+		mbuf_printf(&authors, "%s%s", i ? ", " : "", h->record_get_at(inst, rec, PW_F_AUTHORS, i));
+	if (na > 5)
+		mbuf_puts(&authors, " et al.");
+	su_scores_text(h, inst, rec, &score);
+	char *a = mbuf_take(&authors), *s = mbuf_take(&score);
+	const char *url = h->record_get(inst, rec, PW_F_URL);
+	t->url = url && su_is_web_url(url) ? url : NULL;
+	t->title = one_line(h->record_get(inst, rec, PW_F_TITLE), TITLE_CHARS);
+	t->authors = one_line(a, LINE_CHARS);
+	t->score = one_line(s, LINE_CHARS);
+	t->abstract = one_line(h->record_get(inst, rec, PW_F_ABSTRACT), abstract_chars);
+	free(a);
+	free(s);
+	return t->title && t->authors && t->score && t->abstract ? 0 : -1;
+}
+
+/* A paper's block within the service's limit: a long abstract is halved
+ * until it fits (then dropped), never cut after escaping. */
+static int
+paper_block(const struct chat *c, const struct paper_text *t, size_t room, chat_block *out)
+{
+	size_t keep = strlen(t->abstract);
+	for (;;) {
+		char *abstract = one_line(t->abstract, keep);
+		chat_paper p = { t->title, t->url, t->authors, t->score, abstract ? abstract : "" };
+		int rc = c->svc->paper(&p, out);
+		free(abstract);
+		if (rc < 0 || out->cost <= room || keep == 0)
+			return rc;
+		cJSON_Delete(out->item);
+		out->item = NULL;
+		keep = keep > 40 ? keep / 2 : 0;
+	}
+}
+
+/* ---- sending one message ---- */
+
+static void
+wait_until(double t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double d = t - ((double)now.tv_sec + now.tv_nsec / 1e9);
+	if (d <= 0)
+		return;
+	struct timespec ts = { (time_t)d, (long)((d - floor(d)) * 1e9) };
+	nanosleep(&ts, NULL);
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)now.tv_sec + now.tv_nsec / 1e9;
+}
+
+/* Feishu and DingTalk sign with HMAC-SHA256 keyed differently: Feishu
+ * keys with "timestamp\nsecret" over nothing, DingTalk keys with the
+ * secret over "timestamp\nsecret".  The base64 of the digest. */
+static char *
+signature(const char *secret, const char *timestamp, int feishu)
+{
+	char joined[1024];
+	uint8_t mac[32];
+	snprintf(joined, sizeof joined, "%s\n%s", timestamp, secret);
+	if (feishu)
+		hmac_sha256(joined, strlen(joined), "", 0, mac);
+	else
+		hmac_sha256(secret, strlen(secret), joined, strlen(joined), mac);
+	mbuf out = { 0 };
+	b64_encode(&out, mac, sizeof mac);
+	return mbuf_take(&out);
+}
+
+/* The URL and body of a message, signed where the service signs. */
+static int
+finish_request(const struct chat *c, cJSON *body, char *url, size_t url_size, char **text)
+{
+	char timestamp[32];
+	time_t now = time(NULL);
+	int feishu = strcmp(c->svc->name, "feishu") == 0 || strcmp(c->svc->name, "lark") == 0;
+	snprintf(url, url_size, "%s", c->url);
+	if (c->svc->default_api)
+		cJSON_AddStringToObject(body, "chat_id", c->chat_id);
+	if (c->secret && *c->secret && feishu) {
+		snprintf(timestamp, sizeof timestamp, "%lld", (long long)now);
+		char *sign = signature(c->secret, timestamp, 1);
+		cJSON_AddStringToObject(body, "timestamp", timestamp);
+		cJSON_AddStringToObject(body, "sign", sign ? sign : "");
+		free(sign);
+	} else if (c->secret && *c->secret) {
+		snprintf(timestamp, sizeof timestamp, "%lld000", (long long)now); /* DingTalk: milliseconds */
+		char *sign = signature(c->secret, timestamp, 0);
+		size_t o = strlen(url);
+		snprintf(url + o, url_size - o, "%ctimestamp=%s&sign=", strchr(url, '?') ? '&' : '?', timestamp);
+		ue_append(url, url_size, sign ? sign : "", "", 0);
+		free(sign);
+	}
+	*text = cJSON_PrintUnformatted(body);
+	return *text ? 0 : -1;
+}
+
+/* One message, under the ledger: 0 delivered, -1 not (said why). */
+static int
+send_message(const pw_host *h, pw_instance *inst, struct chat *c, cJSON *body, size_t k, size_t n)
+{
+	static const char *const headers[] = { "Content-Type: application/json; charset=utf-8", NULL };
+	char url[4096], why[512], note[64];
+	char *text = NULL;
+	int rc = -1;
+	snprintf(note, sizeof note, "message %zu of %zu", k + 1, n);
+	if (finish_request(c, body, url, sizeof url, &text) < 0 || h->effect_begin(inst, note) != PW_OK) {
+		free(text);
+		return -1;
+	}
+	for (int attempt = 0; attempt <= MAX_RETRIES && rc < 0; attempt++) {
+		wait_until(c->last_sent + c->interval);
+		pw_response *resp = NULL;
+		pw_status st = h->http_request(inst, "POST", url, headers, text, strlen(text), 0, &resp);
+		c->last_sent = now_seconds();
+		if (st != PW_OK) {
+			h->log(inst, PW_LOG_ERROR, "message %zu of %zu: no answer from %s (the log above says why)",
+			       k + 1, n, c->svc->name);
+			break;
+		}
+		size_t len = 0;
+		const char *answer = h->response_body(inst, resp, &len);
+		double retry_after = -1;
+		if (c->svc->delivered(h->response_code(inst, resp), answer ? answer : "", answer ? len : 0, why,
+		                      sizeof why, &retry_after)) {
+			rc = 0;
+		} else if (retry_after >= 0 && retry_after <= MAX_RETRY_AFTER && attempt < MAX_RETRIES) {
+			h->log(inst, PW_LOG_WARNING, "message %zu of %zu: %s asks to wait %.1f s: %s", k + 1, n,
+			       c->svc->name, retry_after, why);
+			c->last_sent = now_seconds() + retry_after - c->interval;
+		} else {
+			h->log(inst, PW_LOG_ERROR, "message %zu of %zu: %s did not take it: %s", k + 1, n, c->svc->name,
+			       why);
+			h->response_free(inst, resp);
+			break;
+		}
+		h->response_free(inst, resp);
+	}
+	free(text);
+	return rc;
+}
+
+/* ---- the digest as messages ---- */
+
+struct message {
+	size_t first, count; /* papers [first, first + count) */
+};
+
+static pw_status
+chat_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *d)
+{
+	struct chat *c = state;
+	size_t n = h->delivery_count(inst, d), nmsg = 0, start = 0;
+	const char *digest = h->delivery_info(inst, d, PW_D_DIGEST);
+	const char *recovery = h->delivery_info(inst, d, PW_D_RECOVERY);
+	char header[320], fallback[256];
+	pw_status st = PW_ERROR;
+	if (n == 0 && !c->send_empty) {
+		h->log(inst, PW_LOG_INFO, "nothing new: no message (send_empty is false)");
+		return PW_OK;
+	}
+	chat_block *blocks = calloc(n + 1, sizeof *blocks);
+	struct message *msgs = calloc(n + 1, sizeof *msgs);
+	if (!blocks || !msgs)
+		goto out;
+	snprintf(fallback, sizeof fallback, "paperwire: %zu new paper%s for %s", n, n == 1 ? "" : "s",
+	         digest ? digest : "your digest");
+	chat_block head = { NULL, 0 };
+	if (c->svc->header(fallback, &head) < 0)
+		goto out;
+	size_t room = c->svc->limit - head.cost - 8; /* separators */
+	size_t block_room = c->svc->block_limit && c->svc->block_limit < room ? c->svc->block_limit : room;
+	cJSON_Delete(head.item);
+	for (size_t i = 0; i < n; i++) {
+		struct paper_text t = { 0 };
+		int rc = paper_text(h, inst, h->delivery_record(inst, d, i), (size_t)c->abstract_chars, &t) < 0
+		                 ? -1
+		                 : paper_block(c, &t, block_room, &blocks[i]);
+		paper_text_free(&t);
+		if (rc < 0)
+			goto out;
+	}
+	/* Packed in order, as many papers a message as the limits allow. */
+	for (size_t i = 0; i < n;) {
+		size_t cost = 0, count = 0;
+		while (i + count < n && (count == 0 || (!c->per_paper && cost + blocks[i + count].cost + 8 <= room &&
+		                                        (!c->svc->max_blocks || count + 2 <= c->svc->max_blocks)))) {
+			cost += blocks[i + count].cost + 8;
+			count++;
+		}
+		msgs[nmsg++] = (struct message){ i, count };
+		i += count;
+	}
+	if (n == 0)
+		msgs[nmsg++] = (struct message){ 0, 0 };
+	unsigned long resume;
+	if (recovery && sscanf(recovery, "message %lu of", &resume) == 1 && resume >= 1 && resume <= nmsg) {
+		start = resume - 1;
+		h->log(inst, PW_LOG_WARNING,
+		       "resuming at message %zu of %zu: the run that stopped had %s; %s cannot tell a repeat, so it "
+		       "may arrive twice",
+		       start + 1, nmsg, start ? "sent the ones before it" : "begun sending it", c->svc->name);
+	}
+	for (size_t k = start; k < nmsg; k++) {
+		chat_block *part = calloc(msgs[k].count + 2, sizeof *part);
+		size_t np = 0;
+		if (nmsg > 1)
+			snprintf(header, sizeof header, "%s (%zu/%zu)", fallback, k + 1, nmsg);
+		else
+			snprintf(header, sizeof header, "%s", fallback);
+		if (!part || c->svc->header(header, &part[np++]) < 0) {
+			free(part);
+			goto out;
+		}
+		for (size_t j = 0; j < msgs[k].count; j++) {
+			part[np++] = blocks[msgs[k].first + j];
+			blocks[msgs[k].first + j].item = NULL; /* moved */
+		}
+		cJSON *body = c->svc->payload(header, part, np);
+		for (size_t j = 0; j < np; j++)
+			cJSON_Delete(part[j].item);
+		free(part);
+		int rc = body ? send_message(h, inst, c, body, k, nmsg) : -1;
+		cJSON_Delete(body);
+		if (rc < 0) {
+			st = PW_RETRY;
+			goto out;
+		}
+	}
+	h->log(inst, PW_LOG_INFO, "sent %zu paper%s in %zu message%s to %s", n, n == 1 ? "" : "s", nmsg - start,
+	       nmsg - start == 1 ? "" : "s", c->svc->name);
+	st = PW_OK;
+out:
+	for (size_t i = 0; blocks && i < n; i++)
+		cJSON_Delete(blocks[i].item);
+	free(blocks);
+	free(msgs);
+	return st;
+}
+
+static void
+chat_destroy(const pw_host *h, pw_instance *inst, void *state)
+{
+	free(state);
+}
+
+static const pw_plugin chat_plugin = {
+	PW_BUNDLED_PLUGIN("chat", PW_KIND_SINK, PW_NO_FLAGS, "0.1.0"),
+	.description = "the digest in a chat: Slack, Discord, Telegram, Feishu/Lark, DingTalk, WeCom or any webhook",
+	PW_OPTIONS(chat_options),
+	PW_BUNDLED_CALLBACKS(chat, write),
+};
+
+PW_PLUGIN_DEFINE(chat_plugin)

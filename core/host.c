@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fields.h"
@@ -141,6 +142,25 @@ svc_ratings_each(pw_instance *inst,
 	if (!inst->store || !inst->digest)
 		return PW_ERROR;
 	if (store_ratings_each(inst->store, inst->digest, fn, ud) < 0) {
+		svc_log(inst, PW_LOG_ERROR, "%s", store_error(inst->store));
+		return PW_ERROR;
+	}
+	return PW_OK;
+}
+
+static pw_status
+svc_rating_put(pw_instance *inst, const char *id, int rating)
+{
+	char canonical[512];
+	int kind = id ? ident_classify(id, canonical, sizeof canonical, NULL) : -1;
+	if (!inst->store || !inst->digest)
+		return PW_ERROR;
+	if (!(kind == 1 || (kind == 0 && strncmp(canonical, "10.", 3) == 0 && strchr(canonical, '/')))) {
+		svc_log(inst, PW_LOG_WARNING, "rating: \"%.100s\" is neither an arXiv id nor a DOI; not recorded",
+		        id ? id : "");
+		return PW_ERROR;
+	}
+	if (store_rating_set(inst->store, inst->digest, canonical, rating, (int64_t)time(NULL)) < 0) {
 		svc_log(inst, PW_LOG_ERROR, "%s", store_error(inst->store));
 		return PW_ERROR;
 	}
@@ -663,6 +683,7 @@ static const pw_host host_table = {
 	.field_declare = svc_field_declare,
 	.field_declaration = svc_field_declaration,
 	.ratings_each = svc_ratings_each,
+	.rating_put = svc_rating_put,
 };
 
 const pw_host *

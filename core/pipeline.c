@@ -427,10 +427,34 @@ run_common_info(struct run *r, const struct digest_run *dr, pw_delivery *d, size
 		delivery_set_info(d, PW_D_DRY_RUN, "1");
 }
 
-/* One digest: weigh, commit the selection, deliver to each sink. */
+/* Sinks that hear from their readers (chat buttons) record what they were
+ * told before the digest weighs, so this run's scorers learn from it.
+ * Each gets an empty delivery; a failure is the sink's warning, not the
+ * run's. */
+static void
+prepare_sinks(struct run *r, struct digest_run *dr)
+{
+	for (size_t s = 0; s < dr->cfg->nsinks && !r->opt->dry_run; s++) {
+		struct stage *st = &dr->sinks[s];
+		const pw_plugin *p = &st->inst->plugin->desc;
+		if (!p->prepare)
+			continue;
+		pw_delivery d;
+		memset(&d, 0, sizeof d);
+		run_common_info(r, dr, &d, 0);
+		if (p->prepare(host_services(), st->inst, st->inst->state, &d) != PW_OK)
+			log_msg(PW_LOG_WARNING, st->cfg->name, "could not read what its readers said; next run, again");
+		host_instance_release_scratch(st->inst);
+		delivery_clear(&d);
+	}
+}
+
+/* One digest: hear the readers, weigh, commit the selection, deliver to
+ * each sink. */
 static int
 run_digest(struct run *r, struct digest_run *dr)
 {
+	prepare_sinks(r, dr);
 	long nsel = weigh_digest(r, dr);
 	int failed = nsel < 0 || dr->report->failed_scorers[0];
 	if (nsel < 0 || r->opt->dry_run) {

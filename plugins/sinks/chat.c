@@ -46,6 +46,9 @@ static const pw_option chat_options[] = {
 	            "dingtalk and wecom 20 a minute, feishu 100 a minute, slack 1, discord 0.5)"),
 	  .range = "0..3600" },
 	{ PW_OPTION("send_empty", PW_OPT_BOOL, "false", 0, "say so when a day has no papers") },
+	{ PW_OPTION("buttons", PW_OPT_BOOL, "false", 0,
+	            "telegram: a message per paper with 👍 / 👎 buttons; the next run reads the presses "
+	            "(getUpdates) and records them as ratings of this digest") },
 	PW_OPTIONS_END
 };
 
@@ -88,7 +91,7 @@ one_line(const char *s, size_t max_chars)
 struct chat {
 	const chat_service *svc;
 	const char *webhook, *token, *chat_id, *api, *secret;
-	int per_paper, send_empty;
+	int per_paper, send_empty, buttons;
 	int64_t abstract_chars;
 	double interval, last_sent;
 	char url[2048];
@@ -115,8 +118,15 @@ chat_create(const pw_host *h, pw_instance *inst, void **state)
 	h->config_number(inst, "interval", &c->interval);
 	c->last_sent = -1e9;
 	int telegram = c->svc && c->svc->default_api;
+	h->config_bool(inst, "buttons", &c->buttons);
 	if (!c->svc)
 		return PW_CONFIG_ERROR; /* the schema's choices say which */
+	if (c->buttons && !telegram) {
+		h->log(inst, PW_LOG_ERROR, "\"buttons\" are Telegram's; %s has none", c->svc->name);
+		return PW_CONFIG_ERROR;
+	}
+	if (c->buttons)
+		c->per_paper = 1; /* the buttons rate the message's one paper */
 	if (telegram && (!c->token || !*c->token || !c->chat_id || !*c->chat_id)) {
 		h->log(inst, PW_LOG_ERROR, "service telegram needs \"token\" (the bot's) and \"chat_id\"");
 		return PW_CONFIG_ERROR;
@@ -310,6 +320,127 @@ send_message(const pw_host *h, pw_instance *inst, struct chat *c, cJSON *body, s
 	return rc;
 }
 
+/* ---- Telegram's buttons: a rating a press ---- */
+
+/* "pw +1 2401.01234": what a button sends back (at most 64 bytes). */
+#define CALLBACK_PREFIX "pw "
+#define CALLBACK_MAX    64
+
+static void
+add_buttons(const pw_host *h, pw_instance *inst, cJSON *body, const char *id)
+{
+	char like[128], dislike[128];
+	snprintf(like, sizeof like, CALLBACK_PREFIX "+1 %s", id ? id : "");
+	snprintf(dislike, sizeof dislike, CALLBACK_PREFIX "-1 %s", id ? id : "");
+	if (!id || strlen(dislike) > CALLBACK_MAX) {
+		h->log(inst, PW_LOG_WARNING, "%s: an id too long for Telegram's 64-byte buttons: sent without them",
+		       id ? id : "a paper without an id");
+		return;
+	}
+	cJSON *row = cJSON_CreateArray(), *b;
+	cJSON_AddItemToArray(row, b = cJSON_CreateObject());
+	cJSON_AddStringToObject(b, "text", "👍");
+	cJSON_AddStringToObject(b, "callback_data", like);
+	cJSON_AddItemToArray(row, b = cJSON_CreateObject());
+	cJSON_AddStringToObject(b, "text", "👎");
+	cJSON_AddStringToObject(b, "callback_data", dislike);
+	cJSON *keyboard = cJSON_AddArrayToObject(cJSON_AddObjectToObject(body, "reply_markup"), "inline_keyboard");
+	cJSON_AddItemToArray(keyboard, row);
+}
+
+/* POSTs a Bot API method; the answer's JSON when it says ok, else NULL. */
+static cJSON *
+bot_call(const pw_host *h, pw_instance *inst, const struct chat *c, const char *method, cJSON *args)
+{
+	static const char *const headers[] = { "Content-Type: application/json; charset=utf-8", NULL };
+	char url[2048];
+	snprintf(url, sizeof url, "%s/bot%s/%s", c->api ? c->api : c->svc->default_api, c->token, method);
+	char *text = cJSON_PrintUnformatted(args);
+	pw_response *resp = NULL;
+	cJSON *answer = NULL;
+	if (text && h->http_request(inst, "POST", url, headers, text, strlen(text), 0, &resp) == PW_OK) {
+		size_t len = 0;
+		const char *body = h->response_body(inst, resp, &len);
+		answer = body ? cJSON_ParseWithLength(body, len) : NULL;
+		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(answer, "ok"))) {
+			h->log(inst, PW_LOG_WARNING, "telegram %s: HTTP %ld, %.200s", method,
+			       h->response_code(inst, resp), body ? body : "");
+			cJSON_Delete(answer);
+			answer = NULL;
+		}
+	}
+	h->response_free(inst, resp);
+	free(text);
+	return answer;
+}
+
+/* One press: a rating of the digest, and an answer so the reader's button
+ * stops spinning.  1 when it was ours and recorded. */
+static int
+take_press(const pw_host *h, pw_instance *inst, const struct chat *c, const cJSON *query, size_t *likes)
+{
+	const char *data = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(query, "data"));
+	const char *qid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(query, "id"));
+	int rating = 0, ours = data && strncmp(data, CALLBACK_PREFIX, 3) == 0;
+	if (ours && (strncmp(data + 3, "+1 ", 3) == 0 || strncmp(data + 3, "-1 ", 3) == 0))
+		rating = data[3] == '+' ? 1 : -1;
+	int recorded = rating && h->rating_put(inst, data + 6, rating) == PW_OK;
+	if (qid) {
+		cJSON *args = cJSON_CreateObject();
+		cJSON_AddStringToObject(args, "callback_query_id", qid);
+		cJSON_AddStringToObject(args, "text",
+		                        !recorded    ? "Not recorded"
+		                        : rating > 0 ? "Noted: more like this"
+		                                     : "Noted: less like this");
+		cJSON_Delete(bot_call(h, inst, c, "answerCallbackQuery", args));
+		cJSON_Delete(args);
+	}
+	*likes += recorded && rating > 0;
+	return recorded;
+}
+
+/* Before the digest weighs: the presses since the last run become ratings
+ * (getUpdates from the offset kept in the store; updates Telegram keeps
+ * for a day). */
+static pw_status
+chat_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *papers)
+{
+	struct chat *c = state;
+	(void)papers;
+	if (!c->buttons || !PW_HOST_HAS(h, rating_put))
+		return PW_OK;
+	const char *kept = h->state_get(inst, "telegram_offset");
+	long long offset = kept ? atoll(kept) : 0;
+	cJSON *args = cJSON_CreateObject(), *allowed = cJSON_AddArrayToObject(args, "allowed_updates");
+	cJSON_AddNumberToObject(args, "offset", (double)offset);
+	cJSON_AddNumberToObject(args, "timeout", 0);
+	cJSON_AddItemToArray(allowed, cJSON_CreateString("callback_query"));
+	cJSON *answer = bot_call(h, inst, c, "getUpdates", args);
+	cJSON_Delete(args);
+	if (!answer)
+		return PW_RETRY;
+	size_t taken = 0, likes = 0;
+	const cJSON *u;
+	cJSON_ArrayForEach(u, cJSON_GetObjectItemCaseSensitive(answer, "result")) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(u, "update_id");
+		if (cJSON_IsNumber(id) && (long long)id->valuedouble >= offset)
+			offset = (long long)id->valuedouble + 1;
+		const cJSON *query = cJSON_GetObjectItemCaseSensitive(u, "callback_query");
+		if (query)
+			taken += take_press(h, inst, c, query, &likes);
+	}
+	cJSON_Delete(answer);
+	char next[32];
+	snprintf(next, sizeof next, "%lld", offset);
+	if (h->state_set(inst, "telegram_offset", next) != PW_OK)
+		return PW_ERROR;
+	if (taken)
+		h->log(inst, PW_LOG_INFO, "%zu rating%s from Telegram's buttons (%zu like%s, %zu dislike%s)", taken,
+		       taken == 1 ? "" : "s", likes, likes == 1 ? "" : "s", taken - likes,
+		       taken - likes == 1 ? "" : "s");
+	return PW_OK;
+}
+
 /* ---- the digest as messages ---- */
 
 struct message {
@@ -387,6 +518,9 @@ chat_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *
 			blocks[msgs[k].first + j].item = NULL; /* moved */
 		}
 		cJSON *body = c->svc->payload(header, part, np);
+		if (body && c->buttons && msgs[k].count == 1)
+			add_buttons(h, inst, body,
+			            h->record_get(inst, h->delivery_record(inst, d, msgs[k].first), PW_F_ID));
 		for (size_t j = 0; j < np; j++)
 			cJSON_Delete(part[j].item);
 		free(part);
@@ -418,7 +552,7 @@ static const pw_plugin chat_plugin = {
 	PW_BUNDLED_PLUGIN("chat", PW_KIND_SINK, PW_NO_FLAGS, "0.1.0"),
 	.description = "the digest in a chat: Slack, Discord, Telegram, Feishu/Lark, DingTalk, WeCom or any webhook",
 	PW_OPTIONS(chat_options),
-	PW_BUNDLED_CALLBACKS(chat, write),
+	PW_BUNDLED_CALLBACKS_PREPARED(chat, write),
 };
 
 PW_PLUGIN_DEFINE(chat_plugin)

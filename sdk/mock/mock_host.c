@@ -658,6 +658,29 @@ m_ratings_each(pw_instance *inst,
 	return PW_OK;
 }
 
+/* A sink's rating: kept as pwm_add_rating keeps one (0 takes it back),
+ * the id canonical as the host stores it. */
+static pw_status
+m_rating_put(pw_instance *inst, const char *id, int rating)
+{
+	char canonical[512];
+	int kind = id ? ident_classify(id, canonical, sizeof canonical, NULL) : -1;
+	if (!(kind == 1 || (kind == 0 && strncmp(canonical, "10.", 3) == 0 && strchr(canonical, '/'))))
+		return PW_ERROR;
+	for (size_t i = 0; i < inst->nratings; i++)
+		if (strcmp(inst->ratings[i].id, canonical) == 0) {
+			free(inst->ratings[i].id);
+			rec_free(inst->ratings[i].rec);
+			memmove(&inst->ratings[i], &inst->ratings[i + 1],
+			        (inst->nratings - i - 1) * sizeof *inst->ratings);
+			inst->nratings--;
+			break;
+		}
+	if (rating)
+		pwm_add_rating(inst, canonical, rating, NULL);
+	return PW_OK;
+}
+
 static void
 m_report_count(pw_instance *inst, const char *counter, int64_t delta)
 {
@@ -740,6 +763,7 @@ static const pw_host mock_table = {
 	.field_declare = m_field_declare,
 	.field_declaration = m_field_declaration,
 	.ratings_each = m_ratings_each,
+	.rating_put = m_rating_put,
 };
 
 const pw_host *
@@ -1039,6 +1063,12 @@ pwm_add_rating(pw_instance *inst, const char *id, int rating, pw_record *rec)
 	}
 	inst->ratings = grown;
 	inst->ratings[inst->nratings++] = (struct pwm_rating){ copy, rating > 0 ? 1 : -1, rec };
+}
+
+size_t
+pwm_ratings(const pw_instance *inst)
+{
+	return inst->nratings;
 }
 
 pw_delivery *

@@ -91,6 +91,9 @@
  *   2.3  host: response_header answers any header of the final answer
  *        (Link, Total-Results, Zotero's Last-Modified-Version), not four;
  *        the client honours a Backoff header on any answer.
+ *   2.4  host: rating_put (a sink records what its readers rated, e.g.
+ *        Telegram's buttons); a sink's prepare, when it has one, is called
+ *        once a run before its digest weighs.
  */
 #ifndef PAPERWIRE_PLUGIN_H
 #define PAPERWIRE_PLUGIN_H
@@ -103,7 +106,7 @@ extern "C" {
 #endif
 
 #define PW_ABI_MAJOR 2
-#define PW_ABI_MINOR 3
+#define PW_ABI_MINOR 4
 
 /* The name of the one symbol a plugin exports. */
 #define PW_PLUGIN_ENTRY_SYMBOL "pw_plugin_entry"
@@ -488,6 +491,16 @@ typedef struct pw_host {
 	                          void (*fn)(void *ud, const char *id, int rating, int64_t rated_at,
 	                                     const pw_record *rec),
 	                          void *ud);
+
+	/* ---- 2.4 ---- */
+
+	/* Sinks: records a rating of this instance's digest, as `paperwire
+	 * like` (+1), `dislike` (-1) and `unrate` (0) do: id in any form those
+	 * take (an arXiv id, a DOI).  For readers who rate where the digest
+	 * reaches them (chat buttons); call it from prepare, so that this
+	 * run's scorers learn from it.  PW_ERROR for an id that is neither an
+	 * arXiv id nor a DOI, or when the store cannot be written. */
+	pw_status (*rating_put)(pw_instance *inst, const char *id, int rating);
 } pw_host;
 
 /* True when the host's table is long enough to hold MEMBER. */
@@ -504,7 +517,10 @@ typedef struct pw_host {
  *   enrich  : enricher; add extension fields with record_set/record_add.
  *   write   : sink; deliver every record of the delivery, or fail.
  *   prepare : optional (1.1), scorers and enrichers; see the whole batch
- *             first (build statistics, batch remote calls).
+ *             first (build statistics, batch remote calls).  Sinks (2.4):
+ *             called once a run, before the digest weighs, with an empty
+ *             delivery: read what the readers said (rating_put).  A
+ *             sink's prepare that fails is a warning; the run goes on.
  */
 /* pw_plugin.flags */
 #define PW_PLUGIN_EXPENSIVE 0x1u /* a scorer that costs time or money: runs last, on survivors */

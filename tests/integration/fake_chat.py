@@ -17,6 +17,9 @@ body, status, accepted, time.  Exits by itself after --lifetime seconds.
                             HTML, link previews off, 1 message a second per chat
                             (faster: 429 with parameters.retry_after); TOKEN
                             "busy:..." answers 429 for a second from the first
+ POST /telegram/botTOKEN/getUpdates, answerCallbackQuery
+                            the presses queued by POST /press {"data": ...} from
+                            the offset on (an offset confirms the updates before it)
   POST /feishu/HOOK         a post; body <= 20 KB (else code 9499); HOOK "signed"
                             checks timestamp and sign against the secret "s3cret"
                             (else code 19021): {"code": 0}
@@ -43,6 +46,8 @@ SECRET = "s3cret"
 LOCK = threading.Lock()
 SEEN = {}  # key -> count of messages
 LAST = {}  # key -> time of the last accepted message
+UPDATES = []  # Telegram updates (button presses) the test queued
+UPDATES_CONFIRMED = []
 
 
 class TagCheck(HTMLParser):
@@ -137,8 +142,32 @@ class Handler(BaseHTTPRequestHandler):
                               False, "discord", body)
         return self.reply(200, {"id": "1", "type": 0, "content": body.get("content", "")}, True, "discord", body)
 
+    def on_press(self, parts, q, body, size):
+        """The test's hand on a button: queues a callback_query update."""
+        with LOCK:
+            UPDATES.append({"update_id": 1000 + len(UPDATES),
+                            "callback_query": {"id": "q%d" % len(UPDATES), "data": body["data"],
+                                               "message": {"message_id": 1, "chat": {"id": body.get("chat_id", 7)}}}})
+        return self.reply(200, {"ok": True}, True, "press", body)
+
     def on_telegram(self, parts, q, body, size):
         token = parts[1][3:] if len(parts) > 2 and parts[1].startswith("bot") else ""
+        if token and parts[2:] == ["getUpdates"]:
+            offset = int(body.get("offset", 0))
+            with LOCK:
+                del UPDATES_CONFIRMED[:]
+                UPDATES_CONFIRMED.extend(u["update_id"] for u in UPDATES if u["update_id"] < offset)
+                result = [u for u in UPDATES if u["update_id"] >= offset]
+            return self.reply(200, {"ok": True, "result": result}, True, "telegram-updates", body)
+        if token and parts[2:] == ["answerCallbackQuery"]:
+            ok = isinstance(body.get("callback_query_id"), str)
+            return self.reply(200 if ok else 400, {"ok": ok, "result": ok}, ok, "telegram-answer", body)
+        markup = body.get("reply_markup")
+        if markup is not None:
+            datas = [b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row]
+            if not datas or any(len(d.encode()) > 64 for d in datas):
+                return self.reply(400, {"ok": False, "error_code": 400, "description": "Bad Request: BUTTON_DATA_INVALID"},
+                                  False, "telegram", body)
         if not token or parts[2:] != ["sendMessage"]:
             return self.reply(404, {"ok": False, "error_code": 404, "description": "Not Found"}, False, "telegram",
                               body)

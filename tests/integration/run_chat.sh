@@ -107,6 +107,34 @@ assert all(b[\"time\"] - a[\"time\"] >= 0.95 for a, b in zip(ms, ms[1:]))
 assert sum(m[\"body\"][\"text\"].count(\"<a href=\") for m in ms) == 12
 " && ! grep -q "ABCsecretDEF" "$dir/err"'
 
+# --- Telegram's buttons: a message per paper with 👍 / 👎; the presses
+# become ratings of the digest on the next run, before it weighs
+chat_case buttons "\"service\": \"telegram\", \"api\": \"$CBASE/telegram\", \"token\": \"9:k\", \"chat_id\": \"42\", \"buttons\": true"
+: > "$clog"
+run
+check "telegram buttons: a message per paper, each with 👍 and 👎 whose callback data (<= 64 bytes) names the paper" \
+	'[ "$(rc)" = 0 ] && [ "$(nmessages telegram)" = 12 ] && messages telegram | "$PY" -c "
+import json, sys
+ms = [json.loads(l)[\"body\"] for l in sys.stdin]
+datas = [b[\"callback_data\"] for m in ms for b in m[\"reply_markup\"][\"inline_keyboard\"][0]]
+assert len(datas) == 24 and \"pw +1 2211.17192\" in datas and \"pw -1 2211.17192\" in datas, datas[:4]
+"'
+press() { curl -s -X POST -H "Content-Type: application/json" -d "{\"data\": \"$1\", \"chat_id\": 42}" "$CBASE/press/x" >/dev/null; }
+press "pw +1 2401.10774"
+press "pw -1 2210.17323"
+press "something else"
+: > "$clog"
+run
+(cd "$dir" && "$BIN" ratings -c pw.json > "$dir/ratings" 2>&1)
+check "... the next run reads the presses (getUpdates), answers each, and records them as the digest's ratings" \
+	'[ "$(rc)" = 0 ] && grep -q "chat: 2 ratings from Telegram.s buttons (1 like, 1 dislike)" "$dir/err" &&
+	 grep -q "^like  *2401.10774" "$dir/ratings" && grep -q "^dislike  *2210.17323" "$dir/ratings" &&
+	 [ "$(nmessages telegram-answer)" = 3 ]'
+: > "$clog"
+run
+check "... and a later run does not read them again (the offset is kept in the store)" \
+	'[ "$(rc)" = 0 ] && ! grep -q "ratings from Telegram" "$dir/err" && messages telegram-updates | grep -q "\"offset\": 1003"'
+
 # --- Feishu: signed; a wrong secret is refused with 19021
 chat_case feishu "\"service\": \"feishu\", \"webhook\": \"$CBASE/feishu/signed\", \"secret\": \"s3cret\""
 : > "$clog"

@@ -87,6 +87,9 @@ void pwm_add_history(pw_instance *inst, pw_record *rec);
 /* What ratings_each reports, newest first: id rated +1 or -1, with its
  * record (taken; NULL for a paper the store would not hold). */
 void pwm_add_rating(pw_instance *inst, const char *id, int rating, pw_record *rec);
+/* A sink's rating_put lands in the same list (read it back with
+ * ratings_each); how many there are now: */
+size_t pwm_ratings(const pw_instance *inst);
 
 /* A delivery of records (borrowed) for sinks and batches; info pairs key,
  * value, ..., NULL. */

@@ -153,6 +153,11 @@ run
 check "dingtalk: Markdown, signed with timestamp and sign in the URL, checked by the server" \
 	'[ "$(rc)" = 0 ] && [ "$(nmessages dingtalk)" = 1 ] && messages dingtalk | grep -q "sign="'
 
+chat_case dingtalkbad "\"service\": \"dingtalk\", \"webhook\": \"$CBASE/dingtalk/send?access_token=tok2\", \"secret\": \"wrong\""
+run
+check "dingtalk: a wrong secret gets errcode 310000, said, exit 1" \
+	'[ "$(rc)" = 1 ] && grep -q "dingtalk did not take it: HTTP 200, code 310000: sign not match" "$dir/err"'
+
 # --- WeCom: 4,096 bytes; a refusal mid-digest is resumed at that message
 chat_case wecom "\"service\": \"wecom\", \"webhook\": \"$CBASE/wecom/send?key=second\", \"abstract_chars\": 600, \"interval\": 0.1"
 : > "$clog"
@@ -184,29 +189,34 @@ assert len(m[\"papers\"]) == 12 and m[\"papers\"][0][\"title\"] and m[\"text\"].
 
 # --- a hostile title reaches every service harmless
 hostile="{\"plugin\": \"feed\", \"name\": \"src\", \"url\": \"file://$work/hostile.rss\"}"
-for svc in slack discord telegram wecom; do
+for svc in slack discord telegram wecom dingtalk feishu webhook; do
 	case $svc in
 	telegram) opts="\"api\": \"$CBASE/telegram\", \"token\": \"1:x\", \"chat_id\": \"7\"" ;;
 	wecom) opts="\"webhook\": \"$CBASE/wecom/send?key=h\", \"interval\": 0" ;;
+	dingtalk) opts="\"webhook\": \"$CBASE/dingtalk/send?access_token=h\"" ;;
+	webhook) opts="\"webhook\": \"$CBASE/hook/200\"" ;;
 	*) opts="\"webhook\": \"$CBASE/$svc/h\"" ;;
 	esac
 	chat_case "hostile-$svc" "\"service\": \"$svc\", $opts" "$hostile"
 	run
 done
-check "a hostile title reaches slack, discord, telegram and wecom as text: escaped in each dialect, nobody pinged" \
-	'for s in slack discord telegram wecom; do [ "$(cat "$work/hostile-$s/rc")" = 0 ] || exit 1; done; "$PY" - "$clog" <<'"'"'PY'"'"'
+check "a hostile title reaches every service as text: escaped in each dialect, no link to javascript:, nobody pinged" \
+	'for s in slack discord telegram wecom dingtalk feishu webhook; do [ "$(cat "$work/hostile-$s/rc")" = 0 ] || exit 1; done; "$PY" - "$clog" <<'"'"'PY'"'"'
 import json, sys
 seen = {}
 for l in open(sys.argv[1]):
     m = json.loads(l)
-    if m["accepted"] and m["service"] in ("slack", "discord", "telegram", "wecom") and "marker-one" in json.dumps(m["body"]):
+    if m["accepted"] and "marker-one" in json.dumps(m["body"]):
         seen[m["service"]] = json.dumps(m["body"], ensure_ascii=False)
-assert set(seen) == {"slack", "discord", "telegram", "wecom"}, set(seen)
+assert set(seen) == {"slack", "discord", "telegram", "wecom", "dingtalk", "feishu", "hook"}, set(seen)
 assert "<script>" not in seen["slack"] and "&lt;script&gt;" in seen["slack"]
 assert "<script>" not in seen["telegram"] and "&lt;script&gt;" in seen["telegram"]
-assert "<script>" not in seen["wecom"] and "<img" not in seen["wecom"]
+for s in ("wecom", "dingtalk"):
+    assert "<script>" not in seen[s] and "<img" not in seen[s] and "[click](javascript" not in seen[s], s
 assert "\\\\*\\\\*stars\\\\*\\\\*" in seen["discord"] and "\\\\[click\\\\](javascript" in seen["discord"]
 assert "\"allowed_mentions\": {\"parse\": []}" in seen["discord"]
+# Feishu and the webhook carry plain strings in JSON: links only where the paper has a web URL
+assert "\"href\": \"javascript" not in seen["feishu"] and "\"url\": \"javascript" not in seen["hook"]
 PY'
 
 finish

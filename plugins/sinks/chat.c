@@ -43,7 +43,7 @@ static const pw_option chat_options[] = {
 	  .range = "0..1000" },
 	{ PW_OPTION("interval", PW_OPT_NUMBER, NULL, 0,
 	            "seconds between two messages (default: the service's limit: telegram 1 per chat, "
-	            "dingtalk and wecom 20 a minute, feishu 100 a minute, slack 1, discord 0.5)"),
+	            "dingtalk and wecom 20 a minute, feishu 100 a minute, slack 1 a second, discord 30 a minute)"),
 	  .range = "0..3600" },
 	{ PW_OPTION("send_empty", PW_OPT_BOOL, "false", 0, "say so when a day has no papers") },
 	{ PW_OPTION("buttons", PW_OPT_BOOL, "false", 0,

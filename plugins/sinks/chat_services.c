@@ -16,9 +16,12 @@ chat_cost(const char *s, int bytes)
 {
 	if (bytes)
 		return strlen(s);
+	/* Characters as the services count them, in UTF-16 units (a
+	 * JavaScript string's length, Telegram's count): one beyond U+FFFF,
+	 * an emoji, counts two. */
 	size_t n = 0;
 	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
+		n += ((unsigned char)*s & 0xC0) != 0x80 ? 1 + ((unsigned char)*s >= 0xF0) : 0;
 	return n;
 }
 
@@ -546,7 +549,7 @@ webhook_delivered(long code, const char *body, size_t len, char *why, size_t siz
 
 static const chat_service services[] = {
 	{ "slack", NULL, 40000, 50, 3000, 1.0, 0, slack_header, slack_paper, slack_payload, slack_delivered },
-	{ "discord", NULL, 6000, 11, 4096, 0.5, 0, discord_header, discord_paper, discord_payload, discord_delivered },
+	{ "discord", NULL, 6000, 11, 4096, 2.0, 0, discord_header, discord_paper, discord_payload, discord_delivered },
 	{ "telegram", "https://api.telegram.org", 4096, 0, 0, 1.0, 0, telegram_header, telegram_paper, telegram_payload,
 	  telegram_delivered },
 	{ "feishu", NULL, 18000, 0, 0, 0.6, 1, feishu_header, feishu_paper, feishu_payload, feishu_delivered },

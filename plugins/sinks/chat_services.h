@@ -45,7 +45,8 @@ typedef struct chat_service {
  * wecom, webhook), or NULL. */
 const chat_service *chat_service_named(const char *name);
 
-/* Characters (or bytes) of s, as a service counts them. */
+/* Characters of s as the services count them (UTF-16 units), or its
+ * bytes. */
 size_t chat_cost(const char *s, int bytes);
 
 #endif

@@ -176,6 +176,26 @@ assert len(heads) == len(set(heads)) and len(ms) >= 2, heads
 assert sum(m.count(\"](https://arxiv.org/abs/\") for m in ms) == 12
 " && [ "$(ledger_delivered)" = 12 ]'
 
+# --- killed: after "message 2" was recorded, before it went out; and after
+# every message went out, before the ledger knew
+heads() { messages wecom | "$PY" -c "
+import json, sys
+print(' '.join(json.loads(l)['body']['markdown']['content'].split(chr(10))[0][-5:] for l in sys.stdin))"; }
+for point in effect-begun:2 effect-done:1; do
+	chat_case "kill-${point%:*}" "\"service\": \"wecom\", \"webhook\": \"$CBASE/wecom/send?key=k${point%:*}\", \"abstract_chars\": 600, \"interval\": 0"
+	: > "$clog"
+	( (cd "$dir" && PAPERWIRE_CRASH_AT=$point exec "$BIN" run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc" ) 2>/dev/null
+	killed=$(rc)
+	run
+	# what was sent, the exit status of the killed run and of the next, and the papers delivered
+	echo "$(heads); $killed $(rc) $(ledger_delivered)" > "$dir/summary"
+done
+check "killed after message 2 was recorded, before it went out: the next run sends it; each message arrived once, 12 papers delivered" \
+	'[ "$(cat "$work/kill-effect-begun/summary")" = "(1/2) (2/2); 137 0 12" ] || { cat "$work/kill-effect-begun/summary" >&2; false; }'
+check "killed after the last message went out, before the ledger knew: only that message is sent again, as the README says" \
+	'[ "$(cat "$work/kill-effect-done/summary")" = "(1/2) (2/2) (2/2); 137 0 12" ] &&
+	 grep -q "resuming at message 2 of 2" "$work/kill-effect-done/err" || { cat "$work/kill-effect-done/summary" >&2; false; }'
+
 # --- any webhook
 chat_case hook "\"service\": \"webhook\", \"webhook\": \"$CBASE/hook/202\""
 : > "$clog"

@@ -46,6 +46,13 @@ static const pw_option chat_options[] = {
 	            "dingtalk and wecom 20 a minute, feishu 100 a minute, slack 1 a second, discord 30 a minute)"),
 	  .range = "0..3600" },
 	{ PW_OPTION("send_empty", PW_OPT_BOOL, "false", 0, "say so when a day has no papers") },
+	{ PW_OPTION("template", PW_OPT_STRING, NULL, 0,
+	            "webhook: the JSON body to send, with {{digest}}, {{count}}, {{text}} and, in mode paper, "
+	            "{{id}}, {{title}}, {{url}}, {{authors}}, {{score}}, {{abstract}} in its strings; a string that is "
+	            "exactly \"{{papers}}\" becomes the papers (default: {\"text\": \"{{text}}\", \"papers\": "
+	            "\"{{papers}}\"})") },
+	{ PW_OPTION("max_bytes", PW_OPT_INT, "1000000", 0, "webhook: the most one message may carry"),
+	  .range = "1000.." },
 	{ PW_OPTION("buttons", PW_OPT_BOOL, "false", 0,
 	            "telegram: a message per paper with 👍 / 👎 buttons; the next run reads the presses "
 	            "(getUpdates) and records them as ratings of this digest") },
@@ -92,6 +99,8 @@ struct chat {
 	const chat_service *svc;
 	const char *webhook, *token, *chat_id, *api, *secret;
 	int per_paper, send_empty, buttons;
+	cJSON *template; /* webhook: the body's shape, or NULL */
+	size_t limit;    /* the service's, or max_bytes for a webhook */
 	int64_t abstract_chars;
 	double interval, last_sent;
 	char url[2048];
@@ -103,7 +112,6 @@ chat_create(const pw_host *h, pw_instance *inst, void **state)
 	struct chat *c = calloc(1, sizeof *c);
 	if (!c)
 		return PW_ERROR;
-	*state = c;
 	c->svc = chat_service_named(h->config_string(inst, "service"));
 	c->webhook = h->config_string(inst, "webhook");
 	c->token = h->config_string(inst, "token");
@@ -120,27 +128,44 @@ chat_create(const pw_host *h, pw_instance *inst, void **state)
 	int telegram = c->svc && c->svc->default_api;
 	h->config_bool(inst, "buttons", &c->buttons);
 	if (!c->svc)
-		return PW_CONFIG_ERROR; /* the schema's choices say which */
+		goto config_error; /* the schema's choices say which */
 	if (c->buttons && !telegram) {
 		h->log(inst, PW_LOG_ERROR, "\"buttons\" are Telegram's; %s has none", c->svc->name);
-		return PW_CONFIG_ERROR;
+		goto config_error;
 	}
 	if (c->buttons)
 		c->per_paper = 1; /* the buttons rate the message's one paper */
+	c->limit = c->svc->limit;
+	int webhook = strcmp(c->svc->name, "webhook") == 0;
+	const char *template = h->config_string(inst, "template");
+	if (!webhook && (template || h->config_given(inst, "max_bytes"))) {
+		h->log(inst, PW_LOG_ERROR, "\"template\" and \"max_bytes\" are the webhook's; %s has its own",
+		       c->svc->name);
+		goto config_error;
+	}
+	if (webhook) {
+		int64_t max = 1000000;
+		h->config_int(inst, "max_bytes", &max);
+		c->limit = (size_t)max;
+		if (template && !cJSON_IsObject(c->template = cJSON_Parse(template)) && !cJSON_IsArray(c->template)) {
+			h->log(inst, PW_LOG_ERROR, "template: not a JSON object or array: %.80s", template);
+			goto config_error;
+		}
+	}
 	if (telegram && (!c->token || !*c->token || !c->chat_id || !*c->chat_id)) {
 		h->log(inst, PW_LOG_ERROR, "service telegram needs \"token\" (the bot's) and \"chat_id\"");
-		return PW_CONFIG_ERROR;
+		goto config_error;
 	}
 	if (!telegram && (!c->webhook || !su_is_web_url(c->webhook))) {
 		h->log(inst, PW_LOG_ERROR, "service %s needs \"webhook\": the http(s) URL the service gave the bot",
 		       c->svc->name);
-		return PW_CONFIG_ERROR;
+		goto config_error;
 	}
 	if (c->secret && *c->secret && strcmp(c->svc->name, "feishu") && strcmp(c->svc->name, "lark") &&
 	    strcmp(c->svc->name, "dingtalk")) {
 		h->log(inst, PW_LOG_ERROR, "\"secret\" signs feishu, lark and dingtalk messages; %s has none",
 		       c->svc->name);
-		return PW_CONFIG_ERROR;
+		goto config_error;
 	}
 	if (telegram)
 		snprintf(c->url, sizeof c->url, "%s/bot%s/sendMessage", c->api ? c->api : c->svc->default_api,
@@ -149,12 +174,18 @@ chat_create(const pw_host *h, pw_instance *inst, void **state)
 		snprintf(c->url, sizeof c->url, "%s%cwait=true", c->webhook, strchr(c->webhook, '?') ? '&' : '?');
 	else
 		snprintf(c->url, sizeof c->url, "%s", c->webhook);
+	*state = c;
 	return PW_OK;
+config_error:
+	/* A create() that fails frees what it made: destroy() is not called. */
+	cJSON_Delete(c->template);
+	free(c);
+	return PW_CONFIG_ERROR;
 }
 
 struct paper_text {
 	char *title, *authors, *score, *abstract;
-	const char *url;
+	const char *url, *id;
 };
 
 static void
@@ -179,6 +210,7 @@ paper_text(const pw_host *h, pw_instance *inst, const pw_record *rec, size_t abs
 	char *a = mbuf_take(&authors), *s = mbuf_take(&score);
 	const char *url = h->record_get(inst, rec, PW_F_URL);
 	t->url = url && su_is_web_url(url) ? url : NULL;
+	t->id = h->record_get(inst, rec, PW_F_ID);
 	t->title = one_line(h->record_get(inst, rec, PW_F_TITLE), TITLE_CHARS);
 	t->authors = one_line(a, LINE_CHARS);
 	t->score = one_line(s, LINE_CHARS);
@@ -196,7 +228,7 @@ paper_block(const struct chat *c, const struct paper_text *t, size_t room, chat_
 	size_t keep = strlen(t->abstract);
 	for (;;) {
 		char *abstract = one_line(t->abstract, keep);
-		chat_paper p = { t->title, t->url, t->authors, t->score, abstract ? abstract : "" };
+		chat_paper p = { t->title, t->url, t->authors, t->score, abstract ? abstract : "", t->id };
 		int rc = c->svc->paper(&p, out);
 		free(abstract);
 		if (rc < 0 || out->cost <= room || keep == 0)
@@ -441,6 +473,76 @@ chat_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_delivery
 	return PW_OK;
 }
 
+/* ---- a webhook's own shape ---- */
+
+/* s with each {{name}} of the generic body's values put in: the digest's
+ * (digest, count, text) and the first paper's (mode paper's one paper). */
+static char *
+fill(const char *s, const cJSON *generic, const char *digest, size_t count)
+{
+	const cJSON *paper = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(generic, "papers"), 0);
+	mbuf out = { 0 };
+	while (*s) {
+		const char *open = strstr(s, "{{"), *close = open ? strstr(open, "}}") : NULL;
+		if (!close) {
+			mbuf_puts(&out, s);
+			break;
+		}
+		mbuf_put(&out, s, (size_t)(open - s));
+		char name[32];
+		snprintf(name, sizeof name, "%.*s", (int)(close - open - 2), open + 2);
+		const char *v = NULL;
+		if (strcmp(name, "digest") == 0)
+			v = digest ? digest : "";
+		else if (strcmp(name, "text") == 0)
+			v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(generic, "text"));
+		else if (strcmp(name, "count") == 0)
+			mbuf_printf(&out, "%zu", count);
+		else
+			v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(paper, name));
+		if (v)
+			mbuf_puts(&out, v);
+		s = close + 2;
+	}
+	return mbuf_take(&out);
+}
+
+static void
+fill_tree(cJSON *node, const cJSON *generic, const char *digest, size_t count)
+{
+	for (cJSON *child = node->child; child; child = child->next) {
+		if (cJSON_IsString(child) && strcmp(child->valuestring, "{{papers}}") == 0) {
+			cJSON *papers = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(generic, "papers"), 1);
+			if (!papers)
+				continue;
+			/* The copy carries the generic body's key: it takes the
+			 * template's (none inside an array). */
+			free(papers->string);
+			papers->string = child->string ? strdup(child->string) : NULL;
+			cJSON_ReplaceItemViaPointer(node, child, papers);
+			child = papers;
+		} else if (cJSON_IsString(child)) {
+			char *v = fill(child->valuestring, generic, digest, count);
+			if (v)
+				cJSON_SetValuestring(child, v);
+			free(v);
+		} else if (cJSON_IsObject(child) || cJSON_IsArray(child)) {
+			fill_tree(child, generic, digest, count);
+		}
+	}
+}
+
+/* The template filled from the generic body, which it frees. */
+static cJSON *
+from_template(const cJSON *template, cJSON *generic, const char *digest, size_t count)
+{
+	cJSON *body = cJSON_Duplicate(template, 1);
+	if (body)
+		fill_tree(body, generic, digest, count);
+	cJSON_Delete(generic);
+	return body;
+}
+
 /* ---- the digest as messages ---- */
 
 struct message {
@@ -469,7 +571,7 @@ chat_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *
 	chat_block head = { NULL, 0 };
 	if (c->svc->header(fallback, &head) < 0)
 		goto out;
-	size_t room = c->svc->limit - head.cost - 8; /* separators */
+	size_t room = c->limit - head.cost - 8; /* separators */
 	size_t block_room = c->svc->block_limit && c->svc->block_limit < room ? c->svc->block_limit : room;
 	cJSON_Delete(head.item);
 	for (size_t i = 0; i < n; i++) {
@@ -518,6 +620,8 @@ chat_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *
 			blocks[msgs[k].first + j].item = NULL; /* moved */
 		}
 		cJSON *body = c->svc->payload(header, part, np);
+		if (body && c->template)
+			body = from_template(c->template, body, digest, n);
 		if (body && c->buttons && msgs[k].count == 1)
 			add_buttons(h, inst, body,
 			            h->record_get(inst, h->delivery_record(inst, d, msgs[k].first), PW_F_ID));
@@ -545,7 +649,10 @@ out:
 static void
 chat_destroy(const pw_host *h, pw_instance *inst, void *state)
 {
-	free(state);
+	struct chat *c = state;
+	if (c)
+		cJSON_Delete(c->template);
+	free(c);
 }
 
 static const pw_plugin chat_plugin = {

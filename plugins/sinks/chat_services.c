@@ -507,6 +507,7 @@ static int
 webhook_paper(const chat_paper *p, chat_block *out)
 {
 	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", p->id ? p->id : "");
 	cJSON_AddStringToObject(o, "title", p->title);
 	if (p->url)
 		cJSON_AddStringToObject(o, "url", p->url);

@@ -13,6 +13,7 @@
  * cut to fit (at a character boundary, with an ellipsis). */
 typedef struct chat_paper {
 	const char *title, *url, *authors, *score, *abstract;
+	const char *id; /* the paper's id, for a webhook */
 } chat_paper;
 
 /* One paper, or the header, in a service's dialect: a cJSON item the

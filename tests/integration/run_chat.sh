@@ -207,6 +207,22 @@ m = json.loads(sys.stdin.readline())[\"body\"]
 assert len(m[\"papers\"]) == 12 and m[\"papers\"][0][\"title\"] and m[\"text\"].startswith(\"paperwire:\")
 "'
 
+chat_case template "\"service\": \"webhook\", \"webhook\": \"$CBASE/hook/200\", \"max_bytes\": 3000, \"template\": \"{\\\"summary\\\": \\\"{{count}} for {{digest}}\\\", \\\"items\\\": \\\"{{papers}}\\\"}\""
+: > "$clog"
+run
+check "webhook: the body from a template ({{count}}, {{digest}}, {{papers}}), split at max_bytes" \
+	'[ "$(rc)" = 0 ] && messages hook | "$PY" -c "
+import json, sys
+ms = [json.loads(l)[\"body\"] for l in sys.stdin]
+assert len(ms) >= 2 and all(m[\"summary\"] == \"12 for daily\" for m in ms), ms[0]
+assert sum(len(m[\"items\"]) for m in ms) == 12 and all(len(json.dumps(m).encode()) <= 3000 for m in ms)
+assert set(ms[0]) == {\"summary\", \"items\"} and ms[0][\"items\"][0][\"id\"]
+"'
+chat_case templatebad "\"service\": \"webhook\", \"webhook\": \"$CBASE/hook/200\", \"template\": \"{not json\""
+(cd "$dir" && "$BIN" check -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
+check "webhook: a template that is not JSON is a config error" \
+	'[ "$(rc)" = 2 ] && grep -q "template: not a JSON object or array" "$dir/err"'
+
 # --- a hostile title reaches every service harmless
 hostile="{\"plugin\": \"feed\", \"name\": \"src\", \"url\": \"file://$work/hostile.rss\"}"
 for svc in slack discord telegram wecom dingtalk feishu webhook; do

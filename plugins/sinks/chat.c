@@ -53,9 +53,10 @@ static const pw_option chat_options[] = {
 	            "\"{{papers}}\"})") },
 	{ PW_OPTION("max_bytes", PW_OPT_INT, "1000000", 0, "webhook: the most one message may carry"),
 	  .range = "1000.." },
-	{ PW_OPTION("buttons", PW_OPT_BOOL, "false", 0,
-	            "telegram: a message per paper with 👍 / 👎 buttons; the next run reads the presses "
-	            "(getUpdates) and records them as ratings of this digest") },
+	{ PW_OPTION(
+	        "buttons", PW_OPT_BOOL, "false", 0,
+	        "telegram: a message per paper with thumbs-up and thumbs-down buttons; the next run reads the presses "
+	        "(getUpdates) and records them as ratings of this digest") },
 	PW_OPTIONS_END
 };
 

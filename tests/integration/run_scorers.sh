@@ -175,7 +175,7 @@ for f in sorted(glob.glob(os.path.join(d, "readme*.json"))):
         g.pop("enrichers", None)
         for sc in g["scorers"]:  # lookups stay on this machine
             if sc["plugin"] == "embedding":
-                sc.update(arxiv_api=base + "/status/503", openalex_api=base + "/openalex", zotero_api=base)
+                sc.update(arxiv_api=base + "/status/404", openalex_api=base + "/openalex", zotero_api=base)
         g["sinks"] = [{"plugin": "json", "path": os.path.join(d, "sel-%s-%s.jsonl" % (name, g["name"]))}]
     cfg["digests"] = digests
     json.dump(cfg, open(os.path.join(d, "sel-" + name + ".json"), "w"))

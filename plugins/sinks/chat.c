@@ -20,6 +20,7 @@
 
 #include "../common/base64.h"
 #include "../common/bundled.h"
+#include "../common/field_view.h"
 #include "../common/sha256.h"
 #include "../common/sink_util.h"
 #include "../common/url_encode.h"
@@ -61,8 +62,9 @@ static const pw_option chat_options[] = {
 };
 
 /* How long a paper's parts may be, before escaping. */
-#define TITLE_CHARS 200
-#define LINE_CHARS  300
+#define TITLE_CHARS  200
+#define LINE_CHARS   300
+#define FIELDS_CHARS 800
 /* The most a message waits when a service asks it to, and how often. */
 #define MAX_RETRY_AFTER 60.0
 #define MAX_RETRIES     2
@@ -185,7 +187,7 @@ config_error:
 }
 
 struct paper_text {
-	char *title, *authors, *score, *abstract;
+	char *title, *authors, *score, *abstract, *fields;
 	const char *url, *id;
 };
 
@@ -196,6 +198,7 @@ paper_text_free(struct paper_text *t)
 	free(t->authors);
 	free(t->score);
 	free(t->abstract);
+	free(t->fields);
 }
 
 static int
@@ -208,6 +211,26 @@ paper_text(const pw_host *h, pw_instance *inst, const pw_record *rec, size_t abs
 	if (na > 5)
 		mbuf_puts(&authors, " et al.");
 	su_scores_text(h, inst, rec, &score);
+	/* What enrichers added (a summary, a translation, a label with its
+	 * reason, related papers), each under its display name, as one line. */
+	mbuf fields = { 0 };
+	fv_text_at(h, inst, rec, PW_ATTACH_TITLE, 0, &fields, "");
+	fv_text_at(h, inst, rec, PW_ATTACH_PAPER, 1, &fields, "");
+	fv_text_at(h, inst, rec, PW_ATTACH_PAPER, 0, &fields, "");
+	fv_text_at(h, inst, rec, PW_ATTACH_ABSTRACT, 0, &fields, "");
+	char *f = mbuf_take(&fields);
+	mbuf joined = { 0 };
+	for (char *line = f ? strtok(f, "\n") : NULL; line; line = strtok(NULL, "\n"))
+		if (line[strspn(line, " ")]) /* "Name:" heads the lines after it */
+			mbuf_printf(&joined, "%s%s",
+			            !joined.len                       ? ""
+			            : joined.s[joined.len - 1] == ':' ? " "
+			                                              : " · ",
+			            line + strspn(line, " "));
+	char *j = mbuf_take(&joined);
+	t->fields = one_line(j, FIELDS_CHARS);
+	free(j);
+	free(f);
 	char *a = mbuf_take(&authors), *s = mbuf_take(&score);
 	const char *url = h->record_get(inst, rec, PW_F_URL);
 	t->url = url && su_is_web_url(url) ? url : NULL;
@@ -218,7 +241,7 @@ paper_text(const pw_host *h, pw_instance *inst, const pw_record *rec, size_t abs
 	t->abstract = one_line(h->record_get(inst, rec, PW_F_ABSTRACT), abstract_chars);
 	free(a);
 	free(s);
-	return t->title && t->authors && t->score && t->abstract ? 0 : -1;
+	return t->title && t->authors && t->score && t->abstract && t->fields ? 0 : -1;
 }
 
 /* A paper's block within the service's limit: a long abstract is halved
@@ -229,7 +252,7 @@ paper_block(const struct chat *c, const struct paper_text *t, size_t room, chat_
 	size_t keep = strlen(t->abstract);
 	for (;;) {
 		char *abstract = one_line(t->abstract, keep);
-		chat_paper p = { t->title, t->url, t->authors, t->score, abstract ? abstract : "", t->id };
+		chat_paper p = { t->title, t->url, t->authors, t->score, abstract ? abstract : "", t->id, t->fields };
 		int rc = c->svc->paper(&p, out);
 		free(abstract);
 		if (rc < 0 || out->cost <= room || keep == 0)

@@ -99,6 +99,10 @@ slack_paper(const chat_paper *p, chat_block *out)
 	mbuf_puts(&m, "\n_");
 	escape_into(&m, p->score, "&<>", slack_with);
 	mbuf_puts(&m, "_");
+	if (p->fields && *p->fields) {
+		mbuf_puts(&m, "\n");
+		escape_into(&m, p->fields, "&<>", slack_with);
+	}
 	if (p->abstract && *p->abstract) {
 		mbuf_puts(&m, "\n");
 		escape_into(&m, p->abstract, "&<>", slack_with);
@@ -173,6 +177,10 @@ discord_paper(const chat_paper *p, chat_block *out)
 		free(cut);
 	}
 	discord_escape(&desc, p->authors);
+	if (p->fields && *p->fields) {
+		mbuf_puts(&desc, "\n\n");
+		discord_escape(&desc, p->fields);
+	}
 	if (p->abstract && *p->abstract) {
 		mbuf_puts(&desc, "\n\n");
 		discord_escape(&desc, p->abstract);
@@ -264,6 +272,10 @@ telegram_paper(const chat_paper *p, chat_block *out)
 	mbuf_puts(&m, "\n<i>");
 	escape_into(&m, p->score, "&<>\"", html_with);
 	mbuf_puts(&m, "</i>");
+	if (p->fields && *p->fields) {
+		mbuf_puts(&m, "\n");
+		escape_into(&m, p->fields, "&<>\"", html_with);
+	}
 	if (p->abstract && *p->abstract) {
 		mbuf_puts(&m, "\n");
 		escape_into(&m, p->abstract, "&<>\"", html_with);
@@ -343,6 +355,10 @@ feishu_paper(const chat_paper *p, chat_block *out)
 	feishu_line(l, "text", p->authors, NULL);
 	cJSON_AddItemToArray(lines, l = cJSON_CreateArray());
 	feishu_line(l, "text", p->score, NULL);
+	if (p->fields && *p->fields) {
+		cJSON_AddItemToArray(lines, l = cJSON_CreateArray());
+		feishu_line(l, "text", p->fields, NULL);
+	}
 	if (p->abstract && *p->abstract) {
 		cJSON_AddItemToArray(lines, l = cJSON_CreateArray());
 		feishu_line(l, "text", p->abstract, NULL);
@@ -438,6 +454,10 @@ md_paper(const chat_paper *p, mbuf *m)
 	md_escape(m, p->authors);
 	mbuf_puts(m, "\n\n");
 	md_escape(m, p->score);
+	if (p->fields && *p->fields) {
+		mbuf_puts(m, "\n\n");
+		md_escape(m, p->fields);
+	}
 	if (p->abstract && *p->abstract) {
 		mbuf_puts(m, "\n\n");
 		md_escape(m, p->abstract);
@@ -513,6 +533,7 @@ webhook_paper(const chat_paper *p, chat_block *out)
 		cJSON_AddStringToObject(o, "url", p->url);
 	cJSON_AddStringToObject(o, "authors", p->authors);
 	cJSON_AddStringToObject(o, "score", p->score);
+	cJSON_AddStringToObject(o, "fields", p->fields ? p->fields : "");
 	cJSON_AddStringToObject(o, "abstract", p->abstract ? p->abstract : "");
 	char *printed = cJSON_PrintUnformatted(o);
 	out->cost = printed ? strlen(printed) + 1 : 0;

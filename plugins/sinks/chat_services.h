@@ -13,7 +13,8 @@
  * cut to fit (at a character boundary, with an ellipsis). */
 typedef struct chat_paper {
 	const char *title, *url, *authors, *score, *abstract;
-	const char *id; /* the paper's id, for a webhook */
+	const char *id;     /* the paper's id, for a webhook */
+	const char *fields; /* the enrichers' fields (summary, translation, label), one line, or "" */
 } chat_paper;
 
 /* One paper, or the header, in a service's dialect: a cJSON item the

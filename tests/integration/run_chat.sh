@@ -223,6 +223,19 @@ chat_case templatebad "\"service\": \"webhook\", \"webhook\": \"$CBASE/hook/200\
 check "webhook: a template that is not JSON is a config error" \
 	'[ "$(rc)" = 2 ] && grep -q "template: not a JSON object or array" "$dir/err"'
 
+# --- what enrichers added travels with each paper, under its display name
+chat_case enriched "\"service\": \"slack\", \"webhook\": \"$CBASE/slack/enriched\""
+sed -i "s|\"select\": {\"min_score\": 0},|\"select\": {\"min_score\": 0}, \"enrichers\": [{\"plugin\": \"llm\", \"task\": \"summary\", \"endpoint\": \"$BASE/llm/chat/ok/v1\", \"model\": \"m\"}, {\"plugin\": \"llm\", \"name\": \"french\", \"task\": \"translate\", \"language\": \"French\", \"endpoint\": \"$BASE/llm/chat/ok/v1\", \"model\": \"m\"}],|" "$dir/pw.json"
+: > "$clog"
+run
+check "enrichers' fields reach the chat under their display names (summary, translation)" \
+	'[ "$(rc)" = 0 ] && messages slack | "$PY" -c "
+import json, sys
+m = json.loads(sys.stdin.readline())[\"body\"]
+t = m[\"blocks\"][1][\"text\"][\"text\"]
+assert \"AI Summary (by m): TL;DR:\" in t and \"Title (French): [French]\" in t, t
+"'
+
 # --- a hostile title reaches every service harmless
 hostile="{\"plugin\": \"feed\", \"name\": \"src\", \"url\": \"file://$work/hostile.rss\"}"
 for svc in slack discord telegram wecom dingtalk feishu webhook; do

@@ -61,6 +61,9 @@ static const pw_option chat_options[] = {
 	PW_OPTIONS_END
 };
 
+/* Every request a chat service gets carries a JSON body. */
+static const char *const json_headers[] = { "Content-Type: application/json; charset=utf-8", NULL };
+
 /* How long a paper's parts may be, before escaping. */
 #define TITLE_CHARS  200
 #define LINE_CHARS   300
@@ -265,24 +268,22 @@ paper_block(const struct chat *c, const struct paper_text *t, size_t room, chat_
 
 /* ---- sending one message ---- */
 
-static void
-wait_until(double t)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	double d = t - ((double)now.tv_sec + now.tv_nsec / 1e9);
-	if (d <= 0)
-		return;
-	struct timespec ts = { (time_t)d, (long)((d - floor(d)) * 1e9) };
-	nanosleep(&ts, NULL);
-}
-
 static double
 now_seconds(void)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)now.tv_sec + now.tv_nsec / 1e9;
+}
+
+static void
+wait_until(double t)
+{
+	double d = t - now_seconds();
+	if (d <= 0)
+		return;
+	struct timespec ts = { (time_t)d, (long)((d - floor(d)) * 1e9) };
+	nanosleep(&ts, NULL);
 }
 
 /* Feishu and DingTalk sign with HMAC-SHA256 keyed differently: Feishu
@@ -335,7 +336,6 @@ finish_request(const struct chat *c, cJSON *body, char *url, size_t url_size, ch
 static int
 send_message(const pw_host *h, pw_instance *inst, struct chat *c, cJSON *body, size_t k, size_t n)
 {
-	static const char *const headers[] = { "Content-Type: application/json; charset=utf-8", NULL };
 	char url[4096], why[512], note[64];
 	char *text = NULL;
 	int rc = -1;
@@ -347,7 +347,7 @@ send_message(const pw_host *h, pw_instance *inst, struct chat *c, cJSON *body, s
 	for (int attempt = 0; attempt <= MAX_RETRIES && rc < 0; attempt++) {
 		wait_until(c->last_sent + c->interval);
 		pw_response *resp = NULL;
-		pw_status st = h->http_request(inst, "POST", url, headers, text, strlen(text), 0, &resp);
+		pw_status st = h->http_request(inst, "POST", url, json_headers, text, strlen(text), 0, &resp);
 		c->last_sent = now_seconds();
 		if (st != PW_OK) {
 			h->log(inst, PW_LOG_ERROR, "message %zu of %zu: no answer from %s (the log above says why)",
@@ -408,13 +408,12 @@ add_buttons(const pw_host *h, pw_instance *inst, cJSON *body, const char *id)
 static cJSON *
 bot_call(const pw_host *h, pw_instance *inst, const struct chat *c, const char *method, cJSON *args)
 {
-	static const char *const headers[] = { "Content-Type: application/json; charset=utf-8", NULL };
 	char url[2048];
 	snprintf(url, sizeof url, "%s/bot%s/%s", c->api ? c->api : c->svc->default_api, c->token, method);
 	char *text = cJSON_PrintUnformatted(args);
 	pw_response *resp = NULL;
 	cJSON *answer = NULL;
-	if (text && h->http_request(inst, "POST", url, headers, text, strlen(text), 0, &resp) == PW_OK) {
+	if (text && h->http_request(inst, "POST", url, json_headers, text, strlen(text), 0, &resp) == PW_OK) {
 		size_t len = 0;
 		const char *body = h->response_body(inst, resp, &len);
 		answer = body ? cJSON_ParseWithLength(body, len) : NULL;

@@ -218,17 +218,14 @@ discord_payload(const char *fallback, chat_block *blocks, size_t n)
 	return body;
 }
 
-/* A number in the JSON answer: body[key] or body.parameters[key]. */
+/* A number of a JSON answer: j[key] or j.parameters[key]; -1 without. */
 static double
-json_number(const char *body, size_t len, const char *key)
+number_in(const cJSON *j, const char *key)
 {
-	cJSON *j = cJSON_ParseWithLength(body, len);
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
 	if (!cJSON_IsNumber(v))
 		v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "parameters"), key);
-	double d = cJSON_IsNumber(v) ? v->valuedouble : -1;
-	cJSON_Delete(j);
-	return d;
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
 static int
@@ -236,8 +233,11 @@ discord_delivered(long code, const char *body, size_t len, char *why, size_t siz
 {
 	if (code == 200 || code == 204)
 		return 1;
-	if (code == 429)
-		*retry_after = json_number(body, len, "retry_after");
+	if (code == 429) {
+		cJSON *j = cJSON_ParseWithLength(body, len);
+		*retry_after = number_in(j, "retry_after");
+		cJSON_Delete(j);
+	}
 	snprintf(why, size, "HTTP %ld, %.200s", code, len ? body : "(no body)");
 	return 0;
 }
@@ -317,9 +317,9 @@ telegram_delivered(long code, const char *body, size_t len, char *why, size_t si
 	const char *desc = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "description"));
 	if (!ok)
 		snprintf(why, size, "HTTP %ld, %.200s", code, desc ? desc : len ? body : "(no body)");
-	cJSON_Delete(j);
 	if (code == 429)
-		*retry_after = json_number(body, len, "retry_after");
+		*retry_after = number_in(j, "retry_after");
+	cJSON_Delete(j);
 	return ok;
 }
 

@@ -20,6 +20,7 @@
 #include "interrupt.h"
 #include "pipeline.h"
 #include "ratings_cmd.h"
+#include "serve.h"
 
 #ifndef PW_PLUGINDIR
 #define PW_PLUGINDIR "/usr/local/lib/paperwire/plugins"
@@ -70,6 +71,15 @@ static const struct command_help command_helps[] = {
 	{ "ratings", "paperwire ratings [-c FILE] [--digest NAME]",
 	  "List a digest's likes and dislikes, newest first, with the day given.\n\n"
 	  "  --digest NAME  the digest (needed when the config has several)\n" },
+	{ "serve", "paperwire serve [-c FILE] [--digest NAME] [--port N] [--listen ADDR]",
+	  "Serve the site the digest's html sink writes, on http://127.0.0.1:PORT/, with\n"
+	  "what a static page cannot do: like and dislike buttons on every paper (the same\n"
+	  "ratings as 'paperwire like'), a search of every stored paper and \"more like\n"
+	  "this\".  Runs beside the daily runs; Ctrl-C stops it.\n\n"
+	  "  --digest NAME  the digest whose site to serve (needed when several have one)\n"
+	  "  --port N       the port (default 8765; 0 picks a free one and prints it)\n"
+	  "  --listen ADDR  listen on ADDR instead of 127.0.0.1: reachable from other\n"
+	  "                 machines, so every request then needs the key it prints\n" },
 	{ "plugins", "paperwire plugins [NAME]",
 	  "List the plugins found, with kind, version, ABI and file; with NAME, print that\n"
 	  "plugin's options with their types and defaults.\n\n"
@@ -100,6 +110,7 @@ usage(FILE *out)
 	      "  preview   show what the config as it is now would select from a stored day\n"
 	      "  like, dislike, unrate, ratings\n"
 	      "            rate papers (the embedding scorer learns from it), list ratings\n"
+	      "  serve     serve the html sink's site locally, with ratings and search\n"
 	      "  plugins   list the plugins found, or print one plugin's options\n"
 	      "\n"
 	      "'paperwire help COMMAND' or 'paperwire COMMAND --help' tells more.\n",
@@ -399,10 +410,24 @@ out:
 	return rc;
 }
 
-/* The rating commands need the config (the store, the digests) but no
- * plugin. */
+/* The commands that need the config (the store, the digests) but no
+ * plugin: the rating commands and serve.  fn runs in the config's
+ * directory. */
+struct config_only {
+	const char *command, *digest;
+	char *const *ids;
+	size_t nids;
+	const serve_options *serve;
+};
+
 static int
-cmd_ratings(const char *file, const char *name, const char *digest, char *const *ids, size_t nids)
+ratings_or_serve(const pw_config *cfg, const struct config_only *c)
+{
+	return c->serve ? serve_command(cfg, c->serve) : ratings_command(cfg, c->command, c->digest, c->ids, c->nids);
+}
+
+static int
+cmd_config_only(const char *file, const struct config_only *c)
 {
 	cfg_diag diag = { NULL, 0 };
 	pw_config *cfg = cfg_load(file, &diag);
@@ -411,7 +436,7 @@ cmd_ratings(const char *file, const char *name, const char *digest, char *const 
 		cfg_diag_free(&diag);
 		return PW_EXIT_USAGE;
 	}
-	int rc = enter_config_dir(file) < 0 ? PW_EXIT_USAGE : ratings_command(cfg, name, digest, ids, nids);
+	int rc = enter_config_dir(file) < 0 ? PW_EXIT_USAGE : ratings_or_serve(cfg, c);
 	cfg_diag_free(&diag);
 	cfg_free(cfg);
 	return rc;
@@ -419,6 +444,7 @@ cmd_ratings(const char *file, const char *name, const char *digest, char *const 
 
 struct cli {
 	run_options run;
+	serve_options serve;
 	const char *file;
 	int level;
 };
@@ -459,7 +485,8 @@ parse_options(int argc, char **argv, const char *optstring, const struct command
 		{ "since", required_argument, NULL, 's' },  { "day", required_argument, NULL, 'd' },
 		{ "digest", required_argument, NULL, 'g' }, { "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },        { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 }
+		{ "version", no_argument, NULL, 'V' },      { "port", required_argument, NULL, 'p' },
+		{ "listen", required_argument, NULL, 'l' }, { NULL, 0, NULL, 0 }
 	};
 
 	/* Which command takes which long option (the short ones are in optstring). */
@@ -467,10 +494,9 @@ parse_options(int argc, char **argv, const char *optstring, const struct command
 		int opt;
 		const char *commands;
 	} owners[] = {
-		{ 'n', "run" },
-		{ 's', "run" },
-		{ 'd', "preview" },
-		{ 'g', "preview like dislike unrate ratings" },
+		{ 'n', "run" },     { 's', "run" },
+		{ 'd', "preview" }, { 'g', "preview like dislike unrate ratings serve" },
+		{ 'p', "serve" },   { 'l', "serve" },
 	};
 
 	int c, index = -1;
@@ -495,6 +521,17 @@ parse_options(int argc, char **argv, const char *optstring, const struct command
 			}
 			break;
 		case 'g': cli->run.digest = optarg; break;
+		case 'p': {
+			char *end;
+			errno = 0;
+			cli->serve.port = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || cli->serve.port < 0 || cli->serve.port > 65535) {
+				log_msg(PW_LOG_ERROR, NULL, "--port %s: not a port (0 to 65535)", optarg);
+				return PW_EXIT_USAGE;
+			}
+			break;
+		}
+		case 'l': cli->serve.listen = optarg; break;
 		case 'v': cli->level = PW_LOG_DEBUG; break;
 		case 'q': cli->level = PW_LOG_WARNING; break;
 		case 'h':
@@ -542,7 +579,7 @@ dispatch(int argc, char **argv, struct cli *cli)
 	if (!cmd) {
 		log_msg(PW_LOG_ERROR, NULL,
 		        "unknown command \"%s\"; the commands are run, check, preview, like, dislike, unrate, "
-		        "ratings, plugins and help ('paperwire --help')",
+		        "ratings, serve, plugins and help ('paperwire --help')",
 		        name);
 		return PW_EXIT_USAGE;
 	}
@@ -566,10 +603,20 @@ dispatch(int argc, char **argv, struct cli *cli)
 	int done = parse_options(argc, argv, strcmp(name, "run") == 0 ? "c:nvqh" : "c:vqh", cmd, cli);
 	if (done >= 0)
 		return done;
+	if (strcmp(name, "serve") == 0) {
+		if (optind < argc) {
+			log_msg(PW_LOG_ERROR, NULL, "serve: unexpected argument \"%s\"", argv[optind]);
+			return PW_EXIT_USAGE;
+		}
+		log_set_level((pw_log_level)cli->level);
+		cli->serve.digest = cli->run.digest;
+		struct config_only c = { name, NULL, NULL, 0, &cli->serve };
+		return cmd_config_only(config_file(cli->file), &c);
+	}
 	if (word_in("like dislike unrate ratings", name)) {
 		log_set_level((pw_log_level)cli->level);
-		return cmd_ratings(config_file(cli->file), name, cli->run.digest, argv + optind,
-		                   (size_t)(argc - optind));
+		struct config_only c = { name, cli->run.digest, argv + optind, (size_t)(argc - optind), NULL };
+		return cmd_config_only(config_file(cli->file), &c);
 	}
 	if (optind < argc) {
 		log_msg(PW_LOG_ERROR, NULL, "%s: unexpected argument \"%s\" ('paperwire %s --help' shows its usage)",
@@ -584,7 +631,7 @@ dispatch(int argc, char **argv, struct cli *cli)
 int
 main(int argc, char **argv)
 {
-	struct cli cli = { { 0, -1, NULL }, NULL, PW_LOG_INFO };
+	struct cli cli = { { 0, -1, NULL }, { NULL, NULL, 8765 }, NULL, PW_LOG_INFO };
 	int done = parse_options(argc, argv, "+c:vqhV", NULL, &cli);
 	if (done >= 0)
 		return done;

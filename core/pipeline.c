@@ -425,6 +425,12 @@ run_common_info(struct run *r, const struct digest_run *dr, pw_delivery *d, size
 		delivery_set_info(d, PW_D_FAILED_SOURCES, buf);
 	if (r->opt->dry_run)
 		delivery_set_info(d, PW_D_DRY_RUN, "1");
+	if (dr->report->score_histogram[0])
+		delivery_set_info(d, PW_D_SCORE_HISTOGRAM, dr->report->score_histogram);
+	if (isfinite(dr->cfg->min_score)) {
+		snprintf(num, sizeof num, "%g", dr->cfg->min_score);
+		delivery_set_info(d, PW_D_MIN_SCORE, num);
+	}
 }
 
 /* Sinks that hear from their readers (chat buttons) record what they were

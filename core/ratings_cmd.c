@@ -17,8 +17,8 @@
 #include "store.h"
 
 /* The digest the ratings are for: the one named, or the config's only one. */
-static const char *
-pick_digest(const pw_config *cfg, const char *command, const char *digest)
+const char *
+ratings_pick_digest(const pw_config *cfg, const char *command, const char *digest)
 {
 	const char *names[64];
 	size_t n = 0;
@@ -43,9 +43,8 @@ pick_digest(const pw_config *cfg, const char *command, const char *digest)
 	return NULL;
 }
 
-/* The stored form of a paper id: an arXiv id without version, or a DOI. */
-static int
-paper_id(const char *raw, char *out, size_t size)
+int
+ratings_paper_id(const char *raw, char *out, size_t size)
 {
 	int kind = ident_classify(raw, out, size, NULL);
 	return kind == 1 || (kind == 0 && strncmp(out, "10.", 3) == 0 && strchr(out, '/')) ? 0 : -1;
@@ -114,7 +113,7 @@ rate(pw_store *s, const char *command, const char *digest, char ids[][128], size
 int
 ratings_command(const pw_config *cfg, const char *command, const char *digest, char *const *ids, size_t nids)
 {
-	const char *name = pick_digest(cfg, command, digest);
+	const char *name = ratings_pick_digest(cfg, command, digest);
 	if (!name)
 		return PW_EXIT_USAGE;
 	int listing = strcmp(command, "ratings") == 0;
@@ -126,7 +125,7 @@ ratings_command(const pw_config *cfg, const char *command, const char *digest, c
 	if (!canon)
 		return PW_EXIT_USAGE;
 	for (size_t i = 0; i < nids; i++)
-		if (paper_id(ids[i], canon[i], sizeof canon[i]) < 0) {
+		if (ratings_paper_id(ids[i], canon[i], sizeof canon[i]) < 0) {
 			log_msg(PW_LOG_ERROR, NULL,
 			        "%s: \"%s\" is neither an arXiv id (2401.01234, arXiv:2401.01234v2, an abs or pdf URL) "
 			        "nor a DOI (10.1234/abc); nothing was rated",

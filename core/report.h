@@ -26,8 +26,9 @@ typedef struct report_digest {
 	report_sink *sinks;
 	size_t nsinks;
 	char empty_reason[256];
-	char stages[1024];        /* scorers' and enrichers' own counters: "summary: calls 5, tokens 690" */
-	char failed_scorers[256]; /* ", "-separated: those that could score none of the papers */
+	char stages[1024];         /* scorers' and enrichers' own counters: "summary: calls 5, tokens 690" */
+	char failed_scorers[256];  /* ", "-separated: those that could score none of the papers */
+	char score_histogram[512]; /* sel_histogram of the candidates weighed */
 } report_digest;
 
 typedef struct run_report {

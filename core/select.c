@@ -2,6 +2,7 @@
  * best first, at most max_papers; ties keep the fetch order. */
 #include "autoconf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,44 @@ sel_init(selection *s, const cfg_digest *dg)
 	s->dg = dg;
 }
 
+static void
+note_score(selection *s, double score)
+{
+	if (s->nscores == s->scores_cap) {
+		size_t cap = s->scores_cap ? s->scores_cap * 2 : 256;
+		float *nv = realloc(s->scores, cap * sizeof *nv);
+		if (!nv)
+			return; /* the chart misses a paper; the selection does not */
+		s->scores = nv;
+		s->scores_cap = cap;
+	}
+	s->scores[s->nscores++] = (float)score;
+}
+
+void
+sel_histogram(const selection *s, size_t bins, char *out, size_t size)
+{
+	out[0] = '\0';
+	if (!s->nscores || bins == 0)
+		return;
+	double lo = s->scores[0], hi = s->scores[0];
+	for (size_t i = 1; i < s->nscores; i++) {
+		lo = s->scores[i] < lo ? s->scores[i] : lo;
+		hi = s->scores[i] > hi ? s->scores[i] : hi;
+	}
+	size_t *count = calloc(bins, sizeof *count);
+	if (!count)
+		return;
+	for (size_t i = 0; i < s->nscores; i++) {
+		size_t b = hi > lo ? (size_t)((s->scores[i] - lo) / (hi - lo) * (double)bins) : 0;
+		count[b < bins ? b : bins - 1]++;
+	}
+	size_t used = (size_t)snprintf(out, size, "%.4g %.4g", lo, hi);
+	for (size_t b = 0; b < bins && used < size; b++)
+		used += (size_t)snprintf(out + used, size - used, " %zu", count[b]);
+	free(count);
+}
+
 /* The entry that would be dropped first: lowest score, latest offered. */
 static size_t
 worst(const selection *s)
@@ -71,6 +110,8 @@ sel_offer(selection *s, pw_record *rec)
 {
 	size_t order = s->order++;
 	double score = rec_score(rec);
+	if (!rec_vetoed(rec))
+		note_score(s, score);
 	if (rec_vetoed(rec) || score < s->dg->min_score) {
 		rec_free(rec);
 		return;
@@ -125,6 +166,7 @@ sel_finish(selection *s, size_t *n)
 			rec_free(s->v[i].rec);
 	}
 	free(s->v);
+	free(s->scores);
 	sel_init(s, s->dg);
 	return out;
 }

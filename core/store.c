@@ -125,6 +125,7 @@ store_open(const char *path, char *err, size_t err_size)
 	}
 	int busy = 0;
 	s->lock_fd = -1;
+	s->search_upto = -1;
 	s->path = strdup(path);
 	if (!s->path)
 		goto fail;
@@ -149,6 +150,46 @@ fail:
 	snprintf(err, err_size, "%s", s->err[0] ? s->err : "store: out of memory");
 	store_close(s);
 	errno = busy ? EWOULDBLOCK : 0;
+	return NULL;
+}
+
+pw_store *
+store_open_shared(const char *path, char *err, size_t err_size)
+{
+	pw_store *s = calloc(1, sizeof *s);
+	if (!s || !(s->path = strdup(path))) {
+		snprintf(err, err_size, "store %s: out of memory", path);
+		free(s);
+		return NULL;
+	}
+	s->lock_fd = -1;
+	s->search_upto = -1;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		sql_set_err(s, "cannot open (has 'paperwire run' made it yet?)");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_extended_result_codes(s->db, 1);
+	st = sql_prepare(s, "PRAGMA user_version");
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		sql_set_err(s, "cannot read the schema version (is it a SQLite database?)");
+		goto fail;
+	}
+	int version = sqlite3_column_int(st, 0);
+	if (version != STORE_SCHEMA_VERSION) {
+		snprintf(s->err, sizeof s->err, "store %s has schema %d, this paperwire uses %d: %s", path, version,
+		         STORE_SCHEMA_VERSION,
+		         version < STORE_SCHEMA_VERSION ? "a 'paperwire run' upgrades it"
+		                                        : "it was written by a newer paperwire");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return s;
+fail:
+	sqlite3_finalize(st);
+	snprintf(err, err_size, "%s", s->err);
+	store_close(s);
 	return NULL;
 }
 

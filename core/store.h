@@ -23,6 +23,11 @@ typedef struct pw_store pw_store;
  * EWOULDBLOCK when another run holds the lock, else 0. */
 pw_store *store_open(const char *path, char *err, size_t err_size);
 void store_close(pw_store *s);
+/* Opens an existing store beside the runs, for `paperwire serve`: no run
+ * lock (a run may write meanwhile; SQLite's own locks and WAL keep both
+ * consistent), no migration (a store of another schema is refused: the
+ * next run upgrades it), no integrity check. */
+pw_store *store_open_shared(const char *path, char *err, size_t err_size);
 const char *store_error(const pw_store *s);
 
 int store_begin(pw_store *s);
@@ -131,6 +136,16 @@ int store_papers_of_day(pw_store *s, int64_t start, void (*fn)(pw_record *rec, i
 /* Of those, the ones (digest, sink) was given, each as scored when selected. */
 int store_selected_of_day(pw_store *s, const char *digest, const char *sink, int64_t start,
                           void (*fn)(pw_record *scored, void *ud), void *ud);
+
+/* Full-text search over every stored paper (store_search.c), for
+ * `paperwire serve`: an FTS5 index in memory, brought up to date with the
+ * papers stored since the last call.  fn gets each paper found, best
+ * first, borrowed for the call.  store_search: every word of query (as a
+ * prefix) in the title, authors or abstract.  store_similar: the papers
+ * sharing the most telling words of paper id's title and abstract; returns
+ * -2 when the store has no such paper. */
+int store_search(pw_store *s, const char *query, size_t max, void (*fn)(void *ud, const pw_record *rec), void *ud);
+int store_similar(pw_store *s, const char *id, size_t max, void (*fn)(void *ud, const pw_record *rec), void *ud);
 
 /* The reader's ratings of one digest (store_ratings.c).  rating: +1 like,
  * -1 dislike, 0 removes it.  Returns 1 when the store changed, 0 when

@@ -21,6 +21,9 @@ struct pw_store {
 	/* The last store_weigh_each: its digest and the rowid it read up to. */
 	char *weigh_digest;
 	int64_t weigh_top;
+	/* `paperwire serve`'s full-text index (store_search.c): built in
+	 * memory, up to this papers rowid; -1 before it exists. */
+	int64_t search_upto;
 };
 
 /* The error of the last failed call: "store PATH: WHAT: sqlite's message". */

@@ -18,6 +18,10 @@
 #include "run.h"
 #include "select.h"
 
+/* The day's score distribution goes to the sinks in this many bins (a
+ * chart's bars). */
+#define SCORE_HISTOGRAM_BINS 20
+
 /* Papers held for the scorers that see a batch.  Each batch costs a
  * prepare() (the builtin embedding reads the store's history then), so a
  * batch is large; 4096 records stay within a few tens of MiB. */
@@ -402,6 +406,7 @@ weigh_digest(struct run *r, struct digest_run *dr)
 		        none ? " (the run exits 1)" : "");
 	}
 	size_t nsel;
+	sel_histogram(&dp.sel, SCORE_HISTOGRAM_BINS, rd->score_histogram, sizeof rd->score_histogram);
 	pw_record **sel = sel_finish(&dp.sel, &nsel);
 	rd->selected = (long)nsel;
 	if (nsel == 0)

@@ -115,7 +115,7 @@ fv_related_link(const pw_host *h, pw_instance *inst, const fv_related *r, char *
 {
 	char canon[128];
 	if (su_is_web_url(r->url))
-		return r->url;
+		return su_href(r->url, buf, size);
 	if (cn_id(h, inst, r->id, canon, sizeof canon, NULL) == 1) {
 		snprintf(buf, size, "https://arxiv.org/abs/%s", canon);
 		return buf;
@@ -194,7 +194,7 @@ static void
 related_html(const pw_host *h, pw_instance *inst, const char *item, mbuf *out, fv_escape_fn esc)
 {
 	fv_related r;
-	char link_buf[160], facts[96];
+	char link_buf[1024], facts[96];
 	mbuf_puts(out, "<li>");
 	if (fv_related_parse(item, &r) < 0) {
 		esc(out, item);
@@ -279,7 +279,7 @@ fv_put_text(const pw_host *h, pw_instance *inst, const pw_record *rec, const fv_
 		for (size_t i = 0; i < f->values; i++) {
 			const char *item = h->record_get_at(inst, rec, f->name, i);
 			fv_related r;
-			char link_buf[160], facts[96];
+			char link_buf[1024], facts[96];
 			if (fv_related_parse(item, &r) < 0) {
 				mbuf_printf(out, "%s- %s\n", indent, item);
 				continue;

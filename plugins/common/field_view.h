@@ -52,8 +52,9 @@ int fv_related_parse(const char *item, fv_related *out);
 void fv_related_free(fv_related *r);
 /* "2023-02-02, similarity 0.42", or as much of it as the item has. */
 void fv_related_facts(const fv_related *r, char *out, size_t size);
-/* The item's link: its url when http(s), else arXiv's abstract page for an
- * arXiv id, else NULL. */
+/* The item's link, into buf: its url when http(s) (percent-encoded where
+ * a URL may not hold a character, see su_href), else arXiv's abstract page
+ * for an arXiv id, else NULL. */
 const char *fv_related_link(const pw_host *h, pw_instance *inst, const fv_related *r, char *buf, size_t size);
 
 /* A field rendered for a sink's text or HTML: the HTML escapes with esc

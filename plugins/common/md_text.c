@@ -8,34 +8,7 @@
 
 #include "md_text.h"
 #include "sink_util.h"
-
-#define MATH_MAX 400
-
-/* The length of a math span starting at s ($x$ or $$x$$), or 0: the
- * content neither starts nor ends with a space, holds no line break, and
- * the closing $ is not followed by a digit ("costs $5 and $6"). */
-static size_t
-math_span(const char *s)
-{
-	size_t d = s[1] == '$' ? 2 : 1;
-	const char *body = s + d;
-	if (!*body || isspace((unsigned char)*body) || *body == '$')
-		return 0;
-	for (size_t i = 1; body[i] && i < MATH_MAX; i++) {
-		if (body[i] == '\n')
-			return 0;
-		if (body[i] == '$' && body[i - 1] != '\\') {
-			if (isspace((unsigned char)body[i - 1]))
-				return 0;
-			if (d == 2 && body[i + 1] != '$')
-				return 0;
-			if (isdigit((unsigned char)body[i + d]))
-				return 0;
-			return d + i + d;
-		}
-	}
-	return 0;
-}
+#include "tex_html.h"
 
 static void
 put_math(FILE *f, const char *s, size_t n)
@@ -72,7 +45,7 @@ void
 md_put_text(FILE *f, const char *s)
 {
 	while (s && *s) {
-		size_t m = *s == '$' ? math_span(s) : 0;
+		size_t m = *s == '$' ? tex_math_span(s) : 0;
 		if (m) {
 			put_math(f, s, m);
 			s += m;
@@ -139,7 +112,7 @@ put_inline(FILE *f, const char *s, size_t n)
 			if (!end)
 				fputc('`', f);
 			i += span;
-		} else if (c == '$' && (m = math_span(s + i)) && m <= n - i) {
+		} else if (c == '$' && (m = tex_math_span(s + i)) && m <= n - i) {
 			put_math(f, s + i, m);
 			i += m;
 		} else if ((c == '[' || (c == '!' && i + 1 < n && s[i + 1] == '[')) &&

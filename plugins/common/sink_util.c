@@ -12,6 +12,7 @@
 
 #include "paperwire/plugin.h"
 #include "sink_util.h"
+#include "url_encode.h"
 
 void
 su_rfc822(int64_t t, char *out, size_t size)
@@ -91,6 +92,32 @@ remove_stale_temporaries(const char *path)
 		unlink(full);
 	}
 	closedir(dh);
+}
+
+void
+su_html_escape(mbuf *out, const char *text)
+{
+	for (const char *p = text; p && *p; p++) {
+		switch (*p) {
+		case '&': mbuf_puts(out, "&amp;"); break;
+		case '<': mbuf_puts(out, "&lt;"); break;
+		case '>': mbuf_puts(out, "&gt;"); break;
+		case '"': mbuf_puts(out, "&quot;"); break;
+		case '\'': mbuf_puts(out, "&#39;"); break;
+		case '\n': mbuf_puts(out, "<br>"); break;
+		default: mbuf_put(out, p, 1);
+		}
+	}
+}
+
+const char *
+su_href(const char *url, char *out, size_t size)
+{
+	if (!size)
+		return NULL;
+	out[0] = '\0';
+	/* RFC 3986's reserved characters and '%' (an escape already made). */
+	return ue_append(out, size, url, ":/?#[]@!$&'()*+,;=%", 0) == 0 ? out : NULL;
 }
 
 int

@@ -35,6 +35,15 @@ void su_scores_text(const pw_host *h, pw_instance *inst, const pw_record *rec, m
  * turns into a link (javascript:, data:, file: never). */
 int su_is_web_url(const char *url);
 
+/* Text into HTML, as the email and the site write every field: & < > " '
+ * escaped, a line break as <br>. */
+void su_html_escape(mbuf *out, const char *text);
+
+/* A web URL as a link's target: what may not stand in a URL (spaces, < >
+ * " { } | \\ ^ `, bytes beyond ASCII) percent-encoded, the rest as it is;
+ * into out.  Returns out, or NULL when it does not fit. */
+const char *su_href(const char *url, char *out, size_t size);
+
 /* Creates the directories path's file is to go in, as "mkdir -p" would.
  * Returns 0, or -1 with errno set. */
 int su_make_parents(const char *path);

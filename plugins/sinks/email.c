@@ -109,7 +109,7 @@ list_text(const pw_host *h, pw_instance *inst, const pw_record *rec, const char 
 		if (i)
 			mbuf_puts(b, ", ");
 		if (html)
-			mime_html_escape(b, h->record_get_at(inst, rec, field, i));
+			su_html_escape(b, h->record_get_at(inst, rec, field, i));
 		else
 			mbuf_puts(b, h->record_get_at(inst, rec, field, i));
 	}
@@ -125,7 +125,7 @@ scores_text(const pw_host *h, pw_instance *inst, const pw_record *rec, mbuf *b, 
 	mbuf plain = { 0 };
 	su_scores_text(h, inst, rec, &plain);
 	char *text = mbuf_take(&plain);
-	mime_html_escape(b, text ? text : "");
+	su_html_escape(b, text ? text : "");
 	free(text);
 }
 
@@ -134,7 +134,7 @@ static void
 fields_at(const pw_host *h, pw_instance *inst, const pw_record *rec, mbuf *b, int html, uint32_t attach, int labels)
 {
 	if (html)
-		fv_html_at(h, inst, rec, attach, labels, b, mime_html_escape);
+		fv_html_at(h, inst, rec, attach, labels, b, su_html_escape);
 	else
 		fv_text_at(h, inst, rec, attach, labels, b, "   ");
 }
@@ -184,11 +184,11 @@ html_body(const pw_host *h, pw_instance *inst, const pw_delivery *d, mbuf *b)
 	          "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head>\n"
 	          "<body style=\"font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:1.45;"
 	          "color:#222;max-width:720px;margin:0 auto;padding:12px\">\n<h2 style=\"font-size:20px\">paperwire: ");
-	mime_html_escape(b, digest ? digest : "digest");
+	su_html_escape(b, digest ? digest : "digest");
 	mbuf_puts(b, "</h2>\n");
 	if (n == 0) {
 		mbuf_puts(b, "<p>Nothing new today: ");
-		mime_html_escape(b, empty_reason(h, inst, d));
+		su_html_escape(b, empty_reason(h, inst, d));
 		mbuf_puts(b, ".</p>\n");
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -206,10 +206,10 @@ html_body(const pw_host *h, pw_instance *inst, const pw_delivery *d, mbuf *b)
 		            i + 1);
 		if (linked) {
 			mbuf_puts(b, "<a style=\"color:#1a4f9c\" href=\"");
-			mime_html_escape(b, url);
+			su_html_escape(b, url);
 			mbuf_puts(b, "\">");
 		}
-		mime_html_escape(b, h->record_get(inst, rec, PW_F_TITLE));
+		su_html_escape(b, h->record_get(inst, rec, PW_F_TITLE));
 		mbuf_puts(b, linked ? "</a></b></p>\n" : "</b></p>\n");
 		fields_at(h, inst, rec, b, 1, PW_ATTACH_TITLE, 0);
 		mbuf_puts(b, "<p style=\"margin:4px 0;color:#555\">");
@@ -220,7 +220,7 @@ html_body(const pw_host *h, pw_instance *inst, const pw_delivery *d, mbuf *b)
 		fields_at(h, inst, rec, b, 1, PW_ATTACH_PAPER, 1);
 		if (abstract) {
 			mbuf_puts(b, "<p style=\"margin:4px 0\">");
-			mime_html_escape(b, abstract);
+			su_html_escape(b, abstract);
 			mbuf_puts(b, "</p>\n");
 		}
 		fields_at(h, inst, rec, b, 1, PW_ATTACH_ABSTRACT, 0);

@@ -107,22 +107,6 @@ mime_address_ok(const char *addr)
 }
 
 void
-mime_html_escape(mbuf *out, const char *text)
-{
-	for (const char *p = text; p && *p; p++) {
-		switch (*p) {
-		case '&': mbuf_puts(out, "&amp;"); break;
-		case '<': mbuf_puts(out, "&lt;"); break;
-		case '>': mbuf_puts(out, "&gt;"); break;
-		case '"': mbuf_puts(out, "&quot;"); break;
-		case '\'': mbuf_puts(out, "&#39;"); break;
-		case '\n': mbuf_puts(out, "<br>"); break;
-		default: mbuf_put(out, p, 1);
-		}
-	}
-}
-
-void
 mime_random_hex(char *out, size_t size)
 {
 	static const char hex[] = "0123456789abcdef";

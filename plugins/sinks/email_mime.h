@@ -20,9 +20,6 @@ int mime_address_ok(const char *addr);
 /* Appends data as base64 in lines of 76 characters, CRLF-terminated. */
 void mime_base64(mbuf *out, const char *data, size_t len);
 
-/* Escapes text for HTML (& < > " '). */
-void mime_html_escape(mbuf *out, const char *text);
-
 /* Fills out with size-1 random hex characters. */
 void mime_random_hex(char *out, size_t size);
 

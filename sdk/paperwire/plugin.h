@@ -94,6 +94,8 @@
  *   2.4  host: rating_put (a sink records what its readers rated, e.g.
  *        Telegram's buttons); a sink's prepare, when it has one, is called
  *        once a run before its digest weighs.
+ *   2.5  delivery_info: PW_D_SCORE_HISTOGRAM (how the day's candidates
+ *        scored) and PW_D_MIN_SCORE, for a page that charts the selection.
  */
 #ifndef PAPERWIRE_PLUGIN_H
 #define PAPERWIRE_PLUGIN_H
@@ -106,7 +108,7 @@ extern "C" {
 #endif
 
 #define PW_ABI_MAJOR 2
-#define PW_ABI_MINOR 4
+#define PW_ABI_MINOR 5
 
 /* The name of the one symbol a plugin exports. */
 #define PW_PLUGIN_ENTRY_SYMBOL "pw_plugin_entry"
@@ -284,6 +286,12 @@ typedef struct pw_response pw_response; /* one HTTP answer */
  * records are exactly that delivery's.  Finish or undo what it did (cut
  * a file back to the recorded offset), then deliver again. */
 #define PW_D_RECOVERY "recovery"
+/* (2.5) How this run's candidates scored (vetoed ones left out): "LOW
+ * HIGH N1 N2 ... N20", the counts of 20 equal bins of [LOW, HIGH];
+ * absent when nothing was weighed (and from older hosts). */
+#define PW_D_SCORE_HISTOGRAM "score_histogram"
+/* (2.5) The digest's select.min_score; absent when it has none. */
+#define PW_D_MIN_SCORE "min_score"
 
 /* The host's services.  Every function takes the calling instance first. */
 typedef struct pw_host {

@@ -165,7 +165,7 @@ END_TEST
 START_TEST(html_is_escaped)
 {
 	mbuf b = { 0 };
-	mime_html_escape(&b, "<script>alert(\"x\")</script> & 'y'");
+	su_html_escape(&b, "<script>alert(\"x\")</script> & 'y'");
 	ck_assert_str_eq(b.s, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;");
 	mbuf_free(&b);
 }

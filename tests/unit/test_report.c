@@ -18,7 +18,7 @@ static report_source sources[] = {
 	{ "ml", "arxiv", 100, 40, 1, 3, 2, "200x3", "pages 3", "", 0 },
 };
 static report_digest digests[] = {
-	{ "daily", 40, 38, 2, 7, sinks, 2, "", "summary: calls 7", "embedding" },
+	{ "daily", 40, 38, 2, 7, sinks, 2, "", "summary: calls 7", "embedding", "" },
 };
 
 static const run_report report = { 3, 0, 1.25, 100, sources, 1, digests, 1, 1 };

@@ -178,7 +178,11 @@ command(mbuf *out, const char *s, size_t n, int depth)
 			render(out, arg, alen, depth + 1);
 			return len + used;
 		}
-	put_escaped(out, s, len); /* unknown: left as TeX */
+	/* Unknown: left as TeX, apart from what follows ("\\foo{x}" shows as
+	 * "\\foo x", not "\\foox"). */
+	put_escaped(out, s, len);
+	if (len < n && (s[len] == '{' || isalnum((unsigned char)s[len])))
+		mbuf_puts(out, " ");
 	return len;
 }
 

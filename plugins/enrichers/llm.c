@@ -20,6 +20,7 @@
 #include "../common/plugin_util.h"
 #include "../common/url_check.h"
 #include "../common/bundled.h"
+#include "llm_fulltext.h"
 #include "paperwire/plugin.h"
 
 static const pw_option llm_options[] = {
@@ -48,6 +49,15 @@ static const pw_option llm_options[] = {
 	{ PW_OPTION("max_total_tokens", PW_OPT_INT, "200000", 0, "most tokens (prompt and answer) in one run"),
 	  .range = "0.." },
 	{ PW_OPTION("temperature", PW_OPT_NUMBER, "0.2", 0, "sampling temperature"), .range = "0..2" },
+	{ PW_OPTION("input", PW_OPT_STRING, "abstract", 0,
+	            "what the model reads: the abstract, or the paper's full text (arXiv's HTML rendering, else its "
+	            "PDF; the abstract when neither can be read)"),
+	  .choices = "abstract|fulltext" },
+	{ PW_OPTION("max_input_tokens", PW_OPT_INT, "6000", 0,
+	            "input fulltext: the most of the paper's text sent, in tokens (about 4 bytes each)"),
+	  .range = "100.." },
+	{ PW_OPTION("fulltext_base", PW_OPT_STRING, "https://arxiv.org", 0,
+	            "input fulltext: where arXiv's /html/ID and /pdf/ID pages are") },
 	PW_OPTIONS_END
 };
 
@@ -78,7 +88,8 @@ struct llm {
 	char field[3][128];
 	char auth[1024];
 	char labels[2048];
-	int64_t max_calls, max_tokens, max_total_tokens;
+	int64_t max_calls, max_tokens, max_total_tokens, max_input_tokens;
+	const char *fulltext_base; /* NULL: the abstract is the input */
 	double temperature;
 	/* this run */
 	int64_t calls, tokens, cached, failed;
@@ -195,6 +206,12 @@ llm_create(const pw_host *h, pw_instance *inst, void **state)
 	h->config_int(inst, "max_tokens", &l->max_tokens);
 	h->config_int(inst, "max_total_tokens", &l->max_total_tokens);
 	h->config_number(inst, "temperature", &l->temperature);
+	h->config_int(inst, "max_input_tokens", &l->max_input_tokens);
+	if (strcmp(h->config_string(inst, "input"), "fulltext") == 0) {
+		l->fulltext_base = h->config_string(inst, "fulltext_base");
+		if (uc_check_url(h, inst, "fulltext_base", l->fulltext_base, 1) < 0)
+			goto config_error;
+	}
 	if (strcmp(task, "summary") == 0) {
 		l->task = TASK_SUMMARY;
 		if (!l->prompt)
@@ -235,8 +252,46 @@ config_error:
 	return PW_CONFIG_ERROR;
 }
 
+/* The part of a paper's text the budget allows: at most max bytes, cut
+ * at a paragraph (or else a space) so no word or UTF-8 character is cut. */
+static void
+cut_to_budget(char *text, size_t max)
+{
+	if (strlen(text) <= max)
+		return;
+	size_t at = max;
+	while (at > max / 2 && !(text[at - 1] == '\n' && text[at - 2] == '\n'))
+		at--;
+	if (at <= max / 2)
+		for (at = max; at > 0 && text[at] != ' ' && text[at] != '\n'; at--)
+			;
+	while (at > 0 && ((unsigned char)text[at] & 0xC0) == 0x80)
+		at--;
+	text[at] = '\0';
+}
+
+/* input fulltext: the paper's own text, cut to max_input_tokens; NULL (with
+ * a warning) when it cannot be had: the abstract is used. */
 static char *
-fill_prompt(const pw_host *h, pw_instance *inst, const struct llm *l, const pw_record *rec)
+paper_text(const pw_host *h, pw_instance *inst, struct llm *l, const pw_record *rec)
+{
+	char why[1200];
+	char *text = ft_fetch(h, inst, rec, l->fulltext_base, l->dry_run, why, sizeof why);
+	const char *id = h->record_get(inst, rec, PW_F_ID);
+	if (!text) {
+		if (!l->dry_run)
+			h->log(inst, PW_LOG_WARNING, "paper %s: no full text (%s); the abstract is used", id ? id : "?",
+			       why);
+		h->report_count(inst, "abstract instead of full text", 1);
+		return NULL;
+	}
+	cut_to_budget(text, (size_t)l->max_input_tokens * 4);
+	h->report_count(inst, "full texts", 1);
+	return text;
+}
+
+static char *
+fill_prompt(const pw_host *h, pw_instance *inst, const struct llm *l, const pw_record *rec, const char *fulltext)
 {
 	char authors[1024] = "";
 	mbuf out = { 0 };
@@ -250,8 +305,14 @@ fill_prompt(const pw_host *h, pw_instance *inst, const struct llm *l, const pw_r
 		{ "{authors}", authors },
 		{ "{language}", l->language },
 		{ "{labels}", l->labels },
+		{ "{fulltext}", fulltext },
 	};
 	fill_template(&out, l->prompt, vars, sizeof vars / sizeof vars[0]);
+	/* A prompt that does not place the text itself gets it at its end. */
+	if (fulltext && !strstr(l->prompt, "{fulltext}")) {
+		mbuf_puts(&out, "\n\nThe paper's text (its first part, sections in order):\n\n");
+		mbuf_puts(&out, fulltext);
+	}
 	return mbuf_take(&out);
 }
 
@@ -350,8 +411,10 @@ static pw_status
 llm_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 {
 	struct llm *l = state;
-	char *prompt = fill_prompt(h, inst, l, rec);
+	char *fulltext = l->fulltext_base ? paper_text(h, inst, l, rec) : NULL;
+	char *prompt = fill_prompt(h, inst, l, rec, fulltext);
 	char key[512];
+	free(fulltext);
 	const char *version = h->record_get(inst, rec, PW_F_VERSION);
 	pw_status st = PW_ERROR;
 	if (!prompt)

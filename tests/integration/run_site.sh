@@ -5,8 +5,8 @@
 # papers, then read in Debian's chromium (tests/browser/site_test.mjs, with
 # playwright-core and axe-core) from file:// and from `paperwire serve`,
 # whose API is also checked request by request: bad requests get a 4xx
-# with a message, the store is read while a run writes it.  Screenshots are
-# kept in the work directory's shots/ (PW_KEEP_WORK=1 keeps it).
+# with a message, the store is read while a run writes it.  The screenshots
+# are kept beside this script's log, in run_site.shots/ of the build tree.
 # Prints "integration: N passed, M failed".
 . "$PW_SRCDIR/tests/integration/lib.sh"
 SAMPLE="file://$PW_SRCDIR/scripts/examples/demo/arxiv-sample.atom"
@@ -186,14 +186,16 @@ json.dump({"static": {"url": site + "/index.html", "archive": site + "/archive.h
                       "storeWord": f["storeWord"], "storeTitle": f["storeTitle"]}},
           open(sys.argv[2], "w"))
 PY
-mkdir -p "$work/shots"
-node "$PW_SRCDIR/tests/browser/site_test.mjs" "$MODULES" "$work/shots" "$dir/cases.json" > "$dir/browser.out" 2>&1
+shots="$PW_BUILDDIR/tests/integration/run_site.shots"
+rm -rf "$shots"
+mkdir -p "$shots"
+node "$PW_SRCDIR/tests/browser/site_test.mjs" "$MODULES" "$shots" "$dir/cases.json" > "$dir/browser.out" 2>&1
 sed 's/^/  /' "$dir/browser.out" | grep -v "^  \(ok\|FAIL\) " || true
 pass=$((pass + $(grep -c "^ok " "$dir/browser.out" || true)))
 fail=$((fail + $(grep -c "^FAIL " "$dir/browser.out" || true)))
 grep "^\(ok\|FAIL\) " "$dir/browser.out"
 check "the browser run ended and left its screenshots" \
-	'grep -q "^browser: " "$dir/browser.out" && [ "$(ls "$work/shots" | grep -c png)" -ge 9 ]'
+	'grep -q "^browser: " "$dir/browser.out" && [ "$(ls "$shots" | grep -c png)" -ge 10 ]'
 (cd "$dir" && "$BIN" ratings -c pw.json --digest daily > "$dir/ratings.out" 2>"$dir/err")
 check "the ratings given in the page are the ones 'paperwire ratings' lists" \
 	'grep -q "^like  *2211.17192 " "$dir/ratings.out" && grep -q "^dislike  *1706.03762 " "$dir/ratings.out" &&

@@ -1,17 +1,19 @@
 /* Bad input, many times over: our own fixtures with random bytes flipped,
  * cut short or repeated, through every parser we own (Atom, the config,
- * BibTeX, stored records).  Each must return an answer or an error, never
+ * BibTeX, stored records, a paper's HTML rendering and PDF).  Each must return an answer or an error, never
  * crash; under the sanitizer build this is also a memory check.  The
  * generator is seeded, so a failure repeats. */
 #include "autoconf.h"
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../../plugins/scorers/embed_profile.h"
 #include "../../plugins/common/arxiv_atom.h"
+#include "../../plugins/enrichers/llm_fulltext.h"
 #include "config.h"
 #include "paperwire/mock_host.h"
 #include "pw_check.h"
@@ -97,6 +99,37 @@ START_TEST(atom_parser_survives_mutations)
 
 END_TEST
 
+/* A paper's text from its HTML rendering or its PDF (made by
+ * tests/integration/make_paper_files.py): some mutations still read, some
+ * do not; none crashes. */
+START_TEST(full_text_parsers_survive_mutations)
+{
+	const char *files[] = { "tests/fixtures/fulltext.html", "tests/fixtures/fulltext.pdf" };
+	for (size_t f = 0; f < 2; f++) {
+		size_t len;
+		const char *src = pw_read_file(pw_path("PW_SRCDIR", files[f]), &len);
+		char *copy = malloc(len + 1);
+		memcpy(copy, src, len + 1);
+		char *whole = f ? ft_from_pdf(copy, len) : ft_from_html(copy, len);
+		ck_assert_msg(whole && strstr(whole, "Introduction"), "%s: the unmutated file does not read", files[f]);
+		free(whole);
+		int ok = 0, refused = 0;
+		for (int i = 0; i < ROUNDS; i++) {
+			size_t ml;
+			char *m = mutate(copy, len, &ml);
+			char *text = f ? ft_from_pdf(m, ml) : ft_from_html(m, ml);
+			ok += text != NULL;
+			refused += text == NULL;
+			free(text);
+			free(m);
+		}
+		ck_assert_msg(refused > 0 && ok > 0, "%s: %d read, %d refused", files[f], ok, refused);
+		free(copy);
+	}
+}
+
+END_TEST
+
 START_TEST(config_loader_survives_mutations)
 {
 	char path[128];
@@ -164,6 +197,7 @@ mutations_suite(void)
 	TCase *tc = tcase_create("mutations");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, atom_parser_survives_mutations);
+	tcase_add_test(tc, full_text_parsers_survive_mutations);
 	tcase_add_test(tc, config_loader_survives_mutations);
 	tcase_add_test(tc, bibtex_and_records_survive_mutations);
 	suite_add_tcase(s, tc);

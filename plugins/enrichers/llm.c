@@ -320,40 +320,17 @@ fill_prompt(const pw_host *h, pw_instance *inst, const struct llm *l, const pw_r
 static char *
 ask(const pw_host *h, pw_instance *inst, struct llm *l, const char *prompt)
 {
-	char url[2048];
-	snprintf(url, sizeof url, "%s/chat/completions", l->endpoint);
-	cJSON *req = cJSON_CreateObject(), *msgs = cJSON_AddArrayToObject(req, "messages");
-	cJSON *sys = cJSON_CreateObject(), *user = cJSON_CreateObject();
-	cJSON_AddStringToObject(req, "model", l->model);
-	cJSON_AddStringToObject(sys, "role", "system");
-	cJSON_AddStringToObject(sys, "content", "You help researchers triage new papers. Be exact and brief.");
-	cJSON_AddStringToObject(user, "role", "user");
-	cJSON_AddStringToObject(user, "content", prompt);
-	cJSON_AddItemToArray(msgs, sys);
-	cJSON_AddItemToArray(msgs, user);
-	cJSON_AddNumberToObject(req, "temperature", l->temperature);
-	cJSON_AddNumberToObject(req, "max_tokens", (double)l->max_tokens);
-	char *answer = NULL;
+	const aj_chat chat = { l->endpoint,    l->auth,
+		               l->model,       "You help researchers triage new papers. Be exact and brief.",
+		               l->temperature, (long)l->max_tokens };
+	long in, out;
 	l->calls++;
 	h->report_count(inst, "calls", 1);
-	cJSON *json = aj_post(h, inst, url, l->auth, req, PW_LOG_WARNING);
-	if (!json)
-		return NULL;
-	const cJSON *choice = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(json, "choices"), 0);
-	const cJSON *content =
-	        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(choice, "message"), "content");
-	if (!cJSON_IsString(content)) {
-		h->log(inst, PW_LOG_WARNING, "%s: malformed answer: no choices[0].message.content", url);
-		goto out;
+	char *answer = aj_chat_ask(h, inst, &chat, prompt, NULL, &in, &out);
+	if (answer) {
+		l->tokens += in + out;
+		h->report_count(inst, "tokens", in + out);
 	}
-	const cJSON *usage = cJSON_GetObjectItemCaseSensitive(json, "usage");
-	const cJSON *total = cJSON_GetObjectItemCaseSensitive(usage, "total_tokens");
-	int64_t used = cJSON_IsNumber(total) ? (int64_t)total->valuedouble : (int64_t)(strlen(prompt) / 4);
-	l->tokens += used;
-	h->report_count(inst, "tokens", used);
-	answer = strdup(content->valuestring);
-out:
-	cJSON_Delete(json);
 	return answer;
 }
 

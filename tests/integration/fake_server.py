@@ -227,7 +227,10 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(30)
         if mode == "bad":
             return self.send_body(200, b'{"choices": [{"message": {"content": "TL;DR', "application/json")
-        prompt = json.loads(body)["messages"][-1]["content"]
+        req = json.loads(body)
+        prompt = req["messages"][-1]["content"]
+        if prompt.startswith("The reader's interests:"):
+            return self.judge(mode, seen, req, prompt)
         title = re.search(r"Title: (.*)", prompt).group(1)
         abstract = re.search(r"Abstract: (.*)", prompt, re.S).group(1)
         if prompt.startswith("Translate"):
@@ -246,6 +249,35 @@ class Handler(BaseHTTPRequestHandler):
                             "finish_reason": "stop"}],
                "usage": {"prompt_tokens": len(prompt) // 4, "completion_tokens": 20,
                          "total_tokens": len(prompt) // 4 + 20}}
+        self.send_body(200, json.dumps(out).encode(), "application/json")
+
+    def judge(self, mode, seen, req, prompt):
+        """The llm scorer's judge: relevance = how many of the interests'
+        words (4 letters or more) a paper's title and abstract hold, at most
+        10.  MODE judgebad: every answer breaks the schema; judgeonce: the
+        first answer of KEY leaves a paper out.  A request without a
+        json_schema response_format is refused unless MODE is plain."""
+        if mode != "plain" and req.get("response_format", {}).get("type") != "json_schema":
+            return self.send_body(400, b'{"error": "expected response_format json_schema"}', "application/json")
+        interests = prompt.split("\n", 2)[1]
+        words = sorted({w for w in re.findall(r"[a-z]{4,}", interests.lower())})
+        papers = []
+        for block in prompt.split("\n[id: ")[1:]:
+            pid = block.split("]", 1)[0]
+            text = block.lower()
+            hits = [w for w in words if w in text]
+            papers.append({"id": pid, "relevance": min(10, 3 * len(hits)),
+                           "reason": "mentions " + ", ".join(hits) if hits else "none of the interests"})
+        if mode == "judgebad":
+            for p in papers:
+                p["relevance"] = "high"
+        if mode == "judgeonce" and seen == 1:
+            papers = papers[1:]
+        content = json.dumps({"papers": papers})
+        out = {"choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                            "finish_reason": "stop"}],
+               "usage": {"prompt_tokens": len(prompt) // 4, "completion_tokens": len(content) // 4,
+                         "total_tokens": len(prompt) // 4 + len(content) // 4}}
         self.send_body(200, json.dumps(out).encode(), "application/json")
 
     def do_POST(self):

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -301,6 +302,22 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestT
 	*con_cls = NULL;
 }
 
+/* The search index, before the first reader waits for it. */
+static int
+build_index(pw_store *store)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (store_search_ready(store) < 0) {
+		log_msg(PW_LOG_ERROR, "serve", "%s", store_error(store));
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_msg(PW_LOG_INFO, "serve", "indexed %ld stored papers for search in %.1f s", store_paper_count(store),
+	        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	return 0;
+}
+
 /* The site's directory: the `dir` of the digest's html sink. */
 static const char *
 site_dir(const pw_config *cfg, const char *digest)
@@ -425,7 +442,7 @@ serve_command(const pw_config *cfg, const serve_options *opt)
 		log_msg(PW_LOG_ERROR, "serve", "%s", err);
 	else if (random_hex(srv.token, 32) < 0 || random_hex(srv.key, 32) < 0)
 		log_msg(PW_LOG_ERROR, "serve", "cannot read /dev/urandom for the session's token");
-	else
+	else if (build_index(srv.api.store) == 0)
 		rc = run_server(&srv, opt, opt->listen ? opt->listen : "127.0.0.1");
 	store_close(srv.api.store);
 	close(srv.dir_fd);

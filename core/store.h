@@ -144,6 +144,7 @@ int store_selected_of_day(pw_store *s, const char *digest, const char *sink, int
  * prefix) in the title, authors or abstract.  store_similar: the papers
  * sharing the most telling words of paper id's title and abstract; returns
  * -2 when the store has no such paper. */
+int store_search_ready(pw_store *s); /* brings the index up to date; returns 0 or -1 */
 int store_search(pw_store *s, const char *query, size_t max, void (*fn)(void *ud, const pw_record *rec), void *ud);
 int store_similar(pw_store *s, const char *id, size_t max, void (*fn)(void *ud, const pw_record *rec), void *ud);
 

@@ -1,9 +1,10 @@
 /* store_search.c: full-text search for `paperwire serve`.  The index is
- * SQLite's FTS5 in an attached in-memory database, not a table of the
- * store: it costs runs nothing, cannot go stale on disk, and is rebuilt
- * from the papers (about 1 s per 100,000) when serve starts; each search
- * first adds the papers stored since (papers are only ever appended, so
- * their rowids say which are new). */
+ * SQLite's FTS5 in an attached temporary database (a file SQLite deletes
+ * when serve ends, so memory stays at SQLite's page cache), not a table of
+ * the store: it costs the runs nothing and cannot go stale on disk.  It is
+ * built from the papers when serve starts and each search first adds the
+ * papers stored since (papers are only ever appended, so their rowids say
+ * which are new). */
 #include "autoconf.h"
 
 #include <ctype.h>
@@ -16,12 +17,12 @@
 
 #define SIMILAR_TERMS 12
 
-static int
-search_ready(pw_store *s)
+int
+store_search_ready(pw_store *s)
 {
 	if (s->search_upto < 0) {
 		if (sql_exec(s,
-		             "ATTACH ':memory:' AS search;"
+		             "ATTACH '' AS search;"
 		             "CREATE VIRTUAL TABLE search.papers_fts USING fts5(id UNINDEXED, title, authors, abstract,"
 		             "  tokenize = 'unicode61 remove_diacritics 2');"
 		             "CREATE VIRTUAL TABLE search.papers_terms USING fts5vocab(papers_fts, row);",
@@ -103,7 +104,7 @@ int
 store_search(pw_store *s, const char *query, size_t max, void (*fn)(void *ud, const pw_record *rec), void *ud)
 {
 	char match[1024];
-	if (search_ready(s) < 0)
+	if (store_search_ready(s) < 0)
 		return -1;
 	if (quote_words(query, " ", 1, match, sizeof match) == 0)
 		return 0;
@@ -165,7 +166,7 @@ telling_terms(pw_store *s, int64_t rowid, char *out, size_t size)
 int
 store_similar(pw_store *s, const char *id, size_t max, void (*fn)(void *ud, const pw_record *rec), void *ud)
 {
-	if (search_ready(s) < 0)
+	if (store_search_ready(s) < 0)
 		return -1;
 	sqlite3_stmt *st = sql_prepare(s, "SELECT rowid FROM main.papers WHERE id = ?1");
 	if (!st)

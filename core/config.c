@@ -472,7 +472,7 @@ cfg_http_options(const pw_config *cfg, struct http_options *o)
 }
 
 static const char *const cfg_digest_keys[] = { "name", "scorers", "select", "enrichers", "sinks", NULL };
-static const char *const cfg_select_keys[] = { "min_score", "max_papers", NULL };
+static const char *const cfg_select_keys[] = { "min_score", "max_papers", "replacements", NULL };
 
 static int
 parse_select(const pw_config *cfg, const cJSON *node, cfg_digest *d, cfg_diag *diag)
@@ -482,6 +482,7 @@ parse_select(const pw_config *cfg, const cJSON *node, cfg_digest *d, cfg_diag *d
 	const cJSON *sel = cJSON_GetObjectItemCaseSensitive(node, "select");
 	d->min_score = -INFINITY;
 	d->max_papers = 0;
+	d->replacements = 0;
 	if (!sel)
 		return 0;
 	snprintf(path, sizeof path, "%s.select", d->path);
@@ -504,6 +505,13 @@ parse_select(const pw_config *cfg, const cJSON *node, cfg_digest *d, cfg_diag *d
 		errors++;
 	} else if (mp) {
 		d->max_papers = (long)mp->valuedouble;
+	}
+	const cJSON *rp = cJSON_GetObjectItemCaseSensitive(sel, "replacements");
+	if (rp && !cJSON_IsBool(rp)) {
+		cfg_report(cfg, diag, path, "replacements", "expected true or false");
+		errors++;
+	} else if (rp) {
+		d->replacements = cJSON_IsTrue(rp);
 	}
 	return errors;
 }

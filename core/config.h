@@ -39,6 +39,7 @@ typedef struct cfg_digest {
 	size_t nscorers, nenrichers, nsinks;
 	double min_score; /* -inf when unset */
 	long max_papers;  /* 0 = no limit */
+	int replacements; /* select.replacements: a new version of a delivered paper is weighed again */
 } cfg_digest;
 
 typedef struct pw_config {

@@ -345,10 +345,23 @@ static int
 enrol_digests(struct run *r)
 {
 	for (size_t d = 0; d < r->cfg->ndigests; d++) {
-		if (store_weigh_enrol(r->store, r->cfg->digests[d].name, r->run_id) < 0) {
-			log_msg(PW_LOG_ERROR, r->cfg->digests[d].name, "%s", store_error(r->store));
+		const cfg_digest *dg = &r->cfg->digests[d];
+		if (store_weigh_enrol(r->store, dg->name, r->run_id) < 0) {
+			log_msg(PW_LOG_ERROR, dg->name, "%s", store_error(r->store));
 			return -1;
 		}
+		long replaced = 0;
+		for (size_t k = 0; dg->replacements && k < dg->nsinks; k++) {
+			long n = store_weigh_replacements(r->store, dg->name, dg->sinks[k].name);
+			if (n < 0) {
+				log_msg(PW_LOG_ERROR, dg->name, "%s", store_error(r->store));
+				return -1;
+			}
+			replaced += n;
+		}
+		if (replaced)
+			log_msg(PW_LOG_INFO, dg->name,
+			        "%ld papers delivered before came in a new version: weighed again", replaced);
 	}
 	return 0;
 }

@@ -56,13 +56,19 @@ store_ledger_pending(pw_store *s, const char *digest, const char *sink, const pw
 	char *json = rec_to_json(scored, 1);
 	if (!json)
 		return -1;
-	sqlite3_stmt *st = prepare_for(s,
-	                               "INSERT INTO ledger (digest, sink, paper_id, status, scored, selected_at) "
-	                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-	                               "ON CONFLICT(digest, sink, paper_id) DO UPDATE SET scored = excluded.scored "
-	                               "WHERE status = "
-	                               "1",
-	                               digest, sink);
+	/* A paper still pending gets its new scores; one delivered in an older
+	 * version (a replacement the digest weighed again) is pending again,
+	 * to be delivered once more in this version.  In flight: untouched. */
+	sqlite3_stmt *st =
+	        prepare_for(s,
+	                    "INSERT INTO ledger (digest, sink, paper_id, status, scored, selected_at) "
+	                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+	                    "ON CONFLICT(digest, sink, paper_id) DO UPDATE SET scored = excluded.scored, "
+	                    "status = ?4, delivered_at = NULL, "
+	                    "selected_at = CASE WHEN status = ?4 THEN selected_at ELSE excluded.selected_at END "
+	                    "WHERE status = ?4 OR (status = ?7 AND ?8 > "
+	                    "coalesce(CAST(json_extract(scored, '$.version') AS INTEGER), 0))",
+	                    digest, sink);
 	if (!st) {
 		free(json);
 		return -1;
@@ -71,6 +77,8 @@ store_ledger_pending(pw_store *s, const char *digest, const char *sink, const pw
 	sqlite3_bind_int(st, 4, LEDGER_PENDING);
 	sql_bind_text(st, 5, json);
 	sqlite3_bind_int64(st, 6, (int64_t)time(NULL));
+	sqlite3_bind_int(st, 7, LEDGER_DELIVERED);
+	sqlite3_bind_int(st, 8, rec_version(scored));
 	free(json);
 	return sql_step_done(s, st, "cannot record a selection in the ledger");
 }

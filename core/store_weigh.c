@@ -70,6 +70,27 @@ store_weigh_enrol(pw_store *s, const char *digest, int64_t run_id)
 	return sql_step_done(s, st, "cannot record a new digest");
 }
 
+long
+store_weigh_replacements(pw_store *s, const char *digest, const char *sink)
+{
+	/* run_id NULL: weighed once, then gone (store_weigh_done keeps only
+	 * the rows the weighing run itself asked to weigh again). */
+	sqlite3_stmt *st =
+	        sql_prepare(s, "INSERT OR IGNORE INTO to_weigh (digest, paper_id, retries, run_id) "
+	                       "SELECT ?1, p.id, 0, NULL FROM temp.run_fetched f JOIN papers p ON p.id = f.id "
+	                       "JOIN ledger l ON l.digest = ?1 AND l.sink = ?2 AND l.paper_id = p.id "
+	                       "WHERE l.status = ?3 AND p.version > coalesce(CAST(json_extract(l.scored, '$.version') "
+	                       "AS INTEGER), 0)");
+	if (!st)
+		return -1;
+	sql_bind_text(st, 1, digest);
+	sql_bind_text(st, 2, sink);
+	sqlite3_bind_int(st, 3, LEDGER_DELIVERED);
+	if (sql_step_done(s, st, "cannot queue the replacements") < 0)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
 int
 store_weigh_each(pw_store *s, const char *digest, void (*fn)(pw_record *rec, int64_t retries, void *ud), void *ud)
 {

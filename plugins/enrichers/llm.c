@@ -384,6 +384,51 @@ apply(const pw_host *h, pw_instance *inst, const struct llm *l, pw_record *rec, 
 	return -1;
 }
 
+/* A paper this task answered for in an earlier version (a replacement the
+ * digest delivers again): the answer is marked as made for this version.
+ * The first version answered is kept per model, field and paper. */
+static char *
+mark_update(const pw_host *h, pw_instance *inst, const struct llm *l, const pw_record *rec, const char *answer)
+{
+	const char *id = h->record_get(inst, rec, PW_F_ID), *version = h->record_get(inst, rec, PW_F_VERSION);
+	char key[512];
+	int now = version ? atoi(version) : 0;
+	snprintf(key, sizeof key, "llm-first:%s:%s:%s", l->model, l->field[0], id ? id : "?");
+	const char *first = h->cache_get(inst, key);
+	if (!first) {
+		char v[16];
+		snprintf(v, sizeof v, "%d", now);
+		h->cache_put(inst, key, v);
+		return NULL;
+	}
+	if (l->task == TASK_CLASSIFY || atoi(first) >= now)
+		return NULL;
+	mbuf b = { 0 };
+	if (l->task == TASK_SUMMARY) {
+		mbuf_printf(&b, "*Updated for v%d.* %s", now, answer);
+	} else { /* translate: the title line as it is, the abstract marked */
+		size_t n = strcspn(answer, "\n");
+		mbuf_put(&b, answer, n);
+		mbuf_printf(&b, "\n\n(Updated for v%d.) ", now);
+		const char *rest = answer + n;
+		while (*rest == '\n' || *rest == '\r' || *rest == ' ')
+			rest++;
+		mbuf_puts(&b, rest);
+	}
+	h->report_count(inst, "updated for a new version", 1);
+	return mbuf_take(&b);
+}
+
+/* Applies the answer, marked when it is for a new version. */
+static int
+apply_marked(const pw_host *h, pw_instance *inst, const struct llm *l, pw_record *rec, const char *answer)
+{
+	char *marked = mark_update(h, inst, l, rec, answer);
+	int rc = apply(h, inst, l, rec, marked ? marked : answer);
+	free(marked);
+	return rc;
+}
+
 static pw_status
 llm_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 {
@@ -399,7 +444,7 @@ llm_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 	snprintf(key, sizeof key, "llm:%s:%016llx:%s:v%s", l->model, (unsigned long long)pu_fnv64(prompt),
 	         h->record_get(inst, rec, PW_F_ID), version ? version : "0");
 	const char *cached = h->cache_get(inst, key);
-	if (cached && apply(h, inst, l, rec, cached) == 0) {
+	if (cached && apply_marked(h, inst, l, rec, cached) == 0) {
 		l->cached++;
 		h->report_count(inst, "cached", 1);
 		st = PW_OK;
@@ -427,7 +472,7 @@ llm_enrich(const pw_host *h, pw_instance *inst, void *state, pw_record *rec)
 		       "%s failed %d times in a row: no more calls this run; the rest of the "
 		       "papers go without (the next run asks again)",
 		       l->endpoint, FAILING_MAX);
-	if (answer && apply(h, inst, l, rec, answer) == 0) {
+	if (answer && apply_marked(h, inst, l, rec, answer) == 0) {
 		h->cache_put(inst, key, answer);
 		st = PW_OK;
 	} else {

@@ -105,6 +105,52 @@ run
 check "a second run: nothing downloaded again but the unreadable PDF's lasting answer is remembered, no call" \
 	'[ "$(rc)" = 0 ] && [ "$(grep -c "^POST /llm/" "$work/requests.log")" = "$calls_before" ] &&
 	 [ "$(grep -c "^GET /\(html\|pdf\)/" "$work/requests.log")" = "$gets_before" ]'
+# A new version of a delivered paper: a digest with select.replacements
+# weighs it again and delivers it once more, its summary made again for
+# that version and marked so; a digest without keeps what it delivered.
+dir="$work/replace"
+mkdir -p "$dir"
+cp "$PW_SRCDIR/scripts/examples/demo/arxiv-sample.atom" "$dir/sample.atom"
+cat > "$dir/pw.json" <<JSON
+{
+  "store": "pw.db",
+  "http": {"retries": 1, "backoff": 0.2, "timeout": 5, "spacing": 0},
+  "sources": [{"plugin": "arxiv", "name": "src", "query": "x", "base_url": "file://$dir/sample.atom", "max_results": 50}],
+  "digests": [
+    {"name": "swap", "scorers": [{"plugin": "keyword", "keywords": {"speculative": 3}}],
+     "select": {"min_score": 3, "replacements": true},
+     "enrichers": [{"plugin": "llm", "task": "summary", "endpoint": "$PBASE/llm/swap/ok/v1", "model": "m"},
+                   {"plugin": "llm", "name": "fr", "task": "translate", "language": "French",
+                    "endpoint": "$PBASE/llm/swap/ok/v1", "model": "m"}],
+     "sinks": [{"plugin": "json", "path": "swap.jsonl", "append": true}]},
+    {"name": "keep", "scorers": [{"plugin": "keyword", "keywords": {"speculative": 3}}],
+     "select": {"min_score": 3},
+     "sinks": [{"plugin": "json", "path": "keep.jsonl", "append": true}]}]
+}
+JSON
+run
+swap_first=$(grep -c . "$dir/swap.jsonl")
+calls_first=$(curl -s "$PBASE/count/swap")
+sed -i 's/2211\.17192v2/2211.17192v3/g; s/Speculative decoding runs a small/In its third version, speculative decoding runs a small/' "$dir/sample.atom"
+run
+check "a new version of a delivered paper: weighed again, delivered again with its summary and translation made anew and marked" \
+	'[ "$(rc)" = 0 ] && grep -q "swap: 1 papers delivered before came in a new version: weighed again" "$dir/err" &&
+	 [ "$(grep -c . "$dir/swap.jsonl")" = $((swap_first + 1)) ] &&
+	 [ "$(curl -s "$PBASE/count/swap")" = $((calls_first + 2)) ] &&
+	 tail -n 1 "$dir/swap.jsonl" | "$PY" -c "
+import json, sys
+p = json.loads(sys.stdin.read())
+assert p[\"id\"] == \"2211.17192\" and p[\"version\"] == 3, p
+assert p[\"summary\"].startswith(\"*Updated for v3.* TL;DR: \"), p[\"summary\"]
+assert \"(Updated for v3.)\" in p[\"translation_abstract\"], p
+"'
+check "a digest without replacements delivers nothing again" \
+	'[ "$(grep -c "2211.17192" "$dir/keep.jsonl")" = 1 ] && ! grep -q "keep: .* new version" "$dir/err"'
+run
+check "the same version again: nothing delivered again, no call" \
+	'[ "$(rc)" = 0 ] && [ "$(grep -c . "$dir/swap.jsonl")" = $((swap_first + 1)) ] &&
+	 [ "$(curl -s "$PBASE/count/swap")" = $((calls_first + 2)) ]'
+
 # A dead server: the full text cannot be fetched; the abstract is used.
 dir="$work/dead"
 mkdir -p "$dir"

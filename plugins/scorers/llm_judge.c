@@ -270,6 +270,10 @@ judge_batch(const pw_host *h, pw_instance *inst, struct judge *j, const pw_recor
 		j->tokens_in += in;
 		j->tokens_out += outtok;
 		h->report_count(inst, "tokens", in + outtok);
+		/* Counters are integers: the cost in millionths of the price's unit. */
+		if (j->priced)
+			h->report_count(inst, "cost in millionths",
+			                (int64_t)((double)in * j->price_in + (double)outtok * j->price_out + 0.5));
 		int ok = validate(answer, h, inst, recs, n, out, why, sizeof why) == 0;
 		free(answer);
 		if (ok) {

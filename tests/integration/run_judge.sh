@@ -55,7 +55,7 @@ spec = [r for r in rows if r[\"id\"] == \"2211.17192\"][0]
 assert spec[\"scores\"][\"llm\"][\"value\"] >= 6, spec[\"scores\"]
 " "$dir/out.jsonl"'
 check "the run report: calls, judged, tokens; the judge's line gives the cost at the configured prices" \
-	'grep -q "(llm: calls 3, tokens [0-9]*, judged 5)" "$dir/err" &&
+	'grep -q "(llm: calls 3, tokens [0-9]*, cost in millionths [0-9]*, judged 5)" "$dir/err" &&
 	 grep -q "judged 5 papers: 3 calls, [0-9]* tokens ([0-9]* in, [0-9]* out), cost [0-9.]*, 0 from the cache" "$dir/err"'
 (cd "$dir" && "$BIN" preview -c pw.json > "$dir/preview.out" 2>"$dir/err"); echo $? > "$dir/rc"
 check "verdicts are cached by paper, version, model and prompt: weighing the day again makes no call" \

@@ -178,7 +178,8 @@ batch_prompt(const pw_host *h, pw_instance *inst, const struct judge *j, const p
 
 /* The answer, checked against the schema and the batch: every paper once,
  * each relevance an integer in 0..10, each reason a string.  Fills the
- * batch's verdicts; 0, or -1 with why. */
+ * batch's verdicts; 0, or -1 with why and every verdict left unjudged (an
+ * answer that fails is used for none of its papers). */
 static int
 validate(const char *answer, const pw_host *h, pw_instance *inst, const pw_record *const *recs, size_t n,
          struct verdict *out, char *why, size_t size)
@@ -230,6 +231,8 @@ validate(const char *answer, const pw_host *h, pw_instance *inst, const pw_recor
 	else
 		rc = 0;
 out:
+	for (size_t i = 0; rc < 0 && i < n; i++)
+		out[i].relevance = -1;
 	cJSON_Delete(json);
 	return rc;
 }
@@ -327,41 +330,38 @@ judge_prepare(const pw_host *h, pw_instance *inst, void *state, const pw_deliver
 	qsort(r, n, sizeof *r, ranked_cmp);
 	size_t take = j->judge > j->judged_total + j->cached ? (size_t)(j->judge - j->judged_total - j->cached) : 0;
 	take = take < n ? take : n;
+	/* One verdict for each of them.  Those with an answer cached (or, in a
+	 * dry run, none to ask for) fill j->v from the front; those to ask for
+	 * fill it from the back, walking the ranking upwards, so that
+	 * j->v[first..take) and todo[first..take) are the papers to judge, best
+	 * first, side by side: a batch's verdicts go straight into place. */
 	j->v = calloc(take + 1, sizeof *j->v);
 	const pw_record **todo = calloc(take + 1, sizeof *todo);
-	struct verdict *todo_v = calloc(take + 1, sizeof *todo_v);
-	size_t ntodo = 0;
-	for (size_t i = 0; j->v && todo && todo_v && i < take; i++) {
-		struct verdict *v = &j->v[j->nv++];
+	size_t front = 0, first = take;
+	for (size_t i = take; j->v && todo && i-- > 0;) {
 		char key[512];
-		snprintf(v->id, sizeof v->id, "%s", h->record_get(inst, r[i].rec, PW_F_ID));
-		v->relevance = -1;
 		cache_key(h, inst, j, r[i].rec, key, sizeof key);
 		const char *hit = h->cache_get(inst, key);
 		const char *bar = hit ? strchr(hit, '|') : NULL;
+		struct verdict *v = bar || dry_run ? &j->v[front++] : &j->v[--first];
+		snprintf(v->id, sizeof v->id, "%s", h->record_get(inst, r[i].rec, PW_F_ID));
+		v->relevance = -1;
 		if (bar) {
 			v->relevance = atoi(hit);
 			snprintf(v->reason, sizeof v->reason, "%s", bar + 1);
 			j->cached++;
 			h->report_count(inst, "cached", 1);
 		} else if (!dry_run) {
-			todo[ntodo++] = r[i].rec;
+			todo[first] = r[i].rec;
 		}
 	}
+	j->nv = j->v && todo ? take : 0;
 	/* The rest, a batch to a call. */
-	for (size_t at = 0; at < ntodo; at += (size_t)j->batch) {
-		size_t m = ntodo - at < (size_t)j->batch ? ntodo - at : (size_t)j->batch;
-		judge_batch(h, inst, j, todo + at, m, todo_v + at);
-		for (size_t k = 0; k < m; k++) {
-			struct verdict *v = find(j, h->record_get(inst, todo[at + k], PW_F_ID));
-			if (v && todo_v[at + k].relevance >= 0) {
-				v->relevance = todo_v[at + k].relevance;
-				snprintf(v->reason, sizeof v->reason, "%s", todo_v[at + k].reason);
-			}
-		}
+	for (size_t at = first; j->nv && at < take; at += (size_t)j->batch) {
+		size_t m = take - at < (size_t)j->batch ? take - at : (size_t)j->batch;
+		judge_batch(h, inst, j, todo + at, m, j->v + at);
 	}
 	free(todo);
-	free(todo_v);
 	free(r);
 	return PW_OK;
 }

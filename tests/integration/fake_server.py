@@ -256,7 +256,8 @@ class Handler(BaseHTTPRequestHandler):
         words (4 letters or more) a paper's title and abstract hold, at most
         10.  MODE judgebad: every answer breaks the schema; judgeonce: the
         first answer of KEY leaves a paper out.  A request without a
-        json_schema response_format is refused unless MODE is plain."""
+        json_schema response_format is refused unless MODE is plain; judgetail:
+        every answer's last paper gets relevance 11 (the rest are valid)."""
         if mode != "plain" and req.get("response_format", {}).get("type") != "json_schema":
             return self.send_body(400, b'{"error": "expected response_format json_schema"}', "application/json")
         interests = prompt.split("\n", 2)[1]
@@ -273,6 +274,8 @@ class Handler(BaseHTTPRequestHandler):
                 p["relevance"] = "high"
         if mode == "judgeonce" and seen == 1:
             papers = papers[1:]
+        if mode == "judgetail" and papers:
+            papers[-1]["relevance"] = 11
         content = json.dumps({"papers": papers})
         out = {"choices": [{"index": 0, "message": {"role": "assistant", "content": content},
                             "finish_reason": "stop"}],

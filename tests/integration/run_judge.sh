@@ -81,6 +81,18 @@ for l in open(sys.argv[1]):
     assert p[\"score\"] == p[\"scores\"][\"keyword\"][\"value\"], p
 " "$dir/out.jsonl"'
 
+judge_case tail "$BASE/llm/judge6/judgetail/v1"
+run
+check "an answer valid but for its last paper is used for none of its papers (keyword scores stand)" \
+	'[ "$(rc)" = 0 ] && [ "$(calls judge6)" = 6 ] && grep -q "relevance 11 of .* is not an integer from 0 to 10" "$dir/err" &&
+	 [ "$(verdicts | grep -c "not judged (no valid answer or capped)")" = 5 ] &&
+	 "$PY" -c "
+import json, sys
+for l in open(sys.argv[1]):
+    p = json.loads(l)
+    assert p[\"score\"] == p[\"scores\"][\"keyword\"][\"value\"], p
+" "$dir/out.jsonl"'
+
 judge_case capped "$BASE/llm/judge4/ok/v1" ', "max_calls": 1'
 run
 check "max_calls 1: one call, 2 papers judged, the cap said once" \

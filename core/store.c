@@ -164,19 +164,15 @@ store_open_shared(const char *path, char *err, size_t err_size)
 	}
 	s->lock_fd = -1;
 	s->search_upto = -1;
-	sqlite3_stmt *st = NULL;
+	int version;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
 		sql_set_err(s, "cannot open (has 'paperwire run' made it yet?)");
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_extended_result_codes(s->db, 1);
-	st = sql_prepare(s, "PRAGMA user_version");
-	if (!st || sqlite3_step(st) != SQLITE_ROW) {
-		sql_set_err(s, "cannot read the schema version (is it a SQLite database?)");
+	if (store_user_version(s, &version) < 0)
 		goto fail;
-	}
-	int version = sqlite3_column_int(st, 0);
 	if (version != STORE_SCHEMA_VERSION) {
 		snprintf(s->err, sizeof s->err, "store %s has schema %d, this paperwire uses %d: %s", path, version,
 		         STORE_SCHEMA_VERSION,
@@ -184,10 +180,8 @@ store_open_shared(const char *path, char *err, size_t err_size)
 		                                        : "it was written by a newer paperwire");
 		goto fail;
 	}
-	sqlite3_finalize(st);
 	return s;
 fail:
-	sqlite3_finalize(st);
 	snprintf(err, err_size, "%s", s->err);
 	store_close(s);
 	return NULL;

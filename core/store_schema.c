@@ -64,8 +64,8 @@ static const char *const store_migrations[] = {
 };
 #define STORE_NMIGRATIONS (sizeof store_migrations / sizeof store_migrations[0])
 
-static int
-user_version(pw_store *s, int *version)
+int
+store_user_version(pw_store *s, int *version)
 {
 	sqlite3_stmt *st = sql_prepare(s, "PRAGMA user_version");
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
@@ -83,7 +83,7 @@ store_migrate(pw_store *s)
 {
 	int version;
 	_Static_assert(STORE_NMIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");
-	if (user_version(s, &version) < 0)
+	if (store_user_version(s, &version) < 0)
 		return -1;
 	if (version > (int)STORE_NMIGRATIONS) {
 		snprintf(s->err, sizeof s->err,

@@ -57,6 +57,9 @@ void sql_call_plain(pw_record *rec, int64_t extra, void *ud);
 
 int store_in_transaction(pw_store *s);
 
+/* The store's schema version (PRAGMA user_version): 0, or -1 with the
+ * error set (store_schema.c). */
+int store_user_version(pw_store *s, int *version);
 /* Brings the schema to STORE_SCHEMA_VERSION (store_schema.c). */
 int store_migrate(pw_store *s);
 

@@ -74,8 +74,9 @@ run_match(pw_store *s, const char *match, int64_t except, size_t max, void (*fn)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The words of text as an FTS5 query: each quoted (so no word is read as
- * an operator or a column) and, with prefix, matching as a prefix; joined
+/* The words of text, each quoted: as an FTS5 query (so no word is read as
+ * an operator or a column), or as JSON strings (a word is letters, digits
+ * and UTF-8, nothing to escape) and, with prefix, matching as a prefix; joined
  * by join.  Returns how many words. */
 static size_t
 quote_words(const char *text, const char *join, int prefix, char *out, size_t size)
@@ -125,8 +126,10 @@ telling_terms(pw_store *s, int64_t rowid, char *out, size_t size)
 	char *text = sql_query_text(s, st);
 	if (!text)
 		return -1;
-	char words[8192];
-	quote_words(text, " ", 0, words, sizeof words);
+	/* The words as a JSON array of strings, ["a","b"], for json_each. */
+	char words[8192] = "[";
+	quote_words(text, ",", 0, words + 1, sizeof words - 2);
+	strcat(words, "]");
 	free(text);
 	/* Each word's document count, from the index's own vocabulary (its
 	 * terms are folded as the tokenizer folds them). */
@@ -135,19 +138,7 @@ telling_terms(pw_store *s, int64_t rowid, char *out, size_t size)
 	                    " WHERE t.doc >= 2 AND length(t.term) >= 3 ORDER BY t.doc, t.term LIMIT ?2");
 	if (!st)
 		return -1;
-	/* The quoted words as a JSON array: "a" "b" -> ["a","b"]. */
-	char json[8400];
-	size_t j = 0;
-	json[j++] = '[';
-	for (const char *p = words; *p && j + 4 < sizeof json; p++) {
-		if (*p == ' ')
-			json[j++] = ',';
-		else
-			json[j++] = *p;
-	}
-	json[j++] = ']';
-	json[j] = '\0';
-	sql_bind_text(st, 1, json);
+	sql_bind_text(st, 1, words);
 	sqlite3_bind_int(st, 2, SIMILAR_TERMS);
 	size_t used = 0, n = 0;
 	int rc;

@@ -23,18 +23,23 @@
 /* What the cache holds for a paper without a readable text. */
 #define FULLTEXT_CACHE_MISSING "-"
 
+/* 1 when the space-separated class list classes holds cls. */
+static int
+class_in(const char *classes, const char *cls)
+{
+	size_t len = strlen(cls);
+	for (const char *p = classes; p && (p = strstr(p, cls)) != NULL; p += len)
+		if ((p == classes || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0'))
+			return 1;
+	return 0;
+}
+
 static int
 has_class(xmlNodePtr n, const char *cls)
 {
 	xmlChar *v = xmlGetProp(n, BAD_CAST "class");
-	int found = 0;
-	if (v) {
-		size_t len = strlen(cls);
-		for (const char *p = (const char *)v; (p = strstr(p, cls)) != NULL; p += len)
-			if ((p == (const char *)v || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0'))
-				found = 1;
-		xmlFree(v);
-	}
+	int found = class_in((const char *)v, cls);
+	xmlFree(v);
 	return found;
 }
 
@@ -53,9 +58,16 @@ skipped(xmlNodePtr n)
 	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
 		if (is(n, tags[i]))
 			return 1;
-	return has_class(n, "ltx_bibliography") || has_class(n, "ltx_page_footer") || has_class(n, "ltx_page_navbar") ||
-	       has_class(n, "ltx_TOC") || has_class(n, "ltx_note_outer") || has_class(n, "ltx_authors") ||
-	       has_class(n, "ltx_dates") || has_class(n, "ltx_tag_bibitem");
+	/* The class read once: every element of the page passes here. */
+	static const char *const classes[] = { "ltx_bibliography", "ltx_page_footer", "ltx_page_navbar",
+		                               "ltx_TOC",          "ltx_note_outer",  "ltx_authors",
+		                               "ltx_dates",        "ltx_tag_bibitem" };
+	xmlChar *v = xmlGetProp(n, BAD_CAST "class");
+	int found = 0;
+	for (size_t i = 0; v && !found && i < sizeof classes / sizeof classes[0]; i++)
+		found = class_in((const char *)v, classes[i]);
+	xmlFree(v);
+	return found;
 }
 
 static void

@@ -284,6 +284,9 @@ html_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *
 		s.empty_reason = h->delivery_info(inst, d, PW_D_EMPTY_REASON);
 	if (s.empty_reason && !*s.empty_reason)
 		s.empty_reason = "nothing was selected";
+	/* Kept first, so that today's page reads it like every other day's. */
+	if (h->delivery_count(inst, d) || h->delivery_info(inst, d, PW_D_SCORE_HISTOGRAM))
+		remember_day(h, inst, d, s.today);
 	for (size_t i = 0; i < h->delivery_count(inst, d); i++)
 		add_paper(&ps, h->delivery_record(inst, d, i), now);
 	if (h->delivered_each(inst, now - cfg->keep_days * 86400, on_history, &ps) != PW_OK) {
@@ -293,12 +296,6 @@ html_write(const pw_host *h, pw_instance *inst, void *state, const pw_delivery *
 	if (ps.failed || group_days(h, inst, &ps, &s) < 0) {
 		h->log(inst, PW_LOG_ERROR, "out of memory building the site");
 		goto out;
-	}
-	if (h->delivery_count(inst, d) || h->delivery_info(inst, d, PW_D_SCORE_HISTOGRAM)) {
-		remember_day(h, inst, d, s.today);
-		for (size_t i = 0; i < s.ndays; i++)
-			if (strcmp(s.days[i].day, s.today) == 0)
-				day_facts(h, inst, &s.days[i]);
 	}
 	if (write_site(h, inst, cfg, &s) == 0) {
 		h->log(inst, PW_LOG_INFO, "wrote %zu day page%s (%zu papers, %zu new) to %s/", s.ndays,

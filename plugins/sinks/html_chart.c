@@ -107,15 +107,17 @@ chart_categories(const site *s, int ndays, mbuf *b)
 	for (size_t i = 0; i < days; i++) {
 		const site_day *d = &s->days[days - 1 - i]; /* oldest first */
 		double x = PAD_LEFT + slot * (double)i + (slot - bar) / 2, y = H - PAD_BOTTOM;
+		/* The day's papers per shown category, the rest in "other". */
+		size_t per[TOP_CATEGORIES + 1] = { 0 };
+		for (size_t k = 0; k < d->n; k++) {
+			const char *name = primary(d->papers[k]);
+			size_t at = 0;
+			while (at < shown && strcmp(cats[at].name, name) != 0)
+				at++;
+			per[at]++;
+		}
 		for (size_t c = 0; c <= shown; c++) {
-			size_t count = 0;
-			for (size_t k = 0; k < d->n; k++) {
-				const char *name = primary(d->papers[k]);
-				size_t at = 0;
-				while (at < shown && strcmp(cats[at].name, name) != 0)
-					at++;
-				count += at == c;
-			}
+			size_t count = per[c];
 			if (!count)
 				continue;
 			double hgt = (double)count / (double)max_day * (H - PAD_BOTTOM - PAD_TOP);

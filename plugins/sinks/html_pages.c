@@ -59,12 +59,16 @@ page_end(mbuf *b)
 static void
 filter(const site_day *d, int labels, mbuf *b)
 {
-	const char **seen = calloc(d->n * 8 + 1, sizeof *seen);
+	/* Room for every value of every paper: at most that many distinct. */
+	size_t values = 0;
+	for (size_t i = 0; i < d->n; i++)
+		values += labels ? 1 : d->papers[i]->ncategories;
+	const char **seen = calloc(values + 1, sizeof *seen);
 	size_t n = 0;
 	for (size_t i = 0; seen && i < d->n; i++) {
 		const site_paper *p = d->papers[i];
 		size_t count = labels ? (p->label[0] != '\0') : p->ncategories;
-		for (size_t k = 0; k < count && n < d->n * 8; k++) {
+		for (size_t k = 0; k < count; k++) {
 			const char *v = labels ? p->label : p->categories[k];
 			size_t j = 0;
 			while (j < n && strcmp(seen[j], v) != 0)

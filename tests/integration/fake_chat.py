@@ -39,8 +39,10 @@ import json
 import threading
 import time
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit, parse_qs
+
+import fake_http
 
 SECRET = "s3cret"
 LOCK = threading.Lock()
@@ -251,16 +253,7 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--lifetime", type=float, default=600)
     args = ap.parse_args()
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.daemon_threads = True
-    srv.log = args.log
-    threading.Timer(args.lifetime, srv.shutdown).start()
-    with open(args.port_file + ".tmp", "w") as f:
-        f.write(str(srv.server_port))
-    import os
-    os.rename(args.port_file + ".tmp", args.port_file)
-    srv.serve_forever()
-
+    fake_http.serve(Handler, args.port_file, args.lifetime, log=args.log)
 
 if __name__ == "__main__":
     main()

@@ -48,8 +48,10 @@ import os
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit, parse_qs, unquote
+
+import fake_http
 
 COUNTS = {}
 INPUTS = {}
@@ -334,20 +336,12 @@ def main():
     ap.add_argument("--routes")
     ap.add_argument("--request-log")
     args = ap.parse_args()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    httpd.root = args.root
-    httpd.request_log = args.request_log
+    routes = []
     if args.routes:
         with open(args.routes) as f:
-            httpd.routes = json.load(f)
-    tmp = args.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(str(httpd.server_address[1]))
-    os.rename(tmp, args.port_file)
-    threading.Timer(args.lifetime, httpd.shutdown).start()
-    httpd.serve_forever()
-
+            routes = json.load(f)
+    fake_http.serve(Handler, args.port_file, args.lifetime, root=args.root, request_log=args.request_log,
+                    routes=routes)
 
 if __name__ == "__main__":
     main()

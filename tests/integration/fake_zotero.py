@@ -30,8 +30,10 @@ import argparse
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit, parse_qs, urlencode
+
+import fake_http
 
 LOCK = threading.RLock()
 
@@ -160,16 +162,8 @@ def main():
     ap.add_argument("--request-log", required=True)
     ap.add_argument("--lifetime", type=float, default=600)
     args = ap.parse_args()
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.library = args.library
-    srv.request_log = args.request_log
-    threading.Timer(args.lifetime, srv.shutdown).start()
-    with open(args.port_file + ".tmp", "w") as f:
-        f.write(str(srv.server_port))
-    import os
-    os.rename(args.port_file + ".tmp", args.port_file)
-    srv.serve_forever()
-
+    fake_http.serve(Handler, args.port_file, args.lifetime, library=args.library,
+                    request_log=args.request_log)
 
 if __name__ == "__main__":
     main()

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "ident.h"
 #include "record.h"
 #include "text.h"
@@ -45,7 +43,7 @@ int
 rec_is_core_field(const char *name)
 {
 	for (size_t i = 0; rec_core_fields[i]; i++)
-		if (strcmp(rec_core_fields[i], name) == 0)
+		if (rec_core_fields[i][0] == name[0] && strcmp(rec_core_fields[i], name) == 0)
 			return 1;
 	return 0;
 }
@@ -87,8 +85,9 @@ rec_free(pw_record *rec)
 static struct rec_field *
 find_field(const pw_record *rec, const char *name)
 {
+	/* The first byte tells most names apart without a call. */
 	for (size_t i = 0; i < rec->nfields; i++)
-		if (strcmp(rec->fields[i].name, name) == 0)
+		if (rec->fields[i].name[0] == name[0] && strcmp(rec->fields[i].name, name) == 0)
 			return &rec->fields[i];
 	return NULL;
 }
@@ -130,8 +129,8 @@ append_value(struct rec_field *f, char *owned)
 }
 
 /* A list field that may stay empty ("authors": []). */
-static int
-mark_list(pw_record *rec, const char *name)
+int
+rec_mark_list(pw_record *rec, const char *name)
 {
 	struct rec_field *f = get_or_add_field(rec, name);
 	if (!f)
@@ -201,6 +200,28 @@ int
 rec_add(pw_record *rec, const char *field, const char *value)
 {
 	return add_value(rec, field, value, 0);
+}
+
+int
+rec_take(pw_record *rec, const char *field, char *owned, int as_list)
+{
+	if (!*field) {
+		free(owned);
+		return 0;
+	}
+	struct rec_field *f = get_or_add_field(rec, field);
+	if (!f) {
+		free(owned);
+		return -1;
+	}
+	if (!as_list || !f->is_list)
+		field_clear_values(f);
+	f->is_list = as_list;
+	if (as_list && *owned == '\0') {
+		free(owned);
+		return 0;
+	}
+	return append_value(f, owned);
 }
 
 int
@@ -275,6 +296,18 @@ int
 rec_field_is_list(const pw_record *rec, size_t i)
 {
 	return i < rec->nfields ? rec->fields[i].is_list : 0;
+}
+
+size_t
+rec_field_count_at(const pw_record *rec, size_t i)
+{
+	return i < rec->nfields ? rec->fields[i].count : 0;
+}
+
+const char *
+rec_field_value_at(const pw_record *rec, size_t i, size_t j)
+{
+	return i < rec->nfields && j < rec->fields[i].count ? rec->fields[i].values[j] : NULL;
 }
 
 int
@@ -411,7 +444,7 @@ copy_field(pw_record *dst, const struct rec_field *f)
 		for (size_t j = 0; j < f->count; j++)
 			rec_add(dst, f->name, f->values[j]);
 		if (f->count == 0)
-			mark_list(dst, f->name);
+			rec_mark_list(dst, f->name);
 	} else if (f->count) {
 		rec_set(dst, f->name, f->values[0]);
 	}
@@ -430,13 +463,31 @@ rec_merge(pw_record *dst, const pw_record *src)
 	}
 }
 
-/* FNV-1a over a string and its NUL, so "ab","c" and "a","bc" differ. */
+/* A string and its length, eight bytes at a time (the per-byte FNV-1a
+ * this replaced was a tenth of a run over an unchanged listing); the
+ * length goes in first, so "ab","c" and "a","bc" differ. */
+static uint64_t
+mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9E3779B97F4A7C15u;
+	return h ^ (h >> 32);
+}
+
 static uint64_t
 hash_string(uint64_t h, const char *s)
 {
-	do
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	while (*s++);
+	size_t n = strlen(s), i = 0;
+	uint64_t w;
+	h = mix(h, n);
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = mix(h, w);
+	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, s + i, n - i);
+		h = mix(h, w);
+	}
 	return h;
 }
 
@@ -447,78 +498,11 @@ rec_hash(const pw_record *rec)
 	for (size_t i = 0; i < rec->nfields; i++) {
 		const struct rec_field *f = &rec->fields[i];
 		h = hash_string(h, f->name);
-		h = (h ^ (uint64_t)(f->is_list ? 0x100 + f->count : f->count)) * 1099511628211u;
+		h = mix(h, f->is_list ? 0x100 + f->count : f->count);
 		for (size_t j = 0; j < f->count; j++)
 			h = hash_string(h, f->values[j]);
 	}
 	return h;
-}
-
-char *
-rec_to_json(const pw_record *rec, int with_scores)
-{
-	cJSON *obj = cJSON_CreateObject();
-	if (!obj)
-		return NULL;
-	for (size_t i = 0; i < rec->nfields; i++) {
-		const struct rec_field *f = &rec->fields[i];
-		if (f->is_list) {
-			cJSON *arr = cJSON_AddArrayToObject(obj, f->name);
-			for (size_t j = 0; arr && j < f->count; j++)
-				cJSON_AddItemToArray(arr, cJSON_CreateString(f->values[j]));
-		} else if (f->count) {
-			cJSON_AddStringToObject(obj, f->name, f->values[0]);
-		}
-	}
-	if (with_scores) {
-		cJSON_AddNumberToObject(obj, "score", rec_score(rec));
-		cJSON *scores = cJSON_AddObjectToObject(obj, "scores");
-		for (size_t i = 0; scores && i < rec->nscores; i++) {
-			cJSON *s = cJSON_CreateObject();
-			cJSON_AddNumberToObject(s, "value", rec->scores[i].weight * rec->scores[i].value);
-			cJSON_AddStringToObject(s, "reason", rec->scores[i].reason);
-			cJSON_AddItemToObject(scores, rec->scores[i].scorer, s);
-		}
-	}
-	char *out = cJSON_PrintUnformatted(obj);
-	cJSON_Delete(obj);
-	return out;
-}
-
-pw_record *
-rec_from_json(const char *json)
-{
-	cJSON *obj = cJSON_Parse(json);
-	pw_record *rec = NULL;
-	if (!cJSON_IsObject(obj))
-		goto out;
-	rec = rec_new();
-	if (!rec)
-		goto out;
-	const cJSON *item;
-	cJSON_ArrayForEach(item, obj) {
-		if (cJSON_IsString(item)) {
-			set_value(rec, item->string, item->valuestring, 1);
-		} else if (cJSON_IsObject(item) && strcmp(item->string, "scores") == 0) {
-			const cJSON *s;
-			cJSON_ArrayForEach(s, item) {
-				const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, "value");
-				const cJSON *r = cJSON_GetObjectItemCaseSensitive(s, "reason");
-				rec_score_add(rec, s->string, 1, cJSON_IsNumber(v) ? v->valuedouble : 0,
-				              cJSON_IsString(r) ? r->valuestring : "");
-			}
-		} else if (cJSON_IsArray(item)) {
-			const cJSON *v;
-			if (mark_list(rec, item->string) < 0)
-				continue;
-			cJSON_ArrayForEach(v, item)
-				if (cJSON_IsString(v))
-					add_value(rec, item->string, v->valuestring, 1);
-		}
-	}
-out:
-	cJSON_Delete(obj);
-	return rec;
 }
 
 pw_record *

@@ -30,6 +30,13 @@ int rec_version(const pw_record *rec);
 size_t rec_nfields(const pw_record *rec);
 const char *rec_field_name(const pw_record *rec, size_t i);
 int rec_field_is_list(const pw_record *rec, size_t i);
+size_t rec_field_count_at(const pw_record *rec, size_t i);
+const char *rec_field_value_at(const pw_record *rec, size_t i, size_t j);
+/* For the store's reader: a list field that may stay empty, and a value
+ * already clean (it was cleaned before it was stored) whose ownership
+ * passes to the record, set or appended to the list.  -1: out of memory. */
+int rec_mark_list(pw_record *rec, const char *field);
+int rec_take(pw_record *rec, const char *field, char *owned, int as_list);
 
 /* Scores: each scorer's part is kept with its reason; the total is the
  * weighted sum. */
@@ -55,12 +62,13 @@ int rec_canonicalize(pw_record *rec);
 void rec_merge(pw_record *dst, const pw_record *src);
 pw_record *rec_clone(const pw_record *src);
 
-/* JSON for the store and the json sink: {"field": "v" | ["a","b"], ...}.
+/* JSON for the store (record_json.c): {"field": "v" | ["a","b"], ...}.
  * with_scores adds "score" and "scores". */
 char *rec_to_json(const pw_record *rec, int with_scores);
-/* A 64-bit FNV-1a digest of the fields (names, values, order), without
- * scores: equal records give equal digests. */
+/* A 64-bit digest of the fields (names, values, order), without scores:
+ * equal records give equal digests. */
 uint64_t rec_hash(const pw_record *rec);
+/* NULL for anything but one whole JSON object. */
 pw_record *rec_from_json(const char *json);
 
 #endif

@@ -2,6 +2,7 @@
  * sinks can trust what they print. */
 #include "autoconf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -82,6 +83,20 @@ txt_invalid_total(void)
 	return invalid_total;
 }
 
+/* Eight bytes at a time: whether every byte is printable ASCII other than
+ * space (0x21..0x7E), the bulk of any text.  Classic SWAR tests: a byte
+ * below 0x21 borrows into its top bit, one above 0x7E carries into it. */
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static int
+all_visible_ascii(uint64_t w)
+{
+	uint64_t below = (w - ONES * 0x21) & ~w;
+	uint64_t above = (w + ONES) | w; /* 0x7F + 1 and anything from 0x80 */
+	return ((below | above) & HIGHS) == 0;
+}
+
 char *
 txt_clean(const char *in, size_t len, int keep_newlines)
 {
@@ -95,16 +110,18 @@ txt_clean(const char *in, size_t len, int keep_newlines)
 		return NULL;
 	for (size_t i = 0; i < len;) {
 		unsigned char c = s[i];
-		/* Printable ASCII other than space, the bulk of any text: copy the
-		 * whole run at once. */
 		if (c > 0x20 && c < 0x7F) {
-			size_t run = 1;
-			while (i + run < len && s[i + run] > 0x20 && s[i + run] < 0x7F)
-				run++;
-			o = separate(out, o, &pending_space, &pending_newlines);
-			memcpy(out + o, s + i, run);
-			o += run;
-			i += run;
+			if (pending_space | pending_newlines)
+				o = separate(out, o, &pending_space, &pending_newlines);
+			/* A word: whole words of eight, then byte by byte. */
+			uint64_t w;
+			while (i + 8 <= len && (memcpy(&w, s + i, 8), all_visible_ascii(w))) {
+				memcpy(out + o, &w, 8);
+				o += 8;
+				i += 8;
+			}
+			while (i < len && s[i] > 0x20 && s[i] < 0x7F)
+				out[o++] = (char)s[i++];
 			continue;
 		}
 		if (c == '\n' && keep_newlines) {

@@ -120,6 +120,109 @@ START_TEST(json_round_trip_keeps_fields_and_scores)
 
 END_TEST
 
+START_TEST(json_escapes_read_back_exactly)
+{
+	pw_record *r = rec_new();
+	rec_set(r, PW_F_TITLE, "quote \" backslash \\ slash / caf\xc3\xa9 \xf0\x9f\xa4\x96");
+	rec_set(r, "x_note", "line one\nline two\n\nafter a break");
+	rec_add(r, PW_F_AUTHORS, "");
+	rec_set(r, "x_empty_list", "x");
+	rec_unset(r, "x_empty_list");
+	rec_add(r, PW_F_CATEGORIES, "cs.LG");
+	ck_assert_int_eq(rec_mark_list(r, "x_tags"), 0);
+	char *json = rec_to_json(r, 0);
+	ck_assert_ptr_nonnull(strstr(json, "\"line one\\nline two"));
+	ck_assert_ptr_nonnull(strstr(json, "\"authors\":[]"));
+	ck_assert_ptr_nonnull(strstr(json, "\"x_tags\":[]"));
+	pw_record *back = rec_from_json(json);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_str_eq(rec_get(back, PW_F_TITLE), rec_get(r, PW_F_TITLE));
+	ck_assert_str_eq(rec_get(back, "x_note"), "line one\nline two\n\nafter a break");
+	ck_assert_uint_eq(rec_count(back, PW_F_AUTHORS), 0);
+	ck_assert_uint_eq(rec_nfields(back), rec_nfields(r));
+	ck_assert(rec_hash(back) == rec_hash(r));
+	free(json);
+	rec_free(back);
+	rec_free(r);
+}
+
+END_TEST
+
+START_TEST(json_written_by_other_writers_is_read)
+{
+	/* As cJSON wrote the store before, and any valid JSON spelling. */
+	pw_record *r =
+	        rec_from_json(" {\"id\": \"2401.00001\", \"title\":\"\\u00e9t\\u00E9 \\ud83e\\udd16 \\/ \\t\",\n"
+	                      "\"authors\" : [\"A\", 7, \"B\"], \"x_obj\": {\"a\": [1, {\"b\": null}], \"c\": true},"
+	                      "\"score\": 1.5e0, \"scores\": {\"keyword\": {\"value\": 2.25, \"reason\": \"why\", "
+	                      "\"extra\": false}}, \"x_num\": -3}\r\n");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(rec_get(r, PW_F_ID), "2401.00001");
+	ck_assert_str_eq(rec_get(r, PW_F_TITLE), "\xc3\xa9t\xc3\xa9 \xf0\x9f\xa4\x96 / \t");
+	ck_assert_uint_eq(rec_count(r, PW_F_AUTHORS), 2);
+	ck_assert_str_eq(rec_get_at(r, PW_F_AUTHORS, 1), "B");
+	ck_assert_ptr_null(rec_get(r, "x_obj"));
+	ck_assert_double_eq_tol(rec_score(r), 2.25, 1e-12);
+	rec_free(r);
+}
+
+END_TEST
+
+START_TEST(broken_json_is_refused_whole)
+{
+	static const char *const broken[] = {
+		"",
+		"[]",
+		"{",
+		"{\"id\": \"a\"",
+		"{\"id\": \"a\",}",
+		"{\"id\": \"a\"} trailing",
+		"{\"id\" \"a\"}",
+		"{\"id\": \"unterminated}",
+		"{\"id\": \"bad \\x escape\"}",
+		"{\"id\": \"lone \\ud83e surrogate\"}",
+		"{\"id\": \"low \\udd16 first\"}",
+		"{\"id\": \"short \\u12\"}",
+		"{\"a\": [\"x\" \"y\"]}",
+		"{\"a\": tru}",
+		"{\"a\": -}",
+		"{\"scores\": {\"k\": {\"value\": 1,}}}",
+		"{\"id\": \"a\\",
+	};
+	for (size_t i = 0; i < sizeof broken / sizeof *broken; i++)
+		ck_assert_msg(rec_from_json(broken[i]) == NULL, "accepted: %s", broken[i]);
+	/* Nesting past the bound is refused, not recursed into. */
+	char deep[400];
+	memset(deep, '[', sizeof deep);
+	memcpy(deep, "{\"a\":", 5);
+	deep[sizeof deep - 1] = '\0';
+	ck_assert_ptr_null(rec_from_json(deep));
+	ck_assert_ptr_null(rec_from_json(NULL));
+}
+
+END_TEST
+
+START_TEST(hash_separates_where_values_split)
+{
+	pw_record *a = rec_new(), *b = rec_new();
+	rec_add(a, PW_F_AUTHORS, "ab");
+	rec_add(a, PW_F_AUTHORS, "c");
+	rec_add(b, PW_F_AUTHORS, "a");
+	rec_add(b, PW_F_AUTHORS, "bc");
+	ck_assert(rec_hash(a) != rec_hash(b));
+	rec_free(b);
+	b = rec_clone(a);
+	ck_assert(rec_hash(a) == rec_hash(b));
+	rec_set(b, PW_F_TITLE, "a title longer than eight bytes");
+	uint64_t h = rec_hash(b);
+	rec_set(b, PW_F_TITLE, "a title longer than eight byteZ");
+	ck_assert(rec_hash(b) != h);
+	rec_free(a);
+	rec_free(b);
+}
+
+END_TEST
+
 static Suite *
 record_suite(void)
 {
@@ -130,6 +233,10 @@ record_suite(void)
 	tcase_add_test(tc, merge_fills_gaps_and_newer_version_wins);
 	tcase_add_test(tc, scores_keep_reasons_and_weights);
 	tcase_add_test(tc, json_round_trip_keeps_fields_and_scores);
+	tcase_add_test(tc, json_escapes_read_back_exactly);
+	tcase_add_test(tc, json_written_by_other_writers_is_read);
+	tcase_add_test(tc, broken_json_is_refused_whole);
+	tcase_add_test(tc, hash_separates_where_values_split);
 	suite_add_tcase(s, tc);
 	return s;
 }

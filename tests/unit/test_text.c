@@ -1,6 +1,7 @@
 /* Tests of core/text.c: what every record's text passes through. */
 #include "autoconf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "pw_check.h"
@@ -74,6 +75,85 @@ START_TEST(latex_and_entities_survive)
 
 END_TEST
 
+/* The byte-at-a-time cleaner txt_clean replaced, as a reference: the word
+ * fast path must give the same bytes for any input. */
+static char *
+reference_clean(const unsigned char *s, size_t len, int keep)
+{
+	char *out = malloc(len * 3 + 1);
+	size_t o = 0;
+	int space = 0, newlines = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = s[i];
+		if (c == '\n' && keep) {
+			newlines++;
+			space = 0;
+			i++;
+			continue;
+		}
+		if (c == ' ' || (c >= '\t' && c <= '\r')) {
+			space = 1;
+			i++;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7F) {
+			i++;
+			continue;
+		}
+		size_t n = c < 0x80 ? 1 : txt_utf8_seq_len(s + i, len - i);
+		if ((n == 2 && c == 0xC2 && s[i + 1] <= 0x9F) ||
+		    (n == 3 && c == 0xEF && s[i + 1] == 0xBF && s[i + 2] >= 0xBE)) {
+			i += n;
+			continue;
+		}
+		if (o > 0 && newlines)
+			for (int k = 0; k < (newlines > 2 ? 2 : newlines); k++)
+				out[o++] = '\n';
+		else if (o > 0 && space)
+			out[o++] = ' ';
+		space = newlines = 0;
+		if (n == 0) {
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+START_TEST(word_fast_path_matches_the_byte_reference)
+{
+	/* Mostly visible ASCII (the fast path) with every kind of byte the
+	 * slow path handles dropped in at every offset of a word. */
+	static const unsigned char odd[] = { ' ',  '\n', '\t', 0x01, 0x7F, 0x7E, 0x21, 0x20, 0xC3, 0xA9,
+		                             0xC2, 0x85, 0xEF, 0xBF, 0xBE, 0xE2, 0x80, 0x94, 0xFF, 0x80 };
+	unsigned seed = 12345;
+	for (int round = 0; round < 20000; round++) {
+		unsigned char buf[64];
+		size_t len = (size_t)(round % 40);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = seed >> 16;
+			buf[i] = r % 4 ? (unsigned char)('a' + r % 26) : odd[(r / 4) % sizeof odd];
+		}
+		for (int keep = 0; keep < 2; keep++) {
+			char *got = txt_clean((const char *)buf, len, keep);
+			char *want = reference_clean(buf, len, keep);
+			ck_assert_msg(strcmp(got, want) == 0, "round %d keep %d: \"%s\" != \"%s\"", round, keep, got,
+			              want);
+			free(got);
+			free(want);
+		}
+	}
+}
+
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -85,6 +165,7 @@ text_suite(void)
 	tcase_add_test(tc, keeps_valid_multibyte_text);
 	tcase_add_test(tc, keeps_newlines_when_asked);
 	tcase_add_test(tc, latex_and_entities_survive);
+	tcase_add_test(tc, word_fast_path_matches_the_byte_reference);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,448 @@
+/* record_json.c: a record as the store keeps it, {"field": "v" | ["a","b"],
+ * ..., "score": n, "scores": {"name": {"value": n, "reason": "r"}}}, written
+ * and read straight from and into the record.  Every stored paper passes
+ * through here at least twice a run (stored, then weighed), so there is no
+ * intermediate tree: a generic JSON library spent more time building and
+ * walking its tree than the text took to scan. */
+#include "autoconf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+
+/* ---------------------------------------------------------------- writing */
+
+struct out {
+	char *buf;
+	size_t len, cap;
+	int failed;
+};
+
+static int
+reserve(struct out *o, size_t more)
+{
+	if (o->failed)
+		return -1;
+	if (o->len + more + 1 <= o->cap)
+		return 0;
+	size_t cap = o->cap ? o->cap : 1024;
+	while (cap < o->len + more + 1)
+		cap *= 2;
+	char *nb = realloc(o->buf, cap);
+	if (!nb) {
+		o->failed = 1;
+		return -1;
+	}
+	o->buf = nb;
+	o->cap = cap;
+	return 0;
+}
+
+static void
+put(struct out *o, const char *s, size_t n)
+{
+	if (reserve(o, n) < 0)
+		return;
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+/* The escapes JSON requires and nothing more: UTF-8 goes through as it is
+ * (records hold valid UTF-8 only). */
+static void
+put_string(struct out *o, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	put(o, "\"", 1);
+	for (;;) {
+		const char *run = s;
+		while ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
+			s++;
+		put(o, run, (size_t)(s - run));
+		if (!*s)
+			break;
+		unsigned char c = (unsigned char)*s++;
+		char esc[6] = { '\\', (char)c, 0, 0, 0, 0 };
+		size_t n = 2;
+		switch (c) {
+		case '"':
+		case '\\': break;
+		case '\n': esc[1] = 'n'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
+		}
+		put(o, esc, n);
+	}
+	put(o, "\"", 1);
+}
+
+/* %.17g reads back to the same double; JSON has no NaN or infinity. */
+static void
+put_number(struct out *o, double v)
+{
+	char num[40];
+	int n = isfinite(v) ? snprintf(num, sizeof num, "%.17g", v) : snprintf(num, sizeof num, "null");
+	put(o, num, (size_t)n);
+}
+
+static void
+put_key(struct out *o, const char *key, int first)
+{
+	if (!first)
+		put(o, ",", 1);
+	put_string(o, key);
+	put(o, ":", 1);
+}
+
+char *
+rec_to_json(const pw_record *rec, int with_scores)
+{
+	struct out o = { 0 };
+	size_t n = rec_nfields(rec), written = 0;
+	put(&o, "{", 1);
+	for (size_t i = 0; i < n; i++) {
+		size_t count = rec_field_count_at(rec, i);
+		if (rec_field_is_list(rec, i)) {
+			put_key(&o, rec_field_name(rec, i), written++ == 0);
+			put(&o, "[", 1);
+			for (size_t j = 0; j < count; j++) {
+				if (j)
+					put(&o, ",", 1);
+				put_string(&o, rec_field_value_at(rec, i, j));
+			}
+			put(&o, "]", 1);
+		} else if (count) {
+			put_key(&o, rec_field_name(rec, i), written++ == 0);
+			put_string(&o, rec_field_value_at(rec, i, 0));
+		}
+	}
+	if (with_scores) {
+		put_key(&o, "score", written++ == 0);
+		put_number(&o, rec_score(rec));
+		put_key(&o, "scores", 0);
+		put(&o, "{", 1);
+		double value;
+		const char *reason, *name;
+		for (size_t k = 0; (name = rec_score_at(rec, k, &value, &reason)); k++) {
+			put_key(&o, name, k == 0);
+			put(&o, "{\"value\":", 9);
+			put_number(&o, value);
+			put(&o, ",\"reason\":", 10);
+			put_string(&o, reason ? reason : "");
+			put(&o, "}", 1);
+		}
+		put(&o, "}", 1);
+	}
+	put(&o, "}", 1);
+	if (o.failed) {
+		free(o.buf);
+		return NULL;
+	}
+	o.buf[o.len] = '\0';
+	return o.buf;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+/* Any fault leaves p NULL: the record is refused whole, never half read. */
+struct in {
+	const char *p;
+};
+
+static void
+skip_space(struct in *in)
+{
+	if (!in->p)
+		return;
+	while (*in->p == ' ' || *in->p == '\n' || *in->p == '\t' || *in->p == '\r')
+		in->p++;
+}
+
+static int
+expect(struct in *in, char c)
+{
+	skip_space(in);
+	if (!in->p || *in->p != c) {
+		in->p = NULL;
+		return -1;
+	}
+	in->p++;
+	return 0;
+}
+
+/* Whether the next character is c (consumed if so). */
+static int
+next_is(struct in *in, char c)
+{
+	skip_space(in);
+	if (in->p && *in->p == c) {
+		in->p++;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+hex4(const char *p, unsigned *cp)
+{
+	*cp = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+		             : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+		             : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+		                                    : 16u;
+		if (d == 16)
+			return -1;
+		*cp = *cp << 4 | d;
+	}
+	return 0;
+}
+
+static size_t
+put_utf8(char *out, unsigned cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* One escape after its backslash, decoded into out; returns the bytes
+ * written (0: none, for \u0000), advancing *pp, or -1. */
+static int
+unescape(const char **pp, char *out)
+{
+	const char *p = *pp;
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *k = *p ? strchr(from, *p) : NULL;
+	if (k) {
+		*out = to[k - from];
+		*pp = p + 1;
+		return 1;
+	}
+	unsigned cp, low;
+	if (*p != 'u' || hex4(p + 1, &cp) < 0)
+		return -1;
+	p += 5;
+	if (cp >= 0xDC00 && cp <= 0xDFFF)
+		return -1;
+	if (cp >= 0xD800 && cp <= 0xDBFF) {
+		if (p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &low) < 0 || low < 0xDC00 || low > 0xDFFF)
+			return -1;
+		cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+		p += 6;
+	}
+	*pp = p;
+	return cp ? (int)put_utf8(out, cp) : 0;
+}
+
+/* A string, malloc'd and decoded.  An escape never decodes to more bytes
+ * than it takes, so the raw length bounds the result. */
+static char *
+read_string(struct in *in)
+{
+	if (expect(in, '"') < 0)
+		return NULL;
+	const char *p = in->p, *end = p;
+	while (*end && *end != '"') {
+		if (*end == '\\' && end[1])
+			end++;
+		end++;
+	}
+	char *out = *end == '"' ? malloc((size_t)(end - p) + 1) : NULL;
+	size_t o = 0;
+	while (out && p < end) {
+		const char *run = p;
+		while (p < end && *p != '\\')
+			p++;
+		memcpy(out + o, run, (size_t)(p - run));
+		o += (size_t)(p - run);
+		if (p == end)
+			break;
+		p++;
+		int n = unescape(&p, out + o);
+		if (n < 0 || p > end) {
+			free(out);
+			out = NULL;
+			break;
+		}
+		o += (size_t)n;
+	}
+	if (!out) {
+		in->p = NULL;
+		return NULL;
+	}
+	out[o] = '\0';
+	in->p = end + 1;
+	return out;
+}
+
+static double
+read_number(struct in *in)
+{
+	skip_space(in);
+	char *end = NULL;
+	double v = in->p ? strtod(in->p, &end) : 0;
+	if (!in->p || end == in->p)
+		in->p = NULL;
+	else
+		in->p = end;
+	return v;
+}
+
+/* Steps over any value this reader has no use for (depth-bounded). */
+static void
+skip_value(struct in *in, int depth)
+{
+	skip_space(in);
+	if (!in->p || depth > 64) {
+		in->p = NULL;
+		return;
+	}
+	char c = *in->p;
+	if (c == '"') {
+		free(read_string(in));
+	} else if (c == '{' || c == '[') {
+		char close = c == '{' ? '}' : ']';
+		in->p++;
+		if (next_is(in, close))
+			return;
+		do {
+			if (c == '{') {
+				free(read_string(in));
+				expect(in, ':');
+			}
+			skip_value(in, depth + 1);
+		} while (in->p && next_is(in, ','));
+		expect(in, close);
+	} else if (strncmp(in->p, "true", 4) == 0 || strncmp(in->p, "null", 4) == 0) {
+		in->p += 4;
+	} else if (strncmp(in->p, "false", 5) == 0) {
+		in->p += 5;
+	} else {
+		read_number(in);
+	}
+}
+
+static void
+read_list(struct in *in, pw_record *rec, const char *field)
+{
+	in->p++; /* '[' */
+	if (rec_mark_list(rec, field) < 0) {
+		in->p = NULL;
+		return;
+	}
+	if (next_is(in, ']'))
+		return;
+	do {
+		skip_space(in);
+		if (in->p && *in->p == '"') {
+			char *v = read_string(in);
+			if (v && rec_take(rec, field, v, 1) < 0)
+				in->p = NULL;
+		} else {
+			skip_value(in, 1); /* only strings belong in a list field */
+		}
+	} while (in->p && next_is(in, ','));
+	expect(in, ']');
+}
+
+/* {"name": {"value": n, "reason": "r"}, ...} */
+static void
+read_scores(struct in *in, pw_record *rec)
+{
+	in->p++; /* '{' */
+	if (next_is(in, '}'))
+		return;
+	do {
+		char *name = read_string(in);
+		double value = 0;
+		char *reason = NULL;
+		if (expect(in, ':') == 0 && expect(in, '{') == 0 && !next_is(in, '}')) {
+			do {
+				char *key = read_string(in);
+				expect(in, ':');
+				skip_space(in);
+				if (key && in->p && strcmp(key, "value") == 0 && *in->p != '"' && *in->p != 'n')
+					value = read_number(in);
+				else if (key && in->p && strcmp(key, "reason") == 0 && *in->p == '"' && !reason)
+					reason = read_string(in);
+				else
+					skip_value(in, 2);
+				free(key);
+			} while (in->p && next_is(in, ','));
+			expect(in, '}');
+		}
+		if (in->p && name && rec_score_add(rec, name, 1, value, reason ? reason : "") < 0)
+			in->p = NULL;
+		free(name);
+		free(reason);
+	} while (in->p && next_is(in, ','));
+	expect(in, '}');
+}
+
+pw_record *
+rec_from_json(const char *json)
+{
+	struct in in = { json };
+	pw_record *rec = json ? rec_new() : NULL;
+	if (!rec || expect(&in, '{') < 0)
+		goto fail;
+	if (next_is(&in, '}'))
+		goto done;
+	do {
+		char *key = read_string(&in);
+		if (expect(&in, ':') == 0) {
+			skip_space(&in);
+			char c = in.p ? *in.p : 0;
+			if (c == '"') {
+				char *v = read_string(&in);
+				if (v && rec_take(rec, key, v, 0) < 0)
+					in.p = NULL;
+			} else if (c == '[') {
+				read_list(&in, rec, key);
+			} else if (c == '{' && strcmp(key, "scores") == 0) {
+				read_scores(&in, rec);
+			} else {
+				skip_value(&in, 1);
+			}
+		}
+		free(key);
+	} while (in.p && next_is(&in, ','));
+	if (expect(&in, '}') < 0)
+		goto fail;
+done:
+	skip_space(&in);
+	if (*in.p == '\0')
+		return rec;
+fail:
+	rec_free(rec);
+	return NULL;
+}

@@ -23,6 +23,16 @@ static const char *const latin_fold[] = {
 	/* 170 */ "u", "u", "u",  "u",  "w", "w", "y",  "y", "y", "z", "z", "z", "z", "z", "z",  "s",
 };
 
+/* ASCII folded: letters to lower case, digits kept, 0 for a separator. */
+static const unsigned char ascii_fold[128] = {
+	0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	0,   0,   0,   0,   '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 0,   0,   0,   0,   0,   0,   0,   'a',
+	'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w',
+	'x', 'y', 'z', 0,   0,   0,   0,   0,   0,   'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm',
+	'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0,   0,   0,   0,   0,
+};
+
 int
 fold_codepoint(unsigned cp, char out[4])
 {
@@ -113,6 +123,30 @@ next_cp(const unsigned char **p)
 	return cp;
 }
 
+/* ASCII, most of any abstract, by table and without the general path,
+ * up to the next byte that is not ASCII (or the end); locals only, so the
+ * loop stays in registers (out of line for that reason). */
+static size_t __attribute__((noinline)) fold_ascii_run(const unsigned char **pp, char *out, size_t o, int *in_word)
+{
+	const unsigned char *p = *pp;
+	int word = *in_word;
+	unsigned char b;
+	while ((b = *p) != 0 && b < 0x80) {
+		unsigned char c = ascii_fold[b];
+		p++;
+		if (c) {
+			out[o++] = (char)c;
+			word = 1;
+		} else if (word) {
+			out[o++] = ' ';
+			word = 0;
+		}
+	}
+	*pp = p;
+	*in_word = word;
+	return o;
+}
+
 char *
 fold_words(const char *text, size_t *len)
 {
@@ -128,17 +162,7 @@ fold_words(const char *text, size_t *len)
 	while (*p) {
 		char f[4];
 		if (*p < 0x80) {
-			/* ASCII, most of any abstract, without the general path. */
-			unsigned char c = *p++;
-			if (c >= 'A' && c <= 'Z')
-				c += 32;
-			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-				out[o++] = (char)c;
-				in_word = 1;
-			} else if (in_word) {
-				out[o++] = ' ';
-				in_word = 0;
-			}
+			o = fold_ascii_run(&p, out, o, &in_word);
 			continue;
 		}
 		int n = fold_codepoint(next_cp(&p), f);

@@ -1,6 +1,7 @@
 /* Tests of core/record.c and core/merge.c's merge rules. */
 #include "autoconf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "pw_check.h"
@@ -148,6 +149,32 @@ START_TEST(json_escapes_read_back_exactly)
 
 END_TEST
 
+START_TEST(json_escapes_at_every_offset_of_a_word)
+{
+	/* The writer scans eight bytes at a time: a character to escape must be
+	 * found wherever it falls in a word, and the text's end too. */
+	static const char *const specials[] = { "\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9", "/" };
+	for (size_t k = 0; k < sizeof specials / sizeof *specials; k++)
+		for (size_t at = 0; at < 20; at++) {
+			char text[64];
+			memset(text, 'a', sizeof text);
+			size_t n = strlen(specials[k]);
+			memcpy(text + at, specials[k], n);
+			text[at + n + at % 9] = '\0';
+			pw_record *r = rec_new();
+			ck_assert_int_eq(rec_take(r, "x_text", strdup(text), 0), 0);
+			char *json = rec_to_json(r, 0);
+			pw_record *back = rec_from_json(json);
+			ck_assert_msg(back && strcmp(rec_get(back, "x_text"), text) == 0, "special %zu at %zu: %s", k,
+			              at, json);
+			free(json);
+			rec_free(r);
+			rec_free(back);
+		}
+}
+
+END_TEST
+
 START_TEST(json_written_by_other_writers_is_read)
 {
 	/* As cJSON wrote the store before, and any valid JSON spelling. */
@@ -234,6 +261,7 @@ record_suite(void)
 	tcase_add_test(tc, scores_keep_reasons_and_weights);
 	tcase_add_test(tc, json_round_trip_keeps_fields_and_scores);
 	tcase_add_test(tc, json_escapes_read_back_exactly);
+	tcase_add_test(tc, json_escapes_at_every_offset_of_a_word);
 	tcase_add_test(tc, json_written_by_other_writers_is_read);
 	tcase_add_test(tc, broken_json_is_refused_whole);
 	tcase_add_test(tc, hash_separates_where_values_split);

@@ -83,18 +83,31 @@ txt_invalid_total(void)
 	return invalid_total;
 }
 
-/* Eight bytes at a time: whether every byte is printable ASCII other than
- * space (0x21..0x7E), the bulk of any text.  Classic SWAR tests: a byte
- * below 0x21 borrows into its top bit, one above 0x7E carries into it. */
+/* Eight bytes at a time: whether they are prose that passes unchanged
+ * after a visible character, the bulk of any text: printable ASCII with
+ * single spaces, the last byte not a space (what follows it might be more
+ * white space).  Classic SWAR tests: a byte below 0x20 borrows into its top
+ * bit, one above 0x7E carries into it; the exact mask of spaces comes from
+ * the zero bytes of w ^ "        ".  The byte order decides which byte is
+ * last: on a big-endian machine every word takes the byte path. */
 #define ONES  0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
 static int
-all_visible_ascii(uint64_t w)
+plain_prose(uint64_t w)
 {
-	uint64_t below = (w - ONES * 0x21) & ~w;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t below = (w - ONES * 0x20) & ~w;
 	uint64_t above = (w + ONES) | w; /* 0x7F + 1 and anything from 0x80 */
-	return ((below | above) & HIGHS) == 0;
+	if ((below | above) & HIGHS)
+		return 0;
+	uint64_t z = w ^ (ONES * ' ');
+	uint64_t spaces = ~(((z & ~HIGHS) + ~HIGHS) | z) & HIGHS;
+	return (spaces & (spaces << 8)) == 0 && (spaces >> 63) == 0;
+#else
+	(void)w;
+	return 0;
+#endif
 }
 
 char *
@@ -113,15 +126,14 @@ txt_clean(const char *in, size_t len, int keep_newlines)
 		if (c > 0x20 && c < 0x7F) {
 			if (pending_space | pending_newlines)
 				o = separate(out, o, &pending_space, &pending_newlines);
-			/* A word: whole words of eight, then byte by byte. */
+			out[o++] = (char)c;
+			i++;
 			uint64_t w;
-			while (i + 8 <= len && (memcpy(&w, s + i, 8), all_visible_ascii(w))) {
+			while (i + 8 <= len && (memcpy(&w, s + i, 8), plain_prose(w))) {
 				memcpy(out + o, &w, 8);
 				o += 8;
 				i += 8;
 			}
-			while (i < len && s[i] > 0x20 && s[i] < 0x7F)
-				out[o++] = (char)s[i++];
 			continue;
 		}
 		if (c == '\n' && keep_newlines) {

@@ -143,7 +143,8 @@ store_open(const char *path, char *err, size_t err_size)
 	    sql_exec(s, "PRAGMA synchronous = NORMAL", "cannot set synchronous") < 0 ||
 	    sql_exec(s, "PRAGMA foreign_keys = ON", "cannot enable foreign keys") < 0 || store_migrate(s) < 0 ||
 	    check_integrity(s) < 0 ||
-	    sql_exec(s, "CREATE TEMP TABLE run_fetched (id TEXT PRIMARY KEY)", "cannot create the run's table") < 0)
+	    sql_exec(s, "CREATE TEMP TABLE run_fetched (id TEXT PRIMARY KEY) WITHOUT ROWID",
+	             "cannot create the run's table") < 0)
 		goto fail;
 	return s;
 fail:
@@ -194,7 +195,7 @@ store_close(pw_store *s)
 		return;
 	sqlite3_finalize(s->paper_get_st);
 	sqlite3_finalize(s->paper_put_st);
-	sqlite3_finalize(s->fetched_st);
+	store_fetched_free(s);
 	if (s->db)
 		sqlite3_close(s->db);
 	if (s->lock_fd >= 0)
@@ -213,14 +214,19 @@ store_begin(pw_store *s)
 int
 store_commit(pw_store *s)
 {
-	return sql_exec(s, "COMMIT", "cannot commit");
+	if (sql_exec(s, "COMMIT", "cannot commit") < 0)
+		return -1;
+	store_fetched_on_transaction(s, STORE_TX_COMMIT);
+	return 0;
 }
 
 void
 store_rollback(pw_store *s)
 {
-	if (!sqlite3_get_autocommit(s->db))
+	if (!sqlite3_get_autocommit(s->db)) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		store_fetched_on_transaction(s, STORE_TX_ROLLBACK);
+	}
 }
 
 int
@@ -437,22 +443,6 @@ store_paper_put(pw_store *s, const pw_record *rec, int *is_new)
 	return sql_step_reset(s, st, "cannot save a paper");
 }
 
-int
-store_fetched_add(pw_store *s, const char *id)
-{
-	sqlite3_stmt *st = sql_cached(s, &s->fetched_st, "INSERT OR IGNORE INTO temp.run_fetched (id) VALUES (?)");
-	if (!st)
-		return -1;
-	sql_bind_text(st, 1, id);
-	return sql_step_reset(s, st, "cannot note a fetched paper");
-}
-
-long
-store_fetched_count(pw_store *s)
-{
-	return sql_count(s, sql_prepare(s, "SELECT count(*) FROM temp.run_fetched"));
-}
-
 /* Savepoints nest inside the run's transaction: a source's batch of
  * records can be dropped without touching what came before it. */
 int
@@ -460,9 +450,11 @@ store_savepoint(pw_store *s, const char *name, int action)
 {
 	char sql[128];
 	static const char *const verbs[] = { "SAVEPOINT", "RELEASE", "ROLLBACK TO" };
+	static const int events[] = { STORE_TX_SAVEPOINT, STORE_TX_RELEASE, STORE_TX_ROLLBACK_TO };
 	snprintf(sql, sizeof sql, "%s \"%s\"", verbs[action], name);
 	if (sql_exec(s, sql, "savepoint failed") < 0)
 		return -1;
+	store_fetched_on_transaction(s, events[action]);
 	if (action == STORE_SP_ROLLBACK) {
 		snprintf(sql, sizeof sql, "RELEASE \"%s\"", name);
 		return sql_exec(s, sql, "savepoint failed");

@@ -38,8 +38,9 @@ void store_rollback(pw_store *s); /* no-op outside a transaction */
 int store_paper_put(pw_store *s, const pw_record *rec, int *is_new);
 pw_record *store_paper_get(pw_store *s, const char *id);
 
-/* The papers fetched by this run, in order (a table private to the
- * connection).  Adding an id twice keeps the first place. */
+/* The papers fetched by this run (held in memory, store_fetched.c; what a
+ * rolled-back transaction or savepoint added is forgotten).  Adding an id
+ * twice counts it once. */
 int store_fetched_add(pw_store *s, const char *id);
 long store_fetched_count(pw_store *s);
 

@@ -17,7 +17,9 @@ struct pw_store {
 	char *path;
 	char err[4608];
 	/* Statements run once per fetched paper, prepared once. */
-	sqlite3_stmt *paper_get_st, *paper_put_st, *fetched_st;
+	sqlite3_stmt *paper_get_st, *paper_put_st;
+	/* The ids this run fetched (store_fetched.c). */
+	struct fetched_set *fetched;
 	/* The last store_weigh_each: its digest and the rowid it read up to. */
 	char *weigh_digest;
 	int64_t weigh_top;
@@ -25,6 +27,14 @@ struct pw_store {
 	 * memory, up to this papers rowid; -1 before it exists. */
 	int64_t search_upto;
 };
+
+/* store_fetched.c: the set follows the transactions; to_sql writes what
+ * temp.run_fetched lacks of it, for a query that joins it. */
+enum { STORE_TX_COMMIT, STORE_TX_ROLLBACK, STORE_TX_SAVEPOINT, STORE_TX_RELEASE, STORE_TX_ROLLBACK_TO };
+
+void store_fetched_on_transaction(pw_store *s, int event);
+int store_fetched_to_sql(pw_store *s);
+void store_fetched_free(pw_store *s);
 
 /* The error of the last failed call: "store PATH: WHAT: sqlite's message". */
 void sql_set_err(pw_store *s, const char *what);

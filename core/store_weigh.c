@@ -75,6 +75,8 @@ store_weigh_replacements(pw_store *s, const char *digest, const char *sink)
 {
 	/* run_id NULL: weighed once, then gone (store_weigh_done keeps only
 	 * the rows the weighing run itself asked to weigh again). */
+	if (store_fetched_to_sql(s) < 0)
+		return -1;
 	sqlite3_stmt *st =
 	        sql_prepare(s, "INSERT OR IGNORE INTO to_weigh (digest, paper_id, retries, run_id) "
 	                       "SELECT ?1, p.id, 0, NULL FROM temp.run_fetched f JOIN papers p ON p.id = f.id "

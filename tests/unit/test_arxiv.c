@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "../../plugins/common/feed_date.h"
 #include "plugin_case.h"
 #include "pw_check.h"
 
@@ -140,6 +141,32 @@ START_TEST(bad_options_are_config_errors)
 
 END_TEST
 
+START_TEST(dates_parse_alike_when_repeated)
+{
+	/* The parser keeps its last answer: a repeated text gives the same
+	 * time, a different one (even a prefix of it) its own. */
+	static const struct {
+		const char *text;
+		int64_t t;
+	} dates[] = {
+		{ "Thu, 28 Nov 2024 00:00:00 -0500", 1732770000 },
+		{ "Thu, 28 Nov 2024 00:00:00 -0500", 1732770000 },
+		{ "Thu, 28 Nov 2024 00:00:00", 1732752000 },
+		{ "2024-11-28T05:00:00Z", 1732770000 },
+		{ "2024-11-28", 1732752000 },
+		{ "2024-11-28T05:00:00Z", 1732770000 },
+		{ "not a date", -1 },
+		{ "not a date", -1 },
+		{ "Thu, 28 Nov 2024 00:00:00 -0500", 1732770000 },
+	};
+
+	for (size_t i = 0; i < sizeof dates / sizeof *dates; i++)
+		ck_assert_msg(fdate_parse(dates[i].text) == dates[i].t, "%s", dates[i].text);
+	ck_assert(fdate_parse(NULL) == -1);
+}
+
+END_TEST
+
 static Suite *
 arxiv_suite(void)
 {
@@ -152,6 +179,7 @@ arxiv_suite(void)
 	tcase_add_test(tc, faults_emit_nothing_and_say_why);
 	tcase_add_test(tc, empty_middle_page_is_asked_again_then_fails);
 	tcase_add_test(tc, bad_options_are_config_errors);
+	tcase_add_test(tc, dates_parse_alike_when_repeated);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -99,6 +99,41 @@ START_TEST(a_dropped_batch_leaves_nothing)
 
 END_TEST
 
+START_TEST(fetched_ids_follow_the_transactions)
+{
+	/* The set is held in memory: it must forget what a rolled-back
+	 * transaction added, keep what a commit kept, count an id once, and
+	 * grow past its first table. */
+	pw_store *s = fresh_store();
+	char id[32];
+	ck_assert_int_eq(store_begin(s), 0);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(id, sizeof id, "2401.%05d", i % 2500);
+		ck_assert_int_eq(store_fetched_add(s, id), 0);
+	}
+	ck_assert_int_eq(store_commit(s), 0);
+	ck_assert_int_eq(store_fetched_count(s), 2500);
+	ck_assert_int_eq(store_begin(s), 0);
+	ck_assert_int_eq(store_fetched_add(s, "2402.00001"), 0);
+	ck_assert_int_eq(store_savepoint(s, "b", STORE_SP_BEGIN), 0);
+	ck_assert_int_eq(store_fetched_add(s, "2402.00002"), 0);
+	ck_assert_int_eq(store_fetched_add(s, "2401.00007"), 0);
+	ck_assert_int_eq(store_fetched_count(s), 2502);
+	ck_assert_int_eq(store_savepoint(s, "b", STORE_SP_ROLLBACK), 0);
+	ck_assert_int_eq(store_fetched_count(s), 2501);
+	store_rollback(s);
+	ck_assert_int_eq(store_fetched_count(s), 2500);
+	/* Forgotten ids can be added again, and old ones are still known. */
+	ck_assert_int_eq(store_begin(s), 0);
+	ck_assert_int_eq(store_fetched_add(s, "2402.00002"), 0);
+	ck_assert_int_eq(store_fetched_add(s, "2401.02499"), 0);
+	ck_assert_int_eq(store_commit(s), 0);
+	ck_assert_int_eq(store_fetched_count(s), 2501);
+	store_close(s);
+}
+
+END_TEST
+
 static Suite *
 merge_suite(void)
 {
@@ -106,6 +141,7 @@ merge_suite(void)
 	TCase *tc = tcase_create("merge");
 	tcase_add_test(tc, same_paper_under_every_spelling_merges);
 	tcase_add_test(tc, a_dropped_batch_leaves_nothing);
+	tcase_add_test(tc, fetched_ids_follow_the_transactions);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -23,8 +23,7 @@ static const char *const latin_fold[] = {
 	/* 170 */ "u", "u", "u",  "u",  "w", "w", "y",  "y", "y", "z", "z", "z", "z", "z", "z",  "s",
 };
 
-/* ASCII folded: letters to lower case, digits kept, 0 for a separator. */
-static const unsigned char ascii_fold[128] = {
+const unsigned char fold_ascii_table[128] = {
 	0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
 	0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
 	0,   0,   0,   0,   '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 0,   0,   0,   0,   0,   0,   0,   'a',
@@ -132,7 +131,7 @@ static size_t __attribute__((noinline)) fold_ascii_run(const unsigned char **pp,
 	int word = *in_word;
 	unsigned char b;
 	while ((b = *p) != 0 && b < 0x80) {
-		unsigned char c = ascii_fold[b];
+		unsigned char c = fold_ascii_table[b];
 		p++;
 		if (c) {
 			out[o++] = (char)c;
@@ -145,6 +144,12 @@ static size_t __attribute__((noinline)) fold_ascii_run(const unsigned char **pp,
 	*pp = p;
 	*in_word = word;
 	return o;
+}
+
+int
+fold_next(const unsigned char **p, char out[4])
+{
+	return fold_codepoint(next_cp(p), out);
 }
 
 char *

@@ -18,4 +18,10 @@ char *fold_words(const char *text, size_t *len);
  * the code point is dropped (a combining mark), -1 when it separates words. */
 int fold_codepoint(unsigned cp, char out[4]);
 
+/* The same fold for a scanner that folds as it goes (the keyword matcher):
+ * an ASCII byte's folded byte, 0 for a separator; and the code point at *p
+ * (a byte from 0x80), decoded, advanced past and folded as fold_codepoint. */
+extern const unsigned char fold_ascii_table[128];
+int fold_next(const unsigned char **p, char out[4]);
+
 #endif

@@ -358,16 +358,13 @@ keyword_score(const pw_host *h, pw_instance *inst, void *state, const pw_record 
 	*value = 0;
 	for (size_t f = 0; f < k->nfields; f++) {
 		char *raw = field_text(h, inst, rec, k->fields[f].name);
-		size_t len;
-		char *folded = raw ? fold_words(raw, &len) : NULL;
-		free(raw);
-		if (!folded) {
+		if (!raw) {
 			free(hs.count);
 			return PW_ERROR;
 		}
 		hs.field = f;
-		aho_scan(k->matcher, folded, len, on_match, &hs);
-		free(folded);
+		aho_scan_folded(k->matcher, raw, on_match, &hs);
+		free(raw);
 	}
 	int gated = 0, passed_gate = 0;
 	for (size_t i = 0; i < k->nterms; i++) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/fold.h"
 #include "keyword_aho.h"
 
 struct edge {
@@ -268,4 +269,69 @@ aho_scan(const aho *a, const char *text, size_t len, void (*fn)(int id, void *ud
 			for (int j = 0; j < a->nodes[k].nids; j++)
 				fn(a->nodes[k].ids[j], ud);
 	}
+}
+
+/* The nodes reporting at row, and the patterns they end. */
+static void __attribute__((noinline)) report_row(const aho *a, unsigned row, void (*fn)(int id, void *ud), void *ud)
+{
+	for (int m = (int)(row / (unsigned)a->nclasses); m > 0; m = a->nodes[m].dict)
+		for (int j = 0; j < a->nodes[m].nids; j++)
+			fn(a->nodes[m].ids[j], ud);
+}
+
+void
+aho_scan_folded(const aho *a, const char *text, void (*fn)(int id, void *ud), void *ud)
+{
+	if (!a->delta) {
+		size_t len;
+		char *folded = fold_words(text, &len);
+		if (folded)
+			aho_scan(a, folded, len, fn, ud);
+		free(folded);
+		return;
+	}
+	const int *delta = a->delta;
+	const unsigned char *cls = a->cls, *p = (const unsigned char *)text;
+	unsigned row = 0;
+	int word = 0;
+	/* One byte of the folded text into the table walk. */
+#define STEP(byte)                                                                  \
+	do {                                                                        \
+		unsigned next_ = (unsigned)delta[row + cls[(unsigned char)(byte)]]; \
+		row = next_ >> 1;                                                   \
+		if (next_ & 1)                                                      \
+			report_row(a, row, fn, ud);                                 \
+	} while (0)
+	STEP(' ');
+	for (unsigned char b; (b = *p) != 0;) {
+		if (b < 0x80) {
+			unsigned char f = fold_ascii_table[b];
+			p++;
+			if (f) {
+				word = 1;
+				STEP(f);
+			} else if (word) {
+				word = 0;
+				STEP(' ');
+			}
+			continue;
+		}
+		/* Through a copy: p whose address is taken would live in memory. */
+		char out[4];
+		const unsigned char *at = p;
+		int n = fold_next(&at, out);
+		p = at;
+		if (n < 0) {
+			if (word)
+				STEP(' ');
+			word = 0;
+			continue;
+		}
+		for (int i = 0; i < n; i++)
+			STEP(out[i]);
+		word |= n > 0;
+	}
+	if (word)
+		STEP(' ');
+#undef STEP
 }

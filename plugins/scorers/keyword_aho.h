@@ -16,4 +16,8 @@ int aho_build(aho *a);
 /* Calls fn for every occurrence of every pattern in text. */
 void aho_scan(const aho *a, const char *text, size_t len, void (*fn)(int id, void *ud), void *ud);
 
+/* The same over text as fold_words (fold.h) would give it, folded while
+ * it is scanned: no folded copy is made. */
+void aho_scan_folded(const aho *a, const char *text, void (*fn)(int id, void *ud), void *ud);
+
 #endif

@@ -1,8 +1,11 @@
 /* The keyword scorer against the mock host. */
 #include "autoconf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "../../plugins/common/fold.h"
+#include "../../plugins/scorers/keyword_aho.h"
 #include "paperwire/mock_host.h"
 #include "pw_check.h"
 
@@ -284,6 +287,69 @@ START_TEST(a_thousand_terms_match_like_ten)
 
 END_TEST
 
+static void
+count_hit(int id, void *ud)
+{
+	((int *)ud)[id]++;
+}
+
+START_TEST(folding_while_scanning_finds_what_folding_first_finds)
+{
+	/* Patterns as the scorer adds them (whole words in spaces, prefixes
+	 * open at the end), over random text of letters, digits, separators,
+	 * accents, combining marks, non-Latin letters and broken UTF-8. */
+	static const char *const patterns[] = { " a ", " ab ",       " a b ", " ba",       "b c ", " ss ",
+		                                " e ", " \xce\xb1 ", " 1 ",   " strasse ", " ae " };
+	static const char *const pieces[] = { "a",
+		                              "b",
+		                              "c",
+		                              "A",
+		                              "B",
+		                              " ",
+		                              "  ",
+		                              "-",
+		                              ",\n",
+		                              "1",
+		                              "\xc3\xa9",
+		                              "\xc3\x89",
+		                              "e\xcc\x81",
+		                              "\xc3\x9f",
+		                              "\xce\x91",
+		                              "\xe2\x80\x94",
+		                              "\xff",
+		                              "\xc3",
+		                              "Stra\xc3\x9f"
+		                              "e",
+		                              "\xc3\x86" };
+
+	enum { NP = sizeof patterns / sizeof *patterns };
+
+	aho *a = aho_new();
+	for (int i = 0; i < NP; i++)
+		ck_assert_int_eq(aho_add(a, patterns[i], strlen(patterns[i]), i), 0);
+	ck_assert_int_eq(aho_build(a), 0);
+	unsigned seed = 7;
+	for (int round = 0; round < 5000; round++) {
+		char text[256] = "";
+		for (int k = 0; k < round % 24; k++) {
+			seed = seed * 1103515245u + 12345u;
+			strcat(text, pieces[(seed >> 16) % (sizeof pieces / sizeof *pieces)]);
+		}
+		int want[NP] = { 0 }, got[NP] = { 0 };
+		size_t len;
+		char *folded = fold_words(text, &len);
+		aho_scan(a, folded, len, count_hit, want);
+		aho_scan_folded(a, text, count_hit, got);
+		for (int i = 0; i < NP; i++)
+			ck_assert_msg(want[i] == got[i], "'%s' in '%s' (folded '%s'): %d, not %d", patterns[i], text,
+			              folded, got[i], want[i]);
+		free(folded);
+	}
+	aho_free(a);
+}
+
+END_TEST
+
 static Suite *
 keyword_suite(void)
 {
@@ -301,6 +367,7 @@ keyword_suite(void)
 	tcase_add_test(tc, followed_authors_match_initials_and_accents);
 	tcase_add_test(tc, a_thousand_terms_match_like_ten);
 	tcase_add_test(tc, repeated_mentions_count_with_saturation);
+	tcase_add_test(tc, folding_while_scanning_finds_what_folding_first_finds);
 	suite_add_tcase(s, tc);
 	return s;
 }

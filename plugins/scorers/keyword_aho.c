@@ -29,7 +29,8 @@ struct aho {
 	int count, cap;
 	int root[256]; /* the root's edges as a table: most bytes of a text start there */
 	/* The compiled automaton (NULL if too large: then edges are searched). */
-	unsigned char cls[256]; /* byte -> class; 0 is every byte no pattern has */
+	unsigned char cls[256];       /* byte -> class; 0 is every byte no pattern has */
+	unsigned char ascii_cls[128]; /* an ASCII byte's class once folded; AHO_SEPARATOR between words */
 	int nclasses;
 	int *delta;             /* delta[node * nclasses + class]: next node * nclasses * 2 + reports */
 	unsigned char *reports; /* 1 when a pattern ends at the node or down its dict chain */
@@ -37,6 +38,8 @@ struct aho {
 
 /* Beyond this many table entries (64 MiB) the edges are searched instead. */
 #define AHO_MAX_TABLE (16 << 20)
+/* Not a class: at most 255 classes are numbered 0..254. */
+#define AHO_SEPARATOR 255
 
 static int
 new_node(aho *a)
@@ -180,6 +183,8 @@ compile_table(aho *a, const int *order, int n)
 	}
 	for (int u = 1; u < a->count; u++)
 		a->reports[u] = a->nodes[u].nids > 0 || a->nodes[u].dict > 0;
+	for (int b = 0; b < 128; b++)
+		a->ascii_cls[b] = fold_ascii_table[b] ? a->cls[fold_ascii_table[b]] : AHO_SEPARATOR;
 	/* Each entry becomes where the next row starts, times two, plus one
 	 * when the next node reports: the scan then needs no multiply and no
 	 * second load per byte.  (count * k <= AHO_MAX_TABLE, so it fits.) */
@@ -295,24 +300,27 @@ aho_scan_folded(const aho *a, const char *text, void (*fn)(int id, void *ud), vo
 	unsigned row = 0;
 	int word = 0;
 	/* One byte of the folded text into the table walk. */
-#define STEP(byte)                                                                  \
-	do {                                                                        \
-		unsigned next_ = (unsigned)delta[row + cls[(unsigned char)(byte)]]; \
-		row = next_ >> 1;                                                   \
-		if (next_ & 1)                                                      \
-			report_row(a, row, fn, ud);                                 \
+#define STEP_CLASS(c)                                        \
+	do {                                                 \
+		unsigned next_ = (unsigned)delta[row + (c)]; \
+		row = next_ >> 1;                            \
+		if (next_ & 1)                               \
+			report_row(a, row, fn, ud);          \
 	} while (0)
-	STEP(' ');
+#define STEP(byte) STEP_CLASS(cls[(unsigned char)(byte)])
+	const unsigned char *ascii_cls = a->ascii_cls;
+	const unsigned space = cls[' '];
+	STEP_CLASS(space);
 	for (unsigned char b; (b = *p) != 0;) {
 		if (b < 0x80) {
-			unsigned char f = fold_ascii_table[b];
+			unsigned c = ascii_cls[b];
 			p++;
-			if (f) {
+			if (c != AHO_SEPARATOR) {
 				word = 1;
-				STEP(f);
+				STEP_CLASS(c);
 			} else if (word) {
 				word = 0;
-				STEP(' ');
+				STEP_CLASS(space);
 			}
 			continue;
 		}
@@ -332,6 +340,7 @@ aho_scan_folded(const aho *a, const char *text, void (*fn)(int id, void *ud), vo
 		word |= n > 0;
 	}
 	if (word)
-		STEP(' ');
+		STEP_CLASS(space);
 #undef STEP
+#undef STEP_CLASS
 }

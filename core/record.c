@@ -267,12 +267,27 @@ rec_take(pw_record *rec, const char *field, char *owned, int as_list)
 	return append_value(f, owned);
 }
 
+/* A number in decimal into buf (at least 24 bytes), without snprintf's
+ * cost: times and versions are set for every paper. */
+static const char *
+decimal(char buf[24], int64_t v)
+{
+	char *p = buf + 23;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	*p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
 int
 rec_set_time(pw_record *rec, const char *field, int64_t unix_utc)
 {
-	char buf[32];
-	snprintf(buf, sizeof buf, "%" PRId64, unix_utc);
-	return rec_set(rec, field, buf);
+	char buf[24];
+	return rec_set(rec, field, decimal(buf, unix_utc));
 }
 
 void
@@ -472,9 +487,8 @@ rec_canonicalize(pw_record *rec)
 	if (rec_set(rec, PW_F_ID, id) < 0)
 		return -1;
 	if (version > 0) {
-		char vbuf[16];
-		snprintf(vbuf, sizeof vbuf, "%d", version);
-		if (rec_set(rec, PW_F_VERSION, vbuf) < 0)
+		char vbuf[24];
+		if (rec_set(rec, PW_F_VERSION, decimal(vbuf, version)) < 0)
 			return -1;
 	}
 	return 0;

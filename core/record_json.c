@@ -344,6 +344,28 @@ read_string(struct in *in)
 	return out;
 }
 
+/* A key: copied into buf when it fits and has no escape (every key this
+ * file writes), else decoded into *heap; NULL after a fault. */
+static const char *
+read_key(struct in *in, char *buf, size_t size, char **heap)
+{
+	*heap = NULL;
+	skip_space(in);
+	if (in->p && *in->p == '"') {
+		const char *p = in->p + 1;
+		size_t n = 0;
+		while (p[n] && p[n] != '"' && p[n] != '\\' && n + 1 < size)
+			n++;
+		if (p[n] == '"') {
+			memcpy(buf, p, n);
+			buf[n] = '\0';
+			in->p = p + n + 1;
+			return buf;
+		}
+	}
+	return *heap = read_string(in);
+}
+
 static double
 read_number(struct in *in)
 {
@@ -427,7 +449,8 @@ read_scores(struct in *in, pw_record *rec)
 		char *reason = NULL;
 		if (expect(in, ':') == 0 && expect(in, '{') == 0 && !next_is(in, '}')) {
 			do {
-				char *key = read_string(in);
+				char buf[16], *heap;
+				const char *key = read_key(in, buf, sizeof buf, &heap);
 				expect(in, ':');
 				skip_space(in);
 				if (key && in->p && strcmp(key, "value") == 0 && *in->p != '"' && *in->p != 'n')
@@ -436,7 +459,7 @@ read_scores(struct in *in, pw_record *rec)
 					reason = read_string(in);
 				else
 					skip_value(in, 2);
-				free(key);
+				free(heap);
 			} while (in->p && next_is(in, ','));
 			expect(in, '}');
 		}
@@ -458,7 +481,8 @@ rec_from_json(const char *json)
 	if (next_is(&in, '}'))
 		goto done;
 	do {
-		char *key = read_string(&in);
+		char buf[64], *heap;
+		const char *key = read_key(&in, buf, sizeof buf, &heap);
 		if (expect(&in, ':') == 0) {
 			skip_space(&in);
 			char c = in.p ? *in.p : 0;
@@ -474,7 +498,7 @@ rec_from_json(const char *json)
 				skip_value(&in, 1);
 			}
 		}
-		free(key);
+		free(heap);
 	} while (in.p && next_is(&in, ','));
 	if (expect(&in, '}') < 0)
 		goto fail;

@@ -164,6 +164,37 @@ legacy_title(char *title, char *id, size_t id_size, char *type, size_t type_size
 	*m = '\0';
 }
 
+/* out = a b c d, cut to fit; snprintf's work by hand, twice a paper. */
+static void
+join(char *out, size_t size, const char *a, const char *b, const char *c, const char *d)
+{
+	const char *parts[] = { a, b, c, d };
+	size_t o = 0;
+	for (size_t i = 0; i < 4; i++) {
+		size_t n = strlen(parts[i]);
+		if (n > size - 1 - o)
+			n = size - 1 - o;
+		memcpy(out + o, parts[i], n);
+		o += n;
+	}
+	out[o] = '\0';
+}
+
+/* A positive number in decimal (a version: a few digits). */
+static void
+decimal(char *out, size_t size, int v)
+{
+	char digits[16];
+	size_t n = 0;
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0 && n < sizeof digits);
+	size_t o = 0;
+	while (n > 0 && o + 1 < size)
+		out[o++] = digits[--n];
+	out[o] = '\0';
+}
+
 static int
 on_item(void *ud, const xi_item *it)
 {
@@ -202,7 +233,7 @@ on_item(void *ud, const xi_item *it)
 		snprintf(id, sizeof id, "%s", rawid);
 	version[0] = '\0';
 	if (v > 0)
-		snprintf(version, sizeof version, "%d", v);
+		decimal(version, sizeof version, v);
 	pw_record *rec = h->record_new(c->inst);
 	h->record_set(c->inst, rec, PW_F_ID, id);
 	if (version[0])
@@ -211,9 +242,9 @@ on_item(void *ud, const xi_item *it)
 	if (abstract)
 		h->record_set(c->inst, rec, PW_F_ABSTRACT, abstract);
 	h->record_set(c->inst, rec, PW_F_ANNOUNCE, type);
-	snprintf(url, sizeof url, "https://arxiv.org/abs/%s", id);
+	join(url, sizeof url, "https://arxiv.org/abs/", id, "", "");
 	h->record_set(c->inst, rec, PW_F_URL, url);
-	snprintf(url, sizeof url, "https://arxiv.org/pdf/%s%s%s", id, version[0] ? "v" : "", version);
+	join(url, sizeof url, "https://arxiv.org/pdf/", id, version[0] ? "v" : "", version);
 	h->record_set(c->inst, rec, PW_F_PDF_URL, url);
 	for (size_t i = 0; i < it->count; i++) {
 		const xi_node *n = &it->nodes[i];

@@ -263,6 +263,9 @@ START_TEST(listing_enrichment_adds_what_only_the_api_has)
 	ck_assert_int_eq(P->fetch(H, in, st), PW_OK);
 	ck_assert_uint_eq(pwm_emitted_count(in), 2);
 	ck_assert_ptr_null(field(in, 0, PW_F_COMMENT));
+	ck_assert_str_eq(field(in, 1, PW_F_URL), "https://arxiv.org/abs/2611.10002");
+	ck_assert_str_eq(field(in, 1, PW_F_PDF_URL), "https://arxiv.org/pdf/2611.10002v2");
+	ck_assert_str_eq(field(in, 1, PW_F_VERSION), "2");
 	ck_assert(strstr(pwm_log(in), "enrichment: 2 papers go out without comment"));
 	pc_finish(in, st);
 }

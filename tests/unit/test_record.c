@@ -2,6 +2,8 @@
 #include "autoconf.h"
 
 #include <stdlib.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pw_check.h"
@@ -19,6 +21,14 @@ START_TEST(set_get_and_lists)
 	ck_assert_ptr_null(rec_get_at(r, PW_F_AUTHORS, 2));
 	rec_set_time(r, PW_T_PUBLISHED, 1700000000);
 	ck_assert(rec_get_time(r, PW_T_PUBLISHED) == 1700000000);
+	static const int64_t times[] = { 0, -1, -86400, 9, 10, INT64_MAX, INT64_MIN };
+	for (size_t i = 0; i < sizeof times / sizeof *times; i++) {
+		char want[32];
+		snprintf(want, sizeof want, "%" PRId64, times[i]);
+		rec_set_time(r, PW_T_UPDATED, times[i]);
+		ck_assert_str_eq(rec_get(r, PW_T_UPDATED), want);
+	}
+	rec_unset(r, PW_T_UPDATED);
 	rec_set(r, "summary", "line one\nline two");
 	ck_assert_str_eq(rec_get(r, "summary"), "line one\nline two");
 	rec_unset(r, PW_F_TITLE);
@@ -190,6 +200,17 @@ START_TEST(json_written_by_other_writers_is_read)
 	ck_assert_str_eq(rec_get_at(r, PW_F_AUTHORS, 1), "B");
 	ck_assert_ptr_null(rec_get(r, "x_obj"));
 	ck_assert_double_eq_tol(rec_score(r), 2.25, 1e-12);
+	rec_free(r);
+	/* Keys past the reader's stack buffer, with and without escapes. */
+	char name[200], json[512];
+	memset(name, 'k', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	snprintf(json, sizeof json, "{\"x_%s\": \"long\", \"x_\\u00e9\": \"escaped\"}", name);
+	r = rec_from_json(json);
+	ck_assert_ptr_nonnull(r);
+	snprintf(json, sizeof json, "x_%s", name);
+	ck_assert_str_eq(rec_get(r, json), "long");
+	ck_assert_str_eq(rec_get(r, "x_\xc3\xa9"), "escaped");
 	rec_free(r);
 }
 

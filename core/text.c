@@ -83,17 +83,18 @@ txt_invalid_total(void)
 	return invalid_total;
 }
 
-/* Eight bytes at a time: whether they are prose that passes unchanged
+/* Eight bytes at a time: how many of them are prose that passes unchanged
  * after a visible character, the bulk of any text: printable ASCII with
- * single spaces, the last byte not a space (what follows it might be more
- * white space).  Classic SWAR tests: a byte below 0x20 borrows into its top
- * bit, one above 0x7E carries into it; the exact mask of spaces comes from
- * the zero bytes of w ^ "        ".  The byte order decides which byte is
- * last: on a big-endian machine every word takes the byte path. */
+ * single spaces, not ending on a space (what follows it might be more
+ * white space).  8, or 7 when only the last byte is a space, else 0.
+ * Classic SWAR tests: a byte below 0x20 borrows into its top bit, one above
+ * 0x7E carries into it; the exact mask of spaces comes from the zero bytes
+ * of w ^ "        ".  The byte order decides which byte is last: on a
+ * big-endian machine every word takes the byte path. */
 #define ONES  0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
-static int
+static size_t
 plain_prose(uint64_t w)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -103,7 +104,9 @@ plain_prose(uint64_t w)
 		return 0;
 	uint64_t z = w ^ (ONES * ' ');
 	uint64_t spaces = ~(((z & ~HIGHS) + ~HIGHS) | z) & HIGHS;
-	return (spaces & (spaces << 8)) == 0 && (spaces >> 63) == 0;
+	if (spaces & (spaces << 8))
+		return 0;
+	return 8 - (size_t)(spaces >> 63);
 #else
 	(void)w;
 	return 0;
@@ -129,10 +132,11 @@ txt_clean(const char *in, size_t len, int keep_newlines)
 			out[o++] = (char)c;
 			i++;
 			uint64_t w;
-			while (i + 8 <= len && (memcpy(&w, s + i, 8), plain_prose(w))) {
-				memcpy(out + o, &w, 8);
-				o += 8;
-				i += 8;
+			size_t take;
+			while (i + 8 <= len && (memcpy(&w, s + i, 8), take = plain_prose(w)) > 0) {
+				memcpy(out + o, &w, 8); /* the eighth byte is overwritten when not taken */
+				o += take;
+				i += take;
 			}
 			continue;
 		}

@@ -318,45 +318,71 @@ list_modules(const char *dir, char ***out)
 	return kept;
 }
 
+/* Whether path was opened already (a targeted load before a full scan). */
+static int
+tried(ldr_registry *reg, const char *path)
+{
+	for (size_t i = 0; i < reg->ntried; i++)
+		if (strcmp(reg->tried[i], path) == 0)
+			return 1;
+	char **nt = realloc(reg->tried, (reg->ntried + 1) * sizeof *nt);
+	if (nt) {
+		reg->tried = nt;
+		if ((nt[reg->ntried] = strdup(path)) != NULL)
+			reg->ntried++;
+	}
+	return 0;
+}
+
+static void
+load_into(ldr_registry *reg, const char *path)
+{
+	char err[5120];
+	ldr_plugin p;
+	if (tried(reg, path))
+		return;
+	if (ldr_load_file(path, &p, err, sizeof err) < 0) {
+		add_refusal(reg, err);
+		return;
+	}
+	/* One name may serve two kinds ("related" as a source and as an
+	 * enricher): the config's section says which is meant. */
+	const ldr_plugin *first = ldr_find_kind(reg, p.desc.name, p.desc.kind);
+	if (first) {
+		snprintf(err, sizeof err,
+		         "%s: refused: duplicate plugin name '%s', already provided by %s (earlier in the "
+		         "search path)",
+		         path, p.desc.name, first->path);
+		add_refusal(reg, err);
+		ldr_unload(&p);
+		return;
+	}
+	ldr_plugin *np = realloc(reg->plugins, (reg->count + 1) * sizeof *np);
+	if (!np) {
+		ldr_unload(&p);
+		return;
+	}
+	reg->plugins = np;
+	reg->plugins[reg->count++] = p;
+}
+
 static void
 scan_dir(ldr_registry *reg, const char *dir)
 {
 	char **files;
 	size_t n = list_modules(dir, &files);
 	for (size_t i = 0; i < n; i++) {
-		char path[4096], err[5120];
-		ldr_plugin p;
+		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
 		free(files[i]);
-		if (ldr_load_file(path, &p, err, sizeof err) < 0) {
-			add_refusal(reg, err);
-			continue;
-		}
-		/* One name may serve two kinds ("related" as a source and as an
-		 * enricher): the config's section says which is meant. */
-		const ldr_plugin *first = ldr_find_kind(reg, p.desc.name, p.desc.kind);
-		if (first) {
-			snprintf(err, sizeof err,
-			         "%s: refused: duplicate plugin name '%s', already provided by %s (earlier in the "
-			         "search path)",
-			         path, p.desc.name, first->path);
-			add_refusal(reg, err);
-			ldr_unload(&p);
-			continue;
-		}
-		ldr_plugin *np = realloc(reg->plugins, (reg->count + 1) * sizeof *np);
-		if (!np) {
-			ldr_unload(&p);
-			continue;
-		}
-		reg->plugins = np;
-		reg->plugins[reg->count++] = p;
+		load_into(reg, path);
 	}
 	free(files);
 }
 
-ldr_registry *
-ldr_scan(const char *const *dirs, size_t ndirs)
+/* The search path: absolute directories that exist, each once. */
+static ldr_registry *
+registry_new(const char *const *dirs, size_t ndirs)
 {
 	ldr_registry *reg = calloc(1, sizeof *reg);
 	if (!reg)
@@ -375,7 +401,50 @@ ldr_scan(const char *const *dirs, size_t ndirs)
 		if (seen)
 			continue;
 		reg->dirs[reg->ndirs++] = strdup(dirs[i]);
-		scan_dir(reg, dirs[i]);
+	}
+	return reg;
+}
+
+ldr_registry *
+ldr_scan(const char *const *dirs, size_t ndirs)
+{
+	ldr_registry *reg = registry_new(dirs, ndirs);
+	for (size_t i = 0; reg && i < reg->ndirs; i++)
+		scan_dir(reg, reg->dirs[i]);
+	return reg;
+}
+
+/* The file named after the plugin, NAME.la (else NAME.so), in dir. */
+static void
+load_named(ldr_registry *reg, const char *dir, const char *name)
+{
+	static const char *const exts[] = { ".la", ".so" };
+	for (size_t e = 0; e < 2; e++) {
+		char path[4096];
+		struct stat st;
+		snprintf(path, sizeof path, "%s/%s%s", dir, name, exts[e]);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			load_into(reg, path);
+			return;
+		}
+	}
+}
+
+ldr_registry *
+ldr_scan_for(const char *const *dirs, size_t ndirs, const ldr_want *wants, size_t nwants)
+{
+	ldr_registry *reg = registry_new(dirs, ndirs);
+	for (size_t w = 0; reg && w < nwants; w++) {
+		/* A name with a '/' or a leading dot names no file of ours. */
+		int plain = wants[w].name[0] && wants[w].name[0] != '.' && !strchr(wants[w].name, '/');
+		/* Directory by directory, as ldr_scan finds the first: the file
+		 * of its name, then the rest of that directory. */
+		for (size_t d = 0; d < reg->ndirs && !ldr_find_kind(reg, wants[w].name, wants[w].kind); d++) {
+			if (plain)
+				load_named(reg, reg->dirs[d], wants[w].name);
+			if (!ldr_find_kind(reg, wants[w].name, wants[w].kind))
+				scan_dir(reg, reg->dirs[d]);
+		}
 	}
 	return reg;
 }
@@ -412,5 +481,8 @@ ldr_registry_free(ldr_registry *reg)
 	for (size_t i = 0; i < reg->ndirs; i++)
 		free(reg->dirs[i]);
 	free(reg->dirs);
+	for (size_t i = 0; i < reg->ntried; i++)
+		free(reg->tried[i]);
+	free(reg->tried);
 	free(reg);
 }

@@ -19,7 +19,14 @@ typedef struct ldr_registry {
 	size_t nrefusals;
 	char **dirs; /* the search path, in order */
 	size_t ndirs;
+	char **tried; /* every file opened, once */
+	size_t ntried;
 } ldr_registry;
+
+typedef struct {
+	const char *name;
+	pw_kind kind;
+} ldr_want;
 
 int ldr_init(void);
 void ldr_exit(void);
@@ -32,6 +39,13 @@ void ldr_unload(ldr_plugin *p);
 /* Loads every plugin in dirs, in order; the first of a name wins and later
  * ones are refused.  Never looks in the working directory. */
 ldr_registry *ldr_scan(const char *const *dirs, size_t ndirs);
+/* Only what a config names: directory by directory, each plugin from the
+ * file named after it (NAME.la, else NAME.so), else from the rest of that
+ * directory, so the first directory that has it wins, as with ldr_scan;
+ * within a directory the file of its name comes first.  A plugin's libraries cost their
+ * loading time on every run (poppler's, for the llm plugin, 40 ms), so
+ * the plugins a run does not use are not opened. */
+ldr_registry *ldr_scan_for(const char *const *dirs, size_t ndirs, const ldr_want *wants, size_t nwants);
 /* The first plugin of that name (any kind), or of that name and kind. */
 const ldr_plugin *ldr_find(const ldr_registry *reg, const char *name);
 const ldr_plugin *ldr_find_kind(const ldr_registry *reg, const char *name, pw_kind kind);

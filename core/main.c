@@ -168,10 +168,41 @@ path_free(struct search_path *sp)
 	sp->count = 0;
 }
 
+static size_t
+want_stage(ldr_want *w, size_t n, const cfg_instance *inst, size_t count, pw_kind kind)
+{
+	for (size_t i = 0; i < count; i++)
+		w[n++] = (ldr_want){ inst[i].plugin, kind };
+	return n;
+}
+
+/* The plugins the config names, each with its kind; malloc'd. */
+static ldr_want *
+config_wants(const pw_config *cfg, size_t *n)
+{
+	size_t total = cfg->nsources;
+	for (size_t d = 0; d < cfg->ndigests; d++)
+		total += cfg->digests[d].nscorers + cfg->digests[d].nenrichers + cfg->digests[d].nsinks;
+	ldr_want *w = calloc(total + 1, sizeof *w);
+	*n = 0;
+	if (!w)
+		return NULL;
+	*n = want_stage(w, *n, cfg->sources, cfg->nsources, PW_KIND_SOURCE);
+	for (size_t d = 0; d < cfg->ndigests; d++) {
+		const cfg_digest *dg = &cfg->digests[d];
+		*n = want_stage(w, *n, dg->scorers, dg->nscorers, PW_KIND_SCORER);
+		*n = want_stage(w, *n, dg->enrichers, dg->nenrichers, PW_KIND_ENRICHER);
+		*n = want_stage(w, *n, dg->sinks, dg->nsinks, PW_KIND_SINK);
+	}
+	return w;
+}
+
 /* PAPERWIRE_PLUGIN_PATH, then the config's plugin_path (relative to the
- * config's directory), then the installed plugindir. */
+ * config's directory), then the installed plugindir.  With only_named,
+ * only the plugins the config names are opened (ldr_scan_for); else every
+ * file, as `check` and `plugins` want, to report each one that fails. */
 static ldr_registry *
-load_plugins(const pw_config *cfg, int warn_refusals)
+load_plugins(const pw_config *cfg, int warn_refusals, int only_named)
 {
 	struct search_path sp = { { 0 }, 0 };
 	const char *env = getenv("PAPERWIRE_PLUGIN_PATH");
@@ -200,7 +231,14 @@ load_plugins(const pw_config *cfg, int warn_refusals)
 	}
 	if (path_add(&sp, PW_PLUGINDIR, NULL) < 0)
 		log_msg(PW_LOG_DEBUG, "plugins", "skipping %s: not a directory", PW_PLUGINDIR);
-	ldr_registry *reg = ldr_scan((const char *const *)sp.dirs, sp.count);
+	ldr_registry *reg = NULL;
+	size_t nwants = 0;
+	ldr_want *wants = cfg && only_named ? config_wants(cfg, &nwants) : NULL;
+	if (wants)
+		reg = ldr_scan_for((const char *const *)sp.dirs, sp.count, wants, nwants);
+	else
+		reg = ldr_scan((const char *const *)sp.dirs, sp.count);
+	free(wants);
 	path_free(&sp);
 	if (reg && reg->count == 0)
 		log_msg(PW_LOG_WARNING, "plugins",
@@ -327,7 +365,7 @@ print_plugin(const ldr_plugin *p, int separate)
 static int
 cmd_plugins(const char *name)
 {
-	ldr_registry *reg = load_plugins(NULL, 1);
+	ldr_registry *reg = load_plugins(NULL, 1, 0);
 	if (!reg)
 		return 2;
 	int rc = 0;
@@ -386,7 +424,7 @@ cmd_with_config(const char *file, enum command cmd, const run_options *opt)
 		cfg_diag_free(&diag);
 		return PW_EXIT_USAGE;
 	}
-	ldr_registry *reg = load_plugins(cfg, 1);
+	ldr_registry *reg = load_plugins(cfg, 1, cmd != CMD_CHECK);
 	if (!reg || enter_config_dir(file) < 0)
 		goto out;
 	if (pipeline_check(cfg, reg, cmd == CMD_CHECK, &diag) > 0) {

@@ -267,6 +267,23 @@ check "no entry symbol is refused" 'grep -q "no_entry.[ls][ao]: refused: not a p
 check "a missing callback is refused" 'grep -q "no_callback.[ls][ao]: refused: plugin .no_callback. is a sink but has no .write. callback" "$dir/err"'
 check "a duplicate name is refused" 'grep -q "dup_second.[ls][ao]: refused: duplicate plugin name .dup." "$dir/err"'
 check "an older minor loads" 'grep -q "^old_minor  *scorer" "$dir/out"'
+
+# --- a run opens only the plugins its config names, directory by directory
+# (each from the file of its name first); `check` still opens every file
+new_case named "$BASE/fixture/api_paged.atom"
+(cd "$dir" && PAPERWIRE_PLUGIN_PATH="$PW_BUILDDIR/plugins:$PW_BUILDDIR/tests/plugins/.libs" \
+	"$BIN" -v run -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
+check "a run with broken plugins later in the path opens none of them: no refusal, exit 0" \
+	'[ "$(rc)" = 0 ] && ! grep -q "refused" "$dir/err" && grep -q "3 fetched" "$dir/err"'
+(cd "$dir" && PAPERWIRE_PLUGIN_PATH="$PW_BUILDDIR/plugins:$PW_BUILDDIR/tests/plugins/.libs" \
+	"$BIN" check -c pw.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
+check "check beside them reports every broken one" \
+	'grep -q "bad_major.[ls][ao]: refused" "$dir/err" && grep -q "dup_second.[ls][ao]: refused: duplicate plugin name" "$dir/err"'
+sed 's/"plugin": "keyword", "keywords": {[^}]*}, "exclude": \["survey"\]/"plugin": "dup"/' "$dir/pw.json" > "$dir/dup.json"
+(cd "$dir" && PAPERWIRE_PLUGIN_PATH="$PW_BUILDDIR/plugins:$PW_BUILDDIR/tests/plugins/.libs" \
+	"$BIN" run --dry-run -c dup.json >"$dir/out" 2>"$dir/err"); echo $? > "$dir/rc"
+check "a name no file carries is found by opening the directory's files, the first in order winning" \
+	'[ "$(rc)" = 0 ] && grep -q "dup_second.[ls][ao]: refused: duplicate plugin name .dup., already provided by .*dup_first" "$dir/err"'
 "$BIN" plugins arxiv >"$dir/out" 2>"$dir/err"
 check "'plugins arxiv' prints every option with type, default and help" \
 	'grep -q "max_results (integer, default 200, within 1\.\.30000)" "$dir/out" &&

@@ -357,13 +357,17 @@ keyword_score(const pw_host *h, pw_instance *inst, void *state, const pw_record 
 	reason[0] = '\0';
 	*value = 0;
 	for (size_t f = 0; f < k->nfields; f++) {
-		char *raw = field_text(h, inst, rec, k->fields[f].name);
-		if (!raw) {
+		/* A field of one value (title, abstract) is scanned in place. */
+		const char *one = h->record_count(inst, rec, k->fields[f].name) == 1
+		                          ? h->record_get_at(inst, rec, k->fields[f].name, 0)
+		                          : NULL;
+		char *raw = one ? NULL : field_text(h, inst, rec, k->fields[f].name);
+		if (!one && !raw) {
 			free(hs.count);
 			return PW_ERROR;
 		}
 		hs.field = f;
-		aho_scan_folded(k->matcher, raw, on_match, &hs);
+		aho_scan_folded(k->matcher, one ? one : raw, on_match, &hs);
 		free(raw);
 	}
 	int gated = 0, passed_gate = 0;

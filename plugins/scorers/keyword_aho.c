@@ -30,7 +30,7 @@ struct aho {
 	int root[256]; /* the root's edges as a table: most bytes of a text start there */
 	/* The compiled automaton (NULL if too large: then edges are searched). */
 	unsigned char cls[256];       /* byte -> class; 0 is every byte no pattern has */
-	unsigned char ascii_cls[128]; /* an ASCII byte's class once folded; AHO_SEPARATOR between words */
+	unsigned char ascii_cls[128]; /* an ASCII byte's class once folded; a separator's is the space's */
 	int nclasses;
 	int *delta;             /* delta[node * nclasses + class]: next node * nclasses * 2 + reports */
 	unsigned char *reports; /* 1 when a pattern ends at the node or down its dict chain */
@@ -38,8 +38,6 @@ struct aho {
 
 /* Beyond this many table entries (64 MiB) the edges are searched instead. */
 #define AHO_MAX_TABLE (16 << 20)
-/* Not a class: at most 255 classes are numbered 0..254. */
-#define AHO_SEPARATOR 255
 
 static int
 new_node(aho *a)
@@ -184,7 +182,7 @@ compile_table(aho *a, const int *order, int n)
 	for (int u = 1; u < a->count; u++)
 		a->reports[u] = a->nodes[u].nids > 0 || a->nodes[u].dict > 0;
 	for (int b = 0; b < 128; b++)
-		a->ascii_cls[b] = fold_ascii_table[b] ? a->cls[fold_ascii_table[b]] : AHO_SEPARATOR;
+		a->ascii_cls[b] = a->cls[fold_ascii_table[b] ? fold_ascii_table[b] : ' '];
 	/* Each entry becomes where the next row starts, times two, plus one
 	 * when the next node reports: the scan then needs no multiply and no
 	 * second load per byte.  (count * k <= AHO_MAX_TABLE, so it fits.) */
@@ -192,6 +190,18 @@ compile_table(aho *a, const int *order, int n)
 		int t = a->delta[i];
 		a->delta[i] = (t * k) << 1 | a->reports[t];
 	}
+	/* A space after a space stays where it is, reporting nothing: folded
+	 * text has single spaces between words, and with this the matcher can
+	 * be fed every separator of the raw text as a space (aho_scan_folded)
+	 * and match as if they were one.  No pattern holds two spaces, so
+	 * folded text never takes these entries. */
+	int space = a->cls[' '];
+	for (int u = 0; space && u < a->count; u++)
+		for (int e = 0; e < a->nodes[u].nedges; e++)
+			if (a->nodes[u].edges[e].byte == ' ') {
+				int v = a->nodes[u].edges[e].to;
+				a->delta[(size_t)v * k + space] = (v * k) << 1;
+			}
 }
 
 int
@@ -298,7 +308,6 @@ aho_scan_folded(const aho *a, const char *text, void (*fn)(int id, void *ud), vo
 	const int *delta = a->delta;
 	const unsigned char *cls = a->cls, *p = (const unsigned char *)text;
 	unsigned row = 0;
-	int word = 0;
 	/* One byte of the folded text into the table walk. */
 #define STEP_CLASS(c)                                        \
 	do {                                                 \
@@ -310,18 +319,13 @@ aho_scan_folded(const aho *a, const char *text, void (*fn)(int id, void *ud), vo
 #define STEP(byte) STEP_CLASS(cls[(unsigned char)(byte)])
 	const unsigned char *ascii_cls = a->ascii_cls;
 	const unsigned space = cls[' '];
+	/* Folded text begins and ends with a space; a run of separators
+	 * goes in as spaces, which the table takes as one (compile_table). */
 	STEP_CLASS(space);
 	for (unsigned char b; (b = *p) != 0;) {
 		if (b < 0x80) {
-			unsigned c = ascii_cls[b];
 			p++;
-			if (c != AHO_SEPARATOR) {
-				word = 1;
-				STEP_CLASS(c);
-			} else if (word) {
-				word = 0;
-				STEP_CLASS(space);
-			}
+			STEP_CLASS(ascii_cls[b]);
 			continue;
 		}
 		/* Through a copy: p whose address is taken would live in memory. */
@@ -329,18 +333,12 @@ aho_scan_folded(const aho *a, const char *text, void (*fn)(int id, void *ud), vo
 		const unsigned char *at = p;
 		int n = fold_next(&at, out);
 		p = at;
-		if (n < 0) {
-			if (word)
-				STEP(' ');
-			word = 0;
-			continue;
-		}
+		if (n < 0)
+			STEP_CLASS(space);
 		for (int i = 0; i < n; i++)
 			STEP(out[i]);
-		word |= n > 0;
 	}
-	if (word)
-		STEP_CLASS(space);
+	STEP_CLASS(space);
 #undef STEP
 #undef STEP_CLASS
 }

@@ -29,7 +29,7 @@ reserve(struct out *o, size_t more)
 		return -1;
 	if (o->len + more + 1 <= o->cap)
 		return 0;
-	size_t cap = o->cap ? o->cap : 1024;
+	size_t cap = o->cap ? o->cap : 2048; /* a paper is about 1.7 KB */
 	while (cap < o->len + more + 1)
 		cap *= 2;
 	char *nb = realloc(o->buf, cap);
@@ -49,6 +49,17 @@ put(struct out *o, const char *s, size_t n)
 		return;
 	memcpy(o->buf + o->len, s, n);
 	o->len += n;
+}
+
+/* One character: most of what the writer puts are quotes, commas, colons
+ * and brackets, not worth a call to memcpy each. */
+static void
+put_char(struct out *o, char c)
+{
+	if (o->len + 2 <= o->cap && !o->failed)
+		o->buf[o->len++] = c;
+	else
+		put(o, &c, 1);
 }
 
 /* Whether none of eight bytes needs escaping: no control character (the
@@ -77,7 +88,7 @@ put_string(struct out *o, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const char *end = s + strlen(s);
-	put(o, "\"", 1);
+	put_char(o, '"');
 	for (;;) {
 		const char *run = s;
 		uint64_t w;
@@ -108,7 +119,7 @@ put_string(struct out *o, const char *s)
 		}
 		put(o, esc, n);
 	}
-	put(o, "\"", 1);
+	put_char(o, '"');
 }
 
 /* %.17g reads back to the same double; JSON has no NaN or infinity. */
@@ -124,9 +135,9 @@ static void
 put_key(struct out *o, const char *key, int first)
 {
 	if (!first)
-		put(o, ",", 1);
+		put_char(o, ',');
 	put_string(o, key);
-	put(o, ":", 1);
+	put_char(o, ':');
 }
 
 char *
@@ -134,18 +145,18 @@ rec_to_json(const pw_record *rec, int with_scores)
 {
 	struct out o = { 0 };
 	size_t n = rec_nfields(rec), written = 0;
-	put(&o, "{", 1);
+	put_char(&o, '{');
 	for (size_t i = 0; i < n; i++) {
 		size_t count = rec_field_count_at(rec, i);
 		if (rec_field_is_list(rec, i)) {
 			put_key(&o, rec_field_name(rec, i), written++ == 0);
-			put(&o, "[", 1);
+			put_char(&o, '[');
 			for (size_t j = 0; j < count; j++) {
 				if (j)
-					put(&o, ",", 1);
+					put_char(&o, ',');
 				put_string(&o, rec_field_value_at(rec, i, j));
 			}
-			put(&o, "]", 1);
+			put_char(&o, ']');
 		} else if (count) {
 			put_key(&o, rec_field_name(rec, i), written++ == 0);
 			put_string(&o, rec_field_value_at(rec, i, 0));
@@ -155,7 +166,7 @@ rec_to_json(const pw_record *rec, int with_scores)
 		put_key(&o, "score", written++ == 0);
 		put_number(&o, rec_score(rec));
 		put_key(&o, "scores", 0);
-		put(&o, "{", 1);
+		put_char(&o, '{');
 		double value;
 		const char *reason, *name;
 		for (size_t k = 0; (name = rec_score_at(rec, k, &value, &reason)); k++) {
@@ -164,11 +175,11 @@ rec_to_json(const pw_record *rec, int with_scores)
 			put_number(&o, value);
 			put(&o, ",\"reason\":", 10);
 			put_string(&o, reason ? reason : "");
-			put(&o, "}", 1);
+			put_char(&o, '}');
 		}
-		put(&o, "}", 1);
+		put_char(&o, '}');
 	}
-	put(&o, "}", 1);
+	put_char(&o, '}');
 	if (o.failed) {
 		free(o.buf);
 		return NULL;

@@ -100,34 +100,15 @@ parse_rfc3339(const char *s)
 	return utc(y, mo, d, 0, 0, 0, 0);
 }
 
-static int64_t
-parse_any(const char *s)
+int64_t
+fdate_parse(const char *s)
 {
+	if (!s)
+		return -1;
 	while (isspace((unsigned char)*s))
 		s++;
 	if (isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) &&
 	    isdigit((unsigned char)s[3]) && s[4] == '-')
 		return parse_rfc3339(s);
 	return parse_rfc822(s);
-}
-
-int64_t
-fdate_parse(const char *s)
-{
-	/* A listing's items mostly share one date: the last answer is kept
-	 * (parsing is a pure function of the text; sscanf and timegm cost
-	 * about 5,000 instructions a date). */
-	static _Thread_local char last_text[64];
-	static _Thread_local int64_t last_value;
-	if (!s)
-		return -1;
-	size_t n = strlen(s);
-	if (n < sizeof last_text && last_text[0] && memcmp(s, last_text, n + 1) == 0)
-		return last_value;
-	int64_t v = parse_any(s);
-	if (n < sizeof last_text) {
-		memcpy(last_text, s, n + 1);
-		last_value = v;
-	}
-	return v;
 }

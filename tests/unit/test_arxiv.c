@@ -143,8 +143,8 @@ END_TEST
 
 START_TEST(dates_parse_alike_when_repeated)
 {
-	/* The parser keeps its last answer: a repeated text gives the same
-	 * time, a different one (even a prefix of it) its own. */
+	/* The listing keeps the last date's time: the parser itself holds no
+	 * state, so a text gives the same time whatever came before it. */
 	static const struct {
 		const char *text;
 		int64_t t;

@@ -2,7 +2,6 @@
  * or a list of strings, plus the scores it earned. */
 #include "autoconf.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,10 +189,8 @@ clean_for(const char *field, const char *value)
 	return txt_clean(value, strlen(value), !rec_is_core_field(field));
 }
 
-/* trusted: the value was cleaned before (it comes back from the store's
- * JSON, which only ever holds cleaned records), so it is only copied. */
-static int
-set_value(pw_record *rec, const char *field, const char *value, int trusted)
+int
+rec_set(pw_record *rec, const char *field, const char *value)
 {
 	if (!rec || !field || !*field)
 		return -1;
@@ -201,48 +198,17 @@ set_value(pw_record *rec, const char *field, const char *value, int trusted)
 		rec_unset(rec, field);
 		return 0;
 	}
-	char *clean = trusted ? strdup(value) : clean_for(field, value);
-	struct rec_field *f = clean ? get_or_add_field(rec, field) : NULL;
-	if (!f) {
-		free(clean);
-		return -1;
-	}
-	field_clear_values(f);
-	f->is_list = 0;
-	return append_value(f, clean);
-}
-
-int
-rec_set(pw_record *rec, const char *field, const char *value)
-{
-	return set_value(rec, field, value, 0);
-}
-
-static int
-add_value(pw_record *rec, const char *field, const char *value, int trusted)
-{
-	if (!rec || !field || !*field || !value)
-		return -1;
-	char *clean = trusted ? strdup(value) : clean_for(field, value);
-	struct rec_field *f = clean ? get_or_add_field(rec, field) : NULL;
-	if (!f) {
-		free(clean);
-		return -1;
-	}
-	if (!f->is_list)
-		field_clear_values(f);
-	f->is_list = 1;
-	if (*clean == '\0') {
-		free(clean);
-		return 0;
-	}
-	return append_value(f, clean);
+	char *clean = clean_for(field, value);
+	return clean ? rec_take(rec, field, clean, 0) : -1;
 }
 
 int
 rec_add(pw_record *rec, const char *field, const char *value)
 {
-	return add_value(rec, field, value, 0);
+	if (!rec || !field || !*field || !value)
+		return -1;
+	char *clean = clean_for(field, value);
+	return clean ? rec_take(rec, field, clean, 1) : -1;
 }
 
 int

@@ -36,13 +36,10 @@ int
 fold_codepoint(unsigned cp, char out[4])
 {
 	if (cp < 0x80) {
-		if (cp >= 'A' && cp <= 'Z')
-			cp += 32;
-		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
-			out[0] = (char)cp;
-			return 1;
-		}
-		return -1;
+		if (!fold_ascii_table[cp])
+			return -1;
+		out[0] = (char)fold_ascii_table[cp];
+		return 1;
 	}
 	if (cp >= 0x300 && cp <= 0x36F)
 		return 0; /* combining accents: "e" + U+0301 folds like "é" */

@@ -258,17 +258,22 @@ run_to_report(const aho *a, const char *text, size_t i, size_t len, unsigned *ro
 	return i;
 }
 
+/* The nodes reporting at row, and the patterns they end. */
+static void __attribute__((noinline)) report_row(const aho *a, unsigned row, void (*fn)(int id, void *ud), void *ud)
+{
+	for (int m = (int)(row / (unsigned)a->nclasses); m > 0; m = a->nodes[m].dict)
+		for (int j = 0; j < a->nodes[m].nids; j++)
+			fn(a->nodes[m].ids[j], ud);
+}
+
 void
 aho_scan(const aho *a, const char *text, size_t len, void (*fn)(int id, void *ud), void *ud)
 {
 	int node = 0;
 	if (a->delta) {
 		unsigned row = 0;
-		for (size_t i = 0; (i = run_to_report(a, text, i, len, &row)) < len; i++) {
-			for (int m = (int)(row / (unsigned)a->nclasses); m > 0; m = a->nodes[m].dict)
-				for (int j = 0; j < a->nodes[m].nids; j++)
-					fn(a->nodes[m].ids[j], ud);
-		}
+		for (size_t i = 0; (i = run_to_report(a, text, i, len, &row)) < len; i++)
+			report_row(a, row, fn, ud);
 		return;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -284,14 +289,6 @@ aho_scan(const aho *a, const char *text, size_t len, void (*fn)(int id, void *ud
 			for (int j = 0; j < a->nodes[k].nids; j++)
 				fn(a->nodes[k].ids[j], ud);
 	}
-}
-
-/* The nodes reporting at row, and the patterns they end. */
-static void __attribute__((noinline)) report_row(const aho *a, unsigned row, void (*fn)(int id, void *ud), void *ud)
-{
-	for (int m = (int)(row / (unsigned)a->nclasses); m > 0; m = a->nodes[m].dict)
-		for (int j = 0; j < a->nodes[m].nids; j++)
-			fn(a->nodes[m].ids[j], ud);
 }
 
 void

@@ -57,13 +57,13 @@ int store_paper_each(pw_store *s, size_t max, void (*fn)(pw_record *rec, void *u
  * transaction, gives a digest the store has never seen its mark, at the
  * store's latest fetch day; a known digest is left as it is. */
 int store_weigh_enrol(pw_store *s, const char *digest, int64_t run_id);
-/* Calls fn (which takes the record) for each paper the digest has to
- * weigh: those to weigh again, then the new ones in the order first seen,
- * with how often weighing it failed before. */
 /* Inside the fetch transaction, for a digest that takes replacements: the
  * papers this run fetched in a newer version than the one sink delivered
  * are to be weighed again.  Returns how many, or -1. */
 long store_weigh_replacements(pw_store *s, const char *digest, const char *sink);
+/* Calls fn (which takes the record) for each paper the digest has to
+ * weigh: those to weigh again, then the new ones in the order first seen,
+ * with how often weighing it failed before. */
 int store_weigh_each(pw_store *s, const char *digest, void (*fn)(pw_record *rec, int64_t retries, void *ud), void *ud);
 long store_weigh_count(pw_store *s, const char *digest);
 /* Inside the selection's transaction: a scorer could not score this paper

@@ -29,6 +29,13 @@ judge_case() {
 JSON
 }
 calls() { curl -s "$BASE/count/$1"; }
+# scores_are_keywords: every delivered paper's score is its keyword score alone
+scores_are_keywords() { "$PY" -c "
+import json, sys
+for l in open(sys.argv[1]):
+    p = json.loads(l)
+    assert p['score'] == p['scores']['keyword']['value'], p
+" "$dir/out.jsonl"; }
 # verdicts: "id keyword-value llm-value llm-reason" a line, best first
 verdicts() { "$PY" -c "
 import json, sys
@@ -74,24 +81,14 @@ check "answers that never match: each batch asked twice, its papers keep their c
 	'[ "$(rc)" = 0 ] && [ "$(calls judge3)" = 6 ] && grep -q "relevance .high. of .* is not an integer from 0 to 10" "$dir/err" &&
 	 grep -q "these papers keep their cheaper scores" "$dir/err" &&
 	 [ "$(verdicts | grep -c "not judged (no valid answer or capped)")" = 5 ] &&
-	 "$PY" -c "
-import json, sys
-for l in open(sys.argv[1]):
-    p = json.loads(l)
-    assert p[\"score\"] == p[\"scores\"][\"keyword\"][\"value\"], p
-" "$dir/out.jsonl"'
+	 scores_are_keywords'
 
 judge_case tail "$BASE/llm/judge6/judgetail/v1"
 run
 check "an answer valid but for its last paper is used for none of its papers (keyword scores stand)" \
 	'[ "$(rc)" = 0 ] && [ "$(calls judge6)" = 6 ] && grep -q "relevance 11 of .* is not an integer from 0 to 10" "$dir/err" &&
 	 [ "$(verdicts | grep -c "not judged (no valid answer or capped)")" = 5 ] &&
-	 "$PY" -c "
-import json, sys
-for l in open(sys.argv[1]):
-    p = json.loads(l)
-    assert p[\"score\"] == p[\"scores\"][\"keyword\"][\"value\"], p
-" "$dir/out.jsonl"'
+	 scores_are_keywords'
 
 judge_case capped "$BASE/llm/judge4/ok/v1" ', "max_calls": 1'
 run
@@ -108,12 +105,7 @@ judge_case down "http://127.0.0.1:$(closed_port)/v1"
 run
 check "the endpoint down: the cheaper ranking stands (score = keyword), exit 0, said once" \
 	'[ "$(rc)" = 0 ] && [ "$(grep -c "cannot be reached: the papers keep their cheaper scores" "$dir/err")" = 1 ] &&
-	 "$PY" -c "
-import json, sys
-for l in open(sys.argv[1]):
-    p = json.loads(l)
-    assert p[\"score\"] == p[\"scores\"][\"keyword\"][\"value\"], p
-" "$dir/out.jsonl"'
+	 scores_are_keywords'
 check "the judge needs interests: an empty one is a config error (exit 2)" \
 	'sed "s/\"interests\": \"[^\"]*\"/\"interests\": \"\"/" "$dir/pw.json" > "$dir/empty.json" &&
 	 (cd "$dir" && "$BIN" check -c empty.json >/dev/null 2>"$dir/err"; [ $? = 2 ]) && grep -q "interests is empty" "$dir/err"'

@@ -150,6 +150,7 @@ store_open(const char *path, char *err, size_t err_size)
 	    sql_exec(s, "CREATE TEMP TABLE run_fetched (id TEXT PRIMARY KEY) WITHOUT ROWID",
 	             "cannot create the run's table") < 0)
 		goto fail;
+	store_checkpoint_in_background(s);
 	return s;
 fail:
 	snprintf(err, err_size, "%s", s->err[0] ? s->err : "store: out of memory");
@@ -200,6 +201,7 @@ store_close(pw_store *s)
 	sqlite3_finalize(s->paper_get_st);
 	sqlite3_finalize(s->paper_put_st);
 	store_fetched_free(s);
+	store_checkpoint_wait(s);
 	if (s->db)
 		sqlite3_close(s->db);
 	if (s->lock_fd >= 0)

@@ -32,6 +32,9 @@ const char *store_error(const pw_store *s);
 
 int store_begin(pw_store *s);
 int store_commit(pw_store *s);
+/* Waits for the checkpoint a large commit started beside the run, if one
+ * is running (store_checkpoint.c); store_close waits too. */
+void store_checkpoint_wait(pw_store *s);
 void store_rollback(pw_store *s); /* no-op outside a transaction */
 
 /* Papers by canonical id; *is_new is 1 when the id was never seen. */

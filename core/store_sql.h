@@ -26,6 +26,9 @@ struct pw_store {
 	/* `paperwire serve`'s full-text index (store_search.c): built in
 	 * memory, up to this papers rowid; -1 before it exists. */
 	int64_t search_upto;
+	/* The checkpoint running beside the run, if any (store_checkpoint.c). */
+	struct checkpointer *checkpointer;
+	int checkpoint_pages;
 };
 
 /* store_fetched.c: the set follows the transactions; to_sql writes what
@@ -35,6 +38,12 @@ enum { STORE_TX_COMMIT, STORE_TX_ROLLBACK, STORE_TX_SAVEPOINT, STORE_TX_RELEASE,
 void store_fetched_on_transaction(pw_store *s, int event);
 int store_fetched_to_sql(pw_store *s);
 void store_fetched_free(pw_store *s);
+
+/* store_checkpoint.c: from now on a large commit's log is copied into
+ * the store file by a thread of its own (store_checkpoint_wait in store.h
+ * waits for it; the close does, since its own checkpoint needs the log to
+ * itself). */
+void store_checkpoint_in_background(pw_store *s);
 
 /* The error of the last failed call: "store PATH: WHAT: sqlite's message". */
 void sql_set_err(pw_store *s, const char *what);

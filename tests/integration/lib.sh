@@ -9,6 +9,10 @@ unset PAPERWIRE_CONFIG
 # Every statement the store prepares is explained; a full scan of a table
 # that grows with the store's age is said on stderr and fails the script.
 export PAPERWIRE_CHECK_PLANS=1
+# Every commit hands the log to a checkpoint beside the run (a real run
+# does so past 1,000 pages), so that the runs, and the kills among them,
+# go with one running.
+export PAPERWIRE_CHECKPOINT_PAGES=1
 work=$(mktemp -d "${TMPDIR:-/tmp}/pw-integration.XXXXXX")
 pass=0
 fail=0

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -468,6 +469,50 @@ START_TEST(no_query_of_a_run_scans_a_growing_table)
 
 END_TEST
 
+/* A commit that leaves a large log hands it to a checkpoint beside the
+ * run: once that has finished, and before the store closes (whose own
+ * checkpoint would hide a checkpoint that copied nothing), the papers are
+ * in the store file itself, and another connection reading meanwhile
+ * finds the store whole. */
+START_TEST(a_large_commit_is_checkpointed_beside_the_run)
+{
+	char err[512], id[32], abstract[2048];
+	fresh_db();
+	pw_store *s = store_open(db, err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	ck_assert_int_eq(store_begin(s), 0);
+	for (int i = 0; i < 6000; i++) {
+		snprintf(id, sizeof id, "2401.%05d", i);
+		for (size_t j = 0; j + 1 < sizeof abstract; j++)
+			abstract[j] = (char)('a' + (i * 7 + (int)j) % 26);
+		abstract[sizeof abstract - 1] = '\0';
+		pw_record *r = paper(id, "1", "A paper");
+		rec_set(r, PW_F_ABSTRACT, abstract);
+		ck_assert_int_eq(store_paper_put(s, r, NULL), 0);
+		rec_free(r);
+	}
+	ck_assert_int_eq(store_commit(s), 0);
+	sqlite3 *raw;
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(raw, "SELECT count(*) FROM papers", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 6000);
+	sqlite3_finalize(st);
+	store_checkpoint_wait(s);
+	struct stat sb;
+	ck_assert_int_eq(stat(db, &sb), 0);
+	ck_assert_msg(sb.st_size >= 12 * 1000 * 1000, "the store file holds %lld bytes", (long long)sb.st_size);
+	ck_assert_int_eq(sqlite3_prepare_v2(raw, "PRAGMA quick_check", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "ok");
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+	store_close(s);
+}
+
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -487,6 +532,7 @@ store_suite(void)
 	tcase_add_test(tc, a_damaged_store_is_refused);
 	tcase_add_test(tc, no_query_of_a_run_scans_a_growing_table);
 	tcase_add_test(tc, garbage_and_unreadable_files_are_named);
+	tcase_add_test(tc, a_large_commit_is_checkpointed_beside_the_run);
 	suite_add_tcase(s, tc);
 	return s;
 }

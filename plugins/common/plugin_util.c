@@ -26,3 +26,17 @@ pu_fnv64(const char *s)
 	}
 	return x;
 }
+
+size_t
+pu_append(char *out, size_t size, size_t used, const char *const *pieces, size_t n)
+{
+	for (size_t i = 0; i < n && used + 1 < size; i++) {
+		size_t len = strlen(pieces[i]);
+		if (len > size - 1 - used)
+			len = size - 1 - used;
+		memcpy(out + used, pieces[i], len);
+		used += len;
+	}
+	out[used] = '\0';
+	return used;
+}

@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "../common/fold.h"
+#include "../common/num_text.h"
+#include "../common/plugin_util.h"
 #include "keyword_aho.h"
 #include "../common/bundled.h"
 #include "paperwire/plugin.h"
@@ -318,16 +320,19 @@ field_text(const pw_host *h, pw_instance *inst, const pw_record *rec, const char
 }
 
 /* Appends "WHERE 'WHAT' +PTS" (WHERE "title has", "author") to reason,
- * with "xN" after WHAT when it was found N > 1 times. */
+ * with "xN" after WHAT when it was found N > 1 times; cut at size like
+ * snprintf.  Written piece by piece: it runs for every paper weighed. */
 static void
-add_reason(char *reason, size_t size, const char *where, const char *what, unsigned n, double pts)
+add_reason(char *reason, size_t size, const char *where, const char *where_tail, const char *what, unsigned n,
+           double pts)
 {
 	size_t used = strlen(reason);
-	char times[16] = "";
+	char times[16] = "", points[32];
 	if (n > 1)
 		snprintf(times, sizeof times, " x%u", n);
-	if (used + 1 < size)
-		snprintf(reason + used, size - used, "%s%s '%s'%s %+.3g", used ? ", " : "", where, what, times, pts);
+	nt_signed_g3(points, sizeof points, pts);
+	const char *pieces[] = { used ? ", " : "", where, where_tail, " '", what, "'", times, " ", points };
+	pu_append(reason, size, used, pieces, sizeof pieces / sizeof pieces[0]);
 }
 
 /* "Y. LeCun" is "Yann LeCun": same surname, and given names equal or one
@@ -401,15 +406,14 @@ keyword_score(const pw_host *h, pw_instance *inst, void *state, const pw_record 
 		if (f < 0)
 			continue;
 		*value += pts;
-		char where[160];
-		snprintf(where, sizeof where, "%s has", k->fields[f].name);
-		add_reason(reason, reason_size, where, t->text, n, pts);
+		add_reason(reason, reason_size, k->fields[f].name, " has", t->text, n, pts);
 	}
 	for (size_t p = 0; p < k->npeople; p++)
 		for (size_t i = 0; i < h->record_count(inst, rec, PW_F_AUTHORS); i++)
 			if (same_person(&k->people[p], h->record_get_at(inst, rec, PW_F_AUTHORS, i))) {
 				*value += k->people[p].weight;
-				add_reason(reason, reason_size, "author", k->people[p].name, 1, k->people[p].weight);
+				add_reason(reason, reason_size, "author", "", k->people[p].name, 1,
+				           k->people[p].weight);
 				break;
 			}
 	if (!reason[0])

@@ -11,6 +11,7 @@
 #include "../common/canonical.h"
 #include "../common/feed_date.h"
 #include "../common/html_text.h"
+#include "../common/plugin_util.h"
 #include "../common/xml_items.h"
 #include "arxiv_listing.h"
 
@@ -100,7 +101,7 @@ listing_split_authors(const char *creators, void (*add)(void *ud, const char *na
 				close = p;
 		} else if (depth == 0 && *p == ',') {
 			sep = 1;
-		} else if (depth == 0 && (strncmp(p, " and ", 5) == 0)) {
+		} else if (depth == 0 && *p == ' ' && memcmp(p + 1, "and ", 4) == 0) {
 			sep = 5;
 		}
 		if (*p && !sep)
@@ -180,22 +181,6 @@ item_time(struct listing_ctx *c, const char *date)
 	return c->last_time = fdate_parse(date);
 }
 
-/* out = a b c d, cut to fit; snprintf's work by hand, twice a paper. */
-static void
-join(char *out, size_t size, const char *a, const char *b, const char *c, const char *d)
-{
-	const char *parts[] = { a, b, c, d };
-	size_t o = 0;
-	for (size_t i = 0; i < 4; i++) {
-		size_t n = strlen(parts[i]);
-		if (n > size - 1 - o)
-			n = size - 1 - o;
-		memcpy(out + o, parts[i], n);
-		o += n;
-	}
-	out[o] = '\0';
-}
-
 /* A positive number in decimal (a version: a few digits). */
 static void
 decimal(char *out, size_t size, int v)
@@ -258,9 +243,10 @@ on_item(void *ud, const xi_item *it)
 	if (abstract)
 		h->record_set(c->inst, rec, PW_F_ABSTRACT, abstract);
 	h->record_set(c->inst, rec, PW_F_ANNOUNCE, type);
-	join(url, sizeof url, "https://arxiv.org/abs/", id, "", "");
+	pu_append(url, sizeof url, 0, (const char *const[]){ "https://arxiv.org/abs/", id }, 2);
 	h->record_set(c->inst, rec, PW_F_URL, url);
-	join(url, sizeof url, "https://arxiv.org/pdf/", id, version[0] ? "v" : "", version);
+	pu_append(url, sizeof url, 0,
+	          (const char *const[]){ "https://arxiv.org/pdf/", id, version[0] ? "v" : "", version }, 4);
 	h->record_set(c->inst, rec, PW_F_PDF_URL, url);
 	for (size_t i = 0; i < it->count; i++) {
 		const xi_node *n = &it->nodes[i];

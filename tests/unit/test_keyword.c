@@ -1,10 +1,13 @@
 /* The keyword scorer against the mock host. */
 #include "autoconf.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../plugins/common/fold.h"
+#include "../../plugins/common/num_text.h"
 #include "../../plugins/scorers/keyword_aho.h"
 #include "paperwire/mock_host.h"
 #include "pw_check.h"
@@ -350,6 +353,50 @@ START_TEST(folding_while_scanning_finds_what_folding_first_finds)
 
 END_TEST
 
+/* The reasons' points are written as "%+.3g" writes them: every value
+ * of a sweep over the magnitudes it covers (and beyond), the values that
+ * round up to the next power of ten, ties exact in binary and the ones
+ * printf refuses to write plainly. */
+static void
+same_as_printf(double v)
+{
+	char want[64], got[64];
+	snprintf(want, sizeof want, "%+.3g", v);
+	size_t n = nt_signed_g3(got, sizeof got, v);
+	ck_assert_msg(strcmp(want, got) == 0 && n == strlen(want), "%.17g: '%s', not '%s'", v, got, want);
+}
+
+START_TEST(points_are_written_as_printf_writes_them)
+{
+	static const double fixed[] = { 0,     -0.0,  1,     -1,      0.5,     1.125,  1.135,   9.995,  9.9949,
+		                        99.95, 999.4, 999.5, 999.6,   1000,    0.0001, 0.00009, 1e-5,   1.5e-4,
+		                        0.1,   0.3,   2.675, 1.69231, 5.07692, 0.0625, 1e300,   -1e-300 };
+	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		same_as_printf(fixed[i]);
+	same_as_printf(INFINITY);
+	same_as_printf(-INFINITY);
+	same_as_printf(NAN);
+	unsigned long long seed = 11;
+	for (int i = 0; i < 200000; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		double unit = (double)(seed >> 11) / 9007199254740992.0;
+		double v = pow(10, unit * 10 - 6); /* 1e-6 .. 1e4 */
+		same_as_printf(seed & 1 ? v : -v);
+		/* Three significant digits and a half, where rounding is decided. */
+		double tie = (floor(unit * 900) + 100.5) * pow(10, (int)(seed >> 60) % 7 - 6);
+		same_as_printf(tie);
+	}
+	/* Every sum of weights a keyword list gives: k/8 from -100 to 100. */
+	for (int k = -800; k <= 800; k++)
+		same_as_printf(k / 8.0);
+	/* Cut like snprintf. */
+	char small[4];
+	ck_assert_int_eq(nt_signed_g3(small, sizeof small, 1.25), 3);
+	ck_assert_str_eq(small, "+1.");
+}
+
+END_TEST
+
 static Suite *
 keyword_suite(void)
 {
@@ -368,6 +415,7 @@ keyword_suite(void)
 	tcase_add_test(tc, a_thousand_terms_match_like_ten);
 	tcase_add_test(tc, repeated_mentions_count_with_saturation);
 	tcase_add_test(tc, folding_while_scanning_finds_what_folding_first_finds);
+	tcase_add_test(tc, points_are_written_as_printf_writes_them);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -321,18 +321,20 @@ read_string(struct in *in)
 		in->p = quote + 1;
 		return out;
 	}
+	/* With escapes (TeX in an abstract brings many): the end is found,
+	 * and the runs between escapes copied, by library scans as well. */
 	const char *end = p;
-	while (*end && *end != '"') {
-		if (*end == '\\' && end[1])
-			end++;
-		end++;
+	for (;;) {
+		end += strcspn(end, "\"\\");
+		if (*end != '\\' || !end[1])
+			break;
+		end += 2;
 	}
 	char *out = *end == '"' ? malloc((size_t)(end - p) + 1) : NULL;
 	size_t o = 0;
 	while (out && p < end) {
-		const char *run = p;
-		while (p < end && *p != '\\')
-			p++;
+		const char *run = p, *stop = memchr(p, '\\', (size_t)(end - p));
+		p = stop ? stop : end;
 		memcpy(out + o, run, (size_t)(p - run));
 		o += (size_t)(p - run);
 		if (p == end)

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "text.h"
 
@@ -113,6 +116,24 @@ plain_prose(uint64_t w)
 #endif
 }
 
+#ifdef __SSE2__
+/* The same test on sixteen bytes (every x86-64 has SSE2): 16, 15 (the
+ * last is a space) or 0.  Bytes from 0x80 are negative to the signed
+ * compare, so "below a space" catches them with the control bytes. */
+static size_t
+plain_prose16(const unsigned char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i odd = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+	if (_mm_movemask_epi8(odd))
+		return 0;
+	unsigned spaces = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+	if (spaces & (spaces << 1))
+		return 0;
+	return 16 - (spaces >> 15);
+}
+#endif
+
 char *
 txt_clean(const char *in, size_t len, int keep_newlines)
 {
@@ -133,6 +154,13 @@ txt_clean(const char *in, size_t len, int keep_newlines)
 			i++;
 			uint64_t w;
 			size_t take;
+#ifdef __SSE2__
+			while (i + 16 <= len && (take = plain_prose16(s + i)) > 0) {
+				memcpy(out + o, s + i, 16); /* the last byte is overwritten when not taken */
+				o += take;
+				i += take;
+			}
+#endif
 			while (i + 8 <= len && (memcpy(&w, s + i, 8), take = plain_prose(w)) > 0) {
 				memcpy(out + o, &w, 8); /* the eighth byte is overwritten when not taken */
 				o += take;

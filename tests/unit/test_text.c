@@ -128,18 +128,20 @@ reference_clean(const unsigned char *s, size_t len, int keep)
 
 START_TEST(word_fast_path_matches_the_byte_reference)
 {
-	/* Mostly visible ASCII (the fast path) with every kind of byte the
-	 * slow path handles dropped in at every offset of a word. */
+	/* Mostly visible ASCII (the fast paths, of 8 and 16 bytes) with every
+	 * kind of byte the slow path handles dropped in at every offset of a
+	 * word: one byte in 5, or (odd rounds, for long plain runs) in 29. */
 	static const unsigned char odd[] = { ' ',  '\n', '\t', 0x01, 0x7F, 0x7E, 0x21, 0x20, 0xC3, 0xA9,
 		                             0xC2, 0x85, 0xEF, 0xBF, 0xBE, 0xE2, 0x80, 0x94, 0xFF, 0x80 };
 	unsigned seed = 12345;
 	for (int round = 0; round < 50000; round++) {
-		unsigned char buf[64];
-		size_t len = (size_t)(round % 60);
+		unsigned char buf[128];
+		size_t len = (size_t)(round % 120);
 		for (size_t i = 0; i < len; i++) {
 			seed = seed * 1103515245u + 12345u;
 			unsigned r = seed >> 16;
-			buf[i] = r % 5 ? (unsigned char)('a' + r % 26) : odd[(r / 5) % sizeof odd];
+			unsigned rarity = round & 1 ? 29 : 5;
+			buf[i] = r % rarity ? (unsigned char)('a' + r % 26) : odd[(r / rarity) % sizeof odd];
 		}
 		for (int keep = 0; keep < 2; keep++) {
 			char *got = txt_clean((const char *)buf, len, keep);

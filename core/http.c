@@ -22,6 +22,8 @@
 #include "log.h"
 
 #define HTTP_MAX_HOSTS 32
+/* libcurl's receive buffer (its largest is 10 MiB, its default 16 KiB). */
+#define HTTP_BUFFER_BYTES (256L * 1024)
 
 struct host_clock {
 	char key[128];
@@ -48,7 +50,8 @@ struct body_buf {
 	char *data;
 	size_t len, cap, max;
 	int over_cap;
-	int fd; /* spooled: the body goes here instead of data */
+	int fd;        /* spooled: the body goes here instead of data */
+	size_t staged; /* spooled: bytes in data not yet written to fd */
 	int write_failed;
 };
 
@@ -207,6 +210,32 @@ http_spacing_for(const http_client *c, const char *url)
 	return spacing;
 }
 
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	for (size_t done = 0; done < n;) {
+		ssize_t w = write(fd, p + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+/* What on_body gathered of a spooled body, written out. */
+static int
+spool_flush(struct body_buf *b)
+{
+	if (b->staged && write_all(b->fd, b->data, b->staged) < 0) {
+		b->write_failed = 1;
+		return -1;
+	}
+	b->staged = 0;
+	return 0;
+}
+
 static size_t
 on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 {
@@ -219,15 +248,20 @@ on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 		return 0;
 	}
 	if (b->fd >= 0) {
-		for (size_t done = 0; done < n;) {
-			ssize_t w = write(b->fd, ptr + done, n - done);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0) {
+		/* libcurl hands a body over 16 KiB at a time: gathered, it goes
+		 * to the spool in writes of HTTP_BUFFER_BYTES. */
+		if (b->staged + n > HTTP_BUFFER_BYTES && spool_flush(b) < 0)
+			return 0;
+		if (!b->data && !(b->data = malloc(HTTP_BUFFER_BYTES)))
+			return 0;
+		if (n >= HTTP_BUFFER_BYTES) {
+			if (write_all(b->fd, ptr, n) < 0) {
 				b->write_failed = 1;
 				return 0;
 			}
-			done += (size_t)w;
+		} else {
+			memcpy(b->data + b->staged, ptr, n);
+			b->staged += n;
 		}
 		b->len += n;
 		return n;
@@ -424,6 +458,9 @@ perform_once(http_client *c, const http_req *req, const char *url, struct curl_s
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->opt.max_bytes);
+	/* A body arrives in pieces of this size (16 KiB by default): a 90 MB
+	 * listing was 5,700 reads and as many writes into the spool. */
+	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, HTTP_BUFFER_BYTES);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
@@ -518,7 +555,7 @@ reset_response(pw_response *r, struct body_buf *b)
 	r->code = 0;
 	free(b->data);
 	b->data = NULL;
-	b->len = b->cap = 0;
+	b->len = b->cap = b->staged = 0;
 	b->over_cap = 0;
 	b->write_failed = 0;
 	if (b->fd >= 0 && (ftruncate(b->fd, 0) < 0 || lseek(b->fd, 0, SEEK_SET) < 0))
@@ -562,7 +599,7 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 	unsigned flags = req->flags;
 	char key[128], curl_err[CURL_ERROR_SIZE];
 	double spacing;
-	struct body_buf b = { NULL, 0, 0, c->opt.max_bytes, 0, -1, 0 };
+	struct body_buf b = { NULL, 0, 0, c->opt.max_bytes, 0, -1, 0, 0 };
 	pw_response *r = calloc(1, sizeof *r);
 
 	*out = NULL;
@@ -619,6 +656,8 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 		reset_response(r, &b);
 		char refused[2048] = "";
 		CURLcode rc = attempt(c, req, hdrs, r, &b, curl_err, refused, sizeof refused);
+		if (b.fd >= 0 && spool_flush(&b) < 0 && rc == CURLE_OK)
+			rc = CURLE_WRITE_ERROR;
 		if (refused[0]) {
 			snprintf(err, err_size, "%s: %s", url, refused);
 			permanent = 1;
@@ -675,6 +714,7 @@ http_request(http_client *c, const http_req *req, pw_response **out, char *err, 
 	}
 	curl_slist_free_all(hdrs);
 	if (b.fd >= 0) {
+		free(b.data);
 		r->fd = b.fd;
 		r->len = b.len;
 		if (lseek(r->fd, 0, SEEK_SET) < 0) {

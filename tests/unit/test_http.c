@@ -2,7 +2,9 @@
 #include "autoconf.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -216,6 +218,54 @@ START_TEST(only_http_https_and_file)
 
 END_TEST
 
+/* A spooled body is gathered and written in large pieces: a body of an
+ * odd size arrives whole, byte for byte; a spool that cannot be written
+ * (a file-size limit here, a full disk in life) is said as such. */
+START_TEST(a_spooled_body_arrives_whole_or_is_said_unwritable)
+{
+	enum { SIZE = 3 * 1024 * 1024 + 17 };
+
+	char path[128], fileurl[200], err[512];
+	snprintf(path, sizeof path, "/tmp/pw-test-http-spool-%d", (int)getpid());
+	char *want = malloc(SIZE), *got = malloc(SIZE + 1);
+	ck_assert(want && got);
+	unsigned seed = 3;
+	for (size_t i = 0; i < SIZE; i++) {
+		seed = seed * 1103515245u + 12345u;
+		want[i] = (char)(seed >> 16);
+	}
+	FILE *f = fopen(path, "wb");
+	ck_assert(f && fwrite(want, 1, SIZE, f) == SIZE && fclose(f) == 0);
+	snprintf(fileurl, sizeof fileurl, "file://%s", path);
+	http_options o;
+	http_default_options(&o);
+	o.retries = 0;
+	o.max_bytes = 16 * 1024 * 1024;
+	http_client *c = http_new(&o, NULL);
+	pw_response *r;
+	ck_assert_int_eq(http_get(c, fileurl, PW_HTTP_SPOOL, &r, err, sizeof err), 0);
+	ck_assert_int_ge(r->fd, 0);
+	ck_assert_uint_eq(r->len, SIZE);
+	size_t n = 0;
+	for (ssize_t k; (k = read(r->fd, got + n, SIZE + 1 - n)) > 0;)
+		n += (size_t)k;
+	ck_assert_uint_eq(n, SIZE);
+	ck_assert(memcmp(got, want, SIZE) == 0);
+	http_response_free(r);
+	/* Past 1 MiB every write fails (EFBIG, the signal ignored). */
+	signal(SIGXFSZ, SIG_IGN);
+	struct rlimit lim = { 1024 * 1024, 1024 * 1024 };
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	ck_assert_int_ne(http_get(c, fileurl, PW_HTTP_SPOOL, &r, err, sizeof err), 0);
+	ck_assert_msg(strstr(err, "cannot write the body to a temporary file"), "%s", err);
+	http_free(c);
+	unlink(path);
+	free(want);
+	free(got);
+}
+
+END_TEST
+
 START_TEST(conditional_get_after_validators_are_committed)
 {
 	char err[512], db[128], cmd[512];
@@ -273,6 +323,7 @@ http_suite(void)
 	tcase_add_test(tc, slow_body_times_out);
 	tcase_add_test(tc, size_cap_is_enforced);
 	tcase_add_test(tc, only_http_https_and_file);
+	tcase_add_test(tc, a_spooled_body_arrives_whole_or_is_said_unwritable);
 	tcase_add_test(tc, conditional_get_after_validators_are_committed);
 	tcase_add_test(tc, arxiv_hosts_share_a_3_second_spacing);
 	suite_add_tcase(s, tc);

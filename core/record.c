@@ -32,6 +32,10 @@ struct rec_score {
 struct pw_record {
 	struct rec_field *fields;
 	size_t nfields, cap;
+	/* The text rec_from_json decoded its values in: they point into it
+	 * and go with it, not one by one. */
+	char *backing;
+	size_t backing_size;
 	struct rec_score *scores;
 	size_t nscores;
 	int vetoed;
@@ -81,12 +85,20 @@ rec_new(void)
 	return calloc(1, sizeof(pw_record));
 }
 
+/* A value the record owns goes, unless it lies in the backing. */
 static void
-field_clear_values(struct rec_field *f)
+release(const pw_record *rec, char *value)
+{
+	if (!rec->backing || value < rec->backing || value >= rec->backing + rec->backing_size)
+		free(value);
+}
+
+static void
+field_clear_values(const pw_record *rec, struct rec_field *f)
 {
 	char **v = vals(f);
 	for (size_t i = 0; i < f->count; i++)
-		free(v[i]);
+		release(rec, v[i]);
 	if (f->cap)
 		free(f->values);
 	f->values = NULL;
@@ -100,11 +112,12 @@ rec_free(pw_record *rec)
 	if (!rec)
 		return;
 	for (size_t i = 0; i < rec->nfields; i++) {
-		field_clear_values(&rec->fields[i]);
+		field_clear_values(rec, &rec->fields[i]);
 		if (rec->fields[i].own_name)
 			free(rec->fields[i].name);
 	}
 	free(rec->fields);
+	free(rec->backing);
 	for (size_t i = 0; i < rec->nscores; i++) {
 		free(rec->scores[i].scorer);
 		free(rec->scores[i].reason);
@@ -156,10 +169,8 @@ append_value(struct rec_field *f, char *owned)
 	if (f->cap == 0 || f->count == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 4;
 		char **nv = realloc(f->cap ? f->values : NULL, cap * sizeof *nv);
-		if (!nv) {
-			free(owned);
-			return -1;
-		}
+		if (!nv)
+			return -1; /* the caller releases owned */
 		if (!f->cap)
 			nv[0] = f->one; /* count is 1 here */
 		f->values = nv;
@@ -178,7 +189,7 @@ rec_mark_list(pw_record *rec, const char *name)
 	if (!f)
 		return -1;
 	if (!f->is_list)
-		field_clear_values(f);
+		field_clear_values(rec, f);
 	f->is_list = 1;
 	return 0;
 }
@@ -215,22 +226,31 @@ int
 rec_take(pw_record *rec, const char *field, char *owned, int as_list)
 {
 	if (!*field) {
-		free(owned);
+		release(rec, owned);
 		return 0;
 	}
 	struct rec_field *f = get_or_add_field(rec, field);
 	if (!f) {
-		free(owned);
+		release(rec, owned);
 		return -1;
 	}
 	if (!as_list || !f->is_list)
-		field_clear_values(f);
+		field_clear_values(rec, f);
 	f->is_list = as_list;
-	if (as_list && *owned == '\0') {
-		free(owned);
-		return 0;
+	/* An empty item of a list is no item. */
+	int empty_item = as_list && *owned == '\0';
+	if (empty_item || append_value(f, owned) < 0) {
+		release(rec, owned);
+		return empty_item ? 0 : -1;
 	}
-	return append_value(f, owned);
+	return 0;
+}
+
+void
+rec_set_backing(pw_record *rec, char *text, size_t size)
+{
+	rec->backing = text;
+	rec->backing_size = size;
 }
 
 /* A number in decimal into buf (at least 24 bytes), without snprintf's
@@ -262,7 +282,7 @@ rec_unset(pw_record *rec, const char *field)
 	struct rec_field *f = find_field(rec, field);
 	if (!f)
 		return;
-	field_clear_values(f);
+	field_clear_values(rec, f);
 	if (f->own_name)
 		free(f->name);
 	size_t idx = (size_t)(f - rec->fields);
@@ -551,8 +571,10 @@ rec_clone(const pw_record *src)
 		dst->nfields++;
 		for (size_t j = 0; j < f->count; j++) {
 			char *v = strdup(vals(f)[j]);
-			if (!v || append_value(g, v) < 0)
+			if (!v || append_value(g, v) < 0) {
+				free(v);
 				goto fail;
+			}
 		}
 	}
 	for (size_t i = 0; i < src->nscores; i++)

@@ -37,6 +37,9 @@ const char *rec_field_value_at(const pw_record *rec, size_t i, size_t j);
  * passes to the record, set or appended to the list.  -1: out of memory. */
 int rec_mark_list(pw_record *rec, const char *field);
 int rec_take(pw_record *rec, const char *field, char *owned, int as_list);
+/* The JSON reader's: the malloc'd text a record's values were decoded in
+ * (rec_take's owned may point into it); the record frees it with itself. */
+void rec_set_backing(pw_record *rec, char *text, size_t size);
 
 /* Scores: each scorer's part is kept with its reason; the total is the
  * weighted sum. */

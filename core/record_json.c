@@ -216,7 +216,7 @@ rec_to_json(const pw_record *rec, int with_scores)
 
 /* Any fault leaves p NULL: the record is refused whole, never half read. */
 struct in {
-	const char *p;
+	char *p; /* into the record's own copy of the text, decoded in place */
 };
 
 static void
@@ -297,9 +297,9 @@ put_utf8(char *out, unsigned cp)
 /* One escape after its backslash, decoded into out; returns the bytes
  * written (0: none, for \u0000), advancing *pp, or -1. */
 static int
-unescape(const char **pp, char *out)
+unescape(char **pp, char *out)
 {
-	const char *p = *pp;
+	char *p = *pp;
 	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
 	const char *k = *p ? strchr(from, *p) : NULL;
 	if (k) {
@@ -323,84 +323,55 @@ unescape(const char **pp, char *out)
 	return cp ? (int)put_utf8(out, cp) : 0;
 }
 
-/* A string, malloc'd and decoded.  Most have no escape: found with two
- * library scans (which go a vector at a time) and copied whole.  An escape
- * never decodes to more bytes than it takes, so the raw length bounds the
- * result. */
+/* A string, decoded where it lies: the value is the text between the
+ * quotes, cut by a NUL where the closing quote was.  Most have no escape:
+ * found with two library scans (which go a vector at a time).  An escape
+ * never decodes to more bytes than it takes, and unescape reads an escape
+ * whole before it writes, so the decoded text never overtakes the raw.
+ * Keys are read the same way. */
 static char *
 read_string(struct in *in)
 {
 	if (expect(in, '"') < 0)
 		return NULL;
-	const char *p = in->p, *quote = strchr(p, '"');
-	const char *esc = quote ? memchr(p, '\\', (size_t)(quote - p)) : NULL;
-	if (quote && !esc) {
-		char *out = malloc((size_t)(quote - p) + 1);
-		if (!out) {
-			in->p = NULL;
-			return NULL;
-		}
-		memcpy(out, p, (size_t)(quote - p));
-		out[quote - p] = '\0';
+	char *start = in->p, *quote = strchr(start, '"');
+	if (quote && !memchr(start, '\\', (size_t)(quote - start))) {
+		*quote = '\0';
 		in->p = quote + 1;
-		return out;
+		return start;
 	}
 	/* With escapes (TeX in an abstract brings many): the end is found,
-	 * and the runs between escapes copied, by library scans as well. */
-	const char *end = p;
+	 * and the runs between escapes moved, by library scans as well. */
+	char *end = start;
 	for (;;) {
 		end += strcspn(end, "\"\\");
 		if (*end != '\\' || !end[1])
 			break;
 		end += 2;
 	}
-	char *out = *end == '"' ? malloc((size_t)(end - p) + 1) : NULL;
-	size_t o = 0;
-	while (out && p < end) {
-		const char *run = p, *stop = memchr(p, '\\', (size_t)(end - p));
-		p = stop ? stop : end;
-		memcpy(out + o, run, (size_t)(p - run));
-		o += (size_t)(p - run);
-		if (p == end)
-			break;
-		p++;
-		int n = unescape(&p, out + o);
-		if (n < 0 || p > end) {
-			free(out);
-			out = NULL;
-			break;
-		}
-		o += (size_t)n;
-	}
-	if (!out) {
+	if (*end != '"') {
 		in->p = NULL;
 		return NULL;
 	}
-	out[o] = '\0';
-	in->p = end + 1;
-	return out;
-}
-
-/* A key: copied into buf when it fits and has no escape (every key this
- * file writes), else decoded into *heap; NULL after a fault. */
-static const char *
-read_key(struct in *in, char *buf, size_t size, char **heap)
-{
-	*heap = NULL;
-	skip_space(in);
-	if (in->p && *in->p == '"') {
-		const char *p = in->p + 1;
-		size_t n = 0;
-		while (p[n] && p[n] != '"' && p[n] != '\\' && n + 1 < size)
-			n++;
-		if (p[n] == '"') {
-			memcpy(buf, p, n);
-			buf[n] = '\0';
-			in->p = p + n + 1;
-			return buf;
+	char *p = start, *o = start;
+	while (p < end) {
+		char *stop = memchr(p, '\\', (size_t)(end - p)), *run_end = stop ? stop : end;
+		memmove(o, p, (size_t)(run_end - p));
+		o += run_end - p;
+		p = run_end;
+		if (p == end)
+			break;
+		p++;
+		int n = unescape(&p, o);
+		if (n < 0 || p > end) {
+			in->p = NULL;
+			return NULL;
 		}
+		o += n;
 	}
-	return *heap = read_string(in);
+	*o = '\0';
+	in->p = end + 1;
+	return start;
 }
 
 static double
@@ -427,7 +398,7 @@ skip_value(struct in *in, int depth)
 	}
 	char c = *in->p;
 	if (c == '"') {
-		free(read_string(in));
+		read_string(in);
 	} else if (c == '{' || c == '[') {
 		char close = c == '{' ? '}' : ']';
 		in->p++;
@@ -435,7 +406,7 @@ skip_value(struct in *in, int depth)
 			return;
 		do {
 			if (c == '{') {
-				free(read_string(in));
+				read_string(in);
 				expect(in, ':');
 			}
 			skip_value(in, depth + 1);
@@ -486,8 +457,7 @@ read_scores(struct in *in, pw_record *rec)
 		char *reason = NULL;
 		if (expect(in, ':') == 0 && expect(in, '{') == 0 && !next_is(in, '}')) {
 			do {
-				char buf[16], *heap;
-				const char *key = read_key(in, buf, sizeof buf, &heap);
+				const char *key = read_string(in);
 				expect(in, ':');
 				skip_space(in);
 				if (key && in->p && strcmp(key, "value") == 0 && *in->p != '"' && *in->p != 'n')
@@ -496,14 +466,11 @@ read_scores(struct in *in, pw_record *rec)
 					reason = read_string(in);
 				else
 					skip_value(in, 2);
-				free(heap);
 			} while (in->p && next_is(in, ','));
 			expect(in, '}');
 		}
 		if (in->p && name && rec_score_add(rec, name, 1, value, reason ? reason : "") < 0)
 			in->p = NULL;
-		free(name);
-		free(reason);
 	} while (in->p && next_is(in, ','));
 	expect(in, '}');
 }
@@ -511,16 +478,24 @@ read_scores(struct in *in, pw_record *rec)
 pw_record *
 rec_from_json(const char *json)
 {
-	struct in in = { json };
 	pw_record *rec = json ? rec_new() : NULL;
-	if (!rec || expect(&in, '{') < 0)
+	/* The record keeps a copy of the text and its values are decoded in
+	 * it: one allocation a record instead of one a value. */
+	size_t size = json ? strlen(json) + 1 : 0;
+	struct in in = { rec ? malloc(size) : NULL };
+	if (!in.p) {
+		rec_free(rec);
+		return NULL;
+	}
+	memcpy(in.p, json, size);
+	rec_set_backing(rec, in.p, size);
+	if (expect(&in, '{') < 0)
 		goto fail;
 	if (next_is(&in, '}'))
 		goto done;
 	do {
-		char buf[64], *heap;
-		const char *key = read_key(&in, buf, sizeof buf, &heap);
-		if (expect(&in, ':') == 0) {
+		const char *key = read_string(&in);
+		if (key && expect(&in, ':') == 0) {
 			skip_space(&in);
 			char c = in.p ? *in.p : 0;
 			if (c == '"') {
@@ -535,7 +510,6 @@ rec_from_json(const char *json)
 				skip_value(&in, 1);
 			}
 		}
-		free(heap);
 	} while (in.p && next_is(&in, ','));
 	if (expect(&in, '}') < 0)
 		goto fail;

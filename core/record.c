@@ -454,6 +454,14 @@ rec_unscored(const pw_record *rec)
 	return rec->unscored;
 }
 
+/* Whether field is the single value value, as rec_set would leave it. */
+static int
+holds_exactly(const pw_record *rec, const char *field, const char *value)
+{
+	const struct rec_field *f = find_field(rec, field);
+	return f && !f->is_list && f->count == 1 && strcmp(vals(f)[0], value) == 0;
+}
+
 int
 rec_canonicalize(pw_record *rec)
 {
@@ -470,11 +478,13 @@ rec_canonicalize(pw_record *rec)
 				return -1;
 		}
 	}
-	if (rec_set(rec, PW_F_ID, id) < 0)
+	/* A source's id is mostly canonical already: set only what changes. */
+	if (!holds_exactly(rec, PW_F_ID, id) && rec_set(rec, PW_F_ID, id) < 0)
 		return -1;
 	if (version > 0) {
 		char vbuf[24];
-		if (rec_set(rec, PW_F_VERSION, decimal(vbuf, version)) < 0)
+		const char *want = decimal(vbuf, version);
+		if (!holds_exactly(rec, PW_F_VERSION, want) && rec_set(rec, PW_F_VERSION, want) < 0)
 			return -1;
 	}
 	return 0;

@@ -4,6 +4,7 @@
  * and one class for every other byte), so scanning costs one table load
  * per byte instead of a search of edges and failure links.  A thousand
  * terms make a table of about a megabyte. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -319,7 +320,18 @@ aho_scan_folded(const aho *a, const char *text, void (*fn)(int id, void *ud), vo
 	/* Folded text begins and ends with a space; a run of separators
 	 * goes in as spaces, which the table takes as one (compile_table). */
 	STEP_CLASS(space);
-	for (unsigned char b; (b = *p) != 0;) {
+	const unsigned char *end = p + strlen(text);
+	while (p < end) {
+		/* Eight ASCII bytes (the usual case) go in without a test each:
+		 * none is the end, none starts a sequence to fold. */
+		uint64_t w;
+		if (end - p >= 8 && (memcpy(&w, p, 8), (w & 0x8080808080808080ULL) == 0)) {
+			for (int k = 0; k < 8; k++)
+				STEP_CLASS(ascii_cls[p[k]]);
+			p += 8;
+			continue;
+		}
+		unsigned char b = *p;
 		if (b < 0x80) {
 			p++;
 			STEP_CLASS(ascii_cls[b]);

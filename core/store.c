@@ -198,7 +198,8 @@ store_close(pw_store *s)
 {
 	if (!s)
 		return;
-	sqlite3_finalize(s->paper_get_st);
+	sqlite3_finalize(s->paper_hash_st);
+	sqlite3_finalize(s->paper_record_st);
 	sqlite3_finalize(s->paper_put_st);
 	store_fetched_free(s);
 	store_checkpoint_wait(s);
@@ -407,26 +408,33 @@ store_paper_put(pw_store *s, const pw_record *rec, int *is_new)
 	 * fills or updates from a newer version), so there is nothing to read,
 	 * merge or write. */
 	sqlite3_int64 hash = (sqlite3_int64)rec_hash(rec);
-	sqlite3_stmt *st = sql_cached(s, &s->paper_get_st, "SELECT src_hash, record FROM papers WHERE id = ?");
+	/* The covering index answers without a read of the table. */
+	sqlite3_stmt *st = sql_cached(s, &s->paper_hash_st,
+	                              "SELECT src_hash FROM papers INDEXED BY papers_by_id_hash WHERE id = ?");
 	if (!st)
 		return -1;
 	sql_bind_text(st, 1, id);
 	int exists = sqlite3_step(st) == SQLITE_ROW;
+	int unchanged = exists && sqlite3_column_type(st, 0) == SQLITE_INTEGER && sqlite3_column_int64(st, 0) == hash;
+	sqlite3_reset(st);
 	if (is_new)
 		*is_new = !exists;
-	if (exists && sqlite3_column_type(st, 0) == SQLITE_INTEGER && sqlite3_column_int64(st, 0) == hash) {
-		sqlite3_reset(st);
+	if (unchanged)
 		return 0;
-	}
 	pw_record *merged = NULL;
 	char *json;
 	if (exists) {
-		merged = rec_from_json((const char *)sqlite3_column_text(st, 1));
+		st = sql_cached(s, &s->paper_record_st, "SELECT record FROM papers WHERE id = ?");
+		if (!st)
+			return -1;
+		sql_bind_text(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			merged = rec_from_json((const char *)sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
 		if (merged)
 			rec_merge(merged, rec);
 	}
 	json = rec_to_json(merged ? merged : rec, 0);
-	sqlite3_reset(st);
 	int version = rec_version(merged ? merged : rec);
 	rec_free(merged);
 	if (!json)

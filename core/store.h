@@ -12,7 +12,7 @@
 
 #include "paperwire/plugin.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 typedef struct pw_store pw_store;
 

@@ -61,6 +61,11 @@ static const char *const store_migrations[] = {
 	 * in papers yet: it counts from the run that brings it. */
 	"CREATE TABLE ratings (digest TEXT NOT NULL, paper_id TEXT NOT NULL, rating INTEGER NOT NULL,"
 	"  rated_at INTEGER NOT NULL, PRIMARY KEY (digest, paper_id));",
+
+	/* 4 -> 5: a paper a source gives again is known unchanged from an
+	 * index alone: looking its src_hash up in the table read a page of
+	 * papers (8 KiB) for each, 15% of a run over an unchanged listing. */
+	"CREATE INDEX papers_by_id_hash ON papers (id, src_hash);",
 };
 #define STORE_NMIGRATIONS (sizeof store_migrations / sizeof store_migrations[0])
 

@@ -17,7 +17,7 @@ struct pw_store {
 	char *path;
 	char err[4608];
 	/* Statements run once per fetched paper, prepared once. */
-	sqlite3_stmt *paper_get_st, *paper_put_st;
+	sqlite3_stmt *paper_hash_st, *paper_record_st, *paper_put_st;
 	/* The ids this run fetched (store_fetched.c). */
 	struct fetched_set *fetched;
 	/* The last store_weigh_each: its digest and the rowid it read up to. */

@@ -194,8 +194,9 @@ check "a schema-1 store: migrated to schema 2 in place, its pending papers deliv
 	'[ "$(rc)" = 0 ] && grep -q "sink delivered: 0 delivered; sink stuck: 5 delivered" "$dir/err" && [ ! -s "$dir/daily.jsonl" ] && [ "$(grep -c . "$dir/stuck.jsonl")" = 5 ]'
 check "its papers left to weigh again are weighed by the digest that could not score them" \
 	'grep -q "lab: weighing again 10 papers an earlier run could not score" "$dir/err" && grep -q "digest lab: 10 scored, 0 vetoed, 5 selected" "$dir/err"'
-check "the migrated store is at version 4 (the latest) and whole" \
-	'"$PY" -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); assert db.execute(\"PRAGMA user_version\").fetchone()[0] == 4; assert db.execute(\"PRAGMA integrity_check\").fetchone()[0] == \"ok\"" "$dir/pw.db"'
+latest=$(sed -n 's/^#define STORE_SCHEMA_VERSION \([0-9]*\)$/\1/p' "$PW_SRCDIR/core/store.h")
+check "the migrated store is at version $latest (the latest) and whole" \
+	'"$PY" -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); assert db.execute(\"PRAGMA user_version\").fetchone()[0] == int(sys.argv[2]); assert db.execute(\"PRAGMA integrity_check\").fetchone()[0] == \"ok\"" "$dir/pw.db" "$latest"'
 run
 check "and the next run delivers nothing again" \
 	'[ "$(rc)" = 0 ] && grep -q "sink delivered: 0 delivered; sink stuck: 0 delivered; digest lab: 0 scored" "$dir/err"'

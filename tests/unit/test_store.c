@@ -48,6 +48,11 @@ START_TEST(creates_the_current_schema_in_wal)
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
 	ck_assert_int_eq(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
 	sqlite3_finalize(st);
+	/* An unchanged paper is found by an index that holds its hash. */
+	sqlite3_prepare_v2(raw, "SELECT sql FROM sqlite_master WHERE name = 'papers_by_id_hash'", -1, &st, NULL);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_ptr_nonnull(strstr((const char *)sqlite3_column_text(st, 0), "(id, src_hash)"));
+	sqlite3_finalize(st);
 	sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &st, NULL);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
 	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
@@ -377,14 +382,20 @@ START_TEST(a_damaged_store_is_refused)
 	sqlite3_exec(raw, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
 	/* The full check is due (a week has passed, or the last run died). */
 	sqlite3_exec(raw, "DELETE FROM state WHERE ns = 'store'", NULL, NULL, NULL);
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(raw, "PRAGMA page_size", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	long page_size = (long)sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
 	sqlite3_close(raw);
-	/* Scribble over a page in the middle, as a bad disk or a stray write would. */
+	/* Scribble over the head of a page in the middle (a leaf of the papers
+	 * table or of an index on it), as a bad disk or a stray write would. */
 	FILE *f = fopen(db, "r+b");
 	ck_assert_ptr_nonnull(f);
 	fseek(f, 0, SEEK_END);
-	long pages = ftell(f) / 4096;
+	long pages = ftell(f) / page_size;
 	ck_assert_int_gt(pages, 8);
-	fseek(f, pages / 2 * 4096, SEEK_SET); /* a leaf of the papers table */
+	fseek(f, pages / 2 * page_size, SEEK_SET);
 	for (int i = 0; i < 2000; i++)
 		fputc(0xA5, f);
 	fclose(f);

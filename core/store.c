@@ -396,6 +396,22 @@ sql_count(pw_store *s, sqlite3_stmt *st)
 	return n;
 }
 
+/* The record stored under id, in *out (NULL when there is none or it
+ * cannot be read back); -1 when the statement cannot be prepared. */
+static int
+stored_record(pw_store *s, const char *id, pw_record **out)
+{
+	sqlite3_stmt *st = sql_cached(s, &s->paper_record_st, "SELECT record FROM papers WHERE id = ?");
+	*out = NULL;
+	if (!st)
+		return -1;
+	sql_bind_text(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*out = rec_from_json((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return 0;
+}
+
 int
 store_paper_put(pw_store *s, const pw_record *rec, int *is_new)
 {
@@ -424,13 +440,8 @@ store_paper_put(pw_store *s, const pw_record *rec, int *is_new)
 	pw_record *merged = NULL;
 	char *json;
 	if (exists) {
-		st = sql_cached(s, &s->paper_record_st, "SELECT record FROM papers WHERE id = ?");
-		if (!st)
+		if (stored_record(s, id, &merged) < 0)
 			return -1;
-		sql_bind_text(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			merged = rec_from_json((const char *)sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
 		if (merged)
 			rec_merge(merged, rec);
 	}
@@ -479,13 +490,8 @@ store_savepoint(pw_store *s, const char *name, int action)
 pw_record *
 store_paper_get(pw_store *s, const char *id)
 {
-	sqlite3_stmt *st = sql_prepare(s, "SELECT record FROM papers WHERE id = ?");
-	if (!st)
-		return NULL;
-	sql_bind_text(st, 1, id);
-	char *json = sql_query_text(s, st);
-	pw_record *rec = json ? rec_from_json(json) : NULL;
-	free(json);
+	pw_record *rec;
+	stored_record(s, id, &rec);
 	return rec;
 }
 

@@ -16,7 +16,6 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "store_sql.h"
 
@@ -29,7 +28,7 @@
 
 struct checkpointer {
 	pthread_t thread;
-	char *path;
+	const char *path;    /* the store's: the store joins the thread before it lets go of it */
 	atomic_int finished; /* the thread is done and may be joined */
 };
 
@@ -68,7 +67,6 @@ join(pw_store *s)
 	if (!s->checkpointer)
 		return;
 	pthread_join(s->checkpointer->thread, NULL);
-	free(s->checkpointer->path);
 	free(s->checkpointer);
 	s->checkpointer = NULL;
 }
@@ -88,10 +86,9 @@ on_wal_commit(void *arg, sqlite3 *db, const char *schema, int pages)
 		join(s);
 	}
 	struct checkpointer *c = calloc(1, sizeof *c);
-	if (!c || !(c->path = strdup(s->path))) {
-		free(c);
+	if (!c)
 		return SQLITE_OK;
-	}
+	c->path = s->path;
 	/* Signals stay with the run's thread: its interrupt handling expects
 	 * them there, and the copy must not be stopped halfway for nothing. */
 	sigset_t all, old;
@@ -100,7 +97,6 @@ on_wal_commit(void *arg, sqlite3 *db, const char *schema, int pages)
 	int rc = pthread_create(&c->thread, NULL, checkpoint_thread, c);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
-		free(c->path);
 		free(c);
 		return SQLITE_OK; /* the close still checkpoints */
 	}

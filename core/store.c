@@ -139,10 +139,16 @@ store_open(const char *path, char *err, size_t err_size)
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_extended_result_codes(s->db, 1);
-	/* 8 KiB pages for a new store (an existing one keeps its own): a
-	 * paper's record, about 1.7 KB, fits in its page instead of spilling
-	 * into an overflow page, which made the file 14% larger. */
-	if (sql_exec(s, "PRAGMA page_size = 8192", "cannot set the page size") < 0 ||
+	/* 64 KiB pages for a new store (an existing one keeps its own): a
+	 * first run writes its papers in an eighth of the WAL frames 8 KiB
+	 * pages took, two write calls a frame and one read and one write
+	 * each again at the checkpoint (47,755 pwrite and 34,804 pread calls
+	 * for 50,000 papers, 5,895 and 4,244 now); measured side by side,
+	 * 1.18 -> 1.00 s, filled
+	 * store unchanged.  (Below 8 KiB a record, about 1.7 KB, spills into
+	 * an overflow page.)  A store with one paper is 1.7 MB: a page a table
+	 * and index. */
+	if (sql_exec(s, "PRAGMA page_size = 65536", "cannot set the page size") < 0 ||
 	    sql_exec(s, "PRAGMA journal_mode = WAL", "cannot switch to WAL (is it a SQLite database?)") < 0 ||
 	    sql_exec(s, "PRAGMA synchronous = NORMAL", "cannot set synchronous") < 0 ||
 	    sql_exec(s, "PRAGMA foreign_keys = ON", "cannot enable foreign keys") < 0 || store_migrate(s) < 0 ||

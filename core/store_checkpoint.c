@@ -19,10 +19,12 @@
 
 #include "store_sql.h"
 
-/* The log size, in pages, that starts a checkpoint: SQLite's default.
- * The test hook PAPERWIRE_CHECKPOINT_PAGES lowers it, so that the tests'
- * small runs (and the kills among them) have a checkpoint running. */
-#define CHECKPOINT_PAGES 1000
+/* The log size that starts a checkpoint: what SQLite's default of 1,000
+ * pages held at 8 KiB pages (a store's pages are 64 KiB now, an older
+ * store's smaller).  The test hook PAPERWIRE_CHECKPOINT_PAGES sets it in
+ * pages, so that the tests' small runs (and the kills among them) have a
+ * checkpoint running. */
+#define CHECKPOINT_LOG_BYTES (8 << 20)
 /* Passes of one checkpoint thread, at most. */
 #define CHECKPOINT_PASSES 4
 
@@ -104,11 +106,23 @@ on_wal_commit(void *arg, sqlite3 *db, const char *schema, int pages)
 	return SQLITE_OK;
 }
 
+/* The store's page size; SQLite's default when it cannot be read. */
+static int
+page_size(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int size = 0;
+	if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		size = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return size >= 512 ? size : 4096;
+}
+
 void
 store_checkpoint_in_background(pw_store *s)
 {
 	const char *hook = getenv("PAPERWIRE_CHECKPOINT_PAGES");
-	s->checkpoint_pages = hook && atoi(hook) > 0 ? atoi(hook) : CHECKPOINT_PAGES;
+	s->checkpoint_pages = hook && atoi(hook) > 0 ? atoi(hook) : CHECKPOINT_LOG_BYTES / page_size(s->db);
 	sqlite3_wal_hook(s->db, on_wal_commit, s);
 }
 

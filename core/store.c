@@ -144,10 +144,9 @@ store_open(const char *path, char *err, size_t err_size)
 	 * pages took, two write calls a frame and one read and one write
 	 * each again at the checkpoint (47,755 pwrite and 34,804 pread calls
 	 * for 50,000 papers, 5,895 and 4,244 now); measured side by side,
-	 * 1.18 -> 1.00 s, filled
-	 * store unchanged.  (Below 8 KiB a record, about 1.7 KB, spills into
-	 * an overflow page.)  A store with one paper is 1.7 MB: a page a table
-	 * and index. */
+	 * 1.18 -> 1.00 s, filled store unchanged.  (Below 8 KiB a record,
+	 * about 1.7 KB, spills into an overflow page.)  A store with one
+	 * paper is 1.7 MB: a page a table and index. */
 	if (sql_exec(s, "PRAGMA page_size = 65536", "cannot set the page size") < 0 ||
 	    sql_exec(s, "PRAGMA journal_mode = WAL", "cannot switch to WAL (is it a SQLite database?)") < 0 ||
 	    sql_exec(s, "PRAGMA synchronous = NORMAL", "cannot set synchronous") < 0 ||

@@ -20,7 +20,8 @@ struct node {
 	struct edge *edges;
 	int nedges;
 	int fail;
-	int dict; /* nearest node down the failure chain with ids, or -1 */
+	int dict;  /* nearest node down the failure chain with ids, or -1 */
+	int depth; /* the length of the text that leads to it */
 	int *ids;
 	int nids;
 };
@@ -216,6 +217,7 @@ aho_build(aho *a)
 	for (int e = 0; e < a->nodes[0].nedges; e++) {
 		int v = a->nodes[0].edges[e].to;
 		a->nodes[v].fail = 0;
+		a->nodes[v].depth = 1;
 		queue[tail++] = v;
 	}
 	while (head < tail) {
@@ -227,6 +229,7 @@ aho_build(aho *a)
 			while ((t = child(a, f, c)) < 0 && f != 0)
 				f = a->nodes[f].fail;
 			a->nodes[v].fail = t >= 0 && t != v ? t : 0;
+			a->nodes[v].depth = a->nodes[u].depth + 1;
 			int fv = a->nodes[v].fail;
 			a->nodes[v].dict = a->nodes[fv].nids ? fv : a->nodes[fv].dict;
 			queue[tail++] = v;
@@ -292,6 +295,158 @@ aho_scan(const aho *a, const char *text, size_t len, void (*fn)(int id, void *ud
 	}
 }
 
+/* One byte of the folded text into the table walk at *row. */
+#define STEP_CLASS(row, c)                                     \
+	do {                                                   \
+		unsigned next_ = (unsigned)delta[(row) + (c)]; \
+		(row) = next_ >> 1;                            \
+		if (next_ & 1)                                 \
+			report_row(a, (row), fn, ud);          \
+	} while (0)
+
+/* The character at p (from 0x80: a sequence to fold) into the walk at
+ * *row; returns what follows it.  Inlined, the row stays in a register. */
+static inline __attribute__((always_inline)) const unsigned char *
+step_char(const aho *a, const unsigned char *p, unsigned *row, void (*fn)(int id, void *ud), void *ud)
+{
+	const int *delta = a->delta;
+	unsigned r = *row;
+	if (*p < 0x80) {
+		STEP_CLASS(r, a->ascii_cls[*p]);
+		*row = r;
+		return p + 1;
+	}
+	char out[4];
+	int n = fold_next(&p, out);
+	if (n < 0)
+		STEP_CLASS(r, a->cls[' ']);
+	for (int i = 0; i < n; i++)
+		STEP_CLASS(r, a->cls[(unsigned char)out[i]]);
+	*row = r;
+	return p;
+}
+
+/* The walk at *row over [p, end): eight ASCII bytes (the usual case)
+ * go in without a test each, none being the end or starting a sequence
+ * to fold. */
+static void
+scan_range(const aho *a, const unsigned char *p, const unsigned char *end, unsigned *row, void (*fn)(int id, void *ud),
+           void *ud)
+{
+	const int *delta = a->delta;
+	const unsigned char *ascii_cls = a->ascii_cls;
+	unsigned r = *row;
+	while (p < end) {
+		uint64_t w;
+		if (end - p >= 8 && (memcpy(&w, p, 8), (w & 0x8080808080808080ULL) == 0)) {
+			for (int k = 0; k < 8; k++)
+				STEP_CLASS(r, ascii_cls[p[k]]);
+			p += 8;
+			continue;
+		}
+		p = step_char(a, p, &r, fn, ud);
+	}
+	*row = r;
+}
+
+/* Two ranges walked side by side, eight ASCII bytes of each at a time:
+ * one walk waits for each table load before the next (the row it loads
+ * is the next one's address), two walks overlap their waits. */
+static void
+scan_pair(const aho *a, const unsigned char *p, const unsigned char *p_end, unsigned *row, const unsigned char *q,
+          const unsigned char *q_end, unsigned *row_q, void (*fn)(int id, void *ud), void *ud)
+{
+	const int *delta = a->delta;
+	const unsigned char *ascii_cls = a->ascii_cls;
+	unsigned r = *row, rq = *row_q;
+	while (p_end - p >= 8 && q_end - q >= 8) {
+		uint64_t w, wq;
+		memcpy(&w, p, 8);
+		memcpy(&wq, q, 8);
+		if (((w | wq) & 0x8080808080808080ULL) == 0) {
+			for (int k = 0; k < 8; k++) {
+				STEP_CLASS(r, ascii_cls[p[k]]);
+				STEP_CLASS(rq, ascii_cls[q[k]]);
+			}
+			p += 8;
+			q += 8;
+			continue;
+		}
+		p = step_char(a, p, &r, fn, ud);
+		q = step_char(a, q, &rq, fn, ud);
+	}
+	scan_range(a, p, p_end, &r, fn, ud);
+	scan_range(a, q, q_end, &rq, fn, ud);
+	*row = r;
+	*row_q = rq;
+}
+
+/* The first walk, at the split, goes on past it for the matches that
+ * began before it and end after it: it reports a node only when its text
+ * is longer than the folded text fed since the split (so began before
+ * it), and stops once the node it is at began at the split or after,
+ * which the second walk sees.  Folded text counts a run of separators
+ * as one space (the table takes the run as one, compile_table). */
+static void
+finish_across(const aho *a, const unsigned char *p, const unsigned char *end, unsigned row,
+              void (*fn)(int id, void *ud), void *ud)
+{
+	const int *delta = a->delta;
+	const unsigned k = (unsigned)a->nclasses;
+	int fed = 0, after_separator = 0;
+	while (a->nodes[row / k].depth > fed) {
+		char out[4];
+		int n, at_end = p == end;
+		if (at_end) {
+			n = -1; /* folded text ends with a space */
+		} else if (*p < 0x80) {
+			unsigned char folded = fold_ascii_table[*p++];
+			n = folded ? 1 : -1;
+			out[0] = (char)folded;
+		} else {
+			n = fold_next(&p, out);
+		}
+		if (n < 0) {
+			if (after_separator) {
+				if (at_end)
+					break;
+				continue;
+			}
+			n = 1;
+			out[0] = ' ';
+		}
+		for (int i = 0; i < n; i++) {
+			unsigned next = (unsigned)delta[row + a->cls[(unsigned char)out[i]]];
+			row = next >> 1;
+			fed++;
+			if (next & 1)
+				for (int m = (int)(row / k); m > 0 && a->nodes[m].depth > fed; m = a->nodes[m].dict)
+					for (int j = 0; j < a->nodes[m].nids; j++)
+						fn(a->nodes[m].ids[j], ud);
+		}
+		if (n > 0)
+			after_separator = out[0] == ' ';
+		if (at_end)
+			break;
+	}
+}
+
+/* Texts from this long are walked in two halves side by side. */
+#define SPLIT_FROM 128
+
+/* Where to split text[0, len): a separator after an ASCII letter or digit
+ * near the middle, or 0 for none. */
+static size_t
+split_point(const unsigned char *text, size_t len)
+{
+	if (len < SPLIT_FROM)
+		return 0;
+	for (size_t i = len / 2; i < len / 2 + 64; i++)
+		if (text[i] < 0x80 && !fold_ascii_table[text[i]] && text[i - 1] < 0x80 && fold_ascii_table[text[i - 1]])
+			return i;
+	return 0;
+}
+
 void
 aho_scan_folded(const aho *a, const char *text, void (*fn)(int id, void *ud), void *ud)
 {
@@ -304,50 +459,24 @@ aho_scan_folded(const aho *a, const char *text, void (*fn)(int id, void *ud), vo
 		return;
 	}
 	const int *delta = a->delta;
-	const unsigned char *cls = a->cls, *p = (const unsigned char *)text;
-	unsigned row = 0;
-	/* One byte of the folded text into the table walk. */
-#define STEP_CLASS(c)                                        \
-	do {                                                 \
-		unsigned next_ = (unsigned)delta[row + (c)]; \
-		row = next_ >> 1;                            \
-		if (next_ & 1)                               \
-			report_row(a, row, fn, ud);          \
-	} while (0)
-#define STEP(byte) STEP_CLASS(cls[(unsigned char)(byte)])
-	const unsigned char *ascii_cls = a->ascii_cls;
-	const unsigned space = cls[' '];
+	const unsigned space = a->cls[' '];
+	const unsigned char *p = (const unsigned char *)text;
+	size_t len = strlen(text);
+	size_t split = split_point(p, len);
 	/* Folded text begins and ends with a space; a run of separators
 	 * goes in as spaces, which the table takes as one (compile_table). */
-	STEP_CLASS(space);
-	const unsigned char *end = p + strlen(text);
-	while (p < end) {
-		/* Eight ASCII bytes (the usual case) go in without a test each:
-		 * none is the end, none starts a sequence to fold. */
-		uint64_t w;
-		if (end - p >= 8 && (memcpy(&w, p, 8), (w & 0x8080808080808080ULL) == 0)) {
-			for (int k = 0; k < 8; k++)
-				STEP_CLASS(ascii_cls[p[k]]);
-			p += 8;
-			continue;
-		}
-		unsigned char b = *p;
-		if (b < 0x80) {
-			p++;
-			STEP_CLASS(ascii_cls[b]);
-			continue;
-		}
-		/* Through a copy: p whose address is taken would live in memory. */
-		char out[4];
-		const unsigned char *at = p;
-		int n = fold_next(&at, out);
-		p = at;
-		if (n < 0)
-			STEP_CLASS(space);
-		for (int i = 0; i < n; i++)
-			STEP(out[i]);
+	unsigned row = 0, row_second = 0;
+	STEP_CLASS(row, space);
+	if (!split) {
+		scan_range(a, p, p + len, &row, fn, ud);
+		STEP_CLASS(row, space);
+		return;
 	}
-	STEP_CLASS(space);
-#undef STEP
-#undef STEP_CLASS
+	/* The second half begins at a separator: as a text of its own. */
+	STEP_CLASS(row_second, space);
+	scan_pair(a, p, p + split, &row, p + split, p + len, &row_second, fn, ud);
+	STEP_CLASS(row_second, space);
+	finish_across(a, p + split, p + len, row, fn, ud);
 }
+
+#undef STEP_CLASS

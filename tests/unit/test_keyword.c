@@ -300,7 +300,10 @@ START_TEST(folding_while_scanning_finds_what_folding_first_finds)
 {
 	/* Patterns as the scorer adds them (whole words in spaces, prefixes
 	 * open at the end), over random text of letters, digits, separators,
-	 * accents, combining marks, non-Latin letters and broken UTF-8. */
+	 * accents, combining marks, non-Latin letters and broken UTF-8; from
+	 * 128 bytes a text is walked in two halves side by side, and what
+	 * the first finds across the split must be neither lost nor counted
+	 * twice. */
 	static const char *const patterns[] = { " a ", " ab ",       " a b ", " ba",       "b c ", " ss ",
 		                                " e ", " \xce\xb1 ", " 1 ",   " strasse ", " ae " };
 	static const char *const pieces[] = { "a",
@@ -332,9 +335,9 @@ START_TEST(folding_while_scanning_finds_what_folding_first_finds)
 		ck_assert_int_eq(aho_add(a, patterns[i], strlen(patterns[i]), i), 0);
 	ck_assert_int_eq(aho_build(a), 0);
 	unsigned seed = 7;
-	for (int round = 0; round < 5000; round++) {
-		char text[256] = "";
-		for (int k = 0; k < round % 24; k++) {
+	for (int round = 0; round < 20000; round++) {
+		char text[1024] = "";
+		for (int k = 0; k < round % 120; k++) {
 			seed = seed * 1103515245u + 12345u;
 			strcat(text, pieces[(seed >> 16) % (sizeof pieces / sizeof *pieces)]);
 		}
@@ -348,6 +351,18 @@ START_TEST(folding_while_scanning_finds_what_folding_first_finds)
 			              folded, got[i], want[i]);
 		free(folded);
 	}
+	/* A match across the split that only the text's end closes: the
+	 * split falls at the '-', the only ASCII separator after an ASCII
+	 * letter in reach (the dash before it is U+2014). */
+	char tail[160] = "";
+	for (int i = 0; i < 61; i++)
+		strcat(tail, "\xc3\xa9");
+	strcat(tail, "x\xe2\x80\x94"
+	             "a-b");
+	int at_end[NP] = { 0 };
+	aho_scan_folded(a, tail, count_hit, at_end);
+	ck_assert_int_eq(at_end[0], 1); /* " a " */
+	ck_assert_int_eq(at_end[2], 1); /* " a b " */
 	aho_free(a);
 }
 

@@ -51,8 +51,12 @@ static const char *const rec_core_fields[] = { PW_F_ID,      PW_F_VERSION,     P
 static int
 core_index(const char *name)
 {
+	/* Two bytes tell the core names apart ("pdf_url", "primary_category",
+	 * "published"; "abstract", "announce_type", "authors"), so the
+	 * compare runs on the name itself only. */
 	for (int i = 0; rec_core_fields[i]; i++)
-		if (rec_core_fields[i][0] == name[0] && strcmp(rec_core_fields[i], name) == 0)
+		if (rec_core_fields[i][0] == name[0] && rec_core_fields[i][1] == name[1] &&
+		    strcmp(rec_core_fields[i], name) == 0)
 			return i;
 	return -1;
 }
@@ -129,9 +133,10 @@ rec_free(pw_record *rec)
 static struct rec_field *
 find_field(const pw_record *rec, const char *name)
 {
-	/* The first byte tells most names apart without a call. */
+	/* The first two bytes tell most names apart without a call. */
 	for (size_t i = 0; i < rec->nfields; i++)
-		if (rec->fields[i].name[0] == name[0] && strcmp(rec->fields[i].name, name) == 0)
+		if (rec->fields[i].name[0] == name[0] && rec->fields[i].name[1] == name[1] &&
+		    strcmp(rec->fields[i].name, name) == 0)
 			return &rec->fields[i];
 	return NULL;
 }

@@ -6,6 +6,7 @@
  * what a rolled-back transaction or savepoint added is forgotten. */
 #include "autoconf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +15,19 @@
 
 #define MAX_SAVEPOINTS 16
 
+/* A slot keeps its id's hash beside it: a probe that meets another id
+ * is told so by the hash, not by a compare of strings each in an
+ * allocation of its own (the compares' cache misses made this set 1.6%
+ * of a first run). */
+struct slot {
+	uint32_t index; /* into ids, + 1; 0 for an empty slot */
+	uint32_t hash;
+};
+
 struct fetched_set {
 	char **ids; /* insertion order */
 	size_t n, cap;
-	size_t *slots; /* open addressing: index + 1, 0 empty */
+	struct slot *slots; /* open addressing */
 	size_t nslots;
 	size_t committed; /* ids[0..committed) outlive a rollback */
 	size_t marks[MAX_SAVEPOINTS];
@@ -42,14 +52,23 @@ set_of(pw_store *s)
 	return s->fetched;
 }
 
-/* The slot holding id, or the empty slot where it would go. */
-static size_t *
-find_slot(struct fetched_set *f, const char *id)
+/* The slot holding id (whose id_hash is hash), or the empty slot where
+ * it would go. */
+static struct slot *
+find_slot(struct fetched_set *f, const char *id, size_t hash)
 {
-	size_t i = id_hash(id) & (f->nslots - 1);
-	while (f->slots[i] && strcmp(f->ids[f->slots[i] - 1], id) != 0)
+	size_t i = hash & (f->nslots - 1);
+	while (f->slots[i].index &&
+	       (f->slots[i].hash != (uint32_t)hash || strcmp(f->ids[f->slots[i].index - 1], id) != 0))
 		i = (i + 1) & (f->nslots - 1);
 	return &f->slots[i];
+}
+
+static void
+fill_slot(struct slot *slot, size_t index, size_t hash)
+{
+	slot->index = (uint32_t)(index + 1);
+	slot->hash = (uint32_t)hash;
 }
 
 /* Every id into its slot again, in a table of nslots (a power of two). */
@@ -57,14 +76,16 @@ static void
 fill_slots(struct fetched_set *f)
 {
 	memset(f->slots, 0, f->nslots * sizeof *f->slots);
-	for (size_t k = 0; k < f->n; k++)
-		*find_slot(f, f->ids[k]) = k + 1;
+	for (size_t k = 0; k < f->n; k++) {
+		size_t hash = id_hash(f->ids[k]);
+		fill_slot(find_slot(f, f->ids[k], hash), k, hash);
+	}
 }
 
 static int
 grow_slots(struct fetched_set *f, size_t nslots)
 {
-	size_t *slots = malloc(nslots * sizeof *slots);
+	struct slot *slots = malloc(nslots * sizeof *slots);
 	if (!slots)
 		return -1;
 	free(f->slots);
@@ -82,8 +103,11 @@ store_fetched_add(pw_store *s, const char *id)
 		goto oom;
 	if ((f->n + 1) * 2 > f->nslots && grow_slots(f, f->nslots ? f->nslots * 2 : 1024) < 0)
 		goto oom;
-	size_t *slot = find_slot(f, id);
-	if (*slot)
+	if (f->n >= UINT32_MAX)
+		goto oom;
+	size_t hash = id_hash(id);
+	struct slot *slot = find_slot(f, id, hash);
+	if (slot->index)
 		return 0;
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 1024;
@@ -95,7 +119,7 @@ store_fetched_add(pw_store *s, const char *id)
 	}
 	if (!(f->ids[f->n] = strdup(id)))
 		goto oom;
-	*slot = ++f->n;
+	fill_slot(slot, f->n++, hash);
 	return 0;
 oom:
 	snprintf(s->err, sizeof s->err, "store %s: cannot note a fetched paper: out of memory", s->path);

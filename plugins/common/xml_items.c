@@ -503,8 +503,9 @@ xi_parse_fd(int fd, const xi_handler *h, xi_result *res)
 const xi_node *
 xi_find(const xi_item *it, const char *path)
 {
+	/* The first byte tells most paths apart without a call. */
 	for (size_t i = 0; i < it->count; i++)
-		if (strcmp(it->nodes[i].path, path) == 0)
+		if (it->nodes[i].path[0] == path[0] && strcmp(it->nodes[i].path, path) == 0)
 			return &it->nodes[i];
 	return NULL;
 }

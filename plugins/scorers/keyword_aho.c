@@ -349,44 +349,57 @@ scan_range(const aho *a, const unsigned char *p, const unsigned char *end, unsig
 	*row = r;
 }
 
-/* Two ranges walked side by side, eight ASCII bytes of each at a time:
+/* Four ranges walked side by side, eight ASCII bytes of each at a time:
  * one walk waits for each table load before the next (the row it loads
- * is the next one's address), two walks overlap their waits. */
+ * is the next one's address), four walks overlap their waits. */
 static void
-scan_pair(const aho *a, const unsigned char *p, const unsigned char *p_end, unsigned *row, const unsigned char *q,
-          const unsigned char *q_end, unsigned *row_q, void (*fn)(int id, void *ud), void *ud)
+scan_four(const aho *a, const unsigned char *const from[4], const unsigned char *const to[4], unsigned rows[4],
+          void (*fn)(int id, void *ud), void *ud)
 {
 	const int *delta = a->delta;
 	const unsigned char *ascii_cls = a->ascii_cls;
-	unsigned r = *row, rq = *row_q;
-	while (p_end - p >= 8 && q_end - q >= 8) {
-		uint64_t w, wq;
-		memcpy(&w, p, 8);
-		memcpy(&wq, q, 8);
-		if (((w | wq) & 0x8080808080808080ULL) == 0) {
+	const unsigned char *p0 = from[0], *p1 = from[1], *p2 = from[2], *p3 = from[3];
+	unsigned r0 = rows[0], r1 = rows[1], r2 = rows[2], r3 = rows[3];
+	while (to[0] - p0 >= 8 && to[1] - p1 >= 8 && to[2] - p2 >= 8 && to[3] - p3 >= 8) {
+		uint64_t w0, w1, w2, w3;
+		memcpy(&w0, p0, 8);
+		memcpy(&w1, p1, 8);
+		memcpy(&w2, p2, 8);
+		memcpy(&w3, p3, 8);
+		if (((w0 | w1 | w2 | w3) & 0x8080808080808080ULL) == 0) {
 			for (int k = 0; k < 8; k++) {
-				STEP_CLASS(r, ascii_cls[p[k]]);
-				STEP_CLASS(rq, ascii_cls[q[k]]);
+				STEP_CLASS(r0, ascii_cls[p0[k]]);
+				STEP_CLASS(r1, ascii_cls[p1[k]]);
+				STEP_CLASS(r2, ascii_cls[p2[k]]);
+				STEP_CLASS(r3, ascii_cls[p3[k]]);
 			}
-			p += 8;
-			q += 8;
+			p0 += 8;
+			p1 += 8;
+			p2 += 8;
+			p3 += 8;
 			continue;
 		}
-		p = step_char(a, p, &r, fn, ud);
-		q = step_char(a, q, &rq, fn, ud);
+		p0 = step_char(a, p0, &r0, fn, ud);
+		p1 = step_char(a, p1, &r1, fn, ud);
+		p2 = step_char(a, p2, &r2, fn, ud);
+		p3 = step_char(a, p3, &r3, fn, ud);
 	}
-	scan_range(a, p, p_end, &r, fn, ud);
-	scan_range(a, q, q_end, &rq, fn, ud);
-	*row = r;
-	*row_q = rq;
+	scan_range(a, p0, to[0], &r0, fn, ud);
+	scan_range(a, p1, to[1], &r1, fn, ud);
+	scan_range(a, p2, to[2], &r2, fn, ud);
+	scan_range(a, p3, to[3], &r3, fn, ud);
+	rows[0] = r0;
+	rows[1] = r1;
+	rows[2] = r2;
+	rows[3] = r3;
 }
 
-/* The first walk, at the split, goes on past it for the matches that
- * began before it and end after it: it reports a node only when its text
- * is longer than the folded text fed since the split (so began before
- * it), and stops once the node it is at began at the split or after,
- * which the second walk sees.  Folded text counts a run of separators
- * as one space (the table takes the run as one, compile_table). */
+/* A part's walk, at the end of its part, goes on past it for the
+ * matches that began in the part and end after it: it reports a node only
+ * when its text is longer than the folded text fed since the split (so
+ * began before it), and stops once the node it is at began at the split
+ * or after, which the next part's walk sees.  Folded text counts a run of
+ * separators as one space (the table takes the run as one, compile_table). */
 static void
 finish_across(const aho *a, const unsigned char *p, const unsigned char *end, unsigned row,
               void (*fn)(int id, void *ud), void *ud)
@@ -431,17 +444,18 @@ finish_across(const aho *a, const unsigned char *p, const unsigned char *end, un
 	}
 }
 
-/* Texts from this long are walked in two halves side by side. */
-#define SPLIT_FROM 128
+/* Texts from this long are walked in four parts side by side. */
+#define SPLIT_FROM 256
 
-/* Where to split text[0, len): a separator after an ASCII letter or digit
- * near the middle, or 0 for none. */
+/* Where to split text[0, len) before part `part` of four: a separator
+ * after an ASCII letter or digit from a quarter of the way per part on,
+ * or 0 for none in reach.  (len >= SPLIT_FROM keeps the reach inside the
+ * text and the parts apart.) */
 static size_t
-split_point(const unsigned char *text, size_t len)
+split_point(const unsigned char *text, size_t len, int part)
 {
-	if (len < SPLIT_FROM)
-		return 0;
-	for (size_t i = len / 2; i < len / 2 + 64; i++)
+	size_t from = len / 4 * (size_t)part;
+	for (size_t i = from; i < from + 64; i++)
 		if (text[i] < 0x80 && !fold_ascii_table[text[i]] && text[i - 1] < 0x80 && fold_ascii_table[text[i - 1]])
 			return i;
 	return 0;
@@ -462,21 +476,28 @@ aho_scan_folded(const aho *a, const char *text, void (*fn)(int id, void *ud), vo
 	const unsigned space = a->cls[' '];
 	const unsigned char *p = (const unsigned char *)text;
 	size_t len = strlen(text);
-	size_t split = split_point(p, len);
+	size_t split[4] = { 0 };
+	int parts = len >= SPLIT_FROM ? 4 : 1;
+	for (int i = 1; i < parts; i++)
+		if (!(split[i] = split_point(p, len, i)))
+			parts = 1;
 	/* Folded text begins and ends with a space; a run of separators
-	 * goes in as spaces, which the table takes as one (compile_table). */
-	unsigned row = 0, row_second = 0;
-	STEP_CLASS(row, space);
-	if (!split) {
-		scan_range(a, p, p + len, &row, fn, ud);
-		STEP_CLASS(row, space);
+	 * goes in as spaces, which the table takes as one (compile_table).
+	 * A part after the first begins at a separator: as a text of its own. */
+	unsigned rows[4] = { 0, 0, 0, 0 };
+	for (int i = 0; i < parts; i++)
+		STEP_CLASS(rows[i], space);
+	if (parts == 1) {
+		scan_range(a, p, p + len, &rows[0], fn, ud);
+		STEP_CLASS(rows[0], space);
 		return;
 	}
-	/* The second half begins at a separator: as a text of its own. */
-	STEP_CLASS(row_second, space);
-	scan_pair(a, p, p + split, &row, p + split, p + len, &row_second, fn, ud);
-	STEP_CLASS(row_second, space);
-	finish_across(a, p + split, p + len, row, fn, ud);
+	const unsigned char *from[4] = { p, p + split[1], p + split[2], p + split[3] };
+	const unsigned char *to[4] = { p + split[1], p + split[2], p + split[3], p + len };
+	scan_four(a, from, to, rows, fn, ud);
+	STEP_CLASS(rows[3], space);
+	for (int i = 0; i < 3; i++)
+		finish_across(a, to[i], p + len, rows[i], fn, ud);
 }
 
 #undef STEP_CLASS

@@ -301,8 +301,8 @@ START_TEST(folding_while_scanning_finds_what_folding_first_finds)
 	/* Patterns as the scorer adds them (whole words in spaces, prefixes
 	 * open at the end), over random text of letters, digits, separators,
 	 * accents, combining marks, non-Latin letters and broken UTF-8; from
-	 * 128 bytes a text is walked in two halves side by side, and what
-	 * the first finds across the split must be neither lost nor counted
+	 * 256 bytes a text is walked in four parts side by side, and what a
+	 * part's walk finds across its end must be neither lost nor counted
 	 * twice. */
 	static const char *const patterns[] = { " a ", " ab ",       " a b ", " ba",       "b c ", " ss ",
 		                                " e ", " \xce\xb1 ", " 1 ",   " strasse ", " ae " };
@@ -336,8 +336,8 @@ START_TEST(folding_while_scanning_finds_what_folding_first_finds)
 	ck_assert_int_eq(aho_build(a), 0);
 	unsigned seed = 7;
 	for (int round = 0; round < 20000; round++) {
-		char text[1024] = "";
-		for (int k = 0; k < round % 120; k++) {
+		char text[4096] = "";
+		for (int k = 0; k < round % 400; k++) {
 			seed = seed * 1103515245u + 12345u;
 			strcat(text, pieces[(seed >> 16) % (sizeof pieces / sizeof *pieces)]);
 		}
@@ -351,14 +351,23 @@ START_TEST(folding_while_scanning_finds_what_folding_first_finds)
 			              folded, got[i], want[i]);
 		free(folded);
 	}
-	/* A match across the split that only the text's end closes: the
-	 * split falls at the '-', the only ASCII separator after an ASCII
-	 * letter in reach (the dash before it is U+2014). */
-	char tail[160] = "";
-	for (int i = 0; i < 61; i++)
+	/* A match across the last split that only the text's end closes:
+	 * each quarter of this text has one ASCII separator after an ASCII
+	 * letter in reach, the last one the '-' of "a-b" (the dash before
+	 * the "a" is U+2014). */
+	char tail[300] = "";
+	for (int i = 0; i < 32; i++)
 		strcat(tail, "\xc3\xa9");
-	strcat(tail, "x\xe2\x80\x94"
+	for (int q = 0; q < 2; q++) {
+		strcat(tail, "x-");
+		for (int i = 0; i < 31; i++)
+			strcat(tail, "\xc3\xa9");
+	}
+	for (int i = 0; i < 58; i++)
+		strcat(tail, "x");
+	strcat(tail, "\xe2\x80\x94"
 	             "a-b");
+	ck_assert_int_eq(strlen(tail), 256);
 	int at_end[NP] = { 0 };
 	aho_scan_folded(a, tail, count_hit, at_end);
 	ck_assert_int_eq(at_end[0], 1); /* " a " */

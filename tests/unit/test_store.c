@@ -217,6 +217,61 @@ START_TEST(papers_stay_queued_until_the_digest_weighed_them)
 
 END_TEST
 
+struct in_order {
+	int n, out_of_order;
+	char last[32];
+};
+
+static void
+check_order(pw_record *rec, int64_t retries, void *ud)
+{
+	struct in_order *o = ud;
+	(void)retries;
+	const char *id = rec_get(rec, PW_F_ID);
+	if (o->n++ > 0 && strcmp(id, o->last) <= 0)
+		o->out_of_order++;
+	snprintf(o->last, sizeof o->last, "%s", id);
+	rec_free(rec);
+}
+
+/* A day's papers come back whole and in the order first seen, and inside
+ * a transaction (a dry run weighs in one) with what it has not committed
+ * yet. */
+START_TEST(a_day_is_read_back_whole_and_in_order)
+{
+	char err[512], id[32];
+	fresh_db();
+	pw_store *s = store_open(db, err, sizeof err);
+	ck_assert_int_eq(store_begin(s), 0);
+	for (int i = 0; i < 2000; i++) {
+		snprintf(id, sizeof id, "2401.%05d", i);
+		pw_record *r = paper(id, "1", id);
+		ck_assert_int_eq(store_paper_put(s, r, NULL), 0);
+		rec_free(r);
+	}
+	ck_assert_int_eq(store_weigh_enrol(s, "daily", 1), 0);
+	ck_assert_int_eq(store_commit(s), 0);
+	struct in_order o = { 0 };
+	ck_assert_int_eq(store_weigh_each(s, "daily", check_order, &o), 0);
+	ck_assert_int_eq(o.n, 2000);
+	ck_assert_int_eq(o.out_of_order, 0);
+	ck_assert_int_eq(store_begin(s), 0);
+	for (int i = 2000; i < 2003; i++) {
+		snprintf(id, sizeof id, "2401.%05d", i);
+		pw_record *r = paper(id, "1", id);
+		ck_assert_int_eq(store_paper_put(s, r, NULL), 0);
+		rec_free(r);
+	}
+	memset(&o, 0, sizeof o);
+	ck_assert_int_eq(store_weigh_each(s, "daily", check_order, &o), 0);
+	ck_assert_int_eq(o.n, 2003);
+	ck_assert_int_eq(o.out_of_order, 0);
+	store_rollback(s);
+	store_close(s);
+}
+
+END_TEST
+
 START_TEST(a_new_digest_weighs_the_latest_fetch_day)
 {
 	char err[512];
@@ -537,6 +592,7 @@ store_suite(void)
 	tcase_add_test(tc, unscored_papers_are_weighed_again_a_few_times);
 	tcase_add_test(tc, papers_stay_queued_until_the_digest_weighed_them);
 	tcase_add_test(tc, a_new_digest_weighs_the_latest_fetch_day);
+	tcase_add_test(tc, a_day_is_read_back_whole_and_in_order);
 	tcase_add_test(tc, a_delivery_in_flight_is_found_by_the_next_run);
 	tcase_add_test(tc, second_open_is_refused_while_locked);
 	tcase_add_test(tc, the_lock_follows_the_file_not_the_path);

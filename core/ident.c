@@ -118,8 +118,10 @@ ident_canonical(const char *raw, char *out, size_t out_size, int *version)
 		s++;
 	if (*s == '\0')
 		return -1;
+	/* The first byte, case folded (| 0x20 leaves a match a match), passes
+	 * over most prefixes without a call: a bare id is checked 13 times. */
 	for (size_t i = 0; ident_prefixes[i]; i++) {
-		if (txt_has_prefix_ci(s, ident_prefixes[i])) {
+		if ((*s | 0x20) == (ident_prefixes[i][0] | 0x20) && txt_has_prefix_ci(s, ident_prefixes[i])) {
 			s += strlen(ident_prefixes[i]);
 			break;
 		}

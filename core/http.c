@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "clock.h"
+#include "closer.h"
 #include "http.h"
 #include "interrupt.h"
 #include "log.h"
@@ -24,6 +25,8 @@
 #define HTTP_MAX_HOSTS 32
 /* libcurl's receive buffer (its largest is 10 MiB, its default 16 KiB). */
 #define HTTP_BUFFER_BYTES (256L * 1024)
+/* A spooled body from this size is closed beside the run (closer.h). */
+#define HTTP_CLOSE_BESIDE_BYTES (8 << 20)
 
 struct host_clock {
 	char key[128];
@@ -148,7 +151,9 @@ http_response_free(pw_response *r)
 	if (!r)
 		return;
 	free(r->body);
-	if (r->fd >= 0)
+	if (r->fd >= 0 && r->len >= HTTP_CLOSE_BESIDE_BYTES)
+		close_beside_the_run(r->fd);
+	else if (r->fd >= 0)
 		close(r->fd);
 	free_headers(r);
 	free(r);

@@ -1,6 +1,8 @@
 /* Tests of core/http.c against the local test server on 127.0.0.1. */
 #include "autoconf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +268,44 @@ START_TEST(a_spooled_body_arrives_whole_or_is_said_unwritable)
 
 END_TEST
 
+/* A large spool's descriptor is closed by a thread of its own (freeing
+ * its pages took the run 40 ms): it is closed all the same, soon. */
+START_TEST(a_large_spool_is_closed_beside_the_run)
+{
+	enum { SIZE = 9 * 1024 * 1024 };
+
+	char path[128], fileurl[200], err[512];
+	snprintf(path, sizeof path, "/tmp/pw-test-http-big-%d", (int)getpid());
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	for (size_t i = 0; i < SIZE; i++)
+		fputc('a' + (int)(i % 26), f);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(fileurl, sizeof fileurl, "file://%s", path);
+	http_options o;
+	http_default_options(&o);
+	o.retries = 0;
+	o.max_bytes = 16 * 1024 * 1024;
+	http_client *c = http_new(&o, NULL);
+	pw_response *r;
+	ck_assert_int_eq(http_get(c, fileurl, PW_HTTP_SPOOL, &r, err, sizeof err), 0);
+	int fd = r->fd;
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_eq(r->len, SIZE);
+	http_response_free(r);
+	int closed = 0;
+	for (int i = 0; i < 500 && !closed; i++) {
+		closed = fcntl(fd, F_GETFD) == -1 && errno == EBADF;
+		if (!closed)
+			usleep(10 * 1000);
+	}
+	ck_assert_msg(closed, "the spool's descriptor %d is still open after 5 s", fd);
+	http_free(c);
+	unlink(path);
+}
+
+END_TEST
+
 START_TEST(conditional_get_after_validators_are_committed)
 {
 	char err[512], db[128], cmd[512];
@@ -324,6 +364,7 @@ http_suite(void)
 	tcase_add_test(tc, size_cap_is_enforced);
 	tcase_add_test(tc, only_http_https_and_file);
 	tcase_add_test(tc, a_spooled_body_arrives_whole_or_is_said_unwritable);
+	tcase_add_test(tc, a_large_spool_is_closed_beside_the_run);
 	tcase_add_test(tc, conditional_get_after_validators_are_committed);
 	tcase_add_test(tc, arxiv_hosts_share_a_3_second_spacing);
 	suite_add_tcase(s, tc);

@@ -220,6 +220,29 @@ START_TEST(only_http_https_and_file)
 
 END_TEST
 
+/* A client for file:// bodies of up to 16 MiB, asking once. */
+static http_client *
+spooling_client(void)
+{
+	http_options o;
+	http_default_options(&o);
+	o.retries = 0;
+	o.max_bytes = 16 * 1024 * 1024;
+	return http_new(&o, NULL);
+}
+
+/* The body at url, spooled: all of its size bytes. */
+static pw_response *
+spooled(http_client *c, const char *url, size_t size)
+{
+	char err[512];
+	pw_response *r;
+	ck_assert_int_eq(http_get(c, url, PW_HTTP_SPOOL, &r, err, sizeof err), 0);
+	ck_assert_int_ge(r->fd, 0);
+	ck_assert_uint_eq(r->len, size);
+	return r;
+}
+
 /* A spooled body is gathered and written in large pieces: a body of an
  * odd size arrives whole, byte for byte; a spool that cannot be written
  * (a file-size limit here, a full disk in life) is said as such. */
@@ -239,15 +262,8 @@ START_TEST(a_spooled_body_arrives_whole_or_is_said_unwritable)
 	FILE *f = fopen(path, "wb");
 	ck_assert(f && fwrite(want, 1, SIZE, f) == SIZE && fclose(f) == 0);
 	snprintf(fileurl, sizeof fileurl, "file://%s", path);
-	http_options o;
-	http_default_options(&o);
-	o.retries = 0;
-	o.max_bytes = 16 * 1024 * 1024;
-	http_client *c = http_new(&o, NULL);
-	pw_response *r;
-	ck_assert_int_eq(http_get(c, fileurl, PW_HTTP_SPOOL, &r, err, sizeof err), 0);
-	ck_assert_int_ge(r->fd, 0);
-	ck_assert_uint_eq(r->len, SIZE);
+	http_client *c = spooling_client();
+	pw_response *r = spooled(c, fileurl, SIZE);
 	size_t n = 0;
 	for (ssize_t k; (k = read(r->fd, got + n, SIZE + 1 - n)) > 0;)
 		n += (size_t)k;
@@ -274,7 +290,7 @@ START_TEST(a_large_spool_is_closed_beside_the_run)
 {
 	enum { SIZE = 9 * 1024 * 1024 };
 
-	char path[128], fileurl[200], err[512];
+	char path[128], fileurl[200];
 	snprintf(path, sizeof path, "/tmp/pw-test-http-big-%d", (int)getpid());
 	FILE *f = fopen(path, "wb");
 	ck_assert_ptr_nonnull(f);
@@ -282,16 +298,9 @@ START_TEST(a_large_spool_is_closed_beside_the_run)
 		fputc('a' + (int)(i % 26), f);
 	ck_assert_int_eq(fclose(f), 0);
 	snprintf(fileurl, sizeof fileurl, "file://%s", path);
-	http_options o;
-	http_default_options(&o);
-	o.retries = 0;
-	o.max_bytes = 16 * 1024 * 1024;
-	http_client *c = http_new(&o, NULL);
-	pw_response *r;
-	ck_assert_int_eq(http_get(c, fileurl, PW_HTTP_SPOOL, &r, err, sizeof err), 0);
+	http_client *c = spooling_client();
+	pw_response *r = spooled(c, fileurl, SIZE);
 	int fd = r->fd;
-	ck_assert_int_ge(fd, 0);
-	ck_assert_uint_eq(r->len, SIZE);
 	http_response_free(r);
 	int closed = 0;
 	for (int i = 0; i < 500 && !closed; i++) {

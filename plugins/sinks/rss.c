@@ -95,53 +95,39 @@ rss_destroy(const pw_host *h, pw_instance *inst, void *state)
 	free(state);
 }
 
-/* Text into HTML: the writer escapes the HTML once more for XML. */
-static void
-puts_html(mbuf *b, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': mbuf_puts(b, "&lt;"); break;
-		case '>': mbuf_puts(b, "&gt;"); break;
-		case '&': mbuf_puts(b, "&amp;"); break;
-		case '"': mbuf_puts(b, "&quot;"); break;
-		case '\n': mbuf_puts(b, "<br/>"); break;
-		default: mbuf_put(b, s, 1);
-		}
-	}
-}
-
+/* The item's description is HTML (su_html_escape), which the XML writer
+ * escapes once more. */
 static char *
 describe(const pw_host *h, pw_instance *inst, const pw_record *rec)
 {
 	mbuf b = { 0 };
 	/* Fields under the title (a translated title) open the description:
 	 * a feed reader shows the item's title just above it. */
-	fv_html_at(h, inst, rec, PW_ATTACH_TITLE, 0, &b, puts_html);
+	fv_html_at(h, inst, rec, PW_ATTACH_TITLE, 0, &b, su_html_escape);
 	mbuf_puts(&b, "<p><b>Authors:</b> ");
 	for (size_t i = 0; i < h->record_count(inst, rec, PW_F_AUTHORS); i++) {
 		if (i)
 			mbuf_puts(&b, ", ");
-		puts_html(&b, h->record_get_at(inst, rec, PW_F_AUTHORS, i));
+		su_html_escape(&b, h->record_get_at(inst, rec, PW_F_AUTHORS, i));
 	}
 	mbuf scores = { 0 };
 	su_scores_text(h, inst, rec, &scores);
 	char *scores_line = mbuf_take(&scores);
 	mbuf_puts(&b, "</p>\n<p><b>Score:</b> ");
-	puts_html(&b, scores_line);
+	su_html_escape(&b, scores_line);
 	free(scores_line);
 	mbuf_puts(&b, "</p>\n");
 	/* Extension fields as their plugins declared them (ABI 2.1): the
 	 * labels with the details, the rest around the abstract. */
-	fv_html_at(h, inst, rec, PW_ATTACH_PAPER, 1, &b, puts_html);
+	fv_html_at(h, inst, rec, PW_ATTACH_PAPER, 1, &b, su_html_escape);
 	const char *abstract = h->record_get(inst, rec, PW_F_ABSTRACT);
 	if (abstract) {
 		mbuf_puts(&b, "<p>");
-		puts_html(&b, abstract);
+		su_html_escape(&b, abstract);
 		mbuf_puts(&b, "</p>\n");
 	}
-	fv_html_at(h, inst, rec, PW_ATTACH_ABSTRACT, 0, &b, puts_html);
-	fv_html_at(h, inst, rec, PW_ATTACH_PAPER, 0, &b, puts_html);
+	fv_html_at(h, inst, rec, PW_ATTACH_ABSTRACT, 0, &b, su_html_escape);
+	fv_html_at(h, inst, rec, PW_ATTACH_PAPER, 0, &b, su_html_escape);
 	return b.s;
 }
 

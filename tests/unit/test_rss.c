@@ -80,7 +80,7 @@ START_TEST(rss_keeps_recent_history_newest_first)
 	ck_assert(strstr(x, "<category>cs.LG</category>"));
 	/* The description is escaped HTML; the paper's own tags are text in it. */
 	ck_assert(strstr(x, "&amp;lt;b&amp;gt;tags&amp;lt;/b&amp;gt; &amp;amp; ]]&amp;gt; inside."));
-	ck_assert(strstr(x, "&lt;b&gt;summary:&lt;/b&gt; one line&lt;br/&gt;second line"));
+	ck_assert(strstr(x, "&lt;b&gt;summary:&lt;/b&gt; one line&lt;br&gt;second line"));
 	unlink(path);
 }
 

@@ -44,6 +44,17 @@ find_plugin(const pw_config *cfg, const ldr_registry *reg, const cfg_instance *i
 	return p;
 }
 
+/* A stage's namespace in the store's state and cache: "source/NAME", or
+ * "DIGEST/KIND/NAME" for a digest's scorer, enricher or sink. */
+static void
+stage_ns(char *ns, size_t size, const char *digest, const char *kind, const char *name)
+{
+	if (digest)
+		snprintf(ns, size, "%s/%s/%s", digest, kind, name);
+	else
+		snprintf(ns, size, "%s/%s", kind, name);
+}
+
 /* Calls fn on every instance of the config with its kind, its namespace and
  * its digest (NULL for a source). */
 static int
@@ -53,21 +64,21 @@ each_instance(pw_config *cfg,
 	char ns[512];
 	int errors = 0;
 	for (size_t i = 0; i < cfg->nsources; i++) {
-		snprintf(ns, sizeof ns, "source/%s", cfg->sources[i].name);
+		stage_ns(ns, sizeof ns, NULL, "source", cfg->sources[i].name);
 		errors += fn(cfg, &cfg->sources[i], PW_KIND_SOURCE, ns, NULL, ud);
 	}
 	for (size_t d = 0; d < cfg->ndigests; d++) {
 		cfg_digest *dg = &cfg->digests[d];
 		for (size_t i = 0; i < dg->nscorers; i++) {
-			snprintf(ns, sizeof ns, "%s/scorer/%s", dg->name, dg->scorers[i].name);
+			stage_ns(ns, sizeof ns, dg->name, "scorer", dg->scorers[i].name);
 			errors += fn(cfg, &dg->scorers[i], PW_KIND_SCORER, ns, dg->name, ud);
 		}
 		for (size_t i = 0; i < dg->nenrichers; i++) {
-			snprintf(ns, sizeof ns, "%s/enricher/%s", dg->name, dg->enrichers[i].name);
+			stage_ns(ns, sizeof ns, dg->name, "enricher", dg->enrichers[i].name);
 			errors += fn(cfg, &dg->enrichers[i], PW_KIND_ENRICHER, ns, dg->name, ud);
 		}
 		for (size_t i = 0; i < dg->nsinks; i++) {
-			snprintf(ns, sizeof ns, "%s/sink/%s", dg->name, dg->sinks[i].name);
+			stage_ns(ns, sizeof ns, dg->name, "sink", dg->sinks[i].name);
 			errors += fn(cfg, &dg->sinks[i], PW_KIND_SINK, ns, dg->name, ud);
 		}
 	}
@@ -147,7 +158,7 @@ start_all(struct run *r)
 	if (!r->sources || !r->digests)
 		return -1;
 	for (size_t i = 0; i < cfg->nsources; i++) {
-		snprintf(ns, sizeof ns, "source/%s", cfg->sources[i].name);
+		stage_ns(ns, sizeof ns, NULL, "source", cfg->sources[i].name);
 		if (start_stage(r, &r->sources[i], &cfg->sources[i], PW_KIND_SOURCE, ns, NULL) < 0)
 			return -1;
 	}
@@ -161,17 +172,17 @@ start_all(struct run *r)
 		if (!dr->scorers || !dr->enrichers || !dr->sinks)
 			return -1;
 		for (size_t i = 0; i < dg->nscorers; i++) {
-			snprintf(ns, sizeof ns, "%s/scorer/%s", dg->name, dg->scorers[i].name);
+			stage_ns(ns, sizeof ns, dg->name, "scorer", dg->scorers[i].name);
 			if (start_stage(r, &dr->scorers[i], &dg->scorers[i], PW_KIND_SCORER, ns, dg->name) < 0)
 				return -1;
 		}
 		for (size_t i = 0; i < dg->nenrichers; i++) {
-			snprintf(ns, sizeof ns, "%s/enricher/%s", dg->name, dg->enrichers[i].name);
+			stage_ns(ns, sizeof ns, dg->name, "enricher", dg->enrichers[i].name);
 			if (start_stage(r, &dr->enrichers[i], &dg->enrichers[i], PW_KIND_ENRICHER, ns, dg->name) < 0)
 				return -1;
 		}
 		for (size_t i = 0; i < dg->nsinks; i++) {
-			snprintf(ns, sizeof ns, "%s/sink/%s", dg->name, dg->sinks[i].name);
+			stage_ns(ns, sizeof ns, dg->name, "sink", dg->sinks[i].name);
 			if (start_stage(r, &dr->sinks[i], &dg->sinks[i], PW_KIND_SINK, ns, dg->name) < 0)
 				return -1;
 		}

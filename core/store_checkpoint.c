@@ -13,11 +13,11 @@
 #include "autoconf.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
 #include "store_sql.h"
+#include "threads.h"
 
 /* The log size that starts a checkpoint: what SQLite's default of 1,000
  * pages held at 8 KiB pages (a store's pages are 64 KiB now, an older
@@ -91,14 +91,7 @@ on_wal_commit(void *arg, sqlite3 *db, const char *schema, int pages)
 	if (!c)
 		return SQLITE_OK;
 	c->path = s->path;
-	/* Signals stay with the run's thread: its interrupt handling expects
-	 * them there, and the copy must not be stopped halfway for nothing. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int rc = pthread_create(&c->thread, NULL, checkpoint_thread, c);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	if (thread_start_quiet(&c->thread, 0, checkpoint_thread, c) < 0) {
 		free(c);
 		return SQLITE_OK; /* the close still checkpoints */
 	}
@@ -106,23 +99,15 @@ on_wal_commit(void *arg, sqlite3 *db, const char *schema, int pages)
 	return SQLITE_OK;
 }
 
-/* The store's page size; SQLite's default when it cannot be read. */
-static int
-page_size(sqlite3 *db)
-{
-	sqlite3_stmt *st = NULL;
-	int size = 0;
-	if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		size = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return size >= 512 ? size : 4096;
-}
-
 void
 store_checkpoint_in_background(pw_store *s)
 {
 	const char *hook = getenv("PAPERWIRE_CHECKPOINT_PAGES");
-	s->checkpoint_pages = hook && atoi(hook) > 0 ? atoi(hook) : CHECKPOINT_LOG_BYTES / page_size(s->db);
+	/* The page size; SQLite's default when it cannot be read. */
+	long page_size = sql_count(s, sql_prepare(s, "PRAGMA page_size"));
+	if (page_size < 512)
+		page_size = 4096;
+	s->checkpoint_pages = hook && atoi(hook) > 0 ? atoi(hook) : (int)(CHECKPOINT_LOG_BYTES / page_size);
 	sqlite3_wal_hook(s->db, on_wal_commit, s);
 }
 

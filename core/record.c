@@ -165,15 +165,20 @@ name_bit(const char *name)
 	return (uint64_t)1 << ((a * 7u + b * 3u + c) & 63);
 }
 
+/* The first two bytes tell most names apart without a call. */
+static int
+is_named(const struct rec_field *f, const char *name)
+{
+	return f->name[0] == name[0] && f->name[1] == name[1] && strcmp(f->name, name) == 0;
+}
+
 static struct rec_field *
 find_field(const pw_record *rec, const char *name)
 {
 	if (!(rec->name_bits & name_bit(name)))
 		return NULL;
-	/* The first two bytes tell most names apart without a call. */
 	for (size_t i = 0; i < rec->nfields; i++)
-		if (rec->fields[i].name[0] == name[0] && rec->fields[i].name[1] == name[1] &&
-		    strcmp(rec->fields[i].name, name) == 0)
+		if (is_named(&rec->fields[i], name))
 			return &rec->fields[i];
 	return NULL;
 }
@@ -184,11 +189,8 @@ get_or_add_field(pw_record *rec, const char *name)
 	/* A list is filled a value at a time right after its field is made:
 	 * the last field is asked first (a paper's authors and categories
 	 * made this search 2.3% of a first run). */
-	if (rec->nfields) {
-		struct rec_field *last = &rec->fields[rec->nfields - 1];
-		if (last->name[0] == name[0] && strcmp(last->name, name) == 0)
-			return last;
-	}
+	if (rec->nfields && is_named(&rec->fields[rec->nfields - 1], name))
+		return &rec->fields[rec->nfields - 1];
 	struct rec_field *f = find_field(rec, name);
 	if (f)
 		return f;

@@ -234,21 +234,29 @@ check_order(pw_record *rec, int64_t retries, void *ud)
 	rec_free(rec);
 }
 
-/* A day's papers come back whole and in the order first seen, and inside
- * a transaction (a dry run weighs in one) with what it has not committed
- * yet. */
-START_TEST(a_day_is_read_back_whole_and_in_order)
+/* Papers 2401.FROM to 2401.(TO-1), stored. */
+static void
+put_numbered(pw_store *s, int from, int to)
 {
-	char err[512], id[32];
-	fresh_db();
-	pw_store *s = store_open(db, err, sizeof err);
-	ck_assert_int_eq(store_begin(s), 0);
-	for (int i = 0; i < 2000; i++) {
+	char id[32];
+	for (int i = from; i < to; i++) {
 		snprintf(id, sizeof id, "2401.%05d", i);
 		pw_record *r = paper(id, "1", id);
 		ck_assert_int_eq(store_paper_put(s, r, NULL), 0);
 		rec_free(r);
 	}
+}
+
+/* A day's papers come back whole and in the order first seen, and inside
+ * a transaction (a dry run weighs in one) with what it has not committed
+ * yet. */
+START_TEST(a_day_is_read_back_whole_and_in_order)
+{
+	char err[512];
+	fresh_db();
+	pw_store *s = store_open(db, err, sizeof err);
+	ck_assert_int_eq(store_begin(s), 0);
+	put_numbered(s, 0, 2000);
 	ck_assert_int_eq(store_weigh_enrol(s, "daily", 1), 0);
 	ck_assert_int_eq(store_commit(s), 0);
 	struct in_order o = { 0 };
@@ -256,12 +264,7 @@ START_TEST(a_day_is_read_back_whole_and_in_order)
 	ck_assert_int_eq(o.n, 2000);
 	ck_assert_int_eq(o.out_of_order, 0);
 	ck_assert_int_eq(store_begin(s), 0);
-	for (int i = 2000; i < 2003; i++) {
-		snprintf(id, sizeof id, "2401.%05d", i);
-		pw_record *r = paper(id, "1", id);
-		ck_assert_int_eq(store_paper_put(s, r, NULL), 0);
-		rec_free(r);
-	}
+	put_numbered(s, 2000, 2003);
 	memset(&o, 0, sizeof o);
 	ck_assert_int_eq(store_weigh_each(s, "daily", check_order, &o), 0);
 	ck_assert_int_eq(o.n, 2003);

@@ -22,6 +22,9 @@ struct rec_field {
 	size_t count, cap;
 	int is_list;
 	int own_name;
+	/* As the store holds it: read from the paper's row and not changed
+	 * since (the ledger keeps only what is not). */
+	int stored;
 };
 
 struct rec_score {
@@ -91,6 +94,12 @@ int
 rec_is_core_field(const char *name)
 {
 	return core_index(name) >= 0;
+}
+
+int
+rec_core_index(const char *name)
+{
+	return core_index(name);
 }
 
 static char **
@@ -244,6 +253,7 @@ rec_mark_list(pw_record *rec, const char *name)
 	if (!f->is_list)
 		field_clear_values(rec, f);
 	f->is_list = 1;
+	f->stored = 0;
 	return 0;
 }
 
@@ -290,6 +300,7 @@ rec_take(pw_record *rec, const char *field, char *owned, int as_list)
 	if (!as_list || !f->is_list)
 		field_clear_values(rec, f);
 	f->is_list = as_list;
+	f->stored = 0;
 	/* An empty item of a list is no item. */
 	int empty_item = as_list && *owned == '\0';
 	if (empty_item || append_value(f, owned) < 0) {
@@ -400,6 +411,19 @@ size_t
 rec_field_count_at(const pw_record *rec, size_t i)
 {
 	return i < rec->nfields ? rec->fields[i].count : 0;
+}
+
+int
+rec_field_is_stored(const pw_record *rec, size_t i)
+{
+	return i < rec->nfields ? rec->fields[i].stored : 0;
+}
+
+void
+rec_mark_stored(pw_record *rec)
+{
+	for (size_t i = 0; i < rec->nfields; i++)
+		rec->fields[i].stored = 1;
 }
 
 const char *

@@ -10,6 +10,12 @@
 /* 1 for a core field's name (PW_F_*, PW_T_*): set by sources, never
  * declared by a plugin as its own. */
 int rec_is_core_field(const char *name);
+/* A core field's place in the list PW_F_ID, PW_F_VERSION, PW_F_TITLE,
+ * PW_F_ABSTRACT, PW_F_AUTHORS, PW_F_CATEGORIES, PW_F_PRIMARY, PW_F_URL,
+ * PW_F_PDF_URL, PW_F_DOI, PW_F_SOURCE, PW_F_ANNOUNCE, PW_F_COMMENT,
+ * PW_F_JOURNAL_REF, PW_T_PUBLISHED, PW_T_UPDATED (0 to 15; the store's
+ * paper columns are in this order); -1 for any other name. */
+int rec_core_index(const char *name);
 pw_record *rec_new(void);
 void rec_free(pw_record *rec);
 
@@ -32,6 +38,11 @@ const char *rec_field_name(const pw_record *rec, size_t i);
 int rec_field_is_list(const pw_record *rec, size_t i);
 size_t rec_field_count_at(const pw_record *rec, size_t i);
 const char *rec_field_value_at(const pw_record *rec, size_t i, size_t j);
+/* The store's row reader marks the fields it read from the paper's row;
+ * setting a field again clears its mark.  What the ledger keeps of a
+ * scored paper is what is not so marked (rec_to_json_some). */
+void rec_mark_stored(pw_record *rec);
+int rec_field_is_stored(const pw_record *rec, size_t i);
 /* For the store's reader: a list field that may stay empty, and a value
  * already clean (it was cleaned before it was stored) whose ownership
  * passes to the record, set or appended to the list.  -1: out of memory. */
@@ -68,10 +79,18 @@ pw_record *rec_clone(const pw_record *src);
 /* JSON for the store (record_json.c): {"field": "v" | ["a","b"], ...}.
  * with_scores adds "score" and "scores". */
 char *rec_to_json(const pw_record *rec, int with_scores);
+/* The same with only the fields keep accepts (by index). */
+char *rec_to_json_some(const pw_record *rec, int (*keep)(const pw_record *rec, size_t i, void *ud), void *ud,
+                       int with_scores);
 /* A 64-bit digest of the fields (names, values, order), without scores:
  * equal records give equal digests. */
 uint64_t rec_hash(const pw_record *rec);
 /* NULL for anything but one whole JSON object. */
 pw_record *rec_from_json(const char *json);
+/* Decodes the JSON object in text, which lies in rec's backing and is
+ * decoded in place, into rec: a field it names replaces the record's
+ * (a list as a whole).  0, or -1 when it is not one whole object (rec
+ * may then hold part of it). */
+int rec_read_json(pw_record *rec, char *text);
 
 #endif

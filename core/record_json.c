@@ -167,11 +167,19 @@ put_key(struct out *o, const char *key, int first)
 char *
 rec_to_json(const pw_record *rec, int with_scores)
 {
+	return rec_to_json_some(rec, NULL, NULL, with_scores);
+}
+
+char *
+rec_to_json_some(const pw_record *rec, int (*keep)(const pw_record *rec, size_t i, void *ud), void *ud, int with_scores)
+{
 	struct out o = { 0 };
 	size_t n = rec_nfields(rec), written = 0;
 	put_char(&o, '{');
 	for (size_t i = 0; i < n; i++) {
 		size_t count = rec_field_count_at(rec, i);
+		if (keep && !keep(rec, i, ud))
+			continue;
 		if (rec_field_is_list(rec, i)) {
 			put_key(&o, rec_field_name(rec, i), written++ == 0);
 			put_char(&o, '[');
@@ -425,6 +433,9 @@ static void
 read_list(struct in *in, pw_record *rec, const char *field)
 {
 	in->p++; /* '[' */
+	/* A list replaces the record's as a whole (the ledger's scored
+	 * fields are read over the paper's row). */
+	rec_unset(rec, field);
 	if (rec_mark_list(rec, field) < 0) {
 		in->p = NULL;
 		return;
@@ -475,6 +486,46 @@ read_scores(struct in *in, pw_record *rec)
 	expect(in, '}');
 }
 
+/* The object at in->p, decoded in place into rec. */
+static int
+read_object(struct in *in, pw_record *rec)
+{
+	if (expect(in, '{') < 0)
+		return -1;
+	if (next_is(in, '}'))
+		goto done;
+	do {
+		const char *key = read_string(in);
+		if (key && expect(in, ':') == 0) {
+			skip_space(in);
+			char c = in->p ? *in->p : 0;
+			if (c == '"') {
+				char *v = read_string(in);
+				if (v && rec_take(rec, key, v, 0) < 0)
+					in->p = NULL;
+			} else if (c == '[') {
+				read_list(in, rec, key);
+			} else if (c == '{' && strcmp(key, "scores") == 0) {
+				read_scores(in, rec);
+			} else {
+				skip_value(in, 1);
+			}
+		}
+	} while (in->p && next_is(in, ','));
+	if (expect(in, '}') < 0)
+		return -1;
+done:
+	skip_space(in);
+	return *in->p == '\0' ? 0 : -1;
+}
+
+int
+rec_read_json(pw_record *rec, char *text)
+{
+	struct in in = { text };
+	return text ? read_object(&in, rec) : -1;
+}
+
 pw_record *
 rec_from_json(const char *json)
 {
@@ -489,35 +540,8 @@ rec_from_json(const char *json)
 	}
 	memcpy(in.p, json, size);
 	rec_set_backing(rec, in.p, size);
-	if (expect(&in, '{') < 0)
-		goto fail;
-	if (next_is(&in, '}'))
-		goto done;
-	do {
-		const char *key = read_string(&in);
-		if (key && expect(&in, ':') == 0) {
-			skip_space(&in);
-			char c = in.p ? *in.p : 0;
-			if (c == '"') {
-				char *v = read_string(&in);
-				if (v && rec_take(rec, key, v, 0) < 0)
-					in.p = NULL;
-			} else if (c == '[') {
-				read_list(&in, rec, key);
-			} else if (c == '{' && strcmp(key, "scores") == 0) {
-				read_scores(&in, rec);
-			} else {
-				skip_value(&in, 1);
-			}
-		}
-	} while (in.p && next_is(&in, ','));
-	if (expect(&in, '}') < 0)
-		goto fail;
-done:
-	skip_space(&in);
-	if (*in.p == '\0')
+	if (read_object(&in, rec) == 0)
 		return rec;
-fail:
 	rec_free(rec);
 	return NULL;
 }

@@ -220,7 +220,6 @@ store_close(pw_store *s)
 {
 	if (!s)
 		return;
-	sqlite3_finalize(s->paper_hash_st);
 	sqlite3_finalize(s->paper_record_st);
 	sqlite3_finalize(s->paper_put_st);
 	store_fetched_free(s);
@@ -384,12 +383,11 @@ int
 sql_each_record(pw_store *s, sqlite3_stmt *st, const char *what, void (*fn)(pw_record *rec, int64_t extra, void *ud),
                 void *ud)
 {
-	int rc, has_extra = sqlite3_column_count(st) > 1;
+	int rc, has_extra = sqlite3_column_count(st) > PAPER_NCOLUMNS + 1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *json = (const char *)sqlite3_column_text(st, 0);
-		pw_record *rec = json ? rec_from_json(json) : NULL;
+		pw_record *rec = paper_from_row(st, 0, PAPER_NCOLUMNS);
 		if (rec)
-			fn(rec, has_extra ? sqlite3_column_int64(st, 1) : 0, ud);
+			fn(rec, has_extra ? sqlite3_column_int64(st, PAPER_NCOLUMNS + 1) : 0, ud);
 	}
 	if (rc != SQLITE_DONE)
 		sql_set_err(s, what);
@@ -423,13 +421,13 @@ sql_count(pw_store *s, sqlite3_stmt *st)
 static int
 stored_record(pw_store *s, const char *id, pw_record **out)
 {
-	sqlite3_stmt *st = sql_cached(s, &s->paper_record_st, "SELECT record FROM papers WHERE id = ?");
+	sqlite3_stmt *st = sql_cached(s, &s->paper_record_st, "SELECT " PAPER_COLUMNS("") " FROM papers WHERE id = ?");
 	*out = NULL;
 	if (!st)
 		return -1;
 	sql_bind_text(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		*out = rec_from_json((const char *)sqlite3_column_text(st, 0));
+		*out = paper_from_row(st, 0, -1);
 	sqlite3_reset(st);
 	return 0;
 }
@@ -438,56 +436,29 @@ int
 store_paper_put(pw_store *s, const pw_record *rec, int *is_new)
 {
 	const char *id = rec_get(rec, PW_F_ID);
-	int64_t now = (int64_t)time(NULL);
 	if (!id)
 		return -1;
-	/* The digest of what the source gave: when it is the one a source
-	 * gave last time, merging it again changes nothing (a merge only
-	 * fills or updates from a newer version), so there is nothing to read,
-	 * merge or write. */
-	sqlite3_int64 hash = (sqlite3_int64)rec_hash(rec);
-	/* The covering index answers without a read of the table. */
-	sqlite3_stmt *st = sql_cached(s, &s->paper_hash_st,
-	                              "SELECT src_hash FROM papers INDEXED BY papers_by_id_hash WHERE id = ?");
+	/* One statement: a new paper is inserted; one stored merges in the
+	 * statement itself; one whose source gave the same record as last
+	 * time (the digest of what it gave, src_hash) is not written at all. */
+	sqlite3_stmt *st = sql_cached(s, &s->paper_put_st, paper_upsert_sql());
 	if (!st)
 		return -1;
-	sql_bind_text(st, 1, id);
-	int exists = sqlite3_step(st) == SQLITE_ROW;
-	int unchanged = exists && sqlite3_column_type(st, 0) == SQLITE_INTEGER && sqlite3_column_int64(st, 0) == hash;
-	sqlite3_reset(st);
+	if (paper_bind(st, 1, rec) < 0) {
+		sqlite3_clear_bindings(st);
+		snprintf(s->err, sizeof s->err, "store %s: out of memory saving a paper", s->path);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 18, (int64_t)time(NULL));
+	sqlite3_bind_int64(st, 19, (sqlite3_int64)rec_hash(rec));
+	/* Only an insert sets the last inserted rowid: an update or a row
+	 * left alone does not. */
+	sqlite3_set_last_insert_rowid(s->db, 0);
+	int rc = sql_step_reset(s, st, "cannot save a paper");
+	sqlite3_clear_bindings(st); /* the record's text was bound in place */
 	if (is_new)
-		*is_new = !exists;
-	if (unchanged)
-		return 0;
-	pw_record *merged = NULL;
-	char *json;
-	if (exists) {
-		if (stored_record(s, id, &merged) < 0)
-			return -1;
-		if (merged)
-			rec_merge(merged, rec);
-	}
-	json = rec_to_json(merged ? merged : rec, 0);
-	int version = rec_version(merged ? merged : rec);
-	rec_free(merged);
-	if (!json)
-		return -1;
-	st = sql_cached(
-	        s, &s->paper_put_st,
-	        "INSERT INTO papers (id, version, record, first_seen, last_seen, src_hash) VALUES (?, ?, ?, ?, ?, ?) "
-	        "ON CONFLICT(id) DO UPDATE SET version = excluded.version, record = excluded.record, "
-	        "last_seen = excluded.last_seen, src_hash = excluded.src_hash");
-	if (!st) {
-		free(json);
-		return -1;
-	}
-	sql_bind_text(st, 1, id);
-	sqlite3_bind_int(st, 2, version);
-	sqlite3_bind_text(st, 3, json, -1, free);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5, now);
-	sqlite3_bind_int64(st, 6, hash);
-	return sql_step_reset(s, st, "cannot save a paper");
+		*is_new = rc == 0 && sqlite3_last_insert_rowid(s->db) != 0;
+	return rc;
 }
 
 /* Savepoints nest inside the run's transaction: a source's batch of
@@ -520,7 +491,8 @@ store_paper_get(pw_store *s, const char *id)
 int
 store_paper_each(pw_store *s, size_t max, void (*fn)(pw_record *rec, void *ud), void *ud)
 {
-	sqlite3_stmt *st = sql_prepare(s, "SELECT record FROM papers ORDER BY last_seen DESC, rowid DESC LIMIT ?");
+	sqlite3_stmt *st = sql_prepare(
+	        s, "SELECT " PAPER_COLUMNS("") ", NULL FROM papers ORDER BY last_seen DESC, rowid DESC LIMIT ?");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);

@@ -12,7 +12,7 @@
 
 #include "paperwire/plugin.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 typedef struct pw_store pw_store;
 

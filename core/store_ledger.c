@@ -50,10 +50,19 @@ store_ledger_status(pw_store *s, const char *digest, const char *sink, const cha
 	return status;
 }
 
+/* What the ledger keeps of a scored paper: what is not as the paper's
+ * row holds it (scores, reasons, enrichment, anything changed). */
+static int
+not_stored(const pw_record *rec, size_t i, void *ud)
+{
+	(void)ud;
+	return !rec_field_is_stored(rec, i);
+}
+
 int
 store_ledger_pending(pw_store *s, const char *digest, const char *sink, const pw_record *scored)
 {
-	char *json = rec_to_json(scored, 1);
+	char *json = rec_to_json_some(scored, not_stored, NULL, 1);
 	if (!json)
 		return -1;
 	/* A paper still pending gets its new scores; one delivered in an older
@@ -61,13 +70,12 @@ store_ledger_pending(pw_store *s, const char *digest, const char *sink, const pw
 	 * to be delivered once more in this version.  In flight: untouched. */
 	sqlite3_stmt *st =
 	        prepare_for(s,
-	                    "INSERT INTO ledger (digest, sink, paper_id, status, scored, selected_at) "
-	                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+	                    "INSERT INTO ledger (digest, sink, paper_id, status, scored, selected_at, version) "
+	                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8) "
 	                    "ON CONFLICT(digest, sink, paper_id) DO UPDATE SET scored = excluded.scored, "
-	                    "status = ?4, delivered_at = NULL, "
+	                    "status = ?4, delivered_at = NULL, version = excluded.version, "
 	                    "selected_at = CASE WHEN status = ?4 THEN selected_at ELSE excluded.selected_at END "
-	                    "WHERE status = ?4 OR (status = ?7 AND ?8 > "
-	                    "coalesce(CAST(json_extract(scored, '$.version') AS INTEGER), 0))",
+	                    "WHERE status = ?4 OR (status = ?7 AND ?8 > coalesce(version, 0))",
 	                    digest, sink);
 	if (!st) {
 		free(json);
@@ -83,15 +91,19 @@ store_ledger_pending(pw_store *s, const char *digest, const char *sink, const pw
 	return sql_step_done(s, st, "cannot record a selection in the ledger");
 }
 
-/* The records of (digest, sink) in one state, in the order selected. */
+/* The records of (digest, sink) in one state, in the order selected: the
+ * paper's row with what the ledger keeps over it. */
 static int
 each_in_state(pw_store *s, const char *digest, const char *sink, int status, void (*fn)(pw_record *rec, void *ud),
               void *ud)
 {
-	sqlite3_stmt *st = prepare_for(s,
-	                               "SELECT scored FROM ledger WHERE digest = ?1 AND sink = ?2 AND status = ?3 "
-	                               "ORDER BY selected_at, rowid",
-	                               digest, sink);
+	sqlite3_stmt *st =
+	        prepare_for(s,
+	                    "SELECT " PAPER_COLUMNS("p.") ", l.scored FROM ledger l "
+	                                                  "LEFT JOIN papers p ON p.id = l.paper_id "
+	                                                  "WHERE l.digest = ?1 AND l.sink = ?2 AND l.status = ?3 "
+	                                                  "ORDER BY l.selected_at, l.rowid",
+	                    digest, sink);
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 3, status);
@@ -110,11 +122,14 @@ int
 store_ledger_each_delivered(pw_store *s, const char *digest, const char *sink, int64_t since,
                             void (*fn)(pw_record *rec, int64_t delivered_at, void *ud), void *ud)
 {
-	sqlite3_stmt *st = prepare_for(s,
-	                               "SELECT scored, delivered_at FROM ledger WHERE digest = ?1 AND sink = ?2 "
-	                               "AND status = ?3 AND delivered_at >= ?4 AND scored IS NOT NULL "
-	                               "ORDER BY delivered_at DESC, rowid DESC",
-	                               digest, sink);
+	sqlite3_stmt *st =
+	        prepare_for(s,
+	                    "SELECT " PAPER_COLUMNS(
+	                            "p.") ", l.scored, l.delivered_at FROM ledger l "
+	                                  "LEFT JOIN papers p ON p.id = l.paper_id WHERE l.digest = ?1 AND l.sink = ?2 "
+	                                  "AND l.status = ?3 AND l.delivered_at >= ?4 AND l.scored IS NOT NULL "
+	                                  "ORDER BY l.delivered_at DESC, l.rowid DESC",
+	                    digest, sink);
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 3, LEDGER_DELIVERED);

@@ -34,8 +34,10 @@ store_fetch_day(pw_store *s, int64_t day, int64_t *start)
 int
 store_papers_of_day(pw_store *s, int64_t start, void (*fn)(pw_record *rec, int64_t retries, void *ud), void *ud)
 {
-	sqlite3_stmt *st = sql_prepare(s, "SELECT record, 0 FROM papers INDEXED BY papers_by_first_seen "
-	                                  "WHERE first_seen >= ? AND first_seen < ? ORDER BY rowid");
+	sqlite3_stmt *st =
+	        sql_prepare(s, "SELECT " PAPER_COLUMNS("") ", NULL, 0 FROM papers "
+	                                                   "INDEXED BY papers_by_first_seen "
+	                                                   "WHERE first_seen >= ? AND first_seen < ? ORDER BY rowid");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, start);
@@ -47,10 +49,13 @@ int
 store_selected_of_day(pw_store *s, const char *digest, const char *sink, int64_t start,
                       void (*fn)(pw_record *scored, void *ud), void *ud)
 {
-	sqlite3_stmt *st = sql_prepare(s, "SELECT l.scored FROM papers p INDEXED BY papers_by_first_seen "
-	                                  "JOIN ledger l ON l.digest = ? AND l.sink = ? AND l.paper_id = p.id "
-	                                  "WHERE p.first_seen >= ? AND p.first_seen < ? AND l.scored IS NOT NULL "
-	                                  "ORDER BY l.selected_at, l.rowid");
+	sqlite3_stmt *st = sql_prepare(
+	        s,
+	        "SELECT " PAPER_COLUMNS("p.") ", l.scored FROM papers p "
+	                                      "INDEXED BY papers_by_first_seen "
+	                                      "JOIN ledger l ON l.digest = ? AND l.sink = ? AND l.paper_id = p.id "
+	                                      "WHERE p.first_seen >= ? AND p.first_seen < ? AND l.scored IS NOT NULL "
+	                                      "ORDER BY l.selected_at, l.rowid");
 	if (!st)
 		return -1;
 	sql_bind_text(st, 1, digest);

@@ -29,9 +29,10 @@ store_rating_set(pw_store *s, const char *digest, const char *paper_id, int rati
 
 /* A digest's ratings, newest first, with the record of each paper the
  * store holds. */
-static const char ratings_of_digest[] = "SELECT r.paper_id, r.rating, r.rated_at, p.record FROM ratings r "
-                                        "LEFT JOIN papers p ON p.id = r.paper_id WHERE r.digest = ?1 "
-                                        "ORDER BY r.rated_at DESC, r.rowid DESC";
+static const char ratings_of_digest[] = "SELECT r.paper_id, r.rating, r.rated_at, " PAPER_COLUMNS(
+        "p.") " FROM ratings r "
+              "LEFT JOIN papers p ON p.id = r.paper_id WHERE r.digest = ?1 "
+              "ORDER BY r.rated_at DESC, r.rowid DESC";
 
 int
 store_ratings_each(pw_store *s, const char *digest,
@@ -44,8 +45,7 @@ store_ratings_each(pw_store *s, const char *digest,
 	sql_bind_text(st, 1, digest);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *json = (const char *)sqlite3_column_text(st, 3);
-		pw_record *rec = json ? rec_from_json(json) : NULL;
+		pw_record *rec = paper_from_row(st, 3, -1);
 		fn(ud, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int64(st, 2),
 		   rec);
 		rec_free(rec);

@@ -4,6 +4,9 @@
 #include "autoconf.h"
 
 #include <stdio.h>
+#include <string.h>
+
+#include "record.h"
 
 #include "store_sql.h"
 
@@ -66,8 +69,88 @@ static const char *const store_migrations[] = {
 	 * index alone: looking its src_hash up in the table read a page of
 	 * papers (8 KiB) for each, 15% of a run over an unchanged listing. */
 	"CREATE INDEX papers_by_id_hash ON papers (id, src_hash);",
+
+	/* 5 -> 6: a paper's core fields in columns of their own, the version
+	 * and the times as integers, the other fields as one JSON object
+	 * (store_paper_row.c); papers_v6 is filled by copy_papers_to_columns,
+	 * rowids kept (digests.weighed_upto counts in them).  The ledger keeps
+	 * the version a paper was selected in, and from now on only the
+	 * fields scoring and enrichment changed, read over the paper's row;
+	 * its rows from before hold whole papers, which read the same. */
+	"CREATE TABLE papers_v6 (id TEXT PRIMARY KEY, version INTEGER, title TEXT, abstract TEXT, authors TEXT,"
+	"  categories TEXT, primary_category TEXT, url TEXT, pdf_url TEXT, doi TEXT, source TEXT,"
+	"  announce_type TEXT, comment TEXT, journal_ref TEXT, published INTEGER, updated INTEGER, extra TEXT,"
+	"  first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, src_hash INTEGER);"
+	"ALTER TABLE ledger ADD COLUMN version INTEGER;"
+	"UPDATE ledger SET version = CAST(json_extract(scored, '$.version') AS INTEGER)"
+	"  WHERE scored IS NOT NULL AND json_valid(scored);",
 };
 #define STORE_NMIGRATIONS (sizeof store_migrations / sizeof store_migrations[0])
+
+/* 5 -> 6, after its SQL: each paper's JSON record into papers_v6's
+ * columns, then papers_v6 becomes papers.  A record that cannot be read
+ * stops the upgrade (nothing changes) with the paper named. */
+static int
+copy_papers_to_columns(pw_store *s)
+{
+	sqlite3_stmt *from = NULL, *to = NULL;
+	/* Prepared without the plan check: reading the whole table is the
+	 * point, once. */
+	if (sqlite3_prepare_v2(s->db, "SELECT rowid, id, record, first_seen, last_seen, src_hash FROM papers", -1,
+	                       &from, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+	            s->db,
+	            "INSERT INTO papers_v6 (" PAPER_COLUMNS(
+	                    "") ", first_seen, last_seen, src_hash, rowid)"
+	                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+	                        " ?18, ?19, ?20, ?21)",
+	            -1, &to, NULL) != SQLITE_OK) {
+		sql_set_err(s, "schema upgrade failed");
+		goto fail;
+	}
+	int rc;
+	while ((rc = sqlite3_step(from)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(from, 1);
+		pw_record *rec = rec_from_json((const char *)sqlite3_column_text(from, 2));
+		if (!rec || strcmp(rec_get(rec, PW_F_ID) ? rec_get(rec, PW_F_ID) : "", id ? id : "") != 0) {
+			snprintf(s->err, sizeof s->err,
+			         "store %s: schema upgrade failed: the stored record of paper %.200s cannot be read",
+			         s->path, id ? id : "(no id)");
+			rec_free(rec);
+			goto fail;
+		}
+		int ok = paper_bind(to, 1, rec) == 0;
+		for (int c = 0; c < 3; c++)
+			sqlite3_bind_value(to, 18 + c, sqlite3_column_value(from, 3 + c));
+		sqlite3_bind_int64(to, 21, sqlite3_column_int64(from, 0));
+		ok = ok && sql_step_reset(s, to, "schema upgrade failed") == 0;
+		sqlite3_clear_bindings(to);
+		rec_free(rec);
+		if (!ok)
+			goto fail;
+	}
+	if (rc != SQLITE_DONE) {
+		sql_set_err(s, "schema upgrade failed");
+		goto fail;
+	}
+	sqlite3_finalize(from);
+	sqlite3_finalize(to);
+	return sql_exec(s,
+	                "DROP TABLE papers;"
+	                "ALTER TABLE papers_v6 RENAME TO papers;"
+	                "CREATE INDEX papers_by_last_seen ON papers (last_seen);"
+	                "CREATE INDEX papers_by_first_seen ON papers (first_seen);",
+	                "schema upgrade failed");
+fail:
+	sqlite3_finalize(from);
+	sqlite3_finalize(to);
+	return -1;
+}
+
+/* What a step runs after its SQL, in the same transaction. */
+static int (*const store_migration_then[STORE_NMIGRATIONS])(pw_store *s) = {
+	[5] = copy_papers_to_columns,
+};
 
 int
 store_user_version(pw_store *s, int *version)
@@ -102,6 +185,7 @@ store_migrate(pw_store *s)
 			return -1;
 		snprintf(bump, sizeof bump, "PRAGMA user_version = %d", version + 1);
 		if (sql_exec(s, store_migrations[version], "schema upgrade failed") < 0 ||
+		    (store_migration_then[version] && store_migration_then[version](s) < 0) ||
 		    sql_exec(s, bump, "schema upgrade failed") < 0) {
 			sql_exec(s, "ROLLBACK", "rollback");
 			return -1;

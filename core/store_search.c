@@ -30,11 +30,9 @@ store_search_ready(pw_store *s)
 			return -1;
 		s->search_upto = 0;
 	}
-	sqlite3_stmt *st =
-	        sql_prepare(s, "INSERT INTO search.papers_fts (rowid, id, title, authors, abstract)"
-	                       " SELECT rowid, id, json_extract(record, '$.title'),"
-	                       "  (SELECT group_concat(value, ', ') FROM json_each(record, '$.authors')),"
-	                       "  json_extract(record, '$.abstract') FROM main.papers WHERE rowid > ?1 ORDER BY rowid");
+	sqlite3_stmt *st = sql_prepare(s, "INSERT INTO search.papers_fts (rowid, id, title, authors, abstract)"
+	                                  " SELECT rowid, id, title, replace(authors, char(10), ', '), abstract"
+	                                  " FROM main.papers WHERE rowid > ?1 ORDER BY rowid");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, s->search_upto);
@@ -53,9 +51,10 @@ static int
 run_match(pw_store *s, const char *match, int64_t except, size_t max, void (*fn)(void *ud, const pw_record *rec),
           void *ud)
 {
-	sqlite3_stmt *st = sql_prepare(s, "SELECT p.record FROM search.papers_fts f JOIN main.papers p"
-	                                  " ON p.rowid = f.rowid WHERE papers_fts MATCH ?1 AND f.rowid != ?2"
-	                                  " ORDER BY bm25(papers_fts, 0, 10.0, 2.0, 1.0) LIMIT ?3");
+	sqlite3_stmt *st = sql_prepare(
+	        s, "SELECT " PAPER_COLUMNS("p.") " FROM search.papers_fts f JOIN main.papers p"
+	                                         " ON p.rowid = f.rowid WHERE papers_fts MATCH ?1 AND f.rowid != ?2"
+	                                         " ORDER BY bm25(papers_fts, 0, 10.0, 2.0, 1.0) LIMIT ?3");
 	if (!st)
 		return -1;
 	sql_bind_text(st, 1, match);
@@ -63,7 +62,7 @@ run_match(pw_store *s, const char *match, int64_t except, size_t max, void (*fn)
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		pw_record *rec = rec_from_json((const char *)sqlite3_column_text(st, 0));
+		pw_record *rec = paper_from_row(st, 0, -1);
 		if (rec)
 			fn(ud, rec);
 		rec_free(rec);

@@ -17,7 +17,7 @@ struct pw_store {
 	char *path;
 	char err[4608];
 	/* Statements run once per fetched paper, prepared once. */
-	sqlite3_stmt *paper_hash_st, *paper_record_st, *paper_put_st;
+	sqlite3_stmt *paper_record_st, *paper_put_st;
 	/* The ids this run fetched (store_fetched.c). */
 	struct fetched_set *fetched;
 	/* The last store_weigh_each: its digest and the rowid it read up to. */
@@ -60,9 +60,32 @@ void sql_bind_text(sqlite3_stmt *st, int i, const char *v);
 char *sql_query_text(pw_store *s, sqlite3_stmt *st);
 /* Column 0 of the first row as a number, -1 on failure; finalizes st. */
 long sql_count(pw_store *s, sqlite3_stmt *st);
-/* Steps st to its end and finalizes it: column 0 of each row is a record's
- * JSON, handed to fn (which takes the record) with column 1 as an integer
- * when the query has one.  what names the read in the error. */
+/* A paper's row (store_paper_row.c): the core fields' columns in
+ * rec_core_index's order, then extra; PAPER_COLUMNS("p.") names them for
+ * a join. */
+#define PAPER_NCOLUMNS 17
+#define PAPER_COLUMNS(t)                                                                                          \
+	t "id, " t "version, " t "title, " t "abstract, " t "authors, " t "categories, " t "primary_category, " t \
+	  "url, " t "pdf_url, " t "doi, " t "source, " t "announce_type, " t "comment, " t "journal_ref, " t      \
+	  "published, " t "updated, " t "extra"
+extern const char *const paper_column_names[PAPER_NCOLUMNS];
+/* Binds rec's columns as parameters first .. first + 16.  rec must
+ * outlive the statement's step.  0, or -1 when out of memory. */
+int paper_bind(sqlite3_stmt *st, int first, const pw_record *rec);
+/* The record of the row's paper columns from column first, with the
+ * ledger's scored fields (JSON, column scored_column; -1 for none) read
+ * over them; the fields from the paper's row are marked stored.  NULL
+ * when the row holds no readable paper. */
+pw_record *paper_from_row(sqlite3_stmt *st, int first, int scored_column);
+/* INSERT of a paper (?1..?17 its columns, ?18 now, ?19 the digest of the
+ * source's record) that merges into the stored one as rec_merge would,
+ * and writes nothing when the digest is the stored one. */
+const char *paper_upsert_sql(void);
+
+/* Steps st to its end and finalizes it: each row is a paper's columns
+ * (PAPER_COLUMNS), then the ledger's scored fields or NULL, handed to fn
+ * (which takes the record) with the next column as an integer when the
+ * query has one.  what names the read in the error. */
 int sql_each_record(pw_store *s, sqlite3_stmt *st, const char *what,
                     void (*fn)(pw_record *rec, int64_t extra, void *ud), void *ud);
 

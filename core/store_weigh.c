@@ -81,8 +81,7 @@ store_weigh_replacements(pw_store *s, const char *digest, const char *sink)
 	        sql_prepare(s, "INSERT OR IGNORE INTO to_weigh (digest, paper_id, retries, run_id) "
 	                       "SELECT ?1, p.id, 0, NULL FROM temp.run_fetched f JOIN papers p ON p.id = f.id "
 	                       "JOIN ledger l ON l.digest = ?1 AND l.sink = ?2 AND l.paper_id = p.id "
-	                       "WHERE l.status = ?3 AND p.version > coalesce(CAST(json_extract(l.scored, '$.version') "
-	                       "AS INTEGER), 0)");
+	                       "WHERE l.status = ?3 AND p.version > coalesce(l.version, 0)");
 	if (!st)
 		return -1;
 	sql_bind_text(st, 1, digest);
@@ -107,14 +106,17 @@ store_weigh_each(pw_store *s, const char *digest, void (*fn)(pw_record *rec, int
 	free(s->weigh_digest);
 	s->weigh_digest = strdup(digest);
 	s->weigh_top = top;
-	sqlite3_stmt *st = sql_prepare(s, "SELECT p.record, w.retries FROM to_weigh w INDEXED BY to_weigh_by_digest "
-	                                  "JOIN papers p ON p.id = w.paper_id WHERE w.digest = ? ORDER BY w.rowid");
+	sqlite3_stmt *st = sql_prepare(
+	        s, "SELECT " PAPER_COLUMNS("p.") ", NULL, w.retries FROM to_weigh w "
+	                                         "INDEXED BY to_weigh_by_digest JOIN papers p ON p.id = w.paper_id "
+	                                         "WHERE w.digest = ? ORDER BY w.rowid");
 	if (!st)
 		return -1;
 	sql_bind_text(st, 1, digest);
 	if (sql_each_record(s, st, "cannot read the papers to weigh again", fn, ud) < 0)
 		return -1;
-	st = sql_prepare(s, "SELECT record, 0 FROM papers WHERE rowid > ? AND rowid <= ? ORDER BY rowid");
+	st = sql_prepare(s, "SELECT " PAPER_COLUMNS("") ", NULL, 0 FROM papers WHERE rowid > ? AND rowid <= ? "
+	                                                "ORDER BY rowid");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, upto);

@@ -201,6 +201,70 @@ run
 check "and the next run delivers nothing again" \
 	'[ "$(rc)" = 0 ] && grep -q "sink delivered: 0 delivered; sink stuck: 0 delivered; digest lab: 0 scored" "$dir/err"'
 
+# --- a store of schema 5 (papers as JSON records, written by the code before schema 6) is migrated in place
+dir="$work/migrate5"
+mkdir -p "$dir/v5"
+cp "$PW_SRCDIR/tests/fixtures/store_v5.db" "$dir/pw.db" && chmod u+w "$dir/pw.db"
+cp "$PW_SRCDIR/tests/fixtures/store_v5.db" "$dir/v5/pw.db"
+"$PY" "$PW_SRCDIR/tests/integration/make_atom.py" 10 "$dir/day.atom"
+cat > "$dir/pw.json" <<JSON
+{
+  "store": "$dir/pw.db",
+  "http": {"retries": 0},
+  "sources": [{"plugin": "arxiv", "name": "src", "query": "all:test", "base_url": "file://$dir/day.atom",
+               "max_results": 10, "page_size": 10},
+              {"plugin": "arxiv", "name": "enr", "query": "all:test",
+               "base_url": "file://$PW_SRCDIR/tests/fixtures/api_enrich.atom", "max_results": 10, "page_size": 10}],
+  "digests": [
+    {"name": "daily", "scorers": [{"plugin": "keyword", "keywords": {"speculative decoding": 3, "learning": 1}}],
+     "select": {"min_score": 1},
+     "sinks": [{"plugin": "json", "name": "delivered", "path": "$dir/daily.jsonl"},
+               {"plugin": "json", "name": "stuck", "path": "$dir/stuck.jsonl"}]}
+  ]
+}
+JSON
+run
+check "a schema-5 store: migrated in place, the 6 papers its sink 'stuck' had pending delivered, nothing twice" \
+	'[ "$(rc)" = 0 ] && grep -q "sink delivered: 0 delivered; sink stuck: 6 delivered (6 of them selected by an earlier run)" "$dir/err" && [ ! -s "$dir/daily.jsonl" ]'
+check "each delivered paper is the one the schema-5 ledger held, field for field, scores and reasons included" \
+	'"$PY" - "$dir/v5/pw.db" "$dir/stuck.jsonl" <<PY
+import json, sqlite3, sys
+want = {}
+for pid, scored in sqlite3.connect(sys.argv[1]).execute("SELECT paper_id, scored FROM ledger WHERE sink = \"stuck\" AND status = 1"):
+    d = json.loads(scored)
+    for k in ("version", "published", "updated"):
+        if k in d: d[k] = int(d[k])
+    want[pid] = d
+got = {json.loads(l)["id"]: json.loads(l) for l in open(sys.argv[2])}
+assert len(want) == 6 and got == want, (sorted(want), sorted(got))
+PY'
+check "every paper's JSON record is now its columns: core fields one to a column, times and versions as integers, lists one item a line, the other fields in extra" \
+	'"$PY" - "$dir/v5/pw.db" "$dir/pw.db" <<PY
+import json, sqlite3, sys
+old = sqlite3.connect(sys.argv[1]).execute("SELECT rowid, record FROM papers ORDER BY rowid").fetchall()
+new = sqlite3.connect(sys.argv[2])
+new.row_factory = sqlite3.Row
+core = ["id", "version", "title", "abstract", "authors", "categories", "primary_category", "url", "pdf_url", "doi",
+        "source", "announce_type", "comment", "journal_ref", "published", "updated"]
+assert len(old) == 12
+for rowid, record in old:
+    r = json.loads(record)
+    row = new.execute("SELECT * FROM papers WHERE rowid = ?", (rowid,)).fetchone()
+    for k in core:
+        v = r.get(k)
+        if isinstance(v, list): v = "\n".join(v)
+        elif k in ("version", "published", "updated") and v is not None: v = int(v)
+        assert row[k] == v, (rowid, k, row[k], v)
+    rest = {k: v for k, v in r.items() if k not in core}
+    assert (json.loads(row["extra"]) if row["extra"] else {}) == rest, (rowid, row["extra"], rest)
+assert "record" not in row.keys()
+PY'
+check "the migrated store's ledger keeps the version each paper was selected in" \
+	'[ "$("$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM ledger WHERE version = 1\").fetchone()[0])" "$dir/pw.db")" = 12 ]'
+run
+check "and the next run on the migrated store delivers nothing again" \
+	'[ "$(rc)" = 0 ] && grep -q "10 fetched, 0 new" "$dir/err" && grep -q "sink delivered: 0 delivered; sink stuck: 0 delivered" "$dir/err"'
+
 # --- a failing sink keeps papers pending; the next run delivers them once
 new_case sinkfail "$BASE/fixture/api_paged.atom"
 # (a missing directory is made; one that cannot be, where a file is, fails)

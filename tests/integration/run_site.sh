@@ -100,7 +100,7 @@ for p in mine:
     if only:
         pick = (p, only[0]); break
 site_ids = {p["id"] for p in index}
-store = [json.loads(r[0]) for r in db.execute("SELECT record FROM papers")]
+store = [{"id": r[0], "title": r[1]} for r in db.execute("SELECT id, title FROM papers")]
 outside = [r for r in store if r["id"] not in site_ids]
 tw = lambda r: set(re.findall(r"[a-z]{5,}", r["title"].lower()))
 store_pick = None

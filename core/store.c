@@ -220,6 +220,7 @@ store_close(pw_store *s)
 {
 	if (!s)
 		return;
+	sqlite3_finalize(s->paper_hash_st);
 	sqlite3_finalize(s->paper_record_st);
 	sqlite3_finalize(s->paper_put_st);
 	store_fetched_free(s);
@@ -438,10 +439,28 @@ store_paper_put(pw_store *s, const pw_record *rec, int *is_new)
 	const char *id = rec_get(rec, PW_F_ID);
 	if (!id)
 		return -1;
-	/* One statement: a new paper is inserted; one stored merges in the
-	 * statement itself; one whose source gave the same record as last
-	 * time (the digest of what it gave, src_hash) is not written at all. */
-	sqlite3_stmt *st = sql_cached(s, &s->paper_put_st, paper_upsert_sql());
+	/* The digest of what the source gave: when it is the one a source
+	 * gave last time, merging it again changes nothing (a merge only
+	 * fills or updates from a newer version), so there is nothing to
+	 * write.  The covering index answers without a read of the table: the
+	 * upsert alone would read the paper's row to find out, which made a
+	 * run over an unchanged listing 17% slower. */
+	sqlite3_int64 hash = (sqlite3_int64)rec_hash(rec);
+	sqlite3_stmt *st = sql_cached(s, &s->paper_hash_st,
+	                              "SELECT src_hash FROM papers INDEXED BY papers_by_id_hash WHERE id = ?");
+	if (!st)
+		return -1;
+	sql_bind_text(st, 1, id);
+	int exists = sqlite3_step(st) == SQLITE_ROW;
+	int unchanged = exists && sqlite3_column_type(st, 0) == SQLITE_INTEGER && sqlite3_column_int64(st, 0) == hash;
+	sqlite3_reset(st);
+	if (is_new)
+		*is_new = !exists;
+	if (unchanged)
+		return 0;
+	/* New or changed: one statement inserts it or merges it into the
+	 * stored paper, as rec_merge would. */
+	st = sql_cached(s, &s->paper_put_st, paper_upsert_sql());
 	if (!st)
 		return -1;
 	if (paper_bind(st, 1, rec) < 0) {
@@ -450,14 +469,9 @@ store_paper_put(pw_store *s, const pw_record *rec, int *is_new)
 		return -1;
 	}
 	sqlite3_bind_int64(st, 18, (int64_t)time(NULL));
-	sqlite3_bind_int64(st, 19, (sqlite3_int64)rec_hash(rec));
-	/* Only an insert sets the last inserted rowid: an update or a row
-	 * left alone does not. */
-	sqlite3_set_last_insert_rowid(s->db, 0);
+	sqlite3_bind_int64(st, 19, hash);
 	int rc = sql_step_reset(s, st, "cannot save a paper");
 	sqlite3_clear_bindings(st); /* the record's text was bound in place */
-	if (is_new)
-		*is_new = rc == 0 && sqlite3_last_insert_rowid(s->db) != 0;
 	return rc;
 }
 

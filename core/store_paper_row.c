@@ -79,8 +79,6 @@ int
 paper_bind(sqlite3_stmt *st, int first, const pw_record *rec)
 {
 	int has_extra = 0;
-	for (int c = 0; c < PAPER_NCOLUMNS; c++)
-		sqlite3_bind_null(st, first + c);
 	for (size_t i = 0; i < rec_nfields(rec); i++) {
 		int column = column_of(rec, i);
 		if (column < 0) {

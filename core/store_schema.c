@@ -139,7 +139,8 @@ copy_papers_to_columns(pw_store *s)
 	                "DROP TABLE papers;"
 	                "ALTER TABLE papers_v6 RENAME TO papers;"
 	                "CREATE INDEX papers_by_last_seen ON papers (last_seen);"
-	                "CREATE INDEX papers_by_first_seen ON papers (first_seen);",
+	                "CREATE INDEX papers_by_first_seen ON papers (first_seen);"
+	                "CREATE INDEX papers_by_id_hash ON papers (id, src_hash);",
 	                "schema upgrade failed");
 fail:
 	sqlite3_finalize(from);

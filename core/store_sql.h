@@ -17,7 +17,7 @@ struct pw_store {
 	char *path;
 	char err[4608];
 	/* Statements run once per fetched paper, prepared once. */
-	sqlite3_stmt *paper_record_st, *paper_put_st;
+	sqlite3_stmt *paper_hash_st, *paper_record_st, *paper_put_st;
 	/* The ids this run fetched (store_fetched.c). */
 	struct fetched_set *fetched;
 	/* The last store_weigh_each: its digest and the rowid it read up to. */
@@ -69,7 +69,8 @@ long sql_count(pw_store *s, sqlite3_stmt *st);
 	  "url, " t "pdf_url, " t "doi, " t "source, " t "announce_type, " t "comment, " t "journal_ref, " t      \
 	  "published, " t "updated, " t "extra"
 extern const char *const paper_column_names[PAPER_NCOLUMNS];
-/* Binds rec's columns as parameters first .. first + 16.  rec must
+/* Binds rec's columns as parameters first .. first + 16 of a statement
+ * whose bindings are clear (a column rec lacks stays NULL).  rec must
  * outlive the statement's step.  0, or -1 when out of memory. */
 int paper_bind(sqlite3_stmt *st, int first, const pw_record *rec);
 /* The record of the row's paper columns from column first, with the

@@ -58,6 +58,11 @@ START_TEST(creates_the_current_schema_in_wal)
 	ck_assert_ptr_nonnull(strstr(columns, "published INTEGER, updated INTEGER, extra TEXT"));
 	ck_assert_ptr_null(strstr(columns, "record"));
 	sqlite3_finalize(st);
+	/* An unchanged paper is found by an index that holds its hash. */
+	sqlite3_prepare_v2(raw, "SELECT sql FROM sqlite_master WHERE name = 'papers_by_id_hash'", -1, &st, NULL);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_ptr_nonnull(strstr((const char *)sqlite3_column_text(st, 0), "(id, src_hash)"));
+	sqlite3_finalize(st);
 	sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &st, NULL);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
 	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");

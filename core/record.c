@@ -33,6 +33,16 @@ struct rec_score {
 	char *reason;
 };
 
+/* Values set one at a time (a source building a paper, an enricher) are
+ * cleaned into chunks the record owns, not into an allocation each: a
+ * paper takes one or two chunks instead of a malloc and a free per field.
+ * A value replaced stays in its chunk until the record goes. */
+struct arena_chunk {
+	struct arena_chunk *prev;
+	size_t cap, used;
+	char data[];
+};
+
 struct pw_record {
 	struct rec_field *fields;
 	size_t nfields, cap;
@@ -44,6 +54,7 @@ struct pw_record {
 	 * and go with it, not one by one. */
 	char *backing;
 	size_t backing_size;
+	struct arena_chunk *arena; /* the newest chunk */
 	struct rec_score *scores;
 	size_t nscores;
 	int vetoed;
@@ -124,12 +135,42 @@ rec_new(void)
 	return calloc(1, sizeof(pw_record));
 }
 
-/* A value the record owns goes, unless it lies in the backing. */
+static int
+in_arena(const pw_record *rec, const char *value)
+{
+	for (const struct arena_chunk *c = rec->arena; c; c = c->prev)
+		if (value >= c->data && value < c->data + c->cap)
+			return 1;
+	return 0;
+}
+
+/* A value the record owns goes, unless it lies in the backing or a chunk. */
 static void
 release(const pw_record *rec, char *value)
 {
-	if (!rec->backing || value < rec->backing || value >= rec->backing + rec->backing_size)
+	if ((!rec->backing || value < rec->backing || value >= rec->backing + rec->backing_size) &&
+	    !in_arena(rec, value))
 		free(value);
+}
+
+/* Room for need bytes at the end of the newest chunk. */
+static char *
+arena_room(pw_record *rec, size_t need)
+{
+	struct arena_chunk *c = rec->arena;
+	if (!c || c->cap - c->used < need) {
+		size_t cap = c ? c->cap * 2 : 2048;
+		if (cap < need)
+			cap = need;
+		struct arena_chunk *n = malloc(sizeof *n + cap);
+		if (!n)
+			return NULL;
+		n->prev = c;
+		n->cap = cap;
+		n->used = 0;
+		rec->arena = c = n;
+	}
+	return c->data + c->used;
 }
 
 static void
@@ -157,6 +198,10 @@ rec_free(pw_record *rec)
 	}
 	free(rec->fields);
 	free(rec->backing);
+	for (struct arena_chunk *c = rec->arena, *prev; c; c = prev) {
+		prev = c->prev;
+		free(c);
+	}
 	for (size_t i = 0; i < rec->nscores; i++) {
 		free(rec->scores[i].scorer);
 		free(rec->scores[i].reason);
@@ -257,10 +302,17 @@ rec_mark_list(pw_record *rec, const char *name)
 	return 0;
 }
 
-static char *
-clean_for(const char *field, const char *value)
+/* value, cleaned into the record's chunk, set or added to the list. */
+static int
+take_clean(pw_record *rec, const char *field, const char *value, int as_list)
 {
-	return txt_clean(value, strlen(value), !rec_is_core_field(field));
+	size_t len = strlen(value);
+	/* Cleaning can grow a text: an invalid byte becomes U+FFFD (3 bytes). */
+	char *out = arena_room(rec, len * 3 + 1);
+	if (!out)
+		return -1;
+	rec->arena->used += txt_clean_into(value, len, !rec_is_core_field(field), out) + 1;
+	return rec_take(rec, field, out, as_list);
 }
 
 int
@@ -272,8 +324,7 @@ rec_set(pw_record *rec, const char *field, const char *value)
 		rec_unset(rec, field);
 		return 0;
 	}
-	char *clean = clean_for(field, value);
-	return clean ? rec_take(rec, field, clean, 0) : -1;
+	return take_clean(rec, field, value, 0);
 }
 
 int
@@ -281,8 +332,7 @@ rec_add(pw_record *rec, const char *field, const char *value)
 {
 	if (!rec || !field || !*field || !value)
 		return -1;
-	char *clean = clean_for(field, value);
-	return clean ? rec_take(rec, field, clean, 1) : -1;
+	return take_clean(rec, field, value, 1);
 }
 
 int

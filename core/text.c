@@ -139,12 +139,18 @@ txt_clean(const char *in, size_t len, int keep_newlines)
 {
 	/* Each invalid byte grows to 3 bytes (U+FFFD). */
 	char *out = malloc(len * 3 + 1);
+	if (out)
+		txt_clean_into(in, len, keep_newlines, out);
+	return out;
+}
+
+size_t
+txt_clean_into(const char *in, size_t len, int keep_newlines, char *out)
+{
 	size_t o = 0;
 	int pending_space = 0, pending_newlines = 0;
 	const unsigned char *s = (const unsigned char *)in;
 
-	if (!out)
-		return NULL;
 	for (size_t i = 0; i < len;) {
 		unsigned char c = s[i];
 		if (c > 0x20 && c < 0x7F) {
@@ -203,7 +209,7 @@ txt_clean(const char *in, size_t len, int keep_newlines)
 		}
 	}
 	out[o] = '\0';
-	return out;
+	return o;
 }
 
 int

@@ -9,6 +9,9 @@
  * space and the ends are trimmed.  With keep_newlines, line breaks survive
  * (at most two in a row) so that multi-line extension fields keep shape. */
 char *txt_clean(const char *in, size_t len, int keep_newlines);
+/* The same into out, which has room for len * 3 + 1 bytes; returns the
+ * cleaned length (out is NUL-terminated). */
+size_t txt_clean_into(const char *in, size_t len, int keep_newlines, char *out);
 /* How many invalid bytes, control and unwanted characters txt_clean has
  * replaced or dropped since the process began. */
 long txt_invalid_total(void);

@@ -20,38 +20,110 @@
 #include "run.h"
 #include "select.h"
 
+/* The papers of one delivery; those read from the store are the list's
+ * own, those of the run's selection are borrowed from it. */
 struct record_list {
 	pw_record **recs;
 	size_t count;
+	pw_record **own;
+	size_t nown;
+	int failed; /* a paper could not be had: deliver none */
 };
+
+static int
+append(pw_record ***array, size_t *n, pw_record *rec)
+{
+	pw_record **na = realloc(*array, (*n + 1) * sizeof *na);
+	if (!na)
+		return -1;
+	*array = na;
+	na[(*n)++] = rec;
+	return 0;
+}
+
+static void
+add(struct record_list *l, pw_record *rec, int owned)
+{
+	if (!rec || (owned && append(&l->own, &l->nown, rec) < 0)) {
+		rec_free(owned ? rec : NULL);
+		l->failed = 1;
+		return;
+	}
+	if (append(&l->recs, &l->count, rec) < 0)
+		l->failed = 1;
+}
 
 static void
 collect(pw_record *rec, void *ud)
 {
-	struct record_list *l = ud;
-	pw_record **nr = realloc(l->recs, (l->count + 1) * sizeof *nr);
-	if (!nr) {
-		rec_free(rec);
-		return;
-	}
-	l->recs = nr;
-	l->recs[l->count++] = rec;
+	add(ud, rec, 1);
 }
 
 static void
 free_list(struct record_list *l)
 {
-	for (size_t i = 0; i < l->count; i++)
-		rec_free(l->recs[i]);
+	for (size_t i = 0; i < l->nown; i++)
+		rec_free(l->own[i]);
+	free(l->own);
 	free(l->recs);
-	l->recs = NULL;
-	l->count = 0;
+	memset(l, 0, sizeof *l);
 }
 
 static int
 by_id(const void *a, const void *b)
 {
 	return strcmp(rec_get(*(pw_record *const *)a, PW_F_ID), rec_get(*(pw_record *const *)b, PW_F_ID));
+}
+
+void
+deliver_keep_selection(struct digest_run *dr, pw_record **sel, size_t n)
+{
+	deliver_free_selection(dr);
+	qsort(sel, n, sizeof *sel, by_id);
+	dr->selection = sel;
+	dr->nselection = n;
+}
+
+void
+deliver_free_selection(struct digest_run *dr)
+{
+	for (size_t i = 0; i < dr->nselection; i++)
+		rec_free(dr->selection[i]);
+	free(dr->selection);
+	dr->selection = NULL;
+	dr->nselection = 0;
+}
+
+struct pending_from {
+	struct run *r;
+	const struct digest_run *dr;
+	const char *sink;
+	struct record_list *l;
+};
+
+static int
+id_is(const void *id, const void *rec)
+{
+	return strcmp(id, rec_get(*(pw_record *const *)rec, PW_F_ID));
+}
+
+/* A paper pending for the sink: from this run's selection when it is
+ * there (as committed: the ledger holds the same), else from the ledger
+ * (a paper an earlier run selected). */
+static void
+add_pending(const char *id, void *ud)
+{
+	struct pending_from *p = ud;
+	pw_record **found =
+	        p->dr->nselection ? bsearch(id, p->dr->selection, p->dr->nselection, sizeof *found, id_is) : NULL;
+	if (found) {
+		add(p->l, *found, 0);
+		return;
+	}
+	pw_record *rec = store_ledger_record(p->r->store, p->dr->cfg->name, p->sink, id);
+	if (!rec)
+		log_msg(PW_LOG_ERROR, p->sink, "cannot read paper %s of the ledger: %s", id, store_error(p->r->store));
+	add(p->l, rec, 1);
 }
 
 static uint64_t
@@ -161,8 +233,8 @@ finish_left(struct run *r, struct digest_run *dr, struct stage *st, long *delive
 		if (rc < 0)
 			log_msg(PW_LOG_ERROR, sname, "%s", store_error(r->store));
 	} else {
-		struct record_list l = { NULL, 0 };
-		if (store_delivery_each(r->store, dname, sname, collect, &l) < 0) {
+		struct record_list l = { 0 };
+		if (store_delivery_each(r->store, dname, sname, collect, &l) < 0 || l.failed) {
 			log_msg(PW_LOG_ERROR, sname, "%s", store_error(r->store));
 			rc = -1;
 		} else {
@@ -190,7 +262,7 @@ deliver_sink(struct run *r, struct digest_run *dr, size_t s, long nselected)
 	struct stage *st = &dr->sinks[s];
 	report_sink *rs = &dr->report->sinks[s];
 	const char *dname = dr->cfg->name, *sname = st->cfg->name;
-	struct record_list l = { NULL, 0 };
+	struct record_list l = { 0 };
 	long delivered = 0;
 	int ok = 0;
 
@@ -198,8 +270,10 @@ deliver_sink(struct run *r, struct digest_run *dr, size_t s, long nselected)
 	rs->plugin = st->cfg->plugin;
 	if (finish_left(r, dr, st, &delivered) < 0)
 		goto out;
-	if (store_ledger_each_pending(r->store, dname, sname, collect, &l) < 0) {
-		log_msg(PW_LOG_ERROR, sname, "%s", store_error(r->store));
+	struct pending_from from = { r, dr, sname, &l };
+	if (store_ledger_each_pending_id(r->store, dname, sname, add_pending, &from) < 0 || l.failed) {
+		log_msg(PW_LOG_ERROR, sname, "%s; the papers stay pending",
+		        l.failed ? "not every pending paper could be read" : store_error(r->store));
 		goto out;
 	}
 	rs->earlier = delivered;

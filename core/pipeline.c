@@ -488,6 +488,7 @@ run_digest(struct run *r, struct digest_run *dr)
 	long nsel = weigh_digest(r, dr);
 	int failed = nsel < 0 || dr->report->failed_scorers[0];
 	if (nsel < 0 || r->opt->dry_run) {
+		deliver_free_selection(dr);
 		for (size_t s = 0; s < dr->cfg->nsinks; s++) {
 			dr->report->sinks[s].name = dr->cfg->sinks[s].name;
 			dr->report->sinks[s].plugin = dr->cfg->sinks[s].plugin;
@@ -497,6 +498,7 @@ run_digest(struct run *r, struct digest_run *dr)
 	for (size_t s = 0; s < dr->cfg->nsinks && !interrupt_pending(); s++)
 		if (deliver_sink(r, dr, s, nsel) < 0)
 			failed = 1;
+	deliver_free_selection(dr);
 	return failed ? -1 : 0;
 }
 

@@ -25,6 +25,11 @@ struct digest_run {
 	const cfg_digest *cfg;
 	struct stage *scorers, *enrichers, *sinks;
 	report_digest *report;
+	/* What weigh_digest selected and committed, sorted by id: the sinks
+	 * are given these records from memory (the ledger says which are
+	 * pending for each); freed when the digest's sinks are done. */
+	pw_record **selection;
+	size_t nselection;
 };
 
 struct run {
@@ -70,6 +75,10 @@ int preview_print(struct run *r, const struct digest_run *dr, int64_t day, pw_re
 /* deliver.c: one sink gets what a dead run left in flight, then what is
  * pending for it.  Returns 0, or -1 when it failed (the papers stay). */
 int deliver_sink(struct run *r, struct digest_run *dr, size_t s, long nselected);
+/* deliver.c: keeps weigh_digest's committed selection for the sinks, and
+ * lets it go. */
+void deliver_keep_selection(struct digest_run *dr, pw_record **sel, size_t n);
+void deliver_free_selection(struct digest_run *dr);
 
 /* run_report.c */
 int run_report_alloc(struct run *r);

@@ -92,6 +92,12 @@ int store_ledger_pending(pw_store *s, const char *digest, const char *sink, cons
 /* Calls fn for every pending record of (digest, sink); fn takes ownership. */
 int store_ledger_each_pending(pw_store *s, const char *digest, const char *sink, void (*fn)(pw_record *rec, void *ud),
                               void *ud);
+/* The same in ids only (in the same order), for a caller that holds most
+ * of the records in memory; store_ledger_record reads one it does not
+ * (NULL when it is not in the ledger or cannot be read). */
+int store_ledger_each_pending_id(pw_store *s, const char *digest, const char *sink,
+                                 void (*fn)(const char *id, void *ud), void *ud);
+pw_record *store_ledger_record(pw_store *s, const char *digest, const char *sink, const char *id);
 /* Calls fn, newest first, for each paper delivered to (digest, sink) at or
  * after since; fn takes ownership of rec. */
 int store_ledger_each_delivered(pw_store *s, const char *digest, const char *sink, int64_t since,

@@ -119,6 +119,50 @@ store_ledger_each_pending(pw_store *s, const char *digest, const char *sink, voi
 }
 
 int
+store_ledger_each_pending_id(pw_store *s, const char *digest, const char *sink, void (*fn)(const char *id, void *ud),
+                             void *ud)
+{
+	sqlite3_stmt *st = prepare_for(s,
+	                               "SELECT paper_id FROM ledger WHERE digest = ?1 AND sink = ?2 AND status = ?3 "
+	                               "ORDER BY selected_at, rowid",
+	                               digest, sink);
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 3, LEDGER_PENDING);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(st, 0), ud);
+	if (rc != SQLITE_DONE)
+		sql_set_err(s, "cannot read the ledger");
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+pw_record *
+store_ledger_record(pw_store *s, const char *digest, const char *sink, const char *id)
+{
+	sqlite3_stmt *st =
+	        prepare_for(s,
+	                    "SELECT " PAPER_COLUMNS("p.") ", l.scored FROM ledger l "
+	                                                  "LEFT JOIN papers p ON p.id = l.paper_id "
+	                                                  "WHERE l.digest = ?1 AND l.sink = ?2 AND l.paper_id = ?3",
+	                    digest, sink);
+	if (!st)
+		return NULL;
+	sql_bind_text(st, 3, id);
+	pw_record *rec = NULL;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && !(rec = paper_from_row(st, 0, PAPER_NCOLUMNS)))
+		snprintf(s->err, sizeof s->err, "store %s: the paper's row or its ledger row cannot be read", s->path);
+	else if (rc == SQLITE_DONE)
+		snprintf(s->err, sizeof s->err, "store %s: the paper is not in the ledger", s->path);
+	else if (rc != SQLITE_ROW)
+		sql_set_err(s, "cannot read the ledger");
+	sqlite3_finalize(st);
+	return rec;
+}
+
+int
 store_ledger_each_delivered(pw_store *s, const char *digest, const char *sink, int64_t since,
                             void (*fn)(pw_record *rec, int64_t delivered_at, void *ud), void *ud)
 {

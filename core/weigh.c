@@ -425,6 +425,9 @@ weigh_digest(struct run *r, struct digest_run *dr)
 	} else if (commit_selection(r, &dp, sel, nsel) == 0) {
 		crash_point("selection-committed");
 		result = (long)nsel;
+		deliver_keep_selection(dr, sel, nsel);
+		sel = NULL;
+		nsel = 0;
 	}
 	for (size_t i = 0; i < nsel; i++)
 		rec_free(sel[i]);

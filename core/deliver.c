@@ -79,7 +79,8 @@ void
 deliver_keep_selection(struct digest_run *dr, pw_record **sel, size_t n)
 {
 	deliver_free_selection(dr);
-	qsort(sel, n, sizeof *sel, by_id);
+	if (n > 1)
+		qsort(sel, n, sizeof *sel, by_id);
 	dr->selection = sel;
 	dr->nselection = n;
 }

@@ -55,6 +55,10 @@ struct pw_record {
 	char *backing;
 	size_t backing_size;
 	struct arena_chunk *arena; /* the newest chunk */
+	/* The names of fields marked stored that were unset since: what the
+	 * ledger keeps over the paper's row says they are gone. */
+	char **dropped;
+	size_t ndropped;
 	struct rec_score *scores;
 	size_t nscores;
 	int vetoed;
@@ -198,6 +202,9 @@ rec_free(pw_record *rec)
 	}
 	free(rec->fields);
 	free(rec->backing);
+	for (size_t i = 0; i < rec->ndropped; i++)
+		free(rec->dropped[i]);
+	free(rec->dropped);
 	for (struct arena_chunk *c = rec->arena, *prev; c; c = prev) {
 		prev = c->prev;
 		free(c);
@@ -396,6 +403,14 @@ rec_unset(pw_record *rec, const char *field)
 	struct rec_field *f = find_field(rec, field);
 	if (!f)
 		return;
+	if (f->stored) {
+		char **nd = realloc(rec->dropped, (rec->ndropped + 1) * sizeof *nd);
+		if (nd) {
+			rec->dropped = nd;
+			if ((nd[rec->ndropped] = strdup(f->name)))
+				rec->ndropped++;
+		}
+	}
 	field_clear_values(rec, f);
 	if (f->own_name)
 		free(f->name);
@@ -467,6 +482,18 @@ int
 rec_field_is_stored(const pw_record *rec, size_t i)
 {
 	return i < rec->nfields ? rec->fields[i].stored : 0;
+}
+
+size_t
+rec_dropped_count(const pw_record *rec)
+{
+	return rec->ndropped;
+}
+
+const char *
+rec_dropped_name(const pw_record *rec, size_t i)
+{
+	return i < rec->ndropped ? rec->dropped[i] : NULL;
 }
 
 void

@@ -43,6 +43,9 @@ const char *rec_field_value_at(const pw_record *rec, size_t i, size_t j);
  * scored paper is what is not so marked (rec_to_json_some). */
 void rec_mark_stored(pw_record *rec);
 int rec_field_is_stored(const pw_record *rec, size_t i);
+/* The names of fields marked stored that were unset since. */
+size_t rec_dropped_count(const pw_record *rec);
+const char *rec_dropped_name(const pw_record *rec, size_t i);
 /* For the store's reader: a list field that may stay empty, and a value
  * already clean (it was cleaned before it was stored) whose ownership
  * passes to the record, set or appended to the list.  -1: out of memory. */
@@ -79,9 +82,14 @@ pw_record *rec_clone(const pw_record *src);
 /* JSON for the store (record_json.c): {"field": "v" | ["a","b"], ...}.
  * with_scores adds "score" and "scores". */
 char *rec_to_json(const pw_record *rec, int with_scores);
-/* The same with only the fields keep accepts (by index). */
+
+/* The same with only the fields keep accepts (by index); with_dropped
+ * first writes "name": null for each stored field unset since
+ * (rec_read_json unsets a field named with null). */
+enum { REC_JSON_SCORES = 1, REC_JSON_DROPPED = 2 };
+
 char *rec_to_json_some(const pw_record *rec, int (*keep)(const pw_record *rec, size_t i, void *ud), void *ud,
-                       int with_scores);
+                       int flags);
 /* A 64-bit digest of the fields (names, values, order), without scores:
  * equal records give equal digests. */
 uint64_t rec_hash(const pw_record *rec);

@@ -167,15 +167,20 @@ put_key(struct out *o, const char *key, int first)
 char *
 rec_to_json(const pw_record *rec, int with_scores)
 {
-	return rec_to_json_some(rec, NULL, NULL, with_scores);
+	return rec_to_json_some(rec, NULL, NULL, with_scores ? REC_JSON_SCORES : 0);
 }
 
 char *
-rec_to_json_some(const pw_record *rec, int (*keep)(const pw_record *rec, size_t i, void *ud), void *ud, int with_scores)
+rec_to_json_some(const pw_record *rec, int (*keep)(const pw_record *rec, size_t i, void *ud), void *ud, int flags)
 {
 	struct out o = { 0 };
 	size_t n = rec_nfields(rec), written = 0;
+	int with_scores = flags & REC_JSON_SCORES;
 	put_char(&o, '{');
+	for (size_t i = 0; (flags & REC_JSON_DROPPED) && i < rec_dropped_count(rec); i++) {
+		put_key(&o, rec_dropped_name(rec, i), written++ == 0);
+		put(&o, "null", 4);
+	}
 	for (size_t i = 0; i < n; i++) {
 		size_t count = rec_field_count_at(rec, i);
 		if (keep && !keep(rec, i, ud))
@@ -507,6 +512,10 @@ read_object(struct in *in, pw_record *rec)
 				read_list(in, rec, key);
 			} else if (c == '{' && strcmp(key, "scores") == 0) {
 				read_scores(in, rec);
+			} else if (c == 'n' && strncmp(in->p, "null", 4) == 0) {
+				/* A field the paper's row has and the scored paper had not. */
+				in->p += 4;
+				rec_unset(rec, key);
 			} else {
 				skip_value(in, 1);
 			}

@@ -62,7 +62,7 @@ not_stored(const pw_record *rec, size_t i, void *ud)
 int
 store_ledger_pending(pw_store *s, const char *digest, const char *sink, const pw_record *scored)
 {
-	char *json = rec_to_json_some(scored, not_stored, NULL, 1);
+	char *json = rec_to_json_some(scored, not_stored, NULL, REC_JSON_SCORES | REC_JSON_DROPPED);
 	if (!json)
 		return -1;
 	/* A paper still pending gets its new scores; one delivered in an older

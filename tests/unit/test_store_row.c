@@ -217,10 +217,12 @@ START_TEST(the_ledger_keeps_what_weighing_changed_over_the_paper_row)
 	pw_record *weighed = NULL;
 	ck_assert_int_eq(store_weigh_each(s, "daily", keep_first, &weighed), 0);
 	ck_assert_ptr_nonnull(weighed);
-	/* A scorer's score, an enricher's new field and a changed title. */
+	/* A scorer's score, an enricher's new field, a changed abstract and
+	 * a field taken away. */
 	rec_score_add(weighed, "keyword", 1, 2, "title has 'x' +2");
 	rec_set(weighed, "summary", "In short.");
 	rec_set(weighed, PW_F_ABSTRACT, "An enriched abstract.");
+	rec_set(weighed, PW_F_DOI, NULL);
 	ck_assert_int_eq(store_ledger_pending(s, "daily", "md", weighed), 0);
 	store_close(s);
 
@@ -230,7 +232,7 @@ START_TEST(the_ledger_keeps_what_weighing_changed_over_the_paper_row)
 	ck_assert_int_eq(sqlite3_prepare_v2(raw, "SELECT scored, version FROM ledger", -1, &st, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
 	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0),
-	                 "{\"abstract\":\"An enriched abstract.\",\"summary\":\"In short.\",\"score\":2,"
+	                 "{\"doi\":null,\"abstract\":\"An enriched abstract.\",\"summary\":\"In short.\",\"score\":2,"
 	                 "\"scores\":{\"keyword\":{\"value\":2,\"reason\":\"title has 'x' +2\"}}}");
 	ck_assert_int_eq(sqlite3_column_int(st, 1), 3);
 	sqlite3_finalize(st);

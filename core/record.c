@@ -157,13 +157,15 @@ release(const pw_record *rec, char *value)
 		free(value);
 }
 
-/* Room for need bytes at the end of the newest chunk. */
+/* Room for need bytes at the end of the newest chunk: chunks of 1 KiB,
+ * then doubling, so a record held in memory (a source may hold a page of
+ * them) keeps at most about twice what it holds. */
 static char *
 arena_room(pw_record *rec, size_t need)
 {
 	struct arena_chunk *c = rec->arena;
 	if (!c || c->cap - c->used < need) {
-		size_t cap = c ? c->cap * 2 : 2048;
+		size_t cap = c ? c->cap * 2 : 1024;
 		if (cap < need)
 			cap = need;
 		struct arena_chunk *n = malloc(sizeof *n + cap);
@@ -313,13 +315,30 @@ rec_mark_list(pw_record *rec, const char *name)
 static int
 take_clean(pw_record *rec, const char *field, const char *value, int as_list)
 {
-	size_t len = strlen(value);
-	/* Cleaning can grow a text: an invalid byte becomes U+FFFD (3 bytes). */
-	char *out = arena_room(rec, len * 3 + 1);
+	/* Cleaning can grow a text: an invalid byte becomes U+FFFD (3 bytes).
+	 * A short value is cleaned on the stack and copied into the chunk at
+	 * its size; a long one (an abstract) gets an allocation of its own,
+	 * cut to its size. */
+	enum { SHORT = 512 };
+
+	size_t len = strlen(value), n;
+	int keep_newlines = !rec_is_core_field(field);
+	if (len < SHORT) {
+		char clean[SHORT * 3 + 1];
+		n = txt_clean_into(value, len, keep_newlines, clean);
+		char *out = arena_room(rec, n + 1);
+		if (!out)
+			return -1;
+		memcpy(out, clean, n + 1);
+		rec->arena->used += n + 1;
+		return rec_take(rec, field, out, as_list);
+	}
+	char *out = malloc(len * 3 + 1);
 	if (!out)
 		return -1;
-	rec->arena->used += txt_clean_into(value, len, !rec_is_core_field(field), out) + 1;
-	return rec_take(rec, field, out, as_list);
+	n = txt_clean_into(value, len, keep_newlines, out);
+	char *cut = realloc(out, n + 1);
+	return rec_take(rec, field, cut ? cut : out, as_list);
 }
 
 int

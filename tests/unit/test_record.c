@@ -38,6 +38,45 @@ START_TEST(set_get_and_lists)
 
 END_TEST
 
+/* Values of every length around the record's chunk and its short-value
+ * limit, each invalid byte growing to three: each reads back whole, and
+ * so do the values set before it (chunks are never moved). */
+START_TEST(values_of_any_length_keep_their_text)
+{
+	pw_record *r = rec_new();
+	static const size_t lengths[] = { 0, 1, 300, 511, 512, 513, 1023, 1024, 3000 };
+	char name[32], *in = malloc(3001);
+	for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++) {
+		size_t n = lengths[k];
+		for (int bad = 0; bad < 2; bad++) {
+			memset(in, bad ? 0xFF : 'a', n);
+			in[n] = '\0';
+			snprintf(name, sizeof name, "x%zu_%d", n, bad);
+			ck_assert_int_eq(rec_set(r, name, in), 0);
+			ck_assert_int_eq(rec_add(r, "every", in), 0);
+			ck_assert_int_eq(rec_set(r, PW_F_TITLE, in), 0); /* replaced each time */
+		}
+	}
+	size_t item = 0; /* an empty item of a list is no item */
+	for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++)
+		for (int bad = 0; bad < 2; bad++) {
+			size_t n = lengths[k];
+			snprintf(name, sizeof name, "x%zu_%d", n, bad);
+			const char *got = rec_get(r, name);
+			ck_assert_uint_eq(strlen(got), bad ? 3 * n : n);
+			if (n)
+				ck_assert_str_eq(rec_get_at(r, "every", item++), got);
+			for (size_t j = 0; j < n; j++)
+				ck_assert(bad ? memcmp(got + 3 * j, "\xEF\xBF\xBD", 3) == 0 : got[j] == 'a');
+		}
+	ck_assert_uint_eq(rec_count(r, "every"), item);
+	ck_assert_uint_eq(strlen(rec_get(r, PW_F_TITLE)), 3 * 3000);
+	free(in);
+	rec_free(r);
+}
+
+END_TEST
+
 START_TEST(canonicalize_sets_id_and_version)
 {
 	pw_record *r = rec_new();
@@ -277,6 +316,7 @@ record_suite(void)
 	Suite *s = suite_create("record");
 	TCase *tc = tcase_create("record");
 	tcase_add_test(tc, set_get_and_lists);
+	tcase_add_test(tc, values_of_any_length_keep_their_text);
 	tcase_add_test(tc, canonicalize_sets_id_and_version);
 	tcase_add_test(tc, merge_fills_gaps_and_newer_version_wins);
 	tcase_add_test(tc, scores_keep_reasons_and_weights);

@@ -14,6 +14,12 @@
 #include "record.h"
 #include "store_sql.h"
 
+/* A ledger row as a record: the paper's row with what the ledger keeps
+ * read over it (sql_each_record's and paper_from_row's columns), then
+ * the columns in more. */
+#define LEDGER_OVER_PAPERS(more) \
+	"SELECT " PAPER_COLUMNS("p.") ", l.scored" more " FROM ledger l LEFT JOIN papers p ON p.id = l.paper_id "
+
 /* Nearly every ledger statement names one (digest, sink) pair as ?1 and ?2;
  * prepared here with the pair bound, NULL when preparing fails. */
 static sqlite3_stmt *
@@ -97,13 +103,10 @@ static int
 each_in_state(pw_store *s, const char *digest, const char *sink, int status, void (*fn)(pw_record *rec, void *ud),
               void *ud)
 {
-	sqlite3_stmt *st =
-	        prepare_for(s,
-	                    "SELECT " PAPER_COLUMNS("p.") ", l.scored FROM ledger l "
-	                                                  "LEFT JOIN papers p ON p.id = l.paper_id "
-	                                                  "WHERE l.digest = ?1 AND l.sink = ?2 AND l.status = ?3 "
-	                                                  "ORDER BY l.selected_at, l.rowid",
-	                    digest, sink);
+	sqlite3_stmt *st = prepare_for(s,
+	                               LEDGER_OVER_PAPERS("") "WHERE l.digest = ?1 AND l.sink = ?2 AND l.status = ?3 "
+	                                                      "ORDER BY l.selected_at, l.rowid",
+	                               digest, sink);
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 3, status);
@@ -141,12 +144,8 @@ store_ledger_each_pending_id(pw_store *s, const char *digest, const char *sink, 
 pw_record *
 store_ledger_record(pw_store *s, const char *digest, const char *sink, const char *id)
 {
-	sqlite3_stmt *st =
-	        prepare_for(s,
-	                    "SELECT " PAPER_COLUMNS("p.") ", l.scored FROM ledger l "
-	                                                  "LEFT JOIN papers p ON p.id = l.paper_id "
-	                                                  "WHERE l.digest = ?1 AND l.sink = ?2 AND l.paper_id = ?3",
-	                    digest, sink);
+	sqlite3_stmt *st = prepare_for(
+	        s, LEDGER_OVER_PAPERS("") "WHERE l.digest = ?1 AND l.sink = ?2 AND l.paper_id = ?3", digest, sink);
 	if (!st)
 		return NULL;
 	sql_bind_text(st, 3, id);
@@ -166,14 +165,13 @@ int
 store_ledger_each_delivered(pw_store *s, const char *digest, const char *sink, int64_t since,
                             void (*fn)(pw_record *rec, int64_t delivered_at, void *ud), void *ud)
 {
-	sqlite3_stmt *st =
-	        prepare_for(s,
-	                    "SELECT " PAPER_COLUMNS(
-	                            "p.") ", l.scored, l.delivered_at FROM ledger l "
-	                                  "LEFT JOIN papers p ON p.id = l.paper_id WHERE l.digest = ?1 AND l.sink = ?2 "
-	                                  "AND l.status = ?3 AND l.delivered_at >= ?4 AND l.scored IS NOT NULL "
-	                                  "ORDER BY l.delivered_at DESC, l.rowid DESC",
-	                    digest, sink);
+	sqlite3_stmt *st = prepare_for(
+	        s,
+	        LEDGER_OVER_PAPERS(
+	                ", l.delivered_at") "WHERE l.digest = ?1 AND l.sink = ?2 "
+	                                    "AND l.status = ?3 AND l.delivered_at >= ?4 AND l.scored IS NOT NULL "
+	                                    "ORDER BY l.delivered_at DESC, l.rowid DESC",
+	        digest, sink);
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 3, LEDGER_DELIVERED);
